@@ -1,0 +1,65 @@
+namespace Registry.Core;
+
+/// <summary>
+/// The small set of failures a user can act on. Each carries one line that names the
+/// problem, the rule it broke and what to do; the CLI maps <see cref="ExitCode"/> to the
+/// process exit code (1: the operation failed, 2: bad usage or environment).
+/// </summary>
+public class RegistryException : Exception
+{
+    public RegistryException(string message, int exitCode = 1, Exception? inner = null)
+        : base(message, inner) => ExitCode = exitCode;
+
+    public RegistryException() : this("registry error") { }
+
+    public RegistryException(string message) : this(message, 1) { }
+
+    public RegistryException(string message, Exception inner) : this(message, 1, inner) { }
+
+    public int ExitCode { get; }
+}
+
+/// <summary>A package or request broke a documented rule. Nothing was written.</summary>
+public sealed class ValidationException : RegistryException
+{
+    public ValidationException(string rule, string message)
+        : base($"{message} [rule: {rule}]", 1) => Rule = rule;
+
+    public ValidationException() : this("unknown", "validation failed") { }
+
+    public ValidationException(string message) : this("unknown", message) { }
+
+    public ValidationException(string message, Exception inner) : base(message, 1, inner) => Rule = "unknown";
+
+    public string Rule { get; }
+}
+
+/// <summary>Signed metadata or a file failed verification (signature, hash, length, expiry, version).</summary>
+public sealed class VerificationException : RegistryException
+{
+    public VerificationException(string message) : base(message, 1) { }
+
+    public VerificationException() : this("verification failed") { }
+
+    public VerificationException(string message, Exception inner) : base(message, 1, inner) { }
+}
+
+/// <summary>A concurrent writer kept winning: the publish was not applied.</summary>
+public sealed class ConflictException : RegistryException
+{
+    public ConflictException(string message) : base(message, 1) { }
+
+    public ConflictException() : this("conflict") { }
+
+    public ConflictException(string message, Exception inner) : base(message, 1, inner) { }
+}
+
+/// <summary>Bad usage or environment: a missing key, an unreachable or unsuitable store. Exit code 2.</summary>
+public sealed class EnvironmentException : RegistryException
+{
+    public EnvironmentException(string message) : base(message, 2) { }
+
+    public EnvironmentException() : this("environment error") { }
+
+    public EnvironmentException(string message, Exception inner) : base(message, 2, inner) { }
+}

@@ -1,0 +1,32 @@
+namespace Registry.Core.Storage;
+
+/// <summary>
+/// The headers each class of file is served with. Everything but <c>metadata/timestamp.json</c>
+/// is immutable (a new state is new files), so it may be cached for a year; the timestamp gets a
+/// short max-age so that readers see a new publish within that many seconds.
+/// </summary>
+public sealed class CachePolicy
+{
+    public const string Immutable = "public, max-age=31536000, immutable";
+    public const string TimestampKey = "metadata/timestamp.json";
+
+    public CachePolicy(int timestampMaxAgeSeconds = 60)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(timestampMaxAgeSeconds);
+        TimestampMaxAgeSeconds = timestampMaxAgeSeconds;
+    }
+
+    public int TimestampMaxAgeSeconds { get; }
+
+    /// <summary>The headers for a key of the registry layout.</summary>
+    public ObjectHeaders For(string key) => new(ContentTypeOf(key), CacheControlOf(key));
+
+    public string CacheControlOf(string key) =>
+        key == TimestampKey ? $"public, max-age={TimestampMaxAgeSeconds}" : Immutable;
+
+    public static string ContentTypeOf(string key) =>
+        key.EndsWith(".json", StringComparison.Ordinal) ? "application/json"
+        : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
+        : key.EndsWith(".nupkg", StringComparison.Ordinal) ? "application/octet-stream"
+        : "application/octet-stream";
+}

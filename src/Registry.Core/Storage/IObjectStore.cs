@@ -1,0 +1,80 @@
+namespace Registry.Core.Storage;
+
+/// <summary>Outcome of a create-only write.</summary>
+public enum PutResult
+{
+    /// <summary>The object did not exist and now holds the given bytes.</summary>
+    Created,
+
+    /// <summary>An object already existed under the key; nothing was written.</summary>
+    AlreadyExists,
+}
+
+/// <summary>Outcome of a compare-and-swap of one object.</summary>
+public enum SwapResult
+{
+    /// <summary>The object held the expected version and now holds the new bytes.</summary>
+    Swapped,
+
+    /// <summary>The object changed (or appeared, or vanished) since it was read; nothing was written.</summary>
+    Conflict,
+}
+
+/// <summary>An object's bytes and the store's version tag for them (a folder: a content hash; S3: the ETag).</summary>
+public sealed record StoredObject(byte[] Content, string VersionTag);
+
+/// <summary>An object's key and size, as listed.</summary>
+public sealed record StoredItem(string Key, long Length, DateTimeOffset LastModified);
+
+/// <summary>The HTTP headers an object is served with (S3 stores them with the object; a folder derives them).</summary>
+public sealed record ObjectHeaders(string ContentType, string CacheControl);
+
+/// <summary>
+/// The origin a registry lives in. Keys are '/'-separated relative paths
+/// (<c>metadata/timestamp.json</c>, <c>targets/index/HASH.name.json</c>). Every write is
+/// either create-only (<see cref="PutIfAbsentAsync(string, Stream, long, ObjectHeaders, CancellationToken)"/>)
+/// or a compare-and-swap (<see cref="SwapAsync"/>): there is no blind overwrite.
+/// </summary>
+public interface IObjectStore : IDisposable
+{
+    /// <summary>Where the store is, for messages: a folder path or <c>s3://bucket/prefix</c>.</summary>
+    string Location { get; }
+
+    /// <summary>Reads a whole object, or null when it does not exist.</summary>
+    Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Opens an object for streaming (large artifacts), or null when it does not exist.</summary>
+    Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Whether an object exists.</summary>
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates an object only if the key is free. The object appears whole or not at all:
+    /// a crash never leaves a partial object under the key.
+    /// </summary>
+    Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces an object only if its current version tag is <paramref name="expectedVersionTag"/>
+    /// (null: only if it does not exist). Atomic: readers see the old bytes or the new, never a mix.
+    /// </summary>
+    Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken);
+
+    /// <summary>Lists objects under a key prefix (for garbage collection and audits).</summary>
+    IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an object; used only by the precondition probe and garbage collection.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <summary>Convenience overloads on <see cref="IObjectStore"/>.</summary>
+public static class ObjectStoreExtensions
+{
+    /// <summary>Creates an object from bytes only if the key is free.</summary>
+    public static async Task<PutResult> PutIfAbsentAsync(this IObjectStore store, string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        return await store.PutIfAbsentAsync(key, stream, content.Length, headers, cancellationToken).ConfigureAwait(false);
+    }
+}
