@@ -29,15 +29,10 @@ public sealed record StoredItem(string Key, long Length, DateTimeOffset LastModi
 /// <summary>The HTTP headers an object is served with (S3 stores them with the object; a folder derives them).</summary>
 public sealed record ObjectHeaders(string ContentType, string CacheControl);
 
-/// <summary>
-/// The origin a registry lives in. Keys are '/'-separated relative paths
-/// (<c>metadata/timestamp.json</c>, <c>targets/index/HASH.name.json</c>). Every write is
-/// either create-only (<see cref="PutIfAbsentAsync(string, Stream, long, ObjectHeaders, CancellationToken)"/>)
-/// or a compare-and-swap (<see cref="SwapAsync"/>): there is no blind overwrite.
-/// </summary>
-public interface IObjectStore : IDisposable
+/// <summary>Read access to a registry's files: a store, or a registry read over HTTP (through a CDN).</summary>
+public interface IObjectReader : IDisposable
 {
-    /// <summary>Where the store is, for messages: a folder path or <c>s3://bucket/prefix</c>.</summary>
+    /// <summary>Where the files are, for messages: a folder path, <c>s3://bucket/prefix</c> or a URL.</summary>
     string Location { get; }
 
     /// <summary>Reads a whole object, or null when it does not exist.</summary>
@@ -48,6 +43,16 @@ public interface IObjectStore : IDisposable
 
     /// <summary>Whether an object exists.</summary>
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The origin a registry lives in. Keys are '/'-separated relative paths
+/// (<c>metadata/timestamp.json</c>, <c>targets/index/HASH.name.json</c>). Every write is
+/// either create-only (<see cref="PutIfAbsentAsync(string, Stream, long, ObjectHeaders, CancellationToken)"/>)
+/// or a compare-and-swap (<see cref="SwapAsync"/>): there is no blind overwrite.
+/// </summary>
+public interface IObjectStore : IObjectReader
+{
 
     /// <summary>
     /// Creates an object only if the key is free. The object appears whole or not at all:

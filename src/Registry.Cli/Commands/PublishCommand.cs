@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Registry.Cli.Internal;
+using Registry.Core.Packages;
+using Registry.Core.Publishing;
+using Registry.Core.Tuf;
+
+namespace Registry.Cli.Commands;
+
+/// <summary><c>registry publish</c>: validate package files, then add them in one transaction.</summary>
+internal static class PublishCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var store = new StoreOptions();
+        var files = new Argument<string[]>("files") { Description = "Package files (.tgz with registry.json at the root)", Arity = ArgumentArity.OneOrMore };
+        var skipDeps = new Option<bool>("--skip-dependency-check") { Description = "Publish even when a dependency is not (yet) satisfiable in the registry" };
+        var limits = new LimitOptions();
+        var command = new Command("publish", "Validate package files and publish them in one transaction; the same bytes again is a no-op");
+        store.AddTo(command);
+        command.Arguments.Add(files);
+        command.Options.Add(skipDeps);
+        limits.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var packageLimits = limits.Read(parse);
+            var packages = parse.GetValue(files)!.Select(f => PackageReader.Read(f, packageLimits)).ToList();
+            using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
+            using var keys = KeyRing.Load(store.KeysFolder(parse));
+            var writer = new RegistryWriter(target, keys, options: new WriterOptions
+            {
+                OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})").GetAwaiter().GetResult(),
+            });
+            var result = await writer.PublishAsync(packages, new PublishOptions { SkipDependencyCheck = parse.GetValue(skipDeps) }, ct).ConfigureAwait(false);
+            foreach (var package in result.Packages)
+            {
+                var verb = package.Status == PublishStatus.Published ? "published" : "unchanged";
+                await context.Out.WriteLineAsync($"{verb} {package.Name} {package.Version} sha256:{package.Sha256} {package.Artifact}").ConfigureAwait(false);
+            }
+
+            if (result.Stats is { } stats)
+            {
+                await context.InfoAsync($"wrote {stats.FilesWritten} files, {stats.BytesWritten} bytes; snapshot {stats.SnapshotVersion}, timestamp {stats.TimestampVersion}, {stats.Attempts} attempt(s)").ConfigureAwait(false);
+            }
+            else
+            {
+                await context.InfoAsync("nothing to do: every package is already published with the same bytes").ConfigureAwait(false);
+            }
+
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

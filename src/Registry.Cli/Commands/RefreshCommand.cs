@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Registry.Cli.Internal;
+using Registry.Core.Publishing;
+using Registry.Core.Tuf;
+
+namespace Registry.Cli.Commands;
+
+/// <summary><c>registry refresh</c>: re-sign the timestamp (and whatever expires soon, when its key is held).</summary>
+internal static class RefreshCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var store = new StoreOptions();
+        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key) and any role near expiry whose key is given; run it on a schedule");
+        store.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
+            using var keys = KeyRing.Load(store.KeysFolder(parse));
+            var result = await new RegistryWriter(target, keys).RefreshAsync(ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
+            foreach (var missing in result.MissingKeys)
+            {
+                await context.WarnAsync($"expires soon and its key was not given: {missing}").ConfigureAwait(false);
+            }
+
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

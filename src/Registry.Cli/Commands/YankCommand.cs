@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Registry.Cli.Internal;
+using Registry.Core.Publishing;
+using Registry.Core.Tuf;
+
+namespace Registry.Cli.Commands;
+
+/// <summary><c>registry yank</c>: mark a version as not for new resolutions (or undo it).</summary>
+internal static class YankCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var store = new StoreOptions();
+        var name = new Argument<string>("name") { Description = "Package name" };
+        var version = new Argument<string>("version") { Description = "Version to yank" };
+        var reason = new Option<string?>("--reason") { Description = "Why (shown to users)" };
+        var undo = new Option<bool>("--undo") { Description = "Un-yank the version" };
+        var command = new Command("yank", "Yank a version: new resolutions skip it, existing lock files still install it");
+        store.AddTo(command);
+        command.Arguments.Add(name);
+        command.Arguments.Add(version);
+        command.Options.Add(reason);
+        command.Options.Add(undo);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
+            using var keys = KeyRing.Load(store.KeysFolder(parse));
+            var result = await new RegistryWriter(target, keys).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
+            var text = result.Status switch
+            {
+                YankStatus.Yanked => "yanked",
+                YankStatus.Unyanked => "un-yanked",
+                _ => "unchanged",
+            };
+            await context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}").ConfigureAwait(false);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

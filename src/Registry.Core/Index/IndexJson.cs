@@ -1,0 +1,45 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Registry.Core.Index;
+
+/// <summary>
+/// Reads and writes index documents. Output is compact and deterministic (declaration order,
+/// no indentation, non-ASCII kept as UTF-8, control characters escaped), so the same index
+/// state always has the same bytes and therefore the same content-addressed file name.
+/// </summary>
+public static class IndexJson
+{
+    private static readonly IndexJsonContext Context = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+    });
+
+    public static byte[] Serialize(PackageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, Context.PackageIndex);
+
+    public static byte[] Serialize(NameMarker marker) => JsonSerializer.SerializeToUtf8Bytes(marker, Context.NameMarker);
+
+    public static PackageIndex ParseIndex(ReadOnlySpan<byte> bytes, string source) => Parse(bytes, Context.PackageIndex, source);
+
+    public static NameMarker ParseMarker(ReadOnlySpan<byte> bytes, string source) => Parse(bytes, Context.NameMarker, source);
+
+    private static T Parse<T>(ReadOnlySpan<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, info) ?? throw new VerificationException($"{source}: empty document");
+        }
+        catch (JsonException e)
+        {
+            throw new VerificationException($"{source}: malformed document ({e.Message})", e);
+        }
+    }
+}
+
+[JsonSerializable(typeof(PackageIndex))]
+[JsonSerializable(typeof(NameMarker))]
+internal sealed partial class IndexJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+
+namespace Registry.Core.Index;
+
+/// <summary>
+/// The per-package index document (target <c>index/NAME.json</c>): every published version
+/// of one package, oldest first. A new state of the index is a new file; this document is
+/// never edited in place.
+/// </summary>
+public sealed record PackageIndex
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("versions")]
+    public required IReadOnlyList<IndexEntry> Versions { get; init; }
+}
+
+/// <summary>One published version: what a resolver and an installer need, without opening the artifact.</summary>
+public sealed record IndexEntry
+{
+    /// <summary>The version as published (full SemVer 2.0 string).</summary>
+    [JsonPropertyName("version")]
+    public required string Version { get; init; }
+
+    /// <summary>Dependency name to normalised NuGet range, ordered by name.</summary>
+    [JsonPropertyName("dependencies")]
+    public required IReadOnlyDictionary<string, string> Dependencies { get; init; }
+
+    [JsonPropertyName("yanked")]
+    public bool Yanked { get; init; }
+
+    [JsonPropertyName("yanked_reason")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? YankedReason { get; init; }
+
+    /// <summary>Target path of the artifact (<c>packages/NAME/VERSION/NAME-VERSION.tgz</c>).</summary>
+    [JsonPropertyName("artifact")]
+    public required string Artifact { get; init; }
+
+    [JsonPropertyName("length")]
+    public required long Length { get; init; }
+
+    [JsonPropertyName("sha256")]
+    public required string Sha256 { get; init; }
+
+    [JsonPropertyName("published")]
+    [JsonConverter(typeof(Tuf.TufDateTimeConverter))]
+    public required DateTimeOffset Published { get; init; }
+
+    [JsonPropertyName("description")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Description { get; init; }
+
+    [JsonPropertyName("license")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? License { get; init; }
+
+    [JsonPropertyName("authors")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Authors { get; init; }
+
+    [JsonPropertyName("homepage")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Homepage { get; init; }
+
+    [JsonPropertyName("repository")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Repository { get; init; }
+}
+
+/// <summary>The name-reservation marker (target <c>names/NORMALISED.json</c>): which spelling owns a normalised name.</summary>
+public sealed record NameMarker([property: JsonPropertyName("name")] string Name);

@@ -1,0 +1,51 @@
+using Registry.Core.Tuf;
+
+namespace Registry.Core.Publishing;
+
+/// <summary>
+/// What one transaction changes on top of a <see cref="RegistryState"/>: new target files and
+/// the bin entries that list them, and (for <c>refresh</c>) which roles to re-sign.
+/// </summary>
+public sealed class ChangeSet
+{
+    private readonly List<PendingTarget> _targets = [];
+
+    public IReadOnlyList<PendingTarget> Targets => _targets;
+
+    /// <summary>Bin name to the target paths (and their new entries) it gains or replaces.</summary>
+    public Dictionary<string, Dictionary<string, TargetFile>> BinEdits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Bins to re-sign with a new version and expiry even when their targets are unchanged.</summary>
+    public HashSet<string> BinsToResign { get; } = new(StringComparer.Ordinal);
+
+    public bool ResignTargets { get; set; }
+
+    public bool ResignSnapshot { get; set; }
+
+    public bool IsEmpty => _targets.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot;
+
+    /// <summary>Adds a target file (content-addressed) and lists it in its bin.</summary>
+    public TargetFile AddTarget(HashBins bins, string targetPath, byte[] content)
+    {
+        var info = new TargetFile
+        {
+            Length = content.LongLength,
+            Hashes = new Dictionary<string, string> { ["sha256"] = Hashing.Sha256Hex(content) },
+        };
+        _targets.Add(new PendingTarget(targetPath, content, info));
+        var bin = bins.BinFor(targetPath);
+        if (!BinEdits.TryGetValue(bin, out var edits))
+        {
+            BinEdits[bin] = edits = new Dictionary<string, TargetFile>(StringComparer.Ordinal);
+        }
+
+        edits[targetPath] = info;
+        return info;
+    }
+}
+
+/// <summary>A target file waiting to be written: its path, bytes and signed description.</summary>
+public sealed record PendingTarget(string Path, byte[] Content, TargetFile Info);
+
+/// <summary>What a committed transaction wrote: a measure of the cost of a publish.</summary>
+public sealed record CommitStats(int FilesWritten, long BytesWritten, long SnapshotVersion, long TimestampVersion, int Attempts);

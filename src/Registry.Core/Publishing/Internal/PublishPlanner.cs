@@ -1,0 +1,165 @@
+using NuGet.Versioning;
+using Registry.Core.Index;
+using Registry.Core.Packages;
+
+namespace Registry.Core.Publishing.Internal;
+
+/// <summary>
+/// Plans a publish against one state: the registry-level rules (name collisions, immutable
+/// versions, satisfiable dependencies), then the new artifacts, index documents and name
+/// markers. Throws <see cref="ValidationException"/> before anything is written.
+/// </summary>
+internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, PublishOptions options, TimeProvider time)
+{
+    public async Task<(ChangeSet, IReadOnlyList<PackageOutcome>)> PlanAsync(RegistryState state, CancellationToken cancellationToken)
+    {
+        var batch = Deduplicate(packages);
+        var indexes = new Dictionary<string, PackageIndex?>(StringComparer.Ordinal);
+        async Task<PackageIndex?> IndexOf(string name)
+        {
+            if (!indexes.TryGetValue(name, out var index))
+            {
+                indexes[name] = index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false);
+            }
+
+            return index;
+        }
+
+        var outcomes = new List<PackageOutcome>();
+        var fresh = new List<(PackageFile File, string Sha256)>();
+        foreach (var package in batch)
+        {
+            var manifest = package.Manifest;
+            var file = Path.GetFileName(package.SourcePath);
+            var owner = await IndexStore.OwnerOfAsync(state, manifest.Name, cancellationToken).ConfigureAwait(false);
+            if (owner is not null && owner != manifest.Name)
+            {
+                throw new ValidationException("name-collision",
+                    $"{file}: the name '{manifest.Name}' collides with the existing package '{owner}' (names that differ only in case or in '-', '_', '.' are the same name); publish it as '{owner}' or choose another name");
+            }
+
+            var sha256 = Tuf.Hashing.Sha256Hex(package.Content);
+            var index = await IndexOf(manifest.Name).ConfigureAwait(false);
+            var existing = index?.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == manifest.Version);
+            if (existing is not null)
+            {
+                if (!Tuf.Hashing.HexEquals(existing.Sha256, sha256))
+                {
+                    throw new ValidationException("version-immutable",
+                        $"{file}: {manifest.Name} {existing.Version} is already published with different contents (sha256 {existing.Sha256[..16]}...); a published version never changes: bump the version");
+                }
+
+                outcomes.Add(new PackageOutcome(manifest.Name, existing.Version, PublishStatus.AlreadyPublished, sha256, existing.Length, existing.Artifact));
+                continue;
+            }
+
+            fresh.Add((package, sha256));
+        }
+
+        if (!options.SkipDependencyCheck)
+        {
+            foreach (var (package, _) in fresh)
+            {
+                await CheckDependenciesAsync(package, fresh.Select(f => f.File.Manifest).ToList(), IndexOf).ConfigureAwait(false);
+            }
+        }
+
+        var changes = new ChangeSet();
+        var published = time.GetUtcNow();
+        published = new DateTimeOffset(published.Year, published.Month, published.Day, published.Hour, published.Minute, published.Second, TimeSpan.Zero);
+        foreach (var group in fresh.GroupBy(f => f.File.Manifest.Name, StringComparer.Ordinal))
+        {
+            var name = group.Key;
+            var index = await IndexOf(name).ConfigureAwait(false);
+            var entries = index?.Versions.ToList() ?? [];
+            foreach (var (package, sha256) in group)
+            {
+                var manifest = package.Manifest;
+                var artifactPath = RegistryLayout.ArtifactPath(name, manifest.Version, package.FileExtension);
+                var info = changes.AddTarget(state.Bins, artifactPath, package.Content);
+                entries.Add(new IndexEntry
+                {
+                    Version = manifest.Version.ToFullString(),
+                    Dependencies = manifest.Dependencies.ToDictionary(d => d.Key, d => d.Value.ToNormalizedString(), StringComparer.Ordinal),
+                    Artifact = artifactPath,
+                    Length = info.Length,
+                    Sha256 = sha256,
+                    Published = published,
+                    Description = manifest.Description,
+                    License = manifest.License,
+                    Authors = manifest.Authors.Count == 0 ? null : manifest.Authors,
+                    Homepage = manifest.Homepage,
+                    Repository = manifest.Repository,
+                });
+                outcomes.Add(new PackageOutcome(name, manifest.Version.ToFullString(), PublishStatus.Published, sha256, info.Length, artifactPath));
+            }
+
+            entries.Sort((a, b) => NuGetVersion.Parse(a.Version).CompareTo(NuGetVersion.Parse(b.Version)));
+            changes.AddTarget(state.Bins, RegistryLayout.IndexPath(name), IndexJson.Serialize(new PackageIndex { Name = name, Versions = entries }));
+            if (index is null)
+            {
+                changes.AddTarget(state.Bins, RegistryLayout.NamePath(PackageName.Normalize(name)), IndexJson.Serialize(new NameMarker(name)));
+            }
+        }
+
+        return (changes, outcomes);
+    }
+
+    private static async Task CheckDependenciesAsync(PackageFile package, IReadOnlyList<PackageManifest> batch, Func<string, Task<PackageIndex?>> indexOf)
+    {
+        var file = Path.GetFileName(package.SourcePath);
+        foreach (var (dependency, range) in package.Manifest.Dependencies)
+        {
+            var index = await indexOf(dependency).ConfigureAwait(false);
+            var available = (index?.Versions.Where(v => !v.Yanked).Select(v => NuGetVersion.Parse(v.Version)) ?? [])
+                .Concat(batch.Where(m => m.Name == dependency).Select(m => m.Version))
+                .ToList();
+            if (index is null && available.Count == 0)
+            {
+                throw new ValidationException("dependency-unknown",
+                    $"{file}: depends on '{dependency}', which is not in the registry; publish it first (or in the same command)");
+            }
+
+            if (!available.Any(range.Satisfies))
+            {
+                throw new ValidationException("dependency-unsatisfiable",
+                    $"{file}: depends on {dependency} {range.ToNormalizedString()}, but no published, unyanked version satisfies it (available: {string.Join(", ", available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none"))})");
+            }
+        }
+    }
+
+    /// <summary>The batch without exact repeats; the same name and version with other bytes is refused.</summary>
+    private static List<PackageFile> Deduplicate(IReadOnlyList<PackageFile> packages)
+    {
+        var seen = new Dictionary<(string, NuGetVersion), PackageFile>();
+        var byNormalized = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new List<PackageFile>();
+        foreach (var package in packages)
+        {
+            var manifest = package.Manifest;
+            var normalized = PackageName.Normalize(manifest.Name);
+            if (byNormalized.TryGetValue(normalized, out var other) && other != manifest.Name)
+            {
+                throw new ValidationException("name-collision",
+                    $"{Path.GetFileName(package.SourcePath)}: the name '{manifest.Name}' collides with '{other}' in the same batch (names that differ only in case or in '-', '_', '.' are the same name)");
+            }
+
+            byNormalized[normalized] = manifest.Name;
+            if (seen.TryGetValue((manifest.Name, manifest.Version), out var first))
+            {
+                if (!first.Content.AsSpan().SequenceEqual(package.Content))
+                {
+                    throw new ValidationException("version-immutable",
+                        $"{Path.GetFileName(package.SourcePath)}: {manifest.Name} {manifest.Version} appears twice in the batch with different contents ({Path.GetFileName(first.SourcePath)})");
+                }
+
+                continue;
+            }
+
+            seen[(manifest.Name, manifest.Version)] = package;
+            result.Add(package);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,163 @@
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+
+namespace Registry.Core.Publishing;
+
+/// <summary>
+/// One complete, verified state of a registry as the timestamp names it: the root, timestamp,
+/// snapshot and top-level targets, with the hashed bins read on demand. Every document is
+/// checked against the keys of the root and against the version, length and hash its parent
+/// recorded, so a publisher never builds on a state it could not verify.
+/// </summary>
+public sealed class RegistryState
+{
+    private readonly IObjectReader _store;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SignedDocument<TargetsMetadata>> _bins = new(StringComparer.Ordinal);
+
+    private RegistryState(
+        IObjectReader store,
+        SignedDocument<RootMetadata> root,
+        SignedDocument<TimestampMetadata> timestamp,
+        string timestampTag,
+        SignedDocument<SnapshotMetadata> snapshot,
+        SignedDocument<TargetsMetadata> targets)
+    {
+        _store = store;
+        Root = root;
+        Timestamp = timestamp;
+        TimestampTag = timestampTag;
+        Snapshot = snapshot;
+        Targets = targets;
+        Bins = new HashBins(targets.Signed.Delegations?.SuccinctRoles
+            ?? throw new VerificationException("targets metadata has no hashed-bin delegation (succinct_roles)"));
+    }
+
+    public SignedDocument<RootMetadata> Root { get; }
+
+    public SignedDocument<TimestampMetadata> Timestamp { get; }
+
+    /// <summary>The store's version tag of <c>timestamp.json</c> as read: the compare-and-swap expects it.</summary>
+    public string TimestampTag { get; }
+
+    public SignedDocument<SnapshotMetadata> Snapshot { get; }
+
+    public SignedDocument<TargetsMetadata> Targets { get; }
+
+    public HashBins Bins { get; }
+
+    /// <summary>Reads and verifies the current state, or returns null when the store holds no registry.</summary>
+    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken)
+    {
+        var timestampObject = await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        if (timestampObject is null)
+        {
+            return null;
+        }
+
+        var root = await RootChain.LoadLatestAsync(store, cancellationToken).ConfigureAwait(false);
+        var keys = root.Signed.Keys;
+        var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
+        MetadataVerifier.VerifyThreshold(timestamp, root.Signed.Roles[RoleNames.Timestamp], keys, RegistryLayout.TimestampKey);
+
+        var snapshotMeta = timestamp.Signed.Meta.GetValueOrDefault("snapshot.json")
+            ?? throw new VerificationException($"{RegistryLayout.TimestampKey}: no snapshot.json entry");
+        var snapshotKey = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshotMeta.Version);
+        var snapshotBytes = await ReadMetaAsync(store, snapshotKey, snapshotMeta, cancellationToken).ConfigureAwait(false);
+        var snapshot = SignedDocument<SnapshotMetadata>.Parse(snapshotBytes, RoleNames.Snapshot, TufJsonContext.Default.SnapshotMetadata, snapshotKey);
+        MetadataVerifier.VerifyThreshold(snapshot, root.Signed.Roles[RoleNames.Snapshot], keys, snapshotKey);
+        CheckVersion(snapshot.Signed, snapshotMeta, snapshotKey);
+
+        var targetsMeta = snapshot.Signed.Meta.GetValueOrDefault("targets.json")
+            ?? throw new VerificationException($"{snapshotKey}: no targets.json entry");
+        var targetsKey = RegistryLayout.MetadataKey(RoleNames.Targets, targetsMeta.Version);
+        var targetsBytes = await ReadMetaAsync(store, targetsKey, targetsMeta, cancellationToken).ConfigureAwait(false);
+        var targets = SignedDocument<TargetsMetadata>.Parse(targetsBytes, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, targetsKey);
+        MetadataVerifier.VerifyThreshold(targets, root.Signed.Roles[RoleNames.Targets], keys, targetsKey);
+        CheckVersion(targets.Signed, targetsMeta, targetsKey);
+
+        return new RegistryState(store, root, timestamp, timestampObject.VersionTag, snapshot, targets);
+    }
+
+    public static async Task<RegistryState> LoadAsync(IObjectReader store, CancellationToken cancellationToken) =>
+        await LoadOrNullAsync(store, cancellationToken).ConfigureAwait(false)
+        ?? throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
+
+    /// <summary>The verified bin document of a bin name, read once.</summary>
+    public async Task<SignedDocument<TargetsMetadata>> GetBinAsync(string bin, CancellationToken cancellationToken)
+    {
+        if (_bins.TryGetValue(bin, out var cached))
+        {
+            return cached;
+        }
+
+        var meta = Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")
+            ?? throw new VerificationException($"snapshot version {Snapshot.Signed.Version} does not list bin {bin}");
+        var key = RegistryLayout.MetadataKey(bin, meta.Version);
+        var bytes = await ReadMetaAsync(_store, key, meta, cancellationToken).ConfigureAwait(false);
+        var document = SignedDocument<TargetsMetadata>.Parse(bytes, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, key);
+        var roles = Targets.Signed.Delegations!;
+        MetadataVerifier.VerifyThreshold(document, new RoleKeys(roles.SuccinctRoles.KeyIds, roles.SuccinctRoles.Threshold), roles.Keys, key);
+        CheckVersion(document.Signed, meta, key);
+        foreach (var path in document.Signed.Targets.Keys)
+        {
+            if (Bins.BinFor(path) != bin)
+            {
+                throw new VerificationException($"{key}: lists target '{path}', which belongs to bin {Bins.BinFor(path)}");
+            }
+        }
+
+        return _bins.GetOrAdd(bin, document);
+    }
+
+    /// <summary>The target's length and hashes, or null when no bin lists it.</summary>
+    public async Task<TargetFile?> FindTargetOrNullAsync(string targetPath, CancellationToken cancellationToken)
+    {
+        var bin = await GetBinAsync(Bins.BinFor(targetPath), cancellationToken).ConfigureAwait(false);
+        return bin.Signed.Targets.GetValueOrDefault(targetPath);
+    }
+
+    /// <summary>Reads a target and checks its length and sha256 against the metadata.</summary>
+    public async Task<byte[]?> ReadTargetOrNullAsync(string targetPath, CancellationToken cancellationToken)
+    {
+        var target = await FindTargetOrNullAsync(targetPath, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return null;
+        }
+
+        var key = RegistryLayout.TargetKey(targetPath, target.Sha256);
+        var stored = await _store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{key}: listed in the metadata but missing from the store");
+        if (stored.Content.Length != target.Length || !Hashing.HexEquals(Hashing.Sha256Hex(stored.Content), target.Sha256))
+        {
+            throw new VerificationException($"{key}: length or sha256 differs from the signed metadata");
+        }
+
+        return stored.Content;
+    }
+
+    private static async Task<byte[]> ReadMetaAsync(IObjectReader store, string key, MetaFile meta, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{key}: referenced by the signed metadata but missing from the store");
+        if (meta.Length is { } length && stored.Content.Length != length)
+        {
+            throw new VerificationException($"{key}: {stored.Content.Length} bytes, the metadata says {length}");
+        }
+
+        if (meta.Hashes?.GetValueOrDefault("sha256") is { } sha && !Hashing.HexEquals(Hashing.Sha256Hex(stored.Content), sha))
+        {
+            throw new VerificationException($"{key}: sha256 differs from the signed metadata");
+        }
+
+        return stored.Content;
+    }
+
+    private static void CheckVersion(SignedBase signed, MetaFile meta, string key)
+    {
+        if (signed.Version != meta.Version)
+        {
+            throw new VerificationException($"{key}: holds version {signed.Version}, its parent says {meta.Version}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Registry.Core.Publishing.Internal;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+
+namespace Registry.Core.Publishing;
+
+/// <summary>
+/// The write path of a registry: publish, yank and refresh as transactions. Each reads and
+/// verifies the current state, plans its changes (validating everything before any write),
+/// commits them in the safe order and, when a concurrent writer swapped the timestamp first,
+/// starts over from the new state, up to <see cref="WriterOptions.MaxAttempts"/> times.
+/// </summary>
+public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvider? time = null, WriterOptions? options = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly WriterOptions _options = options ?? new WriterOptions();
+
+    public IObjectStore Store => store;
+
+    public async Task<PublishResult> PublishAsync(IReadOnlyList<Packages.PackageFile> packages, PublishOptions publish, CancellationToken cancellationToken)
+    {
+        var planner = new PublishPlanner(packages, publish, _time);
+        var (outcomes, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
+        return new PublishResult(outcomes, stats);
+    }
+
+    public async Task<YankResult> YankAsync(string name, string version, string? reason, bool undo, CancellationToken cancellationToken)
+    {
+        var planner = new YankPlanner(name, version, reason, undo);
+        var (outcome, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
+        return new YankResult(outcome, stats);
+    }
+
+    /// <summary>
+    /// Re-signs the timestamp (new version, new expiry) and, when their keys are held, every
+    /// other role that expires within the refresh margin. Needs only the timestamp key.
+    /// </summary>
+    public async Task<RefreshResult> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var (plan, stats) = await RunAsync((state, ct) => RefreshPlanner.PlanAsync(state, keys, settings, _time, ct), cancellationToken, commitEmpty: true).ConfigureAwait(false);
+        return new RefreshResult(plan.Resigned, plan.MissingKeys, stats!);
+    }
+
+    private async Task<(T Result, CommitStats? Stats)> RunAsync<T>(
+        Func<RegistryState, CancellationToken, Task<(ChangeSet Changes, T Result)>> plan,
+        CancellationToken cancellationToken,
+        bool commitEmpty = false)
+    {
+        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        {
+            var state = await RegistryState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+            var (changes, result) = await plan(state, cancellationToken).ConfigureAwait(false);
+            if (changes.IsEmpty && !commitEmpty)
+            {
+                return (result, null);
+            }
+
+            var writer = new StateWriter(store, keys, settings, _time);
+            var stats = await writer.CommitAsync(state, changes, cancellationToken).ConfigureAwait(false);
+            if (stats is not null)
+            {
+                return (result, stats with { Attempts = attempt });
+            }
+
+            _options.OnConflict?.Invoke(attempt);
+            var backoff = Math.Min(1000, 25 * (1 << Math.Min(attempt, 6)));
+            await Task.Delay(Random.Shared.Next(backoff / 2, backoff), cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new ConflictException(
+            $"{store.Location}: other publishers changed the registry {_options.MaxAttempts} times while this one tried; nothing was applied, run the command again");
+    }
+}
+
+/// <summary>Transaction settings.</summary>
+public sealed record WriterOptions
+{
+    /// <summary>How many times a transaction is replanned after losing the timestamp swap.</summary>
+    public int MaxAttempts { get; init; } = 10;
+
+    /// <summary>Called after each lost race (for diagnostics).</summary>
+    public Action<int>? OnConflict { get; init; }
+}
+
+public sealed record PublishOptions
+{
+    /// <summary>Accept dependencies that no published version (nor the batch) satisfies.</summary>
+    public bool SkipDependencyCheck { get; init; }
+}
+
+public enum PublishStatus
+{
+    Published,
+    AlreadyPublished,
+}
+
+public sealed record PackageOutcome(string Name, string Version, PublishStatus Status, string Sha256, long Length, string Artifact);
+
+public sealed record PublishResult(IReadOnlyList<PackageOutcome> Packages, CommitStats? Stats);
+
+public enum YankStatus
+{
+    Yanked,
+    Unyanked,
+    Unchanged,
+}
+
+public sealed record YankResult(YankStatus Status, CommitStats? Stats);
+
+public sealed record RefreshResult(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Stats);

@@ -1,0 +1,40 @@
+using NuGet.Versioning;
+
+namespace Registry.Core;
+
+/// <summary>
+/// Where every file of a registry lives. Store keys equal URL paths on the CDN.
+/// Metadata: <c>metadata/N.ROLE.json</c> (consistent snapshots) and the one mutable
+/// <c>metadata/timestamp.json</c>. Targets: <c>targets/DIR/SHA256.BASENAME</c> for a target
+/// path <c>DIR/BASENAME</c>.
+/// </summary>
+public static class RegistryLayout
+{
+    public const string TimestampKey = "metadata/timestamp.json";
+
+    public static string MetadataKey(string role, long version) => $"metadata/{version}.{role}.json";
+
+    public static string RootKey(long version) => MetadataKey("root", version);
+
+    /// <summary>The store key of a target with the given path and sha256 (consistent snapshot naming).</summary>
+    public static string TargetKey(string targetPath, string sha256)
+    {
+        var slash = targetPath.LastIndexOf('/');
+        return slash < 0
+            ? $"targets/{sha256}.{targetPath}"
+            : $"targets/{targetPath[..slash]}/{sha256}.{targetPath[(slash + 1)..]}";
+    }
+
+    /// <summary>Target path of a package's index document: <c>index/NAME.json</c>.</summary>
+    public static string IndexPath(string name) => $"index/{name}.json";
+
+    /// <summary>Target path of the marker that reserves a normalised name: <c>names/NORMALISED.json</c>.</summary>
+    public static string NamePath(string normalizedName) => $"names/{normalizedName}.json";
+
+    /// <summary>Target path of an artifact: <c>packages/NAME/VERSION/NAME-VERSION.EXT</c>.</summary>
+    public static string ArtifactPath(string name, NuGetVersion version, string extension) =>
+        $"packages/{name}/{VersionText(version)}/{name}-{VersionText(version)}{extension}";
+
+    /// <summary>The version as it appears in paths: normalised SemVer 2.0 without build metadata, lowercase.</summary>
+    public static string VersionText(NuGetVersion version) => version.ToNormalizedString().ToLowerInvariant();
+}

@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Registry.Core.Tuf;
+
+/// <summary>
+/// Hashed-bin delegation as TAP 15 (succinct roles) defines it: a target belongs to the bin
+/// numbered by the first <c>bit_length</c> bits of SHA-256(target path); bin names are
+/// <c>prefix-</c> followed by the bin number in lowercase hex, zero-padded to the width of
+/// the largest number (256 bins: <c>bin-00</c> .. <c>bin-ff</c>).
+/// </summary>
+public sealed class HashBins
+{
+    public HashBins(int bitLength, string namePrefix)
+    {
+        if (bitLength is < 1 or > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bitLength), "bit_length must be 1..32");
+        }
+
+        BitLength = bitLength;
+        NamePrefix = namePrefix;
+        Count = 1L << bitLength;
+        SuffixLength = (Count - 1).ToString("x", CultureInfo.InvariantCulture).Length;
+    }
+
+    public HashBins(SuccinctRoles roles) : this(roles.BitLength, roles.NamePrefix) { }
+
+    public int BitLength { get; }
+
+    public string NamePrefix { get; }
+
+    public long Count { get; }
+
+    private int SuffixLength { get; }
+
+    /// <summary>The bit length for a bin count, which must be a power of two between 2 and 2^20.</summary>
+    public static int BitLengthFor(int binCount)
+    {
+        if (binCount < 2 || binCount > (1 << 20) || (binCount & (binCount - 1)) != 0)
+        {
+            throw new ValidationException("bins", $"--bins {binCount}: the bin count must be a power of two from 2 to 1048576 (e.g. 256, 4096)");
+        }
+
+        return int.Log2(binCount);
+    }
+
+    public string NameOf(long bin) => $"{NamePrefix}-{bin.ToString("x" + SuffixLength.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
+
+    public string BinFor(string targetPath)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(targetPath), hash);
+        var number = BinaryPrimitives.ReadUInt32BigEndian(hash) >> (32 - BitLength);
+        return NameOf(number);
+    }
+
+    public IEnumerable<string> AllNames()
+    {
+        for (long i = 0; i < Count; i++)
+        {
+            yield return NameOf(i);
+        }
+    }
+
+    public bool IsBinName(string roleName)
+    {
+        if (!roleName.StartsWith(NamePrefix + "-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var suffix = roleName[(NamePrefix.Length + 1)..];
+        return suffix.Length == SuffixLength
+            && long.TryParse(suffix, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var n)
+            && n < Count
+            && NameOf(n) == roleName;
+    }
+}

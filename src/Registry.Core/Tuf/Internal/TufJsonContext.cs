@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Registry.Core.Tuf;
+
+[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(RootMetadata))]
+[JsonSerializable(typeof(TimestampMetadata))]
+[JsonSerializable(typeof(SnapshotMetadata))]
+[JsonSerializable(typeof(TargetsMetadata))]
+[JsonSerializable(typeof(TufKey))]
+[JsonSerializable(typeof(Signature))]
+internal sealed partial class TufJsonContext : JsonSerializerContext
+{
+}
