@@ -25,6 +25,7 @@ public static class CliApp
             YankCommand.Create(context),
             RefreshCommand.Create(context),
             VerifyCommand.Create(context),
+            ServeCommand.Create(context),
         })
         {
             root.Subcommands.Add(command);

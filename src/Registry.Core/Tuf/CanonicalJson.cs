@@ -6,7 +6,9 @@ namespace Registry.Core.Tuf;
 /// <summary>
 /// Canonical JSON as TUF (and securesystemslib) define it: no insignificant whitespace,
 /// object keys sorted, strings with only <c>\</c> and <c>"</c> escaped, integers only
-/// (no floats), UTF-8. Signatures are computed over these bytes of the <c>signed</c> object,
+/// (no floats), UTF-8. Control characters stay raw, as securesystemslib and tuf-js sign them
+/// (PEM public keys hold newlines), so canonical bytes are not always valid JSON: files are
+/// written with <see cref="SerializeForFile"/>, which escapes them and is otherwise identical. Signatures are computed over these bytes of the <c>signed</c> object,
 /// so the same document always has the same bytes whatever produced it.
 /// </summary>
 public static class CanonicalJson
@@ -19,8 +21,16 @@ public static class CanonicalJson
         return buffer.ToArray();
     }
 
+    /// <summary>The canonical ordering and layout with control characters escaped: valid JSON for files.</summary>
+    public static byte[] SerializeForFile(JsonElement element)
+    {
+        using var buffer = new MemoryStream();
+        Write(element, buffer, escapeControl: true);
+        return buffer.ToArray();
+    }
+
     /// <summary>Writes the canonical form of a parsed JSON value.</summary>
-    public static void Write(JsonElement element, Stream output)
+    public static void Write(JsonElement element, Stream output, bool escapeControl = false)
     {
         switch (element.ValueKind)
         {
@@ -40,9 +50,9 @@ public static class CanonicalJson
                         output.WriteByte((byte)',');
                     }
 
-                    WriteString(properties[i].Name, output);
+                    WriteString(properties[i].Name, output, escapeControl);
                     output.WriteByte((byte)':');
-                    Write(properties[i].Value, output);
+                    Write(properties[i].Value, output, escapeControl);
                 }
 
                 output.WriteByte((byte)'}');
@@ -58,13 +68,13 @@ public static class CanonicalJson
                     }
 
                     first = false;
-                    Write(item, output);
+                    Write(item, output, escapeControl);
                 }
 
                 output.WriteByte((byte)']');
                 break;
             case JsonValueKind.String:
-                WriteString(element.GetString()!, output);
+                WriteString(element.GetString()!, output, escapeControl);
                 break;
             case JsonValueKind.Number:
                 if (!element.TryGetInt64(out var number))
@@ -88,10 +98,28 @@ public static class CanonicalJson
         }
     }
 
-    private static void WriteString(string value, Stream output)
+    private static void WriteString(string value, Stream output, bool escapeControl)
     {
         output.WriteByte((byte)'"');
         var escaped = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        if (escapeControl && escaped.Any(char.IsControl))
+        {
+            var builder = new StringBuilder(escaped.Length + 16);
+            foreach (var c in escaped)
+            {
+                builder.Append(c switch
+                {
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                    _ => c.ToString(),
+                });
+            }
+
+            escaped = builder.ToString();
+        }
+
         output.Write(Encoding.UTF8.GetBytes(escaped));
         output.WriteByte((byte)'"');
     }

@@ -7,7 +7,7 @@ namespace Registry.Core.Tuf;
 /// <summary>
 /// A metadata file: <c>{"signatures": [...], "signed": {...}}</c>. Reading keeps the canonical
 /// bytes of <c>signed</c> exactly as parsed (unknown fields included) so signatures are checked
-/// over what the signer signed; writing produces a fully canonical file.
+/// over what the signer signed; writing lays the file out canonically (with control characters escaped, so it is valid JSON).
 /// </summary>
 public sealed class SignedDocument<T>
     where T : SignedBase
@@ -33,7 +33,8 @@ public sealed class SignedDocument<T>
     /// <summary>Signs a document with each key and lays out the canonical file.</summary>
     public static SignedDocument<T> Create(T signed, IEnumerable<SigningKey> keys, JsonTypeInfo<T> typeInfo)
     {
-        var canonical = CanonicalJson.Serialize(JsonSerializer.SerializeToElement(signed, typeInfo));
+        var element = JsonSerializer.SerializeToElement(signed, typeInfo);
+        var canonical = CanonicalJson.Serialize(element);
         var signatures = keys.Select(k => k.Sign(canonical)).OrderBy(s => s.KeyId, StringComparer.Ordinal).ToList();
         using var file = new MemoryStream();
         file.Write("{\"signatures\":["u8);
@@ -48,7 +49,7 @@ public sealed class SignedDocument<T>
         }
 
         file.Write("],\"signed\":"u8);
-        file.Write(canonical);
+        file.Write(CanonicalJson.SerializeForFile(element));
         file.WriteByte((byte)'}');
         return new SignedDocument<T>(signed, canonical, signatures, file.ToArray());
     }
