@@ -18,6 +18,6 @@ internal static class StoreFactory
             throw new EnvironmentException($"{location}: a URL is read-only; maintainer commands need the store itself (a folder or s3://)");
         }
 
-        return new FolderStore(location);
+        return CrashAfterWritesStore.Wrap(new FolderStore(location));
     }
 }

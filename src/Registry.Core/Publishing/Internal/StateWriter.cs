@@ -38,9 +38,10 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
 
         var snapshotMeta = new Dictionary<string, MetaFile>(state.Snapshot.Signed.Meta, StringComparer.Ordinal);
         var delegation = state.Targets.Signed.Delegations!.SuccinctRoles;
-        var binKeys = keys.KeysFor("bins (targets)", new RoleKeys(delegation.KeyIds, delegation.Threshold));
+        IReadOnlyList<SigningKey>? binKeys = null;
         foreach (var bin in changes.BinEdits.Keys.Union(changes.BinsToResign).Order(StringComparer.Ordinal))
         {
+            binKeys ??= keys.KeysFor("bins (targets)", new RoleKeys(delegation.KeyIds, delegation.Threshold));
             var old = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
             var targets = new SortedDictionary<string, TargetFile>(old.Signed.Targets.ToDictionary(), StringComparer.Ordinal);
             foreach (var (path, info) in changes.BinEdits.GetValueOrDefault(bin) ?? [])

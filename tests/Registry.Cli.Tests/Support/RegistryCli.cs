@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Registry.Cli.Tests.Support;
+
+/// <summary>What a run of the CLI printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}--- stderr\n{Error}";
+}
+
+/// <summary>Runs the real CLI, in-process (fast) or as a separate process (for races and crashes).</summary>
+public static class RegistryCli
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The built registry.dll next to the tests.</summary>
+    public static string RegistryDll { get; } = Path.Combine(AppContext.BaseDirectory, "registry.dll");
+
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error, Ct);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(RegistryDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info)!;
+    }
+
+    public static async Task<CliResult> RunProcessAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(args, environment);
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+
+namespace Registry.Cli.Tests.Support;
+
+/// <summary>A temporary folder with a store, a keys folder and package files; removed afterwards.</summary>
+public sealed class TestRegistry : IDisposable
+{
+    public TestRegistry()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "registry-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string Store => Path.Combine(Root, "site");
+
+    public string Keys => Path.Combine(Root, "keys");
+
+    public string[] StoreArgs => ["--store", Store, "--keys", Keys];
+
+    public async Task InitAsync(params string[] extra)
+    {
+        var result = await RegistryCli.RunAsync(["init", .. StoreArgs, "--bins", "16", .. extra]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    /// <summary>Writes a package file and returns its path.</summary>
+    public string Package(string name, string version, string dependenciesJson = "{}", string? extraFile = null)
+    {
+        var path = Path.Combine(Root, $"{name}-{version}{(extraFile is null ? "" : "-" + extraFile.Length)}.tgz");
+        File.WriteAllBytes(path, Tgz.Package(name, version, dependenciesJson, extraFile));
+        return path;
+    }
+
+    public async Task<CliResult> PublishAsync(params string[] files) => await RegistryCli.RunAsync(["publish", .. StoreArgs, .. files]);
+
+    /// <summary>Every file of the store with its sha256: equal snapshots mean nothing was written.</summary>
+    public IReadOnlyDictionary<string, string> StoreSnapshot() =>
+        Directory.EnumerateFiles(Store, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith('.'))
+            .ToDictionary(f => Path.GetRelativePath(Store, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
