@@ -62,13 +62,7 @@ public sealed class FolderStore : IObjectStore
         var temp = await WriteTempAsync(path, content, cancellationToken).ConfigureAwait(false);
         try
         {
-            // On Unix a non-overwriting move is link(2) + unlink: it fails if the key exists.
-            File.Move(temp, path, overwrite: false);
-            return PutResult.Created;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return PutResult.AlreadyExists;
+            return Internal.NativeLink.TryLink(temp, path) ? PutResult.Created : PutResult.AlreadyExists;
         }
         finally
         {

@@ -97,6 +97,7 @@ public sealed record TargetFile
     [JsonPropertyName("hashes")]
     public required IReadOnlyDictionary<string, string> Hashes { get; init; }
 
+    [JsonIgnore]
     public string Sha256 => Hashes.TryGetValue("sha256", out var hash) ? hash : throw new VerificationException("target has no sha256 hash");
 }
 

@@ -31,9 +31,13 @@ public sealed class FolderStoreTests : IDisposable
     public async Task Concurrent_create_only_writes_of_one_key_create_it_exactly_once()
     {
         using var store = new FolderStore(_root);
-        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
-            Task.Run(() => store.PutIfAbsentAsync("k/v.json", System.Text.Encoding.UTF8.GetBytes($"writer {i}"), Headers, Ct))));
-        Assert.Equal(1, results.Count(r => r == PutResult.Created));
+        for (var round = 0; round < 20; round++)
+        {
+            var key = $"k/v{round}.json";
+            var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
+                Task.Run(() => store.PutIfAbsentAsync(key, System.Text.Encoding.UTF8.GetBytes($"writer {i}"), Headers, Ct))));
+            Assert.Equal(1, results.Count(r => r == PutResult.Created));
+        }
     }
 
     [Fact]
