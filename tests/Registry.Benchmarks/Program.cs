@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using NuGet.Versioning;
+using Registry.Benchmarks;
+using Registry.Core.Packages;
+using Registry.Core.Publishing;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+
+// Publish cost benchmark: what one publish of one new package (a 4 KiB artifact) reads and
+// writes, in an empty registry and in one already holding N packages, measured side by side.
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- [--packages 1000] [--samples 9] [--bins 256]
+var packages = Arg("--packages", 1000);
+var samples = Arg("--samples", 9);
+var bins = Arg("--bins", 256);
+var root = Path.Combine(Path.GetTempPath(), "registry-bench-" + Guid.NewGuid().ToString("N"));
+try
+{
+    var empty = await MeasureAsync(Path.Combine(root, "empty"), 0);
+    var full = await MeasureAsync(Path.Combine(root, "full"), packages);
+    Console.WriteLine($"publish of one new package, {bins} bins, median of {samples} publishes (files written / bytes written / store reads / bytes read / ms)");
+    Print("empty registry", empty);
+    Print($"{packages}-package registry", full);
+    Console.WriteLine($"ratio bytes written {packages}/empty: {Median(full, s => s.BytesWritten) / Median(empty, s => s.BytesWritten):0.00}");
+}
+finally
+{
+    Directory.Delete(root, recursive: true);
+}
+
+async Task<List<Sample>> MeasureAsync(string folder, int existing)
+{
+    var store = new CountingStore(new FolderStore(Path.Combine(folder, "site")));
+    using var keys = KeyRing.Load(Path.Combine(folder, "keys"));
+    await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = bins }, default);
+    var writer = new RegistryWriter(store, keys);
+    for (var start = 0; start < existing; start += 100)
+    {
+        var batch = Enumerable.Range(start, Math.Min(100, existing - start)).Select(i => Package($"existing-{i}", "1.0.0")).ToList();
+        await writer.PublishAsync(batch, new PublishOptions(), default);
+    }
+
+    var results = new List<Sample>();
+    for (var i = 0; i < samples; i++)
+    {
+        store.Reset();
+        var clock = Stopwatch.StartNew();
+        var result = await writer.PublishAsync([Package($"new-{i}", "1.0.0")], new PublishOptions(), default);
+        clock.Stop();
+        results.Add(new Sample(result.Stats!.FilesWritten, store.BytesWritten, store.Reads, store.BytesRead, clock.Elapsed.TotalMilliseconds));
+    }
+
+    return results;
+}
+
+static PackageFile Package(string name, string version)
+{
+    var content = new byte[4096];
+    Random.Shared.NextBytes(content);
+    return new PackageFile(new PackageManifest
+    {
+        Name = name,
+        Version = NuGetVersion.Parse(version),
+        Dependencies = new Dictionary<string, VersionRange>(),
+        Description = $"benchmark package {name}",
+    }, name + ".tgz", ".tgz", content);
+}
+
+void Print(string label, List<Sample> s) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} reads {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms"));
+
+static double Median(List<Sample> samples, Func<Sample, double> pick)
+{
+    var sorted = samples.Select(pick).Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+internal sealed record Sample(int Files, long BytesWritten, int Reads, long BytesRead, double Ms);
