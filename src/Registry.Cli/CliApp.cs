@@ -26,6 +26,7 @@ public static class CliApp
             RefreshCommand.Create(context),
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
+            GcCommand.Create(context),
         })
         {
             root.Subcommands.Add(command);

@@ -96,4 +96,31 @@ public sealed class ConcurrencyTests : IDisposable
             Assert.True(verify.ExitCode == 0, verify.ToString());
         }
     }
+
+    [Fact]
+    public async Task Gc_removes_what_crashed_publishes_left_and_the_registry_still_verifies()
+    {
+        await _registry.InitAsync();
+        var beta = _registry.Package("beta", "1.0.0");
+        for (var writes = 1; writes <= 5; writes++)
+        {
+            await RegistryCli.RunProcessAsync(["publish", .. _registry.StoreArgs, beta], new Dictionary<string, string> { ["REGISTRY_FAULT_KILL_AFTER_WRITES"] = writes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
+        var before = _registry.StoreSnapshot().Count;
+        var young = await RegistryCli.RunAsync(["gc", "--store", _registry.Store]);
+        Assert.Equal(0, young.ExitCode);
+        Assert.Equal(before, _registry.StoreSnapshot().Count);
+
+        var gc = await RegistryCli.RunAsync(["gc", "--store", _registry.Store, "--grace-days", "0"]);
+        Assert.Equal(0, gc.ExitCode);
+        Assert.Contains("beta-1.0.0.tgz", gc.Out, StringComparison.Ordinal);
+        Assert.Contains("deleted metadata/1.snapshot.json", gc.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("root.json", gc.Out, StringComparison.Ordinal);
+        Assert.True(_registry.StoreSnapshot().Count < before);
+        var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("1 packages, 1 versions", verify.Out, StringComparison.Ordinal);
+    }
 }

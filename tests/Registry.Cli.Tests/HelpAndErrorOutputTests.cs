@@ -17,6 +17,7 @@ public sealed class HelpAndErrorOutputTests : IDisposable
     [InlineData("verify", new[] { "verify" })]
     [InlineData("refresh", new[] { "refresh" })]
     [InlineData("serve", new[] { "serve" })]
+    [InlineData("gc", new[] { "gc" })]
     public async Task Help_pages_match_the_golden_files(string name, string[] command)
     {
         var result = await RegistryCli.RunAsync([.. command, "--help"]);
