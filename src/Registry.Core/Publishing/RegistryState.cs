@@ -46,15 +46,23 @@ public sealed class RegistryState
     public HashBins Bins { get; }
 
     /// <summary>Reads and verifies the current state, or returns null when the store holds no registry.</summary>
-    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken)
+    public static Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken) =>
+        LoadOrNullAsync(store, null, null, cancellationToken);
+
+    /// <summary>
+    /// Reads and verifies the current state starting from <paramref name="anchor"/> (a root the
+    /// caller trusts; null: the store's own <c>1.root.json</c>). <paramref name="timestampBytes"/>
+    /// lets a caller that already fetched <c>timestamp.json</c> avoid a second request.
+    /// </summary>
+    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, SignedDocument<RootMetadata>? anchor, StoredObject? timestampBytes, CancellationToken cancellationToken)
     {
-        var timestampObject = await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        var timestampObject = timestampBytes ?? await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
         if (timestampObject is null)
         {
             return null;
         }
 
-        var root = await RootChain.LoadLatestAsync(store, cancellationToken).ConfigureAwait(false);
+        var root = await RootChain.LoadLatestAsync(store, cancellationToken, anchor).ConfigureAwait(false);
         var keys = root.Signed.Keys;
         var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
         MetadataVerifier.VerifyThreshold(timestamp, root.Signed.Roles[RoleNames.Timestamp], keys, RegistryLayout.TimestampKey);

@@ -131,6 +131,32 @@ public sealed class WriterTests : IDisposable
         Assert.StartsWith("timestamp: version 2 expired", audit.Errors[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Gc_keeps_what_a_state_current_within_the_grace_period_references_even_when_its_files_are_old()
+    {
+        var folder = Path.Combine(_root, "site");
+        var (store, keys) = await InitAsync(bins: 2);
+        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        await writer.PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await writer.PublishAsync([Package("alpha", "1.1.0")], new PublishOptions(), Ct);
+
+        // Every file is 30 days old; then one more publish replaces snapshot 3 just now.
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddDays(-30));
+        }
+
+        await writer.PublishAsync([Package("alpha", "1.2.0")], new PublishOptions(), Ct);
+        var result = await new RegistryCollector(store).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct);
+
+        Assert.Contains("metadata/1.snapshot.json", result.Deleted);
+        Assert.Contains("metadata/2.snapshot.json", result.Deleted);
+        Assert.DoesNotContain("metadata/3.snapshot.json", result.Deleted);
+        Assert.DoesNotContain("metadata/1.root.json", result.Deleted);
+        Assert.True(File.Exists(Path.Combine(folder, "metadata", "3.snapshot.json")));
+        Assert.True((await new RegistryAuditor(store).AuditAsync(Ct)).Ok);
+    }
+
     /// <summary>Runs an action just before the next timestamp swap: a rival publisher wins the race.</summary>
     private sealed class RacingStore(IObjectStore inner) : IObjectStore
     {
