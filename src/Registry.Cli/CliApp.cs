@@ -27,6 +27,7 @@ public static class CliApp
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
             GcCommand.Create(context),
+            MirrorCommand.Create(context),
         })
         {
             root.Subcommands.Add(command);

@@ -9,6 +9,6 @@ namespace Registry.Core.Tuf;
 [JsonSerializable(typeof(TargetsMetadata))]
 [JsonSerializable(typeof(TufKey))]
 [JsonSerializable(typeof(Signature))]
-internal sealed partial class TufJsonContext : JsonSerializerContext
+public sealed partial class TufJsonContext : JsonSerializerContext
 {
 }

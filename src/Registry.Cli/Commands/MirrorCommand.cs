@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Registry.Cli.Internal;
+using Registry.Client;
+using Registry.Core;
+using Registry.Core.Publishing;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+using Registry.Mirror;
+
+namespace Registry.Cli.Commands;
+
+/// <summary><c>registry mirror</c>: copy a registry over plain HTTP into a folder or S3, verifying everything.</summary>
+internal static class MirrorCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var url = new Argument<string>("url") { Description = "Base URL of the source registry (its metadata/ and targets/ are below it)" };
+        var to = new Option<string>("--to") { Description = "Destination: a folder or s3://bucket/prefix", Required = true };
+        var root = new Option<string>("--root") { Description = "The trusted root metadata file (e.g. the source's metadata/1.root.json, obtained out of band)", Required = true };
+        var parallel = new Option<int>("--parallel") { Description = "Concurrent downloads", DefaultValueFactory = _ => 8 };
+        var prune = new Option<bool>("--prune") { Description = "After the sync, delete files no state current within the grace period references" };
+        var graceDays = new Option<double>("--grace-days") { Description = "Grace period for --prune", DefaultValueFactory = _ => 7 };
+        var maxAge = new Option<int>("--timestamp-max-age") { Description = "Cache-Control max-age of the mirror's timestamp.json", DefaultValueFactory = _ => 60 };
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "S3-compatible endpoint URL for an s3:// destination" };
+        var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
+        var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
+        command.Arguments.Add(url);
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, unsafeStore })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var anchorPath = parse.GetValue(root)!;
+            if (!File.Exists(anchorPath))
+            {
+                throw new EnvironmentException($"{anchorPath}: no such root file");
+            }
+
+            var anchor = RootChain.Parse(await File.ReadAllBytesAsync(anchorPath, ct).ConfigureAwait(false), anchorPath);
+            RootChain.VerifySelfSigned(anchor, anchorPath);
+            var baseUrl = parse.GetValue(url)!;
+            if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+            {
+                throw new EnvironmentException($"{baseUrl}: the source must be an http(s) URL");
+            }
+
+            using var source = new HttpObjectReader(baseUri);
+            using var destination = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint));
+            if (await PreconditionProbe.RunAsync(destination, ct).ConfigureAwait(false) is { } problem && !parse.GetValue(unsafeStore))
+            {
+                throw new EnvironmentException($"{destination.Location}: the destination does not enforce preconditions ({problem}); pass --allow-unsafe-store if only this mirror writes it");
+            }
+
+            var interactive = !Console.IsErrorRedirected && context.Error == Console.Error;
+            var started = DateTime.UtcNow;
+            var progress = interactive
+                ? new Progress<MirrorProgress>(p => context.Error.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"\rregistry: {p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB, {p.Bytes / 1024.0 / 1024.0 / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds):0.0} MiB/s   ")))
+                : null;
+            var mirror = new RegistryMirror(source, destination, anchor, options: new MirrorOptions
+            {
+                Parallel = parse.GetValue(parallel),
+                CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
+            });
+            var result = await mirror.SyncAsync(progress, ct).ConfigureAwait(false);
+            if (interactive)
+            {
+                await context.Error.WriteLineAsync().ConfigureAwait(false);
+            }
+
+            var summary = result.Unchanged
+                ? string.Create(CultureInfo.InvariantCulture, $"up to date: timestamp {result.TimestampVersion}; {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s")
+                : string.Create(CultureInfo.InvariantCulture, $"mirrored timestamp {result.TimestampVersion}: {result.FilesFetched} files, {result.BytesFetched} bytes, {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s");
+            await context.Out.WriteLineAsync(summary).ConfigureAwait(false);
+
+            if (parse.GetValue(prune))
+            {
+                var collected = await new RegistryCollector(destination).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"pruned {collected.Deleted.Count} files ({collected.DeletedBytes} bytes)").ConfigureAwait(false);
+            }
+
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

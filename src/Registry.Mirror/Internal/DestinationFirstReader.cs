@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Registry.Core;
+using Registry.Core.Storage;
+
+namespace Registry.Mirror.Internal;
+
+/// <summary>
+/// Reads immutable files from the mirror's destination when it has them and from the source
+/// otherwise, remembering what came from the source so it can be written afterwards. Safe
+/// because every file is verified (signature, version, length, hash) whichever side it came
+/// from; it is what makes a sync cost O(changes) source requests.
+/// </summary>
+internal sealed class DestinationFirstReader(IObjectReader source, IObjectReader destination) : IObjectReader
+{
+    public ConcurrentDictionary<string, byte[]> FetchedFromSource { get; } = new(StringComparer.Ordinal);
+
+    public string Location => source.Location;
+
+    public async Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+    {
+        if (key != RegistryLayout.TimestampKey && await destination.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false) is { } local)
+        {
+            return local;
+        }
+
+        var remote = await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+        if (remote is not null)
+        {
+            FetchedFromSource[key] = remote.Content;
+        }
+
+        return remote;
+    }
+
+    public async Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) =>
+        await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false) is { } stored ? new MemoryStream(stored.Content, writable: false) : null;
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
+        await destination.ExistsAsync(key, cancellationToken).ConfigureAwait(false) || await source.ExistsAsync(key, cancellationToken).ConfigureAwait(false);
+
+    public void Dispose()
+    {
+    }
+}

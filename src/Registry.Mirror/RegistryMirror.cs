@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using Registry.Core;
+using Registry.Core.Publishing;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+using Registry.Mirror.Internal;
+
+namespace Registry.Mirror;
+
+/// <summary>
+/// Brings a destination store up to a source registry's current state over plain reads.
+/// Starts from the source's <c>timestamp.json</c> (one request when nothing changed), verifies
+/// the metadata from the mirror's trust anchor (signatures, thresholds, root rotation, hash
+/// links, expiry, no version going back from what the destination holds), fetches only the
+/// immutable files the destination lacks, verifies each against the signed metadata, writes
+/// them create-only, and swaps <c>timestamp.json</c> last: the destination is a complete,
+/// valid registry at every instant, and an interrupted sync resumes where it stopped.
+/// </summary>
+public sealed class RegistryMirror(IObjectReader source, IObjectStore destination, SignedDocument<RootMetadata> trustAnchor, TimeProvider? time = null, MirrorOptions? options = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly MirrorOptions _options = options ?? new MirrorOptions();
+
+    public async Task<MirrorResult> SyncAsync(IProgress<MirrorProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var now = _time.GetUtcNow();
+        var sourceTimestamp = await source.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{source.Location}: no {RegistryLayout.TimestampKey}; not a registry");
+        var destinationTimestamp = await destination.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        if (destinationTimestamp is not null && destinationTimestamp.Content.AsSpan().SequenceEqual(sourceTimestamp.Content))
+        {
+            return new MirrorResult(Unchanged: true, 0, 0, clock.Elapsed, Version(destinationTimestamp));
+        }
+
+        var current = destinationTimestamp is null ? null
+            : await RegistryState.LoadOrNullAsync(destination, trustAnchor, destinationTimestamp, cancellationToken).ConfigureAwait(false);
+        var reader = new DestinationFirstReader(source, destination);
+        var next = await RegistryState.LoadOrNullAsync(reader, current?.Root ?? trustAnchor, sourceTimestamp, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{source.Location}: no registry");
+        CheckFreshness(next, now);
+        if (current is not null)
+        {
+            CheckNoRollback(current, next);
+        }
+
+        await FetchRootChainAsync(reader, next.Root, cancellationToken).ConfigureAwait(false);
+        var files = 0;
+        long bytes = 0;
+        var changedBins = next.Bins.AllNames()
+            .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
+            .ToList();
+        await Parallel.ForEachAsync(changedBins, ParallelOptionsFor(cancellationToken), async (bin, ct) =>
+        {
+            var document = await next.GetBinAsync(bin, ct).ConfigureAwait(false);
+            MetadataVerifier.VerifyNotExpired(document.Signed, now, $"{source.Location} {bin}");
+            if (current is not null && current.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json") is { } before)
+            {
+                var old = await current.GetBinAsync(bin, ct).ConfigureAwait(false);
+                if (document.Signed.Version < old.Signed.Version || document.Signed.Version < before.Version)
+                {
+                    throw new VerificationException($"{source.Location}: {bin} went back from version {old.Signed.Version} to {document.Signed.Version} (rollback)");
+                }
+            }
+
+            foreach (var (path, target) in document.Signed.Targets)
+            {
+                var key = RegistryLayout.TargetKey(path, target.Sha256);
+                if (await destination.ExistsAsync(key, ct).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                var fetched = await source.GetOrNullAsync(key, ct).ConfigureAwait(false)
+                    ?? throw new VerificationException($"{source.Location}/{key}: listed in the signed metadata but missing from the source");
+                if (fetched.Content.LongLength != target.Length || !Hashing.HexEquals(Hashing.Sha256Hex(fetched.Content), target.Sha256))
+                {
+                    throw new VerificationException($"{source.Location}/{key}: length or sha256 differs from the signed metadata; refusing the source");
+                }
+
+                await destination.PutIfAbsentAsync(key, fetched.Content, CachePolicyFor(key), ct).ConfigureAwait(false);
+                progress?.Report(new MirrorProgress(Interlocked.Increment(ref files), Interlocked.Add(ref bytes, fetched.Content.LongLength)));
+            }
+        }).ConfigureAwait(false);
+
+        // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
+        foreach (var (key, content) in reader.FetchedFromSource.OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)).ThenBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (key == RegistryLayout.TimestampKey)
+            {
+                continue;
+            }
+
+            await destination.PutIfAbsentAsync(key, content, CachePolicyFor(key), cancellationToken).ConfigureAwait(false);
+            files++;
+            bytes += content.LongLength;
+        }
+
+        if (await destination.SwapAsync(RegistryLayout.TimestampKey, sourceTimestamp.Content, destinationTimestamp?.VersionTag, CachePolicyFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        {
+            throw new ConflictException($"{destination.Location}: timestamp.json changed during the sync (another mirror run?); run again");
+        }
+
+        files++;
+        bytes += sourceTimestamp.Content.LongLength;
+        progress?.Report(new MirrorProgress(files, bytes));
+        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version);
+    }
+
+    /// <summary>
+    /// Makes sure the destination will hold every root version from 1 to the newest, so its
+    /// readers can walk the rotation chain from any root they trust; the chain is verified
+    /// link by link and must pass through the mirror's trust anchor.
+    /// </summary>
+    private async Task FetchRootChainAsync(DestinationFirstReader reader, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
+    {
+        SignedDocument<RootMetadata>? previous = null;
+        for (long version = 1; version <= newest.Signed.Version; version++)
+        {
+            var key = RegistryLayout.RootKey(version);
+            var stored = await reader.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new VerificationException($"{source.Location}/{key}: missing; the root chain is broken");
+            var root = RootChain.Parse(stored.Content, key);
+            if (previous is null)
+            {
+                RootChain.VerifySelfSigned(root, key);
+            }
+            else
+            {
+                RootChain.VerifySuccessor(previous, root, key);
+            }
+
+            if (version == trustAnchor.Signed.Version && !root.CanonicalSigned.AsSpan().SequenceEqual(trustAnchor.CanonicalSigned))
+            {
+                throw new VerificationException($"{source.Location}/{key}: differs from the trusted root given to the mirror");
+            }
+
+            previous = root;
+        }
+    }
+
+    private ObjectHeaders CachePolicyFor(string key) => _options.CachePolicy.For(key);
+
+    private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Math.Max(1, _options.Parallel), CancellationToken = cancellationToken };
+
+    private void CheckFreshness(RegistryState next, DateTimeOffset now)
+    {
+        MetadataVerifier.VerifyNotExpired(next.Root.Signed, now, $"{source.Location} root");
+        MetadataVerifier.VerifyNotExpired(next.Timestamp.Signed, now, $"{source.Location} timestamp.json");
+        MetadataVerifier.VerifyNotExpired(next.Snapshot.Signed, now, $"{source.Location} snapshot");
+        MetadataVerifier.VerifyNotExpired(next.Targets.Signed, now, $"{source.Location} targets");
+    }
+
+    private void CheckNoRollback(RegistryState current, RegistryState next)
+    {
+        if (next.Timestamp.Signed.Version <= current.Timestamp.Signed.Version)
+        {
+            throw new VerificationException(
+                $"{source.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the mirror's {current.Timestamp.Signed.Version} (a stale or rolled-back source); the mirror keeps its state");
+        }
+
+        if (next.Snapshot.Signed.Version < current.Snapshot.Signed.Version)
+        {
+            throw new VerificationException($"{source.Location}: snapshot went back from version {current.Snapshot.Signed.Version} to {next.Snapshot.Signed.Version} (rollback)");
+        }
+
+        foreach (var (name, meta) in current.Snapshot.Signed.Meta)
+        {
+            if (next.Snapshot.Signed.Meta.GetValueOrDefault(name) is not { } newer || newer.Version < meta.Version)
+            {
+                throw new VerificationException($"{source.Location}: {name} went back from version {meta.Version} (rollback)");
+            }
+        }
+    }
+
+    private static long Version(StoredObject timestamp) =>
+        SignedDocument<TimestampMetadata>.Parse(timestamp.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey).Signed.Version;
+}
+
+public sealed record MirrorOptions
+{
+    /// <summary>Concurrent downloads.</summary>
+    public int Parallel { get; init; } = 8;
+
+    /// <summary>Headers for the files written (the destination's timestamp max-age).</summary>
+    public CachePolicy CachePolicy { get; init; } = new();
+}
+
+public sealed record MirrorProgress(int Files, long Bytes);
+
+public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion);
