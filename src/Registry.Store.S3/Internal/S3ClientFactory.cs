@@ -7,7 +7,10 @@ namespace Registry.Store.S3.Internal;
 /// <summary>Builds the AWSSDK client: standard credential chain, our endpoint rules, no SDK retries (Polly owns them).</summary>
 internal static class S3ClientFactory
 {
-    public static AmazonS3Client Create(S3StoreOptions options)
+    // The default chain: environment (AWS_ACCESS_KEY_ID...), profile (AWS_PROFILE, ~/.aws), SSO, instance roles.
+    public static AmazonS3Client Create(S3StoreOptions options) => new(CreateConfig(options));
+
+    public static AmazonS3Config CreateConfig(S3StoreOptions options)
     {
         var config = new AmazonS3Config
         {
@@ -28,7 +31,6 @@ internal static class S3ClientFactory
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
 
-        // The default chain: environment (AWS_ACCESS_KEY_ID...), profile (AWS_PROFILE, ~/.aws), SSO, instance roles.
-        return new AmazonS3Client(config);
+        return config;
     }
 }
