@@ -84,7 +84,10 @@ public sealed class HttpObjectReader : IObjectReader
             using var request = new HttpRequestMessage(method ?? HttpMethod.Get, uri);
             return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
+        // that lack s3:ListBucket; python-tuf treats both as "not found" too. Nothing that is
+        // missing is ever trusted, so reading 403 as absent cannot make a client accept anything.
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
             response.Dispose();
             return null;

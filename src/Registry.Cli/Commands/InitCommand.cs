@@ -14,19 +14,21 @@ internal static class InitCommand
         var bins = new Option<int>("--bins") { Description = "Number of hashed bins, a power of two (256 suits ~100k packages)", DefaultValueFactory = _ => 256 };
         var maxAge = new Option<int>("--timestamp-max-age") { Description = "Seconds edges may cache timestamp.json", DefaultValueFactory = _ => 60 };
         var timestampDays = new Option<int>("--timestamp-expiry-days") { Description = "Days a timestamp signature lasts (keep 'registry refresh' scheduled well inside it)", DefaultValueFactory = _ => 7 };
+        var publicRead = new Option<bool>("--public-read") { Description = "Write every object readable anonymously (S3 x-amz-acl: public-read), for a CDN reading the bucket without credentials" };
         var command = new Command("init", "Create a new, empty registry in a store (and its keys, when the keys folder has none)");
         store.AddTo(command);
         command.Options.Add(bins);
         command.Options.Add(maxAge);
         command.Options.Add(timestampDays);
+        command.Options.Add(publicRead);
         command.SetAction(async (parse, ct) =>
         {
-            using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
+            using var target = await store.OpenWritableAsync(parse, context, ct, parse.GetValue(publicRead)).ConfigureAwait(false);
             using var keys = KeyRing.Load(store.KeysFolder(parse));
             var options = new InitOptions
             {
                 Bins = parse.GetValue(bins),
-                Settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), TimestampExpiryDays = parse.GetValue(timestampDays) },
+                Settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), TimestampExpiryDays = parse.GetValue(timestampDays), PublicRead = parse.GetValue(publicRead) },
             };
             var result = await new RegistryInitializer(target, keys).InitAsync(options, ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"initialised {target.Location} with {result.BinCount} bins").ConfigureAwait(false);

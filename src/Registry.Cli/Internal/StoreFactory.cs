@@ -1,23 +1,36 @@
 using Registry.Core;
+using Registry.Core.Publishing;
 using Registry.Core.Storage;
+using Registry.Store.S3;
 
 namespace Registry.Cli.Internal;
 
 /// <summary>Opens a store from its location: <c>s3://bucket/prefix</c> or a folder path.</summary>
 internal static class StoreFactory
 {
-    public static IObjectStore Open(string location, string? s3Endpoint)
+    /// <summary>
+    /// Opens a store. For S3, <paramref name="publicRead"/> null means "as the registry's
+    /// settings say" (set once at init), so that every write of a public registry is public.
+    /// </summary>
+    public static IObjectStore Open(string location, string? s3Endpoint, bool? publicRead = null)
     {
-        if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new EnvironmentException($"{location}: S3 stores are not available in this build");
-        }
-
         if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new EnvironmentException($"{location}: a URL is read-only; maintainer commands need the store itself (a folder or s3://)");
+            throw new EnvironmentException($"{location}: a URL is read-only; this command needs the store itself (a folder or s3://)");
         }
 
-        return CrashAfterWritesStore.Wrap(new FolderStore(location));
+        if (!location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        {
+            return CrashAfterWritesStore.Wrap(new FolderStore(location));
+        }
+
+        var options = S3StoreOptions.Parse(location, s3Endpoint);
+        if (publicRead is null)
+        {
+            using var probe = new S3ObjectStore(options);
+            publicRead = RegistrySettings.LoadAsync(probe, CancellationToken.None).GetAwaiter().GetResult().PublicRead;
+        }
+
+        return CrashAfterWritesStore.Wrap(new S3ObjectStore(options with { PublicRead = publicRead.Value }));
     }
 }

@@ -59,9 +59,9 @@ internal sealed class StoreOptions
             : throw new EnvironmentException("no keys folder given: pass --keys DIR or set REGISTRY_KEYS");
 
     /// <summary>Opens the store for writing and, unless overridden, proves that it enforces preconditions.</summary>
-    public async Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    public async Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)
     {
-        var store = StoreFactory.Open(StoreLocation(parse), parse.GetValue(S3Endpoint));
+        var store = StoreFactory.Open(StoreLocation(parse), parse.GetValue(S3Endpoint), publicRead);
         try
         {
             var probe = await PreconditionProbe.RunAsync(store, cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,13 @@ public sealed record RegistrySettings
     [JsonPropertyName("timestamp_expiry_days")]
     public int TimestampExpiryDays { get; init; } = 7;
 
+    /// <summary>
+    /// Objects are written readable anonymously (S3 <c>x-amz-acl: public-read</c>), for a CDN
+    /// that reads the bucket without credentials. Kept here so every later write does the same.
+    /// </summary>
+    [JsonPropertyName("public_read")]
+    public bool PublicRead { get; init; }
+
     /// <summary>Re-sign a role at <c>refresh</c> when it expires within this many days.</summary>
     [JsonPropertyName("refresh_margin_days")]
     public int RefreshMarginDays { get; init; } = 30;
