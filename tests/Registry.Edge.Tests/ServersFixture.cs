@@ -77,6 +77,12 @@ public sealed class ServersFixture : IAsyncLifetime
             SecretKey = exports["AWS_SECRET_ACCESS_KEY"];
         }
 
+        // In-process CLI runs find the S3 server through the standard AWS environment.
+        foreach (var (key, value) in Environment)
+        {
+            System.Environment.SetEnvironmentVariable(key, value);
+        }
+
         var edge = System.Environment.GetEnvironmentVariable("REGISTRY_TEST_EDGE_URL");
         if (!string.IsNullOrEmpty(edge))
         {

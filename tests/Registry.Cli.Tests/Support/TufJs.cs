@@ -6,7 +6,7 @@ namespace Registry.Cli.Tests.Support;
 /// Runs tuf-js (the TUF client npm uses), via <c>tests/tuf-js/check.mjs</c>, against a
 /// registry served over HTTP. Installs its npm dependencies on first use.
 /// </summary>
-internal static class TufJs
+public static class TufJs
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
