@@ -35,7 +35,7 @@ registry publish "$work"/beta-2.0.0.tgz "$work"/gamma-0.3.0.tgz
 registry verify
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-registry serve "$REGISTRY_STORE" --port "$port" > "$work/serve.log" &
+dotnet "$work/bin/registry.dll" serve "$REGISTRY_STORE" --port "$port" > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/metadata/timestamp.json" >/dev/null 2>&1 && break; sleep 0.2; done

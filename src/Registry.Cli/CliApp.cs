@@ -28,6 +28,10 @@ public static class CliApp
             ServeCommand.Create(context),
             GcCommand.Create(context),
             MirrorCommand.Create(context),
+            SourceCommand.Create(context),
+            InfoCommand.Create(context),
+            FetchCommand.Create(context),
+            InstallCommand.Create(context),
         })
         {
             root.Subcommands.Add(command);

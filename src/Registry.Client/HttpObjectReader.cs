@@ -55,6 +55,40 @@ public sealed class HttpObjectReader : IObjectReader
         return new StoredObject(bytes, tag);
     }
 
+    /// <summary>
+    /// A conditional GET: null content with <c>NotModified</c> when the server answers 304 to
+    /// <paramref name="etag"/>; the object otherwise (null when absent). Capped at <paramref name="maxBytes"/>.
+    /// </summary>
+    public async Task<(bool NotModified, StoredObject? Object)> GetIfChangedAsync(string key, string? etag, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(key, cancellationToken, HttpMethod.Get, etag).ConfigureAwait(false);
+        if (response is null)
+        {
+            return (false, null);
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return (true, null);
+        }
+
+        var bytes = await HttpResilience.ReadCappedAsync(response, maxBytes, key, cancellationToken).ConfigureAwait(false);
+        return (false, new StoredObject(bytes, response.Headers.ETag?.Tag ?? Hashing.Sha256Hex(bytes)));
+    }
+
+    /// <summary>Reads an object of known size, refusing a body longer than <paramref name="maxBytes"/>.</summary>
+    public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(key, cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            return null;
+        }
+
+        var bytes = await HttpResilience.ReadCappedAsync(response, maxBytes, key, cancellationToken).ConfigureAwait(false);
+        return new StoredObject(bytes, response.Headers.ETag?.Tag ?? Hashing.Sha256Hex(bytes));
+    }
+
     public async Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
     {
         var bytes = await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
@@ -75,13 +109,18 @@ public sealed class HttpObjectReader : IObjectReader
         }
     }
 
-    private async Task<HttpResponseMessage?> SendAsync(string key, CancellationToken cancellationToken, HttpMethod? method = null)
+    private async Task<HttpResponseMessage?> SendAsync(string key, CancellationToken cancellationToken, HttpMethod? method = null, string? ifNoneMatch = null)
     {
         var uri = new Uri(BaseUri, key);
         var response = await _pipeline.ExecuteAsync(async ct =>
         {
             Interlocked.Increment(ref _requests);
             using var request = new HttpRequestMessage(method ?? HttpMethod.Get, uri);
+            if (ifNoneMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            }
+
             return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
@@ -93,7 +132,7 @@ public sealed class HttpObjectReader : IObjectReader
             return null;
         }
 
-        if (!response.IsSuccessStatusCode)
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified)
         {
             var status = (int)response.StatusCode;
             response.Dispose();

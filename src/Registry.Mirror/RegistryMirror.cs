@@ -3,7 +3,6 @@ using Registry.Core;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
-using Registry.Mirror.Internal;
 
 namespace Registry.Mirror;
 
@@ -35,13 +34,18 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
         var current = destinationTimestamp is null ? null
             : await RegistryState.LoadOrNullAsync(destination, trustAnchor, destinationTimestamp, cancellationToken).ConfigureAwait(false);
-        var reader = new DestinationFirstReader(source, destination);
+        var reader = new LocalFirstReader(source, destination);
         var next = await RegistryState.LoadOrNullAsync(reader, current?.Root ?? trustAnchor, sourceTimestamp, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{source.Location}: no registry");
-        CheckFreshness(next, now);
+        TrustChecks.VerifyFresh(next, now, source.Location);
         if (current is not null)
         {
-            CheckNoRollback(current, next);
+            if (next.Timestamp.Signed.Version == current.Timestamp.Signed.Version)
+            {
+                throw new VerificationException($"{source.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the mirror's {current.Timestamp.Signed.Version} but differs from it");
+            }
+
+            TrustChecks.VerifyNoRollback(current, next, source.Location);
         }
 
         await FetchRootChainAsync(reader, next.Root, cancellationToken).ConfigureAwait(false);
@@ -112,7 +116,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// readers can walk the rotation chain from any root they trust; the chain is verified
     /// link by link and must pass through the mirror's trust anchor.
     /// </summary>
-    private async Task FetchRootChainAsync(DestinationFirstReader reader, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
+    private async Task FetchRootChainAsync(LocalFirstReader reader, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
     {
         SignedDocument<RootMetadata>? previous = null;
         for (long version = 1; version <= newest.Signed.Version; version++)
@@ -143,36 +147,6 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
     private ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Math.Max(1, _options.Parallel), CancellationToken = cancellationToken };
-
-    private void CheckFreshness(RegistryState next, DateTimeOffset now)
-    {
-        MetadataVerifier.VerifyNotExpired(next.Root.Signed, now, $"{source.Location} root");
-        MetadataVerifier.VerifyNotExpired(next.Timestamp.Signed, now, $"{source.Location} timestamp.json");
-        MetadataVerifier.VerifyNotExpired(next.Snapshot.Signed, now, $"{source.Location} snapshot");
-        MetadataVerifier.VerifyNotExpired(next.Targets.Signed, now, $"{source.Location} targets");
-    }
-
-    private void CheckNoRollback(RegistryState current, RegistryState next)
-    {
-        if (next.Timestamp.Signed.Version <= current.Timestamp.Signed.Version)
-        {
-            throw new VerificationException(
-                $"{source.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the mirror's {current.Timestamp.Signed.Version} (a stale or rolled-back source); the mirror keeps its state");
-        }
-
-        if (next.Snapshot.Signed.Version < current.Snapshot.Signed.Version)
-        {
-            throw new VerificationException($"{source.Location}: snapshot went back from version {current.Snapshot.Signed.Version} to {next.Snapshot.Signed.Version} (rollback)");
-        }
-
-        foreach (var (name, meta) in current.Snapshot.Signed.Meta)
-        {
-            if (next.Snapshot.Signed.Meta.GetValueOrDefault(name) is not { } newer || newer.Version < meta.Version)
-            {
-                throw new VerificationException($"{source.Location}: {name} went back from version {meta.Version} (rollback)");
-            }
-        }
-    }
 
     private static long Version(StoredObject timestamp) =>
         SignedDocument<TimestampMetadata>.Parse(timestamp.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey).Signed.Version;

@@ -102,7 +102,7 @@ public sealed partial class MirrorTests : IDisposable
         await using var stale = await RegistryServer.StartAsync(old, 0, cancellationToken: TestContext.Current.CancellationToken);
         var sync = await SyncAsync(stale.BaseUri);
         Assert.Equal(1, sync.ExitCode);
-        Assert.Contains("is not newer than the mirror's", sync.Error, StringComparison.Ordinal);
+        Assert.Contains("is older than the trusted", sync.Error, StringComparison.Ordinal);
         Assert.Contains("2 packages", (await RegistryCli.RunAsync("verify", "--store", Mirror)).Out, StringComparison.Ordinal);
     }
 

@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
-using Registry.Core;
-using Registry.Core.Storage;
-
-namespace Registry.Mirror.Internal;
+namespace Registry.Core.Storage;
 
 /// <summary>
-/// Reads immutable files from the mirror's destination when it has them and from the source
+/// Reads immutable files from a local copy (a mirror's destination, a client's trusted metadata) when it has them and from the source
 /// otherwise, remembering what came from the source so it can be written afterwards. Safe
 /// because every file is verified (signature, version, length, hash) whichever side it came
-/// from; it is what makes a sync cost O(changes) source requests.
+/// from; it is what makes a sync or an update cost O(changes) requests.
 /// </summary>
-internal sealed class DestinationFirstReader(IObjectReader source, IObjectReader destination) : IObjectReader
+public sealed class LocalFirstReader(IObjectReader source, IObjectReader destination) : IObjectReader
 {
     public ConcurrentDictionary<string, byte[]> FetchedFromSource { get; } = new(StringComparer.Ordinal);
 

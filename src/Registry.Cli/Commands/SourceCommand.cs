@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Registry.Client;
+using Registry.Core;
+using Registry.Core.Tuf;
+
+namespace Registry.Cli.Commands;
+
+/// <summary><c>registry source add|list|remove</c>: the registries this user reads, with their roots of trust.</summary>
+internal static class SourceCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("source", "Configure the registries the client reads (kept in $REGISTRY_HOME, default ~/.registry)");
+        command.Subcommands.Add(Add(context));
+        command.Subcommands.Add(List(context));
+        command.Subcommands.Add(Remove(context));
+        return command;
+    }
+
+    private static Command Add(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "A name for the source" };
+        var url = new Argument<string>("url") { Description = "Base URL of the registry (the folder holding metadata/ and targets/)" };
+        var root = new Option<string?>("--root") { Description = "The registry's root metadata file (1.root.json), obtained out of band" };
+        var rootHash = new Option<string?>("--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this" };
+        var mirrors = new Option<string[]>("--mirror") { Description = "A mirror URL tried when the primary fails (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("add", "Add (or replace) a source and its root of trust");
+        command.Arguments.Add(name);
+        command.Arguments.Add(url);
+        command.Options.Add(root);
+        command.Options.Add(rootHash);
+        command.Options.Add(mirrors);
+        command.SetAction(async (parse, ct) =>
+        {
+            var baseUri = ParseUrl(parse.GetValue(url)!);
+            var mirrorUris = (parse.GetValue(mirrors) ?? []).Select(ParseUrl).ToList();
+            byte[] rootBytes;
+            if (parse.GetValue(root) is { } rootFile)
+            {
+                rootBytes = File.Exists(rootFile) ? await File.ReadAllBytesAsync(rootFile, ct).ConfigureAwait(false) : throw new EnvironmentException($"{rootFile}: no such root file");
+            }
+            else if (parse.GetValue(rootHash) is { } expected)
+            {
+                using var reader = new HttpObjectReader(baseUri);
+                var fetched = await reader.GetOrNullAsync(RegistryLayout.RootKey(1), ct).ConfigureAwait(false)
+                    ?? throw new RegistryException($"{baseUri}{RegistryLayout.RootKey(1)}: not found");
+                var actual = Hashing.Sha256Hex(fetched.Content);
+                if (!Hashing.HexEquals(actual, expected))
+                {
+                    throw new VerificationException($"{baseUri}{RegistryLayout.RootKey(1)}: sha256 is {actual}, not the pinned {expected}; refusing to trust it");
+                }
+
+                rootBytes = fetched.Content;
+            }
+            else
+            {
+                throw new EnvironmentException("pass --root FILE or --root-sha256 HASH: the client needs a root of trust");
+            }
+
+            var source = RegistryHome.Default().AddSource(new SourceConfig { Name = parse.GetValue(name)!, Url = baseUri, Mirrors = mirrorUris }, rootBytes);
+            await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {Hashing.Sha256Hex(rootBytes)}").ConfigureAwait(false);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var command = new Command("list", "List the configured sources");
+        command.SetAction(async (parse, ct) =>
+        {
+            foreach (var source in RegistryHome.Default().Sources())
+            {
+                await context.Out.WriteLineAsync($"{source.Name}\t{source.Url}{string.Concat(source.Mirrors.Select(m => "\t" + m))}").ConfigureAwait(false);
+            }
+
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command Remove(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The source to remove" };
+        var command = new Command("remove", "Remove a source and its cached metadata");
+        command.Arguments.Add(name);
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!RegistryHome.Default().RemoveSource(parse.GetValue(name)!))
+            {
+                throw new EnvironmentException($"no source named '{parse.GetValue(name)}'");
+            }
+
+            await context.Out.WriteLineAsync($"removed source {parse.GetValue(name)}").ConfigureAwait(false);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Uri ParseUrl(string text) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new EnvironmentException($"'{text}' is not an http(s) URL");
+}

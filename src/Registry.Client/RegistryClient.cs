@@ -1,0 +1,268 @@
+using Registry.Core;
+using Registry.Core.Index;
+using Registry.Core.Publishing;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+
+namespace Registry.Client;
+
+/// <summary>How an update went: which URL served it, or why cached metadata was used.</summary>
+public sealed record UpdateResult(UpdateStatus Status, long TimestampVersion, string? Url, IReadOnlyList<string> Warnings);
+
+public enum UpdateStatus
+{
+    /// <summary>A newer state was fetched and verified.</summary>
+    Updated,
+
+    /// <summary>The registry had not changed (one conditional request).</summary>
+    Unchanged,
+
+    /// <summary>No network use: the trusted metadata in the cache was used (offline, or every URL failed).</summary>
+    Cached,
+}
+
+/// <summary>
+/// Reads one registry source with the TUF client workflow: the trusted root, then the
+/// timestamp (conditional request: an unchanged registry costs one request), the root chain,
+/// snapshot, targets and the bins a lookup needs, each checked for signatures and thresholds,
+/// hash and length links, expiry against the instant the update started, and versions never
+/// going back from the trusted state. Trusted metadata persists under the source's folder in
+/// registry layout; verified index documents and artifacts persist in the shared cache by
+/// sha256. Each URL (primary, then mirrors) is tried in turn; a stale one is skipped.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private const long TimestampCap = 64 * 1024;
+    private readonly RegistryHome _home;
+    private readonly SourceConfig _source;
+    private readonly TimeProvider _time;
+    private readonly HttpPolicy _policy;
+    private readonly FolderStore _trusted;
+    private readonly FolderStore _cache;
+    private readonly List<HttpObjectReader> _readers;
+    private RegistryState? _state;
+    private HttpObjectReader? _reader;
+    private LocalFirstReader? _local;
+
+    public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider? time = null, HttpPolicy? policy = null, HttpClient? http = null)
+    {
+        _home = home;
+        _source = source;
+        _time = time ?? TimeProvider.System;
+        _policy = policy ?? new HttpPolicy();
+        _trusted = new FolderStore(home.SourcePath(source.Name));
+        _cache = new FolderStore(home.CachePath);
+        _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy)).ToList();
+    }
+
+    /// <summary>HTTP requests sent so far (retries included), over every URL.</summary>
+    public int Requests => _readers.Sum(r => r.RequestCount);
+
+    /// <summary>Warnings about what was used (expired or unrefreshed metadata), for the user.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>Brings the trusted metadata up to date, or (offline, or no URL reachable) loads it from the cache.</summary>
+    public async Task<UpdateResult> UpdateAsync(bool offline, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_home.SourcePath(_source.Name), "root.json"), cancellationToken).ConfigureAwait(false), "root.json");
+        var trusted = await RegistryState.LoadOrNullAsync(_trusted, anchor, null, cancellationToken).ConfigureAwait(false);
+        if (offline)
+        {
+            return UseCached(trusted, now, "offline");
+        }
+
+        var problems = new List<string>();
+        foreach (var reader in _readers)
+        {
+            try
+            {
+                var result = await UpdateFromAsync(reader, anchor, trusted, now, cancellationToken).ConfigureAwait(false);
+                _reader = reader;
+                return result;
+            }
+            catch (StaleMetadataException e)
+            {
+                problems.Add(e.Message);
+                Warnings.Add($"skipped {reader.Location}: {e.Message}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or RegistryException && e is not VerificationException && !cancellationToken.IsCancellationRequested)
+            {
+                problems.Add($"{reader.Location}: {e.Message}");
+                Warnings.Add($"{reader.Location} failed: {e.Message}");
+            }
+        }
+
+        if (problems.All(p => !p.Contains("older than the trusted", StringComparison.Ordinal)) && trusted is not null)
+        {
+            return UseCached(trusted, now, "every URL of the source failed");
+        }
+
+        throw new RegistryException($"source '{_source.Name}': no URL gave a usable state ({string.Join("; ", problems)})");
+    }
+
+    private async Task<UpdateResult> UpdateFromAsync(HttpObjectReader reader, SignedDocument<RootMetadata> anchor, RegistryState? trusted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var etagFile = Path.Combine(_home.SourcePath(_source.Name), $"timestamp.{Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(reader.Location))[..16]}.etag");
+        var etag = trusted is not null && File.Exists(etagFile) ? await File.ReadAllTextAsync(etagFile, cancellationToken).ConfigureAwait(false) : null;
+        var (notModified, timestamp) = await reader.GetIfChangedAsync(RegistryLayout.TimestampKey, etag, TimestampCap, cancellationToken).ConfigureAwait(false);
+        if (notModified || (timestamp is not null && trusted is not null && timestamp.Content.AsSpan().SequenceEqual(trusted.Timestamp.FileBytes)))
+        {
+            TrustChecks.VerifyFresh(trusted!, now, reader.Location);
+            await AttachAsync(reader, trusted!.Root, trusted.Timestamp.FileBytes, cancellationToken).ConfigureAwait(false);
+            return new UpdateResult(UpdateStatus.Unchanged, trusted!.Timestamp.Signed.Version, reader.Location, Warnings);
+        }
+
+        if (timestamp is null)
+        {
+            throw new RegistryException($"{reader.Location}: no {RegistryLayout.TimestampKey}; not a registry (or a wrong URL)");
+        }
+
+        var local = new LocalFirstReader(reader, _trusted);
+        var next = await RegistryState.LoadOrNullAsync(local, trusted?.Root ?? anchor, timestamp, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException($"{reader.Location}: no registry");
+        TrustChecks.VerifyFresh(next, now, reader.Location);
+        if (trusted is not null)
+        {
+            TrustChecks.VerifyNoRollback(trusted, next, reader.Location);
+        }
+
+        foreach (var (key, content) in local.FetchedFromSource.OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
+        {
+            await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
+        }
+
+        var current = await _trusted.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        if (current is null || !current.Content.AsSpan().SequenceEqual(timestamp.Content))
+        {
+            // A concurrent client may have stored the same or a newer state: both are verified.
+            await _trusted.SwapAsync(RegistryLayout.TimestampKey, timestamp.Content, current?.VersionTag, ObjectHeadersFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false);
+        }
+
+        RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
+        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken).ConfigureAwait(false);
+        return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
+    }
+
+    /// <summary>Uses the trusted state, reading what it lacks (bins) from the URL and keeping it.</summary>
+    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken)
+    {
+        _local = new LocalFirstReader(reader, _trusted);
+        _state = await RegistryState.LoadOrNullAsync(_local, root, new StoredObject(timestamp, ""), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Persists metadata (bins) read from the network since the last call.</summary>
+    private async Task PersistFetchedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var key in _local?.FetchedFromSource.Keys.ToList() ?? [])
+        {
+            if (key != RegistryLayout.TimestampKey && _local!.FetchedFromSource.TryRemove(key, out var content))
+            {
+                await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private UpdateResult UseCached(RegistryState? trusted, DateTimeOffset now, string why)
+    {
+        _state = trusted ?? throw new RegistryException($"source '{_source.Name}': {why} and no trusted metadata is cached yet; connect once to fetch it");
+        try
+        {
+            TrustChecks.VerifyFresh(trusted, now, "cached metadata");
+            Warnings.Add($"{why}: using the trusted metadata cached for '{_source.Name}' (timestamp version {trusted.Timestamp.Signed.Version})");
+        }
+        catch (VerificationException e)
+        {
+            Warnings.Add($"{why}: using EXPIRED cached metadata for '{_source.Name}': {e.Message}");
+        }
+
+        return new UpdateResult(UpdateStatus.Cached, trusted.Timestamp.Signed.Version, null, Warnings);
+    }
+
+    /// <summary>The verified index of a package, or null when the registry has no such package.</summary>
+    public async Task<PackageIndex?> GetIndexAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!Core.Packages.PackageName.IsValid(name))
+        {
+            throw new ValidationException("name-invalid", $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
+        }
+
+        var path = RegistryLayout.IndexPath(name);
+        var bytes = await GetTargetAsync(path, cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : IndexJson.ParseIndex(bytes, path);
+    }
+
+    /// <summary>
+    /// The verified bytes of an artifact: its length and sha256 must match the index entry and
+    /// the signed bin entry of its artifact path. Served from the cache when present.
+    /// </summary>
+    public async Task<byte[]> GetArtifactAsync(IndexEntry entry, CancellationToken cancellationToken)
+    {
+        var bytes = await GetTargetAsync(entry.Artifact, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{entry.Artifact}: named by the index but not in the signed metadata");
+        if (bytes.LongLength != entry.Length || !Hashing.HexEquals(Hashing.Sha256Hex(bytes), entry.Sha256))
+        {
+            throw new VerificationException($"{entry.Artifact}: the signed metadata and the package index disagree about its length or sha256");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>A cached artifact by sha256, verified, with no metadata and no network (for --offline installs from a lock).</summary>
+    public async Task<byte[]?> GetCachedBlobOrNullAsync(string sha256, long length, CancellationToken cancellationToken)
+    {
+        var cached = await _cache.GetOrNullAsync(BlobKey(sha256), cancellationToken).ConfigureAwait(false);
+        return cached is not null && cached.Content.LongLength == length && Hashing.HexEquals(Hashing.Sha256Hex(cached.Content), sha256) ? cached.Content : null;
+    }
+
+    private async Task<byte[]?> GetTargetAsync(string targetPath, CancellationToken cancellationToken)
+    {
+        var state = _state ?? throw new InvalidOperationException("call UpdateAsync first");
+        TargetFile? target;
+        try
+        {
+            target = await state.FindTargetOrNullAsync(targetPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VerificationException e) when (_reader is null)
+        {
+            throw new RegistryException($"offline: the metadata for '{targetPath}' is not cached ({e.Message})");
+        }
+
+        await PersistFetchedAsync(cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return null;
+        }
+
+        if (await GetCachedBlobOrNullAsync(target.Sha256, target.Length, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            return cached;
+        }
+
+        var reader = _reader ?? throw new RegistryException($"offline: '{targetPath}' is not in the cache");
+        var key = RegistryLayout.TargetKey(targetPath, target.Sha256);
+        var fetched = await reader.GetCappedOrNullAsync(key, target.Length, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{reader.Location}{key}: listed in the signed metadata but missing");
+        if (fetched.Content.LongLength != target.Length || !Hashing.HexEquals(Hashing.Sha256Hex(fetched.Content), target.Sha256))
+        {
+            throw new VerificationException($"{reader.Location}{key}: length or sha256 differs from the signed metadata (tampered or truncated); nothing was installed");
+        }
+
+        await _cache.PutIfAbsentAsync(BlobKey(target.Sha256), fetched.Content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), cancellationToken).ConfigureAwait(false);
+        return fetched.Content;
+    }
+
+    private static string BlobKey(string sha256) => $"blobs/{sha256[..2]}/{sha256}";
+
+    private static ObjectHeaders ObjectHeadersFor(string key) => new CachePolicy().For(key);
+
+    private static Uri EnsureSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+
+    public void Dispose()
+    {
+        foreach (var reader in _readers)
+        {
+            reader.Dispose();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Registry.Core;
+using Registry.Core.Tuf;
+
+namespace Registry.Client;
+
+/// <summary>A configured registry: a name, a primary URL, fallback mirrors, and its root of trust.</summary>
+public sealed record SourceConfig
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("url")]
+    public required Uri Url { get; init; }
+
+    [JsonPropertyName("mirrors")]
+    public IReadOnlyList<Uri> Mirrors { get; init; } = [];
+
+    [JsonIgnore]
+    public IEnumerable<Uri> Urls => Mirrors.Prepend(Url);
+}
+
+/// <summary>
+/// The per-user folder (<c>$REGISTRY_HOME</c>, default <c>~/.registry</c>): <c>sources.json</c>,
+/// one folder per source holding its trust anchor (<c>root.json</c>) and its trusted metadata in
+/// registry layout (<c>metadata/</c>), and <c>cache/</c> with verified files by sha256. Shared by
+/// concurrent client processes: every write is a create-only link or an atomic rename.
+/// </summary>
+public sealed class RegistryHome(string path)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string CachePath => System.IO.Path.Combine(Path, "cache");
+
+    public static RegistryHome Default() => new(
+        Environment.GetEnvironmentVariable("REGISTRY_HOME") is { Length: > 0 } home
+            ? home
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".registry"));
+
+    public string SourcePath(string name) => System.IO.Path.Combine(Path, "sources", name);
+
+    public IReadOnlyList<SourceConfig> Sources()
+    {
+        var file = System.IO.Path.Combine(Path, "sources.json");
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), ClientJsonContext.Default.ListSourceConfig) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new EnvironmentException($"{file}: malformed ({e.Message}); fix or remove it", e);
+        }
+    }
+
+    /// <summary>The named source, or the only one when no name is given.</summary>
+    public SourceConfig Source(string? name)
+    {
+        var sources = Sources();
+        if (name is null)
+        {
+            return sources.Count == 1 ? sources[0]
+                : sources.Count == 0 ? throw new EnvironmentException("no registry source configured: run 'registry source add NAME URL --root FILE'")
+                : throw new EnvironmentException($"several sources are configured ({string.Join(", ", sources.Select(s => s.Name))}): pass --source NAME");
+        }
+
+        return sources.FirstOrDefault(s => s.Name == name) ?? throw new EnvironmentException($"no source named '{name}' (configured: {string.Join(", ", sources.Select(s => s.Name).DefaultIfEmpty("none"))})");
+    }
+
+    /// <summary>Adds a source with its trust anchor, a root metadata file that must sign itself.</summary>
+    public SourceConfig AddSource(SourceConfig source, byte[] rootBytes)
+    {
+        if (!Core.Packages.PackageName.IsValid(source.Name))
+        {
+            throw new EnvironmentException($"'{source.Name}' is not a valid source name ({Core.Packages.PackageName.Rule})");
+        }
+
+        var root = RootChain.Parse(rootBytes, "root");
+        RootChain.VerifySelfSigned(root, "the given root");
+        var sources = Sources().Where(s => s.Name != source.Name).Append(source).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var folder = SourcePath(source.Name);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+        WriteAtomically(System.IO.Path.Combine(folder, "root.json"), rootBytes);
+        WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
+        return source;
+    }
+
+    public bool RemoveSource(string name)
+    {
+        var sources = Sources().ToList();
+        if (sources.RemoveAll(s => s.Name == name) == 0)
+        {
+            return false;
+        }
+
+        WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
+        if (Directory.Exists(SourcePath(name)))
+        {
+            Directory.Delete(SourcePath(name), recursive: true);
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes a file so that readers see the old or the new bytes, never a part.</summary>
+    public static void WriteAtomically(string path, byte[] content)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(List<SourceConfig>))]
+internal sealed partial class ClientJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,131 @@
+using NuGet.Versioning;
+using Registry.Core;
+using Registry.Core.Index;
+
+namespace Registry.Client.Resolution;
+
+/// <summary>A chosen version of a package and the index entry it came from.</summary>
+public sealed record ResolvedPackage(string Name, NuGetVersion Version, IndexEntry Entry);
+
+/// <summary>
+/// Resolves a dependency graph: for each package the highest version that satisfies every
+/// range asking for it, backtracking when a choice leads to a conflict. Yanked versions are
+/// skipped unless the lock file already pins them; pre-releases are considered only when a
+/// range asking for the package has a pre-release bound (NuGet's rule) or the lock pins one.
+/// Deterministic: the same indexes and ranges give the same result.
+/// </summary>
+public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>> indexOf, IReadOnlyDictionary<string, NuGetVersion>? locked = null, int maxSteps = 100_000)
+{
+    private readonly Dictionary<string, PackageIndex?> _indexes = new(StringComparer.Ordinal);
+    private int _steps;
+
+    public async Task<IReadOnlyDictionary<string, ResolvedPackage>> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, CancellationToken cancellationToken)
+    {
+        var requirements = dependencies.Select(d => new Requirement(d.Key, d.Value, "the project")).ToList();
+        await PrefetchAsync(requirements.Select(r => r.Name), cancellationToken).ConfigureAwait(false);
+        var result = await SolveAsync(new Dictionary<string, ResolvedPackage>(StringComparer.Ordinal), requirements, cancellationToken).ConfigureAwait(false);
+        return result ?? throw new ResolutionException(_lastConflict ?? "no combination of versions satisfies every range");
+    }
+
+    private string? _lastConflict;
+
+    private async Task<Dictionary<string, ResolvedPackage>?> SolveAsync(Dictionary<string, ResolvedPackage> chosen, List<Requirement> requirements, CancellationToken cancellationToken)
+    {
+        if (++_steps > maxSteps)
+        {
+            throw new ResolutionException($"gave up after {maxSteps} resolution steps; pin some versions in the project's ranges");
+        }
+
+        // Every requirement on a chosen package must hold; the first open one is decided next.
+        foreach (var requirement in requirements)
+        {
+            if (chosen.TryGetValue(requirement.Name, out var picked) && !requirement.Range.Satisfies(picked.Version))
+            {
+                _lastConflict = Explain(requirement.Name, requirements);
+                return null;
+            }
+        }
+
+        var open = requirements.Select(r => r.Name).Where(n => !chosen.ContainsKey(n)).Distinct().Order(StringComparer.Ordinal).FirstOrDefault();
+        if (open is null)
+        {
+            return chosen;
+        }
+
+        var index = await IndexAsync(open, cancellationToken).ConfigureAwait(false)
+            ?? throw new ResolutionException($"'{open}' is not in the registry (required by {string.Join(", ", requirements.Where(r => r.Name == open).Select(r => r.By).Distinct())})");
+        var ranges = requirements.Where(r => r.Name == open).ToList();
+        var candidates = Candidates(open, index, ranges).ToList();
+        if (candidates.Count == 0)
+        {
+            _lastConflict = Explain(open, requirements, index);
+            return null;
+        }
+
+        foreach (var (version, entry) in candidates)
+        {
+            var dependencies = entry.Dependencies.Select(d => new Requirement(d.Key, VersionRange.Parse(d.Value), $"{open} {version.ToNormalizedString()}")).ToList();
+            await PrefetchAsync(dependencies.Select(d => d.Name), cancellationToken).ConfigureAwait(false);
+            var next = new Dictionary<string, ResolvedPackage>(chosen, StringComparer.Ordinal) { [open] = new ResolvedPackage(open, version, entry) };
+            var solved = await SolveAsync(next, [.. requirements, .. dependencies], cancellationToken).ConfigureAwait(false);
+            if (solved is not null)
+            {
+                return solved;
+            }
+        }
+
+        return null;
+    }
+
+    private IEnumerable<(NuGetVersion Version, IndexEntry Entry)> Candidates(string name, PackageIndex index, List<Requirement> ranges)
+    {
+        var pinned = locked?.GetValueOrDefault(name);
+        var allowPrerelease = ranges.Any(r => r.Range.MinVersion?.IsPrerelease == true || r.Range.MaxVersion?.IsPrerelease == true);
+        return index.Versions
+            .Select(e => (Version: NuGetVersion.Parse(e.Version), Entry: e))
+            .Where(c => ranges.All(r => r.Range.Satisfies(c.Version)))
+            .Where(c => c.Version == pinned || (!c.Entry.Yanked && (!c.Version.IsPrerelease || allowPrerelease)))
+            .OrderByDescending(c => c.Version == pinned)
+            .ThenByDescending(c => c.Version);
+    }
+
+    private static string Explain(string name, List<Requirement> requirements, PackageIndex? index = null)
+    {
+        var asks = requirements.Where(r => r.Name == name).Select(r => $"{r.By} requires {name} {r.Range.PrettyPrint()}").Distinct();
+        var available = index is null ? "" : $"; available: {string.Join(", ", index.Versions.Select(v => v.Yanked ? v.Version + " (yanked)" : v.Version).DefaultIfEmpty("none"))}";
+        return $"cannot satisfy {name}: {string.Join("; ", asks)}{available}";
+    }
+
+    private async Task<PackageIndex?> IndexAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!_indexes.TryGetValue(name, out var index))
+        {
+            _indexes[name] = index = await indexOf(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        return index;
+    }
+
+    /// <summary>Fetches the indexes of several packages at once (in parallel, through the client).</summary>
+    private async Task PrefetchAsync(IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var missing = names.Distinct().Where(n => !_indexes.ContainsKey(n)).ToList();
+        var fetched = await Task.WhenAll(missing.Select(async n => (n, await indexOf(n, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        foreach (var (name, index) in fetched)
+        {
+            _indexes[name] = index;
+        }
+    }
+
+    private sealed record Requirement(string Name, VersionRange Range, string By);
+}
+
+/// <summary>No set of versions satisfies the ranges; the message says which packages asked for what.</summary>
+public sealed class ResolutionException : RegistryException
+{
+    public ResolutionException(string message) : base(message, 1) { }
+
+    public ResolutionException() : this("resolution failed") { }
+
+    public ResolutionException(string message, Exception inner) : base(message, 1, inner) { }
+}
