@@ -22,9 +22,10 @@ internal static class ServeCommand
             {
                 await context.Out.WriteLineAsync($"serving {Path.GetFullPath(parse.GetValue(folder)!)} at {server.BaseUri}").ConfigureAwait(false);
                 await context.Out.FlushAsync(ct).ConfigureAwait(false);
+                // Returns on SIGTERM/SIGINT (the host's console lifetime) or when the token is cancelled.
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                    await server.WaitForShutdownAsync(ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
