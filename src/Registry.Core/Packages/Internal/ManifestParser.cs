@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using NuGet.Versioning;
+
+namespace Registry.Core.Packages.Internal;
+
+/// <summary>
+/// Turns the bytes of <c>registry.json</c> into a <see cref="PackageManifest"/>, field by field.
+/// A JsonDocument rather than a typed record because the rules need what deserialisation hides:
+/// which field has which wrong JSON type, which unknown field (a typo like "dependecies" must
+/// not silently drop dependencies), duplicate keys. The result is the typed record.
+/// </summary>
+internal static class ManifestParser
+{
+    private const string Manifest = TarArchiveScanner.ManifestName;
+
+    public static PackageManifest Parse(byte[] json, string fileName)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException e)
+        {
+            throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} is not valid JSON ({e.Message.TrimEnd('.')})", "fix the JSON syntax");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw WrongType(fileName, "the top level", "an object", root);
+            }
+
+            var fields = Fields(root, fileName, "the top level");
+            foreach (var name in fields.Keys.Where(k => !ManifestFields.Known.Contains(k)))
+            {
+                throw Reject.Because(fileName, PackageRules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote(name)}", $"use only {string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the spelling)");
+            }
+
+            var fields2 = new ManifestFields(fields, fileName);
+            var packageName = fields2.RequiredString("name");
+            if (PackageName.Problem(packageName) is { } nameProblem)
+            {
+                throw Reject.Because(fileName, PackageRules.NameInvalid, $"package name {Reject.Quote(packageName)} {nameProblem}", $"a name is {PackageName.Rule}");
+            }
+
+            var versionText = fields2.RequiredString("version");
+            if (!StrictSemVer.IsValid(versionText) || !NuGetVersion.TryParse(versionText, out var version))
+            {
+                throw Reject.Because(fileName, PackageRules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
+            }
+
+            return new PackageManifest
+            {
+                Name = packageName,
+                Version = version,
+                Dependencies = Dependencies(fields2, packageName, fileName),
+                Description = fields2.OptionalString("description", 4096),
+                License = fields2.OptionalString("license", 256),
+                Authors = fields2.Authors(),
+                Homepage = fields2.OptionalUrl("homepage"),
+                Repository = fields2.OptionalUrl("repository"),
+            };
+        }
+    }
+
+    private static ImmutableSortedDictionary<string, VersionRange> Dependencies(ManifestFields fields, string self, string fileName)
+    {
+        var result = ImmutableSortedDictionary.CreateBuilder<string, VersionRange>(StringComparer.Ordinal);
+        if (!fields.TryGet("dependencies", JsonValueKind.Object, "an object of package name to version range", out var element))
+        {
+            return result.ToImmutable();
+        }
+
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in Fields(element, fileName, "dependencies"))
+        {
+            if (PackageName.Problem(name) is { } problem)
+            {
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency name {Reject.Quote(name)} {problem}", $"a name is {PackageName.Rule}");
+            }
+
+            var normalized = PackageName.Normalize(name);
+            if (normalized == PackageName.Normalize(self))
+            {
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"package {Reject.Quote(self)} depends on itself", "remove the self-dependency");
+            }
+
+            if (seen.TryGetValue(normalized, out var earlier))
+            {
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependencies {Reject.Quote(earlier)} and {Reject.Quote(name)} name the same package", "list each dependency once");
+            }
+
+            seen[normalized] = name;
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                throw WrongType(fileName, $"dependencies.{name}", "a version range string", value);
+            }
+
+            // Floating ranges ("1.*") are refused: the resolver, not the manifest, picks among versions.
+            var text = value.GetString()!;
+            if (!VersionRange.TryParse(text, allowFloating: false, out var range))
+            {
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", "use a NuGet version range such as \"1.2.0\" (at least), \"[1.2.0, 2.0.0)\" or \"[1.2.3]\"");
+            }
+
+            result[name] = range;
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>An object's properties, refusing a key that appears twice (JSON leaves that undefined).</summary>
+    internal static Dictionary<string, JsonElement> Fields(JsonElement element, string fileName, string where)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!fields.TryAdd(property.Name, property.Value))
+            {
+                throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} has the key {Reject.Quote(property.Name)} twice in {where}", "keep one of them");
+            }
+        }
+
+        return fields;
+    }
+
+    internal static ValidationException WrongType(string fileName, string field, string expected, JsonElement actual) =>
+        Reject.Because(fileName, PackageRules.ManifestType, $"{Manifest} field {Reject.Quote(field)} is {Article(actual.ValueKind)}, not {expected}", $"make {Reject.Quote(field)} {expected}");
+
+    private static string Article(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "missing",
+    };
+}

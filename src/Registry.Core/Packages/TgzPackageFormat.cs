@@ -1,0 +1,24 @@
+using Registry.Core.Packages.Internal;
+
+namespace Registry.Core.Packages;
+
+/// <summary>
+/// The native package format: a gzip-compressed tar with <c>registry.json</c> at its root.
+/// <see cref="Read"/> checks the whole archive in memory (paths, links, entry types, duplicates,
+/// size and ratio limits) and then the manifest, before anything else may use the package.
+/// </summary>
+public sealed class TgzPackageFormat : IPackageFormat
+{
+    public string FileExtension => ".tgz";
+
+    public bool Matches(string fileName, ReadOnlySpan<byte> head) =>
+        fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)
+        || fileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)
+        || head is [0x1f, 0x8b, ..];
+
+    public PackageManifest Read(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits)
+    {
+        var manifest = TarArchiveScanner.ReadManifest(content, fileName, limits);
+        return ManifestParser.Parse(manifest, fileName);
+    }
+}
