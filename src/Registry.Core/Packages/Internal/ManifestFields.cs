@@ -21,10 +21,11 @@ internal sealed class ManifestFields(Dictionary<string, JsonElement> fields, str
         return value.ValueKind == kind ? true : throw ManifestParser.WrongType(fileName, field, expected, value);
     }
 
-    public string RequiredString(string field) =>
+    /// <summary>A string field that must be there; its absence breaks <paramref name="missingRule"/>.</summary>
+    public string RequiredString(string field, string missingRule) =>
         TryGet(field, JsonValueKind.String, "a string", out var value)
             ? value.GetString()!
-            : throw Reject.Because(fileName, PackageRules.ManifestType, $"{TarArchiveScanner.ManifestName} has no {Reject.Quote(field)}", $"add \"{field}\" as a string");
+            : throw Reject.Because(fileName, missingRule, $"{TarArchiveScanner.ManifestName} has no {Reject.Quote(field)}", $"add \"{field}\" as a string");
 
     public string? OptionalString(string field, int maxLength)
     {

@@ -40,14 +40,14 @@ internal static class ManifestParser
                 throw Reject.Because(fileName, PackageRules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote(name)}", $"use only {string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the spelling)");
             }
 
-            var fields2 = new ManifestFields(fields, fileName);
-            var packageName = fields2.RequiredString("name");
+            var manifest = new ManifestFields(fields, fileName);
+            var packageName = manifest.RequiredString("name", PackageRules.NameInvalid);
             if (PackageName.Problem(packageName) is { } nameProblem)
             {
                 throw Reject.Because(fileName, PackageRules.NameInvalid, $"package name {Reject.Quote(packageName)} {nameProblem}", $"a name is {PackageName.Rule}");
             }
 
-            var versionText = fields2.RequiredString("version");
+            var versionText = manifest.RequiredString("version", PackageRules.VersionInvalid);
             if (!StrictSemVer.IsValid(versionText) || !NuGetVersion.TryParse(versionText, out var version))
             {
                 throw Reject.Because(fileName, PackageRules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
@@ -57,12 +57,12 @@ internal static class ManifestParser
             {
                 Name = packageName,
                 Version = version,
-                Dependencies = Dependencies(fields2, packageName, fileName),
-                Description = fields2.OptionalString("description", 4096),
-                License = fields2.OptionalString("license", 256),
-                Authors = fields2.Authors(),
-                Homepage = fields2.OptionalUrl("homepage"),
-                Repository = fields2.OptionalUrl("repository"),
+                Dependencies = Dependencies(manifest, packageName, fileName),
+                Description = manifest.OptionalString("description", 4096),
+                License = manifest.OptionalString("license", 256),
+                Authors = manifest.Authors(),
+                Homepage = manifest.OptionalUrl("homepage"),
+                Repository = manifest.OptionalUrl("repository"),
             };
         }
     }
