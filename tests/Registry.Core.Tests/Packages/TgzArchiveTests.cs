@@ -25,6 +25,18 @@ public class TgzArchiveTests
         Assert.Equal("beta", Refusal.Accepted(Valid().WithManifestPath("./registry.json").Build()).Name);
 
     [Fact]
+    public void Read_accepts_the_layout_of_tar_czf_dot()
+    {
+        // `tar czf pkg.tgz .` stores the root itself as "./" and every path under "./".
+        var package = PackageBuilder.Create("beta", "1.0.0").WithManifestPath("./registry.json")
+            .WithEntry(PackageBuilder.Entry(TarEntryType.Directory, "./"))
+            .WithEntry(PackageBuilder.Entry(TarEntryType.Directory, "./lib/"))
+            .WithEntry(PackageBuilder.File("./lib/a.txt", [1]))
+            .Build();
+        Assert.Equal("beta", Refusal.Accepted(package).Name);
+    }
+
+    [Fact]
     public void Read_refuses_a_file_that_is_not_gzip() =>
         Refusal.Of("registry.json"u8.ToArray(), "archive-readable");
 

@@ -9,6 +9,9 @@ internal sealed class CappedReadStream(Stream inner, long cap, Func<ValidationEx
 {
     public long BytesRead { get; private set; }
 
+    /// <summary>CRC-32 of every byte read so far, for <see cref="GzipTrailer"/>.</summary>
+    public uint Crc32 { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -31,6 +34,7 @@ internal sealed class CappedReadStream(Stream inner, long cap, Func<ValidationEx
         var room = cap - BytesRead + 1;
         var read = inner.Read(room < buffer.Length ? buffer[..(int)room] : buffer);
         BytesRead += read;
+        Crc32 = GzipTrailer.Crc32(Crc32, buffer[..read]);
         if (BytesRead > cap)
         {
             throw onCapPassed();

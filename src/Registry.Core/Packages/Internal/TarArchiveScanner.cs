@@ -42,6 +42,11 @@ internal static class TarArchiveScanner
 
             // Read to the end so a truncated or corrupt gzip tail is caught too (bounded by the cap).
             capped.CopyTo(Stream.Null);
+            if (!GzipTrailer.Matches(content.Span, capped.Crc32, capped.BytesRead))
+            {
+                throw Reject.Because(fileName, PackageRules.ArchiveReadable, "has a gzip checksum or length that does not match its data (truncated, corrupt, or several gzip members)", "rebuild the package as a single gzip stream");
+            }
+
             return manifest;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or NotSupportedException or IOException)
