@@ -112,6 +112,20 @@ public class TgzArchiveTests
     }
 
     [Fact]
+    public void Read_refuses_links_that_branch_exponentially_without_hanging()
+    {
+        // l0 -> "l1/../l1/../...", l1 -> "l2/../l2/../...", l30 -> "d": each stays inside the root,
+        // but resolving l0 the naive way takes 20^30 steps.
+        var builder = Valid().WithEntry(Link(TarEntryType.SymbolicLink, "l30", "d"));
+        for (var i = 0; i < 30; i++)
+        {
+            builder.WithEntry(Link(TarEntryType.SymbolicLink, $"l{i}", string.Join('/', Enumerable.Repeat($"l{i + 1}/..", 20))));
+        }
+
+        Refusal.Of(builder.Build(), "archive-link");
+    }
+
+    [Fact]
     public void Read_refuses_an_entry_written_through_a_symlink()
     {
         var package = Valid()

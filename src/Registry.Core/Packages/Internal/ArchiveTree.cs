@@ -7,12 +7,16 @@ namespace Registry.Core.Packages.Internal;
 internal sealed class ArchiveTree(string fileName)
 {
     private const int MaxLinkDepth = 40; // as Linux's MAXSYMLINKS
+
+    // Links through links can branch: bound the total work so a crafted archive cannot make it exponential.
+    private const int MaxResolveSteps = 1_000_000;
     private const string LinkFix = "links must point to a relative path inside the archive";
 
     // Case-insensitive: two names that differ only in case overwrite each other when unpacked on
     // Windows or macOS, so they are duplicates too.
     private readonly Dictionary<string, (string Raw, bool IsDirectory)> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (string Raw, string Target)> _symlinks = new(StringComparer.OrdinalIgnoreCase);
+    private int _resolveSteps;
 
     public void AddDirectory(string path, string raw)
     {
@@ -89,7 +93,7 @@ internal sealed class ArchiveTree(string fileName)
             var directory = new List<string>(ArchivePath.Segments(path).SkipLast(1));
             if (!Resolve(directory, target, 0))
             {
-                throw Reject.Because(fileName, PackageRules.ArchiveLink, $"symlink {Reject.Quote(raw)} -> {Reject.Quote(target)} leads outside the package root (or loops)", LinkFix);
+                throw Reject.Because(fileName, PackageRules.ArchiveLink, $"symlink {Reject.Quote(raw)} -> {Reject.Quote(target)} leads outside the package root (or loops, or chains through too many links)", LinkFix);
             }
         }
     }
@@ -105,6 +109,11 @@ internal sealed class ArchiveTree(string fileName)
 
         foreach (var segment in target.Split('/'))
         {
+            if (++_resolveSteps > MaxResolveSteps)
+            {
+                return false;
+            }
+
             if (segment.Length == 0 || segment == ".")
             {
                 continue;
