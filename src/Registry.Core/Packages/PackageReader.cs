@@ -1,27 +1,83 @@
 namespace Registry.Core.Packages;
 
-/// <summary>Reads a package file from disk with the first format that recognises it.</summary>
+/// <summary>Reads a package file from disk and checks it with the format it is in.</summary>
 public static class PackageReader
 {
+    private const int HeadLength = 512;
+
+    /// <summary>The formats tried, in order, when the caller gives none.</summary>
     public static IReadOnlyList<IPackageFormat> DefaultFormats { get; } = [new TgzPackageFormat()];
 
+    /// <summary>
+    /// Reads and validates the package at <paramref name="path"/>. Throws
+    /// <see cref="EnvironmentException"/> when the file cannot be read and
+    /// <see cref="ValidationException"/> when the package breaks a rule.
+    /// </summary>
     public static PackageFile Read(string path, PackageLimits limits, IReadOnlyList<IPackageFormat>? formats = null)
     {
         var fileName = Path.GetFileName(path);
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        if (!File.Exists(path))
         {
-            throw new EnvironmentException($"{path}: no such file");
+            throw new EnvironmentException($"{path}: package file not found; check the path");
         }
 
-        if (info.Length > limits.MaxCompressedBytes)
+        byte[] content;
+        try
         {
-            throw new ValidationException("limit-compressed-size", $"{fileName}: {info.Length} bytes; packages may be at most {limits.MaxCompressedBytes} bytes (--max-package-bytes)");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length > limits.MaxCompressedBytes)
+            {
+                throw TooLarge(fileName, stream.Length, limits);
+            }
+
+            // Read at most one byte past the limit: the file may grow between the check and the read.
+            using var buffer = new MemoryStream((int)stream.Length);
+            var read = CopyAtMost(stream, buffer, limits.MaxCompressedBytes + 1);
+            if (read > limits.MaxCompressedBytes)
+            {
+                throw TooLarge(fileName, read, limits);
+            }
+
+            content = buffer.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EnvironmentException($"{path}: cannot read the package file ({e.Message.TrimEnd('.')})", e);
         }
 
-        var content = File.ReadAllBytes(path);
-        var format = (formats ?? DefaultFormats).FirstOrDefault(f => f.Matches(fileName, content.AsSpan(0, Math.Min(16, content.Length))))
-            ?? throw new ValidationException("format-unknown", $"{fileName}: not a package format this registry knows (a .tgz with registry.json at its root)");
-        return new PackageFile(format.Read(content, fileName, limits), path, format.FileExtension, content);
+        var format = Pick(formats ?? DefaultFormats, fileName, content.AsSpan(0, Math.Min(HeadLength, content.Length)))
+            ?? throw new ValidationException(PackageRules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root");
+        var manifest = format.Read(content, fileName, limits);
+        return new PackageFile(manifest, path, format.FileExtension, content);
     }
+
+    private static IPackageFormat? Pick(IReadOnlyList<IPackageFormat> formats, string fileName, ReadOnlySpan<byte> head)
+    {
+        foreach (var format in formats)
+        {
+            if (format.Matches(fileName, head))
+            {
+                return format;
+            }
+        }
+
+        return null;
+    }
+
+    private static long CopyAtMost(Stream source, Stream destination, long most)
+    {
+        var chunk = new byte[81920];
+        long total = 0;
+        int read;
+        while (total < most && (read = source.Read(chunk, 0, (int)Math.Min(chunk.Length, most - total))) > 0)
+        {
+            destination.Write(chunk, 0, read);
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static ValidationException TooLarge(string fileName, long size, PackageLimits limits) =>
+        new(PackageRules.LimitCompressedSize, $"{fileName}: is {size} bytes, more than the limit of {limits.MaxCompressedBytes}; make the package smaller");
 }

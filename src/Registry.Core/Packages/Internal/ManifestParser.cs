@@ -1,31 +1,29 @@
+using System.Collections.Immutable;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using NuGet.Versioning;
 
 namespace Registry.Core.Packages.Internal;
 
 /// <summary>
-/// Reads <c>registry.json</c> field by field (a JsonDocument rather than a typed record, so
-/// that each wrong type, unknown field and duplicate key is reported by name instead of as a
-/// generic deserialisation error).
+/// Turns the bytes of <c>registry.json</c> into a <see cref="PackageManifest"/>, field by field.
+/// A JsonDocument rather than a typed record because the rules need what deserialisation hides:
+/// which field has which wrong JSON type, which unknown field (a typo like "dependecies" must
+/// not silently drop dependencies), duplicate keys. The result is the typed record.
 /// </summary>
-internal static partial class ManifestParser
+internal static class ManifestParser
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
-    {
-        "name", "version", "dependencies", "description", "license", "authors", "homepage", "repository",
-    };
+    private const string Manifest = TarArchiveScanner.ManifestName;
 
-    public static PackageManifest Parse(byte[] json, string file)
+    public static PackageManifest Parse(byte[] json, string fileName)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException e)
         {
-            throw new ValidationException("manifest-json", $"{file}: registry.json is not valid JSON ({e.Message})");
+            throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} is not valid JSON ({e.Message.TrimEnd('.')})", "fix the JSON syntax");
         }
 
         using (document)
@@ -33,159 +31,114 @@ internal static partial class ManifestParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new ValidationException("manifest-type", $"{file}: registry.json must be a JSON object, not {Describe(root.ValueKind)}");
+                throw WrongType(fileName, "the top level", "an object", root);
             }
 
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in root.EnumerateObject())
+            var fields = Fields(root, fileName, "the top level");
+            foreach (var name in fields.Keys.Where(k => !ManifestFields.Known.Contains(k)))
             {
-                if (!seen.Add(property.Name))
-                {
-                    throw new ValidationException("manifest-json", $"{file}: registry.json has the field '{property.Name}' twice");
-                }
-
-                if (!Known.Contains(property.Name))
-                {
-                    throw new ValidationException("manifest-unknown-field",
-                        $"{file}: registry.json has the unknown field '{property.Name}'; known fields: {string.Join(", ", Known)}");
-                }
+                throw Reject.Because(fileName, PackageRules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote(name)}", $"use only {string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the spelling)");
             }
 
-            var name = RequiredString(root, "name", file);
-            if (PackageName.Problem(name) is { } problem)
+            var manifest = new ManifestFields(fields, fileName);
+            var packageName = manifest.RequiredString("name", PackageRules.NameInvalid);
+            if (PackageName.Problem(packageName) is { } nameProblem)
             {
-                throw new ValidationException("name-invalid", $"{file}: the name '{name}' {problem}; names are {PackageName.Rule}");
+                throw Reject.Because(fileName, PackageRules.NameInvalid, $"package name {Reject.Quote(packageName)} {nameProblem}", $"a name is {PackageName.Rule}");
             }
 
-            var versionText = RequiredString(root, "version", file);
-            if (!SemVerPattern().IsMatch(versionText) || !NuGetVersion.TryParse(versionText, out var version))
+            var versionText = manifest.RequiredString("version", PackageRules.VersionInvalid);
+            if (!StrictSemVer.IsValid(versionText) || !NuGetVersion.TryParse(versionText, out var version))
             {
-                throw new ValidationException("version-invalid", $"{file}: the version '{versionText}' is not SemVer 2.0 (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD], e.g. 1.4.0 or 2.0.0-rc.1)");
+                throw Reject.Because(fileName, PackageRules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
             }
 
             return new PackageManifest
             {
-                Name = name,
+                Name = packageName,
                 Version = version,
-                Dependencies = Dependencies(root, name, file),
-                Description = OptionalString(root, "description", 4096, file),
-                License = OptionalString(root, "license", 256, file),
-                Authors = Authors(root, file),
-                Homepage = OptionalUrl(root, "homepage", file),
-                Repository = OptionalUrl(root, "repository", file),
+                Dependencies = Dependencies(manifest, packageName, fileName),
+                Description = manifest.OptionalString("description", 4096),
+                License = manifest.OptionalString("license", 256),
+                Authors = manifest.Authors(),
+                Homepage = manifest.OptionalUrl("homepage"),
+                Repository = manifest.OptionalUrl("repository"),
             };
         }
     }
 
-    private static SortedDictionary<string, VersionRange> Dependencies(JsonElement root, string self, string file)
+    private static ImmutableSortedDictionary<string, VersionRange> Dependencies(ManifestFields fields, string self, string fileName)
     {
-        var result = new SortedDictionary<string, VersionRange>(StringComparer.Ordinal);
-        if (!root.TryGetProperty("dependencies", out var element) || element.ValueKind == JsonValueKind.Null)
+        var result = ImmutableSortedDictionary.CreateBuilder<string, VersionRange>(StringComparer.Ordinal);
+        if (!fields.TryGet("dependencies", JsonValueKind.Object, "an object of package name to version range", out var element))
         {
-            return result;
+            return result.ToImmutable();
         }
 
-        if (element.ValueKind != JsonValueKind.Object)
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in Fields(element, fileName, "dependencies"))
         {
-            throw new ValidationException("manifest-type", $"{file}: 'dependencies' must be an object of name to version range, not {Describe(element.ValueKind)}");
-        }
-
-        foreach (var dependency in element.EnumerateObject())
-        {
-            if (PackageName.Problem(dependency.Name) is { } problem)
+            if (PackageName.Problem(name) is { } problem)
             {
-                throw new ValidationException("dependency-invalid", $"{file}: dependency name '{dependency.Name}' {problem}; names are {PackageName.Rule}");
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency name {Reject.Quote(name)} {problem}", $"a name is {PackageName.Rule}");
             }
 
-            if (dependency.Name == self)
+            var normalized = PackageName.Normalize(name);
+            if (normalized == PackageName.Normalize(self))
             {
-                throw new ValidationException("dependency-invalid", $"{file}: '{self}' depends on itself");
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"package {Reject.Quote(self)} depends on itself", "remove the self-dependency");
             }
 
-            if (dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
+            if (seen.TryGetValue(normalized, out var earlier))
             {
-                throw new ValidationException("dependency-invalid",
-                    $"{file}: dependency '{dependency.Name}' has the range {dependency.Value.GetRawText()}, which is not a NuGet version range (e.g. \"1.2.0\" for >= 1.2.0, \"[1.2.0, 2.0.0)\")");
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependencies {Reject.Quote(earlier)} and {Reject.Quote(name)} name the same package", "list each dependency once");
             }
 
-            if (!result.TryAdd(dependency.Name, range))
+            seen[normalized] = name;
+            if (value.ValueKind != JsonValueKind.String)
             {
-                throw new ValidationException("manifest-json", $"{file}: dependency '{dependency.Name}' is listed twice");
+                throw WrongType(fileName, $"dependencies.{name}", "a version range string", value);
+            }
+
+            // Floating ranges ("1.*") are refused: the resolver, not the manifest, picks among versions.
+            var text = value.GetString()!;
+            if (!VersionRange.TryParse(text, allowFloating: false, out var range))
+            {
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", "use a NuGet version range such as \"1.2.0\" (at least), \"[1.2.0, 2.0.0)\" or \"[1.2.3]\"");
+            }
+
+            result[name] = range;
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>An object's properties, refusing a key that appears twice (JSON leaves that undefined).</summary>
+    internal static Dictionary<string, JsonElement> Fields(JsonElement element, string fileName, string where)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!fields.TryAdd(property.Name, property.Value))
+            {
+                throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} has the key {Reject.Quote(property.Name)} twice in {where}", "keep one of them");
             }
         }
 
-        return result;
+        return fields;
     }
 
-    private static string RequiredString(JsonElement root, string field, string file)
-    {
-        if (!root.TryGetProperty(field, out var element))
-        {
-            throw new ValidationException("manifest-missing-field", $"{file}: registry.json has no '{field}'; it is required");
-        }
+    internal static ValidationException WrongType(string fileName, string field, string expected, JsonElement actual) =>
+        Reject.Because(fileName, PackageRules.ManifestType, $"{Manifest} field {Reject.Quote(field)} is {Article(actual.ValueKind)}, not {expected}", $"make {Reject.Quote(field)} {expected}");
 
-        return element.ValueKind == JsonValueKind.String
-            ? element.GetString()!
-            : throw new ValidationException("manifest-type", $"{file}: '{field}' must be a string, not {Describe(element.ValueKind)}");
-    }
-
-    private static string? OptionalString(JsonElement root, string field, int maxLength, string file)
-    {
-        if (!root.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            throw new ValidationException("manifest-type", $"{file}: '{field}' must be a string, not {Describe(element.ValueKind)}");
-        }
-
-        var value = element.GetString()!;
-        return value.Length <= maxLength ? value : throw new ValidationException("metadata-invalid", $"{file}: '{field}' is {value.Length} characters; at most {maxLength}");
-    }
-
-    private static IReadOnlyList<string> Authors(JsonElement root, string file)
-    {
-        if (!root.TryGetProperty("authors", out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String))
-        {
-            throw new ValidationException("manifest-type", $"{file}: 'authors' must be an array of strings");
-        }
-
-        var authors = element.EnumerateArray().Select(a => a.GetString()!).ToList();
-        return authors.Count <= 64 && authors.All(a => a.Length <= 256)
-            ? authors
-            : throw new ValidationException("metadata-invalid", $"{file}: 'authors' may hold at most 64 names of at most 256 characters");
-    }
-
-    private static string? OptionalUrl(JsonElement root, string field, string file)
-    {
-        var value = OptionalString(root, field, 2048, file);
-        if (value is null)
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? value
-            : throw new ValidationException("metadata-invalid", $"{file}: '{field}' is '{value}'; it must be an absolute http(s) URL");
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
+    private static string Article(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",
         JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
+        JsonValueKind.Null => "null",
+        _ => "missing",
     };
-
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$", RegexOptions.CultureInvariant)]
-    private static partial Regex SemVerPattern();
 }
