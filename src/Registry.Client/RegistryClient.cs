@@ -109,7 +109,7 @@ public sealed class RegistryClient : IDisposable
         if (notModified || (timestamp is not null && trusted is not null && timestamp.Content.AsSpan().SequenceEqual(trusted.Timestamp.FileBytes)))
         {
             TrustChecks.VerifyFresh(trusted!, now, reader.Location);
-            await AttachAsync(reader, trusted!.Root, trusted.Timestamp.FileBytes, cancellationToken).ConfigureAwait(false);
+            await AttachAsync(reader, trusted!.Root, trusted.Timestamp.FileBytes, cancellationToken, probeNewerRoots: false).ConfigureAwait(false);
             return new UpdateResult(UpdateStatus.Unchanged, trusted!.Timestamp.Signed.Version, reader.Location, Warnings);
         }
 
@@ -140,15 +140,15 @@ public sealed class RegistryClient : IDisposable
         }
 
         RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
-        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken).ConfigureAwait(false);
+        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, probeNewerRoots: false).ConfigureAwait(false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
     }
 
     /// <summary>Uses the trusted state, reading what it lacks (bins) from the URL and keeping it.</summary>
-    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken)
+    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken, bool probeNewerRoots = true)
     {
         _local = new LocalFirstReader(reader, _trusted);
-        _state = await RegistryState.LoadOrNullAsync(_local, root, new StoredObject(timestamp, ""), cancellationToken).ConfigureAwait(false);
+        _state = await RegistryState.LoadOrNullAsync(_local, root, new StoredObject(timestamp, ""), cancellationToken, probeNewerRoots).ConfigureAwait(false);
     }
 
     /// <summary>Persists metadata (bins) read from the network since the last call.</summary>

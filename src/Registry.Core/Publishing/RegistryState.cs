@@ -12,7 +12,7 @@ namespace Registry.Core.Publishing;
 public sealed class RegistryState
 {
     private readonly IObjectReader _store;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SignedDocument<TargetsMetadata>> _bins = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<SignedDocument<TargetsMetadata>>>> _bins = new(StringComparer.Ordinal);
 
     private RegistryState(
         IObjectReader store,
@@ -54,7 +54,7 @@ public sealed class RegistryState
     /// caller trusts; null: the store's own <c>1.root.json</c>). <paramref name="timestampBytes"/>
     /// lets a caller that already fetched <c>timestamp.json</c> avoid a second request.
     /// </summary>
-    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, SignedDocument<RootMetadata>? anchor, StoredObject? timestampBytes, CancellationToken cancellationToken)
+    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, SignedDocument<RootMetadata>? anchor, StoredObject? timestampBytes, CancellationToken cancellationToken, bool probeNewerRoots = true)
     {
         var timestampObject = timestampBytes ?? await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
         if (timestampObject is null)
@@ -62,7 +62,9 @@ public sealed class RegistryState
             return null;
         }
 
-        var root = await RootChain.LoadLatestAsync(store, cancellationToken, anchor).ConfigureAwait(false);
+        var root = !probeNewerRoots && anchor is not null
+            ? anchor
+            : await RootChain.LoadLatestAsync(store, cancellationToken, anchor).ConfigureAwait(false);
         var keys = root.Signed.Keys;
         var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
         MetadataVerifier.VerifyThreshold(timestamp, root.Signed.Roles[RoleNames.Timestamp], keys, RegistryLayout.TimestampKey);
@@ -90,14 +92,23 @@ public sealed class RegistryState
         await LoadOrNullAsync(store, cancellationToken).ConfigureAwait(false)
         ?? throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
 
-    /// <summary>The verified bin document of a bin name, read once.</summary>
+    /// <summary>The verified bin document of a bin name, read once (concurrent callers share one read).</summary>
     public async Task<SignedDocument<TargetsMetadata>> GetBinAsync(string bin, CancellationToken cancellationToken)
     {
-        if (_bins.TryGetValue(bin, out var cached))
+        var load = _bins.GetOrAdd(bin, name => new Lazy<Task<SignedDocument<TargetsMetadata>>>(() => LoadBinAsync(name, cancellationToken)));
+        try
         {
-            return cached;
+            return await load.Value.ConfigureAwait(false);
         }
+        catch
+        {
+            _bins.TryRemove(new KeyValuePair<string, Lazy<Task<SignedDocument<TargetsMetadata>>>>(bin, load));
+            throw;
+        }
+    }
 
+    private async Task<SignedDocument<TargetsMetadata>> LoadBinAsync(string bin, CancellationToken cancellationToken)
+    {
         var meta = Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")
             ?? throw new VerificationException($"snapshot version {Snapshot.Signed.Version} does not list bin {bin}");
         var key = RegistryLayout.MetadataKey(bin, meta.Version);
@@ -114,7 +125,7 @@ public sealed class RegistryState
             }
         }
 
-        return _bins.GetOrAdd(bin, document);
+        return document;
     }
 
     /// <summary>The target's length and hashes, or null when no bin lists it.</summary>
