@@ -23,10 +23,11 @@ internal static class MirrorCommand
         var graceDays = new Option<double>("--grace-days") { Description = "Grace period for --prune", DefaultValueFactory = _ => 7 };
         var maxAge = new Option<int>("--timestamp-max-age") { Description = "Cache-Control max-age of the mirror's timestamp.json", DefaultValueFactory = _ => 60 };
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "S3-compatible endpoint URL for an s3:// destination" };
+        var publicRead = new Option<bool>("--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a CDN in front of the mirror's bucket" };
         var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
         var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
-        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, unsafeStore })
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore })
         {
             command.Options.Add(option);
         }
@@ -48,7 +49,7 @@ internal static class MirrorCommand
             }
 
             using var source = new HttpObjectReader(baseUri);
-            using var destination = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint));
+            using var destination = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead));
             if (await PreconditionProbe.RunAsync(destination, ct).ConfigureAwait(false) is { } problem && !parse.GetValue(unsafeStore))
             {
                 throw new EnvironmentException($"{destination.Location}: the destination does not enforce preconditions ({problem}); pass --allow-unsafe-store if only this mirror writes it");
