@@ -83,7 +83,9 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
                 }
 
                 await destination.PutIfAbsentAsync(key, fetched.Content, CachePolicyFor(key), ct).ConfigureAwait(false);
-                progress?.Report(new MirrorProgress(Interlocked.Increment(ref files), Interlocked.Add(ref bytes, fetched.Content.LongLength)));
+                // Count first: a null-conditional call would skip evaluating its arguments.
+                var report = new MirrorProgress(Interlocked.Increment(ref files), Interlocked.Add(ref bytes, fetched.Content.LongLength));
+                progress?.Report(report);
             }
         }).ConfigureAwait(false);
 

@@ -7,30 +7,45 @@ using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
-// Publish cost benchmark: what one publish of one new package (a 4 KiB artifact) reads and
-// writes, in an empty registry and in one already holding N packages, measured side by side.
-//   dotnet run --project tests/Registry.Benchmarks -c Release -- [--packages 1000] [--samples 9] [--bins 256]
+// Benchmarks that print figures (medians, side by side in one run):
+//   publish: what one publish of one new package (a 4 KiB artifact) reads and writes, in an
+//            empty registry and in one holding N packages; --s3 BUCKET runs it on an S3 store
+//            (endpoint and credentials from the AWS environment) and the store calls are requests.
+//   mirror:  initial, incremental (k publishes) and unchanged syncs of an N-package registry.
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET]
 var packages = Arg("--packages", 1000);
 var samples = Arg("--samples", 9);
 var bins = Arg("--bins", 256);
+var s3Bucket = args.SkipWhile(a => a != "--s3").Skip(1).FirstOrDefault();
 var root = Path.Combine(Path.GetTempPath(), "registry-bench-" + Guid.NewGuid().ToString("N"));
+if (args.FirstOrDefault() == "mirror")
+{
+    await MirrorBenchmark.RunAsync(root, packages, bins);
+    return;
+}
+
 try
 {
     var empty = await MeasureAsync(Path.Combine(root, "empty"), 0);
     var full = await MeasureAsync(Path.Combine(root, "full"), packages);
-    Console.WriteLine($"publish of one new package, {bins} bins, median of {samples} publishes (files written / bytes written / store reads / bytes read / ms)");
+    Console.WriteLine($"publish of one new package on {(s3Bucket is null ? "a folder" : $"s3://{s3Bucket}")}, {bins} bins, median of {samples} publishes (files written / bytes written / store requests / bytes read / ms)");
     Print("empty registry", empty);
     Print($"{packages}-package registry", full);
     Console.WriteLine($"ratio bytes written {packages}/empty: {Median(full, s => s.BytesWritten) / Median(empty, s => s.BytesWritten):0.00}");
 }
 finally
 {
-    Directory.Delete(root, recursive: true);
+    if (Directory.Exists(root))
+    {
+        Directory.Delete(root, recursive: true);
+    }
 }
 
 async Task<List<Sample>> MeasureAsync(string folder, int existing)
 {
-    var store = new CountingStore(new FolderStore(Path.Combine(folder, "site")));
+    var store = new CountingStore(s3Bucket is null
+        ? new FolderStore(Path.Combine(folder, "site"))
+        : new Registry.Store.S3.S3ObjectStore(Registry.Store.S3.S3StoreOptions.Parse($"s3://{s3Bucket}/{Path.GetFileName(root)}-{Path.GetFileName(folder)}")));
     using var keys = KeyRing.Load(Path.Combine(folder, "keys"));
     await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = bins }, default);
     var writer = new RegistryWriter(store, keys);
@@ -47,7 +62,7 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
         var clock = Stopwatch.StartNew();
         var result = await writer.PublishAsync([Package($"new-{i}", "1.0.0")], new PublishOptions(), default);
         clock.Stop();
-        results.Add(new Sample(result.Stats!.FilesWritten, store.BytesWritten, store.Reads, store.BytesRead, clock.Elapsed.TotalMilliseconds));
+        results.Add(new Sample(result.Stats!.FilesWritten, store.BytesWritten, store.Reads + store.Writes, store.BytesRead, clock.Elapsed.TotalMilliseconds));
     }
 
     return results;
@@ -67,7 +82,7 @@ static PackageFile Package(string name, string version)
 }
 
 void Print(string label, List<Sample> s) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} reads {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms"));
+    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} requests {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms"));
 
 static double Median(List<Sample> samples, Func<Sample, double> pick)
 {

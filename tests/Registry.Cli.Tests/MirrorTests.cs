@@ -34,6 +34,8 @@ public sealed partial class MirrorTests : IDisposable
         var first = await SyncAsync(server.BaseUri);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.StartsWith("mirrored timestamp 2:", first.Out, StringComparison.Ordinal);
+        var files = int.Parse(Regex.Match(first.Out, @": (\d+) files").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(files >= 20 * 3, $"20 packages are at least 60 target files, the summary says {files}");
         var verify = await RegistryCli.RunAsync("verify", "--store", Mirror);
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("20 packages, 20 versions", verify.Out, StringComparison.Ordinal);
