@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 state=$(mktemp -d /tmp/registry-test.XXXXXX)
+chmod 755 "$state" # daemons that drop privileges (varnishd) read their configuration here
 
 cleanup() {
   STATE_DIR="$state/varnish" infra/varnish/stop.sh >/dev/null 2>&1 || true
