@@ -86,13 +86,6 @@ public static class CliApp
             await context.ErrorAsync($"{e.Message} (use --verbose for details)", e).ConfigureAwait(false);
             return Usage;
         }
-        catch (Exception e) when (e is Amazon.Runtime.AmazonClientException or Amazon.Runtime.AmazonServiceException)
-        {
-            // Credentials, endpoint, permissions, a missing bucket: the environment, not the operation.
-            var detail = e is Amazon.Runtime.AmazonServiceException service ? $" (HTTP {(int)service.StatusCode} {service.ErrorCode})" : "";
-            await context.ErrorAsync($"S3: {FirstLine(e.Message)}{detail}; check the credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile), the endpoint (--s3-endpoint) and the bucket", e).ConfigureAwait(false);
-            return Usage;
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await context.ErrorAsync($"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (use --verbose for the stack trace)", e).ConfigureAwait(false);

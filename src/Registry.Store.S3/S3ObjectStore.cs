@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.S3;
@@ -64,6 +65,10 @@ public sealed class S3ObjectStore : IObjectStore
         {
             throw _s3.Translate(e, "read", key);
         }
+        catch (AmazonClientException e)
+        {
+            throw _s3.TranslateClient(e, "read", key);
+        }
     }
 
     public async Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
@@ -89,6 +94,10 @@ public sealed class S3ObjectStore : IObjectStore
         {
             throw _s3.Translate(e, "read", key);
         }
+        catch (AmazonClientException e)
+        {
+            throw _s3.TranslateClient(e, "read", key);
+        }
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
@@ -100,6 +109,10 @@ public sealed class S3ObjectStore : IObjectStore
         catch (AmazonS3Exception e)
         {
             throw _s3.Translate(e, "check", key);
+        }
+        catch (AmazonClientException e)
+        {
+            throw _s3.TranslateClient(e, "check", key);
         }
     }
 
@@ -130,6 +143,10 @@ public sealed class S3ObjectStore : IObjectStore
         {
             throw _s3.Translate(e, "create", key);
         }
+        catch (AmazonClientException e)
+        {
+            throw _s3.TranslateClient(e, "create", key);
+        }
     }
 
     public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
@@ -153,6 +170,10 @@ public sealed class S3ObjectStore : IObjectStore
         catch (AmazonS3Exception e)
         {
             throw _s3.Translate(e, "replace", key);
+        }
+        catch (AmazonClientException e)
+        {
+            throw _s3.TranslateClient(e, "replace", key);
         }
     }
 
@@ -196,6 +217,10 @@ public sealed class S3ObjectStore : IObjectStore
         catch (AmazonS3Exception e)
         {
             throw _s3.Translate(e, "delete", key);
+        }
+        catch (AmazonClientException e)
+        {
+            throw _s3.TranslateClient(e, "delete", key);
         }
     }
 

@@ -67,6 +67,11 @@ internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimePr
 
     public static bool IsPreconditionFailed(AmazonS3Exception e) => e.StatusCode == HttpStatusCode.PreconditionFailed;
 
+    /// <summary>A failure before S3 answered (credentials, endpoint, network): the environment, exit 2.</summary>
+    public Exception TranslateClient(Amazon.Runtime.AmazonClientException e, string action, string key) =>
+        new EnvironmentException(
+            $"S3: could not {action} '{key}' in {Options.Location}: {e.Message.Split('\n', 2)[0].Trim()} (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile, and the endpoint: --s3-endpoint, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)", e);
+
     /// <summary>Turns a final, non-retryable failure into one line a user can act on.</summary>
     public Exception Translate(AmazonS3Exception e, string action, string key) => e switch
     {
