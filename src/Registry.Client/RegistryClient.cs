@@ -33,6 +33,9 @@ public enum UpdateStatus
 public sealed class RegistryClient : IDisposable
 {
     private const long TimestampCap = 64 * 1024;
+
+    /// <summary>Largest root, snapshot, targets or bin accepted (their lengths are not all known in advance).</summary>
+    private const long MetadataCap = 32L * 1024 * 1024;
     private readonly RegistryHome _home;
     private readonly SourceConfig _source;
     private readonly TimeProvider _time;
@@ -52,7 +55,7 @@ public sealed class RegistryClient : IDisposable
         _policy = policy ?? new HttpPolicy();
         _trusted = new FolderStore(home.SourcePath(source.Name));
         _cache = new FolderStore(home.CachePath);
-        _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy)).ToList();
+        _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy) { MaxBytes = MetadataCap }).ToList();
     }
 
     /// <summary>HTTP requests sent so far (retries included), over every URL.</summary>
