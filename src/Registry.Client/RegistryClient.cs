@@ -46,6 +46,7 @@ public sealed class RegistryClient : IDisposable
     private RegistryState? _state;
     private HttpObjectReader? _reader;
     private LocalFirstReader? _local;
+    private DateTimeOffset _updatedAt;
 
     public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider? time = null, HttpPolicy? policy = null, HttpClient? http = null)
     {
@@ -67,7 +68,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Brings the trusted metadata up to date, or (offline, or no URL reachable) loads it from the cache.</summary>
     public async Task<UpdateResult> UpdateAsync(bool offline, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = _updatedAt = _time.GetUtcNow();
         var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_home.SourcePath(_source.Name), "root.json"), cancellationToken).ConfigureAwait(false), "root.json");
         var trusted = await RegistryState.LoadOrNullAsync(_trusted, anchor, null, cancellationToken).ConfigureAwait(false);
         if (offline)
@@ -182,7 +183,11 @@ public sealed class RegistryClient : IDisposable
         return new UpdateResult(UpdateStatus.Cached, trusted.Timestamp.Signed.Version, null, Warnings);
     }
 
-    /// <summary>The verified index of a package, or null when the registry has no such package.</summary>
+    /// <summary>
+    /// The verified index at NAME's normalised path, or null when the registry has no such
+    /// package. Its <see cref="PackageIndex.Name"/> is the published spelling, which may differ
+    /// from <paramref name="name"/> in '-', '_', '.'.
+    /// </summary>
     public async Task<PackageIndex?> GetIndexAsync(string name, CancellationToken cancellationToken)
     {
         if (!Core.Packages.PackageName.IsValid(name))
@@ -191,67 +196,75 @@ public sealed class RegistryClient : IDisposable
         }
 
         var path = RegistryLayout.IndexPath(name);
-        var bytes = await GetTargetAsync(path, cancellationToken).ConfigureAwait(false);
-        return bytes is null ? null : IndexJson.ParseIndex(bytes, path);
+        var target = await FindTargetOrNullAsync(path, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return null;
+        }
+
+        var bytes = await GetVerifiedAsync(RegistryLayout.TargetKey(path, target.Sha256), target.Length, target.Sha256, cancellationToken).ConfigureAwait(false);
+        return IndexJson.ParseIndex(bytes, path);
     }
 
     /// <summary>
-    /// The verified bytes of an artifact: its length and sha256 must match the index entry and
-    /// the signed bin entry of its artifact path. Served from the cache when present.
+    /// The verified bytes of an artifact: exactly the length and sha256 its entry in a verified
+    /// index pins (the index rules have checked that the entry names its canonical path).
+    /// Served from the cache when present.
     /// </summary>
-    public async Task<byte[]> GetArtifactAsync(IndexEntry entry, CancellationToken cancellationToken)
-    {
-        var bytes = await GetTargetAsync(entry.Artifact, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{entry.Artifact}: named by the index but not in the signed metadata");
-        if (bytes.LongLength != entry.Length || !Hashing.HexEquals(Hashing.Sha256Hex(bytes), entry.Sha256))
-        {
-            throw new VerificationException($"{entry.Artifact}: the signed metadata and the package index disagree about its length or sha256");
-        }
-
-        return bytes;
-    }
+    public Task<byte[]> GetArtifactAsync(IndexEntry entry, CancellationToken cancellationToken) =>
+        GetVerifiedAsync(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256), entry.Length, entry.Sha256, cancellationToken);
 
     /// <summary>A cached artifact by sha256, verified, with no metadata and no network (for --offline installs from a lock).</summary>
     public async Task<byte[]?> GetCachedBlobOrNullAsync(string sha256, long length, CancellationToken cancellationToken)
     {
         var cached = await _cache.GetOrNullAsync(BlobKey(sha256), cancellationToken).ConfigureAwait(false);
-        return cached is not null && cached.Content.LongLength == length && Hashing.HexEquals(Hashing.Sha256Hex(cached.Content), sha256) ? cached.Content : null;
+        return cached is not null && Hashing.ContentMatches(cached.Content, length, sha256) ? cached.Content : null;
     }
 
-    private async Task<byte[]?> GetTargetAsync(string targetPath, CancellationToken cancellationToken)
+    /// <summary>The signed entry of a target path, from its bin (verified, not expired, kept in the trusted store).</summary>
+    private async Task<TargetFile?> FindTargetOrNullAsync(string targetPath, CancellationToken cancellationToken)
     {
         var state = _state ?? throw new InvalidOperationException("call UpdateAsync first");
-        TargetFile? target;
+        var binName = state.Bins.BinFor(targetPath);
+        SignedDocument<TargetsMetadata> bin;
         try
         {
-            target = await state.FindTargetOrNullAsync(targetPath, cancellationToken).ConfigureAwait(false);
+            bin = await state.GetBinAsync(binName, cancellationToken).ConfigureAwait(false);
         }
         catch (VerificationException e) when (_reader is null)
         {
             throw new RegistryException($"offline: the metadata for '{targetPath}' is not cached ({e.Message})");
         }
 
-        await PersistFetchedAsync(cancellationToken).ConfigureAwait(false);
-        if (target is null)
+        if (_reader is not null)
         {
-            return null;
+            MetadataVerifier.VerifyNotExpired(bin.Signed, _updatedAt, $"{_reader.Location} {binName}");
         }
 
-        if (await GetCachedBlobOrNullAsync(target.Sha256, target.Length, cancellationToken).ConfigureAwait(false) is { } cached)
+        await PersistFetchedAsync(cancellationToken).ConfigureAwait(false);
+        return bin.Signed.Targets.GetValueOrDefault(targetPath);
+    }
+
+    /// <summary>Bytes pinned by signed metadata (length, sha256): from the cache, else fetched, checked and cached.</summary>
+    private async Task<byte[]> GetVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken)
+    {
+        if (await GetCachedBlobOrNullAsync(sha256, length, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             return cached;
         }
 
-        var reader = _reader ?? throw new RegistryException($"offline: '{targetPath}' is not in the cache");
-        var key = RegistryLayout.TargetKey(targetPath, target.Sha256);
-        var fetched = await reader.GetCappedOrNullAsync(key, target.Length, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{reader.Location}{key}: listed in the signed metadata but missing");
-        if (fetched.Content.LongLength != target.Length || !Hashing.HexEquals(Hashing.Sha256Hex(fetched.Content), target.Sha256))
+        var reader = _reader ?? throw new RegistryException($"offline: '{key}' is not in the cache");
+        var fetched = await reader.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{reader.Location}{key}: pinned by the signed metadata but missing");
+        Hashing.VerifyContent(fetched.Content, length, sha256, reader.Location + key);
+        var blob = BlobKey(sha256);
+        if (await _cache.ExistsAsync(blob, cancellationToken).ConfigureAwait(false))
         {
-            throw new VerificationException($"{reader.Location}{key}: length or sha256 differs from the signed metadata (tampered or truncated); nothing was installed");
+            // A cached copy that failed its hash (disk corruption, a partial copy) is replaced.
+            await _cache.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
         }
 
-        await _cache.PutIfAbsentAsync(BlobKey(target.Sha256), fetched.Content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), cancellationToken).ConfigureAwait(false);
+        await _cache.PutIfAbsentAsync(blob, fetched.Content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), cancellationToken).ConfigureAwait(false);
         return fetched.Content;
     }
 

@@ -25,15 +25,25 @@ public static class RegistryLayout
             : $"targets/{targetPath[..slash]}/{sha256}.{targetPath[(slash + 1)..]}";
     }
 
-    /// <summary>Target path of a package's index document: <c>index/NAME.json</c>.</summary>
-    public static string IndexPath(string name) => $"index/{name}.json";
+    /// <summary>
+    /// Target path of a package's index document, keyed by the normalised name
+    /// (<c>index/NORMALISED.json</c>): names that collide share one path, so one lookup answers
+    /// both "which versions does NAME have" and "who owns this name".
+    /// </summary>
+    public static string IndexPath(string name) => $"index/{Packages.PackageName.Normalize(name)}.json";
 
-    /// <summary>Target path of the marker that reserves a normalised name: <c>names/NORMALISED.json</c>.</summary>
-    public static string NamePath(string normalizedName) => $"names/{normalizedName}.json";
-
-    /// <summary>Target path of an artifact: <c>packages/NAME/VERSION/NAME-VERSION.EXT</c>.</summary>
+    /// <summary>
+    /// Path of an artifact: <c>packages/NAME/VERSION/NAME-VERSION.EXT</c>. Not a TUF target: its
+    /// index entry pins its length and sha256, and it is stored at <see cref="TargetKey"/> of this path.
+    /// </summary>
     public static string ArtifactPath(string name, NuGetVersion version, string extension) =>
         $"packages/{name}/{VersionText(version)}/{name}-{VersionText(version)}{extension}";
+
+    /// <summary>The store key of an artifact named by an index entry.</summary>
+    public static string ArtifactKey(string artifactPath, string sha256) => TargetKey(artifactPath, sha256);
+
+    /// <summary>The artifact file extensions a registry accepts.</summary>
+    public static IReadOnlyList<string> ArtifactExtensions { get; } = [".tgz"];
 
     /// <summary>The version as it appears in paths: normalised SemVer 2.0 without build metadata, lowercase.</summary>
     public static string VersionText(NuGetVersion version) => version.ToNormalizedString().ToLowerInvariant();

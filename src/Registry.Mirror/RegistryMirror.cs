@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Registry.Core;
+using Registry.Core.Index;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -51,6 +52,13 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         await FetchRootChainAsync(reader, next.Root, cancellationToken).ConfigureAwait(false);
         var files = 0;
         long bytes = 0;
+        void Report(long length)
+        {
+            // Count first: a null-conditional call would skip evaluating its arguments.
+            var report = new MirrorProgress(Interlocked.Increment(ref files), Interlocked.Add(ref bytes, length));
+            progress?.Report(report);
+        }
+
         var changedBins = next.Bins.AllNames()
             .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
             .ToList();
@@ -69,23 +77,29 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
             foreach (var (path, target) in document.Signed.Targets)
             {
+                // An index document is written after every artifact it pins, so one that the
+                // destination holds needs nothing more: an unchanged package costs no request.
                 var key = RegistryLayout.TargetKey(path, target.Sha256);
                 if (await destination.ExistsAsync(key, ct).ConfigureAwait(false))
                 {
                     continue;
                 }
 
-                var fetched = await source.GetOrNullAsync(key, ct).ConfigureAwait(false)
-                    ?? throw new VerificationException($"{source.Location}/{key}: listed in the signed metadata but missing from the source");
-                if (fetched.Content.LongLength != target.Length || !Hashing.HexEquals(Hashing.Sha256Hex(fetched.Content), target.Sha256))
+                var fetched = await FetchVerifiedAsync(key, target.Length, target.Sha256, ct).ConfigureAwait(false);
+                var index = IndexJson.ParseIndex(fetched, path);
+                foreach (var entry in index.Versions)
                 {
-                    throw new VerificationException($"{source.Location}/{key}: length or sha256 differs from the signed metadata; refusing the source");
+                    var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
+                    if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
+                    {
+                        var artifact = await FetchVerifiedAsync(artifactKey, entry.Length, entry.Sha256, ct).ConfigureAwait(false);
+                        await destination.PutIfAbsentAsync(artifactKey, artifact, CachePolicyFor(artifactKey), ct).ConfigureAwait(false);
+                        Report(artifact.LongLength);
+                    }
                 }
 
-                await destination.PutIfAbsentAsync(key, fetched.Content, CachePolicyFor(key), ct).ConfigureAwait(false);
-                // Count first: a null-conditional call would skip evaluating its arguments.
-                var report = new MirrorProgress(Interlocked.Increment(ref files), Interlocked.Add(ref bytes, fetched.Content.LongLength));
-                progress?.Report(report);
+                await destination.PutIfAbsentAsync(key, fetched, CachePolicyFor(key), ct).ConfigureAwait(false);
+                Report(fetched.LongLength);
             }
         }).ConfigureAwait(false);
 
@@ -143,6 +157,16 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
             previous = root;
         }
+    }
+
+    /// <summary>A file pinned by verified metadata (an index by its bin, an artifact by its index entry), checked before use.</summary>
+    private async Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken)
+    {
+        var url = source.Location.TrimEnd('/') + "/" + key;
+        var fetched = await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{url}: pinned by the signed metadata but missing from the source");
+        Hashing.VerifyContent(fetched.Content, length, sha256, url);
+        return fetched.Content;
     }
 
     private ObjectHeaders CachePolicyFor(string key) => _options.CachePolicy.For(key);

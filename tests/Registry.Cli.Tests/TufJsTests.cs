@@ -14,23 +14,33 @@ public sealed class TufJsTests : IDisposable
     private string Root => Path.Combine(_registry.Store, "metadata", "1.root.json");
 
     [Fact]
-    public async Task TufJs_refreshes_and_downloads_targets_whose_hashes_match_the_index()
+    public async Task TufJs_refreshes_downloads_the_index_target_and_the_artifacts_it_pins()
     {
         await _registry.InitAsync();
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
         await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
 
         var work = Path.Combine(_registry.Root, "tufjs");
-        var result = await TufJs.RefreshAndDownloadAsync(server.BaseUri, Root, work, "index/beta.json", "packages/beta/2.0.0/beta-2.0.0.tgz");
+        var result = await TufJs.DownloadIndexAndArtifactsAsync(server.BaseUri, Root, work, "index/beta.json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(2, lines.Count);
-        var index = JsonDocument.Parse(File.ReadAllBytes(lines[0].GetProperty("file").GetString()!)).RootElement;
-        var entry = index.GetProperty("versions")[0];
-        Assert.Equal(entry.GetProperty("sha256").GetString(), lines[1].GetProperty("sha256").GetString());
-        Assert.Equal(entry.GetProperty("length").GetInt64(), lines[1].GetProperty("length").GetInt64());
+        Assert.Equal("packages/beta/2.0.0/beta-2.0.0.tgz", lines[1].GetProperty("artifact").GetString());
         Assert.Equal(File.ReadAllBytes(Path.Combine(_registry.Root, "beta-2.0.0.tgz")), File.ReadAllBytes(lines[1].GetProperty("file").GetString()!));
+    }
+
+    [Fact]
+    public async Task An_artifact_is_not_a_tuf_target_in_format_2()
+    {
+        await _registry.InitAsync();
+        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
+        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+
+        var result = await TufJs.RefreshAndDownloadAsync(server.BaseUri, Root, Path.Combine(_registry.Root, "tufjs"), "packages/alpha/1.0.0/alpha-1.0.0.tgz");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no target packages/alpha/1.0.0/alpha-1.0.0.tgz", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,7 +54,7 @@ public sealed class TufJsTests : IDisposable
 
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.1.0"))).ExitCode);
         Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0"])).ExitCode);
-        var again = await TufJs.RefreshAndDownloadAsync(server.BaseUri, Root, work, "index/alpha.json", "packages/alpha/1.1.0/alpha-1.1.0.tgz");
+        var again = await TufJs.DownloadIndexAndArtifactsAsync(server.BaseUri, Root, work, "index/alpha.json");
         Assert.True(again.ExitCode == 0, again.ToString());
         var indexFile = JsonDocument.Parse(again.Out.Split('\n')[0]).RootElement.GetProperty("file").GetString()!;
         var index = File.ReadAllText(indexFile);
@@ -63,7 +73,8 @@ public sealed class TufJsTests : IDisposable
         File.WriteAllBytes(artifact, bytes);
         await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
 
-        var result = await TufJs.RefreshAndDownloadAsync(server.BaseUri, Root, Path.Combine(_registry.Root, "tufjs"), "packages/alpha/1.0.0/alpha-1.0.0.tgz");
+        var result = await TufJs.DownloadIndexAndArtifactsAsync(server.BaseUri, Root, Path.Combine(_registry.Root, "tufjs"), "index/alpha.json");
         Assert.Equal(1, result.ExitCode);
+        Assert.Contains("length or sha256 differs from the verified index entry", result.Error, StringComparison.Ordinal);
     }
 }

@@ -38,7 +38,7 @@ public sealed class VerifyTests : IDisposable
         File.Delete(OneFile("targets/packages", "*.alpha-1.0.0.tgz"));
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.Equal(1, verify.ExitCode);
-        Assert.Contains("is listed in the metadata but missing", verify.Out, StringComparison.Ordinal);
+        Assert.Contains("artifact is pinned by the signed index but missing", verify.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -306,6 +306,20 @@ public sealed class ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dependency_under_another_spelling_is_found_in_one_lookup_and_named_by_its_published_spelling()
+    {
+        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("str_util", "1.0.0"))).ExitCode);
+        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"str-util\":\"1.0.0\"}}", Ct);
+        var before = _server.Count();
+
+        var error = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());
+
+        Assert.Contains("'str-util' is published as 'str_util'", error.Message, StringComparison.Ordinal);
+        Assert.Single(_server.Requests.Skip(before), r => r.Contains(".str-util.json", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(Project, LockFile.FileName)));
+    }
+
+    [Fact]
     public async Task Cold_and_warm_installs_of_thirty_transitive_dependencies_cost_what_they_should()
     {
         // dep-00 .. dep-29: each depends on the next; the project needs dep-00 only.

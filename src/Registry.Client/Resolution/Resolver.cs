@@ -100,7 +100,23 @@ public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>
     {
         if (!_indexes.TryGetValue(name, out var index))
         {
-            _indexes[name] = index = await indexOf(name, cancellationToken).ConfigureAwait(false);
+            _indexes[name] = index = await IndexOfAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The index looked up at NAME's normalised path. Another spelling of a published name is
+    /// one package to the registry; the resolver asks for the published spelling so that lock
+    /// files and <c>packages/</c> folders have one name per package.
+    /// </summary>
+    private async Task<PackageIndex?> IndexOfAsync(string name, CancellationToken cancellationToken)
+    {
+        var index = await indexOf(name, cancellationToken).ConfigureAwait(false);
+        if (index is not null && index.Name != name)
+        {
+            throw new ResolutionException($"'{name}' is published as '{index.Name}' (names that differ only in '-', '_', '.' are one package); write it as '{index.Name}' [rule: dependency-spelling]");
         }
 
         return index;
@@ -110,7 +126,7 @@ public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>
     private async Task PrefetchAsync(IEnumerable<string> names, CancellationToken cancellationToken)
     {
         var missing = names.Distinct().Where(n => !_indexes.ContainsKey(n)).ToList();
-        var fetched = await Task.WhenAll(missing.Select(async n => (n, await indexOf(n, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        var fetched = await Task.WhenAll(missing.Select(async n => (n, await IndexOfAsync(n, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
         foreach (var (name, index) in fetched)
         {
             _indexes[name] = index;

@@ -15,15 +15,19 @@ public static class IndexJson
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     });
 
     public static byte[] Serialize(PackageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, Context.PackageIndex);
 
-    public static byte[] Serialize(NameMarker marker) => JsonSerializer.SerializeToUtf8Bytes(marker, Context.NameMarker);
-
-    public static PackageIndex ParseIndex(ReadOnlySpan<byte> bytes, string source) => Parse(bytes, Context.PackageIndex, source);
-
-    public static NameMarker ParseMarker(ReadOnlySpan<byte> bytes, string source) => Parse(bytes, Context.NameMarker, source);
+    /// <summary>Parses an index document read from <paramref name="targetPath"/> and checks it with <see cref="IndexRules"/>.</summary>
+    public static PackageIndex ParseIndex(ReadOnlySpan<byte> bytes, string targetPath)
+    {
+        var index = Parse(bytes, Context.PackageIndex, targetPath);
+        IndexRules.Validate(index, targetPath);
+        return index;
+    }
 
     private static T Parse<T>(ReadOnlySpan<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string source)
     {
@@ -39,7 +43,6 @@ public static class IndexJson
 }
 
 [JsonSerializable(typeof(PackageIndex))]
-[JsonSerializable(typeof(NameMarker))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext
 {
 }

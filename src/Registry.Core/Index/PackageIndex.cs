@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 namespace Registry.Core.Index;
 
 /// <summary>
-/// The per-package index document (target <c>index/NAME.json</c>): every published version
-/// of one package, oldest first. A new state of the index is a new file; this document is
-/// never edited in place.
+/// The per-package index document (target <c>index/NORMALISED.json</c>), a package's only TUF
+/// target: every published version of one package, oldest first, each pinning its artifact's
+/// path, length and sha256. <see cref="Name"/> is the spelling that owns the normalised name.
+/// A new state of the index is a new file; this document is never edited in place.
 /// </summary>
 public sealed record PackageIndex
 {
@@ -68,6 +69,3 @@ public sealed record IndexEntry
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Repository { get; init; }
 }
-
-/// <summary>The name-reservation marker (target <c>names/NORMALISED.json</c>): which spelling owns a normalised name.</summary>
-public sealed record NameMarker([property: JsonPropertyName("name")] string Name);

@@ -3,14 +3,19 @@ using Registry.Core.Tuf;
 namespace Registry.Core.Publishing;
 
 /// <summary>
-/// What one transaction changes on top of a <see cref="RegistryState"/>: new target files and
-/// the bin entries that list them, and (for <c>refresh</c>) which roles to re-sign.
+/// What one transaction changes on top of a <see cref="RegistryState"/>: new artifacts (pinned
+/// by index entries, not TUF targets), new target files (index documents) and the bin entries
+/// that list them, and (for <c>refresh</c>) which roles to re-sign.
 /// </summary>
 public sealed class ChangeSet
 {
     private readonly List<PendingTarget> _targets = [];
+    private readonly List<PendingArtifact> _artifacts = [];
 
     public IReadOnlyList<PendingTarget> Targets => _targets;
+
+    /// <summary>Artifacts to write before anything that names them.</summary>
+    public IReadOnlyList<PendingArtifact> Artifacts => _artifacts;
 
     /// <summary>Bin name to the target paths (and their new entries) it gains or replaces.</summary>
     public Dictionary<string, Dictionary<string, TargetFile>> BinEdits { get; } = new(StringComparer.Ordinal);
@@ -22,7 +27,15 @@ public sealed class ChangeSet
 
     public bool ResignSnapshot { get; set; }
 
-    public bool IsEmpty => _targets.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot;
+    public bool IsEmpty => _targets.Count == 0 && _artifacts.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot;
+
+    /// <summary>Adds an artifact, stored at its content-addressed key; returns its length and sha256 for the index entry.</summary>
+    public (long Length, string Sha256) AddArtifact(string artifactPath, byte[] content)
+    {
+        var sha256 = Hashing.Sha256Hex(content);
+        _artifacts.Add(new PendingArtifact(RegistryLayout.ArtifactKey(artifactPath, sha256), content));
+        return (content.LongLength, sha256);
+    }
 
     /// <summary>Adds a target file (content-addressed) and lists it in its bin.</summary>
     public TargetFile AddTarget(HashBins bins, string targetPath, byte[] content)
@@ -46,6 +59,9 @@ public sealed class ChangeSet
 
 /// <summary>A target file waiting to be written: its path, bytes and signed description.</summary>
 public sealed record PendingTarget(string Path, byte[] Content, TargetFile Info);
+
+/// <summary>An artifact waiting to be written at its store key.</summary>
+public sealed record PendingArtifact(string Key, byte[] Content);
 
 /// <summary>What a committed transaction wrote: a measure of the cost of a publish.</summary>
 public sealed record CommitStats(int FilesWritten, long BytesWritten, long SnapshotVersion, long TimestampVersion, int Attempts);

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using NuGet.Versioning;
 using Registry.Core.Index;
-using Registry.Core.Packages;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
@@ -9,9 +7,9 @@ namespace Registry.Core.Publishing;
 
 /// <summary>
 /// The full audit behind <c>registry verify</c>: the root chain, every signature and
-/// threshold, every version and hash link from the timestamp down to each bin, every target
-/// file's length and sha256, expiry of every role, and the consistency of the index documents
-/// with the artifacts they name. Reads only; works on any <see cref="IObjectReader"/> (a store,
+/// threshold, every version and hash link from the timestamp down to each bin, every index
+/// document's length, sha256 and form, every artifact's length and sha256 against its index
+/// entry, and the expiry of every role. Reads only; works on any <see cref="IObjectReader"/> (a store,
 /// or the CDN over HTTP).
 /// </summary>
 public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = null, int parallelism = 8)
@@ -68,103 +66,65 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = n
         }).ConfigureAwait(false);
 
         long bytes = 0;
-        var contents = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+        int packages = 0, versions = 0;
         await Parallel.ForEachAsync(targets, Options(cancellationToken), async (pair, ct) =>
         {
             var (path, info) = pair;
-            var key = RegistryLayout.TargetKey(path, info.Sha256);
-            var stored = await reader.GetOrNullAsync(key, ct).ConfigureAwait(false);
-            if (stored is null)
-            {
-                errors.Add($"{key}: target '{path}' is listed in the metadata but missing");
-                return;
-            }
-
-            if (stored.Content.LongLength != info.Length || !Hashing.HexEquals(Hashing.Sha256Hex(stored.Content), info.Sha256))
-            {
-                errors.Add($"{key}: length or sha256 differs from the signed metadata (tampered or corrupt)");
-                return;
-            }
-
-            Interlocked.Add(ref bytes, stored.Content.LongLength);
-            if (!path.StartsWith("packages/", StringComparison.Ordinal))
-            {
-                contents[path] = stored.Content;
-            }
-        }).ConfigureAwait(false);
-
-        var (packages, versions) = CheckIndexes(targets, contents, errors);
-        return new AuditReport(
-            errors.Order(StringComparer.Ordinal).ToList(), warnings.Order(StringComparer.Ordinal).ToList(),
-            packages, versions, targets.Count, bytes);
-    }
-
-    private static (int Packages, int Versions) CheckIndexes(IReadOnlyDictionary<string, TargetFile> targets, IReadOnlyDictionary<string, byte[]> contents, ConcurrentBag<string> errors)
-    {
-        int packages = 0, versions = 0;
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (path, content) in contents.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
             try
             {
-                if (path.StartsWith("index/", StringComparison.Ordinal))
+                if (!path.StartsWith("index/", StringComparison.Ordinal))
                 {
-                    var index = IndexJson.ParseIndex(content, path);
-                    packages++;
-                    if (RegistryLayout.IndexPath(index.Name) != path || !PackageName.IsValid(index.Name))
-                    {
-                        errors.Add($"{path}: names package '{index.Name}'");
-                    }
-
-                    if (!contents.ContainsKey(RegistryLayout.NamePath(PackageName.Normalize(index.Name))))
-                    {
-                        errors.Add($"{path}: no name marker {RegistryLayout.NamePath(PackageName.Normalize(index.Name))}");
-                    }
-
-                    foreach (var entry in index.Versions)
-                    {
-                        versions++;
-                        referenced.Add(entry.Artifact);
-                        if (!NuGetVersion.TryParse(entry.Version, out _))
-                        {
-                            errors.Add($"{path}: version '{entry.Version}' is not SemVer");
-                        }
-
-                        if (!targets.TryGetValue(entry.Artifact, out var artifact))
-                        {
-                            errors.Add($"{path}: {index.Name} {entry.Version} names artifact '{entry.Artifact}', which no bin lists");
-                        }
-                        else if (artifact.Length != entry.Length || !Hashing.HexEquals(artifact.Sha256, entry.Sha256))
-                        {
-                            errors.Add($"{path}: {index.Name} {entry.Version}: length/sha256 differ from the signed target '{entry.Artifact}'");
-                        }
-                    }
+                    throw new VerificationException($"{path}: unexpected target (a format-{RegistryFormat.Current} registry's only targets are index/NORMALISED.json)");
                 }
-                else if (path.StartsWith("names/", StringComparison.Ordinal))
+
+                var key = RegistryLayout.TargetKey(path, info.Sha256);
+                var stored = await reader.GetOrNullAsync(key, ct).ConfigureAwait(false)
+                    ?? throw new VerificationException($"{key}: target '{path}' is listed in the metadata but missing");
+                Hashing.VerifyContent(stored.Content, info.Length, info.Sha256, key);
+                var index = IndexJson.ParseIndex(stored.Content, path);
+                Interlocked.Increment(ref packages);
+                Interlocked.Add(ref bytes, stored.Content.LongLength);
+                foreach (var entry in index.Versions)
                 {
-                    var marker = IndexJson.ParseMarker(content, path);
-                    if (RegistryLayout.NamePath(PackageName.Normalize(marker.Name)) != path || !contents.ContainsKey(RegistryLayout.IndexPath(marker.Name)))
-                    {
-                        errors.Add($"{path}: marker for '{marker.Name}' has no matching index document");
-                    }
-                }
-                else
-                {
-                    errors.Add($"{path}: unexpected target path (targets are index/, names/ and packages/)");
+                    Interlocked.Increment(ref versions);
+                    await CheckArtifactAsync(index, entry, errors, ct).ConfigureAwait(false);
+                    Interlocked.Add(ref bytes, entry.Length);
                 }
             }
             catch (VerificationException e)
             {
                 errors.Add(e.Message);
             }
-        }
+        }).ConfigureAwait(false);
 
-        foreach (var path in targets.Keys.Where(p => p.StartsWith("packages/", StringComparison.Ordinal) && !referenced.Contains(p)))
+        return new AuditReport(
+            errors.Order(StringComparer.Ordinal).ToList(), warnings.Order(StringComparer.Ordinal).ToList(),
+            packages, versions, targets.Count, bytes);
+    }
+
+    /// <summary>An artifact against its index entry, hashed while streaming (artifacts are not held in memory).</summary>
+    private async Task CheckArtifactAsync(PackageIndex index, IndexEntry entry, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    {
+        var key = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
+        var stream = await reader.OpenReadOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
         {
-            errors.Add($"{path}: artifact listed in a bin but in no package index");
+            errors.Add($"{key}: {index.Name} {entry.Version}'s artifact is pinned by the signed index but missing");
+            return;
         }
 
-        return (packages, versions);
+        await using (stream.ConfigureAwait(false))
+        {
+            var (sha256, length) = await Hashing.Sha256HexAsync(stream, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Hashing.VerifyDigest(length, sha256, entry.Length, entry.Sha256, key);
+            }
+            catch (VerificationException e)
+            {
+                errors.Add($"{e.Message} ({index.Name} {entry.Version})");
+            }
+        }
     }
 
     private static void CheckExpiry(SignedBase signed, string role, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)

@@ -107,8 +107,35 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider? time = n
             var targets = await ParseOrNullAsync(key, TufJsonContext.Default.TargetsMetadata, RoleNames.Targets, cancellationToken).ConfigureAwait(false);
             foreach (var (path, target) in targets?.Targets ?? new Dictionary<string, TargetFile>())
             {
-                live.Add(RegistryLayout.TargetKey(path, target.Sha256));
+                var targetKey = RegistryLayout.TargetKey(path, target.Sha256);
+                if (live.Add(targetKey))
+                {
+                    await MarkArtifactsAsync(targetKey, path, live, cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+    }
+
+    /// <summary>Marks the artifacts an index document pins (they are not TUF targets, so no bin lists them).</summary>
+    private async Task MarkArtifactsAsync(string indexKey, string targetPath, HashSet<string> live, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetOrNullAsync(indexKey, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var entry in Index.IndexJson.ParseIndex(stored.Content, targetPath).Versions)
+            {
+                live.Add(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256));
+            }
+        }
+        catch (VerificationException e)
+        {
+            // Deleting what an unreadable index might pin could lose artifacts: stop before any delete.
+            throw new VerificationException($"gc stopped before deleting anything: {e.Message}; run 'registry verify'", e);
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
             Expires = now.AddDays(settings.RootExpiryDays),
             Keys = new SortedDictionary<string, TufKey>(roleKeys.Values.DistinctBy(k => k.KeyId).ToDictionary(k => k.KeyId, k => k.Public), StringComparer.Ordinal),
             Roles = new SortedDictionary<string, RoleKeys>(roleKeys.ToDictionary(p => p.Key, p => new RoleKeys([p.Value.KeyId], 1)), StringComparer.Ordinal),
+            LayoutVersion = RegistryFormat.Current,
         }, [roleKeys[RoleNames.Root]], TufJsonContext.Default.RootMetadata);
 
         var bins = new HashBins(bitLength, "bin");
@@ -54,6 +55,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
                 Keys = new Dictionary<string, TufKey> { [targetsKey.KeyId] = targetsKey.Public },
                 SuccinctRoles = new SuccinctRoles { KeyIds = [targetsKey.KeyId], Threshold = 1, BitLength = bitLength, NamePrefix = bins.NamePrefix },
             },
+            LayoutVersion = RegistryFormat.Current,
         }, [targetsKey], TufJsonContext.Default.TargetsMetadata);
 
         await PutAsync(RegistrySettings.Key, settings.ToJson(), policy, cancellationToken).ConfigureAwait(false);

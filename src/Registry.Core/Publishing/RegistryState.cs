@@ -65,6 +65,7 @@ public sealed class RegistryState
         var root = !probeNewerRoots && anchor is not null
             ? anchor
             : await RootChain.LoadLatestAsync(store, cancellationToken, anchor).ConfigureAwait(false);
+        RegistryFormat.Check(root.Signed.LayoutVersion, RegistryLayout.RootKey(root.Signed.Version));
         var keys = root.Signed.Keys;
         var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
         MetadataVerifier.VerifyThreshold(timestamp, root.Signed.Roles[RoleNames.Timestamp], keys, RegistryLayout.TimestampKey);
@@ -84,6 +85,7 @@ public sealed class RegistryState
         var targets = SignedDocument<TargetsMetadata>.Parse(targetsBytes, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, targetsKey);
         MetadataVerifier.VerifyThreshold(targets, root.Signed.Roles[RoleNames.Targets], keys, targetsKey);
         CheckVersion(targets.Signed, targetsMeta, targetsKey);
+        RegistryFormat.Check(targets.Signed.LayoutVersion, targetsKey);
 
         return new RegistryState(store, root, timestamp, timestampObject.VersionTag, snapshot, targets);
     }
@@ -147,11 +149,7 @@ public sealed class RegistryState
         var key = RegistryLayout.TargetKey(targetPath, target.Sha256);
         var stored = await _store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{key}: listed in the metadata but missing from the store");
-        if (stored.Content.Length != target.Length || !Hashing.HexEquals(Hashing.Sha256Hex(stored.Content), target.Sha256))
-        {
-            throw new VerificationException($"{key}: length or sha256 differs from the signed metadata");
-        }
-
+        Hashing.VerifyContent(stored.Content, target.Length, target.Sha256, key);
         return stored.Content;
     }
 

@@ -27,4 +27,29 @@ public static class Hashing
         a.Length == b.Length && CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(a.ToLowerInvariant()),
             System.Text.Encoding.ASCII.GetBytes(b.ToLowerInvariant()));
+
+    /// <summary>Whether bytes have exactly the length and sha256 that signed metadata pinned.</summary>
+    public static bool ContentMatches(ReadOnlySpan<byte> content, long length, string sha256) =>
+        content.Length == length && HexEquals(Sha256Hex(content), sha256);
+
+    /// <summary>
+    /// The one content rule every reader applies (publisher, client, mirror, verify): the bytes
+    /// have exactly the length and sha256 pinned by signed metadata, or they are refused.
+    /// </summary>
+    public static void VerifyContent(ReadOnlySpan<byte> content, long length, string sha256, string source) =>
+        VerifyDigest(content.Length, content.Length == length ? Sha256Hex(content) : "", length, sha256, source);
+
+    /// <summary>The same rule for content hashed while streaming: its measured length and sha256.</summary>
+    public static void VerifyDigest(long actualLength, string actualSha256, long length, string sha256, string source)
+    {
+        if (actualLength != length)
+        {
+            throw new VerificationException($"{source}: length or sha256 differs from the signed metadata ({actualLength} bytes, it pins {length}: truncated, padded or tampered)");
+        }
+
+        if (!HexEquals(actualSha256, sha256))
+        {
+            throw new VerificationException($"{source}: length or sha256 differs from the signed metadata (the sha256 does not match: tampered or corrupt)");
+        }
+    }
 }

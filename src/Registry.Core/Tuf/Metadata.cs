@@ -59,6 +59,11 @@ public sealed record RootMetadata : SignedBase
 
     [JsonPropertyName("roles")]
     public required IReadOnlyDictionary<string, RoleKeys> Roles { get; init; }
+
+    /// <summary>The registry layout version (<see cref="RegistryFormat"/>); a TUF extension field, signed with the rest.</summary>
+    [JsonPropertyName(RegistryFormat.FieldName)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LayoutVersion { get; init; }
 }
 
 /// <summary>A metadata file's version, and for the snapshot in the timestamp its length and hashes.</summary>
@@ -135,6 +140,11 @@ public sealed record TargetsMetadata : SignedBase
     [JsonPropertyName("delegations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Delegations? Delegations { get; init; }
+
+    /// <summary>The registry layout version on the top-level targets (bins leave it out).</summary>
+    [JsonPropertyName(RegistryFormat.FieldName)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LayoutVersion { get; init; }
 }
 
 /// <summary>One signature: the key's id and the hex DER ECDSA signature.</summary>

@@ -24,7 +24,14 @@ public static class TufJs
         }
     }
 
-    public static async Task<CliResult> RefreshAndDownloadAsync(Uri baseUri, string rootFile, string workDir, params string[] targets)
+    public static Task<CliResult> RefreshAndDownloadAsync(Uri baseUri, string rootFile, string workDir, params string[] targets) =>
+        RunCheckAsync(baseUri, rootFile, workDir, artifacts: false, targets);
+
+    /// <summary>Downloads index documents as TUF targets, then every artifact they list, checked against the verified entries.</summary>
+    public static Task<CliResult> DownloadIndexAndArtifactsAsync(Uri baseUri, string rootFile, string workDir, params string[] indexTargets) =>
+        RunCheckAsync(baseUri, rootFile, workDir, artifacts: true, indexTargets);
+
+    private static async Task<CliResult> RunCheckAsync(Uri baseUri, string rootFile, string workDir, bool artifacts, string[] targets)
     {
         await EnsureInstalledAsync();
         var args = new List<string>
@@ -39,6 +46,11 @@ public static class TufJs
         {
             args.Add("--target");
             args.Add(target);
+        }
+
+        if (artifacts)
+        {
+            args.Add("--artifacts");
         }
 
         return await RunAsync("node", args, Folder);

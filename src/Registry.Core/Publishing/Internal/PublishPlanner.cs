@@ -6,20 +6,21 @@ namespace Registry.Core.Publishing.Internal;
 
 /// <summary>
 /// Plans a publish against one state: the registry-level rules (name collisions, immutable
-/// versions, satisfiable dependencies), then the new artifacts, index documents and name
-/// markers. Throws <see cref="ValidationException"/> before anything is written.
+/// versions, satisfiable dependencies), then the new artifacts and index documents. Throws <see cref="ValidationException"/> before anything is written.
 /// </summary>
 internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, PublishOptions options, TimeProvider time)
 {
     public async Task<(ChangeSet, IReadOnlyList<PackageOutcome>)> PlanAsync(RegistryState state, CancellationToken cancellationToken)
     {
         var batch = Deduplicate(packages);
+        // Each index (and so each bin) is read at most once per attempt, keyed by normalised name.
         var indexes = new Dictionary<string, PackageIndex?>(StringComparer.Ordinal);
         async Task<PackageIndex?> IndexOf(string name)
         {
-            if (!indexes.TryGetValue(name, out var index))
+            var key = PackageName.Normalize(name);
+            if (!indexes.TryGetValue(key, out var index))
             {
-                indexes[name] = index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false);
+                indexes[key] = index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false);
             }
 
             return index;
@@ -31,15 +32,16 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
         {
             var manifest = package.Manifest;
             var file = Path.GetFileName(package.SourcePath);
-            var owner = await IndexStore.OwnerOfAsync(state, manifest.Name, cancellationToken).ConfigureAwait(false);
-            if (owner is not null && owner != manifest.Name)
+            // One lookup answers both questions: the index at the normalised name is owned by
+            // the spelling it names, and it lists the versions already published.
+            var index = await IndexOf(manifest.Name).ConfigureAwait(false);
+            if (index is not null && index.Name != manifest.Name)
             {
                 throw new ValidationException("name-collision",
-                    $"{file}: the name '{manifest.Name}' collides with the existing package '{owner}' (names that differ only in case or in '-', '_', '.' are the same name); publish it as '{owner}' or choose another name");
+                    $"{file}: the name '{manifest.Name}' collides with the existing package '{index.Name}' (names that differ only in '-', '_', '.' are the same name); publish it as '{index.Name}' or choose another name");
             }
 
             var sha256 = Tuf.Hashing.Sha256Hex(package.Content);
-            var index = await IndexOf(manifest.Name).ConfigureAwait(false);
             var existing = index?.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == manifest.Version);
             if (existing is not null)
             {
@@ -76,7 +78,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             {
                 var manifest = package.Manifest;
                 var artifactPath = RegistryLayout.ArtifactPath(name, manifest.Version, package.FileExtension);
-                var info = changes.AddTarget(state.Bins, artifactPath, package.Content);
+                var info = changes.AddArtifact(artifactPath, package.Content);
                 entries.Add(new IndexEntry
                 {
                     Version = manifest.Version.ToFullString(),
@@ -96,10 +98,6 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
 
             entries.Sort((a, b) => NuGetVersion.Parse(a.Version).CompareTo(NuGetVersion.Parse(b.Version)));
             changes.AddTarget(state.Bins, RegistryLayout.IndexPath(name), IndexJson.Serialize(new PackageIndex { Name = name, Versions = entries }));
-            if (index is null)
-            {
-                changes.AddTarget(state.Bins, RegistryLayout.NamePath(PackageName.Normalize(name)), IndexJson.Serialize(new NameMarker(name)));
-            }
         }
 
         return (changes, outcomes);
@@ -111,6 +109,13 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
         foreach (var (dependency, range) in package.Manifest.Dependencies)
         {
             var index = await indexOf(dependency).ConfigureAwait(false);
+            var batchOwner = batch.FirstOrDefault(m => PackageName.Normalize(m.Name) == PackageName.Normalize(dependency))?.Name;
+            if ((index?.Name ?? batchOwner) is { } owner && owner != dependency)
+            {
+                throw new ValidationException("dependency-spelling",
+                    $"{file}: depends on '{dependency}', which is published as '{owner}' (names that differ only in '-', '_', '.' are one package); write the dependency as '{owner}'");
+            }
+
             var available = (index?.Versions.Where(v => !v.Yanked).Select(v => NuGetVersion.Parse(v.Version)) ?? [])
                 .Concat(batch.Where(m => m.Name == dependency).Select(m => m.Version))
                 .ToList();

@@ -5,7 +5,7 @@ namespace Registry.Core.Publishing.Internal;
 
 /// <summary>
 /// Writes a change set in the order that keeps the registry valid at every instant:
-/// target files, then the new bins, then the new snapshot, each create-only; then the
+/// artifacts, then the index documents that pin them, then the new bins, then the new snapshot, each create-only; then the
 /// timestamp by compare-and-swap on the tag read with the state. Until the swap, nothing
 /// reachable from the current timestamp has changed, so a crash or a lost race leaves only
 /// unreferenced files behind.
@@ -25,6 +25,15 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
         var now = time.GetUtcNow();
         var policy = settings.CachePolicy;
         var root = state.Root.Signed;
+
+        foreach (var artifact in changes.Artifacts)
+        {
+            using var content = new MemoryStream(artifact.Content, writable: false);
+            if (await store.PutIfAbsentAsync(artifact.Key, content, artifact.Content.LongLength, policy.For(artifact.Key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+            {
+                Count(artifact.Content.LongLength);
+            }
+        }
 
         foreach (var target in changes.Targets)
         {

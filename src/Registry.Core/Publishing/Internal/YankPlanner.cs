@@ -25,6 +25,10 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
 
         var index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false)
             ?? throw new ValidationException("package-unknown", $"no package '{name}' in the registry");
+        if (index.Name != name)
+        {
+            throw new ValidationException("package-unknown", $"no package '{name}' in the registry; it is published as '{index.Name}'");
+        }
         var entry = index.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == parsed)
             ?? throw new ValidationException("version-unknown",
                 $"{name} has no version {version} (published: {string.Join(", ", index.Versions.Select(v => v.Version))})");
