@@ -85,7 +85,7 @@ public sealed class HttpObjectReader : IObjectReader
             return null;
         }
 
-        var bytes = await HttpResilience.ReadCappedAsync(response, maxBytes, key, cancellationToken).ConfigureAwait(false);
+        var bytes = await HttpResilience.ReadCappedAsync(response, Math.Min(maxBytes, MaxBytes), key, cancellationToken).ConfigureAwait(false);
         return new StoredObject(bytes, response.Headers.ETag?.Tag ?? Hashing.Sha256Hex(bytes));
     }
 

@@ -29,6 +29,16 @@ public sealed class ProjectInstaller(RegistryClient client)
                 $"{Path.Combine(projectDirectory, LockFile.FileName)} {(lockFile is null ? "does not exist" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
         }
 
+        // The lock pins every artifact by sha256: when the cache holds them all, no metadata is
+        // needed and the install makes no request at all (a dead or hostile server is harmless).
+        if (lockHolds && await AllCachedOrNullAsync(lockFile!, cancellationToken).ConfigureAwait(false) is { } cachedArchives)
+        {
+            var lockedPackages = lockFile!.Packages.ToList();
+            Extract(projectDirectory, lockedPackages, cachedArchives);
+            return new InstallResult(lockedPackages.Select(p => p.Value).ToList(), lockedPackages.Select(p => p.Key).ToList(), false,
+                new UpdateResult(UpdateStatus.NotNeeded, 0, null, client.Warnings));
+        }
+
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         var resolved = false;
         if (!lockHolds)
@@ -44,10 +54,7 @@ public sealed class ProjectInstaller(RegistryClient client)
 
         var packages = lockFile!.Packages.ToList();
         var archives = await Task.WhenAll(packages.Select(p => FetchAsync(p.Key, p.Value, cancellationToken))).ConfigureAwait(false);
-        for (var i = 0; i < packages.Count; i++)
-        {
-            PackageExtractor.Extract(archives[i], Path.Combine(projectDirectory, "packages", packages[i].Key), $"{packages[i].Key} {packages[i].Value.Version}");
-        }
+        Extract(projectDirectory, packages, archives);
 
         if (resolved)
         {
@@ -55,6 +62,31 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
 
         return new InstallResult(packages.Select(p => p.Value).ToList(), packages.Select(p => p.Key).ToList(), resolved, update);
+    }
+
+    private static void Extract(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages, byte[][] archives)
+    {
+        for (var i = 0; i < packages.Count; i++)
+        {
+            PackageExtractor.Extract(archives[i], Path.Combine(projectDirectory, "packages", packages[i].Key), $"{packages[i].Key} {packages[i].Value.Version}");
+        }
+    }
+
+    /// <summary>Every locked artifact from the cache (checked against the lock's length and sha256), or null if any is missing.</summary>
+    private async Task<byte[][]?> AllCachedOrNullAsync(LockFile lockFile, CancellationToken cancellationToken)
+    {
+        var archives = new List<byte[]>();
+        foreach (var (_, package) in lockFile.Packages)
+        {
+            if (await client.GetCachedBlobOrNullAsync(package.Sha256, package.Length, cancellationToken).ConfigureAwait(false) is not { } cached)
+            {
+                return null;
+            }
+
+            archives.Add(cached);
+        }
+
+        return [.. archives];
     }
 
     /// <summary>A locked package's verified bytes: from the cache by hash, else through the signed metadata.</summary>

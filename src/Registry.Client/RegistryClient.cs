@@ -1,6 +1,5 @@
 using Registry.Core;
 using Registry.Core.Index;
-using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
@@ -19,6 +18,9 @@ public enum UpdateStatus
 
     /// <summary>No network use: the trusted metadata in the cache was used (offline, or every URL failed).</summary>
     Cached,
+
+    /// <summary>No metadata was needed: the lock file pins every package by sha256 and the cache held them all.</summary>
+    NotNeeded,
 }
 
 /// <summary>
@@ -47,6 +49,7 @@ public sealed class RegistryClient : IDisposable
     private HttpObjectReader? _reader;
     private LocalFirstReader? _local;
     private DateTimeOffset _updatedAt;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _verifiedBins = new(StringComparer.Ordinal);
 
     public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider? time = null, HttpPolicy? policy = null, HttpClient? http = null)
     {
@@ -65,18 +68,23 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Warnings about what was used (expired or unrefreshed metadata), for the user.</summary>
     public List<string> Warnings { get; } = [];
 
-    /// <summary>Brings the trusted metadata up to date, or (offline, or no URL reachable) loads it from the cache.</summary>
+    /// <summary>
+    /// Brings the trusted metadata up to date. When every URL fails, the trusted metadata is used
+    /// only while it has not expired: resolving from expired metadata (what a freeze attack that
+    /// withholds updates would produce) is refused unless <paramref name="offline"/> asks for it.
+    /// </summary>
     public async Task<UpdateResult> UpdateAsync(bool offline, CancellationToken cancellationToken)
     {
         var now = _updatedAt = _time.GetUtcNow();
         var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_home.SourcePath(_source.Name), "root.json"), cancellationToken).ConfigureAwait(false), "root.json");
-        var trusted = await RegistryState.LoadOrNullAsync(_trusted, anchor, null, cancellationToken).ConfigureAwait(false);
+        var trusted = await RegistryState.LoadOrNullAsync(_trusted, new StateLoadOptions { Anchor = anchor }, cancellationToken).ConfigureAwait(false);
         if (offline)
         {
-            return UseCached(trusted, now, "offline");
+            return UseCached(trusted, now, "offline (--offline)", allowExpired: true);
         }
 
         var problems = new List<string>();
+        var sawStale = false;
         foreach (var reader in _readers)
         {
             try
@@ -87,6 +95,7 @@ public sealed class RegistryClient : IDisposable
             }
             catch (StaleMetadataException e)
             {
+                sawStale = true;
                 problems.Add(e.Message);
                 Warnings.Add($"skipped {reader.Location}: {e.Message}");
             }
@@ -97,9 +106,9 @@ public sealed class RegistryClient : IDisposable
             }
         }
 
-        if (problems.All(p => !p.Contains("older than the trusted", StringComparison.Ordinal)) && trusted is not null)
+        if (!sawStale && trusted is not null)
         {
-            return UseCached(trusted, now, "every URL of the source failed");
+            return UseCached(trusted, now, "every URL of the source failed", allowExpired: false);
         }
 
         throw new RegistryException($"source '{_source.Name}': no URL gave a usable state ({string.Join("; ", problems)})");
@@ -110,11 +119,16 @@ public sealed class RegistryClient : IDisposable
         var etagFile = Path.Combine(_home.SourcePath(_source.Name), $"timestamp.{Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(reader.Location))[..16]}.etag");
         var etag = trusted is not null && File.Exists(etagFile) ? await File.ReadAllTextAsync(etagFile, cancellationToken).ConfigureAwait(false) : null;
         var (notModified, timestamp) = await reader.GetIfChangedAsync(RegistryLayout.TimestampKey, etag, TimestampCap, cancellationToken).ConfigureAwait(false);
-        if (notModified || (timestamp is not null && trusted is not null && timestamp.Content.AsSpan().SequenceEqual(trusted.Timestamp.FileBytes)))
+        if (notModified && trusted is null)
         {
-            TrustChecks.VerifyFresh(trusted!, now, reader.Location);
-            await AttachAsync(reader, trusted!.Root, trusted.Timestamp.FileBytes, cancellationToken, probeNewerRoots: false).ConfigureAwait(false);
-            return new UpdateResult(UpdateStatus.Unchanged, trusted!.Timestamp.Signed.Version, reader.Location, Warnings);
+            throw new RegistryException($"{reader.Location}: answered 304 Not Modified to a request that was not conditional; not a usable registry");
+        }
+
+        if (trusted is not null && (notModified || (timestamp is not null && timestamp.Content.AsSpan().SequenceEqual(trusted.Timestamp.FileBytes))))
+        {
+            TrustChecks.VerifyFresh(trusted, now, reader.Location);
+            await AttachAsync(reader, trusted.Root, trusted.Timestamp.FileBytes, cancellationToken).ConfigureAwait(false);
+            return new UpdateResult(UpdateStatus.Unchanged, trusted.Timestamp.Signed.Version, reader.Location, Warnings);
         }
 
         if (timestamp is null)
@@ -123,7 +137,8 @@ public sealed class RegistryClient : IDisposable
         }
 
         var local = new LocalFirstReader(reader, _trusted);
-        var next = await RegistryState.LoadOrNullAsync(local, trusted?.Root ?? anchor, timestamp, cancellationToken).ConfigureAwait(false)
+        var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+        var next = await RegistryState.LoadOrNullAsync(local, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false)
             ?? throw new RegistryException($"{reader.Location}: no registry");
         TrustChecks.VerifyFresh(next, now, reader.Location);
         if (trusted is not null)
@@ -131,7 +146,8 @@ public sealed class RegistryClient : IDisposable
             TrustChecks.VerifyNoRollback(trusted, next, reader.Location);
         }
 
-        foreach (var (key, content) in local.FetchedFromSource.OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
+        // Only what passed verification enters the trusted store; roots last, the timestamp after all.
+        foreach (var (key, content) in verified.Where(p => local.FetchedFromSource.ContainsKey(p.Key)).OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
         {
             await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
         }
@@ -144,30 +160,36 @@ public sealed class RegistryClient : IDisposable
         }
 
         RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
-        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, probeNewerRoots: false).ConfigureAwait(false);
+        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken).ConfigureAwait(false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
     }
 
-    /// <summary>Uses the trusted state, reading what it lacks (bins) from the URL and keeping it.</summary>
-    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken, bool probeNewerRoots = true)
+    /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>
+    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken)
     {
         _local = new LocalFirstReader(reader, _trusted);
-        _state = await RegistryState.LoadOrNullAsync(_local, root, new StoredObject(timestamp, ""), cancellationToken, probeNewerRoots).ConfigureAwait(false);
+        _state = await RegistryState.LoadOrNullAsync(_local, new StateLoadOptions
+        {
+            Anchor = root,
+            Timestamp = new StoredObject(timestamp, ""),
+            ProbeNewerRoots = false,
+            OnVerified = (key, bytes) => _verifiedBins[key] = bytes,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Persists metadata (bins) read from the network since the last call.</summary>
-    private async Task PersistFetchedAsync(CancellationToken cancellationToken)
+    /// <summary>Persists the bins verified since the last call (bytes that failed verification are never in the list).</summary>
+    private async Task PersistVerifiedAsync(CancellationToken cancellationToken)
     {
-        foreach (var key in _local?.FetchedFromSource.Keys.ToList() ?? [])
+        foreach (var key in _verifiedBins.Keys.ToList())
         {
-            if (key != RegistryLayout.TimestampKey && _local!.FetchedFromSource.TryRemove(key, out var content))
+            if (_verifiedBins.TryRemove(key, out var content) && _local?.FetchedFromSource.ContainsKey(key) == true)
             {
                 await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private UpdateResult UseCached(RegistryState? trusted, DateTimeOffset now, string why)
+    private UpdateResult UseCached(RegistryState? trusted, DateTimeOffset now, string why, bool allowExpired)
     {
         _state = trusted ?? throw new RegistryException($"source '{_source.Name}': {why} and no trusted metadata is cached yet; connect once to fetch it");
         try
@@ -175,9 +197,15 @@ public sealed class RegistryClient : IDisposable
             TrustChecks.VerifyFresh(trusted, now, "cached metadata");
             Warnings.Add($"{why}: using the trusted metadata cached for '{_source.Name}' (timestamp version {trusted.Timestamp.Signed.Version})");
         }
+        catch (VerificationException e) when (allowExpired)
+        {
+            Warnings.Add($"{why}: using EXPIRED cached metadata for '{_source.Name}' because --offline asked for it: {e.Message}");
+        }
         catch (VerificationException e)
         {
-            Warnings.Add($"{why}: using EXPIRED cached metadata for '{_source.Name}': {e.Message}");
+            _state = null;
+            throw new RegistryException(
+                $"source '{_source.Name}': {why}, and the trusted metadata has expired ({e.Message}); refusing to resolve from it, since withholding updates is how a freeze attack looks. Pass --offline to install from the expired metadata anyway");
         }
 
         return new UpdateResult(UpdateStatus.Cached, trusted.Timestamp.Signed.Version, null, Warnings);
@@ -241,7 +269,7 @@ public sealed class RegistryClient : IDisposable
             MetadataVerifier.VerifyNotExpired(bin.Signed, _updatedAt, $"{_reader.Location} {binName}");
         }
 
-        await PersistFetchedAsync(cancellationToken).ConfigureAwait(false);
+        await PersistVerifiedAsync(cancellationToken).ConfigureAwait(false);
         return bin.Signed.Targets.GetValueOrDefault(targetPath);
     }
 

@@ -34,9 +34,10 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         }
 
         var current = destinationTimestamp is null ? null
-            : await RegistryState.LoadOrNullAsync(destination, trustAnchor, destinationTimestamp, cancellationToken).ConfigureAwait(false);
+            : await RegistryState.LoadOrNullAsync(destination, new StateLoadOptions { Anchor = trustAnchor, Timestamp = destinationTimestamp }, cancellationToken).ConfigureAwait(false);
         var reader = new LocalFirstReader(source, destination);
-        var next = await RegistryState.LoadOrNullAsync(reader, current?.Root ?? trustAnchor, sourceTimestamp, cancellationToken).ConfigureAwait(false)
+        var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+        var next = await RegistryState.LoadOrNullAsync(reader, new StateLoadOptions { Anchor = current?.Root ?? trustAnchor, Timestamp = sourceTimestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{source.Location}: no registry");
         TrustChecks.VerifyFresh(next, now, source.Location);
         if (current is not null)
@@ -104,7 +105,10 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         }).ConfigureAwait(false);
 
         // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
-        foreach (var (key, content) in reader.FetchedFromSource.OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)).ThenBy(p => p.Key, StringComparer.Ordinal))
+        // Only metadata that passed verification is written (the root chain was verified link by link).
+        foreach (var (key, content) in reader.FetchedFromSource
+            .Where(p => verified.ContainsKey(p.Key) || p.Key.EndsWith(".root.json", StringComparison.Ordinal))
+            .OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
             if (key == RegistryLayout.TimestampKey)
             {
@@ -163,7 +167,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     private async Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken)
     {
         var url = source.Location.TrimEnd('/') + "/" + key;
-        var fetched = await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
+        var fetched = await source.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{url}: pinned by the signed metadata but missing from the source");
         Hashing.VerifyContent(fetched.Content, length, sha256, url);
         return fetched.Content;

@@ -43,6 +43,22 @@ public interface IObjectReader : IDisposable
 
     /// <summary>Whether an object exists.</summary>
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads a whole object that may be at most <paramref name="maxBytes"/> long (a length pinned
+    /// by signed metadata, or a cap), refusing a longer one; null when it does not exist.
+    /// Readers of untrusted sources (HTTP) stop reading at the cap instead of after the body.
+    /// </summary>
+    async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    {
+        var stored = await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && stored.Content.LongLength > maxBytes)
+        {
+            throw new VerificationException($"{Location.TrimEnd('/')}/{key}: {stored.Content.LongLength} bytes, more than the {maxBytes} allowed");
+        }
+
+        return stored;
+    }
 }
 
 /// <summary>

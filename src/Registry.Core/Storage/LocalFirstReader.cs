@@ -5,7 +5,9 @@ namespace Registry.Core.Storage;
 /// Reads immutable files from a local copy (a mirror's destination, a client's trusted metadata) when it has them and from the source
 /// otherwise, remembering what came from the source so it can be written afterwards. Safe
 /// because every file is verified (signature, version, length, hash) whichever side it came
-/// from; it is what makes a sync or an update cost O(changes) requests.
+/// from; it is what makes a sync or an update cost O(changes) requests. What was fetched is
+/// NOT trusted by being here: callers persist only what <see cref="Tuf.RegistryState"/> reported
+/// as verified.
 /// </summary>
 public sealed class LocalFirstReader(IObjectReader source, IObjectReader destination) : IObjectReader
 {
@@ -13,14 +15,17 @@ public sealed class LocalFirstReader(IObjectReader source, IObjectReader destina
 
     public string Location => source.Location;
 
-    public async Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+    public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) =>
+        GetCappedOrNullAsync(key, long.MaxValue, cancellationToken);
+
+    public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {
-        if (key != RegistryLayout.TimestampKey && await destination.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false) is { } local)
+        if (key != RegistryLayout.TimestampKey && await destination.GetCappedOrNullAsync(key, maxBytes, cancellationToken).ConfigureAwait(false) is { } local)
         {
             return local;
         }
 
-        var remote = await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+        var remote = await source.GetCappedOrNullAsync(key, maxBytes, cancellationToken).ConfigureAwait(false);
         if (remote is not null)
         {
             FetchedFromSource[key] = remote.Content;

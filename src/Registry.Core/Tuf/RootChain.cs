@@ -8,6 +8,9 @@ namespace Registry.Core.Tuf;
 /// </summary>
 public static class RootChain
 {
+    /// <summary>Largest root accepted: hundreds of keys fit in a fraction of it.</summary>
+    public const long MaxRootBytes = 512 * 1024;
+
     public static SignedDocument<RootMetadata> Parse(byte[] bytes, string source) =>
         SignedDocument<RootMetadata>.Parse(bytes, RoleNames.Root, TufJsonContext.Default.RootMetadata, source);
 
@@ -31,12 +34,12 @@ public static class RootChain
     }
 
     /// <summary>Walks <c>1.root.json</c>, <c>2.root.json</c>, ... in a store and returns the newest verified root.</summary>
-    public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(IObjectReader store, CancellationToken cancellationToken, SignedDocument<RootMetadata>? anchor = null)
+    public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(IObjectReader store, CancellationToken cancellationToken, SignedDocument<RootMetadata>? anchor = null, Action<string, byte[]>? onVerified = null)
     {
         var trusted = anchor;
         if (trusted is null)
         {
-            var first = await store.GetOrNullAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false)
+            var first = await store.GetCappedOrNullAsync(RegistryLayout.RootKey(1), MaxRootBytes, cancellationToken).ConfigureAwait(false)
                 ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
             trusted = Parse(first.Content, RegistryLayout.RootKey(1));
             VerifySelfSigned(trusted, RegistryLayout.RootKey(1));
@@ -45,7 +48,7 @@ public static class RootChain
         while (true)
         {
             var key = RegistryLayout.RootKey(trusted.Signed.Version + 1);
-            var next = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+            var next = await store.GetCappedOrNullAsync(key, MaxRootBytes, cancellationToken).ConfigureAwait(false);
             if (next is null)
             {
                 return trusted;
@@ -53,6 +56,7 @@ public static class RootChain
 
             var candidate = Parse(next.Content, key);
             VerifySuccessor(trusted, candidate, key);
+            onVerified?.Invoke(key, next.Content);
             trusted = candidate;
         }
     }

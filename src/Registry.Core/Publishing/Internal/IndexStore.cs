@@ -1,4 +1,5 @@
 using Registry.Core.Index;
+using Registry.Core.Tuf;
 
 namespace Registry.Core.Publishing.Internal;
 

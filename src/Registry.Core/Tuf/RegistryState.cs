@@ -1,7 +1,25 @@
 using Registry.Core.Storage;
-using Registry.Core.Tuf;
 
-namespace Registry.Core.Publishing;
+namespace Registry.Core.Tuf;
+
+/// <summary>How to load a <see cref="RegistryState"/>.</summary>
+public sealed record StateLoadOptions
+{
+    /// <summary>A root the caller trusts; null: the store's own <c>1.root.json</c>.</summary>
+    public SignedDocument<RootMetadata>? Anchor { get; init; }
+
+    /// <summary><c>timestamp.json</c> as already fetched (saves a request); null: read it.</summary>
+    public StoredObject? Timestamp { get; init; }
+
+    /// <summary>Look for <c>N+1.root.json</c> beyond the anchor (false: the anchor is known to be the newest).</summary>
+    public bool ProbeNewerRoots { get; init; } = true;
+
+    /// <summary>
+    /// Told the key and bytes of each metadata file (roots after the anchor, snapshot, targets,
+    /// each bin) once it has passed every check: the only bytes a caller may keep as trusted.
+    /// </summary>
+    public Action<string, byte[]>? OnVerified { get; init; }
+}
 
 /// <summary>
 /// One complete, verified state of a registry as the timestamp names it: the root, timestamp,
@@ -12,10 +30,12 @@ namespace Registry.Core.Publishing;
 public sealed class RegistryState
 {
     private readonly IObjectReader _store;
+    private readonly Action<string, byte[]>? _onVerified;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<SignedDocument<TargetsMetadata>>>> _bins = new(StringComparer.Ordinal);
 
     private RegistryState(
         IObjectReader store,
+        Action<string, byte[]>? onVerified,
         SignedDocument<RootMetadata> root,
         SignedDocument<TimestampMetadata> timestamp,
         string timestampTag,
@@ -23,6 +43,7 @@ public sealed class RegistryState
         SignedDocument<TargetsMetadata> targets)
     {
         _store = store;
+        _onVerified = onVerified;
         Root = root;
         Timestamp = timestamp;
         TimestampTag = timestampTag;
@@ -47,24 +68,20 @@ public sealed class RegistryState
 
     /// <summary>Reads and verifies the current state, or returns null when the store holds no registry.</summary>
     public static Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken) =>
-        LoadOrNullAsync(store, null, null, cancellationToken);
+        LoadOrNullAsync(store, new StateLoadOptions(), cancellationToken);
 
-    /// <summary>
-    /// Reads and verifies the current state starting from <paramref name="anchor"/> (a root the
-    /// caller trusts; null: the store's own <c>1.root.json</c>). <paramref name="timestampBytes"/>
-    /// lets a caller that already fetched <c>timestamp.json</c> avoid a second request.
-    /// </summary>
-    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, SignedDocument<RootMetadata>? anchor, StoredObject? timestampBytes, CancellationToken cancellationToken, bool probeNewerRoots = true)
+    /// <summary>Reads and verifies the current state, or returns null when the store holds no <c>timestamp.json</c>.</summary>
+    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, StateLoadOptions options, CancellationToken cancellationToken)
     {
-        var timestampObject = timestampBytes ?? await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        var timestampObject = options.Timestamp ?? await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
         if (timestampObject is null)
         {
             return null;
         }
 
-        var root = !probeNewerRoots && anchor is not null
-            ? anchor
-            : await RootChain.LoadLatestAsync(store, cancellationToken, anchor).ConfigureAwait(false);
+        var root = !options.ProbeNewerRoots && options.Anchor is not null
+            ? options.Anchor
+            : await RootChain.LoadLatestAsync(store, cancellationToken, options.Anchor, options.OnVerified).ConfigureAwait(false);
         RegistryFormat.Check(root.Signed.LayoutVersion, RegistryLayout.RootKey(root.Signed.Version));
         var keys = root.Signed.Keys;
         var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
@@ -87,7 +104,10 @@ public sealed class RegistryState
         CheckVersion(targets.Signed, targetsMeta, targetsKey);
         RegistryFormat.Check(targets.Signed.LayoutVersion, targetsKey);
 
-        return new RegistryState(store, root, timestamp, timestampObject.VersionTag, snapshot, targets);
+        var state = new RegistryState(store, options.OnVerified, root, timestamp, timestampObject.VersionTag, snapshot, targets);
+        options.OnVerified?.Invoke(snapshotKey, snapshotBytes);
+        options.OnVerified?.Invoke(targetsKey, targetsBytes);
+        return state;
     }
 
     public static async Task<RegistryState> LoadAsync(IObjectReader store, CancellationToken cancellationToken) =>
@@ -127,6 +147,7 @@ public sealed class RegistryState
             }
         }
 
+        _onVerified?.Invoke(key, bytes);
         return document;
     }
 
@@ -153,18 +174,18 @@ public sealed class RegistryState
         return stored.Content;
     }
 
+    /// <summary>A metadata file its parent describes: never read past a declared length; length and sha256 checked when declared.</summary>
     private static async Task<byte[]> ReadMetaAsync(IObjectReader store, string key, MetaFile meta, CancellationToken cancellationToken)
     {
-        var stored = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
+        var stored = await store.GetCappedOrNullAsync(key, meta.Length ?? long.MaxValue, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{key}: referenced by the signed metadata but missing from the store");
-        if (meta.Length is { } length && stored.Content.Length != length)
+        if (meta.Hashes?.GetValueOrDefault("sha256") is { } sha)
         {
-            throw new VerificationException($"{key}: {stored.Content.Length} bytes, the metadata says {length}");
+            Hashing.VerifyContent(stored.Content, meta.Length ?? stored.Content.LongLength, sha, key);
         }
-
-        if (meta.Hashes?.GetValueOrDefault("sha256") is { } sha && !Hashing.HexEquals(Hashing.Sha256Hex(stored.Content), sha))
+        else if (meta.Length is { } length && stored.Content.LongLength != length)
         {
-            throw new VerificationException($"{key}: sha256 differs from the signed metadata");
+            Hashing.VerifyDigest(stored.Content.LongLength, "", length, "", key);
         }
 
         return stored.Content;

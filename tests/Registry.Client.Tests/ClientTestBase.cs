@@ -1,0 +1,62 @@
+using Registry.Cli.Tests.Support;
+using Registry.Client.Resolution;
+using Registry.Core;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+
+namespace Registry.Client.Tests;
+
+/// <summary>
+/// A registry with alpha 1.0.0, 1.1.0, 2.0.0 and beta 2.0.0 (16 bins) behind a server that
+/// misbehaves on demand, a client home with one source, and a project depending on beta.
+/// </summary>
+public abstract class ClientTestBase : IAsyncLifetime
+{
+    protected static readonly HttpPolicy FastPolicy = new() { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(5) };
+    protected readonly TestRegistry _registry = new();
+    protected MisbehavingServer _server = null!;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected RegistryHome Home => new(Path.Combine(_registry.Root, "home"));
+
+    protected string Project => Path.Combine(_registry.Root, "project");
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        await _registry.InitAsync();
+        var published = await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"), _registry.Package("alpha", "1.1.0"), _registry.Package("alpha", "2.0.0"),
+            _registry.Package("beta", "2.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"));
+        Assert.True(published.ExitCode == 0, published.ToString());
+        _server = await MisbehavingServer.StartAsync(_registry.Store);
+        AddSource("main", _server.Url);
+        Directory.CreateDirectory(Project);
+        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}", Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _registry.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected SourceConfig AddSource(string name, Uri url, params Uri[] mirrors) =>
+        Home.AddSource(new SourceConfig { Name = name, Url = url, Mirrors = mirrors }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
+
+    protected RegistryClient Client(TimeProvider? time = null, string source = "main") => new(Home, Home.Source(source), time, FastPolicy);
+
+    protected async Task<InstallResult> InstallAsync(bool offline = false, bool locked = false, TimeProvider? time = null)
+    {
+        using var client = Client(time);
+        return await new ProjectInstaller(client).InstallAsync(Project, locked, offline, Ct);
+    }
+
+    protected string Key(string pattern) => Path.GetRelativePath(_registry.Store, Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single()).Replace('\\', '/');
+
+    protected sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
