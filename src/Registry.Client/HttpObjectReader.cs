@@ -1,5 +1,6 @@
 using System.Net;
 using Polly;
+using Polly.Timeout;
 using Registry.Client.Internal;
 using Registry.Core;
 using Registry.Core.Storage;
@@ -9,21 +10,24 @@ namespace Registry.Client;
 
 /// <summary>
 /// Reads a registry's files over plain HTTP(S) from a base URL (the CDN, a mirror, or
-/// <c>registry serve</c>). Every request goes through a resilience pipeline (per-attempt
-/// timeout, retries with jittered backoff on 5xx, 408, 429 and network errors, never on
-/// other 4xx) and every response is capped at <see cref="MaxBytes"/>.
+/// <c>registry serve</c>). Every request goes through the <see cref="HttpPolicy"/> pipeline: each
+/// attempt sends the request and reads the whole body under the attempt timeout and the low-speed
+/// rule; stalled, cut or timed-out attempts, 5xx, 408 and 429 are retried with jittered backoff (or
+/// the server's bounded Retry-After), other 4xx never; the request as a whole is bounded by the
+/// total timeout. Every response is capped at <see cref="MaxBytes"/> (or the caller's cap).
 /// </summary>
 public sealed class HttpObjectReader : IObjectReader
 {
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ResiliencePipeline<HttpAnswer> _pipeline;
+    private int _requests;
 
     public HttpObjectReader(Uri baseUri, HttpClient? http = null, HttpPolicy? policy = null)
     {
         BaseUri = baseUri;
         _ownsClient = http is null;
-        _http = http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        _http = http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // the pipeline bounds every attempt
         Policy = policy ?? new HttpPolicy();
         _pipeline = HttpResilience.Build(Policy);
     }
@@ -40,20 +44,8 @@ public sealed class HttpObjectReader : IObjectReader
     /// <summary>How many HTTP requests (attempts included) this reader has sent.</summary>
     public int RequestCount => _requests;
 
-    private int _requests;
-
-    public async Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(key, cancellationToken).ConfigureAwait(false);
-        if (response is null)
-        {
-            return null;
-        }
-
-        var bytes = await HttpResilience.ReadCappedAsync(response, MaxBytes, key, cancellationToken).ConfigureAwait(false);
-        var tag = response.Headers.ETag?.Tag ?? Hashing.Sha256Hex(bytes);
-        return new StoredObject(bytes, tag);
-    }
+    public async Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) =>
+        await GetCappedOrNullAsync(key, MaxBytes, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// A conditional GET: null content with <c>NotModified</c> when the server answers 304 to
@@ -61,32 +53,17 @@ public sealed class HttpObjectReader : IObjectReader
     /// </summary>
     public async Task<(bool NotModified, StoredObject? Object)> GetIfChangedAsync(string key, string? etag, long maxBytes, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(key, cancellationToken, HttpMethod.Get, etag).ConfigureAwait(false);
-        if (response is null)
-        {
-            return (false, null);
-        }
-
-        if (response.StatusCode == HttpStatusCode.NotModified)
-        {
-            return (true, null);
-        }
-
-        var bytes = await HttpResilience.ReadCappedAsync(response, maxBytes, key, cancellationToken).ConfigureAwait(false);
-        return (false, new StoredObject(bytes, response.Headers.ETag?.Tag ?? Hashing.Sha256Hex(bytes)));
+        var answer = await SendAsync(key, HttpMethod.Get, etag, maxBytes, cancellationToken).ConfigureAwait(false);
+        return answer is null ? (false, null)
+            : answer.Status == HttpStatusCode.NotModified ? (true, null)
+            : (false, ToObject(answer));
     }
 
     /// <summary>Reads an object of known size, refusing a body longer than <paramref name="maxBytes"/>.</summary>
     public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(key, cancellationToken).ConfigureAwait(false);
-        if (response is null)
-        {
-            return null;
-        }
-
-        var bytes = await HttpResilience.ReadCappedAsync(response, Math.Min(maxBytes, MaxBytes), key, cancellationToken).ConfigureAwait(false);
-        return new StoredObject(bytes, response.Headers.ETag?.Tag ?? Hashing.Sha256Hex(bytes));
+        var answer = await SendAsync(key, HttpMethod.Get, null, Math.Min(maxBytes, MaxBytes), cancellationToken).ConfigureAwait(false);
+        return answer is null ? null : ToObject(answer);
     }
 
     public async Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
@@ -95,11 +72,8 @@ public sealed class HttpObjectReader : IObjectReader
         return bytes is null ? null : new MemoryStream(bytes.Content, writable: false);
     }
 
-    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(key, cancellationToken, HttpMethod.Head).ConfigureAwait(false);
-        return response is not null;
-    }
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
+        await SendAsync(key, HttpMethod.Head, null, 0, cancellationToken).ConfigureAwait(false) is not null;
 
     public void Dispose()
     {
@@ -109,36 +83,180 @@ public sealed class HttpObjectReader : IObjectReader
         }
     }
 
-    private async Task<HttpResponseMessage?> SendAsync(string key, CancellationToken cancellationToken, HttpMethod? method = null, string? ifNoneMatch = null)
+    private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
+
+    /// <summary>One request through the pipeline: null when absent, the answer otherwise; throws for any other outcome.</summary>
+    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, long maxBytes, CancellationToken cancellationToken)
     {
         var uri = new Uri(BaseUri, key);
-        var response = await _pipeline.ExecuteAsync(async ct =>
+        var time = Policy.TimeProvider;
+        var start = time.GetTimestamp();
+        var attempts = 0;
+        long bytesRead = 0;
+        string? lastProblem = null;
+        var unreachable = true;
+        HttpAnswer answer;
+        try
         {
-            Interlocked.Increment(ref _requests);
-            using var request = new HttpRequestMessage(method ?? HttpMethod.Get, uri);
+            answer = await _pipeline.ExecuteAsync(async ct =>
+            {
+                Interlocked.Increment(ref _requests);
+                attempts++;
+                try
+                {
+                    var result = await AttemptAsync(uri, method, ifNoneMatch, maxBytes, b => bytesRead += b, ct).ConfigureAwait(false);
+                    unreachable = false;
+                    lastProblem = HttpResilience.IsTransient(result.Status) ? $"HTTP {(int)result.Status}" : null;
+                    return result;
+                }
+                catch (AttemptFailedException e)
+                {
+                    unreachable &= e.Connecting;
+                    lastProblem = e.Message;
+                    throw;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    unreachable = false;
+                    lastProblem = $"the attempt took longer than its limit of {HttpResilience.Seconds(Policy.AttemptTimeout)}";
+                    throw;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AttemptFailedException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            if (e is TimeoutRejectedException && time.GetElapsedTime(start) >= Policy.TotalTimeout)
+            {
+                lastProblem = $"the request took longer than its total limit of {HttpResilience.Seconds(Policy.TotalTimeout)}";
+            }
+
+            throw new TransferException(
+                $"GET {uri}: gave up after {attempts} attempt(s) in {HttpResilience.Seconds(time.GetElapsedTime(start))}, {bytesRead} byte(s) read: {lastProblem ?? e.Message}",
+                unreachable ? 2 : 1, attempts, time.GetElapsedTime(start), bytesRead, e);
+        }
+
+        // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
+        // that lack s3:ListBucket; python-tuf treats both as "not found" too. Nothing that is
+        // missing is ever trusted, so reading 403 as absent cannot make a client accept anything.
+        if (answer.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        if (answer.Body is null && answer.Status != HttpStatusCode.NotModified && !(method == HttpMethod.Head && (int)answer.Status is >= 200 and < 300))
+        {
+            var why = answer.RetryAfter > Policy.MaxRetryAfter
+                ? $" (Retry-After {HttpResilience.Seconds(answer.RetryAfter.Value)} is longer than the {HttpResilience.Seconds(Policy.MaxRetryAfter)} this client waits)"
+                : HttpResilience.IsTransient(answer.Status) ? $" after {attempts} attempt(s)" : "";
+            throw new RegistryException($"{uri}: HTTP {(int)answer.Status}{why}");
+        }
+
+        return answer;
+    }
+
+    /// <summary>One attempt: send, then read the whole body under the attempt's token and the low-speed rule.</summary>
+    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, long maxBytes, Action<int> onBytes, CancellationToken attempt)
+    {
+        using var watch = new StallWatch(Policy, attempt);
+        var connected = false;
+        try
+        {
+            using var request = new HttpRequestMessage(method, uri);
             if (ifNoneMatch is not null)
             {
                 request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
             }
 
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
-        // that lack s3:ListBucket; python-tuf treats both as "not found" too. Nothing that is
-        // missing is ever trusted, so reading 403 as absent cannot make a client accept anything.
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
-        {
-            response.Dispose();
-            return null;
-        }
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watch.Token).ConfigureAwait(false);
+            connected = true;
+            watch.HeadersArrived();
+            var status = response.StatusCode;
+            if (!response.IsSuccessStatusCode || method == HttpMethod.Head)
+            {
+                return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null);
+            }
 
-        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified)
-        {
-            var status = (int)response.StatusCode;
-            response.Dispose();
-            throw new RegistryException($"{uri}: HTTP {status}");
+            var body = await ReadCappedAsync(response, maxBytes, uri, watch, onBytes).ConfigureAwait(false);
+            return new HttpAnswer(status, response.Headers.ETag?.Tag, body, null);
         }
-
-        return response;
+        catch (Exception e) when (watch.Stalled is { } stalled && !attempt.IsCancellationRequested)
+        {
+            throw new AttemptFailedException(stalled, connecting: false, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && !attempt.IsCancellationRequested)
+        {
+            // Before the headers: the connection failed or was dropped. After: the body was cut short.
+            throw connected
+                ? new AttemptFailedException($"body cut short after {watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})", connecting: false, e)
+                : new AttemptFailedException($"no response ({e.Message.TrimEnd('.')})", connecting: e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }, e);
+        }
+        catch (OperationCanceledException e) when (!attempt.IsCancellationRequested)
+        {
+            // Not our token: a timeout of the HttpClient the caller passed in.
+            throw new AttemptFailedException($"the HttpClient gave up ({e.Message.TrimEnd('.')})", connecting: false, e);
+        }
+        catch (Exception e) when (attempt.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // The attempt's time is up, however the handler reported the abort: the pipeline's timeout decides.
+            throw new OperationCanceledException(e.Message, e, attempt);
+        }
     }
+
+    /// <summary>Reads a body, refusing one longer than <paramref name="maxBytes"/> (an endless or oversized response).</summary>
+    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long maxBytes, Uri uri, StallWatch watch, Action<int> onBytes)
+    {
+        if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
+        {
+            throw new VerificationException($"{uri}: response of {declared} bytes exceeds the limit of {maxBytes}");
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, watch.Token).ConfigureAwait(false)) > 0)
+            {
+                watch.Add(read);
+                onBytes(read);
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw new VerificationException($"{uri}: response exceeds the limit of {maxBytes} bytes");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+    }
+}
+
+/// <summary>
+/// A request that failed in transfer on every attempt: unreachable (exit code 2), or stalled, cut
+/// short or too slow (exit code 1). The caller may try the next URL.
+/// </summary>
+public sealed class TransferException : RegistryException
+{
+    public TransferException(string message, int exitCode, int attempts, TimeSpan elapsed, long bytesRead, Exception? inner)
+        : base(message, exitCode, inner)
+    {
+        Attempts = attempts;
+        Elapsed = elapsed;
+        BytesRead = bytesRead;
+    }
+
+    public TransferException() : this("transfer failed") { }
+
+    public TransferException(string message) : base(message, 1) { }
+
+    public TransferException(string message, Exception inner) : base(message, 1, inner) { }
+
+    public int Attempts { get; }
+
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Body bytes received over all attempts before giving up.</summary>
+    public long BytesRead { get; }
 }

@@ -18,6 +18,9 @@ public sealed record InstallResult(IReadOnlyList<LockedPackage> Installed, IRead
 /// </summary>
 public sealed class ProjectInstaller(RegistryClient client)
 {
+    /// <summary>The folder, under the project, that holds one folder per installed package.</summary>
+    public const string PackagesFolder = "packages";
+
     public async Task<InstallResult> InstallAsync(string projectDirectory, bool locked, bool offline, CancellationToken cancellationToken)
     {
         var dependencies = ReadDependencies(projectDirectory);
@@ -53,6 +56,7 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
 
         var packages = lockFile!.Packages.ToList();
+        CheckFolders(projectDirectory, packages);
         var archives = await Task.WhenAll(packages.Select(p => FetchAsync(p.Key, p.Value, cancellationToken))).ConfigureAwait(false);
         Extract(projectDirectory, packages, archives);
 
@@ -64,11 +68,24 @@ public sealed class ProjectInstaller(RegistryClient client)
         return new InstallResult(packages.Select(p => p.Value).ToList(), packages.Select(p => p.Key).ToList(), resolved, update);
     }
 
+    /// <summary>
+    /// Every name is checked (the publish rule, and its folder a direct child of packages/) before
+    /// any is fetched, extracted or removed: one bad name leaves the project untouched.
+    /// </summary>
+    private static void CheckFolders(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages)
+    {
+        foreach (var (name, _) in packages)
+        {
+            PackageExtractor.PackageFolder(Path.Combine(projectDirectory, PackagesFolder), name);
+        }
+    }
+
     private static void Extract(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages, byte[][] archives)
     {
+        CheckFolders(projectDirectory, packages);
         for (var i = 0; i < packages.Count; i++)
         {
-            PackageExtractor.Extract(archives[i], Path.Combine(projectDirectory, "packages", packages[i].Key), $"{packages[i].Key} {packages[i].Value.Version}");
+            PackageExtractor.Extract(archives[i], packages[i].Value.Artifact, Path.Combine(projectDirectory, PackagesFolder), packages[i].Key);
         }
     }
 
@@ -135,9 +152,14 @@ public sealed class ProjectInstaller(RegistryClient client)
             {
                 foreach (var dependency in dependencies.EnumerateObject())
                 {
-                    if (!PackageName.IsValid(dependency.Name) || dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
+                    if (PackageName.Problem(dependency.Name) is { } problem)
                     {
-                        throw new ValidationException("dependency-invalid", $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a valid name and NuGet version range");
+                        throw new ValidationException(PackageRules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name)} {problem}; a package name is {PackageName.Rule}");
+                    }
+
+                    if (dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
+                    {
+                        throw new ValidationException("dependency-invalid", $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range");
                     }
 
                     result[dependency.Name] = range;

@@ -83,7 +83,11 @@ public sealed class RegistryClient : IDisposable
             return UseCached(trusted, now, "offline (--offline)", allowExpired: true);
         }
 
+        // Each URL in turn: a stale, tampered or unreachable one is skipped for the next (every
+        // byte is verified, so a mirror needs no trust). Only when every URL merely failed to
+        // answer is the trusted metadata used; a refused one is an error, never a fallback.
         var problems = new List<string>();
+        VerificationException? refused = null;
         var sawStale = false;
         foreach (var reader in _readers)
         {
@@ -99,11 +103,22 @@ public sealed class RegistryClient : IDisposable
                 problems.Add(e.Message);
                 Warnings.Add($"skipped {reader.Location}: {e.Message}");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or RegistryException && e is not VerificationException && !cancellationToken.IsCancellationRequested)
+            catch (VerificationException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                refused ??= e;
+                problems.Add(e.Message);
+                Warnings.Add($"refused {reader.Location}: {e.Message}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or RegistryException && !cancellationToken.IsCancellationRequested)
             {
                 problems.Add($"{reader.Location}: {e.Message}");
                 Warnings.Add($"{reader.Location} failed: {e.Message}");
             }
+        }
+
+        if (refused is not null)
+        {
+            throw _readers.Count == 1 ? refused : new VerificationException($"source '{_source.Name}': no URL gave a state that verifies ({string.Join("; ", problems)})", refused);
         }
 
         if (!sawStale && trusted is not null)

@@ -38,7 +38,19 @@ public sealed class RegistryHome(string path)
             ? home
             : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".registry"));
 
-    public string SourcePath(string name) => System.IO.Path.Combine(Path, "sources", name);
+    /// <summary>
+    /// The folder of a source's trusted state. The name (from sources.json or the command line)
+    /// must pass the package name rule, so no name can point the folder (or its removal) elsewhere.
+    /// </summary>
+    public string SourcePath(string name)
+    {
+        if (Core.Packages.PackageName.Problem(name) is { } problem)
+        {
+            throw new EnvironmentException($"source name {JsonSerializer.Serialize(name)} {problem}; a source name is {Core.Packages.PackageName.Rule} (fix {System.IO.Path.Combine(Path, "sources.json")})");
+        }
+
+        return System.IO.Path.Combine(Path, "sources", name);
+    }
 
     public IReadOnlyList<SourceConfig> Sources()
     {
@@ -84,10 +96,7 @@ public sealed class RegistryHome(string path)
         RootChain.VerifySelfSigned(root, "the given root");
         var sources = Sources().Where(s => s.Name != source.Name).Append(source).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         var folder = SourcePath(source.Name);
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        RemoveFolder(folder);
 
         Directory.CreateDirectory(folder);
         WriteAtomically(System.IO.Path.Combine(folder, "root.json"), rootBytes);
@@ -97,6 +106,7 @@ public sealed class RegistryHome(string path)
 
     public bool RemoveSource(string name)
     {
+        var folder = SourcePath(name); // checks the name before anything is changed
         var sources = Sources().ToList();
         if (sources.RemoveAll(s => s.Name == name) == 0)
         {
@@ -104,12 +114,21 @@ public sealed class RegistryHome(string path)
         }
 
         WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
-        if (Directory.Exists(SourcePath(name)))
-        {
-            Directory.Delete(SourcePath(name), recursive: true);
-        }
-
+        RemoveFolder(folder);
         return true;
+    }
+
+    // A link in place of the folder is removed as a link, never followed.
+    private static void RemoveFolder(string folder)
+    {
+        if (new FileInfo(folder).LinkTarget is not null)
+        {
+            File.Delete(folder);
+        }
+        else if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>Writes a file so that readers see the old or the new bytes, never a part.</summary>

@@ -16,7 +16,7 @@ internal sealed class ClientOptions
         command.Options.Add(Offline);
     }
 
-    public RegistryClient Open(ParseResult parse) => new(RegistryHome.Default(), RegistryHome.Default().Source(parse.GetValue(Source)));
+    public RegistryClient Open(ParseResult parse) => new(RegistryHome.Default(), RegistryHome.Default().Source(parse.GetValue(Source)), policy: HttpPolicy.FromEnvironment());
 
     public static async Task ReportAsync(CliContext context, RegistryClient client, UpdateResult update)
     {

@@ -1,64 +1,155 @@
+using System.Globalization;
 using System.Net;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
-using Registry.Core;
 
 namespace Registry.Client.Internal;
 
-/// <summary>The resilience pipeline and capped reading shared by every HTTP request.</summary>
+/// <summary>What one attempt got: the status, and for a success the whole body, already read.</summary>
+internal sealed record HttpAnswer(HttpStatusCode Status, string? ETag, byte[]? Body, TimeSpan? RetryAfter);
+
+/// <summary>An attempt that failed in transfer (connection, stall, cut body): retried like a 5xx.</summary>
+internal sealed class AttemptFailedException(string message, bool connecting, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Whether the attempt failed before any response arrived (the server is unreachable).</summary>
+    public bool Connecting { get; } = connecting;
+}
+
+/// <summary>
+/// The resilience pipeline every HTTP request goes through, on the policy's clock: a total timeout
+/// around retries (exponential backoff with jitter, or the server's bounded Retry-After) around a
+/// per-attempt timeout. The attempt itself (HttpObjectReader) reads the whole body under the
+/// timeout and a <see cref="StallWatch"/>, so a body that trickles or stalls fails the attempt.
+/// </summary>
 internal static class HttpResilience
 {
-    public static ResiliencePipeline<HttpResponseMessage> Build(HttpPolicy policy) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+    public static ResiliencePipeline<HttpAnswer> Build(HttpPolicy policy)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpAnswer> { TimeProvider = policy.TimeProvider };
+        builder.AddTimeout(policy.TotalTimeout);
+        if (policy.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpAnswer>
             {
-                MaxRetryAttempts = Math.Max(0, policy.MaxRetries),
+                MaxRetryAttempts = policy.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = policy.BaseDelay,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(IsTransient),
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(policy.AttemptTimeout)
-            .Build();
-
-    /// <summary>5xx, 408 and 429 are worth another try; every other status is an answer.</summary>
-    public static bool IsTransient(HttpResponseMessage response) =>
-        (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-
-    /// <summary>Reads a body, refusing one longer than <paramref name="maxBytes"/> (an endless or oversized response).</summary>
-    public static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long maxBytes, string what, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
-        {
-            throw new VerificationException($"{what}: response of {declared} bytes exceeds the limit of {maxBytes}");
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, policy)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
+            });
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    throw new VerificationException($"{what}: response exceeds the limit of {maxBytes} bytes");
-                }
+        return builder.AddTimeout(policy.AttemptTimeout).Build();
+    }
 
-                buffer.Write(chunk, 0, read);
+    /// <summary>5xx, 408 and 429 are worth another try (unless Retry-After asks for too long); every other status is an answer.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    /// <summary>The server's Retry-After as a delay from now on the policy's clock, or null when absent.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+    private static bool ShouldRetry(Outcome<HttpAnswer> outcome, HttpPolicy policy) => outcome switch
+    {
+        { Exception: AttemptFailedException or TimeoutRejectedException } => true,
+        { Result: { } answer } => IsTransient(answer.Status) && !(answer.RetryAfter > policy.MaxRetryAfter),
+        _ => false,
+    };
+}
+
+/// <summary>
+/// The low-speed rule of one attempt: cancels <see cref="Token"/> when fewer than the policy's
+/// minimum bytes arrive within a window (the first window waits for the headers).
+/// </summary>
+internal sealed class StallWatch : IDisposable
+{
+    private readonly HttpPolicy _policy;
+    private readonly CancellationTokenSource _cancel;
+    private readonly ITimer _timer;
+    private readonly long _minimum;
+    private readonly Lock _gate = new();
+    private long _bytes;
+    private long _windowStart;
+    private bool _headers;
+    private bool _disposed;
+
+    public StallWatch(HttpPolicy policy, CancellationToken attempt)
+    {
+        _policy = policy;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(attempt);
+        _minimum = Math.Max(1, (long)(policy.MinBytesPerSecond * policy.StallTimeout.TotalSeconds));
+        _timer = policy.TimeProvider.CreateTimer(_ => Check(), null, policy.StallTimeout, policy.StallTimeout);
+    }
+
+    public CancellationToken Token => _cancel.Token;
+
+    /// <summary>Why the attempt was stopped, or null while it was not.</summary>
+    public string? Stalled { get; private set; }
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The headers arrived: the first body window starts now.</summary>
+    public void HeadersArrived()
+    {
+        lock (_gate)
+        {
+            _headers = true;
+            _windowStart = _bytes;
+            _timer.Change(_policy.StallTimeout, _policy.StallTimeout);
+        }
+    }
+
+    public void Add(int count) => Interlocked.Add(ref _bytes, count);
+
+    private void Check()
+    {
+        lock (_gate)
+        {
+            var bytes = Interlocked.Read(ref _bytes);
+            if (_disposed)
+            {
+                return;
             }
 
-            return buffer.ToArray();
+            if (_headers && bytes - _windowStart >= _minimum)
+            {
+                _windowStart = bytes;
+                return;
+            }
+
+            Stalled = _headers
+                ? $"body stalled: {bytes - _windowStart} byte(s) in {HttpResilience.Seconds(_policy.StallTimeout)}, under the minimum of {_minimum} ({_policy.MinBytesPerSecond} B/s), after {bytes} byte(s)"
+                : $"no response headers within {HttpResilience.Seconds(_policy.StallTimeout)}";
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
+
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt ended between the check and the cancel: nothing left to stop.
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+
+        _timer.Dispose();
+        _cancel.Dispose();
     }
 }

@@ -2,12 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NuGet.Versioning;
 using Registry.Core;
+using Registry.Core.Packages;
 
 namespace Registry.Client.Resolution;
 
 /// <summary>
 /// <c>registry.lock</c>: the exact versions a project installs, with each artifact's path,
-/// length and sha256, so an install from it is reproducible and verifiable offline.
+/// length and sha256, so an install from it is reproducible and verifiable offline. A lock file
+/// is input a user (or an attacker's pull request) can edit: <see cref="ReadOrNull"/> checks every
+/// field before anything uses it, names with the same rule as publish (<see cref="PackageName"/>).
 /// </summary>
 public sealed record LockFile
 {
@@ -32,15 +35,81 @@ public sealed record LockFile
             return null;
         }
 
+        LockFile? lockFile;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), LockJsonContext.Default.LockFile);
+            lockFile = JsonSerializer.Deserialize(File.ReadAllBytes(path), LockJsonContext.Default.LockFile);
         }
         catch (JsonException e)
         {
-            throw new ValidationException("lock-invalid", $"{path}: not a valid lock file ({e.Message}); delete it to resolve again");
+            throw new ValidationException(InvalidRule, $"{path}: not a valid lock file ({e.Message}); delete it to resolve again");
+        }
+
+        lockFile?.Check(path);
+        return lockFile;
+    }
+
+    /// <summary>The rule a lock file breaks when a field other than a package name is malformed.</summary>
+    public const string InvalidRule = "lock-invalid";
+
+    /// <summary>Refuses a lock file whose names, versions, hashes or ranges are not what install writes.</summary>
+    public void Check(string path)
+    {
+        const string Fix = "fix the entry or delete the lock file and run 'registry install' to resolve again";
+        if (LockVersion != 1)
+        {
+            throw new ValidationException(InvalidRule, $"{path}: lock_version {LockVersion} is not supported (this client writes 1); {Fix}");
+        }
+
+        if (Packages is null)
+        {
+            throw new ValidationException(InvalidRule, $"{path}: no \"packages\" object; {Fix}");
+        }
+
+        foreach (var (name, package) in Packages)
+        {
+            CheckName(path, "package", name, Fix);
+            if (Problem(package) is { } problem)
+            {
+                throw new ValidationException(InvalidRule, $"{path}: package '{name}' {problem}; {Fix}");
+            }
+
+            foreach (var (dependency, range) in package.Dependencies)
+            {
+                CheckName(path, $"dependency of '{name}'", dependency, Fix);
+                if (!VersionRange.TryParse(range ?? "", out _))
+                {
+                    throw new ValidationException(InvalidRule, $"{path}: package '{name}' depends on '{dependency}' with {Show(range)}, not a NuGet version range; {Fix}");
+                }
+            }
         }
     }
+
+    private static string? Problem(LockedPackage? package) =>
+        package is null ? "is null"
+        : !NuGetVersion.TryParse(package.Version, out _) ? $"has the version {Show(package.Version)}, not a SemVer version"
+        : package.Length < 0 ? $"has the negative length {package.Length}"
+        : !IsSha256(package.Sha256) ? $"has the sha256 {Show(package.Sha256)}, not 64 hex digits"
+        : !IsArtifactPath(package.Artifact) ? $"has the artifact path {Show(package.Artifact)}, not a relative path inside the registry"
+        : package.Dependencies is null ? "has no dependencies object"
+        : null;
+
+    private static void CheckName(string path, string what, string name, string fix)
+    {
+        if (PackageName.Problem(name) is { } problem)
+        {
+            throw new ValidationException(PackageRules.NameInvalid, $"{path}: {what} name {Show(name)} {problem}; a package name is {PackageName.Rule}; {fix}");
+        }
+    }
+
+    private static bool IsSha256(string? text) => text is { Length: 64 } && text.All(c => char.IsAsciiHexDigit(c));
+
+    private static bool IsArtifactPath(string? text) =>
+        !string.IsNullOrEmpty(text) && text[0] != '/' && !text.Contains('\\', StringComparison.Ordinal) && !text.Any(char.IsControl)
+        && !text.Split('/').Any(segment => segment is "" or "." or "..");
+
+    /// <summary>A value from the file, quoted as JSON so control characters and quotes stay visible on one line.</summary>
+    private static string Show(string? value) => value is null ? "null" : JsonSerializer.Serialize(value.Length > 200 ? value[..200] + "..." : value, LockJsonContext.Default.String);
 
     public void Write(string projectDirectory) =>
         RegistryHome.WriteAtomically(Path.Combine(projectDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, LockJsonContext.Default.LockFile));
@@ -66,6 +135,7 @@ public sealed record LockedPackage
 
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(LockFile))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class LockJsonContext : JsonSerializerContext
 {
 }

@@ -18,4 +18,11 @@ public interface IPackageFormat
     /// <see cref="ValidationException"/> naming the rule broken; never writes anything.
     /// </summary>
     PackageManifest Read(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits);
+
+    /// <summary>
+    /// Checks the package exactly as <see cref="Read"/> does, then writes its files into
+    /// <paramref name="directory"/> (an existing, empty folder): whatever <see cref="Read"/>
+    /// accepts extracts byte for byte, and whatever it refuses is refused here with the same rule.
+    /// </summary>
+    PackageManifest Extract(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, string directory);
 }

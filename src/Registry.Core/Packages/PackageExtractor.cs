@@ -1,72 +1,36 @@
-using System.Formats.Tar;
-using System.IO.Compression;
+using Registry.Core.Packages.Internal;
 
 namespace Registry.Core.Packages;
 
 /// <summary>
-/// Extracts a package archive into a folder, refusing anything that would write outside it
-/// (the archive was verified by hash, and checked at publish, but extraction is guarded
-/// anyway). The package appears whole: it is extracted beside the target and renamed into place.
+/// Installs a package archive as <c>PACKAGES/NAME/</c>. The archive goes through the same format
+/// reader and the same rules as publish (<see cref="IPackageFormat.Extract"/>), so whatever
+/// publishes installs byte for byte and whatever publish would refuse is refused here. The name
+/// must pass <see cref="PackageName"/> and the folder must resolve to a direct child of
+/// <c>PACKAGES</c> before anything is written or removed. The package appears whole: it is
+/// extracted into a staging folder beside the target, then the old folder (or a link or file in
+/// its place, never what a link points to) is removed and the new one renamed into place.
 /// </summary>
 public static class PackageExtractor
 {
-    public static void Extract(byte[] archive, string targetDirectory, string what)
+    public static PackageManifest Extract(byte[] archive, string artifactName, string packagesDirectory, string name, PackageLimits? limits = null, IReadOnlyList<IPackageFormat>? formats = null)
     {
-        var target = Path.GetFullPath(targetDirectory);
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        var target = PackageFolder(packagesDirectory, name);
+        var fileName = Path.GetFileName(artifactName);
+        var format = PackageReader.FormatOf(archive, fileName, formats);
+        var staging = Path.Combine(Path.GetDirectoryName(target)!, $".{name}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(staging);
         try
         {
-            using (var gzip = new GZipStream(new MemoryStream(archive, writable: false), CompressionMode.Decompress))
-            using (var tar = new TarReader(gzip))
+            var manifest = format.Extract(archive, fileName, limits ?? PackageLimits.Default, staging);
+            if (manifest.Name != name)
             {
-                while (tar.GetNextEntry() is { } entry)
-                {
-                    var relative = entry.Name.Replace('\\', '/').TrimStart('.').TrimStart('/');
-                    if (relative.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    var destination = Path.GetFullPath(Path.Combine(staging, relative));
-                    if (!destination.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.Split('/').Contains(".."))
-                    {
-                        throw new VerificationException($"{what}: entry '{entry.Name}' would be written outside the package folder; refused");
-                    }
-
-                    switch (entry.EntryType)
-                    {
-                        case TarEntryType.Directory:
-                            Directory.CreateDirectory(destination);
-                            break;
-                        case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                            entry.ExtractToFile(destination, overwrite: false);
-                            break;
-                        case TarEntryType.SymbolicLink:
-                            var linkTarget = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(destination)!, entry.LinkName));
-                            if (Path.IsPathRooted(entry.LinkName) || !linkTarget.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                            {
-                                throw new VerificationException($"{what}: link '{entry.Name}' points outside the package folder; refused");
-                            }
-
-                            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                            File.CreateSymbolicLink(destination, entry.LinkName);
-                            break;
-                        default:
-                            throw new VerificationException($"{what}: entry '{entry.Name}' is a {entry.EntryType}; only files, directories and links are extracted");
-                    }
-                }
+                throw new VerificationException($"{fileName}: the package inside is named '{manifest.Name}', not '{name}'; refused");
             }
 
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target, recursive: true);
-            }
-
+            RemoveEntry(target);
             Directory.Move(staging, target);
+            return manifest;
         }
         catch
         {
@@ -76,6 +40,54 @@ public static class PackageExtractor
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The full path of <c>PACKAGES/NAME</c>. Throws <see cref="ValidationException"/> (name-invalid)
+    /// when the name breaks <see cref="PackageName.Rule"/> or the path would not be a direct child of
+    /// <paramref name="packagesDirectory"/> once resolved.
+    /// </summary>
+    public static string PackageFolder(string packagesDirectory, string name)
+    {
+        if (PackageName.Problem(name) is { } problem)
+        {
+            throw new ValidationException(PackageRules.NameInvalid, $"package name {Reject.Quote(name)} {problem}; refused before it touched a path (a package name is {PackageName.Rule})");
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(packagesDirectory));
+        var folder = Path.GetFullPath(Path.Combine(root, name));
+        if (!string.Equals(Path.GetDirectoryName(folder), root, StringComparison.Ordinal) || !string.Equals(Path.GetFileName(folder), name, StringComparison.Ordinal))
+        {
+            throw new ValidationException(PackageRules.NameInvalid, $"package name {Reject.Quote(name)} resolves to {folder}, outside {root}; refused");
+        }
+
+        return folder;
+    }
+
+    // Removes what is at 'path': a folder with its content, or a link or file as itself (never
+    // following a link, so a planted link cannot turn the removal onto another folder).
+    private static void RemoveEntry(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+        {
+            if (OperatingSystem.IsWindows() && info.Attributes.HasFlag(FileAttributes.Directory))
+            {
+                Directory.Delete(path);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+        else if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+        else if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
         }
     }
 }

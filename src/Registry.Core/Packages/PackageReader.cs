@@ -45,11 +45,18 @@ public static class PackageReader
             throw new EnvironmentException($"{path}: cannot read the package file ({e.Message.TrimEnd('.')})", e);
         }
 
-        var format = Pick(formats ?? DefaultFormats, fileName, content.AsSpan(0, Math.Min(HeadLength, content.Length)))
-            ?? throw new ValidationException(PackageRules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root");
+        var format = FormatOf(content, fileName, formats);
         var manifest = format.Read(content, fileName, limits);
         return new PackageFile(manifest, path, format.FileExtension, content);
     }
+
+    /// <summary>
+    /// The format of a package file, picked by its name and first bytes: the same choice for
+    /// publish and for extraction. Throws <see cref="ValidationException"/> (format-unknown) when none matches.
+    /// </summary>
+    public static IPackageFormat FormatOf(ReadOnlySpan<byte> content, string fileName, IReadOnlyList<IPackageFormat>? formats = null) =>
+        Pick(formats ?? DefaultFormats, fileName, content[..Math.Min(HeadLength, content.Length)])
+        ?? throw new ValidationException(PackageRules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root");
 
     private static IPackageFormat? Pick(IReadOnlyList<IPackageFormat> formats, string fileName, ReadOnlySpan<byte> head)
     {

@@ -21,4 +21,13 @@ public sealed class TgzPackageFormat : IPackageFormat
         var manifest = TarArchiveScanner.ReadManifest(content, fileName, limits);
         return ManifestParser.Parse(manifest, fileName);
     }
+
+    public PackageManifest Extract(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, string directory)
+    {
+        // Validate completely first, as publish does, so nothing is written for a refused package;
+        // then read again with the same scanner, writing what it reads.
+        var manifest = Read(content, fileName, limits);
+        TarArchiveScanner.ReadManifest(content, fileName, limits, new FolderSink(directory));
+        return manifest;
+    }
 }

@@ -55,7 +55,8 @@ internal sealed class ArchiveTree(string fileName)
         _symlinks[path] = (raw, target);
     }
 
-    public void AddHardLink(string path, string raw, string target)
+    /// <summary>Records a hard link; returns its target's normalised path.</summary>
+    public string AddHardLink(string path, string raw, string target)
     {
         // A hard link's target is an archive path (from the root), and must be a file stored earlier.
         var problem = ArchivePath.Problem(target);
@@ -67,6 +68,7 @@ internal sealed class ArchiveTree(string fileName)
         }
 
         AddFile(path, raw);
+        return string.Join('/', ArchivePath.Segments(seen.Raw)); // as stored: the lookup ignores case
     }
 
     /// <summary>The checks that need the whole archive: links resolved through links, entries under links or files.</summary>

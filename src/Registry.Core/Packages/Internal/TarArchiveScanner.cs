@@ -7,7 +7,9 @@ namespace Registry.Core.Packages.Internal;
 /// <summary>
 /// Reads a gzip tar once, in memory, checking every entry's path, type and link and every limit as
 /// it goes (stopping at the first one passed), and returns the bytes of <c>registry.json</c>.
-/// Nothing is written to disk: a package is only ever unpacked by clients, after it passed here.
+/// The one reader of package archives: publish calls it to validate, and extraction calls it again
+/// with an <see cref="IArchiveSink"/> (after a validating pass) so both see the same entries under
+/// the same normalised paths.
 /// </summary>
 internal static class TarArchiveScanner
 {
@@ -17,7 +19,7 @@ internal static class TarArchiveScanner
     private const long HeaderAllowancePerEntry = 4096;
     private const long HeaderAllowanceFixed = 64 * 1024;
 
-    public static byte[] ReadManifest(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits)
+    public static byte[] ReadManifest(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, IArchiveSink? sink = null)
     {
         var compressed = content.Length;
         if (compressed > limits.MaxCompressedBytes)
@@ -38,7 +40,7 @@ internal static class TarArchiveScanner
         using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, PackageRules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes"));
         try
         {
-            var manifest = Scan(capped, fileName, limits, compressed);
+            var manifest = Scan(capped, fileName, limits, compressed, sink);
 
             // Read to the end so a truncated or corrupt gzip tail is caught too (bounded by the cap).
             capped.CopyTo(Stream.Null);
@@ -55,7 +57,7 @@ internal static class TarArchiveScanner
         }
     }
 
-    private static byte[] Scan(Stream tarStream, string fileName, PackageLimits limits, long compressed)
+    private static byte[] Scan(Stream tarStream, string fileName, PackageLimits limits, long compressed, IArchiveSink? sink)
     {
         using var reader = new TarReader(tarStream, leaveOpen: true);
         var tree = new ArchiveTree(fileName);
@@ -80,12 +82,15 @@ internal static class TarArchiveScanner
             {
                 case TarEntryType.Directory:
                     tree.AddDirectory(path, entry.Name);
+                    sink?.Directory(path);
                     continue;
                 case TarEntryType.SymbolicLink:
                     tree.AddSymlink(path, entry.Name, entry.LinkName);
+                    sink?.SymbolicLink(path, entry.LinkName);
                     continue;
                 case TarEntryType.HardLink:
-                    tree.AddHardLink(path, entry.Name, entry.LinkName);
+                    var target = tree.AddHardLink(path, entry.Name, entry.LinkName);
+                    sink?.HardLink(path, target);
                     continue;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                     tree.AddFile(path, entry.Name);
@@ -107,6 +112,7 @@ internal static class TarArchiveScanner
             }
 
             using var manifestBytes = isManifest ? new MemoryStream() : null;
+            using var output = sink?.File(path, entry.Mode);
             var data = entry.DataStream ?? Stream.Null;
             int read;
             while ((read = data.Read(buffer)) > 0)
@@ -123,6 +129,7 @@ internal static class TarArchiveScanner
                 }
 
                 manifestBytes?.Write(buffer, 0, read);
+                output?.Write(buffer, 0, read);
                 if (manifestBytes?.Length > limits.MaxManifestBytes)
                 {
                     throw ManifestTooLarge(fileName, limits);
@@ -133,6 +140,7 @@ internal static class TarArchiveScanner
         }
 
         tree.CheckComplete();
+        sink?.Complete();
         return manifest ?? throw Reject.Because(fileName, PackageRules.ManifestMissing, $"has no {ManifestName} at the archive root", $"add a {ManifestName} with at least \"name\" and \"version\"");
     }
 
