@@ -1,3 +1,4 @@
+using Registry.Core.Keys.Internal;
 using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -33,7 +34,8 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
     /// <summary>
     /// Re-signs the timestamp (new version, new expiry) and, when their keys are held, every
-    /// other role that expires within the refresh margin. Needs only the timestamp key.
+    /// other role that expires within its refresh window; after a root rotation, every role whose
+    /// keys changed (then their new keys are required). Routinely needs only the timestamp key.
     /// </summary>
     public async Task<RefreshResult> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -50,8 +52,9 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
-            var state = await RegistryState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+            var state = await SigningState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
             var (changes, result) = await plan(state, cancellationToken).ConfigureAwait(false);
+            KeyChangePlanner.Apply(state, changes);
             if (changes.IsEmpty && !commitEmpty)
             {
                 return (result, null);
