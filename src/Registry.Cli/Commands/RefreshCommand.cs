@@ -15,8 +15,8 @@ internal static class RefreshCommand
         store.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            using var keys = KeyRing.Load(store.KeysFolder(parse));
             var result = await new RegistryWriter(target, keys).RefreshAsync(ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
             foreach (var missing in result.MissingKeys)

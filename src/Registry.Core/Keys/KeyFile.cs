@@ -106,6 +106,38 @@ public static class KeyFile
         }
     }
 
+    /// <summary>
+    /// The private key files of a folder (<c>*.pem</c>, public key PEMs skipped) by key id, read
+    /// without passphrases (see <see cref="KeyIdOrNull"/>); files whose key id cannot be told
+    /// are listed under the empty string.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ScanFolder(string folder)
+    {
+        var byId = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder))
+        {
+            throw new EnvironmentException($"{folder}: no such keys folder");
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*.pem").Order(StringComparer.Ordinal))
+        {
+            if (IsPublicOnly(File.ReadAllText(file)))
+            {
+                continue;
+            }
+
+            var id = KeyIdOrNull(file) ?? "";
+            if (!byId.TryGetValue(id, out var files))
+            {
+                byId[id] = files = [];
+            }
+
+            files.Add(file);
+        }
+
+        return byId.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
+    }
+
     private static void WriteNew(string path, string text, UnixFileMode mode)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

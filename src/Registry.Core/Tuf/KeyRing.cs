@@ -73,12 +73,26 @@ public sealed class KeyRing : IDisposable
     }
 
     /// <summary>
-    /// The key for a top-level role at init: <c>ROLE.pem</c>, generated when absent (mode 0600,
-    /// encrypted with <see cref="PassphraseSource.ForNewKeys"/> when there is one, with a <c>ROLE.pub</c> beside it).
+    /// The key for a top-level role at init: <c>ROLE.pem</c>, else the one <c>ROLE-*.pem</c> that
+    /// <c>registry keys generate</c> wrote; generated as <c>ROLE.pem</c> when there is neither
+    /// (mode 0600, encrypted with <see cref="PassphraseSource.ForNewKeys"/> when there is one,
+    /// with a <c>ROLE.pub</c> beside it).
     /// </summary>
     public SigningKey GetOrCreateRoleKey(string role)
     {
         var path = Path.Combine(Folder, role + ".pem");
+        if (!File.Exists(path) && Directory.Exists(Folder))
+        {
+            var generated = Directory.GetFiles(Folder, role + "-*.pem").Where(f => !KeyFile.IsPublicOnly(File.ReadAllText(f))).Order(StringComparer.Ordinal).ToList();
+            if (generated.Count > 1)
+            {
+                throw new EnvironmentException(
+                    $"{Folder}: holds {generated.Count} {role} keys ({string.Join(", ", generated.Select(Path.GetFileName))}); init uses one key per role: keep one, and add the others afterwards with 'registry root propose --add-key' and a threshold");
+            }
+
+            path = generated.Count == 1 ? generated[0] : path;
+        }
+
         if (File.Exists(path))
         {
             var existing = KeyFile.Read(path, _passphrases);

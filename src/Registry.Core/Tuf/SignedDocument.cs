@@ -52,8 +52,8 @@ public sealed class SignedDocument<T>
         }
 
         var signatures = byKey.Values.OrderBy(s => s.KeyId, StringComparer.Ordinal).ToList();
-        using var document = JsonDocument.Parse(CanonicalSigned);
-        return new SignedDocument<T>(Signed, CanonicalSigned, signatures, Layout(document.RootElement, signatures));
+        using var document = JsonDocument.Parse(FileBytes);
+        return new SignedDocument<T>(Signed, CanonicalSigned, signatures, Layout(document.RootElement.GetProperty("signed"), signatures));
     }
 
     private static byte[] Layout(JsonElement signed, IReadOnlyList<Signature> signatures)
