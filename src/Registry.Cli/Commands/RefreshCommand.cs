@@ -11,7 +11,7 @@ internal static class RefreshCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key) and any role near expiry whose key is given; run it on a schedule");
+        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key), any role near expiry whose key is given, and after a root rotation every role whose keys changed; run it on a schedule");
         store.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {

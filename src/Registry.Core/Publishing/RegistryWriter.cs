@@ -60,6 +60,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
                 return (result, null);
             }
 
+            RequireSigningKeys(state, changes);
             var writer = new StateWriter(store, keys, settings, _time);
             var stats = await writer.CommitAsync(state, changes, cancellationToken).ConfigureAwait(false);
             if (stats is not null)
@@ -74,6 +75,29 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
         throw new ConflictException(
             $"{store.Location}: other publishers changed the registry {_options.MaxAttempts} times while this one tried; nothing was applied, run the command again");
+    }
+
+    /// <summary>Refuses, before anything is written, a change whose roles the held keys cannot sign.</summary>
+    private void RequireSigningKeys(RegistryState state, ChangeSet changes)
+    {
+        var root = state.Root.Signed;
+        keys.KeysFor(RoleNames.Timestamp, root.Roles[RoleNames.Timestamp]);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        keys.KeysFor(RoleNames.Snapshot, root.Roles[RoleNames.Snapshot]);
+        if (changes.ResignTargets)
+        {
+            keys.KeysFor(RoleNames.Targets, root.Roles[RoleNames.Targets]);
+        }
+
+        if (changes.BinEdits.Count > 0 || changes.BinsToResign.Count > 0)
+        {
+            var bins = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
+            keys.KeysFor("bins (targets)", new RoleKeys(bins.KeyIds, bins.Threshold));
+        }
     }
 }
 
