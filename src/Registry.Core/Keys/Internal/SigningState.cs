@@ -15,12 +15,21 @@ internal static class SigningState
 {
     public static async Task<RegistryState> LoadAsync(IObjectReader store, CancellationToken cancellationToken)
     {
-        if (!await store.ExistsAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false))
+        IReadOnlyList<SignedDocument<RootMetadata>> chain;
+        try
         {
-            throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
+            chain = await RootChain.LoadChainAsync(store, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VerificationException)
+        {
+            if (!await store.ExistsAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false))
+            {
+                throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.RootKey(1)}); run 'registry init' first");
+            }
+
+            throw;
         }
 
-        var chain = await RootChain.LoadChainAsync(store, cancellationToken).ConfigureAwait(false);
         var latest = chain[^1];
         VerificationException? underLatest = null;
         for (var i = chain.Count - 1; i >= 0; i--)
@@ -28,7 +37,7 @@ internal static class SigningState
             try
             {
                 var state = await RegistryState.LoadOrNullAsync(store, chain[i], null, cancellationToken, probeNewerRoots: false).ConfigureAwait(false)
-                    ?? throw new EnvironmentException($"{store.Location}: {RegistryLayout.TimestampKey} vanished while reading");
+                    ?? throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
                 return i == chain.Count - 1 ? state : state.WithRoot(latest);
             }
             catch (VerificationException e)
