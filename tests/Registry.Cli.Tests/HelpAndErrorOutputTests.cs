@@ -18,6 +18,12 @@ public sealed class HelpAndErrorOutputTests : IDisposable
     [InlineData("refresh", new[] { "refresh" })]
     [InlineData("serve", new[] { "serve" })]
     [InlineData("gc", new[] { "gc" })]
+    [InlineData("status", new[] { "status" })]
+    [InlineData("settings", new[] { "settings" })]
+    [InlineData("keys-generate", new[] { "keys", "generate" })]
+    [InlineData("root-propose", new[] { "root", "propose" })]
+    [InlineData("root-sign", new[] { "root", "sign" })]
+    [InlineData("root-publish", new[] { "root", "publish" })]
     public async Task Help_pages_match_the_golden_files(string name, string[] command)
     {
         var result = await RegistryCli.RunAsync([.. command, "--help"]);

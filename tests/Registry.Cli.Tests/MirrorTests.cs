@@ -111,7 +111,8 @@ public sealed partial class MirrorTests : IDisposable
     [Fact]
     public async Task An_expired_source_is_refused_and_nothing_is_written()
     {
-        await _source.InitAsync("--timestamp-expiry-days", "0");
+        await _source.InitAsync();
+        await _source.ExpireTimestampAsync();
         await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
         var sync = await SyncAsync(server.BaseUri);
         Assert.Equal(1, sync.ExitCode);

@@ -89,9 +89,10 @@ public sealed class VerifyTests : IDisposable
     [Fact]
     public async Task Verify_reports_expired_metadata()
     {
-        await _registry.InitAsync("--timestamp-expiry-days", "0");
+        await _registry.InitAsync();
+        await _registry.ExpireTimestampAsync();
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.Equal(1, verify.ExitCode);
-        Assert.Contains("timestamp: version 1 expired", verify.Out, StringComparison.Ordinal);
+        Assert.Contains("timestamp: version 2 expired", verify.Out, StringComparison.Ordinal);
     }
 }

@@ -23,11 +23,11 @@ internal static class PublishCommand
         command.SetAction(async (parse, ct) =>
         {
             store.StoreLocation(parse);
-            var keysFolder = store.KeysFolder(parse);
+            store.KeysFolder(parse);
             var packageLimits = limits.Read(parse);
             var packages = parse.GetValue(files)!.Select(f => PackageReader.Read(f, packageLimits)).ToList();
+            using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            using var keys = KeyRing.Load(keysFolder);
             var writer = new RegistryWriter(target, keys, options: new WriterOptions
             {
                 OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})").GetAwaiter().GetResult(),

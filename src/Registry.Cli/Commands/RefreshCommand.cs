@@ -11,12 +11,12 @@ internal static class RefreshCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key) and any role near expiry whose key is given; run it on a schedule");
+        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key), any role near expiry whose key is given, and after a root rotation every role whose keys changed; run it on a schedule");
         store.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            using var keys = KeyRing.Load(store.KeysFolder(parse));
             var result = await new RegistryWriter(target, keys).RefreshAsync(ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
             foreach (var missing in result.MissingKeys)

@@ -23,8 +23,8 @@ internal static class YankCommand
         command.Options.Add(undo);
         command.SetAction(async (parse, ct) =>
         {
+            using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            using var keys = KeyRing.Load(store.KeysFolder(parse));
             var result = await new RegistryWriter(target, keys).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
             var text = result.Status switch
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Registry.Core;
 using Registry.Core.Storage;
+using Registry.Core.Tuf;
 
 namespace Registry.Cli.Internal;
 
@@ -23,6 +24,8 @@ internal sealed class StoreOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REGISTRY_KEYS"),
     };
 
+    public Option<string?> PassphraseEnv { get; } = Passphrases.CreateOption();
+
     public Option<string?> S3Endpoint { get; } = new("--s3-endpoint")
     {
         Description = "S3-compatible endpoint URL (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, then AWS)",
@@ -39,6 +42,7 @@ internal sealed class StoreOptions
         if (keys)
         {
             command.Options.Add(Keys);
+            command.Options.Add(PassphraseEnv);
         }
 
         command.Options.Add(S3Endpoint);
@@ -57,6 +61,10 @@ internal sealed class StoreOptions
         parse.GetValue(Keys) is { Length: > 0 } keys
             ? keys
             : throw new EnvironmentException("no keys folder given: pass --keys DIR or set REGISTRY_KEYS");
+
+    /// <summary>Loads the keys folder, decrypting encrypted keys with the passphrase from the environment or a prompt.</summary>
+    public KeyRing LoadKeys(ParseResult parse, CliContext context) =>
+        KeyRing.Load(KeysFolder(parse), Passphrases.Source(parse.GetValue(PassphraseEnv), context));
 
     /// <summary>Opens the store for writing and, unless overridden, proves that it enforces preconditions.</summary>
     public async Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)

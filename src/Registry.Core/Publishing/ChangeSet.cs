@@ -25,6 +25,9 @@ public sealed class ChangeSet
 
     public bool ResignTargets { get; set; }
 
+    /// <summary>With <see cref="ResignTargets"/>: the bins' new delegation (their keys follow the root's targets role).</summary>
+    public Delegations? NewDelegations { get; set; }
+
     public bool ResignSnapshot { get; set; }
 
     public bool IsEmpty => _targets.Count == 0 && _artifacts.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot;

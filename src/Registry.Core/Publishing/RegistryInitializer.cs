@@ -27,7 +27,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
                 $"{store.Location}: holds {RegistryLayout.RootKey(1)} but no timestamp: an earlier init was interrupted; empty the store and run init again");
         }
 
-        var settings = options.Settings;
+        var settings = options.Settings.Validate();
         var policy = settings.CachePolicy;
         var now = _time.GetUtcNow();
         var roleKeys = RoleNames.TopLevel.ToDictionary(role => role, keys.GetOrCreateRoleKey, StringComparer.Ordinal);

@@ -7,11 +7,19 @@ namespace Registry.Core.Publishing;
 /// <summary>
 /// Publisher-side settings chosen at <c>registry init</c> and kept in the store as
 /// <c>registry-config.json</c> (not signed, not used by clients): how long each role's
-/// signatures last and how long edges may cache <c>timestamp.json</c>.
+/// signatures last and how long edges may cache <c>timestamp.json</c>. Chosen at
+/// <c>registry init</c> (<c>--expiry</c>) and changed later with <c>registry settings</c>;
+/// every expiry is a whole number of days between 1 and <see cref="MaxExpiryDays"/>.
 /// </summary>
 public sealed record RegistrySettings
 {
     public const string Key = "registry-config.json";
+
+    /// <summary>Ten years: no signature should outlive the keys' owners' attention.</summary>
+    public const int MaxExpiryDays = 3650;
+
+    /// <summary>The roles whose expiry is configurable: the four top-level roles and the hashed bins.</summary>
+    public static IReadOnlyList<string> ExpiryRoles { get; } = ["root", "targets", "bins", "snapshot", "timestamp"];
 
     [JsonPropertyName("timestamp_max_age_seconds")]
     public int TimestampMaxAgeSeconds { get; init; } = 60;
@@ -45,23 +53,107 @@ public sealed record RegistrySettings
     [JsonIgnore]
     public CachePolicy CachePolicy => new(TimestampMaxAgeSeconds);
 
+    /// <summary>How long a new signature of <paramref name="role"/> (one of <see cref="ExpiryRoles"/>) lasts.</summary>
+    public TimeSpan ExpiryOf(string role) => TimeSpan.FromDays(role switch
+    {
+        "root" => RootExpiryDays,
+        "targets" => TargetsExpiryDays,
+        "bins" => BinsExpiryDays,
+        "snapshot" => SnapshotExpiryDays,
+        "timestamp" => TimestampExpiryDays,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a role with an expiry"),
+    });
+
+    /// <summary>These settings with new expiries (whole days), checked by <see cref="Validate"/>.</summary>
+    public RegistrySettings WithExpiry(IReadOnlyDictionary<string, TimeSpan> expiry)
+    {
+        var settings = this;
+        foreach (var (role, span) in expiry)
+        {
+            if (span.Ticks % TimeSpan.TicksPerDay != 0)
+            {
+                throw new EnvironmentException($"--expiry {role}={Keys.Durations.Format(span)}: expiries are whole days (e.g. {role}=1d)");
+            }
+
+            var days = (int)Math.Min(int.MaxValue, span.TotalDays);
+            settings = role switch
+            {
+                "root" => settings with { RootExpiryDays = days },
+                "targets" => settings with { TargetsExpiryDays = days },
+                "bins" => settings with { BinsExpiryDays = days },
+                "snapshot" => settings with { SnapshotExpiryDays = days },
+                "timestamp" => settings with { TimestampExpiryDays = days },
+                _ => throw new EnvironmentException($"--expiry: '{role}' is not one of {string.Join(", ", ExpiryRoles)}"),
+            };
+        }
+
+        return settings.Validate();
+    }
+
+    /// <summary>Refuses expiries of 0 days or past <see cref="MaxExpiryDays"/>, and a timestamp that would expire before edges drop it.</summary>
+    public RegistrySettings Validate()
+    {
+        foreach (var role in ExpiryRoles)
+        {
+            var days = ExpiryOf(role).TotalDays;
+            if (days < 1 || days > MaxExpiryDays)
+            {
+                throw new EnvironmentException(
+                    $"expiry of {role}: {days} days is out of bounds; a signature must last at least 1 day and at most {MaxExpiryDays} days (10 years) [rule: expiry-bounds]");
+            }
+        }
+
+        if (TimestampMaxAgeSeconds < 0 || TimeSpan.FromSeconds(TimestampMaxAgeSeconds) >= ExpiryOf("timestamp") / 2)
+        {
+            throw new EnvironmentException(
+                $"timestamp max-age {TimestampMaxAgeSeconds} s must be at least 0 and less than half the timestamp expiry ({TimestampExpiryDays} days), or edges would serve expired timestamps [rule: expiry-bounds]");
+        }
+
+        if (RefreshMarginDays < 0 || RefreshMarginDays > MaxExpiryDays)
+        {
+            throw new EnvironmentException($"refresh margin {RefreshMarginDays} days is out of bounds (0 to {MaxExpiryDays}) [rule: expiry-bounds]");
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// The remaining lifetime under which <c>refresh</c> re-signs a role: the refresh margin, but
+    /// at most half the role's expiry, so a short-lived role is not re-signed on every run.
+    /// </summary>
+    public TimeSpan RefreshWindowOf(string role) => TimeSpan.FromDays(Math.Min(RefreshMarginDays, ExpiryOf(role).TotalDays / 2));
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SettingsJsonContext.Default.RegistrySettings);
 
-    public static async Task<RegistrySettings> LoadAsync(IObjectReader store, CancellationToken cancellationToken)
+    public static async Task<RegistrySettings> LoadAsync(IObjectReader store, CancellationToken cancellationToken) =>
+        (await LoadWithTagAsync(store, cancellationToken).ConfigureAwait(false)).Settings;
+
+    /// <summary>The stored settings (defaults when none are stored) and the version tag to replace them with <see cref="SaveAsync"/>.</summary>
+    public static async Task<(RegistrySettings Settings, string? VersionTag)> LoadWithTagAsync(IObjectReader store, CancellationToken cancellationToken)
     {
         var stored = await store.GetOrNullAsync(Key, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return new RegistrySettings();
+            return (new RegistrySettings(), null);
         }
 
         try
         {
-            return JsonSerializer.Deserialize(stored.Content, SettingsJsonContext.Default.RegistrySettings) ?? new RegistrySettings();
+            return (JsonSerializer.Deserialize(stored.Content, SettingsJsonContext.Default.RegistrySettings) ?? new RegistrySettings(), stored.VersionTag);
         }
         catch (JsonException e)
         {
             throw new EnvironmentException($"{store.Location}/{Key}: malformed settings ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Replaces the stored settings by compare-and-swap on the tag they were read with.</summary>
+    public async Task SaveAsync(IObjectStore store, string? expectedVersionTag, CancellationToken cancellationToken)
+    {
+        Validate();
+        if (await store.SwapAsync(Key, ToJson(), expectedVersionTag, new ObjectHeaders("application/json", "no-cache"), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        {
+            throw new ConflictException($"{store.Location}/{Key}: changed by someone else meanwhile; nothing was written, run the command again");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Registry.Core.Keys.Internal;
 using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -33,7 +34,8 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
     /// <summary>
     /// Re-signs the timestamp (new version, new expiry) and, when their keys are held, every
-    /// other role that expires within the refresh margin. Needs only the timestamp key.
+    /// other role that expires within its refresh window; after a root rotation, every role whose
+    /// keys changed (then their new keys are required). Routinely needs only the timestamp key.
     /// </summary>
     public async Task<RefreshResult> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -50,13 +52,15 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
-            var state = await RegistryState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+            var state = await SigningState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
             var (changes, result) = await plan(state, cancellationToken).ConfigureAwait(false);
+            KeyChangePlanner.Apply(state, changes);
             if (changes.IsEmpty && !commitEmpty)
             {
                 return (result, null);
             }
 
+            RequireSigningKeys(state, changes);
             var writer = new StateWriter(store, keys, settings, _time);
             var stats = await writer.CommitAsync(state, changes, cancellationToken).ConfigureAwait(false);
             if (stats is not null)
@@ -71,6 +75,29 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
         throw new ConflictException(
             $"{store.Location}: other publishers changed the registry {_options.MaxAttempts} times while this one tried; nothing was applied, run the command again");
+    }
+
+    /// <summary>Refuses, before anything is written, a change whose roles the held keys cannot sign.</summary>
+    private void RequireSigningKeys(RegistryState state, ChangeSet changes)
+    {
+        var root = state.Root.Signed;
+        keys.KeysFor(RoleNames.Timestamp, root.Roles[RoleNames.Timestamp]);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        keys.KeysFor(RoleNames.Snapshot, root.Roles[RoleNames.Snapshot]);
+        if (changes.ResignTargets)
+        {
+            keys.KeysFor(RoleNames.Targets, root.Roles[RoleNames.Targets]);
+        }
+
+        if (changes.BinEdits.Count > 0 || changes.BinsToResign.Count > 0)
+        {
+            var bins = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
+            keys.KeysFor("bins (targets)", new RoleKeys(bins.KeyIds, bins.Threshold));
+        }
     }
 }
 

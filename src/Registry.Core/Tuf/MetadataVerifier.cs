@@ -3,6 +3,7 @@ namespace Registry.Core.Tuf;
 /// <summary>
 /// The signature rule of TUF: a document is valid for a role when at least <c>threshold</c>
 /// distinct keys among the role's key ids produced valid signatures over its canonical bytes.
+/// A key id listed or signing twice counts once, and so does one public key listed under two ids.
 /// </summary>
 public static class MetadataVerifier
 {
@@ -27,6 +28,7 @@ public static class MetadataVerifier
 
         var allowed = role.KeyIds.ToHashSet(StringComparer.Ordinal);
         var counted = new HashSet<string>(StringComparer.Ordinal);
+        var countedKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var signature in document.Signatures)
         {
             if (!allowed.Contains(signature.KeyId) || counted.Contains(signature.KeyId) || !keys.TryGetValue(signature.KeyId, out var key))
@@ -34,7 +36,7 @@ public static class MetadataVerifier
                 continue;
             }
 
-            if (SigningKey.Verify(key, document.CanonicalSigned, signature.Sig))
+            if (SigningKey.Verify(key, document.CanonicalSigned, signature.Sig) && countedKeys.Add(key.KeyVal.Public.Trim()))
             {
                 counted.Add(signature.KeyId);
             }

@@ -61,6 +61,28 @@ public static class RootChain
         }
     }
 
+    /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before; oldest first.</summary>
+    public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(IObjectReader store, CancellationToken cancellationToken)
+    {
+        var first = await store.GetOrNullAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
+        var chain = new List<SignedDocument<RootMetadata>> { Parse(first.Content, RegistryLayout.RootKey(1)) };
+        VerifySelfSigned(chain[0], RegistryLayout.RootKey(1));
+        while (true)
+        {
+            var key = RegistryLayout.RootKey(chain[^1].Signed.Version + 1);
+            var next = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+            if (next is null)
+            {
+                return chain;
+            }
+
+            var candidate = Parse(next.Content, key);
+            VerifySuccessor(chain[^1], candidate, key);
+            chain.Add(candidate);
+        }
+    }
+
     private static void CheckRoles(RootMetadata root, string source)
     {
         foreach (var role in RoleNames.TopLevel)

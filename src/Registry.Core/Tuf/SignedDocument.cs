@@ -36,6 +36,28 @@ public sealed class SignedDocument<T>
         var element = JsonSerializer.SerializeToElement(signed, typeInfo);
         var canonical = CanonicalJson.Serialize(element);
         var signatures = keys.Select(k => k.Sign(canonical)).OrderBy(s => s.KeyId, StringComparer.Ordinal).ToList();
+        return new SignedDocument<T>(signed, canonical, signatures, Layout(element, signatures));
+    }
+
+    /// <summary>
+    /// This document with more signatures over the same canonical bytes (a root collecting its
+    /// signatures on several machines). A signature by a key id already present replaces it.
+    /// </summary>
+    public SignedDocument<T> WithSignatures(IEnumerable<Signature> more)
+    {
+        var byKey = new Dictionary<string, Signature>(StringComparer.Ordinal);
+        foreach (var signature in Signatures.Concat(more))
+        {
+            byKey[signature.KeyId] = signature;
+        }
+
+        var signatures = byKey.Values.OrderBy(s => s.KeyId, StringComparer.Ordinal).ToList();
+        using var document = JsonDocument.Parse(FileBytes);
+        return new SignedDocument<T>(Signed, CanonicalSigned, signatures, Layout(document.RootElement.GetProperty("signed"), signatures));
+    }
+
+    private static byte[] Layout(JsonElement signed, IReadOnlyList<Signature> signatures)
+    {
         using var file = new MemoryStream();
         file.Write("{\"signatures\":["u8);
         for (var i = 0; i < signatures.Count; i++)
@@ -49,9 +71,9 @@ public sealed class SignedDocument<T>
         }
 
         file.Write("],\"signed\":"u8);
-        file.Write(CanonicalJson.SerializeForFile(element));
+        file.Write(CanonicalJson.SerializeForFile(signed));
         file.WriteByte((byte)'}');
-        return new SignedDocument<T>(signed, canonical, signatures, file.ToArray());
+        return file.ToArray();
     }
 
     /// <summary>

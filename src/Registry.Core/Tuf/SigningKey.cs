@@ -30,13 +30,28 @@ public sealed class SigningKey : IDisposable
 
     public static SigningKey Generate() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
-    /// <summary>Loads a PKCS#8 or SEC1 PEM private key; refuses any curve but P-256.</summary>
-    public static SigningKey FromPem(string pem, string source)
+    /// <summary>Loads an unencrypted PKCS#8 or SEC1 PEM private key; refuses any curve but P-256.</summary>
+    public static SigningKey FromPem(string pem, string source) => Import(source, key => key.ImportFromPem(pem));
+
+    /// <summary>Loads an <c>ENCRYPTED PRIVATE KEY</c> PEM (PKCS#8, PBES2); a wrong passphrase is an <see cref="EnvironmentException"/> naming the file.</summary>
+    public static SigningKey FromEncryptedPem(string pem, string passphrase, string source, string passphraseOrigin)
+    {
+        try
+        {
+            return Import(source, key => key.ImportFromEncryptedPem(pem, passphrase));
+        }
+        catch (EnvironmentException e) when (e.InnerException is CryptographicException)
+        {
+            throw new EnvironmentException($"{source}: cannot decrypt the key with the passphrase from {passphraseOrigin} (wrong passphrase, or a damaged file)", e.InnerException);
+        }
+    }
+
+    private static SigningKey Import(string source, Action<ECDsa> import)
     {
         var key = ECDsa.Create();
         try
         {
-            key.ImportFromPem(pem);
+            import(key);
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
@@ -44,8 +59,7 @@ public sealed class SigningKey : IDisposable
             throw new EnvironmentException($"{source}: not a PEM ECDSA private key ({e.Message})", e);
         }
 
-        var curve = key.ExportParameters(false).Curve;
-        if (curve.Oid?.Value != ECCurve.NamedCurves.nistP256.Oid.Value && curve.Oid?.FriendlyName is not ("nistP256" or "ECDSA_P256"))
+        if (!IsP256(key))
         {
             key.Dispose();
             throw new EnvironmentException($"{source}: the key is not on curve P-256; registry keys are ecdsa-sha2-nistp256");
@@ -56,10 +70,41 @@ public sealed class SigningKey : IDisposable
 
     public string ExportPrivatePem() => _key.ExportPkcs8PrivateKeyPem() + "\n";
 
+    /// <summary>The private key as an <c>ENCRYPTED PRIVATE KEY</c> PEM: PKCS#8 PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256.</summary>
+    public string ExportEncryptedPrivatePem(string passphrase, int iterations) =>
+        _key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, iterations)) + "\n";
+
+    /// <summary>Reads a public key PEM (<c>PUBLIC KEY</c>, SubjectPublicKeyInfo) as TUF writes it; refuses any curve but P-256.</summary>
+    public static TufKey PublicKeyFromPem(string pem, string source)
+    {
+        using var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            throw new EnvironmentException($"{source}: not a PEM ECDSA public key ({e.Message})", e);
+        }
+
+        if (!IsP256(key))
+        {
+            throw new EnvironmentException($"{source}: the key is not on curve P-256; registry keys are ecdsa-sha2-nistp256");
+        }
+
+        return PublicKeyOf(key);
+    }
+
     public Signature Sign(ReadOnlySpan<byte> canonicalSigned) =>
         new(KeyId, Convert.ToHexStringLower(_key.SignData(canonicalSigned, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
 
     public void Dispose() => _key.Dispose();
+
+    private static bool IsP256(ECDsa key)
+    {
+        var curve = key.ExportParameters(false).Curve;
+        return curve.Oid?.Value == ECCurve.NamedCurves.nistP256.Oid.Value || curve.Oid?.FriendlyName is "nistP256" or "ECDSA_P256";
+    }
 
     public static TufKey PublicKeyOf(ECDsa key) =>
         new(KeyType, Scheme, new KeyValue(key.ExportSubjectPublicKeyInfoPem() + "\n"));

@@ -29,6 +29,7 @@ public static class RegistryCli
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -45,7 +46,9 @@ public static class RegistryCli
             info.Environment[key] = value;
         }
 
-        return Process.Start(info)!;
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        return process;
     }
 
     public static async Task<CliResult> RunProcessAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)

@@ -35,6 +35,17 @@ public sealed class TestRegistry : IDisposable
 
     public async Task<CliResult> PublishAsync(params string[] files) => await RegistryCli.RunAsync(["publish", .. StoreArgs, .. files]);
 
+    /// <summary>
+    /// Re-signs the timestamp as if it were <paramref name="ago"/> earlier (default 30 days), so
+    /// that it has already expired (init refuses an expiry of 0 days).
+    /// </summary>
+    public async Task ExpireTimestampAsync(TimeSpan? ago = null, string? keys = null)
+    {
+        using var ring = Core.Tuf.KeyRing.Load(keys ?? Keys);
+        await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(Store), ring, new ShiftedTime(-(ago ?? TimeSpan.FromDays(30))))
+            .RefreshAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Every file of the store with its sha256: equal snapshots mean nothing was written.</summary>
     public IReadOnlyDictionary<string, string> StoreSnapshot() =>
         Directory.EnumerateFiles(Store, "*", SearchOption.AllDirectories)
@@ -51,4 +62,10 @@ public sealed class TestRegistry : IDisposable
         {
         }
     }
+}
+
+/// <summary>The system clock moved by a fixed amount: signs metadata as if at another time.</summary>
+public sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
 }

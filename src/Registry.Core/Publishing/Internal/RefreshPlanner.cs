@@ -1,32 +1,45 @@
+using Registry.Core.Keys.Internal;
 using Registry.Core.Tuf;
 
 namespace Registry.Core.Publishing.Internal;
 
 /// <summary>
-/// Plans a refresh: every role that expires within the margin is re-signed when the keys for
-/// it are held (the timestamp always is). A role near expiry whose keys are absent is named,
-/// so the operator knows which key to bring.
+/// Plans a refresh. The timestamp is always re-signed. After a root rotation, every role whose
+/// keys changed is re-signed with the new keys, which must then be held. Otherwise each role
+/// whose remaining lifetime is within its refresh window (<see cref="RegistrySettings.RefreshWindowOf"/>)
+/// is re-signed when its keys are held, and named when they are not, so the operator knows
+/// which key to bring.
 /// </summary>
 internal static class RefreshPlanner
 {
     public static async Task<(ChangeSet, RefreshPlan)> PlanAsync(RegistryState state, KeyRing keys, RegistrySettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var horizon = time.GetUtcNow().AddDays(settings.RefreshMarginDays);
+        var now = time.GetUtcNow();
+        bool Due(SignedBase signed, string role) => signed.Expires - now <= settings.RefreshWindowOf(role);
+
         var changes = new ChangeSet();
+        var rotation = KeyChangePlanner.Apply(state, changes);
         var resigned = new List<string> { "timestamp" };
+        resigned.AddRange(rotation.Where(r => !r.StartsWith("timestamp", StringComparison.Ordinal)));
         var missing = new List<string>();
         var root = state.Root.Signed;
-        if (state.Root.Signed.Expires <= horizon)
+        if (Due(root, RoleNames.Root))
         {
-            missing.Add($"root (expires {root.Expires:yyyy-MM-dd}; needs a new root signed with the root keys)");
+            missing.Add($"root (expires {root.Expires:yyyy-MM-dd}; needs a new root: 'registry root propose', 'root sign', 'root publish')");
         }
 
-        var delegation = state.Targets.Signed.Delegations!.SuccinctRoles;
+        var delegation = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
         var binRole = new RoleKeys(delegation.KeyIds, delegation.Threshold);
+        var dueBins = 0;
         foreach (var bin in state.Bins.AllNames())
         {
+            if (changes.BinsToResign.Contains(bin))
+            {
+                continue;
+            }
+
             var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
-            if (document.Signed.Expires <= horizon)
+            if (Due(document.Signed, "bins"))
             {
                 if (keys.Holds(binRole))
                 {
@@ -35,12 +48,17 @@ internal static class RefreshPlanner
                 }
                 else
                 {
-                    missing.Add($"{bin} (targets key)");
+                    dueBins++;
                 }
             }
         }
 
-        if (state.Targets.Signed.Expires <= horizon)
+        if (dueBins > 0)
+        {
+            missing.Add($"{dueBins} bin(s) (targets key)");
+        }
+
+        if (!changes.ResignTargets && Due(state.Targets.Signed, RoleNames.Targets))
         {
             if (keys.Holds(root.Roles[RoleNames.Targets]))
             {
@@ -53,8 +71,7 @@ internal static class RefreshPlanner
             }
         }
 
-        var snapshotDue = state.Snapshot.Signed.Expires <= horizon || !changes.IsEmpty;
-        if (snapshotDue)
+        if (!changes.ResignSnapshot && (Due(state.Snapshot.Signed, RoleNames.Snapshot) || !changes.IsEmpty))
         {
             if (keys.Holds(root.Roles[RoleNames.Snapshot]))
             {

@@ -46,7 +46,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
         }
 
         var snapshotMeta = new Dictionary<string, MetaFile>(state.Snapshot.Signed.Meta, StringComparer.Ordinal);
-        var delegation = state.Targets.Signed.Delegations!.SuccinctRoles;
+        var delegation = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
         IReadOnlyList<SigningKey>? binKeys = null;
         foreach (var bin in changes.BinEdits.Keys.Union(changes.BinsToResign).Order(StringComparer.Ordinal))
         {
@@ -71,7 +71,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
         if (changes.ResignTargets)
         {
             var old = state.Targets.Signed;
-            var version = await WriteNewVersionAsync(RoleNames.Targets, old.Version + 1, v => old with { Version = v, Expires = now.AddDays(settings.TargetsExpiryDays) },
+            var version = await WriteNewVersionAsync(RoleNames.Targets, old.Version + 1, v => old with { Version = v, Expires = now.AddDays(settings.TargetsExpiryDays), Delegations = changes.NewDelegations ?? old.Delegations },
                 TufJsonContext.Default.TargetsMetadata, keys.KeysFor(RoleNames.Targets, root.Roles[RoleNames.Targets]), policy, cancellationToken).ConfigureAwait(false);
             snapshotMeta["targets.json"] = new MetaFile { Version = version };
         }

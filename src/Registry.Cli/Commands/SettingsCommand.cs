@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Text;
+using Registry.Cli.Internal;
+using Registry.Core.Keys;
+using Registry.Core.Publishing;
+
+namespace Registry.Cli.Commands;
+
+/// <summary><c>registry settings</c>: show the publisher settings, or change expiries, the refresh margin and the timestamp max-age.</summary>
+internal static class SettingsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var store = new StoreOptions();
+        var expiry = new Option<string[]>("--expiry")
+        {
+            Description = "New signature lifetimes, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp, whole days from 1d to 3650d; they apply from the next signature",
+        };
+        var margin = new Option<string?>("--refresh-margin") { Description = "'registry refresh' re-signs a role whose time left is under this (at most half its expiry), e.g. 30d" };
+        var maxAge = new Option<int?>("--timestamp-max-age") { Description = "Seconds edges may cache timestamp.json, from the next timestamp written" };
+        var command = new Command("settings", "Show the registry's publisher settings (registry-config.json), or change signature expiries, the refresh margin, the timestamp max-age");
+        store.AddTo(command, keys: false);
+        command.Options.Add(expiry);
+        command.Options.Add(margin);
+        command.Options.Add(maxAge);
+        command.SetAction(async (parse, ct) =>
+        {
+            var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
+            var newMargin = parse.GetValue(margin) is { } text ? Durations.Parse(text, "--refresh-margin") : (TimeSpan?)null;
+            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null;
+            using var target = change
+                ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
+                : StoreFactory.Open(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint));
+            var (settings, tag) = await RegistrySettings.LoadWithTagAsync(target, ct).ConfigureAwait(false);
+            if (change)
+            {
+                settings = settings.WithExpiry(expiries) with
+                {
+                    RefreshMarginDays = newMargin is { } m ? (int)m.TotalDays : settings.RefreshMarginDays,
+                    TimestampMaxAgeSeconds = parse.GetValue(maxAge) ?? settings.TimestampMaxAgeSeconds,
+                };
+                await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);
+                await context.InfoAsync("saved; new lifetimes apply to the next signature of each role ('registry refresh' re-signs what falls within its refresh window)").ConfigureAwait(false);
+            }
+
+            await context.Out.WriteLineAsync(Encoding.UTF8.GetString(settings.ToJson())).ConfigureAwait(false);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}
