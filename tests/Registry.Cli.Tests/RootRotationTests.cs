@@ -173,7 +173,7 @@ public sealed class RootRotationTests : IAsyncLifetime
         // Both clients walk 1 -> 2 -> 3 from the trust they already had.
         Assert.Equal(["1.0.0"], await ClientVersionsAsync("gamma"));
         Assert.True(File.Exists(Path.Combine(Home.SourcePath("main"), "metadata", "3.root.json")));
-        var tufjs = await TufJsAsync("index/gamma.json", "packages/beta/1.0.0/beta-1.0.0.tgz");
+        var tufjs = await TufJs.DownloadIndexAndArtifactsAsync(_server.BaseUri, RootV1, Work("tufjs"), "index/gamma.json", "index/beta.json");
         Assert.True(tufjs.ExitCode == 0, tufjs.ToString());
         Assert.Equal(3, JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Work("tufjs"), "metadata", "root.json"))).RootElement.GetProperty("signed").GetProperty("version").GetInt32());
 

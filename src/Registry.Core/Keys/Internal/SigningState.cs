@@ -36,7 +36,7 @@ internal static class SigningState
         {
             try
             {
-                var state = await RegistryState.LoadOrNullAsync(store, chain[i], null, cancellationToken, probeNewerRoots: false).ConfigureAwait(false)
+                var state = await RegistryState.LoadOrNullAsync(store, new StateLoadOptions { Anchor = chain[i], ProbeNewerRoots = false }, cancellationToken).ConfigureAwait(false)
                     ?? throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
                 return i == chain.Count - 1 ? state : state.WithRoot(latest);
             }
