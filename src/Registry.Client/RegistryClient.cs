@@ -288,7 +288,11 @@ public sealed class RegistryClient : IDisposable
         return bin.Signed.Targets.GetValueOrDefault(targetPath);
     }
 
-    /// <summary>Bytes pinned by signed metadata (length, sha256): from the cache, else fetched, checked and cached.</summary>
+    /// <summary>
+    /// Bytes pinned by signed metadata (length, sha256): from the cache, else fetched, checked and
+    /// cached. The URL that served the metadata is tried first, then the source's other URLs: a
+    /// copy that is missing, stalls, or fails the check is skipped for the next.
+    /// </summary>
     private async Task<byte[]> GetVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken)
     {
         if (await GetCachedBlobOrNullAsync(sha256, length, cancellationToken).ConfigureAwait(false) is { } cached)
@@ -296,10 +300,33 @@ public sealed class RegistryClient : IDisposable
             return cached;
         }
 
-        var reader = _reader ?? throw new RegistryException($"offline: '{key}' is not in the cache");
-        var fetched = await reader.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{reader.Location}{key}: pinned by the signed metadata but missing");
-        Hashing.VerifyContent(fetched.Content, length, sha256, reader.Location + key);
+        var first = _reader ?? throw new RegistryException($"offline: '{key}' is not in the cache");
+        RegistryException? failure = null;
+        foreach (var reader in _readers.OrderBy(r => r == first ? 0 : 1))
+        {
+            try
+            {
+                var fetched = await reader.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
+                    ?? throw new VerificationException($"{reader.Location}{key}: pinned by the signed metadata but missing");
+                Hashing.VerifyContent(fetched.Content, length, sha256, reader.Location + key);
+                await CacheAsync(sha256, fetched.Content, cancellationToken).ConfigureAwait(false);
+                return fetched.Content;
+            }
+            catch (RegistryException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = failure is VerificationException ? failure : e;
+                if (_readers.Count > 1)
+                {
+                    Warnings.Add($"{reader.Location}: {e.Message}");
+                }
+            }
+        }
+
+        throw failure!;
+    }
+
+    private async Task CacheAsync(string sha256, byte[] content, CancellationToken cancellationToken)
+    {
         var blob = BlobKey(sha256);
         if (await _cache.ExistsAsync(blob, cancellationToken).ConfigureAwait(false))
         {
@@ -307,8 +334,7 @@ public sealed class RegistryClient : IDisposable
             await _cache.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
         }
 
-        await _cache.PutIfAbsentAsync(blob, fetched.Content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), cancellationToken).ConfigureAwait(false);
-        return fetched.Content;
+        await _cache.PutIfAbsentAsync(blob, content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), cancellationToken).ConfigureAwait(false);
     }
 
     private static string BlobKey(string sha256) => $"blobs/{sha256[..2]}/{sha256}";

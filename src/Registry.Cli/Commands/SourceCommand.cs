@@ -22,7 +22,7 @@ internal static class SourceCommand
         var name = new Argument<string>("name") { Description = "A name for the source" };
         var url = new Argument<string>("url") { Description = "Base URL of the registry (the folder holding metadata/ and targets/)" };
         var root = new Option<string?>("--root") { Description = "The registry's root metadata file (1.root.json), obtained out of band" };
-        var rootHash = new Option<string?>("--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this" };
+        var rootHash = new Option<string?>("--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this (with --root: the file must have this sha256)" };
         var mirrors = new Option<string[]>("--mirror") { Description = "A mirror URL tried when the primary fails (repeatable)", AllowMultipleArgumentsPerToken = false };
         var command = new Command("add", "Add (or replace) a source and its root of trust");
         command.Arguments.Add(name);
@@ -34,29 +34,7 @@ internal static class SourceCommand
         {
             var baseUri = ParseUrl(parse.GetValue(url)!);
             var mirrorUris = (parse.GetValue(mirrors) ?? []).Select(ParseUrl).ToList();
-            byte[] rootBytes;
-            if (parse.GetValue(root) is { } rootFile)
-            {
-                rootBytes = File.Exists(rootFile) ? await File.ReadAllBytesAsync(rootFile, ct).ConfigureAwait(false) : throw new EnvironmentException($"{rootFile}: no such root file");
-            }
-            else if (parse.GetValue(rootHash) is { } expected)
-            {
-                using var reader = new HttpObjectReader(baseUri);
-                var fetched = await reader.GetOrNullAsync(RegistryLayout.RootKey(1), ct).ConfigureAwait(false)
-                    ?? throw new RegistryException($"{baseUri}{RegistryLayout.RootKey(1)}: not found");
-                var actual = Hashing.Sha256Hex(fetched.Content);
-                if (!Hashing.HexEquals(actual, expected))
-                {
-                    throw new VerificationException($"{baseUri}{RegistryLayout.RootKey(1)}: sha256 is {actual}, not the pinned {expected}; refusing to trust it");
-                }
-
-                rootBytes = fetched.Content;
-            }
-            else
-            {
-                throw new EnvironmentException("pass --root FILE or --root-sha256 HASH: the client needs a root of trust");
-            }
-
+            var rootBytes = await RootOfTrust.ObtainAsync(baseUri, parse.GetValue(root), parse.GetValue(rootHash), null, ct).ConfigureAwait(false);
             var source = RegistryHome.Default().AddSource(new SourceConfig { Name = parse.GetValue(name)!, Url = baseUri, Mirrors = mirrorUris }, rootBytes);
             await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {Hashing.Sha256Hex(rootBytes)}").ConfigureAwait(false);
             return CliApp.Ok;

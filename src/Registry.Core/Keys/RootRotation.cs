@@ -81,7 +81,7 @@ public static class RootRotation
                 $"the proposal is root version {proposal.Signed.Version}, but the store's root is version {trusted.Signed.Version}: only version {version} can follow; propose again from the current root");
         }
 
-        if (proposal.Signed.Expires <= time.GetUtcNow())
+        if (MetadataVerifier.IsExpired(proposal.Signed, time.GetUtcNow()))
         {
             throw new ValidationException("root-expired", $"the proposal expired at {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; propose again");
         }

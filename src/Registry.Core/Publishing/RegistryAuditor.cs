@@ -129,7 +129,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = n
 
     private static void CheckExpiry(SignedBase signed, string role, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
     {
-        if (signed.Expires <= now)
+        if (MetadataVerifier.IsExpired(signed, now))
         {
             errors.Add($"{role}: version {signed.Version} expired at {signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; run 'registry refresh'");
         }

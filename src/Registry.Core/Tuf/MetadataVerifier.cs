@@ -45,10 +45,13 @@ public static class MetadataVerifier
         return counted.Count;
     }
 
+    /// <summary>The expiry rule: a document is expired at and after its <c>expires</c> instant.</summary>
+    public static bool IsExpired(SignedBase signed, DateTimeOffset now) => signed.Expires <= now;
+
     /// <summary>Refuses a document whose expiry is at or before <paramref name="now"/>.</summary>
     public static void VerifyNotExpired(SignedBase signed, DateTimeOffset now, string source)
     {
-        if (signed.Expires <= now)
+        if (IsExpired(signed, now))
         {
             throw new VerificationException($"{source}: {signed.Type} version {signed.Version} expired at {signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; the registry must be refreshed ('registry refresh')");
         }

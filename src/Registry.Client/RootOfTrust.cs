@@ -1,0 +1,50 @@
+using Registry.Core;
+using Registry.Core.Tuf;
+
+namespace Registry.Client;
+
+/// <summary>
+/// Where a source's trust comes from: a root metadata file obtained out of band, or trust on
+/// first use of the registry's <c>1.root.json</c> pinned by its sha256. Both together must
+/// agree. A fetched root is read up to <see cref="RootChain.MaxRootBytes"/> and no further.
+/// </summary>
+public static class RootOfTrust
+{
+    /// <summary>The root bytes to trust for <paramref name="baseUri"/>, from a file, a pinned hash, or both (checked against each other).</summary>
+    public static async Task<byte[]> ObtainAsync(Uri baseUri, string? rootFile, string? pinnedSha256, HttpPolicy? policy, CancellationToken cancellationToken)
+    {
+        if (pinnedSha256 is not null && (pinnedSha256.Length != 64 || !pinnedSha256.All(char.IsAsciiHexDigit)))
+        {
+            throw new EnvironmentException($"--root-sha256 '{pinnedSha256}': not a sha256 (64 hex digits)");
+        }
+
+        byte[] bytes;
+        string what;
+        if (rootFile is not null)
+        {
+            bytes = File.Exists(rootFile)
+                ? await File.ReadAllBytesAsync(rootFile, cancellationToken).ConfigureAwait(false)
+                : throw new EnvironmentException($"{rootFile}: no such root file");
+            what = rootFile;
+        }
+        else if (pinnedSha256 is not null)
+        {
+            using var reader = new HttpObjectReader(baseUri, policy: policy);
+            var fetched = await reader.GetCappedOrNullAsync(RegistryLayout.RootKey(1), RootChain.MaxRootBytes, cancellationToken).ConfigureAwait(false)
+                ?? throw new RegistryException($"{baseUri}{RegistryLayout.RootKey(1)}: not found");
+            bytes = fetched.Content;
+            what = $"{baseUri}{RegistryLayout.RootKey(1)}";
+        }
+        else
+        {
+            throw new EnvironmentException("pass --root FILE or --root-sha256 HASH: the client needs a root of trust");
+        }
+
+        if (pinnedSha256 is not null && !Hashing.HexEquals(Hashing.Sha256Hex(bytes), pinnedSha256))
+        {
+            throw new VerificationException($"{what}: sha256 is {Hashing.Sha256Hex(bytes)}, not the pinned {pinnedSha256.ToLowerInvariant()}; refusing to trust it [rule: root-pin]");
+        }
+
+        return bytes;
+    }
+}
