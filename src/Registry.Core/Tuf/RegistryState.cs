@@ -90,26 +90,15 @@ public sealed class RegistryState
         var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
         MetadataVerifier.VerifyThreshold(timestamp, root.Signed.Roles[RoleNames.Timestamp], keys, RegistryLayout.TimestampKey);
 
-        var snapshotMeta = timestamp.Signed.Meta.GetValueOrDefault("snapshot.json")
-            ?? throw new VerificationException($"{RegistryLayout.TimestampKey}: no snapshot.json entry");
-        var snapshotKey = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshotMeta.Version);
-        var snapshotBytes = await ReadMetaAsync(store, snapshotKey, snapshotMeta, cancellationToken).ConfigureAwait(false);
-        var snapshot = SignedDocument<SnapshotMetadata>.Parse(snapshotBytes, RoleNames.Snapshot, TufJsonContext.Default.SnapshotMetadata, snapshotKey);
-        MetadataVerifier.VerifyThreshold(snapshot, root.Signed.Roles[RoleNames.Snapshot], keys, snapshotKey);
-        CheckVersion(snapshot.Signed, snapshotMeta, snapshotKey);
-
-        var targetsMeta = snapshot.Signed.Meta.GetValueOrDefault("targets.json")
-            ?? throw new VerificationException($"{snapshotKey}: no targets.json entry");
-        var targetsKey = RegistryLayout.MetadataKey(RoleNames.Targets, targetsMeta.Version);
-        var targetsBytes = await ReadMetaAsync(store, targetsKey, targetsMeta, cancellationToken).ConfigureAwait(false);
-        var targets = SignedDocument<TargetsMetadata>.Parse(targetsBytes, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, targetsKey);
-        MetadataVerifier.VerifyThreshold(targets, root.Signed.Roles[RoleNames.Targets], keys, targetsKey);
-        CheckVersion(targets.Signed, targetsMeta, targetsKey);
+        var snapshot = await ReadRoleAsync(store, timestamp.Signed.Meta, RegistryLayout.TimestampKey, RoleNames.Snapshot, TufJsonContext.Default.SnapshotMetadata, root.Signed.Roles[RoleNames.Snapshot], keys, cancellationToken).ConfigureAwait(false);
+        var snapshotKey = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshot.Signed.Version);
+        var targets = await ReadRoleAsync(store, snapshot.Signed.Meta, snapshotKey, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, root.Signed.Roles[RoleNames.Targets], keys, cancellationToken).ConfigureAwait(false);
+        var targetsKey = RegistryLayout.MetadataKey(RoleNames.Targets, targets.Signed.Version);
         RegistryFormat.Check(targets.Signed.LayoutVersion, targetsKey);
 
         var state = new RegistryState(store, options.OnVerified, root, timestamp, timestampObject.VersionTag, snapshot, targets);
-        options.OnVerified?.Invoke(snapshotKey, snapshotBytes);
-        options.OnVerified?.Invoke(targetsKey, targetsBytes);
+        options.OnVerified?.Invoke(snapshotKey, snapshot.FileBytes);
+        options.OnVerified?.Invoke(targetsKey, targets.FileBytes);
         return state;
     }
 
@@ -175,6 +164,21 @@ public sealed class RegistryState
             ?? throw new VerificationException($"{key}: listed in the metadata but missing from the store");
         Hashing.VerifyContent(stored.Content, target.Length, target.Sha256, key);
         return stored.Content;
+    }
+
+    /// <summary>A top-level role's document as its parent lists it: read, parsed, signed by the role's threshold, at the listed version.</summary>
+    private static async Task<SignedDocument<T>> ReadRoleAsync<T>(IObjectReader store, IReadOnlyDictionary<string, MetaFile> parentMeta, string parentKey, string role,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, RoleKeys roleKeys, IReadOnlyDictionary<string, TufKey> keys, CancellationToken cancellationToken)
+        where T : SignedBase
+    {
+        var meta = parentMeta.GetValueOrDefault(role + ".json")
+            ?? throw new VerificationException($"{parentKey}: no {role}.json entry");
+        var key = RegistryLayout.MetadataKey(role, meta.Version);
+        var bytes = await ReadMetaAsync(store, key, meta, cancellationToken).ConfigureAwait(false);
+        var document = SignedDocument<T>.Parse(bytes, role, info, key);
+        MetadataVerifier.VerifyThreshold(document, roleKeys, keys, key);
+        CheckVersion(document.Signed, meta, key);
+        return document;
     }
 
     /// <summary>A metadata file its parent describes: never read past a declared length; length and sha256 checked when declared.</summary>
