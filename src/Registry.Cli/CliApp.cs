@@ -36,6 +36,7 @@ public static class CliApp
             InfoCommand.Create(context),
             FetchCommand.Create(context),
             InstallCommand.Create(context),
+            UpdateCommand.Create(context),
         })
         {
             root.Subcommands.Add(command);

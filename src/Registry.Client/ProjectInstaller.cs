@@ -8,13 +8,22 @@ using Registry.Core.Packages;
 namespace Registry.Client;
 
 /// <summary>What an install did.</summary>
-public sealed record InstallResult(IReadOnlyList<LockedPackage> Installed, IReadOnlyList<string> Names, bool Resolved, UpdateResult Update);
+public sealed record InstallResult(IReadOnlyList<LockedPackage> Installed, IReadOnlyList<string> Names, bool Resolved, UpdateResult Update)
+{
+    /// <summary>Folders removed from <c>packages/</c> because the lock no longer names them.</summary>
+    public IReadOnlyList<string> Removed { get; init; } = [];
+
+    /// <summary>For <c>update</c>: the packages whose locked version changed, as (name, old version or null, new version or null).</summary>
+    public IReadOnlyList<(string Name, string? From, string? To)> Changed { get; init; } = [];
+}
 
 /// <summary>
 /// <c>registry install</c>: reads the project's <c>registry.json</c> dependencies, uses the
 /// lock file when it still satisfies them (else resolves and rewrites it), then fetches every
 /// package (verified against the signed metadata, from the cache when present) and extracts
-/// each into <c>packages/NAME/</c>.
+/// each into <c>packages/NAME/</c>. The lock holds exactly the graph of the current dependencies:
+/// a package no longer reachable from <c>registry.json</c> leaves the lock, and its folder leaves
+/// <c>packages/</c>.
 /// </summary>
 public sealed class ProjectInstaller(RegistryClient client)
 {
@@ -26,11 +35,17 @@ public sealed class ProjectInstaller(RegistryClient client)
         var dependencies = ReadDependencies(projectDirectory);
         var lockFile = LockFile.ReadOrNull(projectDirectory);
         var lockHolds = lockFile is not null && lockFile.Satisfies(dependencies);
-        if (locked && !lockHolds)
+        var exact = lockHolds ? lockFile!.Reachable(dependencies) : null;
+        if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
         {
             throw new ValidationException("lock-outdated",
-                $"{Path.Combine(projectDirectory, LockFile.FileName)} {(lockFile is null ? "does not exist" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
+                $"{Path.Combine(projectDirectory, LockFile.FileName)} {(lockFile is null ? "does not exist" : lockHolds ? "names packages that registry.json no longer depends on" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
         }
+
+        // A dependency removed from registry.json: the lock keeps only what is still reachable,
+        // with the same versions, and needs no resolution.
+        var pruned = exact is not null && exact.Packages.Count != lockFile!.Packages.Count;
+        lockFile = exact ?? lockFile;
 
         // The lock pins every artifact by sha256: when the cache holds them all, no metadata is
         // needed and the install makes no request at all (a dead or hostile server is harmless).
@@ -38,34 +53,112 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             var lockedPackages = lockFile!.Packages.ToList();
             Extract(projectDirectory, lockedPackages, cachedArchives);
+            if (pruned)
+            {
+                lockFile.Write(projectDirectory);
+            }
+
             return new InstallResult(lockedPackages.Select(p => p.Value).ToList(), lockedPackages.Select(p => p.Key).ToList(), false,
-                new UpdateResult(UpdateStatus.NotNeeded, 0, null, client.Warnings));
+                new UpdateResult(UpdateStatus.NotNeeded, 0, null, client.Warnings))
+            { Removed = RemoveUnlisted(projectDirectory, lockFile) };
         }
 
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
-        var resolved = false;
         if (!lockHolds)
         {
-            var pins = lockFile?.Packages.ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
-            var resolution = await new Resolver(client.GetIndexAsync, pins).ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
-            lockFile = new LockFile
-            {
-                Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry), StringComparer.Ordinal), StringComparer.Ordinal),
-            };
-            resolved = true;
+            lockFile = await ResolveAsync(dependencies, lockFile, keepPinned: _ => true, cancellationToken).ConfigureAwait(false);
         }
 
-        var packages = lockFile!.Packages.ToList();
+        return await ApplyAsync(projectDirectory, lockFile!, resolved: !lockHolds, write: !lockHolds || pruned, update, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>registry update [NAME...]</c>: resolves again ignoring the lock's pins of
+    /// <paramref name="names"/> (of every package when empty), keeping every other locked version
+    /// where the ranges allow, then installs the result. A name that is neither a dependency nor
+    /// locked is refused before anything changes.
+    /// </summary>
+    public async Task<InstallResult> UpdateAsync(string projectDirectory, IReadOnlyCollection<string> names, bool offline, CancellationToken cancellationToken)
+    {
+        var dependencies = ReadDependencies(projectDirectory);
+        var lockFile = LockFile.ReadOrNull(projectDirectory);
+        foreach (var name in names)
+        {
+            if (!dependencies.ContainsKey(name) && lockFile?.Packages.ContainsKey(name) != true)
+            {
+                throw new ValidationException("update-unknown",
+                    $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in {LockFile.FileName}; 'registry update' without names updates every package");
+            }
+        }
+
+        var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
+        var free = names.ToHashSet(StringComparer.Ordinal);
+        var resolved = await ResolveAsync(dependencies, lockFile, keepPinned: name => free.Count > 0 && !free.Contains(name), cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(projectDirectory, resolved, resolved: true, write: true, update, cancellationToken).ConfigureAwait(false);
+        var before = lockFile?.Packages ?? [];
+        var changed = before.Keys.Union(resolved.Packages.Keys).Order(StringComparer.Ordinal)
+            .Select(n => (Name: n, From: before.GetValueOrDefault(n)?.Version, To: resolved.Packages.GetValueOrDefault(n)?.Version))
+            .Where(c => c.From != c.To)
+            .ToList();
+        return result with { Changed = changed };
+    }
+
+    private async Task<LockFile> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
+    {
+        var pins = lockFile?.Packages.Where(p => keepPinned(p.Key)).ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
+        var resolution = await new Resolver(client.GetIndexAsync, pins).ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
+        return new LockFile
+        {
+            Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry), StringComparer.Ordinal), StringComparer.Ordinal),
+        };
+    }
+
+    private async Task<InstallResult> ApplyAsync(string projectDirectory, LockFile lockFile, bool resolved, bool write, UpdateResult update, CancellationToken cancellationToken)
+    {
+        var packages = lockFile.Packages.ToList();
         CheckFolders(projectDirectory, packages);
         var archives = await Task.WhenAll(packages.Select(p => FetchAsync(p.Key, p.Value, cancellationToken))).ConfigureAwait(false);
         Extract(projectDirectory, packages, archives);
 
-        if (resolved)
+        if (write)
         {
             lockFile.Write(projectDirectory);
         }
 
-        return new InstallResult(packages.Select(p => p.Value).ToList(), packages.Select(p => p.Key).ToList(), resolved, update);
+        return new InstallResult(packages.Select(p => p.Value).ToList(), packages.Select(p => p.Key).ToList(), resolved, update)
+        {
+            Removed = RemoveUnlisted(projectDirectory, lockFile),
+        };
+    }
+
+    /// <summary>
+    /// Removes the folders of <c>packages/</c> that the lock does not name. Only real folders
+    /// whose names obey the package name rule are touched: a link is never followed nor
+    /// removed, and a file or a folder with another name (hidden, a user's notes) stays.
+    /// </summary>
+    private static List<string> RemoveUnlisted(string projectDirectory, LockFile lockFile)
+    {
+        var removed = new List<string>();
+        var root = Path.Combine(projectDirectory, PackagesFolder);
+        if (!Directory.Exists(root))
+        {
+            return removed;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(folder);
+            var info = new DirectoryInfo(folder);
+            if (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint) || PackageName.Problem(name) is not null || lockFile.Packages.ContainsKey(name))
+            {
+                continue;
+            }
+
+            Directory.Delete(folder, recursive: true);
+            removed.Add(name);
+        }
+
+        return removed;
     }
 
     /// <summary>

@@ -25,6 +25,11 @@ internal static class InstallCommand
                 await context.Out.WriteLineAsync($"installed {result.Names[i]} {result.Installed[i].Version}").ConfigureAwait(false);
             }
 
+            foreach (var name in result.Removed)
+            {
+                await context.Out.WriteLineAsync($"removed {name}").ConfigureAwait(false);
+            }
+
             await context.InfoAsync($"{result.Names.Count} package(s) {(result.Resolved ? "resolved and locked" : "from registry.lock")}; {client.Requests} request(s)").ConfigureAwait(false);
             return CliApp.Ok;
         });

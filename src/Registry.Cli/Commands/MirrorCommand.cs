@@ -49,11 +49,9 @@ internal static class MirrorCommand
             }
 
             using var source = new HttpObjectReader(baseUri);
-            using var destination = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead));
-            if (await PreconditionProbe.RunAsync(destination, ct).ConfigureAwait(false) is { } problem && !parse.GetValue(unsafeStore))
-            {
-                throw new EnvironmentException($"{destination.Location}: the destination does not enforce preconditions ({problem}); pass --allow-unsafe-store if only this mirror writes it");
-            }
+            var destinationStore = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead));
+            using var destination = new ProvenStore(destinationStore, StoreFactory.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
+                problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
 
             var interactive = !Console.IsErrorRedirected && context.Error == Console.Error;
             var started = DateTime.UtcNow;

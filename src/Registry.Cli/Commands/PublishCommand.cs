@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
+using Registry.Core;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Tuf;
@@ -25,7 +26,7 @@ internal static class PublishCommand
             store.StoreLocation(parse);
             store.KeysFolder(parse);
             var packageLimits = limits.Read(parse);
-            var packages = parse.GetValue(files)!.Select(f => PackageReader.Read(f, packageLimits)).ToList();
+            var packages = await ReadAllAsync(parse.GetValue(files)!, packageLimits, context).ConfigureAwait(false);
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
             var writer = new RegistryWriter(target, keys, options: new WriterOptions
@@ -51,5 +52,40 @@ internal static class PublishCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>Reads every file before anything is written, and reports every bad one, not only the first.</summary>
+    private static async Task<List<PackageFile>> ReadAllAsync(IReadOnlyList<string> files, PackageLimits limits, CliContext context)
+    {
+        var packages = new List<PackageFile>(files.Count);
+        var failures = new List<RegistryException>();
+        foreach (var file in files)
+        {
+            try
+            {
+                packages.Add(PackageReader.Read(file, limits));
+            }
+            catch (RegistryException e)
+            {
+                failures.Add(e);
+            }
+        }
+
+        if (failures.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+        }
+
+        if (failures.Count > 1)
+        {
+            foreach (var failure in failures)
+            {
+                await context.ErrorAsync(failure.Message, failure).ConfigureAwait(false);
+            }
+
+            throw new RegistryException($"{failures.Count} of {files.Count} package files are invalid (each reported above); nothing was published", failures.Max(f => f.ExitCode));
+        }
+
+        return packages;
     }
 }

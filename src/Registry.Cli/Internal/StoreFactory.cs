@@ -33,4 +33,19 @@ internal static class StoreFactory
 
         return CrashAfterWritesStore.Wrap(new S3ObjectStore(options with { PublicRead = publicRead.Value }));
     }
+
+    /// <summary>
+    /// What the precondition proof is recorded for: the kind of store and, for S3, the endpoint
+    /// (a proxy or another server in front of the same bucket must be proven again).
+    /// </summary>
+    public static string Fingerprint(string location, string? s3Endpoint)
+    {
+        if (!location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        {
+            return "registry-precondition-proof/1 folder";
+        }
+
+        var options = S3StoreOptions.Parse(location, s3Endpoint);
+        return $"registry-precondition-proof/1 s3 endpoint={options.Endpoint?.ToString() ?? "aws"} region={options.Region}";
+    }
 }

@@ -63,34 +63,41 @@ internal sealed class StoreOptions
             : throw new EnvironmentException("no keys folder given: pass --keys DIR or set REGISTRY_KEYS");
 
     /// <summary>Loads the keys folder, decrypting encrypted keys with the passphrase from the environment or a prompt.</summary>
-    public KeyRing LoadKeys(ParseResult parse, CliContext context) =>
-        KeyRing.Load(KeysFolder(parse), Passphrases.Source(parse.GetValue(PassphraseEnv), context));
-
-    /// <summary>Opens the store for writing and, unless overridden, proves that it enforces preconditions.</summary>
-    public async Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)
+    public KeyRing LoadKeys(ParseResult parse, CliContext context)
     {
-        var store = StoreFactory.Open(StoreLocation(parse), parse.GetValue(S3Endpoint), publicRead);
-        try
+        var folder = KeysFolder(parse);
+        if (!Directory.Exists(folder))
         {
-            var probe = await PreconditionProbe.RunAsync(store, cancellationToken).ConfigureAwait(false);
-            if (probe is not null)
-            {
-                if (!parse.GetValue(AllowUnsafeStore))
-                {
-                    throw new EnvironmentException(
-                        $"{store.Location}: the store does not enforce preconditions ({probe}); concurrent publishers could overwrite each other and corrupt the registry. " +
-                        "Use a store that honours If-None-Match/If-Match, or pass --allow-unsafe-store if only one publisher ever writes");
-                }
-
-                await context.WarnAsync($"{store.Location}: the store does not enforce preconditions ({probe}); continuing because of --allow-unsafe-store").ConfigureAwait(false);
-            }
-
-            return store;
+            throw new EnvironmentException($"keys folder '{folder}' does not exist: pass --keys with the folder that holds the signing keys (*.pem)");
         }
-        catch
+
+        return KeyRing.Load(folder, Passphrases.Source(parse.GetValue(PassphraseEnv), context));
+    }
+
+    /// <summary>
+    /// Opens the store for writing. Nothing is written here: the store's preconditions are
+    /// proven (once per configuration, see <see cref="ProvenStore"/>) just before the first write.
+    /// </summary>
+    public Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)
+    {
+        _ = cancellationToken;
+        var location = StoreLocation(parse);
+        var endpoint = parse.GetValue(S3Endpoint);
+        var allowUnsafe = parse.GetValue(AllowUnsafeStore);
+        var store = StoreFactory.Open(location, endpoint, publicRead);
+        return Task.FromResult<IObjectStore>(new ProvenStore(store, StoreFactory.Fingerprint(location, endpoint), problem => OnUnsafeAsync(store.Location, problem, allowUnsafe, context)));
+    }
+
+    /// <summary>Refuses a store that does not enforce preconditions, or warns when the user accepted the risk.</summary>
+    public static async Task OnUnsafeAsync(string location, string problem, bool allowUnsafe, CliContext context)
+    {
+        if (!allowUnsafe)
         {
-            store.Dispose();
-            throw;
+            throw new EnvironmentException(
+                $"{location}: the store does not enforce preconditions ({problem}); concurrent publishers could overwrite each other and corrupt the registry. " +
+                "Use a store that honours If-None-Match/If-Match, or pass --allow-unsafe-store if only one publisher ever writes");
         }
+
+        await context.WarnAsync($"{location}: the store does not enforce preconditions ({problem}); continuing because of --allow-unsafe-store").ConfigureAwait(false);
     }
 }

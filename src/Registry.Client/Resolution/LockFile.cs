@@ -24,8 +24,33 @@ public sealed record LockFile
 
     /// <summary>Whether the locked set satisfies the manifest and its own dependencies (so nothing needs resolving).</summary>
     public bool Satisfies(IReadOnlyDictionary<string, VersionRange> dependencies) =>
-        dependencies.All(d => Packages.TryGetValue(d.Key, out var p) && d.Value.Satisfies(NuGetVersion.Parse(p.Version)))
-        && Packages.Values.All(p => p.Dependencies.All(d => Packages.TryGetValue(d.Key, out var q) && VersionRange.Parse(d.Value).Satisfies(NuGetVersion.Parse(q.Version))));
+        dependencies.All(d => Packages.TryGetValue(d.Key, out var p) && Resolver.Allows(d.Value, NuGetVersion.Parse(p.Version)))
+        && Packages.Values.All(p => p.Dependencies.All(d => Packages.TryGetValue(d.Key, out var q) && Resolver.Allows(VersionRange.Parse(d.Value), NuGetVersion.Parse(q.Version))));
+
+    /// <summary>
+    /// The part of this lock reachable from <paramref name="dependencies"/> through the locked
+    /// packages' own dependencies: exactly the graph the project needs, versions unchanged.
+    /// </summary>
+    public LockFile Reachable(IReadOnlyDictionary<string, VersionRange> dependencies)
+    {
+        var kept = new SortedDictionary<string, LockedPackage>(StringComparer.Ordinal);
+        var pending = new Stack<string>(dependencies.Keys);
+        while (pending.TryPop(out var name))
+        {
+            if (kept.ContainsKey(name) || !Packages.TryGetValue(name, out var package))
+            {
+                continue;
+            }
+
+            kept[name] = package;
+            foreach (var dependency in package.Dependencies.Keys)
+            {
+                pending.Push(dependency);
+            }
+        }
+
+        return this with { Packages = kept };
+    }
 
     public static LockFile? ReadOrNull(string projectDirectory)
     {

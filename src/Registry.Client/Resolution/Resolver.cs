@@ -10,8 +10,10 @@ public sealed record ResolvedPackage(string Name, NuGetVersion Version, IndexEnt
 /// <summary>
 /// Resolves a dependency graph: for each package the highest version that satisfies every
 /// range asking for it, backtracking when a choice leads to a conflict. Yanked versions are
-/// skipped unless the lock file already pins them; pre-releases are considered only when a
-/// range asking for the package has a pre-release bound (NuGet's rule) or the lock pins one.
+/// skipped unless the lock file already pins them. A pre-release satisfies only a range that
+/// names a pre-release of the same MAJOR.MINOR.PATCH itself (cargo's rule, <see cref="Allows"/>),
+/// so one package asking for <c>[2.0.0-beta.1, 3.0.0)</c> never makes another package's
+/// <c>[1.0.0, 2.0.0)</c> take 2.0.0-beta.1.
 /// Deterministic: the same indexes and ranges give the same result.
 /// </summary>
 public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>> indexOf, IReadOnlyDictionary<string, NuGetVersion>? locked = null, int maxSteps = 100_000)
@@ -39,7 +41,7 @@ public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>
         // Every requirement on a chosen package must hold; the first open one is decided next.
         foreach (var requirement in requirements)
         {
-            if (chosen.TryGetValue(requirement.Name, out var picked) && !requirement.Range.Satisfies(picked.Version))
+            if (chosen.TryGetValue(requirement.Name, out var picked) && !Allows(requirement.Range, picked.Version))
             {
                 _lastConflict = Explain(requirement.Name, requirements);
                 return null;
@@ -80,14 +82,26 @@ public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>
     private IEnumerable<(NuGetVersion Version, IndexEntry Entry)> Candidates(string name, PackageIndex index, List<Requirement> ranges)
     {
         var pinned = locked?.GetValueOrDefault(name);
-        var allowPrerelease = ranges.Any(r => r.Range.MinVersion?.IsPrerelease == true || r.Range.MaxVersion?.IsPrerelease == true);
         return index.Versions
             .Select(e => (Version: NuGetVersion.Parse(e.Version), Entry: e))
-            .Where(c => ranges.All(r => r.Range.Satisfies(c.Version)))
-            .Where(c => c.Version == pinned || (!c.Entry.Yanked && (!c.Version.IsPrerelease || allowPrerelease)))
+            .Where(c => ranges.All(r => Allows(r.Range, c.Version)))
+            .Where(c => c.Version == pinned || !c.Entry.Yanked)
             .OrderByDescending(c => c.Version == pinned)
             .ThenByDescending(c => c.Version);
     }
+
+    /// <summary>
+    /// Whether <paramref name="version"/> satisfies <paramref name="range"/> under cargo's
+    /// pre-release rule: a release version as NuGet says; a pre-release only when a bound of the
+    /// range is itself a pre-release of the same MAJOR.MINOR.PATCH (<c>[2.0.0-beta.1, 3.0.0)</c>
+    /// accepts 2.0.0-beta.2 but neither 2.1.0-rc.1 nor, through <c>[1.0.0, 2.0.0)</c>, 2.0.0-beta.1).
+    /// </summary>
+    public static bool Allows(VersionRange range, NuGetVersion version) =>
+        range.Satisfies(version)
+        && (!version.IsPrerelease || NamesPrereleaseOf(range.MinVersion, version) || NamesPrereleaseOf(range.MaxVersion, version));
+
+    private static bool NamesPrereleaseOf(NuGetVersion? bound, NuGetVersion version) =>
+        bound is { IsPrerelease: true } && bound.Major == version.Major && bound.Minor == version.Minor && bound.Patch == version.Patch;
 
     private static string Explain(string name, List<Requirement> requirements, PackageIndex? index = null)
     {
