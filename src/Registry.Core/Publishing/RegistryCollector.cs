@@ -22,6 +22,8 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider? time = n
     /// <summary>Bytes of deleted targets held in memory to restore one that a racing publish re-used; more waits for the next run.</summary>
     private const long MaxHeldBytes = 256L << 20;
 
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<CollectResult> CollectAsync(TimeSpan grace, bool dryRun, CancellationToken cancellationToken)
@@ -104,17 +106,16 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider? time = n
 
     /// <summary>
     /// A publish that ran while gc deleted may have found a deleted index document or artifact
-    /// still present and referenced it: mark the state now current and any snapshot written
-    /// since, and put back what they reference.
+    /// still present (its create-only write said AlreadyExists) and referenced it: mark every
+    /// snapshot written since the state gc verified (current or about to be) and put back what
+    /// they reference. A publisher stalled for longer than the settle time between that write
+    /// and its snapshot can still miss this; the grace period is what protects it.
     /// </summary>
     private async Task<List<string>> RestoreReusedAsync(RegistryState before, ReferenceMarker marker, Dictionary<string, byte[]> held, CancellationToken cancellationToken)
     {
-        var timestamp = await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
-        if (timestamp is null || timestamp.VersionTag == before.TimestampTag)
-        {
-            return [];
-        }
-
+        // A publisher writes its bins and snapshot milliseconds after re-using a file; wait a
+        // little so that one that re-used a file just before it went is seen by the check.
+        await Task.Delay(SettleTime, _time, cancellationToken).ConfigureAwait(false);
         try
         {
             for (var version = before.Snapshot.Signed.Version + 1; await store.ExistsAsync(RegistryLayout.MetadataKey(RoleNames.Snapshot, version), cancellationToken).ConfigureAwait(false); version++)

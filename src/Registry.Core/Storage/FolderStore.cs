@@ -112,8 +112,10 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
                 continue;
             }
 
-            var info = new FileInfo(file);
-            yield return new StoredItem(key, info.Length, info.LastWriteTimeUtc);
+            if (ItemOrNull(file, key) is { } item)
+            {
+                yield return item;
+            }
         }
     }
 
@@ -144,8 +146,10 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
                 continue;
             }
 
-            var info = new FileInfo(file);
-            yield return new StoredItem(key, info.Length, info.LastWriteTimeUtc);
+            if (ItemOrNull(file, key) is { } item)
+            {
+                yield return item;
+            }
         }
     }
 
@@ -166,7 +170,21 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         return name.StartsWith('.') && (name.EndsWith(TempSuffix, StringComparison.Ordinal) || name.EndsWith(".lock", StringComparison.Ordinal));
     }
 
-    private string PathOf(string key)
+    /// <summary>A listed file's size and time, or null when it vanished since it was listed (a temporary file, a probe key).</summary>
+    private static StoredItem? ItemOrNull(string file, string key)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            return new StoredItem(key, info.Length, info.LastWriteTimeUtc);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+        private string PathOf(string key)
     {
         if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Contains('\\', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal)
             || key.Split('/').Any(segment => segment is "" or "." or ".."))
