@@ -5,6 +5,7 @@ namespace Registry.Cli.Internal;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AuditReport))]
+[JsonSerializable(typeof(CollectResult))]
 [JsonSerializable(typeof(Registry.Core.Keys.StatusReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {

@@ -10,7 +10,7 @@ namespace Registry.Core.Storage;
 /// takes an exclusive lock on a lock file beside the object, compares the content hash, and
 /// renames a flushed temporary file over the object (atomic for readers).
 /// </summary>
-public sealed class FolderStore : IObjectStore
+public sealed class FolderStore : IObjectStore, ILeftoverStore
 {
     private const string TempSuffix = ".tmp";
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
@@ -112,8 +112,44 @@ public sealed class FolderStore : IObjectStore
                 continue;
             }
 
-            var info = new FileInfo(file);
-            yield return new StoredItem(key, info.Length, info.LastWriteTimeUtc);
+            if (ItemOrNull(file, key) is { } item)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Temporary files (<c>.NAME.GUID.tmp</c>, left when a process dies between writing and
+    /// linking or renaming) and lock files (<c>.NAME.lock</c>) whose object is gone (the
+    /// precondition probe's keys). The lock of an existing object, <c>timestamp.json</c>'s, is
+    /// never listed: deleting it while a writer holds it would let a second writer lock a new file.
+    /// </summary>
+    public async IAsyncEnumerable<StoredItem> ListLeftoversAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (!Directory.Exists(Root))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
+            var name = Path.GetFileName(file);
+            var isTemp = name.EndsWith(TempSuffix, StringComparison.Ordinal);
+            var isOrphanLock = name.EndsWith(".lock", StringComparison.Ordinal)
+                && !File.Exists(Path.Combine(Path.GetDirectoryName(file)!, name[1..^".lock".Length]));
+            if (!IsInternal(key) || !(isTemp || isOrphanLock))
+            {
+                continue;
+            }
+
+            if (ItemOrNull(file, key) is { } item)
+            {
+                yield return item;
+            }
         }
     }
 
@@ -134,7 +170,21 @@ public sealed class FolderStore : IObjectStore
         return name.StartsWith('.') && (name.EndsWith(TempSuffix, StringComparison.Ordinal) || name.EndsWith(".lock", StringComparison.Ordinal));
     }
 
-    private string PathOf(string key)
+    /// <summary>A listed file's size and time, or null when it vanished since it was listed (a temporary file, a probe key).</summary>
+    private static StoredItem? ItemOrNull(string file, string key)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            return new StoredItem(key, info.Length, info.LastWriteTimeUtc);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+        private string PathOf(string key)
     {
         if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Contains('\\', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal)
             || key.Split('/').Any(segment => segment is "" or "." or ".."))
