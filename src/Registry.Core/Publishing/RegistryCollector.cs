@@ -143,11 +143,17 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider? time = n
         return keys;
     }
 
-    /// <summary>Registry files gc may delete when unreferenced: never a root, the timestamp, the settings or a foreign file.</summary>
+    /// <summary>
+    /// Registry files gc may delete when unreferenced: never a root, the timestamp, the settings,
+    /// the store's precondition proof (and its lock) or a foreign file.
+    /// </summary>
     private static bool IsCollectable(string key) =>
         (key.StartsWith("metadata/", StringComparison.Ordinal) && !key.EndsWith(".root.json", StringComparison.Ordinal) && key != RegistryLayout.TimestampKey)
         || key.StartsWith("targets/", StringComparison.Ordinal)
-        || key.StartsWith(PreconditionProbe.Prefix, StringComparison.Ordinal);
+        || (key.StartsWith(PreconditionProbe.Prefix, StringComparison.Ordinal) && !IsProof(key));
+
+    private static bool IsProof(string key) =>
+        key == PreconditionProbe.ProofKey || key == PreconditionProbe.Prefix + "." + PreconditionProbe.ProofKey[PreconditionProbe.Prefix.Length..] + ".lock";
 
     /// <summary>Content-addressed files a publish may re-use instead of writing (versioned metadata never is).</summary>
     private static bool IsReusable(string key) => key.StartsWith("targets/", StringComparison.Ordinal);
