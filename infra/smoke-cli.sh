@@ -147,7 +147,8 @@ if [[ -n "${REGISTRY_SMOKE_S3_ENDPOINT:-}" ]]; then
   bucket="${REGISTRY_SMOKE_S3_BUCKET:-registry-smoke}"
   s3="s3://$bucket/smoke-$$-$RANDOM"
   # The CLI never creates buckets: create it with a signed request (curl's SigV4).
-  curl -s -o /dev/null --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -X PUT "$REGISTRY_SMOKE_S3_ENDPOINT/$bucket"
+  curl -s -o /dev/null --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -H "x-amz-content-sha256: $(printf "" | sha256sum | cut -d" " -f1)" -X PUT "$REGISTRY_SMOKE_S3_ENDPOINT/$bucket"
   e=(--s3-endpoint "$REGISTRY_SMOKE_S3_ENDPOINT")
   run 0 "s3 init" init --store "$s3" --keys "$work/s3keys" --bins 16 "${e[@]}"
   run 0 "s3 publish" publish --store "$s3" --keys "$work/s3keys" "${e[@]}" "$work/alpha-1.0.0.tgz" "$work/beta-1.0.0.tgz"
