@@ -63,11 +63,11 @@ package() { # package NAME VERSION -> path of a .tgz
 log "fixtures in $work"
 first="${bins[0]}"
 "$first" init --store "$work/tiny" --keys "$work/keys" --bins 16 >/dev/null 2>&1
-"$first" publish --store "$work/tiny" --keys "$work/keys" "$(package alpha 1.0.0)" "$(package beta 1.0.0)" >/dev/null
+"$first" publish --store "$work/tiny" --keys "$work/keys" "$(package alpha 1.0.0)" "$(package beta 1.0.0)" >/dev/null 2>&1
 "$first" init --store "$work/small" --keys "$work/keys" --bins 16 >/dev/null 2>&1
 small=()
 for i in $(seq 1 20); do small+=("$(package "pkg$i" 1.0.0)"); done
-"$first" publish --store "$work/small" --keys "$work/keys" "${small[@]}" >/dev/null
+"$first" publish --store "$work/small" --keys "$work/keys" "${small[@]}" >/dev/null 2>&1
 new="$(package newcomer 1.0.0)"
 
 # hyperfine_cmd I ARGS: the command line of variant I (with its environment variable, if any).
