@@ -9,8 +9,8 @@
 #   --rids   the runtimes with a Native AOT package, named in the pointer package
 #            (default: this machine's, e.g. linux-x64). Native AOT compiles on the target OS
 #            only (another architecture of the same OS needs its cross toolchain), so a release
-#            for several OSes runs this script once per OS with the same --rids and --version
-#            and --only RID, plus once with --only pointer and --only any.
+#            for several platforms runs this script once per platform, on it, with the same
+#            --rids and --version and --only RID, plus once with --only pointer and --only any.
 #   --only   pointer | any | RID: make only that package (default: pointer, any, and every
 #            --rids runtime this machine can build)
 #   --smoke  install the tool from DIR into a temporary tool path and run infra/smoke-cli.sh on it

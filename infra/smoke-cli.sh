@@ -141,6 +141,10 @@ closed_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1"
 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y run 2 "s3 store, closed port: clean error" verify --store s3://bucket/prefix --s3-endpoint "http://127.0.0.1:$closed_port"
 [[ $(wc -l <"$work/err") == 1 ]] && ok "s3 error is one line" || bad "s3 error is $(wc -l <"$work/err") lines"
 sed 's/^/     | /' "$work/err"
+mkdir -p "$work/awshome/.aws"
+printf '[default]\naws_access_key_id = x\naws_secret_access_key = y\n' >"$work/awshome/.aws/credentials"
+HOME="$work/awshome" AWS_EC2_METADATA_DISABLED=true run 2 "s3 store, credentials from ~/.aws, closed port" verify --store s3://bucket/prefix --s3-endpoint "http://127.0.0.1:$closed_port"
+expect "s3 profile credentials were read (the error is the connection)" "Connection refused" "$work/err"
 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y run 2 "s3 init, closed port" init --store s3://bucket/prefix --keys "$work/s3keys" --s3-endpoint "http://127.0.0.1:$closed_port"
 
 if [[ -n "${REGISTRY_SMOKE_S3_ENDPOINT:-}" ]]; then
