@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Registry.Serve.Internal;
 
 namespace Registry.Serve;
@@ -27,6 +26,9 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>The server's base URL, ending in '/'.</summary>
     public Uri BaseUri { get; }
 
+    /// <summary>The host's services (tests check what the host was built with).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Starts serving <paramref name="folder"/> on 127.0.0.1 (port 0: any free port).</summary>
     public static async Task<RegistryServer> StartAsync(string folder, int port, string host = "127.0.0.1", CancellationToken cancellationToken = default)
     {
@@ -36,11 +38,8 @@ public sealed class RegistryServer : IAsyncDisposable
             throw new Core.EnvironmentException($"{folder}: no such folder to serve");
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://{host}:{port}");
         var settings = await Core.Publishing.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken).ConfigureAwait(false);
-        var app = builder.Build();
+        var app = OriginHost.Create($"http://{host}:{port}").Build();
         var handler = new FolderFileHandler(root, settings.CachePolicy);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -25,7 +25,7 @@ public static class RegistryCli
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
-    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +33,7 @@ public static class RegistryCli
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(RegistryDll);
         foreach (var arg in args)
