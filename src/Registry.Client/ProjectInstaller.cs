@@ -247,7 +247,7 @@ public sealed class ProjectInstaller(RegistryClient client)
                 {
                     if (PackageName.Problem(dependency.Name) is { } problem)
                     {
-                        throw new ValidationException(PackageRules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name)} {problem}; a package name is {PackageName.Rule}");
+                        throw new ValidationException(PackageRules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name, Resolution.LockJsonContext.Default.String)} {problem}; a package name is {PackageName.Rule}");
                     }
 
                     if (dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))

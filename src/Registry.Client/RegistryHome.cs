@@ -46,7 +46,7 @@ public sealed class RegistryHome(string path)
     {
         if (Core.Packages.PackageName.Problem(name) is { } problem)
         {
-            throw new EnvironmentException($"source name {JsonSerializer.Serialize(name)} {problem}; a source name is {Core.Packages.PackageName.Rule} (fix {System.IO.Path.Combine(Path, "sources.json")})");
+            throw new EnvironmentException($"source name {JsonSerializer.Serialize(name, Resolution.LockJsonContext.Default.String)} {problem}; a source name is {Core.Packages.PackageName.Rule} (fix {System.IO.Path.Combine(Path, "sources.json")})");
         }
 
         return System.IO.Path.Combine(Path, "sources", name);
