@@ -1,0 +1,156 @@
+using NuGet.Versioning;
+
+namespace Registry.Benchmarks.Hex;
+
+/// <summary>One generated package: its versions oldest first, in publish order (dependencies come earlier).</summary>
+internal sealed record HexPackage(int Index, string Name, IReadOnlyList<HexVersion> Versions, int Depth, int BaseArtifactBytes)
+{
+    public HexVersion Latest => Versions[^1];
+}
+
+/// <summary>One version: its dependencies (earlier packages, NuGet ranges) and the compressed size aimed at.</summary>
+internal sealed record HexVersion(NuGetVersion Version, IReadOnlyList<HexDependency> Dependencies, int ArtifactBytes);
+
+internal sealed record HexDependency(int Package, string Range);
+
+/// <summary>
+/// A Hex-shaped registry, generated from a seed (same seed and sizes, same registry): version
+/// counts follow a truncated power law (a few packages with hundreds of versions, a long tail
+/// with 1-3), popular packages come first and are depended on most, each package depends on
+/// 0-8 earlier ones (so publishing in index order is dependency order) with a dependency depth
+/// of at most <see cref="MaxDepth"/>, and compressed artifact sizes are log-normal around 8 KB.
+/// </summary>
+internal sealed class HexShape
+{
+    public const int MaxDepth = 8;
+
+    private HexShape(IReadOnlyList<HexPackage> packages) => Packages = packages;
+
+    public IReadOnlyList<HexPackage> Packages { get; }
+
+    public int VersionCount => Packages.Sum(p => p.Versions.Count);
+
+    public static HexShape Generate(int packages, int versions, int seed)
+    {
+        var random = new Random(seed);
+        var counts = VersionCounts(random, packages, versions);
+        var names = HexNames.Generate(random, packages);
+        var depth = new int[packages];
+        var result = new List<HexPackage>(packages);
+        for (var i = 0; i < packages; i++)
+        {
+            var dependencies = PickDependencies(random, i, depth);
+            depth[i] = dependencies.Count == 0 ? 0 : 1 + dependencies.Max(d => depth[d]);
+            var introducedAt = dependencies.ToDictionary(d => d, _ => random.NextDouble() < 0.7 ? 0 : random.Next(counts[i]));
+            var numbers = VersionNumbers(random, counts[i]);
+            var baseBytes = (int)Math.Clamp(Math.Exp(Math.Log(8192) + (0.8 * Gaussian(random))), 1500, 120_000);
+            var list = new List<HexVersion>(counts[i]);
+            for (var k = 0; k < counts[i]; k++)
+            {
+                var ranges = dependencies.Where(d => introducedAt[d] <= k)
+                    .Select(d => new HexDependency(d, CompatibleRange(result[d].Versions[(int)((long)(result[d].Versions.Count - 1) * (k + 1) / counts[i])].Version)))
+                    .ToList();
+                list.Add(new HexVersion(numbers[k], ranges, (int)(baseBytes * (0.9 + (0.2 * random.NextDouble())) * (1 + (0.3 * k / counts[i])))));
+            }
+
+            result.Add(new HexPackage(i, names[i], list, depth[i], baseBytes));
+        }
+
+        return new HexShape(result);
+    }
+
+    /// <summary>The range a dependent would write for <paramref name="v"/>: same major (same minor for 0.x), at least v's minor.</summary>
+    public static string CompatibleRange(NuGetVersion v) => v.Major > 0
+        ? $"[{v.Major}.{v.Minor}.0, {v.Major + 1}.0.0)"
+        : $"[0.{v.Minor}.0, 0.{v.Minor + 1}.0)";
+
+    private static int[] VersionCounts(Random random, int packages, int versions)
+    {
+        var cap = Math.Max(3, Math.Min(250, versions / 10));
+        var mean = (double)versions / packages;
+        var alpha = mean > 1.05 ? (mean + 0.5) / (mean - 0.5) : 50;
+        var counts = new int[packages];
+        for (var i = 0; i < packages; i++)
+        {
+            counts[i] = (int)Math.Clamp(Math.Floor(Math.Pow(1 - random.NextDouble(), -1 / alpha)), 1, cap);
+        }
+
+        // Hit the total exactly: growth goes to packages past the tail, shrinking takes from anyone.
+        var sum = counts.Sum();
+        while (sum < versions)
+        {
+            var i = random.Next(packages);
+            if (counts[i] < cap && (counts[i] >= 3 || random.NextDouble() < 0.02))
+            {
+                counts[i]++;
+                sum++;
+            }
+        }
+
+        while (sum > versions)
+        {
+            var i = random.Next(packages);
+            if (counts[i] > 1)
+            {
+                counts[i]--;
+                sum--;
+            }
+        }
+
+        // Popular (many versions) first, with some jitter: old foundational packages have the most releases.
+        Array.Sort(counts, (a, b) => b.CompareTo(a));
+        for (var i = 0; i < packages; i++)
+        {
+            var j = i + random.Next(Math.Min(packages - i, 1 + (i / 4)));
+            (counts[i], counts[j]) = (counts[j], counts[i]);
+        }
+
+        return counts;
+    }
+
+    private static List<int> PickDependencies(Random random, int index, int[] depth)
+    {
+        var chosen = new List<int>();
+        if (index < 20)
+        {
+            return chosen;
+        }
+
+        var r = random.NextDouble();
+        var wanted = r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
+        for (var attempt = 0; chosen.Count < wanted && attempt < 40; attempt++)
+        {
+            // Mostly the popular early packages; sometimes a recent one, which makes deep graphs.
+            var j = random.NextDouble() < 0.75
+                ? (int)(index * Math.Pow(random.NextDouble(), 2.5))
+                : index - 1 - (int)(index * 0.5 * Math.Pow(random.NextDouble(), 2));
+            if (j >= 0 && j < index && depth[j] < MaxDepth && !chosen.Contains(j))
+            {
+                chosen.Add(j);
+            }
+        }
+
+        return chosen;
+    }
+
+    private static List<NuGetVersion> VersionNumbers(Random random, int count)
+    {
+        var (major, minor, patch) = random.NextDouble() < 0.7 ? (0, 1, 0) : (1, 0, 0);
+        var list = new List<NuGetVersion>(count);
+        for (var k = 0; k < count; k++)
+        {
+            if (k > 0)
+            {
+                var r = random.NextDouble();
+                (major, minor, patch) = r < 0.7 ? (major, minor, patch + 1) : r < 0.96 ? (major, minor + 1, 0) : (major + 1, 0, 0);
+            }
+
+            list.Add(new NuGetVersion(major, minor, patch));
+        }
+
+        return list;
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
