@@ -20,6 +20,9 @@ internal static class HexArtifacts
         "binary", "integer", "atom", "tuple", "function", "module", "process", "message", "event", "handler", "server", "client",
     ];
 
+    /// <summary>Compressed bytes of what is not source text: tar headers, manifest, README (measured, roughly).</summary>
+    private const int Overhead = 1000;
+
     private static readonly Lazy<double> Ratio = new(Calibrate);
 
     public static byte[] Build(HexShape shape, HexPackage package, HexVersion version, int seed)
@@ -34,7 +37,7 @@ internal static class HexArtifacts
         }
 
         var module = Module(package.Name);
-        var raw = (int)(version.ArtifactBytes * Ratio.Value);
+        var raw = (int)Math.Max(1000, (version.ArtifactBytes - Overhead) * Ratio.Value);
         var files = 1 + Math.Min(6, raw / 12_000);
         builder.WithFile("README.md", $"# {package.Name}\n\n{Sentence(random, 40)}\n");
         for (var f = 0; f < files; f++)

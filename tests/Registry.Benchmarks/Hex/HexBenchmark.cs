@@ -16,6 +16,19 @@ internal static class HexBenchmark
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
+        try
+        {
+            return await RunCheckedAsync(args);
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"bench: error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunCheckedAsync(IReadOnlyList<string> args)
+    {
         HexOptions options;
         try
         {
@@ -36,6 +49,12 @@ internal static class HexBenchmark
         var shapeFigures = ShapeFigures.Of(shape, generate.Elapsed.TotalSeconds);
         Proc.Say($"shape: {shape.Packages.Count} packages, {shape.VersionCount} versions, most versions {shapeFigures.MostVersions}, " +
                  $"{shapeFigures.ShareWithAtMostThreeVersions:P0} with 1-3, depth {string.Join(' ', shapeFigures.PackagesByDepth.Select(p => $"{p.Key}:{p.Value}"))}");
+
+        if (options.DryRun)
+        {
+            DryRun(shape, options);
+            return 0;
+        }
 
         using var workspace = Workspace.Open(options.Keep);
         var (import, importCommit, reused) = await ImportOrReuseAsync(shape, options, workspace, repository, commit);
@@ -98,7 +117,7 @@ internal static class HexBenchmark
         var wanted = new KeptState
         {
             Packages = options.Packages, Versions = options.Versions, Bins = options.Bins, Seed = options.Seed,
-            Batch = options.Batch, MiddlePackages = options.MiddlePackages, Commit = commit,
+            Batch = options.Batch, MiddlePackages = options.MiddlePackages, Generator = HexShape.GeneratorVersion, Commit = commit,
         };
         var kept = workspace.LoadState();
         if (kept is { Complete: true, Import: not null })
@@ -106,7 +125,7 @@ internal static class HexBenchmark
             if (!kept.SameShape(wanted))
             {
                 throw new InvalidOperationException($"{workspace.Root} holds a registry of {kept.Packages} packages, {kept.Versions} versions, {kept.Bins} bins, seed {kept.Seed}, " +
-                    $"batch {kept.Batch}, not the one asked for; delete the folder or choose another --keep folder");
+                    $"batch {kept.Batch}, generator {kept.Generator}, not the one asked for; delete the folder or choose another --keep folder");
             }
 
             var protocol = await Proc.RunAsync("git", ["-C", repository, "diff", "--quiet", kept.Commit.TrimEnd('+'), "--", "src/Registry.Core"]);
@@ -126,6 +145,19 @@ internal static class HexBenchmark
         var import = await BulkImport.RunAsync(shape, options, workspace);
         workspace.SaveState(wanted with { Complete = true, Import = import });
         return (import, commit, false);
+    }
+
+    private static void DryRun(HexShape shape, HexOptions options)
+    {
+        var all = shape.Packages.SelectMany(p => p.Versions.Select(v => (p, v))).ToList();
+        var sample = Enumerable.Range(0, Math.Min(1000, all.Count)).Select(i => all[(int)((long)i * all.Count / Math.Min(1000, all.Count))]).ToList();
+        var clock = Stopwatch.StartNew();
+        var sizes = sample.AsParallel().Select(x => (double)BulkImport.Read(shape, x.p, x.v, options.Seed).Content.Length).Order().ToList();
+        Proc.Say($"artifacts of {sample.Count} sampled versions: p5 {sizes[sizes.Count / 20]:0}, median {Stats.Median(sizes):0}, p95 {sizes[sizes.Count * 19 / 20]:0}, " +
+                 $"max {sizes[^1]:0} bytes; {clock.Elapsed.TotalMilliseconds / sample.Count:0.0} ms each to generate");
+        var versions = shape.Packages.Select(p => p.Versions.Count).Order().ToList();
+        Proc.Say($"versions per package: median {Stats.Median(versions.Select(v => (double)v))}, p90 {versions[versions.Count * 9 / 10]}, top 10 {string.Join(' ', versions.TakeLast(10))}");
+        Proc.Say($"dependencies per latest version: {string.Join(' ', shape.Packages.GroupBy(p => p.Latest.Dependencies.Count).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"))}");
     }
 
     /// <summary>HEAD's short hash, with '+' when src/ has uncommitted changes.</summary>

@@ -32,6 +32,9 @@ internal sealed record HexOptions
     /// <summary>Skips the mirror's initial sync (the longest step after the import) and what depends on it.</summary>
     public bool SkipMirror { get; init; }
 
+    /// <summary>Only generates: prints the shape and the sizes of a sample of artifacts, then stops.</summary>
+    public bool DryRun { get; init; }
+
     public const string Usage = """
         usage: dotnet run --project tests/Registry.Benchmarks -c Release -- hex [options]
           --packages N     packages to generate (10000)
@@ -45,6 +48,7 @@ internal sealed record HexOptions
           --json FILE      write every figure as JSON
           --cli PATH       use this registry executable (or registry.dll) instead of publishing src/Registry.Cli
           --skip-mirror    leave out the mirror syncs
+          --dry-run        only generate: print the shape and a sample of artifact sizes
         """;
 
     public static HexOptions Parse(IReadOnlyList<string> args)
@@ -67,6 +71,7 @@ internal sealed record HexOptions
                 "--json" => options with { Json = Path.GetFullPath(Value()) },
                 "--cli" => options with { Cli = Path.GetFullPath(Value()) },
                 "--skip-mirror" => options with { SkipMirror = true },
+                "--dry-run" => options with { DryRun = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };
         }

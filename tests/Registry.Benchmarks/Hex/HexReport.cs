@@ -79,7 +79,7 @@ internal static class HexReport
                     "warm" => ("", Target("1 request", c.Requests <= 1)),
                     _ => ("", ""),
                 };
-                Row($"install {c.Case}, {install.Packages} packages ({install.Direct} direct)", $"{N(c.Requests)} requests, {Kb(c.Bytes)}, {c.Seconds:0.000} s", ratio, target);
+                Row($"install {c.Case}, {install.Packages} packages ({install.Direct} direct)", $"{Requests(c.Requests)}, {Kb(c.Bytes)}, {c.Seconds:0.000} s", ratio, target);
             }
         }
 
@@ -87,7 +87,7 @@ internal static class HexReport
         {
             var target = m.Case.StartsWith("after", StringComparison.Ordinal) ? Target("< 400 requests, < 2 MB", m.Requests < 400 && m.Bytes < 2_000_000)
                 : m.Case == "unchanged" ? Target("1 request", m.Requests <= 1) : "";
-            Row($"mirror sync, {m.Case}{(m.Samples == 1 ? " (one run)" : "")}", $"{N(m.Requests)} requests, {Mb(m.Bytes)}, {m.Seconds:0.00} s", "", target);
+            Row($"mirror sync, {m.Case}{(m.Samples == 1 ? " (one run)" : "")}", $"{Requests(m.Requests)}, {Mb(m.Bytes)}, {m.Seconds:0.00} s", "", target);
         }
 
         if (r.Verify is { } v)
@@ -123,12 +123,14 @@ internal static class HexReport
         foreach (var kind in columns.SelectMany(c => c.Traffic.ByClass.Keys).Distinct().Order(StringComparer.Ordinal))
         {
             text.Append("| ").Append(kind).Append(" | ")
-                .Append(string.Join(" | ", columns.Select(c => c.Traffic.ByClass.TryGetValue(kind, out var t) ? $"{N(t.Requests)} / {Kb(t.Bytes)}" : "")))
+                .Append(string.Join(" | ", columns.Select(c => c.Traffic.ByClass.TryGetValue(kind, out var t) ? $"{N(t.Requests)} / {Mb(t.Bytes)}" : "")))
                 .Append(" |\n");
         }
     }
 
     private static string Target(string target, bool met) => $"{target}: {(met ? "met" : "**missed**")}";
+
+    private static string Requests(double count) => count == 1 ? "1 request" : $"{N(count)} requests";
 
     private static string N(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 

@@ -24,6 +24,9 @@ internal sealed class HexShape
 {
     public const int MaxDepth = 8;
 
+    /// <summary>Changes whenever the generator would make other files from the same parameters (kept folders record it).</summary>
+    public const int GeneratorVersion = 1;
+
     private HexShape(IReadOnlyList<HexPackage> packages) => Packages = packages;
 
     public IReadOnlyList<HexPackage> Packages { get; }
@@ -36,21 +39,29 @@ internal sealed class HexShape
         var counts = VersionCounts(random, packages, versions);
         var names = HexNames.Generate(random, packages);
         var depth = new int[packages];
+        // Per depth: each package once, plus once per dependent, so a uniform pick is preferential attachment.
+        var attachment = Enumerable.Range(0, MaxDepth + 1).Select(_ => new List<int>()).ToArray();
         var result = new List<HexPackage>(packages);
         for (var i = 0; i < packages; i++)
         {
-            var dependencies = PickDependencies(random, i, depth);
+            var dependencies = PickDependencies(random, i, depth, attachment);
             depth[i] = dependencies.Count == 0 ? 0 : 1 + dependencies.Max(d => depth[d]);
+            attachment[depth[i]].Add(i);
+            foreach (var d in dependencies)
+            {
+                attachment[depth[d]].Add(d);
+            }
+
             var introducedAt = dependencies.ToDictionary(d => d, _ => random.NextDouble() < 0.7 ? 0 : random.Next(counts[i]));
             var numbers = VersionNumbers(random, counts[i]);
-            var baseBytes = (int)Math.Clamp(Math.Exp(Math.Log(8192) + (0.8 * Gaussian(random))), 1500, 120_000);
+            var baseBytes = (int)Math.Clamp(Math.Exp(Math.Log(7500) + (0.8 * Gaussian(random))), 1500, 120_000);
             var list = new List<HexVersion>(counts[i]);
             for (var k = 0; k < counts[i]; k++)
             {
                 var ranges = dependencies.Where(d => introducedAt[d] <= k)
                     .Select(d => new HexDependency(d, CompatibleRange(result[d].Versions[(int)((long)(result[d].Versions.Count - 1) * (k + 1) / counts[i])].Version)))
                     .ToList();
-                list.Add(new HexVersion(numbers[k], ranges, (int)(baseBytes * (0.9 + (0.2 * random.NextDouble())) * (1 + (0.3 * k / counts[i])))));
+                list.Add(new HexVersion(numbers[k], ranges, (int)(baseBytes * (0.9 + (0.2 * random.NextDouble())) * (1 + (0.2 * k / counts[i])))));
             }
 
             result.Add(new HexPackage(i, names[i], list, depth[i], baseBytes));
@@ -66,13 +77,17 @@ internal sealed class HexShape
 
     private static int[] VersionCounts(Random random, int packages, int versions)
     {
-        var cap = Math.Max(3, Math.Min(250, versions / 10));
+        var cap = Math.Max(3, Math.Min(300, versions / 10));
         var mean = (double)versions / packages;
         var alpha = mean > 1.05 ? (mean + 0.5) / (mean - 0.5) : 50;
         var counts = new int[packages];
         for (var i = 0; i < packages; i++)
         {
-            counts[i] = (int)Math.Clamp(Math.Floor(Math.Pow(1 - random.NextDouble(), -1 / alpha)), 1, cap);
+            do
+            {
+                counts[i] = (int)Math.Floor(Math.Pow(1 - random.NextDouble(), -1 / alpha));
+            }
+            while (counts[i] > cap);
         }
 
         // Hit the total exactly: growth goes to packages past the tail, shrinking takes from anyone.
@@ -108,29 +123,55 @@ internal sealed class HexShape
         return counts;
     }
 
-    private static List<int> PickDependencies(Random random, int index, int[] depth)
+    private static List<int> PickDependencies(Random random, int index, int[] depth, List<int>[] attachment)
     {
         var chosen = new List<int>();
-        if (index < 20)
+        var r = random.NextDouble();
+        var wanted = index < 20 || r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
+        if (wanted == 0)
         {
             return chosen;
         }
 
-        var r = random.NextDouble();
-        var wanted = r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
+        // The depth this package will have: mostly shallow, a few up to MaxDepth. One dependency
+        // comes from the level below it, the others from any shallower level, each picked by
+        // preferential attachment (the more dependents, the likelier: hubs like jason or telemetry).
+        var level = Pick(random, DepthWeights) + 1;
+        while (attachment[level - 1].Count == 0)
+        {
+            level--;
+        }
+
         for (var attempt = 0; chosen.Count < wanted && attempt < 40; attempt++)
         {
-            // Mostly the popular early packages; sometimes a recent one, which makes deep graphs.
-            var j = random.NextDouble() < 0.75
-                ? (int)(index * Math.Pow(random.NextDouble(), 2.5))
-                : index - 1 - (int)(index * 0.5 * Math.Pow(random.NextDouble(), 2));
-            if (j >= 0 && j < index && depth[j] < MaxDepth && !chosen.Contains(j))
+            var from = chosen.Count == 0 ? level - 1 : Math.Min(level - 1, Pick(random, DepthWeights));
+            var pool = attachment[from];
+            var j = pool.Count == 0 ? -1 : pool[random.Next(pool.Count)];
+            if (j >= 0 && !chosen.Contains(j))
             {
                 chosen.Add(j);
             }
         }
 
         return chosen;
+    }
+
+    /// <summary>Relative share of depths 1..8 among packages that have dependencies.</summary>
+    private static readonly double[] DepthWeights = [30, 25, 17, 11, 7, 5, 3, 2];
+
+    private static int Pick(Random random, double[] weights)
+    {
+        var x = random.NextDouble() * weights.Sum();
+        for (var i = 0; i < weights.Length; i++)
+        {
+            x -= weights[i];
+            if (x < 0)
+            {
+                return i;
+            }
+        }
+
+        return weights.Length - 1;
     }
 
     private static List<NuGetVersion> VersionNumbers(Random random, int count)

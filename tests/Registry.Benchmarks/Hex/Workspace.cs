@@ -17,6 +17,9 @@ internal sealed record KeptState
 
     public required int MiddlePackages { get; init; }
 
+    /// <summary><see cref="HexShape.GeneratorVersion"/> of the generator that made it.</summary>
+    public required int Generator { get; init; }
+
     /// <summary>The git commit the registry was generated with (its protocol is that commit's).</summary>
     public required string Commit { get; init; }
 
@@ -25,7 +28,7 @@ internal sealed record KeptState
     public ImportFigures? Import { get; init; }
 
     public bool SameShape(KeptState other) =>
-        (Packages, Versions, Bins, Seed, Batch, MiddlePackages) == (other.Packages, other.Versions, other.Bins, other.Seed, other.Batch, other.MiddlePackages);
+        (Packages, Versions, Bins, Seed, Batch, MiddlePackages, Generator) == (other.Packages, other.Versions, other.Bins, other.Seed, other.Batch, other.MiddlePackages, other.Generator);
 }
 
 /// <summary>
@@ -103,13 +106,15 @@ internal sealed class Workspace : IDisposable
     public async Task<string> CloneAsync(string site, string name)
     {
         var target = Path.Combine(Run, name, "site");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         await LinkCopyAsync(site, target);
         return target;
     }
 
-    public static async Task LinkCopyAsync(string source, string target) =>
+    public static async Task LinkCopyAsync(string source, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         (await Proc.RunAsync("cp", ["-al", source, target])).Check($"cp -al {source} {target}");
+    }
 
     public void Dispose()
     {
