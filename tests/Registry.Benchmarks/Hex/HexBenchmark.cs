@@ -155,6 +155,17 @@ internal static class HexBenchmark
         var sizes = sample.AsParallel().Select(x => (double)BulkImport.Read(shape, x.p, x.v, options.Seed).Content.Length).Order().ToList();
         Proc.Say($"artifacts of {sample.Count} sampled versions: p5 {sizes[sizes.Count / 20]:0}, median {Stats.Median(sizes):0}, p95 {sizes[sizes.Count * 19 / 20]:0}, " +
                  $"max {sizes[^1]:0} bytes; {clock.Elapsed.TotalMilliseconds / sample.Count:0.0} ms each to generate");
+        Proc.Say($"generated source text compresses {HexArtifacts.CompressionRatio:0.0}:1 with gzip");
+        clock.Restart();
+        var built = sample.Take(200).Select(x => HexArtifacts.Build(shape, x.p, x.v, options.Seed)).ToList();
+        var buildMs = clock.Elapsed.TotalMilliseconds / built.Count;
+        clock.Restart();
+        foreach (var bytes in built)
+        {
+            new Registry.Core.Packages.TgzPackageFormat().Read(bytes, "x.tgz", Registry.Core.Packages.PackageLimits.Default);
+        }
+
+        Proc.Say($"one thread: {buildMs:0.0} ms to build an artifact, {clock.Elapsed.TotalMilliseconds / built.Count:0.0} ms to read it back");
         var versions = shape.Packages.Select(p => p.Versions.Count).Order().ToList();
         Proc.Say($"versions per package: median {Stats.Median(versions.Select(v => (double)v))}, p90 {versions[versions.Count * 9 / 10]}, top 10 {string.Join(' ', versions.TakeLast(10))}");
         Proc.Say($"dependencies per latest version: {string.Join(' ', shape.Packages.GroupBy(p => p.Latest.Dependencies.Count).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"))}");

@@ -32,6 +32,7 @@ internal sealed class ServeProcess : IAsyncDisposable
             var at = line.LastIndexOf(" at http", StringComparison.Ordinal);
             if (line.StartsWith("serving ", StringComparison.Ordinal) && at > 0)
             {
+                _ = process.StandardOutput.ReadToEndAsync(); // keep the pipe drained
                 return new ServeProcess(process, new Uri(line[(at + 4)..].Trim()), clock.Elapsed.TotalSeconds);
             }
         }
