@@ -46,9 +46,9 @@ internal static class HexBenchmark
         var commit = await CommitAsync(repository);
         var generate = Stopwatch.StartNew();
         var shape = HexShape.Generate(options.Packages, options.Versions, options.Seed);
-        var shapeFigures = ShapeFigures.Of(shape, generate.Elapsed.TotalSeconds);
+        var shapeFigures = ShapeFigures.Of(shape, options.MiddlePackages, generate.Elapsed.TotalSeconds);
         Proc.Say($"shape: {shape.Packages.Count} packages, {shape.VersionCount} versions, most versions {shapeFigures.MostVersions}, " +
-                 $"{shapeFigures.ShareWithAtMostThreeVersions:P0} with 1-3, depth {string.Join(' ', shapeFigures.PackagesByDepth.Select(p => $"{p.Key}:{p.Value}"))}");
+                 $"{shapeFigures.ShareWithAtMostThreeVersions:P0} with 1-3, {shapeFigures.MiddleVersions} versions in the first {options.MiddlePackages} packages, depth {string.Join(' ', shapeFigures.PackagesByDepth.Select(p => $"{p.Key}:{p.Value}"))}");
 
         if (options.DryRun)
         {

@@ -59,11 +59,11 @@ internal sealed record MachineFigures(int Cores, string Cpu, double MemoryGiB, s
 }
 
 /// <summary>What the generator made: how Hex-like it is.</summary>
-internal sealed record ShapeFigures(int Packages, int Versions, int MostVersions, double ShareWithAtMostThreeVersions, int MaxDepth,
+internal sealed record ShapeFigures(int Packages, int Versions, int MiddleVersions, int MostVersions, double ShareWithAtMostThreeVersions, int MaxDepth,
     IReadOnlyDictionary<int, int> PackagesByDepth, double DependenciesPerLatestVersion, double GenerateSeconds)
 {
-    public static ShapeFigures Of(HexShape shape, double seconds) => new(
-        shape.Packages.Count, shape.VersionCount, shape.Packages.Max(p => p.Versions.Count),
+    public static ShapeFigures Of(HexShape shape, int middle, double seconds) => new(
+        shape.Packages.Count, shape.VersionCount, shape.Packages.Take(middle).Sum(p => p.Versions.Count), shape.Packages.Max(p => p.Versions.Count),
         shape.Packages.Count(p => p.Versions.Count <= 3) / (double)shape.Packages.Count, shape.Packages.Max(p => p.Depth),
         shape.Packages.GroupBy(p => p.Depth).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
         shape.Packages.Average(p => p.Latest.Dependencies.Count), seconds);

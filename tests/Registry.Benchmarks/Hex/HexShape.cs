@@ -16,16 +16,21 @@ internal sealed record HexDependency(int Package, string Range);
 /// <summary>
 /// A Hex-shaped registry, generated from a seed (same seed and sizes, same registry): version
 /// counts follow a truncated power law (a few packages with hundreds of versions, a long tail
-/// with 1-3), popular packages come first and are depended on most, each package depends on
-/// 0-8 earlier ones (so publishing in index order is dependency order) with a dependency depth
-/// of at most <see cref="MaxDepth"/>, and compressed artifact sizes are log-normal around 8 KB.
+/// with 1-3); the first 20 packages are the hubs (most versions, no dependencies, most
+/// dependents), the rest come in random order; each package depends on 0-8 earlier ones
+/// (so publishing in index order is dependency order), picked by preferential attachment,
+/// with a dependency depth of at most <see cref="MaxDepth"/>; compressed artifact sizes are
+/// log-normal around 8 KB.
 /// </summary>
 internal sealed class HexShape
 {
     public const int MaxDepth = 8;
 
     /// <summary>Changes whenever the generator would make other files from the same parameters (kept folders record it).</summary>
-    public const int GeneratorVersion = 1;
+    public const int GeneratorVersion = 2;
+
+    /// <summary>The first packages, without dependencies: the hubs the rest attach to.</summary>
+    public const int Foundation = 20;
 
     private HexShape(IReadOnlyList<HexPackage> packages) => Packages = packages;
 
@@ -112,14 +117,14 @@ internal sealed class HexShape
             }
         }
 
-        // Popular (many versions) first, with some jitter: old foundational packages have the most releases.
-        Array.Sort(counts, (a, b) => b.CompareTo(a));
-        for (var i = 0; i < packages; i++)
-        {
-            var j = i + random.Next(Math.Min(packages - i, 1 + (i / 4)));
-            (counts[i], counts[j]) = (counts[j], counts[i]);
-        }
-
+        // In random order, except that the 20 foundation packages (no dependencies, the first that
+        // others attach to, so the hubs) get the largest counts: old hubs have the most releases.
+        // So the registry as it stood after its first 1,000 packages is shaped like the whole.
+        random.Shuffle(counts);
+        var largest = Enumerable.Range(0, packages).OrderByDescending(i => counts[i]).ThenBy(i => i).Take(Math.Min(Foundation, packages)).ToList();
+        var foundation = largest.Select(i => counts[i]).ToList();
+        var rest = Enumerable.Range(0, packages).Except(largest).Select(i => counts[i]).ToList();
+        counts = [.. foundation, .. rest];
         return counts;
     }
 
@@ -127,7 +132,7 @@ internal sealed class HexShape
     {
         var chosen = new List<int>();
         var r = random.NextDouble();
-        var wanted = index < 20 || r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
+        var wanted = index < Foundation || r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
         if (wanted == 0)
         {
             return chosen;

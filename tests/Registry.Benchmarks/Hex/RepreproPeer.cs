@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Registry.Benchmarks.Hex;
 
-internal sealed record PeerImportFigures(int Packages, int Seed, double Seconds, string Version, string Key);
+internal sealed record PeerImportFigures(int Packages, int Seed, int Generator, double Seconds, string Version, string Key);
 
 internal sealed record PeerFigures(int Packages, double Seconds, IReadOnlyList<double> SampleSeconds, long PackagesFileBytes, long PackagesGzBytes, long InReleaseBytes, PeerImportFigures Import);
 
@@ -55,7 +55,7 @@ internal static class RepreproPeer
     private static async Task<PeerImportFigures> LoadOrBuildAsync(HexRun run, string folder, Dictionary<string, string> env)
     {
         var stateFile = Path.Combine(folder, "peer.json");
-        if (File.Exists(stateFile) && JsonSerializer.Deserialize<PeerImportFigures>(File.ReadAllBytes(stateFile)) is { } kept && kept.Packages == run.Options.Packages && kept.Seed == run.Options.Seed)
+        if (File.Exists(stateFile) && JsonSerializer.Deserialize<PeerImportFigures>(File.ReadAllBytes(stateFile)) is { } kept && kept.Packages == run.Options.Packages && kept.Seed == run.Options.Seed && kept.Generator == HexShape.GeneratorVersion)
         {
             Proc.Say($"reprepro: reusing the {kept.Packages}-package apt repository in {folder}");
             return kept;
@@ -101,7 +101,7 @@ internal static class RepreproPeer
         clock.Stop();
         Directory.Delete(debs, recursive: true);
         var version = (await Proc.RunAsync("reprepro", ["--version"])).Err.Trim().Split('\n')[0] is { Length: > 0 } v ? v : "reprepro";
-        var import = new PeerImportFigures(files.Count, run.Options.Seed, clock.Elapsed.TotalSeconds, version, "rsa4096");
+        var import = new PeerImportFigures(files.Count, run.Options.Seed, HexShape.GeneratorVersion, clock.Elapsed.TotalSeconds, version, "rsa4096");
         await File.WriteAllBytesAsync(stateFile, JsonSerializer.SerializeToUtf8Bytes(import));
         return import;
     }
