@@ -50,7 +50,9 @@ internal static class InstallBench
         }
 
         var targets = StoreFiles.CurrentTargets(site);
-        var neededIndex = lockedNames.Sum(n => targets.GetValueOrDefault($"index/{n}.json"));
+        var byName = targets.Where(t => t.Key.StartsWith("index/", StringComparison.Ordinal))
+            .ToLookup(t => Path.GetFileNameWithoutExtension(t.Key["index/".Length..]), t => t.Value, StringComparer.Ordinal);
+        var neededIndex = lockedNames.Sum(n => targets.TryGetValue($"index/{n}.json", out var length) ? length : byName[n].FirstOrDefault());
         var neededArtifacts = locked.EnumerateObject().Sum(p => p.Value.GetProperty("length").GetInt64());
 
         var warm = new List<(ProcResult, TrafficFigures)>();
