@@ -12,7 +12,21 @@ using Registry.Core.Tuf;
 //            empty registry and in one holding N packages; --s3 BUCKET runs it on an S3 store
 //            (endpoint and credentials from the AWS environment) and the store calls are requests.
 //   mirror:  initial, incremental (k publishes) and unchanged syncs of an N-package registry.
+//   hex:     a Hex-shaped registry (10,000 packages / 60,000 versions), measured as users run it:
+//            publish, sizes, installs, mirror, verify, and reprepro side by side (docs/performance.md).
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET]
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
+if (args.FirstOrDefault() == "hex")
+{
+    if (args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(Registry.Benchmarks.Hex.HexOptions.Usage);
+        return 0;
+    }
+
+    return await Registry.Benchmarks.Hex.HexBenchmark.RunAsync(args[1..]);
+}
+
 var packages = Arg("--packages", 1000);
 var samples = Arg("--samples", 9);
 var bins = Arg("--bins", 256);
@@ -21,7 +35,7 @@ var root = Path.Combine(Path.GetTempPath(), "registry-bench-" + Guid.NewGuid().T
 if (args.FirstOrDefault() == "mirror")
 {
     await MirrorBenchmark.RunAsync(root, packages, bins);
-    return;
+    return 0;
 }
 
 try
@@ -32,6 +46,7 @@ try
     Print("empty registry", empty);
     Print($"{packages}-package registry", full);
     Console.WriteLine($"ratio bytes written {packages}/empty: {Median(full, s => s.BytesWritten) / Median(empty, s => s.BytesWritten):0.00}");
+    return 0;
 }
 finally
 {
