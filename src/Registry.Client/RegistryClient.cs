@@ -306,11 +306,9 @@ public sealed class RegistryClient : IDisposable
         {
             try
             {
-                var fetched = await reader.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
-                    ?? throw new VerificationException($"{reader.Location}{key}: pinned by the signed metadata but missing");
-                Hashing.VerifyContent(fetched.Content, length, sha256, reader.Location + key);
-                await CacheAsync(sha256, fetched.Content, cancellationToken).ConfigureAwait(false);
-                return fetched.Content;
+                var content = await reader.ReadPinnedAsync(key, length, sha256, reader.Location + key, cancellationToken).ConfigureAwait(false);
+                await CacheAsync(sha256, content, cancellationToken).ConfigureAwait(false);
+                return content;
             }
             catch (RegistryException e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -164,14 +164,8 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     }
 
     /// <summary>A file pinned by verified metadata (an index by its bin, an artifact by its index entry), checked before use.</summary>
-    private async Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken)
-    {
-        var url = source.Location.TrimEnd('/') + "/" + key;
-        var fetched = await source.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{url}: pinned by the signed metadata but missing from the source");
-        Hashing.VerifyContent(fetched.Content, length, sha256, url);
-        return fetched.Content;
-    }
+    private Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken) =>
+        source.ReadPinnedAsync(key, length, sha256, source.Location.TrimEnd('/') + "/" + key, cancellationToken);
 
     private ObjectHeaders CachePolicyFor(string key) => _options.CachePolicy.For(key);
 

@@ -78,12 +78,10 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = n
                 }
 
                 var key = RegistryLayout.TargetKey(path, info.Sha256);
-                var stored = await reader.GetOrNullAsync(key, ct).ConfigureAwait(false)
-                    ?? throw new VerificationException($"{key}: target '{path}' is listed in the metadata but missing");
-                Hashing.VerifyContent(stored.Content, info.Length, info.Sha256, key);
-                var index = IndexJson.ParseIndex(stored.Content, path);
+                var content = await reader.ReadPinnedAsync(key, info.Length, info.Sha256, key, ct).ConfigureAwait(false);
+                var index = IndexJson.ParseIndex(content, path);
                 Interlocked.Increment(ref packages);
-                Interlocked.Add(ref bytes, stored.Content.LongLength);
+                Interlocked.Add(ref bytes, content.LongLength);
                 foreach (var entry in index.Versions)
                 {
                     Interlocked.Increment(ref versions);

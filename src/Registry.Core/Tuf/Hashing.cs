@@ -36,17 +36,30 @@ public static class Hashing
     /// The one content rule every reader applies (publisher, client, mirror, verify): the bytes
     /// have exactly the length and sha256 pinned by signed metadata, or they are refused.
     /// </summary>
-    public static void VerifyContent(ReadOnlySpan<byte> content, long length, string sha256, string source) =>
-        VerifyDigest(content.Length, content.Length == length ? Sha256Hex(content) : "", length, sha256, source);
+    public static void VerifyContent(ReadOnlySpan<byte> content, long length, string sha256, string source)
+    {
+        VerifyLength(content.Length, length, source);
+        VerifySha256(Sha256Hex(content), sha256, source);
+    }
 
     /// <summary>The same rule for content hashed while streaming: its measured length and sha256.</summary>
     public static void VerifyDigest(long actualLength, string actualSha256, long length, string sha256, string source)
+    {
+        VerifyLength(actualLength, length, source);
+        VerifySha256(actualSha256, sha256, source);
+    }
+
+    /// <summary>The length half of the rule, for metadata whose parent pins a length but no hash.</summary>
+    public static void VerifyLength(long actualLength, long length, string source)
     {
         if (actualLength != length)
         {
             throw new VerificationException($"{source}: length or sha256 differs from the signed metadata ({actualLength} bytes, it pins {length}: truncated, padded or tampered)");
         }
+    }
 
+    private static void VerifySha256(string actualSha256, string sha256, string source)
+    {
         if (!HexEquals(actualSha256, sha256))
         {
             throw new VerificationException($"{source}: length or sha256 differs from the signed metadata (the sha256 does not match: tampered or corrupt)");

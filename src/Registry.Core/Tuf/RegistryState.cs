@@ -160,10 +160,7 @@ public sealed class RegistryState
         }
 
         var key = RegistryLayout.TargetKey(targetPath, target.Sha256);
-        var stored = await _store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{key}: listed in the metadata but missing from the store");
-        Hashing.VerifyContent(stored.Content, target.Length, target.Sha256, key);
-        return stored.Content;
+        return await _store.ReadPinnedAsync(key, target.Length, target.Sha256, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A top-level role's document as its parent lists it: read, parsed, signed by the role's threshold, at the listed version.</summary>
@@ -186,13 +183,14 @@ public sealed class RegistryState
     {
         var stored = await store.GetCappedOrNullAsync(key, meta.Length ?? long.MaxValue, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{key}: referenced by the signed metadata but missing from the store");
+        if (meta.Length is { } length)
+        {
+            Hashing.VerifyLength(stored.Content.LongLength, length, key);
+        }
+
         if (meta.Hashes?.GetValueOrDefault("sha256") is { } sha)
         {
-            Hashing.VerifyContent(stored.Content, meta.Length ?? stored.Content.LongLength, sha, key);
-        }
-        else if (meta.Length is { } length && stored.Content.LongLength != length)
-        {
-            Hashing.VerifyDigest(stored.Content.LongLength, "", length, "", key);
+            Hashing.VerifyContent(stored.Content, stored.Content.LongLength, sha, key);
         }
 
         return stored.Content;

@@ -37,10 +37,8 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
                     continue;
                 }
 
-                var stored = await store.GetOrNullAsync(key, ct).ConfigureAwait(false)
-                    ?? throw new VerificationException($"{key}: target '{path}' is listed in {bin} but missing");
-                Hashing.VerifyContent(stored.Content, target.Length, target.Sha256, key);
-                foreach (var entry in IndexJson.ParseIndex(stored.Content, path).Versions)
+                var content = await store.ReadPinnedAsync(key, target.Length, target.Sha256, key, ct).ConfigureAwait(false);
+                foreach (var entry in IndexJson.ParseIndex(content, path).Versions)
                 {
                     var artifact = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
                     Add(artifact);
