@@ -24,7 +24,33 @@ public sealed record PackageManifest
     public string? Homepage { get; init; }
 
     public string? Repository { get; init; }
+
+    /// <summary>What only a NuGet package (.nupkg) has; null for the native format.</summary>
+    public NuGetManifest? NuGet { get; init; }
 }
+
+/// <summary>
+/// The NuGet side of a .nupkg's manifest: the id as the .nuspec spells it (the registry name is
+/// its lowercase form), its dependency groups per target framework, and the .nuspec's own
+/// bytes, which the NuGet view serves in the flat container as NuGet clients read them.
+/// </summary>
+public sealed record NuGetManifest
+{
+    /// <summary>The package id as written in the .nuspec (NuGet ids are case-insensitive).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Dependency groups as the .nuspec declares them; a .nuspec without groups gives one group with no framework.</summary>
+    public required IReadOnlyList<NuGetDependencyGroup> DependencyGroups { get; init; }
+
+    /// <summary>The bytes of the package's root <c>.nuspec</c> file, unchanged.</summary>
+    public required byte[] Nuspec { get; init; }
+}
+
+/// <summary>One dependency group: the target framework as written (null: any framework) and its dependencies.</summary>
+public sealed record NuGetDependencyGroup(string? TargetFramework, IReadOnlyList<NuGetDependency> Dependencies);
+
+/// <summary>A dependency as the .nuspec spells its id, with its range in NuGet's normalised form.</summary>
+public sealed record NuGetDependency(string Id, string Range);
 
 /// <summary>A package file that passed every rule of its format: its manifest and the file's bytes.</summary>
 public sealed record PackageFile(PackageManifest Manifest, string SourcePath, string FileExtension, byte[] Content);
