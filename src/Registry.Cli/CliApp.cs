@@ -31,6 +31,7 @@ public static class CliApp
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
             GcCommand.Create(context),
+            NuGetCommand.Create(context),
             MirrorCommand.Create(context),
             SourceCommand.Create(context),
             InfoCommand.Create(context),

@@ -43,7 +43,7 @@ public static class RegistryLayout
     public static string ArtifactKey(string artifactPath, string sha256) => TargetKey(artifactPath, sha256);
 
     /// <summary>The artifact file extensions a registry accepts.</summary>
-    public static IReadOnlyList<string> ArtifactExtensions { get; } = [".tgz"];
+    public static IReadOnlyList<string> ArtifactExtensions { get; } = [".tgz", ".nupkg"];
 
     /// <summary>The version as it appears in paths: normalised SemVer 2.0 without build metadata, lowercase.</summary>
     public static string VersionText(NuGetVersion version) => version.ToNormalizedString().ToLowerInvariant();

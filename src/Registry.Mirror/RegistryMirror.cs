@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Registry.Core;
 using Registry.Core.Index;
+using NuGet = Registry.Core.NuGet;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -63,6 +64,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         var changedBins = next.Bins.AllNames()
             .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
             .ToList();
+        var changedNuGet = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(changedBins, ParallelOptionsFor(cancellationToken), async (bin, ct) =>
         {
             var document = await next.GetBinAsync(bin, ct).ConfigureAwait(false);
@@ -88,6 +90,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
                 var fetched = await FetchVerifiedAsync(key, target.Length, target.Sha256, ct).ConfigureAwait(false);
                 var index = IndexJson.ParseIndex(fetched, path);
+                if (index.Versions.Any(v => v.NuGet is not null))
+                {
+                    changedNuGet[index.Name] = true;
+                }
+
                 foreach (var entry in index.Versions)
                 {
                     var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
@@ -120,6 +127,8 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             bytes += content.LongLength;
         }
 
+        // The view before the timestamp: a sync interrupted after it is redone by the next run.
+        var feed = await SyncNuGetAsync(changedNuGet.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
         if (await destination.SwapAsync(RegistryLayout.TimestampKey, sourceTimestamp.Content, destinationTimestamp?.VersionTag, CachePolicyFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
             throw new ConflictException($"{destination.Location}: timestamp.json changed during the sync (another mirror run?); run again");
@@ -128,7 +137,24 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         files++;
         bytes += sourceTimestamp.Content.LongLength;
         progress?.Report(new MirrorProgress(files, bytes));
-        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version);
+        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version) { NuGetFeed = feed };
+    }
+
+    /// <summary>
+    /// With <see cref="MirrorOptions.NuGetUrl"/>: writes the mirror's own NuGet view of the
+    /// packages whose index changed, derived from the verified state being mirrored (its URLs
+    /// name the mirror, so the origin's view is not copied byte for byte); every artifact it
+    /// names is already in the destination.
+    /// </summary>
+    private async Task<NuGet.NuGetSyncStats?> SyncNuGetAsync(IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
+    {
+        if (_options.NuGetUrl is not { } url || changed.Count == 0)
+        {
+            return null;
+        }
+
+        var writer = new NuGet.NuGetFeedWriter(destination, NuGet.NuGetFeed.NormalizeBaseUrl(url), _options.CachePolicy);
+        return await writer.SyncAsync(changed, _ => Task.FromResult(next), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -183,8 +209,15 @@ public sealed record MirrorOptions
 
     /// <summary>Headers for the files written (the destination's timestamp max-age).</summary>
     public CachePolicy CachePolicy { get; init; } = new();
+
+    /// <summary>The mirror's public base URL: when set, the mirror writes its own NuGet view of the .nupkg packages.</summary>
+    public string? NuGetUrl { get; init; }
 }
 
 public sealed record MirrorProgress(int Files, long Bytes);
 
-public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion);
+public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion)
+{
+    /// <summary>What the mirror's NuGet view sync wrote (null: no NuGet URL, or nothing to do).</summary>
+    public NuGet.NuGetSyncStats? NuGetFeed { get; init; }
+}

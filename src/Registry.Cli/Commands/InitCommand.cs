@@ -4,6 +4,8 @@ using Registry.Core.Keys;
 using Registry.Core.Publishing;
 using Registry.Core.Tuf;
 
+using Registry.Core.NuGet;
+
 namespace Registry.Cli.Commands;
 
 /// <summary><c>registry init</c>: keys (when absent) and the signed metadata of an empty registry.</summary>
@@ -19,15 +21,17 @@ internal static class InitCommand
             Description = "How long signatures last, per role: ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp, whole days from 1d to 3650d (defaults: root, targets, bins, snapshot 365d; timestamp 7d)",
         };
         var publicRead = new Option<bool>("--public-read") { Description = "Write every object readable anonymously (S3 x-amz-acl: public-read), for a CDN reading the bucket without credentials" };
+        var nugetUrl = new Option<string?>("--nuget-url") { Description = "The public base URL the registry is served at (e.g. https://cdn.example/registry/); enables the NuGet feed at URL nuget/v3/index.json for .nupkg packages" };
         var command = new Command("init", "Create a new, empty registry in a store (and its keys, when the keys folder has none; encrypted when a passphrase is given)");
         store.AddTo(command);
         command.Options.Add(bins);
         command.Options.Add(maxAge);
         command.Options.Add(expiry);
         command.Options.Add(publicRead);
+        command.Options.Add(nugetUrl);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), PublicRead = parse.GetValue(publicRead) }
+            var settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), PublicRead = parse.GetValue(publicRead), NuGetUrl = parse.GetValue(nugetUrl) is { } url ? NuGetFeed.NormalizeBaseUrl(url) : null }
                 .WithExpiry(Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry"));
             var (passphrase, origin) = Passphrases.FromEnvironment(parse.GetValue(store.PassphraseEnv));
             var passphrases = passphrase is null ? Passphrases.Source(null, context) : PassphraseSource.Fixed(Passphrases.CheckStrength(passphrase, origin), origin);

@@ -25,9 +25,10 @@ internal static class MirrorCommand
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "S3-compatible endpoint URL for an s3:// destination" };
         var publicRead = new Option<bool>("--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a CDN in front of the mirror's bucket" };
         var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
+        var nugetUrl = new Option<string?>("--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
         var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
-        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore })
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl })
         {
             command.Options.Add(option);
         }
@@ -63,6 +64,7 @@ internal static class MirrorCommand
             {
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
+                NuGetUrl = parse.GetValue(nugetUrl) is { } feedUrl ? Core.NuGet.NuGetFeed.NormalizeBaseUrl(feedUrl) : null,
             });
             var result = await mirror.SyncAsync(progress, ct).ConfigureAwait(false);
             if (interactive)
@@ -74,6 +76,10 @@ internal static class MirrorCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"up to date: timestamp {result.TimestampVersion}; {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s")
                 : string.Create(CultureInfo.InvariantCulture, $"mirrored timestamp {result.TimestampVersion}: {result.FilesFetched} files, {result.BytesFetched} bytes, {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s");
             await context.Out.WriteLineAsync(summary).ConfigureAwait(false);
+            if (result.NuGetFeed is { } feed)
+            {
+                await context.Out.WriteLineAsync($"NuGet feed: {feed.Packages} package(s), wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes").ConfigureAwait(false);
+            }
 
             if (parse.GetValue(prune))
             {

@@ -49,6 +49,11 @@ internal static class PublishCommand
                 await context.InfoAsync("nothing to do: every package is already published with the same bytes").ConfigureAwait(false);
             }
 
+            if (result.NuGetFeed is { } feed)
+            {
+                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes for {feed.Packages} package(s)").ConfigureAwait(false);
+            }
+
             return CliApp.Ok;
         });
         return command;

@@ -4,6 +4,8 @@ using Registry.Cli.Internal;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
 
+using Registry.Core.NuGet;
+
 namespace Registry.Cli.Commands;
 
 /// <summary><c>registry settings</c>: show the publisher settings, or change expiries, the refresh margin and the timestamp max-age.</summary>
@@ -18,16 +20,19 @@ internal static class SettingsCommand
         };
         var margin = new Option<string?>("--refresh-margin") { Description = "'registry refresh' re-signs a role whose time left is under this (at most half its expiry), e.g. 30d" };
         var maxAge = new Option<int?>("--timestamp-max-age") { Description = "Seconds edges may cache timestamp.json, from the next timestamp written" };
+        var nugetUrl = new Option<string?>("--nuget-url") { Description = "The public base URL the registry is served at, for the NuGet feed's absolute URLs; then run 'registry nuget sync' to rewrite the feed" };
         var command = new Command("settings", "Show the registry's publisher settings (registry-config.json), or change signature expiries, the refresh margin, the timestamp max-age");
         store.AddTo(command, keys: false);
         command.Options.Add(expiry);
         command.Options.Add(margin);
         command.Options.Add(maxAge);
+        command.Options.Add(nugetUrl);
         command.SetAction(async (parse, ct) =>
         {
             var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
             var newMargin = parse.GetValue(margin) is { } text ? Durations.Parse(text, "--refresh-margin") : (TimeSpan?)null;
-            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null;
+            var newUrl = parse.GetValue(nugetUrl) is { } url ? NuGetFeed.NormalizeBaseUrl(url) : null;
+            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
                 : StoreFactory.Open(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint));
@@ -38,8 +43,14 @@ internal static class SettingsCommand
                 {
                     RefreshMarginDays = newMargin is { } m ? (int)m.TotalDays : settings.RefreshMarginDays,
                     TimestampMaxAgeSeconds = parse.GetValue(maxAge) ?? settings.TimestampMaxAgeSeconds,
+                    NuGetUrl = newUrl ?? settings.NuGetUrl,
                 };
                 await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);
+                if (newUrl is not null)
+                {
+                    await context.InfoAsync($"NuGet feed URL set; run 'registry nuget sync --store {store.StoreLocation(parse)}' to write the feed of packages already published").ConfigureAwait(false);
+                }
+
                 await context.InfoAsync("saved; new lifetimes apply to the next signature of each role ('registry refresh' re-signs what falls within its refresh window)").ConfigureAwait(false);
             }
 

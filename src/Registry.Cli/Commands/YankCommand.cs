@@ -33,6 +33,10 @@ internal static class YankCommand
                 _ => "unchanged",
             };
             await context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}").ConfigureAwait(false);
+            if (result.NuGetFeed is { } feed)
+            {
+                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files ({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);
+            }
             return CliApp.Ok;
         });
         return command;

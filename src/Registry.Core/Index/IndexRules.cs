@@ -65,6 +65,42 @@ public static class IndexRules
                     throw Fail(targetPath, $"{what} has a malformed dependency '{dependency}' '{range}'");
                 }
             }
+
+            ValidateNuGet(index.Name, entry, what, targetPath);
+        }
+    }
+
+    /// <summary>
+    /// A .nupkg artifact carries its NuGet facts and nothing else does; the id is a spelling of
+    /// the package name (NuGet ids are case-insensitive), and every group's ranges parse.
+    /// </summary>
+    private static void ValidateNuGet(string name, IndexEntry entry, string what, string targetPath)
+    {
+        var isNupkg = entry.Artifact.EndsWith(".nupkg", StringComparison.Ordinal);
+        if (isNupkg != entry.NuGet is not null)
+        {
+            throw Fail(targetPath, isNupkg ? $"{what} is a .nupkg without its NuGet id and dependency groups" : $"{what} has NuGet facts but its artifact is not a .nupkg");
+        }
+
+        if (entry.NuGet is not { } nuget)
+        {
+            return;
+        }
+
+        if (!string.Equals(nuget.Id.ToLowerInvariant(), name, StringComparison.Ordinal))
+        {
+            throw Fail(targetPath, $"{what} has the NuGet id '{nuget.Id}', which is not a spelling of '{name}'");
+        }
+
+        foreach (var group in nuget.DependencyGroups)
+        {
+            foreach (var dependency in group.Dependencies)
+            {
+                if (!PackageName.IsValid(dependency.Id.ToLowerInvariant()) || !VersionRange.TryParse(dependency.Range, out _))
+                {
+                    throw Fail(targetPath, $"{what} has a malformed NuGet dependency '{dependency.Id}' '{dependency.Range}'");
+                }
+            }
         }
     }
 

@@ -68,4 +68,45 @@ public sealed record IndexEntry
     [JsonPropertyName("repository")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Repository { get; init; }
+
+    /// <summary>For a NuGet package (a <c>.nupkg</c> artifact): its id as spelt and its dependency groups.</summary>
+    [JsonPropertyName("nuget")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NuGetEntry? NuGet { get; init; }
+}
+
+/// <summary>
+/// The NuGet facts of one version, signed with the rest of its index entry: what the NuGet
+/// view's registration documents show. <see cref="IndexEntry.Dependencies"/> stays the flat
+/// union the registry's own resolver reads; the groups keep NuGet's per-framework form.
+/// </summary>
+public sealed record NuGetEntry
+{
+    /// <summary>The package id as its .nuspec spells it; its lowercase form is the package name.</summary>
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("dependency_groups")]
+    public required IReadOnlyList<NuGetGroupEntry> DependencyGroups { get; init; }
+}
+
+/// <summary>A dependency group: the target framework as written in the .nuspec (absent: any) and its dependencies.</summary>
+public sealed record NuGetGroupEntry
+{
+    [JsonPropertyName("target_framework")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TargetFramework { get; init; }
+
+    [JsonPropertyName("dependencies")]
+    public required IReadOnlyList<NuGetDependencyEntry> Dependencies { get; init; }
+}
+
+/// <summary>A dependency as spelt in the .nuspec, with its normalised NuGet range.</summary>
+public sealed record NuGetDependencyEntry
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("range")]
+    public required string Range { get; init; }
 }

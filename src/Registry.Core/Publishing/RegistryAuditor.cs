@@ -9,7 +9,7 @@ namespace Registry.Core.Publishing;
 /// The full audit behind <c>registry verify</c>: the root chain, every signature and
 /// threshold, every version and hash link from the timestamp down to each bin, every index
 /// document's length, sha256 and form, every artifact's length and sha256 against its index
-/// entry, and the expiry of every role. Reads only; works on any <see cref="IObjectReader"/> (a store,
+/// entry, the expiry of every role, and the NuGet view against the signed index. Reads only; works on any <see cref="IObjectReader"/> (a store,
 /// or the CDN over HTTP).
 /// </summary>
 public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = null, int parallelism = 8)
@@ -65,6 +65,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = n
             }
         }).ConfigureAwait(false);
 
+        var nuget = await NuGet.NuGetFeedAuditor.OpenAsync(reader, errors, cancellationToken).ConfigureAwait(false);
         long bytes = 0;
         int packages = 0, versions = 0;
         await Parallel.ForEachAsync(targets, Options(cancellationToken), async (pair, ct) =>
@@ -88,6 +89,8 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = n
                     await CheckArtifactAsync(index, entry, errors, ct).ConfigureAwait(false);
                     Interlocked.Add(ref bytes, entry.Length);
                 }
+
+                await nuget.CheckAsync(index, errors, warnings, ct).ConfigureAwait(false);
             }
             catch (VerificationException e)
             {

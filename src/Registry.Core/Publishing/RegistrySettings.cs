@@ -50,6 +50,14 @@ public sealed record RegistrySettings
     [JsonPropertyName("refresh_margin_days")]
     public int RefreshMarginDays { get; init; } = 30;
 
+    /// <summary>
+    /// The public base URL the registry is served at (e.g. <c>https://cdn.example/registry/</c>),
+    /// which the NuGet view's absolute URLs start with; required to publish a .nupkg.
+    /// </summary>
+    [JsonPropertyName("nuget_url")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NuGetUrl { get; init; }
+
     [JsonIgnore]
     public CachePolicy CachePolicy => new(TimestampMaxAgeSeconds);
 
@@ -107,6 +115,11 @@ public sealed record RegistrySettings
         {
             throw new EnvironmentException(
                 $"timestamp max-age {TimestampMaxAgeSeconds} s must be at least 0 and less than half the timestamp expiry ({TimestampExpiryDays} days), or edges would serve expired timestamps [rule: expiry-bounds]");
+        }
+
+        if (NuGetUrl is not null && NuGet.NuGetFeed.NormalizeBaseUrl(NuGetUrl) != NuGetUrl)
+        {
+            throw new EnvironmentException($"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/') [rule: nuget-url]");
         }
 
         if (RefreshMarginDays < 0 || RefreshMarginDays > MaxExpiryDays)

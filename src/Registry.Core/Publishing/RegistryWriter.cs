@@ -1,4 +1,5 @@
 using Registry.Core.Keys.Internal;
+using Registry.Core.NuGet;
 using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -18,18 +19,58 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
     public IObjectStore Store => store;
 
+    /// <summary>
+    /// Publishes in one transaction; then, for .nupkg files, brings their NuGet view up to the
+    /// committed index (also when nothing new was committed, which repairs a view a killed
+    /// publish left behind). A .nupkg needs <see cref="RegistrySettings.NuGetUrl"/>: checked before any write.
+    /// </summary>
     public async Task<PublishResult> PublishAsync(IReadOnlyList<Packages.PackageFile> packages, PublishOptions publish, CancellationToken cancellationToken)
     {
+        var nuget = packages.Where(p => p.Manifest.NuGet is not null).ToList();
+        var feedSettings = nuget.Count == 0 ? null : await RequireNuGetUrlAsync(nuget[0], cancellationToken).ConfigureAwait(false);
         var planner = new PublishPlanner(packages, publish, _time);
         var (outcomes, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
-        return new PublishResult(outcomes, stats);
+        NuGetSyncStats? feed = null;
+        if (feedSettings is not null)
+        {
+            var known = new Dictionary<string, NuGetFiles>(StringComparer.Ordinal);
+            foreach (var file in nuget)
+            {
+                var path = RegistryLayout.ArtifactPath(file.Manifest.Name, file.Manifest.Version, file.FileExtension);
+                known[RegistryLayout.ArtifactKey(path, Hashing.Sha256Hex(file.Content))] = new NuGetFiles(file.Content, file.Manifest.NuGet!.Nuspec);
+            }
+
+            feed = await SyncNuGetAsync(feedSettings, nuget.Select(p => p.Manifest.Name).ToList(), known, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new PublishResult(outcomes, stats) { NuGetFeed = feed };
     }
 
     public async Task<YankResult> YankAsync(string name, string version, string? reason, bool undo, CancellationToken cancellationToken)
     {
+        // Names are lowercase; NuGet users spell ids in any case ('registry yank My.Lib 1.0.0').
+        if (Packages.PackageName.Problem(name) is not null && Packages.PackageName.IsValid(name.ToLowerInvariant()))
+        {
+            name = name.ToLowerInvariant();
+        }
+
         var planner = new YankPlanner(name, version, reason, undo);
         var (outcome, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
-        return new YankResult(outcome, stats);
+        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var feed = planner.IsNuGet && settings.NuGetUrl is not null
+            ? await SyncNuGetAsync(settings, [name], null, cancellationToken).ConfigureAwait(false)
+            : null;
+        return new YankResult(outcome, stats) { NuGetFeed = feed };
+    }
+
+    private Task<NuGetSyncStats> SyncNuGetAsync(RegistrySettings settings, IReadOnlyCollection<string> names, IReadOnlyDictionary<string, NuGetFiles>? known, CancellationToken cancellationToken) =>
+        NuGetFeedWriter.ForStore(store, settings).SyncAsync(names, known, cancellationToken);
+
+    private async Task<RegistrySettings> RequireNuGetUrlAsync(Packages.PackageFile first, CancellationToken cancellationToken)
+    {
+        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        return settings.NuGetUrl is not null ? settings : throw new EnvironmentException(
+            $"{Path.GetFileName(first.SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose URLs need the address the registry is served at; set it once with 'registry settings --store {store.Location} --nuget-url https://cdn.example/registry/' (nothing was published) [rule: nuget-url]");
     }
 
     /// <summary>
@@ -125,7 +166,11 @@ public enum PublishStatus
 
 public sealed record PackageOutcome(string Name, string Version, PublishStatus Status, string Sha256, long Length, string Artifact);
 
-public sealed record PublishResult(IReadOnlyList<PackageOutcome> Packages, CommitStats? Stats);
+public sealed record PublishResult(IReadOnlyList<PackageOutcome> Packages, CommitStats? Stats)
+{
+    /// <summary>What the NuGet view sync wrote after the commit; null when no .nupkg was published.</summary>
+    public NuGetSyncStats? NuGetFeed { get; init; }
+}
 
 public enum YankStatus
 {
@@ -134,6 +179,10 @@ public enum YankStatus
     Unchanged,
 }
 
-public sealed record YankResult(YankStatus Status, CommitStats? Stats);
+public sealed record YankResult(YankStatus Status, CommitStats? Stats)
+{
+    /// <summary>What the NuGet view sync wrote after the commit; null for a package without NuGet versions.</summary>
+    public NuGetSyncStats? NuGetFeed { get; init; }
+}
 
 public sealed record RefreshResult(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Stats);

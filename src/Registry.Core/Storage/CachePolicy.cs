@@ -2,7 +2,8 @@ namespace Registry.Core.Storage;
 
 /// <summary>
 /// The headers each class of file is served with. Everything but <c>metadata/timestamp.json</c>
-/// is immutable (a new state is new files), so it may be cached for a year; the timestamp gets a
+/// and the NuGet view's few files at fixed URLs (<see cref="NuGet.NuGetFeed.IsMutable"/>) is
+/// immutable (a new state is new files), so it may be cached for a year; the mutable files get a
 /// short max-age so that readers see a new publish within that many seconds.
 /// </summary>
 public sealed class CachePolicy
@@ -22,11 +23,14 @@ public sealed class CachePolicy
     public ObjectHeaders For(string key) => new(ContentTypeOf(key), CacheControlOf(key));
 
     public string CacheControlOf(string key) =>
-        key == TimestampKey ? $"public, max-age={TimestampMaxAgeSeconds}" : Immutable;
+        IsMutable(key) ? $"public, max-age={TimestampMaxAgeSeconds}" : Immutable;
+
+    /// <summary>Whether a key's content may change: the timestamp and the NuGet view's versions lists, registrations and service index.</summary>
+    public static bool IsMutable(string key) => key == TimestampKey || NuGet.NuGetFeed.IsMutable(key);
 
     public static string ContentTypeOf(string key) =>
         key.EndsWith(".json", StringComparison.Ordinal) ? "application/json"
         : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
-        : key.EndsWith(".nupkg", StringComparison.Ordinal) ? "application/octet-stream"
+        : key.EndsWith(".nuspec", StringComparison.Ordinal) ? "application/xml"
         : "application/octet-stream";
 }

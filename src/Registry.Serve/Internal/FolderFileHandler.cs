@@ -40,9 +40,9 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
 
         byte[]? content = null;
         string etag;
-        if (key == CachePolicy.TimestampKey)
+        if (CachePolicy.IsMutable(key))
         {
-            // The one mutable file: hash what is read now, so ETag and body always agree.
+            // A mutable file: hash what is read now, so ETag and body always agree.
             content = await File.ReadAllBytesAsync(path, context.RequestAborted).ConfigureAwait(false);
             etag = Quote(SHA256.HashData(content));
         }

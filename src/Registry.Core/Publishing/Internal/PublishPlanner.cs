@@ -1,5 +1,6 @@
 using NuGet.Versioning;
 using Registry.Core.Index;
+using Registry.Core.NuGet;
 using Registry.Core.Packages;
 using Registry.Core.Tuf;
 
@@ -93,6 +94,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                     Authors = manifest.Authors.Count == 0 ? null : manifest.Authors,
                     Homepage = manifest.Homepage,
                     Repository = manifest.Repository,
+                    NuGet = manifest.NuGet is { } nuget ? NuGetFeed.EntryOf(nuget) : null,
                 });
                 outcomes.Add(new PackageOutcome(name, manifest.Version.ToFullString(), PublishStatus.Published, sha256, info.Length, artifactPath));
             }
@@ -120,6 +122,13 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             var available = (index?.Versions.Where(v => !v.Yanked).Select(v => NuGetVersion.Parse(v.Version)) ?? [])
                 .Concat(batch.Where(m => m.Name == dependency).Select(m => m.Version))
                 .ToList();
+            // NuGet restores across every source it is given, so a .nupkg may depend on packages
+            // this registry does not have (from nuget.org, say); what the registry has must still fit.
+            if (index is null && available.Count == 0 && package.Manifest.NuGet is not null)
+            {
+                continue;
+            }
+
             if (index is null && available.Count == 0)
             {
                 throw new ValidationException("dependency-unknown",

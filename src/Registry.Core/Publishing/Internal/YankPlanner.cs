@@ -12,6 +12,9 @@ namespace Registry.Core.Publishing.Internal;
 /// </summary>
 internal sealed class YankPlanner(string name, string version, string? reason, bool undo)
 {
+    /// <summary>Whether the package has NuGet versions (known once planned): its NuGet view changes too.</summary>
+    public bool IsNuGet { get; private set; }
+
     public async Task<(ChangeSet, YankStatus)> PlanAsync(RegistryState state, CancellationToken cancellationToken)
     {
         if (PackageName.Problem(name) is { } problem)
@@ -34,6 +37,7 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
             ?? throw new ValidationException("version-unknown",
                 $"{name} has no version {version} (published: {string.Join(", ", index.Versions.Select(v => v.Version))})");
 
+        IsNuGet = index.Versions.Any(v => v.NuGet is not null);
         var yanked = !undo;
         var newReason = yanked ? reason : null;
         var changes = new ChangeSet();
