@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Registry.Core;
 using Registry.Core.Index;
-using NuGet = Registry.Core.NuGet;
+using Registry.Core.NuGet;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -146,14 +146,14 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// name the mirror, so the origin's view is not copied byte for byte); every artifact it
     /// names is already in the destination.
     /// </summary>
-    private async Task<NuGet.NuGetSyncStats?> SyncNuGetAsync(IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
+    private async Task<NuGetSyncStats?> SyncNuGetAsync(IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
     {
         if (_options.NuGetUrl is not { } url || changed.Count == 0)
         {
             return null;
         }
 
-        var writer = new NuGet.NuGetFeedWriter(destination, NuGet.NuGetFeed.NormalizeBaseUrl(url), _options.CachePolicy);
+        var writer = new NuGetFeedWriter(destination, NuGetFeed.NormalizeBaseUrl(url), _options.CachePolicy);
         return await writer.SyncAsync(changed, _ => Task.FromResult(next), null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -219,5 +219,5 @@ public sealed record MirrorProgress(int Files, long Bytes);
 public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion)
 {
     /// <summary>What the mirror's NuGet view sync wrote (null: no NuGet URL, or nothing to do).</summary>
-    public NuGet.NuGetSyncStats? NuGetFeed { get; init; }
+    public NuGetSyncStats? NuGetFeed { get; init; }
 }
