@@ -14,7 +14,9 @@ using Registry.Core.Tuf;
 //   mirror:  initial, incremental (k publishes) and unchanged syncs of an N-package registry.
 //   hex:     a Hex-shaped registry (10,000 packages / 60,000 versions), measured as users run it:
 //            publish, sizes, installs, mirror, verify, and reprepro side by side (docs/performance.md).
-//   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET]
+//            --nupkg publishes .nupkg files instead (4 KiB payload), into a registry with a NuGet feed,
+//            and splits the bytes written into the signed commit and the NuGet view.
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
 if (args.FirstOrDefault() == "hex")
 {
@@ -31,6 +33,7 @@ var packages = Arg("--packages", 1000);
 var samples = Arg("--samples", 9);
 var bins = Arg("--bins", 256);
 var s3Bucket = args.SkipWhile(a => a != "--s3").Skip(1).FirstOrDefault();
+var nupkg = args.Contains("--nupkg");
 var root = Path.Combine(Path.GetTempPath(), "registry-bench-" + Guid.NewGuid().ToString("N"));
 if (args.FirstOrDefault() == "mirror")
 {
@@ -42,7 +45,7 @@ try
 {
     var empty = await MeasureAsync(Path.Combine(root, "empty"), 0);
     var full = await MeasureAsync(Path.Combine(root, "full"), packages);
-    Console.WriteLine($"publish of one new package on {(s3Bucket is null ? "a folder" : $"s3://{s3Bucket}")}, {bins} bins, median of {samples} publishes (files written / bytes written / store requests / bytes read / ms)");
+    Console.WriteLine($"publish of one new {(nupkg ? ".nupkg" : "package")} on {(s3Bucket is null ? "a folder" : $"s3://{s3Bucket}")}, {bins} bins, median of {samples} publishes (files written / bytes written / store requests / bytes read / ms{(nupkg ? " / NuGet view files, bytes" : "")})");
     Print("empty registry", empty);
     Print($"{packages}-package registry", full);
     Console.WriteLine($"ratio bytes written {packages}/empty: {Median(full, s => s.BytesWritten) / Median(empty, s => s.BytesWritten):0.00}");
@@ -62,11 +65,11 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
         ? new FolderStore(Path.Combine(folder, "site"))
         : new Registry.Store.S3.S3ObjectStore(Registry.Store.S3.S3StoreOptions.Parse($"s3://{s3Bucket}/{Path.GetFileName(root)}-{Path.GetFileName(folder)}")));
     using var keys = KeyRing.Load(Path.Combine(folder, "keys"));
-    await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = bins }, default);
+    await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nupkg ? "https://cdn.example/registry/" : null } }, default);
     var writer = new RegistryWriter(store, keys);
     for (var start = 0; start < existing; start += 100)
     {
-        var batch = Enumerable.Range(start, Math.Min(100, existing - start)).Select(i => Package($"existing-{i}", "1.0.0")).ToList();
+        var batch = Enumerable.Range(start, Math.Min(100, existing - start)).Select(i => nupkg ? Nupkg($"Existing.Lib{i}") : Package($"existing-{i}", "1.0.0")).ToList();
         await writer.PublishAsync(batch, new PublishOptions(), default);
     }
 
@@ -75,13 +78,16 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
     {
         store.Reset();
         var clock = Stopwatch.StartNew();
-        var result = await writer.PublishAsync([Package($"new-{i}", "1.0.0")], new PublishOptions(), default);
+        var result = await writer.PublishAsync([nupkg ? Nupkg($"New.Lib{i}") : Package($"new-{i}", "1.0.0")], new PublishOptions(), default);
         clock.Stop();
-        results.Add(new Sample(result.Stats!.FilesWritten, store.BytesWritten, store.Reads + store.Writes, store.BytesRead, clock.Elapsed.TotalMilliseconds));
+        var view = result.NuGetFeed;
+        results.Add(new Sample(result.Stats!.FilesWritten + (view?.FilesWritten ?? 0), store.BytesWritten, store.Reads + store.Writes, store.BytesRead, clock.Elapsed.TotalMilliseconds, view?.FilesWritten ?? 0, view?.BytesWritten ?? 0));
     }
 
     return results;
 }
+
+static PackageFile Nupkg(string id) => Registry.Testing.NuGetPackages.Nupkg(id, "1.0.0", payloadBytes: 4096);
 
 static PackageFile Package(string name, string version)
 {
@@ -97,7 +103,7 @@ static PackageFile Package(string name, string version)
 }
 
 void Print(string label, List<Sample> s) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} requests {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms"));
+    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} requests {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms{(nupkg ? $" {Median(s, x => x.ViewFiles),3:0} view files {Median(s, x => x.ViewBytes),7:0} B" : "")}"));
 
 static double Median(List<Sample> samples, Func<Sample, double> pick)
 {
@@ -111,4 +117,4 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-internal sealed record Sample(int Files, long BytesWritten, int Reads, long BytesRead, double Ms);
+internal sealed record Sample(int Files, long BytesWritten, int Reads, long BytesRead, double Ms, int ViewFiles = 0, long ViewBytes = 0);

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
 using NuGet.Versioning;
 using Registry.Core.NuGet;
@@ -32,39 +30,7 @@ public sealed class NuGetFeedTests : IDisposable
         }
     }
 
-    /// <summary>A .nupkg as dotnet pack lays it out (a .nuspec at the root and a lib file), and the manifest the adapter reads from it.</summary>
-    internal static PackageFile Nupkg(string id, string version, params (string Id, string Range)[] dependencies)
-    {
-        var deps = string.Concat(dependencies.Select(d => $"<dependency id=\"{d.Id}\" version=\"{d.Range}\" />"));
-        var nuspec = Encoding.UTF8.GetBytes(
-            $"<?xml version=\"1.0\" encoding=\"utf-8\"?><package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata><id>{id}</id><version>{version}</version><authors>Ada, Grace</authors><description>The {id} library</description><license type=\"expression\">MIT</license><dependencies><group targetFramework=\"net8.0\">{deps}</group></dependencies></metadata></package>");
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (path, content) in new[] { ($"{id}.nuspec", nuspec), ($"lib/net8.0/{id}.dll", Encoding.UTF8.GetBytes($"pretend assembly {id} {version}")) })
-            {
-                using var entry = zip.CreateEntry(path).Open();
-                entry.Write(content);
-            }
-        }
-
-        var manifest = new PackageManifest
-        {
-            Name = id.ToLowerInvariant(),
-            Version = NuGetVersion.Parse(version),
-            Dependencies = dependencies.ToDictionary(d => d.Id.ToLowerInvariant(), d => VersionRange.Parse(d.Range)),
-            Description = $"The {id} library",
-            License = "MIT",
-            Authors = ["Ada", "Grace"],
-            NuGet = new NuGetManifest
-            {
-                Id = id,
-                DependencyGroups = [new NuGetDependencyGroup("net8.0", dependencies.Select(d => new NuGetDependency(d.Id, VersionRange.Parse(d.Range).ToNormalizedString())).ToList())],
-                Nuspec = nuspec,
-            },
-        };
-        return new PackageFile(manifest, $"{id}.{version}.nupkg", ".nupkg", buffer.ToArray());
-    }
+    private static PackageFile Nupkg(string id, string version, params (string Id, string Range)[] dependencies) => NuGetPackages.Nupkg(id, version, dependencies);
 
     private async Task<(FolderStore Store, KeyRing Keys)> InitAsync(string? nugetUrl = Url)
     {
