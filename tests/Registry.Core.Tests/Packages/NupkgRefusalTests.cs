@@ -63,6 +63,14 @@ public class NupkgRefusalTests
     public void Read_refuses_an_entry_whose_bytes_do_not_match_its_crc() =>
         Refusal.OfNupkg(MaliciousNupkgs.WrongCrc(), PackageRules.ArchiveReadable);
 
+    [Fact]
+    public void Read_refuses_an_entry_in_a_compression_method_ZipArchive_cannot_read()
+    {
+        // Method 14 (LZMA) in both headers of the library.
+        var package = MaliciousNupkgs.Patch(MaliciousNupkgs.Valid().Build(), "lib/net8.0/Evil.dll", (header, central) => header[central ? 10 : 8] = 14);
+        Refusal.OfNupkg(package, PackageRules.ArchiveReadable);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
