@@ -39,7 +39,12 @@ public sealed record NuGetManifest
     /// <summary>The package id as written in the .nuspec (NuGet ids are case-insensitive).</summary>
     public required string Id { get; init; }
 
-    /// <summary>Dependency groups as the .nuspec declares them; a .nuspec without groups gives one group with no framework.</summary>
+    /// <summary>
+    /// Dependency groups as the .nuspec declares them, in order; a .nuspec without groups gives one
+    /// group with no framework (holding its ungrouped dependencies, empty when it has none).
+    /// <see cref="PackageManifest.Dependencies"/> is their union for the registry's resolver: an id
+    /// in several groups keeps the range with the highest minimum version.
+    /// </summary>
     public required IReadOnlyList<NuGetDependencyGroup> DependencyGroups { get; init; }
 
     /// <summary>The bytes of the package's root <c>.nuspec</c> file, unchanged.</summary>

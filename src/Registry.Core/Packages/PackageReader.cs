@@ -6,7 +6,7 @@ public static class PackageReader
     private const int HeadLength = 512;
 
     /// <summary>The formats tried, in order, when the caller gives none.</summary>
-    public static IReadOnlyList<IPackageFormat> DefaultFormats { get; } = [new TgzPackageFormat()];
+    public static IReadOnlyList<IPackageFormat> DefaultFormats { get; } = [new TgzPackageFormat(), new NupkgPackageFormat()];
 
     /// <summary>
     /// Reads and validates the package at <paramref name="path"/>. Throws
@@ -56,7 +56,7 @@ public static class PackageReader
     /// </summary>
     public static IPackageFormat FormatOf(ReadOnlySpan<byte> content, string fileName, IReadOnlyList<IPackageFormat>? formats = null) =>
         Pick(formats ?? DefaultFormats, fileName, content[..Math.Min(HeadLength, content.Length)])
-        ?? throw new ValidationException(PackageRules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root");
+        ?? throw new ValidationException(PackageRules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root, or a NuGet package (.nupkg)");
 
     private static IPackageFormat? Pick(IReadOnlyList<IPackageFormat> formats, string fileName, ReadOnlySpan<byte> head)
     {

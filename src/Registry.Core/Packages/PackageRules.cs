@@ -25,4 +25,13 @@ public static class PackageRules
     public const string VersionInvalid = "version-invalid";
     public const string DependencyInvalid = "dependency-invalid";
     public const string MetadataInvalid = "metadata-invalid";
+
+    /// <summary>A .nupkg with more than one <c>.nuspec</c> at its root.</summary>
+    public const string NupkgNuspec = "nupkg-nuspec";
+
+    /// <summary>A .nupkg whose file name is not <c>ID.VERSION.nupkg</c> for the id and version in its .nuspec.</summary>
+    public const string NupkgFileName = "nupkg-file-name";
+
+    /// <summary>A .nuspec that is not well-formed XML, has a DTD, or is not a <c>package/metadata</c> document.</summary>
+    public const string NuspecXml = "nuspec-xml";
 }

@@ -11,10 +11,13 @@ public sealed class TgzPackageFormat : IPackageFormat
 {
     public string FileExtension => ".tgz";
 
+    /// <summary>A <c>.tgz</c> or <c>.tar.gz</c> name, or a gzip head under a name that is not another format's (<c>.nupkg</c>).</summary>
     public bool Matches(string fileName, ReadOnlySpan<byte> head) =>
-        fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)
-        || fileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)
-        || head is [0x1f, 0x8b, ..];
+        HasExtension(fileName)
+        || (head is [0x1f, 0x8b, ..] && !fileName.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase));
+
+    internal static bool HasExtension(string fileName) =>
+        fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase);
 
     public PackageManifest Read(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits)
     {

@@ -174,18 +174,49 @@ public sealed class OneRuleSetTests : IDisposable
         };
     }
 
+    /// <summary>The same attacks in a .nupkg, with the rules only a .nupkg has.</summary>
+    public static TheoryData<string, byte[], string> RefusedNupkgs() => new()
+    {
+        { "parent segment", MaliciousNupkgs.ParentPathEntry(), PackageRules.ArchivePath },
+        { "parent segment once %-decoded", MaliciousNupkgs.ParentPathEntry("lib/%2E%2E/%2E%2E/evil"), PackageRules.ArchivePath },
+        { "absolute path", MaliciousNupkgs.ParentPathEntry("/etc/evil"), PackageRules.ArchivePath },
+        { "backslash", MaliciousNupkgs.ParentPathEntry("lib\\..\\..\\evil"), PackageRules.ArchivePath },
+        { "symlink", MaliciousNupkgs.SymlinkEntry(), PackageRules.ArchiveLink },
+        { "fifo", MaliciousNupkgs.FifoEntry(), PackageRules.ArchiveEntryType },
+        { "duplicate by case", MaliciousNupkgs.Valid().WithFile("LIB/net8.0/evil.dll", "x").Build(), PackageRules.ArchiveDuplicate },
+        { "encrypted entry", MaliciousNupkgs.EncryptedEntry(), PackageRules.ArchiveReadable },
+        { "wrong CRC-32", MaliciousNupkgs.WrongCrc(), PackageRules.ArchiveReadable },
+        { "lying zip bomb", MaliciousNupkgs.LyingZipBomb(4 * 1024 * 1024, 1000), PackageRules.ArchiveReadable },
+        { "no nuspec", MaliciousNupkgs.Valid().WithoutNuspec().Build(), PackageRules.ManifestMissing },
+        { "nuspec not at the root", MaliciousNupkgs.NuspecNotAtRoot(), PackageRules.ManifestMissing },
+        { "two nuspecs", MaliciousNupkgs.TwoNuspecs(), PackageRules.NupkgNuspec },
+        { "external entity", MaliciousNupkgs.ExternalEntityNuspec(), PackageRules.NuspecXml },
+        { "bad version", NupkgBuilder.Create("Evil", "v1").Build(), PackageRules.VersionInvalid },
+        { "another package's file name", NupkgBuilder.Create("Evil", "2.0.0").Build(), PackageRules.NupkgFileName },
+    };
+
     [Theory]
     [MemberData(nameof(Refused))]
-    public void Whatever_publish_refuses_extraction_refuses_with_the_same_rule_and_writes_nothing(string attack, byte[] archive, string rule)
+    public void Whatever_publish_refuses_extraction_refuses_with_the_same_rule_and_writes_nothing(string attack, byte[] archive, string rule) =>
+        RefusedAtPublishAndInstall(new TgzPackageFormat(), attack, archive, rule);
+
+    [Theory]
+    [MemberData(nameof(RefusedNupkgs))]
+    public void Whatever_publish_refuses_in_a_nupkg_extraction_refuses_with_the_same_rule_and_writes_nothing(string attack, byte[] archive, string rule) =>
+        RefusedAtPublishAndInstall(new NupkgPackageFormat(), attack, archive, rule);
+
+    // Read under the registry's artifact name (evil-1.0.0.EXT), as both publish and install see it.
+    private void RefusedAtPublishAndInstall(IPackageFormat format, string attack, byte[] archive, string rule)
     {
-        var published = Assert.Throws<ValidationException>(() => new TgzPackageFormat().Read(archive, "evil-1.0.0.tgz", PackageLimits.Default));
+        var fileName = "evil-1.0.0" + format.FileExtension;
+        var published = Assert.Throws<ValidationException>(() => format.Read(archive, fileName, PackageLimits.Default));
         Assert.Equal(rule, published.Rule);
 
         // An earlier install of the package is in place: a refused archive must leave it as it was.
         var old = Path.Combine(PackagesFolder, "evil");
         Directory.CreateDirectory(old);
         File.WriteAllText(Path.Combine(old, "old.txt"), attack);
-        var installed = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "packages/evil/1.0.0/evil-1.0.0.tgz", PackagesFolder, "evil"));
+        var installed = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "packages/evil/1.0.0/" + fileName, PackagesFolder, "evil"));
         Assert.Equal(published.Message, installed.Message);
         Assert.Equal(["evil"], Directory.GetFileSystemEntries(PackagesFolder).Select(Path.GetFileName));
         Assert.Equal(["old.txt"], Directory.GetFileSystemEntries(old).Select(Path.GetFileName));

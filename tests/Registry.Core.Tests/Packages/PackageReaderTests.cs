@@ -54,11 +54,11 @@ public sealed class PackageReaderTests : IDisposable
     [Fact]
     public void Read_refuses_a_format_it_does_not_know()
     {
-        var path = Path.Combine(_directory, "beta-1.0.0.zip");
-        File.WriteAllBytes(path, "PK\u0003\u0004"u8.ToArray());
+        var path = Path.Combine(_directory, "beta-1.0.0.7z");
+        File.WriteAllBytes(path, "7z\u00bc\u00af\u0027\u001c"u8.ToArray());
         var error = Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default));
         Assert.Equal("format-unknown", error.Rule);
-        Assert.StartsWith("beta-1.0.0.zip: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("beta-1.0.0.7z: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -58,6 +58,32 @@ internal static class PackageTree
         return tree;
     }
 
+    /// <summary>A .nupkg's tree, read with a plain ZipArchive walk (entries ending in '/' are directories).</summary>
+    public static SortedDictionary<string, string> OfZip(byte[] archive)
+    {
+        var tree = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        using var zip = new ZipArchive(new MemoryStream(archive), ZipArchiveMode.Read);
+        foreach (var entry in zip.Entries)
+        {
+            var path = Normalize(entry.FullName);
+            var segments = path.Split('/');
+            for (var i = 1; i < segments.Length; i++)
+            {
+                tree[string.Join('/', segments[..i])] = "dir";
+            }
+
+            using var data = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(data);
+            }
+
+            tree[path] = entry.FullName.EndsWith('/') ? "dir" : "file " + Convert.ToHexString(data.ToArray());
+        }
+
+        return tree;
+    }
+
     public static SortedDictionary<string, string> OfFolder(string folder)
     {
         var tree = new SortedDictionary<string, string>(StringComparer.Ordinal);

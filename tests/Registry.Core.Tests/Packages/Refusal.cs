@@ -1,4 +1,5 @@
 using Registry.Core.Packages;
+using Registry.Testing;
 using Xunit;
 
 namespace Registry.Core.Tests.Packages;
@@ -8,17 +9,27 @@ internal static class Refusal
 {
     public const string FileName = "pkg-1.0.0.tgz";
 
-    public static ValidationException Of(byte[] package, string rule, PackageLimits? limits = null)
+    public static ValidationException Of(byte[] package, string rule, PackageLimits? limits = null) =>
+        Check(() => new TgzPackageFormat().Read(package, FileName, limits ?? PackageLimits.Default), FileName, rule);
+
+    public static PackageManifest Accepted(byte[] package, PackageLimits? limits = null) =>
+        new TgzPackageFormat().Read(package, FileName, limits ?? PackageLimits.Default);
+
+    /// <summary>As <see cref="Of"/>, for a .nupkg read as <paramref name="fileName"/>.</summary>
+    public static ValidationException OfNupkg(byte[] package, string rule, PackageLimits? limits = null, string fileName = MaliciousNupkgs.FileName) =>
+        Check(() => new NupkgPackageFormat().Read(package, fileName, limits ?? PackageLimits.Default), fileName, rule);
+
+    public static PackageManifest AcceptedNupkg(byte[] package, string fileName = MaliciousNupkgs.FileName, PackageLimits? limits = null) =>
+        new NupkgPackageFormat().Read(package, fileName, limits ?? PackageLimits.Default);
+
+    private static ValidationException Check(Func<PackageManifest> read, string fileName, string rule)
     {
-        var error = Assert.Throws<ValidationException>(() => new TgzPackageFormat().Read(package, FileName, limits ?? PackageLimits.Default));
+        var error = Assert.Throws<ValidationException>(() => read());
         Assert.Equal(rule, error.Rule);
-        Assert.StartsWith($"{FileName}: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{fileName}: ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith($"[rule: {rule}]", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Equal(1, error.ExitCode);
         return error;
     }
-
-    public static PackageManifest Accepted(byte[] package, PackageLimits? limits = null) =>
-        new TgzPackageFormat().Read(package, FileName, limits ?? PackageLimits.Default);
 }

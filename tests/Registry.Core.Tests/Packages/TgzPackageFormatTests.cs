@@ -176,8 +176,8 @@ public sealed class TgzPackageFormatTests
         var folder = Directory.CreateTempSubdirectory("registry-reader-");
         try
         {
-            var path = Path.Combine(folder.FullName, "pkg.zip");
-            System.IO.File.WriteAllBytes(path, "PK\u0003\u0004"u8.ToArray());
+            var path = Path.Combine(folder.FullName, "pkg.7z");
+            System.IO.File.WriteAllBytes(path, "7z\u00bc\u00af\u0027\u001c"u8.ToArray());
             Assert.Equal("format-unknown", Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default)).Rule);
             Assert.Equal(2, Assert.Throws<EnvironmentException>(() => PackageReader.Read(Path.Combine(folder.FullName, "missing.tgz"), PackageLimits.Default)).ExitCode);
         }

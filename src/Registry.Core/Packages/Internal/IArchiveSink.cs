@@ -1,8 +1,9 @@
 namespace Registry.Core.Packages.Internal;
 
 /// <summary>
-/// Receives the entries of an archive as <see cref="TarArchiveScanner"/> reads them, under the
-/// same normalised paths the rules were checked on (the root is "").
+/// Receives the entries of an archive as <see cref="TarArchiveScanner"/> or
+/// <see cref="ZipArchiveScanner"/> reads them, under the same normalised paths the rules were
+/// checked on (the root is ""). A zip has no links, so only the tar scanner calls the link methods.
 /// </summary>
 internal interface IArchiveSink
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Registry.Core.Packages.Internal;
@@ -27,18 +26,8 @@ internal sealed class ManifestFields(Dictionary<string, JsonElement> fields, str
             ? value.GetString()!
             : throw Reject.Because(fileName, missingRule, $"{TarArchiveScanner.ManifestName} has no {Reject.Quote(field)}", $"add \"{field}\" as a string");
 
-    public string? OptionalString(string field, int maxLength)
-    {
-        if (!TryGet(field, JsonValueKind.String, "a string", out var value))
-        {
-            return null;
-        }
-
-        var text = value.GetString()!;
-        return text.Length <= maxLength
-            ? text
-            : throw Reject.Because(fileName, PackageRules.MetadataInvalid, $"{Reject.Quote(field)} is {text.Length} characters long", $"keep it to at most {maxLength} characters");
-    }
+    public string? OptionalString(string field, int maxLength) =>
+        TryGet(field, JsonValueKind.String, "a string", out var value) ? MetadataRules.Text(fileName, field, value.GetString()!, maxLength) : null;
 
     public IReadOnlyList<string> Authors()
     {
@@ -55,29 +44,12 @@ internal sealed class ManifestFields(Dictionary<string, JsonElement> fields, str
                 throw ManifestParser.WrongType(fileName, $"authors[{authors.Count}]", "a string", item);
             }
 
-            var author = item.GetString()!;
-            if (author.Trim().Length is 0 or > 256)
-            {
-                throw Reject.Because(fileName, PackageRules.MetadataInvalid, $"authors[{authors.Count}] is empty or longer than 256 characters", "give each author as a non-empty name of at most 256 characters");
-            }
-
-            authors.Add(author);
+            authors.Add(MetadataRules.Author(fileName, $"authors[{authors.Count}]", item.GetString()!));
         }
 
         return authors;
     }
 
-    public string? OptionalUrl(string field)
-    {
-        var text = OptionalString(field, 2048);
-        if (text is null || IsWebUrl(text, out _))
-        {
-            return text;
-        }
-
-        throw Reject.Because(fileName, PackageRules.MetadataInvalid, $"{Reject.Quote(field)} is not an absolute http or https URL: {Reject.Quote(text)}", "write it as https://...");
-    }
-
-    private static bool IsWebUrl(string text, [NotNullWhen(true)] out Uri? uri) =>
-        Uri.TryCreate(text, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
+    public string? OptionalUrl(string field) =>
+        TryGet(field, JsonValueKind.String, "a string", out var value) ? MetadataRules.Url(fileName, field, value.GetString()!) : null;
 }

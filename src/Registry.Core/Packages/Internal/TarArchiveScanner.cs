@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 
 namespace Registry.Core.Packages.Internal;
 
@@ -21,26 +20,19 @@ internal static class TarArchiveScanner
 
     public static byte[] ReadManifest(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, IArchiveSink? sink = null)
     {
-        var compressed = content.Length;
-        if (compressed > limits.MaxCompressedBytes)
-        {
-            throw Reject.Because(fileName, PackageRules.LimitCompressedSize, $"is {compressed} bytes, more than the limit of {limits.MaxCompressedBytes}", "make the package smaller");
-        }
-
-        if (compressed < 2 || content.Span[0] != 0x1f || content.Span[1] != 0x8b)
+        var budget = new ArchiveBudget(content, fileName, limits);
+        if (content.Length < 2 || content.Span[0] != 0x1f || content.Span[1] != 0x8b)
         {
             throw Reject.Because(fileName, PackageRules.ArchiveReadable, "is not gzip-compressed", "build the package as a gzip-compressed tar (.tgz)");
         }
 
         var cap = limits.MaxUnpackedBytes + HeaderAllowanceFixed + (HeaderAllowancePerEntry * ((long)limits.MaxEntries + 2));
-        using var input = MemoryMarshal.TryGetArray(content, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(content.ToArray(), writable: false);
+        using var input = ContentStream.Open(content);
         using var gzip = new GZipStream(input, CompressionMode.Decompress);
         using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, PackageRules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes"));
         try
         {
-            var manifest = Scan(capped, fileName, limits, compressed, sink);
+            var manifest = Scan(capped, fileName, budget, sink);
 
             // Read to the end so a truncated or corrupt gzip tail is caught too (bounded by the cap).
             capped.CopyTo(Stream.Null);
@@ -57,20 +49,14 @@ internal static class TarArchiveScanner
         }
     }
 
-    private static byte[] Scan(Stream tarStream, string fileName, PackageLimits limits, long compressed, IArchiveSink? sink)
+    private static byte[] Scan(Stream tarStream, string fileName, ArchiveBudget budget, IArchiveSink? sink)
     {
         using var reader = new TarReader(tarStream, leaveOpen: true);
         var tree = new ArchiveTree(fileName);
-        var buffer = new byte[81920];
         byte[]? manifest = null;
-        long unpacked = 0;
-        var entries = 0;
         while (reader.GetNextEntry(copyData: false) is { } entry)
         {
-            if (++entries > limits.MaxEntries)
-            {
-                throw Reject.Because(fileName, PackageRules.LimitEntries, $"has more than {limits.MaxEntries} entries", "package fewer files");
-            }
+            budget.CountEntry();
 
             if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
             {
@@ -99,54 +85,12 @@ internal static class TarArchiveScanner
                     throw Reject.Because(fileName, PackageRules.ArchiveEntryType, $"entry {Reject.Quote(entry.Name)} is a {entry.EntryType} entry", "packages may hold only files, directories and links");
             }
 
-            // The header's size is a hint for an early refusal; the bytes actually read are what count.
-            if (entry.Length > limits.MaxUnpackedBytes - unpacked)
-            {
-                throw UnpackedTooLarge(fileName, limits);
-            }
-
-            var isManifest = path == ManifestName;
-            if (isManifest && entry.Length > limits.MaxManifestBytes)
-            {
-                throw ManifestTooLarge(fileName, limits);
-            }
-
-            using var manifestBytes = isManifest ? new MemoryStream() : null;
             using var output = sink?.File(path, entry.Mode);
-            var data = entry.DataStream ?? Stream.Null;
-            int read;
-            while ((read = data.Read(buffer)) > 0)
-            {
-                unpacked += read;
-                if (unpacked > limits.MaxUnpackedBytes)
-                {
-                    throw UnpackedTooLarge(fileName, limits);
-                }
-
-                if (unpacked > limits.RatioFloorBytes && unpacked > (long)limits.MaxCompressionRatio * compressed)
-                {
-                    throw Reject.Because(fileName, PackageRules.LimitRatio, $"unpacks to more than {limits.MaxCompressionRatio} times its compressed size", "do not ship highly compressible filler; this looks like a compression bomb");
-                }
-
-                manifestBytes?.Write(buffer, 0, read);
-                output?.Write(buffer, 0, read);
-                if (manifestBytes?.Length > limits.MaxManifestBytes)
-                {
-                    throw ManifestTooLarge(fileName, limits);
-                }
-            }
-
-            manifest = manifestBytes?.ToArray() ?? manifest;
+            manifest = budget.Copy(entry.DataStream ?? Stream.Null, entry.Length, path == ManifestName ? ManifestName : null, output) ?? manifest;
         }
 
         tree.CheckComplete();
         sink?.Complete();
         return manifest ?? throw Reject.Because(fileName, PackageRules.ManifestMissing, $"has no {ManifestName} at the archive root", $"add a {ManifestName} with at least \"name\" and \"version\"");
     }
-
-    private static ValidationException UnpackedTooLarge(string fileName, PackageLimits limits) =>
-        Reject.Because(fileName, PackageRules.LimitUnpackedSize, $"unpacks to more than {limits.MaxUnpackedBytes} bytes", "make the package smaller");
-
-    private static ValidationException ManifestTooLarge(string fileName, PackageLimits limits) =>
-        Reject.Because(fileName, PackageRules.LimitManifestSize, $"has a {ManifestName} larger than {limits.MaxManifestBytes} bytes", "keep the manifest to metadata; put content in other files");
 }

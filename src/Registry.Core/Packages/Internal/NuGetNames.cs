@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using NuGet.Versioning;
+
+namespace Registry.Core.Packages.Internal;
+
+/// <summary>
+/// NuGet's naming on top of the registry's: a NuGet id (NuGet's own rule) whose lowercase form is the
+/// registry package name (<see cref="PackageName"/>), and the file name a .nupkg must carry.
+/// </summary>
+internal static partial class NuGetNames
+{
+    public const int MaxIdLength = 100;
+    public const string IdRule = "a NuGet id is ASCII letters, digits and '_' in runs separated by single '.' or '-', at most 100 characters";
+
+    /// <summary>Both rules an id must pass, for refusal messages.</summary>
+    public static string Rules => $"{IdRule}, and its lowercase form must be a registry name: {PackageName.Rule}";
+
+    /// <summary>Why <paramref name="id"/> cannot name a package here, or null.</summary>
+    public static string? Problem(string id)
+    {
+        if (id.Length > MaxIdLength)
+        {
+            return $"is {id.Length} characters long (a NuGet id has at most {MaxIdLength})";
+        }
+
+        if (!IdShape().IsMatch(id))
+        {
+            return "is not a NuGet id";
+        }
+
+        return PackageName.Problem(id.ToLowerInvariant()) is { } problem ? $"lowercased {problem}" : null;
+    }
+
+    /// <summary>
+    /// Refuses a file name other than <c>ID.VERSION.nupkg</c> (any case), with the version as written
+    /// in the .nuspec or normalised, or the registry's own artifact name <c>NAME-VERSION.nupkg</c>
+    /// (<see cref="RegistryLayout.ArtifactPath"/>), under which an installing client receives it.
+    /// </summary>
+    public static void CheckFileName(string fileName, string id, string name, NuGetVersion version)
+    {
+        var expected = $"{id}.{version.ToNormalizedString()}.nupkg";
+        string[] accepted = [expected, $"{id}.{version.OriginalVersion}.nupkg", $"{name}-{RegistryLayout.VersionText(version)}.nupkg"];
+        if (!accepted.Contains(fileName, StringComparer.OrdinalIgnoreCase))
+        {
+            throw Reject.Because(fileName, PackageRules.NupkgFileName, $"does not carry the id and version of its .nuspec ({Reject.Quote(id)} {Reject.Quote(version.OriginalVersion ?? version.ToNormalizedString())})", $"name the file {expected}, as dotnet pack does");
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex IdShape();
+}
