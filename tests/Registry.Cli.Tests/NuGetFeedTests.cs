@@ -29,9 +29,18 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
 
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(_registry.Store);
-        _server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct);
-        await _registry.InitAsync("--nuget-url", BaseUri.ToString());
+        try
+        {
+            Directory.CreateDirectory(_registry.Store);
+            _server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct);
+            await _registry.InitAsync("--nuget-url", BaseUri.ToString());
+        }
+        catch
+        {
+            // xUnit does not dispose a test class whose InitializeAsync threw: clean up here.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -39,6 +48,7 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
         if (_server is not null)
         {
             await _server.DisposeAsync();
+            _server = null;
         }
 
         _dotnet.Dispose();

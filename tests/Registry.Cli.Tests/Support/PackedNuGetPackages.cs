@@ -42,8 +42,17 @@ public sealed class PackedNuGetPackages : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await _dotnet.PackAsync(Folder, [.. Dependencies]);
-        await _dotnet.PackAsync(Folder, [.. Libraries]);
+        try
+        {
+            await _dotnet.PackAsync(Folder, [.. Dependencies]);
+            await _dotnet.PackAsync(Folder, [.. Libraries]);
+        }
+        catch
+        {
+            // A fixture whose InitializeAsync threw is not disposed: remove the folder here.
+            _dotnet.Dispose();
+            throw;
+        }
     }
 
     public ValueTask DisposeAsync()
