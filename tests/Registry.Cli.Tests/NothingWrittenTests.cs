@@ -1,4 +1,5 @@
 using Registry.Cli.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -17,12 +18,12 @@ public sealed class NothingWrittenTests : IDisposable
     public async Task Publish_with_a_keys_folder_that_does_not_exist_writes_nothing()
     {
         await _registry.InitAsync();
-        var before = FolderDigest.Of(_registry.Store);
+        var before = StoreDigest.Of(_registry.Store);
         var result = await RegistryCli.RunAsync("publish", "--store", _registry.Store, "--keys", Path.Combine(_registry.Root, "nokeys"), _registry.Package("alpha", "1.0.0"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("keys folder", result.Error, StringComparison.Ordinal);
         Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
-        Assert.Equal(before, FolderDigest.Of(_registry.Store));
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
 
     [Fact]
@@ -33,11 +34,11 @@ public sealed class NothingWrittenTests : IDisposable
         try
         {
             await other.InitAsync();
-            var before = FolderDigest.Of(_registry.Store);
+            var before = StoreDigest.Of(_registry.Store);
             var result = await RegistryCli.RunAsync("publish", "--store", _registry.Store, "--keys", other.Keys, _registry.Package("alpha", "1.0.0"));
             Assert.Equal(2, result.ExitCode);
             Assert.Contains("holds 0 of the", result.Error, StringComparison.Ordinal);
-            Assert.Equal(before, FolderDigest.Of(_registry.Store));
+            Assert.Equal(before, StoreDigest.Of(_registry.Store));
         }
         finally
         {
@@ -65,13 +66,13 @@ public sealed class NothingWrittenTests : IDisposable
         var bad2 = Path.Combine(_registry.Root, "bad-two.tgz");
         File.WriteAllText(bad1, "not a tarball");
         File.WriteAllBytes(bad2, Tgz.Package("Bad Name!", "1.0.0", "{}", null));
-        var before = FolderDigest.Of(_registry.Store);
+        var before = StoreDigest.Of(_registry.Store);
         var result = await _registry.PublishAsync(bad1, good, bad2);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("bad-one.tgz", result.Error, StringComparison.Ordinal);
         Assert.Contains("bad-two.tgz", result.Error, StringComparison.Ordinal);
         Assert.Contains("2 of 3 package files are invalid", result.Error, StringComparison.Ordinal);
-        Assert.Equal(before, FolderDigest.Of(_registry.Store));
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
 
     [Fact]
@@ -80,15 +81,15 @@ public sealed class NothingWrittenTests : IDisposable
         await _registry.InitAsync();
         var alpha = _registry.Package("alpha", "1.0.0");
         Assert.Equal(0, (await _registry.PublishAsync(alpha)).ExitCode);
-        var before = FolderDigest.Of(_registry.Store);
+        var before = StoreDigest.Of(_registry.Store);
 
         var again = await _registry.PublishAsync(alpha);
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(before, FolderDigest.Of(_registry.Store));
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
 
         var gc = await RegistryCli.RunAsync("gc", "--store", _registry.Store, "--dry-run");
         Assert.Equal(0, gc.ExitCode);
-        Assert.Equal(before, FolderDigest.Of(_registry.Store));
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Registry.Cli.Tests.Support;
 using Registry.Serve;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -128,7 +129,7 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
     {
         { "no-nuspec", "manifest-missing" },
         // No rule exists yet for an id that does not match the file name: one of the manifest or name rules.
-        { "id-not-file-name", "(name-invalid|manifest-[a-z-]+|name-[a-z-]+)" },
+        { "id-not-file-name", "nupkg-file-name" },
         { "parent-path-entry", "archive-path" },
     };
 
@@ -148,14 +149,14 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
             "parent-path-entry" => Nupkg.WithExtraEntry(real, file, "../evil.txt"),
             _ => throw new ArgumentOutOfRangeException(nameof(bad)),
         };
-        var before = FolderDigest.Of(_registry.Store);
+        var before = StoreDigest.Of(_registry.Store);
 
         var result = await _registry.PublishAsync(file);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("My.Lib.1.0.0.nupkg", result.Error, StringComparison.Ordinal);
         Assert.Matches(new Regex($@"\[rule: {rulePattern}\]"), result.Error);
-        Assert.Equal(before, FolderDigest.Of(_registry.Store));
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
         Assert.False(File.Exists(Path.Combine(_registry.Root, "evil.txt")));
     }
 

@@ -98,12 +98,15 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
     public async IAsyncEnumerable<StoredItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        if (!Directory.Exists(Root))
+        // Walk only the folder the prefix names (a listing of one package's files must not cost the whole store).
+        var slash = prefix.LastIndexOf('/');
+        var start = slash < 0 ? Root : Path.Combine(Root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(start))
         {
             yield break;
         }
 
-        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
