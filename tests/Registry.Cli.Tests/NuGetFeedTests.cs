@@ -125,10 +125,64 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
         Assert.Equal("1.0.0", DotnetNuGet.ProjectReferences(project)["My.Lib"]);
     }
 
+    [Fact]
+    public async Task A_mirror_writes_its_own_feed_that_dotnet_restores_from_and_verify_passes()
+    {
+        await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"), packages.Nupkg("My.Lib", "1.0.0"), packages.Nupkg("My.Lib", "1.1.0"));
+        var yank = await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "My.Lib", "1.0.0"]);
+        Assert.True(yank.ExitCode == 0, yank.ToString());
+        var mirror = Path.Combine(_registry.Root, "mirror");
+        Directory.CreateDirectory(mirror);
+        await using var mirrorServer = await RegistryServer.StartAsync(mirror, 0, cancellationToken: Ct);
+        var root = Path.Combine(_registry.Root, "1.root.json");
+        File.Copy(Path.Combine(_registry.Store, "metadata", "1.root.json"), root);
+
+        var sync = await RegistryCli.RunAsync("mirror", BaseUri.ToString(), "--to", mirror, "--root", root, "--nuget-url", mirrorServer.BaseUri.ToString());
+
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        Assert.Contains("NuGet feed: 2 package(s)", sync.Out, StringComparison.Ordinal);
+        // The mirror's feed names the mirror, not the origin.
+        var service = File.ReadAllText(Path.Combine(mirror, "nuget", "v3", "index.json"));
+        Assert.Contains(mirrorServer.BaseUri.ToString(), service, StringComparison.Ordinal);
+        Assert.DoesNotContain(BaseUri.ToString(), service, StringComparison.Ordinal);
+        var project = _dotnet.CreateConsoleProject(new Uri(mirrorServer.BaseUri, "nuget/v3/index.json").ToString(), new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
+        var restore = await _dotnet.RestoreAsync(project);
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Equal(new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.1.0" }, DotnetNuGet.ResolvedPackages(project));
+        var verify = await RegistryCli.RunAsync("verify", "--store", mirrorServer.BaseUri.ToString());
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.DoesNotContain("nuget sync", verify.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nuget_sync_repairs_a_feed_a_killed_publish_left_behind_and_verify_says_so_before()
+    {
+        await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"), packages.Nupkg("My.Lib", "1.0.0"));
+        // What a publish killed after its signed commit leaves: the view without the new version.
+        var versions = Path.Combine(_registry.Store, "nuget", "v3", "flatcontainer", "my.lib", "index.json");
+        var registration = Path.Combine(_registry.Store, "nuget", "v3", "registration", "my.lib", "index.json");
+        var (oldVersions, oldRegistration) = (File.ReadAllBytes(versions), File.ReadAllBytes(registration));
+        await PublishAsync(packages.Nupkg("My.Lib", "1.1.0"));
+        File.WriteAllBytes(versions, oldVersions);
+        File.WriteAllBytes(registration, oldRegistration);
+
+        var behind = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
+        Assert.True(behind.ExitCode == 0, behind.ToString());
+        Assert.Contains("does not list my.lib 1.1.0 yet", behind.Error, StringComparison.Ordinal);
+        Assert.Contains("registry nuget sync", behind.Error, StringComparison.Ordinal);
+
+        var sync = await RegistryCli.RunAsync("nuget", "sync", "--store", _registry.Store);
+
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        Assert.Contains("\"1.1.0\"", File.ReadAllText(versions), StringComparison.Ordinal);
+        var after = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.DoesNotContain("nuget sync", after.Error, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> BadPackages => new()
     {
         { "no-nuspec", "manifest-missing" },
-        // No rule exists yet for an id that does not match the file name: one of the manifest or name rules.
         { "id-not-file-name", "nupkg-file-name" },
         { "parent-path-entry", "archive-path" },
     };
