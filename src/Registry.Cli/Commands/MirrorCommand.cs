@@ -7,6 +7,7 @@ using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Mirror;
+using Registry.Store.S3;
 
 namespace Registry.Cli.Commands;
 
@@ -49,8 +50,8 @@ internal static class MirrorCommand
             }
 
             using var source = new HttpObjectReader(baseUri);
-            var destinationStore = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead));
-            using var destination = new ProvenStore(destinationStore, StoreFactory.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
+            var destinationStore = await StoreFactory.OpenAsync(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead), ct).ConfigureAwait(false);
+            using var destination = new ProvenStore(destinationStore, StoreLocation.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
                 problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
 
             var interactive = !Console.IsErrorRedirected && context.Error == Console.Error;
