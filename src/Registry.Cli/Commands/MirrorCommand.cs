@@ -5,7 +5,6 @@ using Registry.Client;
 using Registry.Core;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
-using Registry.Core.Tuf;
 using Registry.Mirror;
 using Registry.Store.S3;
 
@@ -35,14 +34,7 @@ internal static class MirrorCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var anchorPath = parse.GetValue(root)!;
-            if (!File.Exists(anchorPath))
-            {
-                throw new EnvironmentException($"{anchorPath}: no such root file");
-            }
-
-            var anchor = RootChain.Parse(await File.ReadAllBytesAsync(anchorPath, ct).ConfigureAwait(false), anchorPath);
-            RootChain.VerifySelfSigned(anchor, anchorPath);
+            var anchor = await RootOfTrust.LoadAnchorAsync(parse.GetValue(root)!, ct).ConfigureAwait(false);
             var baseUrl = parse.GetValue(url)!;
             if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
             {
