@@ -92,5 +92,25 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(Project, "packages")));
     }
 
+    [Fact]
+    public async Task Source_add_and_mirror_refuse_a_root_that_does_not_sign_itself_by_the_same_rule()
+    {
+        var forged = Path.Combine(_registry.Root, "forged.root.json");
+        var text = await File.ReadAllTextAsync(RootFile, Ct);
+        await File.WriteAllTextAsync(forged, text.Replace("\"version\":1", "\"version\":7", StringComparison.Ordinal), Ct);
+        Assert.NotEqual(text, await File.ReadAllTextAsync(forged, Ct));
+        var mirror = Path.Combine(_registry.Root, "mirror");
+
+        var add = await RunAsync("source", "add", "main", _server.BaseUri.ToString(), "--root", forged);
+        var sync = await RegistryCli.RunAsync("mirror", _server.BaseUri.ToString(), "--to", mirror, "--root", forged);
+
+        Assert.Equal(1, add.ExitCode);
+        Assert.Equal(1, sync.ExitCode);
+        Assert.Contains("0 valid signature(s), the role needs 1", add.Error, StringComparison.Ordinal);
+        Assert.Contains("0 valid signature(s), the role needs 1", sync.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_registry.Root, "home", "sources.json")));
+        Assert.False(Directory.Exists(mirror));
+    }
+
     private Task<CliResult> RunAsync(params string[] args) => RegistryCli.RunProcessAsync(args, Home);
 }
