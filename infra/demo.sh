@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded default (a folder): create a registry, publish
 # a few packages into it, serve it over HTTP, and install a small project from it through
-# the client, verifying every byte against the signed metadata.
+# the client, verifying every byte against the signed metadata. Needs only the .NET SDK
+# (and bash, tar, gzip, as every Debian has).
 #
 #   infra/demo.sh [WORKDIR]       # default: a new temporary folder, kept for inspection
 set -euo pipefail
@@ -34,14 +35,24 @@ registry publish "$work"/alpha-1.0.0.tgz "$work"/alpha-1.1.0.tgz
 registry publish "$work"/beta-2.0.0.tgz "$work"/gamma-0.3.0.tgz
 registry verify
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-dotnet "$work/bin/registry.dll" serve "$REGISTRY_STORE" --port "$port" > "$work/serve.log" 2>&1 &
+# Port 0: the server takes a free port and prints "serving FOLDER at URL" once it listens;
+# waiting for that line needs nothing but bash (no python3 for a port, no curl to poll).
+dotnet "$work/bin/registry.dll" serve "$REGISTRY_STORE" --port 0 > "$work/serve.out" 2> "$work/serve.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/metadata/timestamp.json" >/dev/null 2>&1 && break; sleep 0.2; done
+url=""
+for _ in $(seq 300); do
+  while IFS= read -r line; do
+    [[ $line =~ (http://[^[:space:]]+) ]] && url=${BASH_REMATCH[1]} && break
+  done < "$work/serve.out"
+  [ -n "$url" ] && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; echo "demo: registry serve stopped" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/serve.log" >&2; echo "demo: registry serve did not start within 30 s" >&2; exit 1; }
 
-echo "demo: installing a project from http://127.0.0.1:$port through the client" >&2
-registry source add main "http://127.0.0.1:$port/" --root "$REGISTRY_STORE/metadata/1.root.json"
+echo "demo: installing a project from $url through the client" >&2
+registry source add main "$url" --root "$REGISTRY_STORE/metadata/1.root.json"
 mkdir -p "$work/project"
 printf '{"dependencies":{"gamma":"[0.3.0, 1.0.0)"}}\n' > "$work/project/registry.json"
 registry install --project "$work/project"

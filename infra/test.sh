@@ -4,7 +4,7 @@
 # ports, runs every test project, and stops the servers again, whatever happens.
 #
 #   infra/test.sh                 # everything
-#   infra/test.sh --filter NAME   # extra arguments go to 'dotnet test'
+#   infra/test.sh --filter NAME   # extra arguments go to each 'dotnet test'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -32,10 +32,38 @@ echo "test: starting varnish in front of radosgw" >&2
 edge_port=$(STATE_DIR="$state/varnish" ORIGIN="${AWS_ENDPOINT_URL#http://}" infra/varnish/start.sh)
 export REGISTRY_TEST_EDGE_URL="http://127.0.0.1:${edge_port}"
 
+# Every test project runs at once (as 'dotnet test Registry.sln' would), each into its own log;
+# the logs are printed whole, one project after another in a fixed order, so their lines never
+# interleave, and the totals add up every project's summary line. A project that ends without
+# a summary (a crashed test host) counts as failed.
 echo "test: running the tests" >&2
-status=0
-dotnet test Registry.sln --no-build -nologo "$@" 2>&1 | tee "$state/test.log" || status=$?
-passed=$(grep -oE 'Passed: +[0-9]+' "$state/test.log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$state/test.log" | awk '{s+=$2} END {print s+0}')
-echo "$passed passed, $failed failed"
+projects=(tests/*.Tests/*.Tests.csproj)
+pids=()
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" --no-build -nologo "$@" > "$state/$name.log" 2>&1 &
+  pids+=($!)
+done
+
+count() { [[ $2 =~ $1:\ +([0-9]+) ]] && echo "${BASH_REMATCH[1]}" || echo 0; } # count Passed "Passed! - Failed: 0, Passed: 41, ..."
+status=0 passed=0 failed=0 skipped=0 summary=()
+for i in "${!projects[@]}"; do
+  name=$(basename "${projects[$i]}" .csproj)
+  code=0
+  wait "${pids[$i]}" || code=$?
+  echo "=== $name (exit $code)"
+  cat "$state/$name.log"
+  line=$(grep -E '^(Passed|Failed)! +- ' "$state/$name.log" | tail -n 1 || true)
+  p=$(count Passed "$line") f=$(count Failed "$line") s=$(count Skipped "$line") note=""
+  if [ "$code" -ne 0 ]; then
+    status=1 note="  (exit $code)"
+    [ -n "$line" ] || f=$((f + 1)) note="  (exit $code, no test summary: the test host crashed?)"
+  fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  summary+=("$(printf '%-28s %5d passed %5d failed %5d skipped%s' "$name" "$p" "$f" "$s" "$note")")
+done
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "total: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -106,7 +106,7 @@ public sealed class ProjectInstaller(RegistryClient client)
     private async Task<LockFile> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
     {
         var pins = lockFile?.Packages.Where(p => keepPinned(p.Key)).ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
-        var resolution = await new Resolver(client.GetIndexAsync, pins).ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
+        var resolution = await new Resolver(client.GetIndexAsync, pins, suggest: client.SuggestNamesAsync).ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
         return new LockFile
         {
             Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry), StringComparer.Ordinal), StringComparer.Ordinal),

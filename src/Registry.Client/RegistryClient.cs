@@ -250,6 +250,38 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>
+    /// Published names close to <paramref name="name"/> (<see cref="Resolution.NameSuggestions"/>),
+    /// for "did you mean". It searches only what this client already holds: the targets of the
+    /// current state's bins that are in the trusted store (verified in this run or an earlier
+    /// one), never listing or downloading the registry for it. Each suggestion is named in its
+    /// published spelling, read from its index (its bin is local, so one request at most each).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SuggestNamesAsync(string name, CancellationToken cancellationToken)
+    {
+        var state = _state ?? throw new InvalidOperationException("call UpdateAsync first");
+        var seen = new List<string>();
+        foreach (var (file, meta) in state.Snapshot.Signed.Meta)
+        {
+            var bin = file[..^".json".Length];
+            if (state.Bins.IsBinName(bin) && await _trusted.ExistsAsync(RegistryLayout.MetadataKey(bin, meta.Version), cancellationToken).ConfigureAwait(false))
+            {
+                var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
+                seen.AddRange(document.Signed.Targets.Keys
+                    .Where(path => path.StartsWith("index/", StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal))
+                    .Select(path => path["index/".Length..^".json".Length]));
+            }
+        }
+
+        var suggestions = new List<string>();
+        foreach (var candidate in Resolution.NameSuggestions.Closest(name, seen))
+        {
+            suggestions.Add((await GetIndexAsync(candidate, cancellationToken).ConfigureAwait(false))?.Name ?? candidate);
+        }
+
+        return suggestions;
+    }
+
+    /// <summary>
     /// The verified bytes of an artifact: exactly the length and sha256 its entry in a verified
     /// index pins (the index rules have checked that the entry names its canonical path).
     /// Served from the cache when present.

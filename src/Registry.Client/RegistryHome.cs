@@ -5,27 +5,13 @@ using Registry.Core.Tuf;
 
 namespace Registry.Client;
 
-/// <summary>A configured registry: a name, a primary URL, fallback mirrors, and its root of trust.</summary>
-public sealed record SourceConfig
-{
-    [JsonPropertyName("name")]
-    public required string Name { get; init; }
-
-    [JsonPropertyName("url")]
-    public required Uri Url { get; init; }
-
-    [JsonPropertyName("mirrors")]
-    public IReadOnlyList<Uri> Mirrors { get; init; } = [];
-
-    [JsonIgnore]
-    public IEnumerable<Uri> Urls => Mirrors.Prepend(Url);
-}
-
 /// <summary>
 /// The per-user folder (<c>$REGISTRY_HOME</c>, default <c>~/.registry</c>): <c>sources.json</c>,
 /// one folder per source holding its trust anchor (<c>root.json</c>) and its trusted metadata in
 /// registry layout (<c>metadata/</c>), and <c>cache/</c> with verified files by sha256. Shared by
 /// concurrent client processes: every write is a create-only link or an atomic rename.
+/// Sources are kept in the order they were added; the first is the default (the one read when
+/// no name is given), and <see cref="SetDefault"/> moves another to the front.
 /// </summary>
 public sealed class RegistryHome(string path)
 {
@@ -70,37 +56,68 @@ public sealed class RegistryHome(string path)
         }
     }
 
-    /// <summary>The named source, or the only one when no name is given.</summary>
+    /// <summary>The named source, or the default (the first) when no name is given.</summary>
     public SourceConfig Source(string? name)
     {
         var sources = Sources();
         if (name is null)
         {
-            return sources.Count == 1 ? sources[0]
-                : sources.Count == 0 ? throw new EnvironmentException("no registry source configured: run 'registry source add NAME URL --root FILE'")
-                : throw new EnvironmentException($"several sources are configured ({string.Join(", ", sources.Select(s => s.Name))}): pass --source NAME");
+            return sources.Count > 0 ? sources[0] : throw new EnvironmentException("no registry source configured: run 'registry source add NAME URL --root FILE'");
         }
 
         return sources.FirstOrDefault(s => s.Name == name) ?? throw new EnvironmentException($"no source named '{name}' (configured: {string.Join(", ", sources.Select(s => s.Name).DefaultIfEmpty("none"))})");
     }
 
-    /// <summary>Adds a source with its trust anchor, a root metadata file that must sign itself.</summary>
+    /// <summary>
+    /// <c>registry source add</c>: checks the name and URLs, obtains the root of trust (from the
+    /// file, or fetched from the URL and pinned by its sha256, see <see cref="RootOfTrust.ObtainAsync"/>),
+    /// checks that it signs itself, and only then records the source. A new source goes last
+    /// (the first one added stays the default); re-adding a name replaces it in place and
+    /// forgets its trusted metadata.
+    /// </summary>
+    public async Task<AddedSource> AddSourceAsync(SourceRequest request, HttpPolicy? policy, CancellationToken cancellationToken)
+    {
+        CheckName(request.Name);
+        var url = SourceConfig.ParseUrl(request.Url);
+        var mirrors = request.Mirrors.Select(SourceConfig.ParseUrl).ToList();
+        var rootBytes = await RootOfTrust.ObtainAsync(url, request.RootFile, request.RootSha256, policy, cancellationToken).ConfigureAwait(false);
+        var source = AddSource(new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors }, rootBytes);
+        return new AddedSource(source, Hashing.Sha256Hex(rootBytes), Sources()[0].Name == source.Name);
+    }
+
+    /// <summary>Adds a source with its trust anchor, a root metadata file that must sign itself (<see cref="RootChain.ParseAnchor"/>).</summary>
     public SourceConfig AddSource(SourceConfig source, byte[] rootBytes)
     {
-        if (!Core.Packages.PackageName.IsValid(source.Name))
+        CheckName(source.Name);
+        RootChain.ParseAnchor(rootBytes, "the given root");
+        var sources = Sources().ToList();
+        var at = sources.FindIndex(s => s.Name == source.Name);
+        if (at >= 0)
         {
-            throw new EnvironmentException($"'{source.Name}' is not a valid source name ({Core.Packages.PackageName.Rule})");
+            sources[at] = source;
+        }
+        else
+        {
+            sources.Add(source);
         }
 
-        var root = RootChain.Parse(rootBytes, "root");
-        RootChain.VerifySelfSigned(root, "the given root");
-        var sources = Sources().Where(s => s.Name != source.Name).Append(source).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         var folder = SourcePath(source.Name);
         RemoveFolder(folder);
 
         Directory.CreateDirectory(folder);
         WriteAtomically(System.IO.Path.Combine(folder, "root.json"), rootBytes);
-        WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
+        SaveSources(sources);
+        return source;
+    }
+
+    /// <summary><c>registry source default NAME</c>: moves the source to the front, so commands read it when no <c>--source</c> is given; the others keep their order.</summary>
+    public SourceConfig SetDefault(string name)
+    {
+        var sources = Sources().ToList();
+        var source = sources.FirstOrDefault(s => s.Name == name) ?? Source(name);
+        sources.Remove(source);
+        sources.Insert(0, source);
+        SaveSources(sources);
         return source;
     }
 
@@ -113,10 +130,21 @@ public sealed class RegistryHome(string path)
             return false;
         }
 
-        WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
+        SaveSources(sources);
         RemoveFolder(folder);
         return true;
     }
+
+    private static void CheckName(string name)
+    {
+        if (!Core.Packages.PackageName.IsValid(name))
+        {
+            throw new EnvironmentException($"'{name}' is not a valid source name ({Core.Packages.PackageName.Rule})");
+        }
+    }
+
+    private void SaveSources(List<SourceConfig> sources) =>
+        WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
 
     // A link in place of the folder is removed as a link, never followed.
     private static void RemoveFolder(string folder)

@@ -10,6 +10,13 @@ namespace Registry.Client;
 /// </summary>
 public static class RootOfTrust
 {
+    /// <summary>
+    /// The trust anchor in a root metadata file obtained out of band (<c>--root FILE</c> of
+    /// <c>registry mirror</c>): it must exist, parse, and sign itself (<see cref="RootChain.ParseAnchor"/>).
+    /// </summary>
+    public static async Task<SignedDocument<RootMetadata>> LoadAnchorAsync(string rootFile, CancellationToken cancellationToken) =>
+        RootChain.ParseAnchor(await ReadRootFileAsync(rootFile, cancellationToken).ConfigureAwait(false), rootFile);
+
     /// <summary>The root bytes to trust for <paramref name="baseUri"/>, from a file, a pinned hash, or both (checked against each other).</summary>
     public static async Task<byte[]> ObtainAsync(Uri baseUri, string? rootFile, string? pinnedSha256, HttpPolicy? policy, CancellationToken cancellationToken)
     {
@@ -22,9 +29,7 @@ public static class RootOfTrust
         string what;
         if (rootFile is not null)
         {
-            bytes = File.Exists(rootFile)
-                ? await File.ReadAllBytesAsync(rootFile, cancellationToken).ConfigureAwait(false)
-                : throw new EnvironmentException($"{rootFile}: no such root file");
+            bytes = await ReadRootFileAsync(rootFile, cancellationToken).ConfigureAwait(false);
             what = rootFile;
         }
         else if (pinnedSha256 is not null)
@@ -47,4 +52,9 @@ public static class RootOfTrust
 
         return bytes;
     }
+
+    private static async Task<byte[]> ReadRootFileAsync(string rootFile, CancellationToken cancellationToken) =>
+        File.Exists(rootFile)
+            ? await File.ReadAllBytesAsync(rootFile, cancellationToken).ConfigureAwait(false)
+            : throw new EnvironmentException($"{rootFile}: no such root file");
 }

@@ -53,7 +53,7 @@ public sealed class ConcurrencyTests : IDisposable
         var crashed = 0;
         for (var writes = 0; writes <= 9; writes++)
         {
-            var run = await RegistryCli.RunProcessAsync(["publish", .. _registry.StoreArgs, beta], new Dictionary<string, string> { ["REGISTRY_FAULT_KILL_AFTER_WRITES"] = writes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var run = await RegistryCli.RunCrashingAfterWritesAsync(writes, ["publish", .. _registry.StoreArgs, beta]);
             var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
             Assert.True(verify.ExitCode == 0, $"after a kill following write {writes}: {verify}");
             if (run.ExitCode != 0)
@@ -104,7 +104,7 @@ public sealed class ConcurrencyTests : IDisposable
         var beta = _registry.Package("beta", "1.0.0");
         for (var writes = 1; writes <= 5; writes++)
         {
-            await RegistryCli.RunProcessAsync(["publish", .. _registry.StoreArgs, beta], new Dictionary<string, string> { ["REGISTRY_FAULT_KILL_AFTER_WRITES"] = writes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await RegistryCli.RunCrashingAfterWritesAsync(writes, ["publish", .. _registry.StoreArgs, beta]);
         }
 
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);

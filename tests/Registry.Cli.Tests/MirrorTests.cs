@@ -130,8 +130,7 @@ public sealed partial class MirrorTests : IDisposable
         var more = Enumerable.Range(0, 12).Select(i => _source.Package($"more-{i}", "1.0.0")).ToArray();
         Assert.Equal(0, (await _source.PublishAsync(more)).ExitCode);
 
-        var killed = await RegistryCli.RunProcessAsync(["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"],
-            new Dictionary<string, string> { ["REGISTRY_FAULT_KILL_AFTER_WRITES"] = "10" });
+        var killed = await RegistryCli.RunCrashingAfterWritesAsync(10, ["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"]);
         Assert.NotEqual(0, killed.ExitCode);
         var midway = await RegistryCli.RunAsync("verify", "--store", Mirror);
         Assert.True(midway.ExitCode == 0, midway.ToString());

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Registry.Cli.Tests.Support;
 
 namespace Registry.Edge.Tests;
@@ -30,8 +29,7 @@ public sealed class S3ConcurrencyTests(ServersFixture servers)
         var crashes = 0;
         for (var writes = 0; writes <= 10; writes++)
         {
-            var environment = new Dictionary<string, string>(servers.Environment) { ["REGISTRY_FAULT_KILL_AFTER_WRITES"] = writes.ToString(CultureInfo.InvariantCulture) };
-            var run = await RegistryCli.RunProcessAsync(["publish", .. registry.StoreArgs, beta], environment);
+            var run = await RegistryCli.RunCrashingAfterWritesAsync(writes, ["publish", .. registry.StoreArgs, beta]);
             var verify = await registry.RunAsync("verify", "--store", registry.Location);
             Assert.True(verify.ExitCode == 0, $"after a kill following write {writes}: {verify}");
             if (run.ExitCode == 0)

@@ -6,7 +6,7 @@ namespace Registry.Cli.Commands;
 /// <summary>Options every client command shares: which source, and whether to stay offline.</summary>
 internal sealed class ClientOptions
 {
-    public Option<string?> Source { get; } = new("--source") { Description = "The configured source to read (default: the only one)" };
+    public Option<string?> Source { get; } = new("--source") { Description = "The configured source to read (default: the first, see 'registry source list')" };
 
     public Option<bool> Offline { get; } = new("--offline") { Description = "Use only the trusted metadata and files already in the cache" };
 

@@ -28,7 +28,7 @@ internal static class GcCommand
             var isDryRun = parse.GetValue(dryRun);
 
             // No precondition probe: it writes, and gc needs neither create-only writes nor compare-and-swap.
-            using var target = StoreFactory.Open(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint));
+            using var target = await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
             var settings = await RegistrySettings.LoadAsync(target, ct).ConfigureAwait(false);
             if (period < TimeSpan.FromDays(settings.TimestampExpiryDays))
             {

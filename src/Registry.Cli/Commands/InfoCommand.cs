@@ -23,7 +23,7 @@ internal static class InfoCommand
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             var index = await client.GetIndexAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
-                ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the registry");
+                ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct).ConfigureAwait(false))}");
             if (parse.GetValue(json))
             {
                 await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index))).ConfigureAwait(false);

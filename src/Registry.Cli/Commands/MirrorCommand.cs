@@ -5,8 +5,8 @@ using Registry.Client;
 using Registry.Core;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
-using Registry.Core.Tuf;
 using Registry.Mirror;
+using Registry.Store.S3;
 
 namespace Registry.Cli.Commands;
 
@@ -35,14 +35,7 @@ internal static class MirrorCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            var anchorPath = parse.GetValue(root)!;
-            if (!File.Exists(anchorPath))
-            {
-                throw new EnvironmentException($"{anchorPath}: no such root file");
-            }
-
-            var anchor = RootChain.Parse(await File.ReadAllBytesAsync(anchorPath, ct).ConfigureAwait(false), anchorPath);
-            RootChain.VerifySelfSigned(anchor, anchorPath);
+            var anchor = await RootOfTrust.LoadAnchorAsync(parse.GetValue(root)!, ct).ConfigureAwait(false);
             var baseUrl = parse.GetValue(url)!;
             if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
             {
@@ -50,8 +43,8 @@ internal static class MirrorCommand
             }
 
             using var source = new HttpObjectReader(baseUri);
-            var destinationStore = StoreFactory.Open(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead));
-            using var destination = new ProvenStore(destinationStore, StoreFactory.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
+            var destinationStore = await StoreFactory.OpenAsync(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead), ct).ConfigureAwait(false);
+            using var destination = new ProvenStore(destinationStore, StoreLocation.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
                 problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
 
             var interactive = !Console.IsErrorRedirected && context.Error == Console.Error;

@@ -35,7 +35,7 @@ internal static class RootProposeCommand
             var thresholds = RootGroupCommand.Assignments(parse.GetValue(threshold), "--threshold").ToDictionary(
                 a => a.Role,
                 a => int.TryParse(a.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new EnvironmentException($"--threshold {a.Role}={a.Value}: not a whole number"));
-            using var reader = ReaderFactory.Open(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint));
+            using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
             var current = (await RootChain.LoadChainAsync(reader, ct).ConfigureAwait(false))[^1];
             var edits = new RootEdits
             {

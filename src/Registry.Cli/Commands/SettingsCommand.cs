@@ -35,7 +35,7 @@ internal static class SettingsCommand
             var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
-                : StoreFactory.Open(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint));
+                : await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
             var (settings, tag) = await RegistrySettings.LoadWithTagAsync(target, ct).ConfigureAwait(false);
             if (change)
             {

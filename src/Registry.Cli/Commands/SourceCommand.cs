@@ -1,11 +1,10 @@
 using System.CommandLine;
 using Registry.Client;
 using Registry.Core;
-using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry source add|list|remove</c>: the registries this user reads, with their roots of trust.</summary>
+/// <summary><c>registry source add|list|remove|default</c>: the registries this user reads, with their roots of trust.</summary>
 internal static class SourceCommand
 {
     public static Command Create(CliContext context)
@@ -14,6 +13,7 @@ internal static class SourceCommand
         command.Subcommands.Add(Add(context));
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Remove(context));
+        command.Subcommands.Add(Default(context));
         return command;
     }
 
@@ -32,11 +32,16 @@ internal static class SourceCommand
         command.Options.Add(mirrors);
         command.SetAction(async (parse, ct) =>
         {
-            var baseUri = ParseUrl(parse.GetValue(url)!);
-            var mirrorUris = (parse.GetValue(mirrors) ?? []).Select(ParseUrl).ToList();
-            var rootBytes = await RootOfTrust.ObtainAsync(baseUri, parse.GetValue(root), parse.GetValue(rootHash), null, ct).ConfigureAwait(false);
-            var source = RegistryHome.Default().AddSource(new SourceConfig { Name = parse.GetValue(name)!, Url = baseUri, Mirrors = mirrorUris }, rootBytes);
-            await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {Hashing.Sha256Hex(rootBytes)}").ConfigureAwait(false);
+            var added = await RegistryHome.Default().AddSourceAsync(new SourceRequest
+            {
+                Name = parse.GetValue(name)!,
+                Url = parse.GetValue(url)!,
+                Mirrors = parse.GetValue(mirrors) ?? [],
+                RootFile = parse.GetValue(root),
+                RootSha256 = parse.GetValue(rootHash),
+            }, null, ct).ConfigureAwait(false);
+            var source = added.Source;
+            await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {added.RootSha256}").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -44,12 +49,14 @@ internal static class SourceCommand
 
     private static Command List(CliContext context)
     {
-        var command = new Command("list", "List the configured sources");
+        var command = new Command("list", "List the configured sources in order; '*' marks the default (the first), read when no --source is given");
         command.SetAction(async (parse, ct) =>
         {
-            foreach (var source in RegistryHome.Default().Sources())
+            var sources = RegistryHome.Default().Sources();
+            for (var i = 0; i < sources.Count; i++)
             {
-                await context.Out.WriteLineAsync($"{source.Name}\t{source.Url}{string.Concat(source.Mirrors.Select(m => "\t" + m))}").ConfigureAwait(false);
+                var source = sources[i];
+                await context.Out.WriteLineAsync($"{(i == 0 ? "* " : "  ")}{source.Name}\t{source.Url}{string.Concat(source.Mirrors.Select(m => "\t" + m))}").ConfigureAwait(false);
             }
 
             return CliApp.Ok;
@@ -75,8 +82,17 @@ internal static class SourceCommand
         return command;
     }
 
-    private static Uri ParseUrl(string text) =>
-        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new EnvironmentException($"'{text}' is not an http(s) URL");
+    private static Command Default(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The source to read when no --source is given" };
+        var command = new Command("default", "Make a source the default: it moves to the front of the list, the others keep their order");
+        command.Arguments.Add(name);
+        command.SetAction(async (parse, ct) =>
+        {
+            var source = RegistryHome.Default().SetDefault(parse.GetValue(name)!);
+            await context.Out.WriteLineAsync($"default source {source.Name} {source.Url}").ConfigureAwait(false);
+            return CliApp.Ok;
+        });
+        return command;
+    }
 }

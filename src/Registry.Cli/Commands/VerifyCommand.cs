@@ -16,7 +16,7 @@ internal static class VerifyCommand
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            using var reader = ReaderFactory.Open(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint));
+            using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
             var report = await new RegistryAuditor(reader).AuditAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {

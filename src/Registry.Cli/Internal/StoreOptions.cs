@@ -78,14 +78,13 @@ internal sealed class StoreOptions
     /// Opens the store for writing. Nothing is written here: the store's preconditions are
     /// proven (once per configuration, see <see cref="ProvenStore"/>) just before the first write.
     /// </summary>
-    public Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)
+    public async Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)
     {
-        _ = cancellationToken;
         var location = StoreLocation(parse);
         var endpoint = parse.GetValue(S3Endpoint);
         var allowUnsafe = parse.GetValue(AllowUnsafeStore);
-        var store = StoreFactory.Open(location, endpoint, publicRead);
-        return Task.FromResult<IObjectStore>(new ProvenStore(store, StoreFactory.Fingerprint(location, endpoint), problem => OnUnsafeAsync(store.Location, problem, allowUnsafe, context)));
+        var store = await StoreFactory.OpenAsync(location, endpoint, publicRead, cancellationToken).ConfigureAwait(false);
+        return new ProvenStore(store, Registry.Store.S3.StoreLocation.Fingerprint(location, endpoint), problem => OnUnsafeAsync(store.Location, problem, allowUnsafe, context));
     }
 
     /// <summary>Refuses a store that does not enforce preconditions, or warns when the user accepted the risk.</summary>

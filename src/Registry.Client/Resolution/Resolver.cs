@@ -16,7 +16,15 @@ public sealed record ResolvedPackage(string Name, NuGetVersion Version, IndexEnt
 /// <c>[1.0.0, 2.0.0)</c> take 2.0.0-beta.1.
 /// Deterministic: the same indexes and ranges give the same result.
 /// </summary>
-public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>> indexOf, IReadOnlyDictionary<string, NuGetVersion>? locked = null, int maxSteps = 100_000)
+/// <param name="indexOf">The verified index of a name (<see cref="RegistryClient.GetIndexAsync"/>), null when there is none.</param>
+/// <param name="locked">Versions the lock file pins: preferred, and allowed even when yanked.</param>
+/// <param name="maxSteps">Bound on backtracking.</param>
+/// <param name="suggest">Names close to a missing one, for "did you mean" (<see cref="RegistryClient.SuggestNamesAsync"/>).</param>
+public sealed class Resolver(
+    Func<string, CancellationToken, Task<PackageIndex?>> indexOf,
+    IReadOnlyDictionary<string, NuGetVersion>? locked = null,
+    int maxSteps = 100_000,
+    Func<string, CancellationToken, Task<IReadOnlyList<string>>>? suggest = null)
 {
     private readonly Dictionary<string, PackageIndex?> _indexes = new(StringComparer.Ordinal);
     private int _steps;
@@ -54,8 +62,13 @@ public sealed class Resolver(Func<string, CancellationToken, Task<PackageIndex?>
             return chosen;
         }
 
-        var index = await IndexAsync(open, cancellationToken).ConfigureAwait(false)
-            ?? throw new ResolutionException($"'{open}' is not in the registry (required by {string.Join(", ", requirements.Where(r => r.Name == open).Select(r => r.By).Distinct())})");
+        var index = await IndexAsync(open, cancellationToken).ConfigureAwait(false);
+        if (index is null)
+        {
+            var suggestions = suggest is null ? [] : await suggest(open, cancellationToken).ConfigureAwait(false);
+            throw new ResolutionException($"'{open}' is not in the registry (required by {string.Join(", ", requirements.Where(r => r.Name == open).Select(r => r.By).Distinct())}){NameSuggestions.DidYouMean(suggestions)}");
+        }
+
         var ranges = requirements.Where(r => r.Name == open).ToList();
         var candidates = Candidates(open, index, ranges).ToList();
         if (candidates.Count == 0)

@@ -14,6 +14,18 @@ public static class RootChain
     public static SignedDocument<RootMetadata> Parse(byte[] bytes, string source) =>
         SignedDocument<RootMetadata>.Parse(bytes, RoleNames.Root, TufJsonContext.Default.RootMetadata, source);
 
+    /// <summary>
+    /// A trust anchor: a root document that parses and is signed by a threshold of its own root
+    /// keys. The one rule for every anchor (a client's source, a mirror's <c>--root</c>, a
+    /// store's <c>1.root.json</c>).
+    /// </summary>
+    public static SignedDocument<RootMetadata> ParseAnchor(byte[] bytes, string source)
+    {
+        var root = Parse(bytes, source);
+        VerifySelfSigned(root, source);
+        return root;
+    }
+
     /// <summary>Checks that a root is signed by a threshold of its own root keys (a trust anchor).</summary>
     public static void VerifySelfSigned(SignedDocument<RootMetadata> root, string source)
     {
@@ -41,8 +53,7 @@ public static class RootChain
         {
             var first = await store.GetCappedOrNullAsync(RegistryLayout.RootKey(1), MaxRootBytes, cancellationToken).ConfigureAwait(false)
                 ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
-            trusted = Parse(first.Content, RegistryLayout.RootKey(1));
-            VerifySelfSigned(trusted, RegistryLayout.RootKey(1));
+            trusted = ParseAnchor(first.Content, RegistryLayout.RootKey(1));
         }
 
         while (true)
@@ -66,8 +77,7 @@ public static class RootChain
     {
         var first = await store.GetOrNullAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
-        var chain = new List<SignedDocument<RootMetadata>> { Parse(first.Content, RegistryLayout.RootKey(1)) };
-        VerifySelfSigned(chain[0], RegistryLayout.RootKey(1));
+        var chain = new List<SignedDocument<RootMetadata>> { ParseAnchor(first.Content, RegistryLayout.RootKey(1)) };
         while (true)
         {
             var key = RegistryLayout.RootKey(chain[^1].Signed.Version + 1);

@@ -25,6 +25,18 @@ public static class RegistryCli
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Runs the CLI in-process with every store it opens dying after <paramref name="writes"/>
+    /// completed writes (<see cref="CrashAfterWritesStore"/>): a publisher or mirror killed at
+    /// that point of its transaction. The wrapper reaches the CLI through its test seam
+    /// (StoreFactory.TestWrapper, flowing with this call only), so parallel tests are unaffected.
+    /// </summary>
+    public static async Task<CliResult> RunCrashingAfterWritesAsync(int writes, params string[] args)
+    {
+        Internal.StoreFactory.TestWrapper.Value = store => new CrashAfterWritesStore(store, writes);
+        return await RunAsync(args);
+    }
+
     public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")

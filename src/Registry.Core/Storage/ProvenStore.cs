@@ -1,16 +1,16 @@
-using Registry.Core;
-using Registry.Core.Storage;
-
-namespace Registry.Cli.Internal;
+namespace Registry.Core.Storage;
 
 /// <summary>
 /// A store whose preconditions are proven just before its first write, not when it is opened:
 /// a command that is refused (missing keys, no registry, an invalid package) or has nothing to
 /// do never writes, so it leaves the store byte-identical (and does not even create a missing
 /// folder). The proof itself is recorded in the store (<see cref="PreconditionProbe.EnsureAsync"/>),
-/// so a proven store costs one small read per write command.
+/// so a proven store costs one small read per write command. <paramref name="onUnsafe"/> gets
+/// the problem when the store fails the probe: throw to refuse the write, or return to accept
+/// the risk (the CLI's <c>--allow-unsafe-store</c>). <paramref name="fingerprint"/> is what the
+/// proof is recorded for (<c>StoreLocation.Fingerprint</c> in Registry.Store.S3).
 /// </summary>
-internal sealed class ProvenStore(IObjectStore inner, string fingerprint, Func<string, Task> onUnsafe) : IObjectStore
+public sealed class ProvenStore(IObjectStore inner, string fingerprint, Func<string, Task> onUnsafe) : IObjectStore
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _proven;

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using Registry.Core;
+
+namespace Registry.Client;
+
+/// <summary>A configured registry: a name, a primary URL, fallback mirrors, and its root of trust.</summary>
+public sealed record SourceConfig
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("url")]
+    public required Uri Url { get; init; }
+
+    [JsonPropertyName("mirrors")]
+    public IReadOnlyList<Uri> Mirrors { get; init; } = [];
+
+    [JsonIgnore]
+    public IEnumerable<Uri> Urls => Mirrors.Prepend(Url);
+
+    /// <summary>A registry's base URL (http or https; the folder holding <c>metadata/</c> and <c>targets/</c>), with a trailing '/'.</summary>
+    public static Uri ParseUrl(string text) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new EnvironmentException($"'{text}' is not an http(s) URL");
+}
+
+/// <summary>
+/// What <c>registry source add</c> asks for: a name, URLs, and where the root of trust comes
+/// from: <see cref="RootFile"/> (obtained out of band), <see cref="RootSha256"/> (trust on first
+/// use of the registry's <c>1.root.json</c>, pinned by hash), or both (they must agree).
+/// </summary>
+public sealed record SourceRequest
+{
+    public required string Name { get; init; }
+
+    public required string Url { get; init; }
+
+    public IReadOnlyList<string> Mirrors { get; init; } = [];
+
+    public string? RootFile { get; init; }
+
+    public string? RootSha256 { get; init; }
+}
+
+/// <summary>A source as added: its configuration, the sha256 of the root it trusts, and whether it is the default (the first source).</summary>
+public sealed record AddedSource(SourceConfig Source, string RootSha256, bool IsDefault);
