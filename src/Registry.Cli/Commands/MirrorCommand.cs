@@ -25,9 +25,10 @@ internal static class MirrorCommand
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "S3-compatible endpoint URL for an s3:// destination" };
         var publicRead = new Option<bool>("--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a CDN in front of the mirror's bucket" };
         var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
+        var json = CliContext.JsonOption();
         var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
-        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore })
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, json })
         {
             command.Options.Add(option);
         }
@@ -53,32 +54,30 @@ internal static class MirrorCommand
             using var destination = new ProvenStore(destinationStore, StoreFactory.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
                 problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
 
-            var interactive = !Console.IsErrorRedirected && context.Error == Console.Error;
-            var started = DateTime.UtcNow;
-            var progress = interactive
-                ? new Progress<MirrorProgress>(p => context.Error.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"\rregistry: {p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB, {p.Bytes / 1024.0 / 1024.0 / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds):0.0} MiB/s   ")))
-                : null;
             var mirror = new RegistryMirror(source, destination, anchor, options: new MirrorOptions
             {
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
             });
-            var result = await mirror.SyncAsync(progress, ct).ConfigureAwait(false);
-            if (interactive)
+            var result = await ProgressRenderer.RunAsync(context, "mirroring bins", progress => mirror.SyncAsync(
+                ProgressRenderer.Map<MirrorProgress>(progress, p => new ProgressStep(p.Bins, p.BinsTotal, string.Create(CultureInfo.InvariantCulture, $"({p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB)"))), ct)).ConfigureAwait(false);
+            var collected = parse.GetValue(prune)
+                ? await new RegistryCollector(destination).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false)
+                : null;
+            if (context.Json)
             {
-                await context.Error.WriteLineAsync().ConfigureAwait(false);
+                await context.WriteJsonAsync(new MirrorOutput(result.Unchanged, result.TimestampVersion, result.FilesFetched, result.BytesFetched, source.RequestCount, Math.Round(result.Elapsed.TotalSeconds, 3),
+                    collected is null ? null : new PruneOutput(collected.DeletedFiles, collected.DeletedBytes)), CliJsonContext.Default.MirrorOutput).ConfigureAwait(false);
+                return CliApp.Ok;
             }
 
             var summary = result.Unchanged
                 ? string.Create(CultureInfo.InvariantCulture, $"up to date: timestamp {result.TimestampVersion}; {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s")
                 : string.Create(CultureInfo.InvariantCulture, $"mirrored timestamp {result.TimestampVersion}: {result.FilesFetched} files, {result.BytesFetched} bytes, {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s");
             await context.Out.WriteLineAsync(summary).ConfigureAwait(false);
-
-            if (parse.GetValue(prune))
+            if (collected is not null)
             {
-                var collected = await new RegistryCollector(destination).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false);
-                await context.Out.WriteLineAsync($"pruned {collected.Deleted.Count} files ({collected.DeletedBytes} bytes)").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"pruned {collected.DeletedFiles} files ({collected.DeletedBytes} bytes)").ConfigureAwait(false);
             }
 
             return CliApp.Ok;
