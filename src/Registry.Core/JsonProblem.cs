@@ -55,7 +55,7 @@ public static class JsonProblem
                 var t when t.Contains("Int", StringComparison.Ordinal) || t.Contains("Double", StringComparison.Ordinal) || t.Contains("Decimal", StringComparison.Ordinal) => "a number was expected",
                 var t when t.Contains("Boolean", StringComparison.Ordinal) => "true or false was expected",
                 var t when t.Contains("String", StringComparison.Ordinal) || t.Contains("Uri", StringComparison.Ordinal) => "a string was expected",
-                _ => "a value of another type was expected",
+                _ => "the value has the wrong type",
             };
         }
 
