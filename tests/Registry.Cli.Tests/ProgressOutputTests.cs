@@ -77,4 +77,47 @@ public sealed partial class ProgressOutputTests : IDisposable
         Assert.Contains("registry: installing: 2/2 ", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("installing", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task On_a_terminal_progress_is_a_bar_coloured_unless_NO_COLOR_is_set_and_it_ends_before_the_result()
+    {
+        // script(1) runs the CLI on a pseudo-terminal, as a user at a shell would.
+        Assert.SkipUnless(File.Exists("/usr/bin/script"), "needs script(1) (util-linux) for a pseudo-terminal");
+        await _registry.InitAsync();
+        var files = Enumerable.Range(0, 3).Select(i => _registry.Package($"pkg-{i}", "1.0.0")).ToArray();
+        var command = string.Join(' ', ((string[])["dotnet", RegistryCli.RegistryDll, "publish", .. _registry.StoreArgs, .. files]).Select(a => $"'{a}'"));
+
+        var plain = await OnTerminalAsync(command, noColor: true);
+        Assert.Contains("checking package files 3/3", plain, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\u001b\[38;", plain);
+        Assert.Matches(@"\n(\u001b\[\?25h)?published pkg-0 1\.0\.0 ", plain.Replace("\r", "", StringComparison.Ordinal));
+
+        var coloured = await OnTerminalAsync(command, noColor: false);
+        Assert.Contains("checking package files 3/3", coloured, StringComparison.Ordinal);
+        Assert.Matches(@"\u001b\[38;", coloured);
+    }
+
+    private static async Task<string> OnTerminalAsync(string command, bool noColor)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var arg in new[] { "-qec", command, "/dev/null" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["TERM"] = "xterm-256color";
+        info.Environment.Remove("NO_COLOR");
+        if (noColor)
+        {
+            info.Environment["NO_COLOR"] = "1";
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(process.ExitCode == 0, await output);
+        return await output;
+    }
 }
