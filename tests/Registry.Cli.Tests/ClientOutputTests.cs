@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Registry.Cli.Tests.Support;
-using Registry.Serve;
 
 namespace Registry.Cli.Tests;
 
@@ -16,10 +15,7 @@ public sealed partial class ClientOutputTests : IDisposable
     {
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0"));
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
-        var client = new ClientProject(_registry, server.BaseUri);
-        await client.AddSourceAsync();
-        client.Depend("{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
+        await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
 
         var first = await client.RunAsync("install", "--project", client.Folder);
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -54,9 +50,7 @@ public sealed partial class ClientOutputTests : IDisposable
         }).ToArray();
         Assert.Equal(0, (await _registry.PublishAsync(files)).ExitCode);
         Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "CVE-2026-0001"])).ExitCode);
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
-        var client = new ClientProject(_registry, server.BaseUri);
-        await client.AddSourceAsync();
+        await using var client = await ClientProject.StartAsync(_registry);
 
         var info = await client.RunAsync("info", "alpha");
         Assert.True(info.ExitCode == 0, info.ToString());

@@ -104,10 +104,7 @@ public sealed class JsonOutputTests : IDisposable
     {
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"));
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
-        var client = new ClientProject(_registry, server.BaseUri);
-        await client.AddSourceAsync();
-        client.Depend("{\"beta\":\"[1.0.0, 2.0.0)\"}");
+        await using var client = await ClientProject.StartAsync(_registry, "{\"beta\":\"[1.0.0, 2.0.0)\"}");
 
         var install = await client.RunAsync("install", "--project", client.Folder, "--json");
         Assert.True(install.ExitCode == 0, install.ToString());

@@ -66,10 +66,7 @@ public sealed partial class ProgressOutputTests : IDisposable
     {
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0"));
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
-        var client = new ClientProject(_registry, server.BaseUri);
-        await client.AddSourceAsync();
-        client.Depend("{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
+        await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
 
         var result = await client.RunAsync(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, "install", "--project", client.Folder);
         Assert.True(result.ExitCode == 0, result.ToString());

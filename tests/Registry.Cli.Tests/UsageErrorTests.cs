@@ -15,6 +15,18 @@ public sealed class UsageErrorTests : IDisposable
 
     public void Dispose() => _registry.Dispose();
 
+    /// <summary>The command failed with this exit code, said these things, and leaked no .NET text.</summary>
+    private static void AssertReported(CliResult result, int exitCode, params string[] texts)
+    {
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        foreach (var text in texts)
+        {
+            Assert.Contains(text, result.Error, StringComparison.Ordinal);
+        }
+
+        AssertNoLeak(result);
+    }
+
     private static void AssertNoLeak(CliResult result)
     {
         foreach (var leak in Leaks)
@@ -62,28 +74,18 @@ public sealed class UsageErrorTests : IDisposable
     {
         await _registry.InitAsync();
         File.WriteAllText(Path.Combine(_registry.Store, "registry-config.json"), "{\"bins\": \"many\"");
-        var settings = await RegistryCli.RunAsync("settings", "--store", _registry.Store);
-        Assert.Equal(2, settings.ExitCode);
-        Assert.Contains("registry-config.json: malformed settings (line 1", settings.Error, StringComparison.Ordinal);
-        AssertNoLeak(settings);
+        AssertReported(await RegistryCli.RunAsync("settings", "--store", _registry.Store), 2, "registry-config.json: malformed settings (line 1");
 
         var home = Path.Combine(_registry.Root, "home");
         Directory.CreateDirectory(home);
         File.WriteAllText(Path.Combine(home, "sources.json"), "[{\"name\": 42}]");
         var environment = new Dictionary<string, string> { ["REGISTRY_HOME"] = home };
-        var sources = await RegistryCli.RunProcessAsync(["source", "list"], environment);
-        Assert.Equal(2, sources.ExitCode);
-        Assert.Contains("sources.json: malformed JSON (line 1, column", sources.Error, StringComparison.Ordinal);
-        Assert.Contains("at $[0].name: the value has the wrong type", sources.Error, StringComparison.Ordinal);
-        AssertNoLeak(sources);
+        AssertReported(await RegistryCli.RunProcessAsync(["source", "list"], environment), 2, "sources.json: malformed JSON (line 1, column", "at $[0].name: the value has the wrong type");
 
         File.Delete(Path.Combine(home, "sources.json"));
-        var client = new ClientProject(_registry, new Uri("http://127.0.0.1:9/"));
+        await using var client = new ClientProject(_registry, new Uri("http://127.0.0.1:9/"));
         await client.AddSourceAsync();
         File.WriteAllText(Path.Combine(client.Folder, "registry.json"), "{\"dependencies\": {\"alpha\": }");
-        var install = await client.RunAsync("install", "--project", client.Folder);
-        Assert.Equal(1, install.ExitCode);
-        Assert.Contains("registry.json: not valid JSON (line 1, column 28: ", install.Error, StringComparison.Ordinal);
-        AssertNoLeak(install);
+        AssertReported(await client.RunAsync("install", "--project", client.Folder), 1, "registry.json: not valid JSON (line 1, column 28: ");
     }
 }
