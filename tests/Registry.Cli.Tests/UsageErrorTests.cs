@@ -58,7 +58,10 @@ public sealed class UsageErrorTests : IDisposable
 
     [Theory]
     [InlineData("option '--bins': 'abc' is not a whole number", new[] { "init", "--bins", "abc" })]
-    [InlineData("option '--port': '99999999999' is out of range (-2147483648 to 2147483647)", new[] { "serve", ".", "--port", "99999999999" })]
+    [InlineData("option '--port': '99999999999' is out of range (0 to 65535)", new[] { "serve", ".", "--port", "99999999999" })]
+    [InlineData("option '--bins': '99999999999' is out of range (-2147483648 to 2147483647)", new[] { "init", "--bins", "99999999999" })]
+    [InlineData("option '--port': '70000' is out of range (0 to 65535)", new[] { "serve", ".", "--port", "70000" })]
+    [InlineData("option '--parallel': '0' is out of range (1 to 256)", new[] { "mirror", "http://localhost/", "--to", "m", "--root", "r", "--parallel", "0" })]
     [InlineData("option '--max-package-bytes': '1e3' is not a whole number", new[] { "publish", "--max-package-bytes", "1e3", "x.tgz" })]
     [InlineData("option '--grace-days': 'week' is not a number", new[] { "gc", "--store", ".", "--grace-days", "week" })]
     public async Task A_bad_number_names_the_option_and_the_value(string message, string[] args)

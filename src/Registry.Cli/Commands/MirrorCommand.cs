@@ -18,7 +18,7 @@ internal static class MirrorCommand
         var url = new Argument<string>("url") { Description = "Base URL of the source registry (its metadata/ and targets/ are below it)" };
         var to = new Option<string>("--to") { Description = "Destination: a folder or s3://bucket/prefix", Required = true };
         var root = new Option<string>("--root") { Description = "The trusted root metadata file (e.g. the source's metadata/1.root.json, obtained out of band)", Required = true };
-        var parallel = new Option<int>("--parallel") { Description = "Concurrent downloads", DefaultValueFactory = _ => 8 };
+        var parallel = new Option<int>("--parallel") { Description = "Concurrent downloads", DefaultValueFactory = _ => 8 }.InRange(1, 256);
         var prune = new Option<bool>("--prune") { Description = "After the sync, delete files no state current within the grace period references" };
         var graceDays = new Option<double>("--grace-days") { Description = "Grace period for --prune", DefaultValueFactory = _ => 7 };
         var maxAge = new Option<int>("--timestamp-max-age") { Description = "Cache-Control max-age of the mirror's timestamp.json", DefaultValueFactory = _ => 60 };

@@ -19,12 +19,12 @@ internal static class NumberParsers
         {
             switch (option)
             {
-                case Option<int> o: o.CustomParser = r => Parse<int>(r, o.Name); break;
-                case Option<long> o: o.CustomParser = r => Parse<long>(r, o.Name); break;
-                case Option<double> o: o.CustomParser = r => Parse<double>(r, o.Name); break;
-                case Option<int?> o: o.CustomParser = r => Parse<int>(r, o.Name); break;
-                case Option<long?> o: o.CustomParser = r => Parse<long>(r, o.Name); break;
-                case Option<double?> o: o.CustomParser = r => Parse<double>(r, o.Name); break;
+                case Option<int> o: o.CustomParser ??= r => Parse(r, o.Name, int.MinValue, int.MaxValue); break;
+                case Option<long> o: o.CustomParser ??= r => Parse(r, o.Name, long.MinValue, long.MaxValue); break;
+                case Option<double> o: o.CustomParser ??= r => Parse(r, o.Name, double.MinValue, double.MaxValue); break;
+                case Option<int?> o: o.CustomParser ??= r => Parse(r, o.Name, int.MinValue, int.MaxValue); break;
+                case Option<long?> o: o.CustomParser ??= r => Parse(r, o.Name, long.MinValue, long.MaxValue); break;
+                case Option<double?> o: o.CustomParser ??= r => Parse(r, o.Name, double.MinValue, double.MaxValue); break;
                 default: break;
             }
         }
@@ -35,18 +35,26 @@ internal static class NumberParsers
         }
     }
 
-    private static T Parse<T>(ArgumentResult result, string option)
-        where T : struct, INumber<T>, IMinMaxValue<T>
+    /// <summary>Also refuses a value outside [min, max], in the same words.</summary>
+    public static Option<int> InRange(this Option<int> option, int min, int max)
+    {
+        option.CustomParser = r => Parse(r, option.Name, min, max);
+        return option;
+    }
+
+    private static T Parse<T>(ArgumentResult result, string option, T min, T max)
+        where T : struct, INumber<T>
     {
         var text = result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value;
         var whole = typeof(T) != typeof(double);
-        if (T.TryParse(text, whole ? NumberStyles.Integer : NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (T.TryParse(text, whole ? NumberStyles.Integer : NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        result.AddError(whole && BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            ? string.Create(CultureInfo.InvariantCulture, $"option '{option}': '{text}' is out of range ({T.MinValue} to {T.MaxValue})")
+        var number = whole ? BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) : T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        result.AddError(number
+            ? string.Create(CultureInfo.InvariantCulture, $"option '{option}': '{text}' is out of range ({min} to {max})")
             : $"option '{option}': '{text}' is not {(whole ? "a whole number" : "a number")}");
         return default;
     }
