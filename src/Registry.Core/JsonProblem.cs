@@ -27,7 +27,43 @@ public static class JsonProblem
             where.Add("at " + path);
         }
 
-        return where.Count == 0 ? What(exception.Message) : $"{string.Join(", ", where)}: {What(exception.Message)}";
+        var what = Mismatch(exception.InnerException) ?? What(exception.Message);
+        return where.Count == 0 ? what : $"{string.Join(", ", where)}: {what}";
+    }
+
+    /// <summary>The reader's "Cannot get the value of a token type 'String' as a number." as "a number was expected, not a string".</summary>
+    private static string? Mismatch(Exception? inner)
+    {
+        const string Prefix = "Cannot get the value of a token type '";
+        if (inner is not InvalidOperationException || !inner.Message.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = inner.Message[Prefix.Length..];
+        var quote = rest.IndexOf('\'', StringComparison.Ordinal);
+        var asA = rest.IndexOf(" as a ", StringComparison.Ordinal);
+        if (quote < 0 || asA < 0)
+        {
+            return null;
+        }
+
+        var found = rest[..quote] switch
+        {
+            "String" => "a string",
+            "Number" => "a number",
+            "True" or "False" => "true or false",
+            "Null" => "null",
+            "StartObject" => "an object",
+            "StartArray" => "an array",
+            var other => other,
+        };
+        var expected = rest[(asA + " as a ".Length)..].TrimEnd('.') switch
+        {
+            "boolean" => "true or false",
+            var type => "a " + type,
+        };
+        return $"{expected} was expected, not {found}";
     }
 
     private static string What(string message)

@@ -83,7 +83,7 @@ public sealed class UsageErrorTests : IDisposable
         Directory.CreateDirectory(home);
         File.WriteAllText(Path.Combine(home, "sources.json"), "[{\"name\": 42}]");
         var environment = new Dictionary<string, string> { ["REGISTRY_HOME"] = home };
-        AssertReported(await RegistryCli.RunProcessAsync(["source", "list"], environment), 2, "sources.json: malformed JSON (line 1, column", "at $[0].name: the value has the wrong type");
+        AssertReported(await RegistryCli.RunProcessAsync(["source", "list"], environment), 2, "sources.json: malformed JSON (line 1, column", "at $[0].name: a string was expected, not a number");
 
         File.Delete(Path.Combine(home, "sources.json"));
         await using var client = new ClientProject(_registry, new Uri("http://127.0.0.1:9/"));
