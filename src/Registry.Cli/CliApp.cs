@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using Registry.Cli.Internal;
 using Registry.Cli.Commands;
 using Registry.Core;
 
@@ -53,16 +55,19 @@ public static class CliApp
     {
         var context = new CliContext(output, error);
         var root = Build(context);
+        NumberParsers.UseReadableMessages(root);
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        context.Json = WantsJson(parse);
+        var problems = parse.Errors.Select(p => p.Message).Concat(ArgumentsThatLookLikeOptions(parse)).ToList();
+        if (problems.Count > 0)
         {
-            foreach (var problem in parse.Errors)
+            foreach (var problem in problems)
             {
-                await error.WriteLineAsync($"registry: error: {problem.Message}").ConfigureAwait(false);
+                await context.ErrorAsync(problem).ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("registry: see 'registry --help'").ConfigureAwait(false);
-            return Usage;
+            await error.WriteLineAsync($"registry: see '{CommandPath(parse)} --help'").ConfigureAwait(false);
+            return await context.FailAsync(string.Join("; ", problems), null, Usage, writeLine: false).ConfigureAwait(false);
         }
 
         context.Verbose = parse.GetValue(context.VerboseOption);
@@ -79,27 +84,54 @@ public static class CliApp
         }
         catch (RegistryException e)
         {
-            await context.ErrorAsync(e.Message, e).ConfigureAwait(false);
-            return e.ExitCode;
+            return await context.FailAsync(e.Message, e.Rule, e.ExitCode, exception: e).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            await error.WriteLineAsync("registry: error: cancelled").ConfigureAwait(false);
-            return 130;
+            return await context.FailAsync("cancelled", null, 130).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
         {
-            await context.ErrorAsync($"{e.Message} (use --verbose for details)", e).ConfigureAwait(false);
-            return Usage;
+            return await context.FailAsync($"{e.Message} (use --verbose for details)", null, Usage, exception: e).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await context.ErrorAsync($"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (use --verbose for the stack trace)", e).ConfigureAwait(false);
-            return Failed;
+            return await context.FailAsync($"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (use --verbose for the stack trace)", null, Failed, exception: e).ConfigureAwait(false);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary><c>registry publish</c> for a usage error of publish: the help page that explains it.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result.Parent is CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return string.Join(' ', ["registry", .. names]);
+    }
+
+    private static bool WantsJson(ParseResult parse) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == CliContext.JsonOptionName) is Option<bool> json
+        && parse.GetResult(json) is not null && parse.GetValue(json);
+
+    /// <summary>
+    /// An unknown option before a command's arguments is taken by System.CommandLine as one of
+    /// them (<c>publish --bogus x.tgz</c> would look for a file named --bogus): an argument that
+    /// starts with '-' and is not a negative number is reported as the unknown option it is.
+    /// </summary>
+    private static IEnumerable<string> ArgumentsThatLookLikeOptions(ParseResult parse)
+    {
+        // After "--" every token is an argument on purpose (a file named -x.tgz).
+        var literal = parse.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
+        return parse.CommandResult.Children.OfType<ArgumentResult>()
+            .SelectMany(argument => argument.Tokens)
+            .Where(token => !literal.Contains(token) && token.Value.Length > 1 && token.Value[0] == '-' && !char.IsAsciiDigit(token.Value[1]) && token.Value[1] != '.')
+            .Select(token => $"unknown option '{token.Value}'");
     }
 }

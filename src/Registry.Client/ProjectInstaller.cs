@@ -13,9 +13,12 @@ public sealed record InstallResult(IReadOnlyList<LockedPackage> Installed, IRead
     /// <summary>Folders removed from <c>packages/</c> because the lock no longer names them.</summary>
     public IReadOnlyList<string> Removed { get; init; } = [];
 
-    /// <summary>For <c>update</c>: the packages whose locked version changed, as (name, old version or null, new version or null).</summary>
+    /// <summary>The packages whose locked version changed, as (name, old version or null, new version or null), by name.</summary>
     public IReadOnlyList<(string Name, string? From, string? To)> Changed { get; init; } = [];
 }
+
+/// <summary>One package of an install fetched and verified: <paramref name="Done"/> of <paramref name="Total"/>.</summary>
+public sealed record InstallProgress(int Done, int Total, string Name, string Version);
 
 /// <summary>
 /// <c>registry install</c>: reads the project's <c>registry.json</c> dependencies, uses the
@@ -30,10 +33,14 @@ public sealed class ProjectInstaller(RegistryClient client)
     /// <summary>The folder, under the project, that holds one folder per installed package.</summary>
     public const string PackagesFolder = "packages";
 
+    /// <summary>Told after each package is fetched (from the cache or the registry), in completion order.</summary>
+    public IProgress<InstallProgress>? Progress { get; init; }
+
     public async Task<InstallResult> InstallAsync(string projectDirectory, bool locked, bool offline, CancellationToken cancellationToken)
     {
         var dependencies = ReadDependencies(projectDirectory);
         var lockFile = LockFile.ReadOrNull(projectDirectory);
+        var before = lockFile?.Packages ?? [];
         var lockHolds = lockFile is not null && lockFile.Satisfies(dependencies);
         var exact = lockHolds ? lockFile!.Reachable(dependencies) : null;
         if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
@@ -60,7 +67,7 @@ public sealed class ProjectInstaller(RegistryClient client)
 
             return new InstallResult(lockedPackages.Select(p => p.Value).ToList(), lockedPackages.Select(p => p.Key).ToList(), false,
                 new UpdateResult(UpdateStatus.NotNeeded, 0, null, client.Warnings))
-            { Removed = RemoveUnlisted(projectDirectory, lockFile) };
+            { Removed = RemoveUnlisted(projectDirectory, lockFile), Changed = Changes(before, lockFile.Packages) };
         }
 
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
@@ -69,7 +76,8 @@ public sealed class ProjectInstaller(RegistryClient client)
             lockFile = await ResolveAsync(dependencies, lockFile, keepPinned: _ => true, cancellationToken).ConfigureAwait(false);
         }
 
-        return await ApplyAsync(projectDirectory, lockFile!, resolved: !lockHolds, write: !lockHolds || pruned, update, cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(projectDirectory, lockFile!, resolved: !lockHolds, write: !lockHolds || pruned, update, cancellationToken).ConfigureAwait(false);
+        return result with { Changed = Changes(before, lockFile!.Packages) };
     }
 
     /// <summary>
@@ -95,13 +103,14 @@ public sealed class ProjectInstaller(RegistryClient client)
         var free = names.ToHashSet(StringComparer.Ordinal);
         var resolved = await ResolveAsync(dependencies, lockFile, keepPinned: name => free.Count > 0 && !free.Contains(name), cancellationToken).ConfigureAwait(false);
         var result = await ApplyAsync(projectDirectory, resolved, resolved: true, write: true, update, cancellationToken).ConfigureAwait(false);
-        var before = lockFile?.Packages ?? [];
-        var changed = before.Keys.Union(resolved.Packages.Keys).Order(StringComparer.Ordinal)
-            .Select(n => (Name: n, From: before.GetValueOrDefault(n)?.Version, To: resolved.Packages.GetValueOrDefault(n)?.Version))
+        return result with { Changed = Changes(lockFile?.Packages ?? [], resolved.Packages) };
+    }
+
+    private static List<(string Name, string? From, string? To)> Changes(IReadOnlyDictionary<string, LockedPackage> before, IReadOnlyDictionary<string, LockedPackage> after) =>
+        before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Select(n => (Name: n, From: before.GetValueOrDefault(n)?.Version, To: after.GetValueOrDefault(n)?.Version))
             .Where(c => c.From != c.To)
             .ToList();
-        return result with { Changed = changed };
-    }
 
     private async Task<LockFile> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
     {
@@ -117,7 +126,13 @@ public sealed class ProjectInstaller(RegistryClient client)
     {
         var packages = lockFile.Packages.ToList();
         CheckFolders(projectDirectory, packages);
-        var archives = await Task.WhenAll(packages.Select(p => FetchAsync(p.Key, p.Value, cancellationToken))).ConfigureAwait(false);
+        var done = 0;
+        var archives = await Task.WhenAll(packages.Select(async p =>
+        {
+            var archive = await FetchAsync(p.Key, p.Value, cancellationToken).ConfigureAwait(false);
+            Progress?.Report(new InstallProgress(Interlocked.Increment(ref done), packages.Count, p.Key, p.Value.Version));
+            return archive;
+        })).ConfigureAwait(false);
         Extract(projectDirectory, packages, archives);
 
         if (write)
@@ -263,7 +278,7 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
         catch (JsonException e)
         {
-            throw new ValidationException("manifest-json", $"{path}: not valid JSON ({e.Message})");
+            throw new ValidationException("manifest-json", $"{path}: not valid JSON ({JsonProblem.Describe(e)})");
         }
     }
 }

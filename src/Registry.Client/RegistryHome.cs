@@ -52,7 +52,7 @@ public sealed class RegistryHome(string path)
         }
         catch (JsonException e)
         {
-            throw new EnvironmentException($"{file}: malformed ({e.Message}); fix or remove it", e);
+            throw new EnvironmentException($"{file}: malformed JSON ({JsonProblem.Describe(e)}); fix or remove it", e);
         }
     }
 

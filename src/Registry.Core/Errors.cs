@@ -17,6 +17,17 @@ public class RegistryException : Exception
     public RegistryException(string message, Exception inner) : this(message, 1, inner) { }
 
     public int ExitCode { get; }
+
+    /// <summary>The rule the failure broke (the <c>[rule: NAME]</c> at the end of the message), or null.</summary>
+    public virtual string? Rule => RuleOf(Message);
+
+    /// <summary>The NAME of a message ending in <c>[rule: NAME]</c>, or null: the one place that reads the suffix.</summary>
+    public static string? RuleOf(string message)
+    {
+        const string Prefix = "[rule: ";
+        var start = message.LastIndexOf(Prefix, StringComparison.Ordinal);
+        return start >= 0 && message.EndsWith(']') ? message[(start + Prefix.Length)..^1] : null;
+    }
 }
 
 /// <summary>A package or request broke a documented rule. Nothing was written.</summary>
@@ -31,7 +42,7 @@ public sealed class ValidationException : RegistryException
 
     public ValidationException(string message, Exception inner) : base(message, 1, inner) => Rule = "unknown";
 
-    public string Rule { get; }
+    public override string Rule { get; }
 }
 
 /// <summary>Signed metadata or a file failed verification (signature, hash, length, expiry, version).</summary>

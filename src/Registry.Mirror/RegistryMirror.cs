@@ -52,19 +52,27 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         }
 
         await FetchRootChainAsync(reader, next.Root, cancellationToken).ConfigureAwait(false);
-        var files = 0;
-        long bytes = 0;
-        void Report(long length)
-        {
-            // Count first: a null-conditional call would skip evaluating its arguments.
-            var report = new MirrorProgress(Interlocked.Increment(ref files), Interlocked.Add(ref bytes, length));
-            progress?.Report(report);
-        }
-
         var changedBins = next.Bins.AllNames()
             .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
             .ToList();
         var changedNuGet = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var files = 0;
+        long bytes = 0;
+        var binsDone = 0;
+        var gate = new Lock();
+
+        // One report at a time, in counting order, so that a progress display never goes back.
+        void Report(int file, long length, int bin)
+        {
+            lock (gate)
+            {
+                files += file;
+                bytes += length;
+                binsDone += bin;
+                progress?.Report(new MirrorProgress(files, bytes) { Bins = binsDone, BinsTotal = changedBins.Count });
+            }
+        }
+
         await Parallel.ForEachAsync(changedBins, ParallelOptionsFor(cancellationToken), async (bin, ct) =>
         {
             var document = await next.GetBinAsync(bin, ct).ConfigureAwait(false);
@@ -102,13 +110,15 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
                     {
                         var artifact = await FetchVerifiedAsync(artifactKey, entry.Length, entry.Sha256, ct).ConfigureAwait(false);
                         await destination.PutIfAbsentAsync(artifactKey, artifact, CachePolicyFor(artifactKey), ct).ConfigureAwait(false);
-                        Report(artifact.LongLength);
+                        Report(1, artifact.LongLength, 0);
                     }
                 }
 
                 await destination.PutIfAbsentAsync(key, fetched, CachePolicyFor(key), ct).ConfigureAwait(false);
-                Report(fetched.LongLength);
+                Report(1, fetched.LongLength, 0);
             }
+
+            Report(0, 0, 1);
         }).ConfigureAwait(false);
 
         // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
@@ -136,7 +146,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
         files++;
         bytes += sourceTimestamp.Content.LongLength;
-        progress?.Report(new MirrorProgress(files, bytes));
+        progress?.Report(new MirrorProgress(files, bytes) { Bins = binsDone, BinsTotal = changedBins.Count });
         return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version) { NuGetFeed = feed };
     }
 
@@ -214,7 +224,13 @@ public sealed record MirrorOptions
     public string? NuGetUrl { get; init; }
 }
 
-public sealed record MirrorProgress(int Files, long Bytes);
+/// <summary>Files and bytes written so far, and how many of the changed bins (the unit of work whose total is known up front) are done.</summary>
+public sealed record MirrorProgress(int Files, long Bytes)
+{
+    public int Bins { get; init; }
+
+    public int BinsTotal { get; init; }
+}
 
 public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion)
 {

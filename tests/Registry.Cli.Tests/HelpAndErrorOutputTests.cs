@@ -24,6 +24,11 @@ public sealed class HelpAndErrorOutputTests : IDisposable
     [InlineData("root-propose", new[] { "root", "propose" })]
     [InlineData("root-sign", new[] { "root", "sign" })]
     [InlineData("root-publish", new[] { "root", "publish" })]
+    [InlineData("mirror", new[] { "mirror" })]
+    [InlineData("info", new[] { "info" })]
+    [InlineData("fetch", new[] { "fetch" })]
+    [InlineData("install", new[] { "install" })]
+    [InlineData("update", new[] { "update" })]
     public async Task Help_pages_match_the_golden_files(string name, string[] command)
     {
         var result = await RegistryCli.RunAsync([.. command, "--help"]);

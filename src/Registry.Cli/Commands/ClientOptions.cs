@@ -3,17 +3,21 @@ using Registry.Client;
 
 namespace Registry.Cli.Commands;
 
-/// <summary>Options every client command shares: which source, and whether to stay offline.</summary>
+/// <summary>Options every client command shares: which source, whether to stay offline, JSON output.</summary>
 internal sealed class ClientOptions
 {
     public Option<string?> Source { get; } = new("--source") { Description = "The configured source to read (default: the first, see 'registry source list')" };
 
     public Option<bool> Offline { get; } = new("--offline") { Description = "Use only the trusted metadata and files already in the cache" };
 
+    /// <summary>Every client command prints its result as JSON on request (read through <see cref="CliContext.Json"/>).</summary>
+    public Option<bool> Json { get; } = CliContext.JsonOption();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Source);
         command.Options.Add(Offline);
+        command.Options.Add(Json);
     }
 
     public RegistryClient Open(ParseResult parse) => new(RegistryHome.Default(), RegistryHome.Default().Source(parse.GetValue(Source)), policy: HttpPolicy.FromEnvironment());

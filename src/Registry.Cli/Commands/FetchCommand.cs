@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NuGet.Versioning;
+using Registry.Cli.Internal;
 using Registry.Client.Resolution;
 using Registry.Core;
 
@@ -34,7 +35,9 @@ internal static class FetchCommand
             Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, Path.GetFileName(package.Entry.Artifact));
             await File.WriteAllBytesAsync(file, bytes, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"{name} {package.Entry.Version} sha256:{package.Entry.Sha256} {file}").ConfigureAwait(false);
+            await (context.Json
+                ? context.WriteJsonAsync(new FetchOutput(name, package.Entry.Version, package.Entry.Sha256, file), CliJsonContext.Default.FetchOutput)
+                : context.Out.WriteLineAsync($"{name} {package.Entry.Version} sha256:{package.Entry.Sha256} {file}")).ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -15,7 +15,7 @@ internal static class GcCommand
         var grace = new Option<string?>("--grace") { Description = "Keep every file younger than this and everything a state current within it references: 90m, 12h, 7d, 2w [default: 7d]" };
         var graceDays = new Option<double?>("--grace-days") { Description = "The grace period in days (same as --grace Nd)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted without deleting or writing anything" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var json = CliContext.JsonOption("the result");
         var command = new Command("gc", "Delete files no state current within the grace period references (replaced metadata, leftovers of crashed publishes); never roots or timestamp.json");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(grace);
@@ -36,9 +36,9 @@ internal static class GcCommand
             }
 
             var result = await new RegistryCollector(target).CollectAsync(period, isDryRun, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                await context.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(result, CliJsonContext.Default.CollectResult)).ConfigureAwait(false);
+                await context.WriteJsonAsync(result, CliJsonContext.Default.CollectResult).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 

@@ -1,21 +1,20 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Globalization;
 using Registry.Core;
 using Registry.Core.Index;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry info NAME</c>: versions, yanked state and dependencies, from verified metadata.</summary>
+/// <summary><c>registry info NAME</c>: description, license, links, and every version with its date, yank state and dependencies, from verified metadata.</summary>
 internal static class InfoCommand
 {
     public static Command Create(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "Package name" };
-        var json = new Option<bool>("--json") { Description = "Print the verified index document as JSON" };
         var options = new ClientOptions();
-        var command = new Command("info", "Show a package's versions, yanked state and dependencies");
+        options.Json.Description = "Print the verified index document as JSON (errors too: {\"error\": ...})";
+        var command = new Command("info", "Show a package's description, license, authors, links, and each version's publish date, yanked state and dependencies");
         command.Arguments.Add(name);
-        command.Options.Add(json);
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -24,22 +23,47 @@ internal static class InfoCommand
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             var index = await client.GetIndexAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
                 ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct).ConfigureAwait(false))}");
-            if (parse.GetValue(json))
+            if (context.Json)
             {
                 await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index))).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
-            await context.Out.WriteLineAsync(index.Name).ConfigureAwait(false);
-            foreach (var version in index.Versions)
+            foreach (var line in Describe(index))
             {
-                var yanked = version.Yanked ? $"  [yanked{(version.YankedReason is null ? "" : ": " + version.YankedReason)}]" : "";
-                var dependencies = version.Dependencies.Count == 0 ? "" : "  depends on " + string.Join(", ", version.Dependencies.Select(d => $"{d.Key} {d.Value}"));
-                await context.Out.WriteLineAsync($"  {version.Version}{yanked}{dependencies}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(line).ConfigureAwait(false);
             }
 
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>The package's details as the newest version states them, then one line per version, oldest first.</summary>
+    private static IEnumerable<string> Describe(PackageIndex index)
+    {
+        var newest = index.Versions.LastOrDefault(v => !v.Yanked) ?? index.Versions[^1];
+        yield return newest.Description is { } description ? $"{index.Name}: {description}" : index.Name;
+        foreach (var (label, value) in new[]
+        {
+            ("license", newest.License),
+            ("authors", newest.Authors is { Count: > 0 } authors ? string.Join(", ", authors) : null),
+            ("homepage", newest.Homepage),
+            ("repository", newest.Repository),
+        })
+        {
+            if (value is not null)
+            {
+                yield return $"  {label}: {value}";
+            }
+        }
+
+        yield return "  versions:";
+        foreach (var version in index.Versions)
+        {
+            var yanked = version.Yanked ? $"  yanked{(version.YankedReason is null ? "" : ": " + version.YankedReason)}" : "";
+            var dependencies = version.Dependencies.Count == 0 ? "" : "  depends on " + string.Join(", ", version.Dependencies.Select(d => $"{d.Key} {d.Value}"));
+            yield return string.Create(CultureInfo.InvariantCulture, $"    {version.Version}  published {version.Published:yyyy-MM-dd HH:mm}Z{yanked}{dependencies}");
+        }
     }
 }

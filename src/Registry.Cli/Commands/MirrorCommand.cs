@@ -18,7 +18,7 @@ internal static class MirrorCommand
         var url = new Argument<string>("url") { Description = "Base URL of the source registry (its metadata/ and targets/ are below it)" };
         var to = new Option<string>("--to") { Description = "Destination: a folder or s3://bucket/prefix", Required = true };
         var root = new Option<string>("--root") { Description = "The trusted root metadata file (e.g. the source's metadata/1.root.json, obtained out of band)", Required = true };
-        var parallel = new Option<int>("--parallel") { Description = "Concurrent downloads", DefaultValueFactory = _ => 8 };
+        var parallel = new Option<int>("--parallel") { Description = "Concurrent downloads", DefaultValueFactory = _ => 8 }.InRange(1, 256);
         var prune = new Option<bool>("--prune") { Description = "After the sync, delete files no state current within the grace period references" };
         var graceDays = new Option<double>("--grace-days") { Description = "Grace period for --prune", DefaultValueFactory = _ => 7 };
         var maxAge = new Option<int>("--timestamp-max-age") { Description = "Cache-Control max-age of the mirror's timestamp.json", DefaultValueFactory = _ => 60 };
@@ -26,9 +26,10 @@ internal static class MirrorCommand
         var publicRead = new Option<bool>("--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a CDN in front of the mirror's bucket" };
         var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
         var nugetUrl = new Option<string?>("--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
+        var json = CliContext.JsonOption();
         var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
-        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl })
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl, json })
         {
             command.Options.Add(option);
         }
@@ -47,22 +48,22 @@ internal static class MirrorCommand
             using var destination = new ProvenStore(destinationStore, StoreLocation.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
                 problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
 
-            var interactive = !Console.IsErrorRedirected && context.Error == Console.Error;
-            var started = DateTime.UtcNow;
-            var progress = interactive
-                ? new Progress<MirrorProgress>(p => context.Error.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"\rregistry: {p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB, {p.Bytes / 1024.0 / 1024.0 / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds):0.0} MiB/s   ")))
-                : null;
             var mirror = new RegistryMirror(source, destination, anchor, options: new MirrorOptions
             {
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
                 NuGetUrl = parse.GetValue(nugetUrl) is { } feedUrl ? Core.NuGet.NuGetFeed.NormalizeBaseUrl(feedUrl) : null,
             });
-            var result = await mirror.SyncAsync(progress, ct).ConfigureAwait(false);
-            if (interactive)
+            var result = await ProgressRenderer.RunAsync(context, "mirroring bins", progress => mirror.SyncAsync(
+                ProgressRenderer.Map<MirrorProgress>(progress, p => new ProgressStep(p.Bins, p.BinsTotal, string.Create(CultureInfo.InvariantCulture, $"({p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB)"))), ct)).ConfigureAwait(false);
+            var collected = parse.GetValue(prune)
+                ? await new RegistryCollector(destination).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false)
+                : null;
+            if (context.Json)
             {
-                await context.Error.WriteLineAsync().ConfigureAwait(false);
+                await context.WriteJsonAsync(new MirrorOutput(result.Unchanged, result.TimestampVersion, result.FilesFetched, result.BytesFetched, source.RequestCount, Math.Round(result.Elapsed.TotalSeconds, 3),
+                    collected is null ? null : new PruneOutput(collected.DeletedFiles, collected.DeletedBytes), result.NuGetFeed), CliJsonContext.Default.MirrorOutput).ConfigureAwait(false);
+                return CliApp.Ok;
             }
 
             var summary = result.Unchanged
@@ -74,10 +75,9 @@ internal static class MirrorCommand
                 await context.Out.WriteLineAsync($"NuGet feed: {feed.Packages} package(s), wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes").ConfigureAwait(false);
             }
 
-            if (parse.GetValue(prune))
+            if (collected is not null)
             {
-                var collected = await new RegistryCollector(destination).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false);
-                await context.Out.WriteLineAsync($"pruned {collected.Deleted.Count} files ({collected.DeletedBytes} bytes)").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"pruned {collected.DeletedFiles} files ({collected.DeletedBytes} bytes)").ConfigureAwait(false);
             }
 
             return CliApp.Ok;

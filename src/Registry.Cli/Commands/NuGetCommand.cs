@@ -11,7 +11,7 @@ internal static class NuGetCommand
     {
         var group = new Command("nuget", "The NuGet v3 feed written beside the signed index for .nupkg packages (at NUGET-URL nuget/v3/index.json)");
         var store = new StoreOptions();
-        var names = new Argument<string[]>("names") { Description = "Packages whose feed files to bring up to date (default: every package)", Arity = ArgumentArity.ZeroOrMore };
+        var names = new Argument<string[]>("id") { Description = "Packages whose feed files to bring up to date (default: every package)", Arity = ArgumentArity.ZeroOrMore };
         var sync = new Command("sync", "Rewrite the NuGet feed files that differ from the signed index (versions lists, registrations, missing .nupkg/.nuspec); needs no key");
         store.AddTo(sync, keys: false);
         sync.Arguments.Add(names);

@@ -16,17 +16,22 @@ internal static class PublishCommand
         var files = new Argument<string[]>("files") { Description = "Package files (.tgz with registry.json at the root)", Arity = ArgumentArity.OneOrMore };
         var skipDeps = new Option<bool>("--skip-dependency-check") { Description = "Publish even when a dependency is not (yet) satisfiable in the registry" };
         var limits = new LimitOptions();
+        var json = CliContext.JsonOption();
         var command = new Command("publish", "Validate package files and publish them in one transaction; the same bytes again is a no-op");
         store.AddTo(command);
         command.Arguments.Add(files);
         command.Options.Add(skipDeps);
+        command.Options.Add(json);
         limits.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             store.StoreLocation(parse);
             store.KeysFolder(parse);
             var packageLimits = limits.Read(parse);
-            var packages = await ReadAllAsync(parse.GetValue(files)!, packageLimits, context).ConfigureAwait(false);
+            var paths = parse.GetValue(files)!;
+            var packages = paths.Length == 1
+                ? await ReadAllAsync(paths, packageLimits, context, null).ConfigureAwait(false)
+                : await ProgressRenderer.RunAsync(context, "checking package files", progress => ReadAllAsync(paths, packageLimits, context, progress)).ConfigureAwait(false);
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
             var writer = new RegistryWriter(target, keys, options: new WriterOptions
@@ -34,10 +39,18 @@ internal static class PublishCommand
                 OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})").GetAwaiter().GetResult(),
             });
             var result = await writer.PublishAsync(packages, new PublishOptions { SkipDependencyCheck = parse.GetValue(skipDeps) }, ct).ConfigureAwait(false);
-            foreach (var package in result.Packages)
+            if (context.Json)
             {
-                var verb = package.Status == PublishStatus.Published ? "published" : "unchanged";
-                await context.Out.WriteLineAsync($"{verb} {package.Name} {package.Version} sha256:{package.Sha256} {package.Artifact}").ConfigureAwait(false);
+                await context.WriteJsonAsync(new PublishOutput(
+                    [.. result.Packages.Select(p => new PublishedPackageOutput(p.Name, p.Version, Verb(p.Status), p.Sha256, p.Length, p.Artifact))],
+                    result.Stats, result.NuGetFeed), CliJsonContext.Default.PublishOutput).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var package in result.Packages)
+                {
+                    await context.Out.WriteLineAsync($"{Verb(package.Status)} {package.Name} {package.Version} sha256:{package.Sha256} {package.Artifact}").ConfigureAwait(false);
+                }
             }
 
             if (result.Stats is { } stats)
@@ -59,8 +72,10 @@ internal static class PublishCommand
         return command;
     }
 
+    private static string Verb(PublishStatus status) => status == PublishStatus.Published ? "published" : "unchanged";
+
     /// <summary>Reads every file before anything is written, and reports every bad one, not only the first.</summary>
-    private static async Task<List<PackageFile>> ReadAllAsync(IReadOnlyList<string> files, PackageLimits limits, CliContext context)
+    private static async Task<List<PackageFile>> ReadAllAsync(IReadOnlyList<string> files, PackageLimits limits, CliContext context, IProgress<ProgressStep>? progress)
     {
         var packages = new List<PackageFile>(files.Count);
         var failures = new List<RegistryException>();
@@ -74,6 +89,8 @@ internal static class PublishCommand
             {
                 failures.Add(e);
             }
+
+            progress?.Report(new ProgressStep(packages.Count + failures.Count, files.Count, Path.GetFileName(file)));
         }
 
         if (failures.Count == 1)

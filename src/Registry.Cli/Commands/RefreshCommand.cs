@@ -12,13 +12,23 @@ internal static class RefreshCommand
     {
         var store = new StoreOptions();
         var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key), any role near expiry whose key is given, and after a root rotation every role whose keys changed; run it on a schedule");
+        var json = CliContext.JsonOption();
         store.AddTo(command);
+        command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
             var result = await new RegistryWriter(target, keys).RefreshAsync(ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
+            if (context.Json)
+            {
+                await context.WriteJsonAsync(new RefreshOutput(result.Resigned, result.MissingKeys, result.Stats), CliJsonContext.Default.RefreshOutput).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
+            }
+
             foreach (var missing in result.MissingKeys)
             {
                 await context.WarnAsync($"expires soon and its key was not given: {missing}").ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Registry.Cli.Internal;
 using Registry.Serve;
 
 namespace Registry.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class ServeCommand
     public static Command Create(CliContext context)
     {
         var folder = new Argument<string>("folder") { Description = "The registry folder to serve" };
-        var port = new Option<int>("--port", "-p") { Description = "Port (0: any free port)", DefaultValueFactory = _ => 8080 };
+        var port = new Option<int>("--port", "-p") { Description = "Port (0: any free port)", DefaultValueFactory = _ => 8080 }.InRange(0, 65535);
         var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var command = new Command("serve", "Serve a registry folder over HTTP with the headers an S3 origin sends (ETag, 304, Cache-Control, Range); not for production");
         command.Arguments.Add(folder);

@@ -17,7 +17,7 @@ internal static class StatusCommand
         {
             Description = "Warning windows per role, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp (default: timestamp 1d, others 30d, each at most half the role's expiry)",
         };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var json = CliContext.JsonOption("the report");
         var command = new Command("status", "Show each role's version, expiry, time left, keys and threshold; exit 0 ok, 1 expired (or keys to re-sign), 3 within the warning window");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(keys);
@@ -29,9 +29,9 @@ internal static class StatusCommand
             var keyFiles = parse.GetValue(keys) is { } folder ? KeyFile.ScanFolder(folder) : new Dictionary<string, IReadOnlyList<string>>();
             using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
             var report = await new StatusReporter(reader).ReportAsync(windows, keyFiles, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.StatusReport)).ConfigureAwait(false);
+                await context.WriteJsonAsync(report, CliJsonContext.Default.StatusReport).ConfigureAwait(false);
                 return report.ExitCode;
             }
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Registry.Client;
+using Registry.Cli.Internal;
 
 namespace Registry.Cli.Commands;
 
@@ -18,20 +18,9 @@ internal static class UpdateCommand
         command.SetAction(async (parse, ct) =>
         {
             using var client = options.Open(parse);
-            var result = await new ProjectInstaller(client).UpdateAsync(Path.GetFullPath(parse.GetValue(project)!), parse.GetValue(names) ?? [], parse.GetValue(options.Offline), ct).ConfigureAwait(false);
-            await ClientOptions.ReportAsync(context, client, result.Update).ConfigureAwait(false);
-            foreach (var (name, from, to) in result.Changed)
-            {
-                var line = (from, to) switch
-                {
-                    (null, _) => $"added {name} {to}",
-                    (_, null) => $"removed {name} {from}",
-                    _ => $"updated {name} {from} -> {to}",
-                };
-                await context.Out.WriteLineAsync(line).ConfigureAwait(false);
-            }
-
-            await context.InfoAsync($"{result.Changed.Count} package(s) changed, {result.Names.Count} locked; {client.Requests} request(s)").ConfigureAwait(false);
+            var result = await ProgressRenderer.RunAsync(context, "installing", progress => InstallCommand.Installer(client, progress)
+                .UpdateAsync(Path.GetFullPath(parse.GetValue(project)!), parse.GetValue(names) ?? [], parse.GetValue(options.Offline), ct)).ConfigureAwait(false);
+            await InstallCommand.ReportAsync(context, client, result).ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

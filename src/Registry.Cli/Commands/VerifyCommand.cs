@@ -10,7 +10,7 @@ internal static class VerifyCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var json = CliContext.JsonOption("the report");
         var command = new Command("verify", "Audit a registry in a store or over HTTP(S): signatures, hashes, lengths, expiry, references");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(json);
@@ -18,9 +18,9 @@ internal static class VerifyCommand
         {
             using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
             var report = await new RegistryAuditor(reader).AuditAsync(ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                await context.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(report, CliJsonContext.Default.AuditReport)).ConfigureAwait(false);
+                await context.WriteJsonAsync(report, CliJsonContext.Default.AuditReport).ConfigureAwait(false);
             }
             else
             {

@@ -15,12 +15,14 @@ internal static class YankCommand
         var version = new Argument<string>("version") { Description = "Version to yank" };
         var reason = new Option<string?>("--reason") { Description = "Why (shown to users)" };
         var undo = new Option<bool>("--undo") { Description = "Un-yank the version" };
+        var json = CliContext.JsonOption();
         var command = new Command("yank", "Yank a version: new resolutions skip it, existing lock files still install it");
         store.AddTo(command);
         command.Arguments.Add(name);
         command.Arguments.Add(version);
         command.Options.Add(reason);
         command.Options.Add(undo);
+        command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             using var keys = store.LoadKeys(parse, context);
@@ -32,7 +34,9 @@ internal static class YankCommand
                 YankStatus.Unyanked => "un-yanked",
                 _ => "unchanged",
             };
-            await context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}").ConfigureAwait(false);
+            await (context.Json
+                ? context.WriteJsonAsync(new YankOutput(parse.GetValue(name)!, parse.GetValue(version)!, text, parse.GetValue(reason), result.Stats, result.NuGetFeed), CliJsonContext.Default.YankOutput)
+                : context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}")).ConfigureAwait(false);
             if (result.NuGetFeed is { } feed)
             {
                 await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files ({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);

@@ -7,6 +7,13 @@ namespace Registry.Cli.Internal;
 [JsonSerializable(typeof(AuditReport))]
 [JsonSerializable(typeof(CollectResult))]
 [JsonSerializable(typeof(Registry.Core.Keys.StatusReport))]
+[JsonSerializable(typeof(ErrorOutput))]
+[JsonSerializable(typeof(PublishOutput))]
+[JsonSerializable(typeof(YankOutput))]
+[JsonSerializable(typeof(RefreshOutput))]
+[JsonSerializable(typeof(FetchOutput))]
+[JsonSerializable(typeof(InstallOutput))]
+[JsonSerializable(typeof(MirrorOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -37,7 +37,7 @@ public static class IndexJson
         }
         catch (JsonException e)
         {
-            throw new VerificationException($"{source}: malformed document ({e.Message})", e);
+            throw new VerificationException($"{source}: malformed document ({JsonProblem.Describe(e)})", e);
         }
     }
 }

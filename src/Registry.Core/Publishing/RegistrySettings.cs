@@ -156,7 +156,7 @@ public sealed record RegistrySettings
         }
         catch (JsonException e)
         {
-            throw new EnvironmentException($"{store.Location}/{Key}: malformed settings ({e.Message})", e);
+            throw new EnvironmentException($"{store.Location}/{Key}: malformed settings ({JsonProblem.Describe(e)})", e);
         }
     }
 

@@ -119,7 +119,7 @@ public sealed class SignedDocument<T>
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            throw new VerificationException($"{source}: malformed metadata ({e.Message})", e);
+            throw new VerificationException($"{source}: malformed metadata ({(e is JsonException json ? JsonProblem.Describe(json) : e.Message)})", e);
         }
     }
 }

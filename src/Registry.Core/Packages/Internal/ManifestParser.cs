@@ -23,7 +23,7 @@ internal static class ManifestParser
         }
         catch (JsonException e)
         {
-            throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} is not valid JSON ({e.Message.TrimEnd('.')})", "fix the JSON syntax");
+            throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} is not valid JSON ({JsonProblem.Describe(e)})", "fix the JSON syntax");
         }
 
         using (document)
