@@ -46,8 +46,15 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
 
         var info = await RunAsync("info", "alpha");
         Assert.True(info.ExitCode == 0, info.ToString());
-        Assert.StartsWith("alpha\n", info.Out, StringComparison.Ordinal);
+        Assert.StartsWith("alpha:", info.Out, StringComparison.Ordinal);
         Assert.Equal($"* main\t{_server.BaseUri}\n  backup\thttp://127.0.0.1:9/\n", (await RunAsync("source", "list")).Out);
+        using (var listed = System.Text.Json.JsonDocument.Parse((await RunAsync("source", "list", "--json")).Out))
+        {
+            var sources = listed.RootElement.GetProperty("sources").EnumerateArray().ToList();
+            Assert.Equal(["main", "backup"], sources.Select(s => s.GetProperty("name").GetString()));
+            Assert.Equal([true, false], sources.Select(s => s.GetProperty("default").GetBoolean()));
+            Assert.Equal(_server.BaseUri.ToString(), sources[0].GetProperty("url").GetString());
+        }
 
         var moved = await RunAsync("source", "default", "backup");
         Assert.Equal(0, moved.ExitCode);

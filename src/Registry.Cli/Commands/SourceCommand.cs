@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Registry.Cli.Internal;
 using Registry.Client;
 using Registry.Core;
 
@@ -50,9 +51,17 @@ internal static class SourceCommand
     private static Command List(CliContext context)
     {
         var command = new Command("list", "List the configured sources in order; '*' marks the default (the first), read when no --source is given");
+        var json = CliContext.JsonOption("the sources");
+        command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var sources = RegistryHome.Default().Sources();
+            if (context.Json)
+            {
+                await context.WriteJsonAsync(new SourceListOutput([.. sources.Select((s, i) => new SourceOutput(s.Name, s.Url.ToString(), [.. s.Mirrors.Select(m => m.ToString())], i == 0))]), CliJsonContext.Default.SourceListOutput).ConfigureAwait(false);
+                return CliApp.Ok;
+            }
+
             for (var i = 0; i < sources.Count; i++)
             {
                 var source = sources[i];

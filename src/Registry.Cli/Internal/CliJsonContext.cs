@@ -12,6 +12,7 @@ namespace Registry.Cli.Internal;
 [JsonSerializable(typeof(YankOutput))]
 [JsonSerializable(typeof(RefreshOutput))]
 [JsonSerializable(typeof(FetchOutput))]
+[JsonSerializable(typeof(SourceListOutput))]
 [JsonSerializable(typeof(InstallOutput))]
 [JsonSerializable(typeof(MirrorOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext

@@ -24,6 +24,11 @@ internal sealed record YankOutput(string Name, string Version, string Status, st
 internal sealed record RefreshOutput(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Commit);
 
 /// <summary><c>registry fetch --json</c>.</summary>
+/// <summary><c>registry source list --json</c>: the sources in order; the first is the default.</summary>
+internal sealed record SourceListOutput(IReadOnlyList<SourceOutput> Sources);
+
+internal sealed record SourceOutput(string Name, string Url, IReadOnlyList<string> Mirrors, bool Default);
+
 internal sealed record FetchOutput(string Name, string Version, string Sha256, string File);
 
 /// <summary><c>registry install --json</c> and <c>registry update --json</c>: every locked package, and what changed.</summary>

@@ -67,7 +67,7 @@ public sealed record LockFile
         }
         catch (JsonException e)
         {
-            throw new ValidationException(InvalidRule, $"{path}: not a valid lock file ({e.Message}); delete it to resolve again");
+            throw new ValidationException(InvalidRule, $"{path}: not a valid lock file ({JsonProblem.Describe(e)}); delete it to resolve again");
         }
 
         lockFile?.Check(path);
