@@ -236,7 +236,10 @@ public sealed class SlowServerTests : IAsyncLifetime
 
         Report($"CLI install, artifact {how}", clock.Elapsed, slow.BytesSent, result.Error.Trim());
         Assert.True(result.ExitCode == 1, result.ToString());
-        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Progress lines may come first (stderr is not a terminal here); the failure is one error line, the last.
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines, l => l.StartsWith("registry: error: ", StringComparison.Ordinal));
+        Assert.Equal(lines[^1], line);
         Assert.StartsWith("registry: error: GET ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Project, "packages")));
