@@ -233,6 +233,7 @@ public sealed class RegistryClient : IDisposable
     /// </summary>
     public async Task<PackageIndex?> GetIndexAsync(string name, CancellationToken cancellationToken)
     {
+        name = Core.Packages.PackageName.FromUserInput(name);
         if (!Core.Packages.PackageName.IsValid(name))
         {
             throw new ValidationException("name-invalid", $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");

@@ -44,6 +44,13 @@ public static class PackageName
         return null;
     }
 
+    /// <summary>
+    /// A name as a user typed it on a command line: names are lowercase, but NuGet users spell ids
+    /// in any case (<c>My.Lib</c>), so a name that is valid once lowercased is taken lowercased.
+    /// </summary>
+    public static string FromUserInput(string name) =>
+        Problem(name) is not null && IsValid(name.ToLowerInvariant()) ? name.ToLowerInvariant() : name;
+
     /// <summary>The form two names are compared in: runs of '-', '_' and '.' become one '-'.</summary>
     public static string Normalize(string name)
     {

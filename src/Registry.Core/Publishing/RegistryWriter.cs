@@ -48,12 +48,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
     public async Task<YankResult> YankAsync(string name, string version, string? reason, bool undo, CancellationToken cancellationToken)
     {
-        // Names are lowercase; NuGet users spell ids in any case ('registry yank My.Lib 1.0.0').
-        if (Packages.PackageName.Problem(name) is not null && Packages.PackageName.IsValid(name.ToLowerInvariant()))
-        {
-            name = name.ToLowerInvariant();
-        }
-
+        name = Packages.PackageName.FromUserInput(name);
         var planner = new YankPlanner(name, version, reason, undo);
         var (outcome, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);

@@ -80,4 +80,12 @@ public class PackageNameTests
         from middle in Gen.ArrayOf(Gen.Elements(Allowed.ToCharArray()), Math.Max(0, length - 2))
         from last in Gen.Elements(Ends.ToCharArray())
         select length == 1 ? first.ToString() : first + new string(middle) + last;
+
+    [Theory]
+    [InlineData("My.Lib", "my.lib")]
+    [InlineData("my.lib", "my.lib")]
+    [InlineData("My Lib", "My Lib")]
+    [InlineData("-My", "-My")]
+    public void A_name_typed_in_any_case_is_looked_up_lowercased_and_an_invalid_one_stays_as_typed(string typed, string expected) =>
+        Assert.Equal(expected, PackageName.FromUserInput(typed));
 }
