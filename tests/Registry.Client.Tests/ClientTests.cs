@@ -226,7 +226,7 @@ public sealed class ClientTests : ClientTestBase
     [InlineData("../etc/passwd")]
     [InlineData("..%2Fsecrets")]
     [InlineData("a/b")]
-    [InlineData("Alpha")]
+    [InlineData("Al/pha")]
     public async Task Names_with_path_tricks_are_refused_before_any_request(string name)
     {
         using var client = Client();
@@ -234,6 +234,17 @@ public sealed class ClientTests : ClientTestBase
         var before = _server.Count();
         Assert.Equal("name-invalid", (await Assert.ThrowsAsync<ValidationException>(() => client.GetIndexAsync(name, Ct))).Rule);
         Assert.Equal(before, _server.Count());
+    }
+
+    [Fact]
+    public async Task A_name_typed_with_capitals_is_looked_up_lowercased_as_NuGet_ids_are()
+    {
+        using var client = Client();
+        await client.UpdateAsync(false, Ct);
+
+        var index = await client.GetIndexAsync("Alpha", Ct);
+
+        Assert.Equal("alpha", index!.Name);
     }
 
     [Fact]
