@@ -32,10 +32,6 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     private int _files;
     private long _bytes;
 
-    /// <summary>A writer for a registry's own store, with its settings' URL and cache policy, deriving from the store's verified state.</summary>
-    public static StoreSync ForStore(IObjectStore store, RegistrySettings settings) =>
-        new(new NuGetFeedWriter(store, settings.NuGetUrl ?? throw NoUrl(store), settings.CachePolicy), store);
-
     /// <summary>
     /// Brings the NuGet view of <paramref name="names"/> (every package when null) up to the
     /// store's signed index: the repair after a killed publish, and the rewrite after the NuGet URL changed. Needs no key.
@@ -43,22 +39,22 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     public static async Task<NuGetSyncStats> SyncStoreAsync(IObjectStore store, IReadOnlyCollection<string>? names, CancellationToken cancellationToken)
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        var sync = ForStore(store, settings);
         if (names is null)
         {
             var state = await SigningState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
             names = await AllNamesAsync(state, cancellationToken).ConfigureAwait(false);
         }
 
-        return await sync.SyncAsync(names, null, cancellationToken).ConfigureAwait(false);
+        return await SyncStoreAsync(store, settings, names, null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A writer bound to the store whose verified state it follows.</summary>
-    public sealed class StoreSync(NuGetFeedWriter writer, IObjectStore store)
-    {
-        public Task<NuGetSyncStats> SyncAsync(IReadOnlyCollection<string> names, IReadOnlyDictionary<string, NuGetFiles>? known, CancellationToken cancellationToken) =>
-            writer.SyncAsync(names, ct => SigningState.LoadAsync(store, ct), known, cancellationToken);
-    }
+    /// <summary>
+    /// Syncs a registry's own view, under its settings' URL and cache policy, following the store's
+    /// verified state. <paramref name="known"/>: see <see cref="SyncAsync"/>.
+    /// </summary>
+    public static Task<NuGetSyncStats> SyncStoreAsync(IObjectStore store, RegistrySettings settings, IReadOnlyCollection<string> names, IReadOnlyDictionary<string, NuGetFiles>? known, CancellationToken cancellationToken) =>
+        new NuGetFeedWriter(store, settings.NuGetUrl ?? throw NoUrl(store), settings.CachePolicy)
+            .SyncAsync(names, ct => SigningState.LoadAsync(store, ct), known, cancellationToken);
 
     /// <summary>The names of every package, read from the signed index documents.</summary>
     public static async Task<IReadOnlyCollection<string>> AllNamesAsync(RegistryState state, CancellationToken cancellationToken)
@@ -86,7 +82,8 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     /// <summary>
     /// Syncs the view of <paramref name="names"/> to the state <paramref name="loadState"/> returns
     /// (the verified state of <see cref="store"/>). <paramref name="known"/> holds artifact bytes
-    /// already in hand (a publish's packages), by artifact store key, so they are not read back.
+    /// already in hand (a publish's packages), by artifact store key, so they are not read back
+    /// (a key names its content's sha256, so they need no second check).
     /// </summary>
     public async Task<NuGetSyncStats> SyncAsync(
         IReadOnlyCollection<string> names,
@@ -121,6 +118,13 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
                     continue;
                 }
 
+                if (index.Name != name)
+                {
+                    // Asked under another spelling (my_lib for my.lib): its files' tags must be read under the published one.
+                    lost.Add(index.Name);
+                    continue;
+                }
+
                 if (!serviceIndexDone)
                 {
                     if (!await SwapIfChangedAsync(NuGetFeed.ServiceIndexKey, service, NuGetFeed.ServiceIndex(baseUrl), cancellationToken).ConfigureAwait(false))
@@ -149,7 +153,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
                 return new NuGetSyncStats(synced, _files, _bytes, round);
             }
 
-            pending = lost;
+            pending = [.. lost.Distinct(StringComparer.Ordinal)];
         }
 
         throw new ConflictException($"{store.Location}: the NuGet view of {string.Join(", ", pending)} kept changing under this writer; the signed publish stands, run 'registry nuget sync' to bring the view up to date");
@@ -178,7 +182,6 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
             var files = known?.GetValueOrDefault(artifactKey);
             var content = files?.Nupkg
                 ?? await store.ReadPinnedAsync(artifactKey, entry.Length, entry.Sha256, $"{store.Location.TrimEnd('/')}/{artifactKey}", cancellationToken).ConfigureAwait(false);
-            Hashing.VerifyContent(content, entry.Length, entry.Sha256, artifactKey);
 
             // The .nuspec before the .nupkg is not needed for correctness (the versions list is
             // written after both), but it keeps a half-written version recognisable as such.
@@ -195,7 +198,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     }
 
     /// <summary>The .nuspec inside a signed .nupkg, read by the same format rules publish applied.</summary>
-    public static byte[] NuspecOf(byte[] nupkg, IndexEntry entry)
+    private static byte[] NuspecOf(byte[] nupkg, IndexEntry entry)
     {
         var fileName = $"{entry.NuGet!.Id}.{NuGetFeed.VersionText(entry.Version)}.nupkg";
         // The bytes are signed and were accepted at publish, perhaps under raised limits: read them under the index's own bound.

@@ -26,21 +26,31 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     /// </summary>
     public async Task<PublishResult> PublishAsync(IReadOnlyList<Packages.PackageFile> packages, PublishOptions publish, CancellationToken cancellationToken)
     {
+        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         var nuget = packages.Where(p => p.Manifest.NuGet is not null).ToList();
-        var feedSettings = nuget.Count == 0 ? null : await RequireNuGetUrlAsync(nuget[0], cancellationToken).ConfigureAwait(false);
-        var planner = new PublishPlanner(packages, publish, _time);
-        var (outcomes, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
-        NuGetSyncStats? feed = null;
-        if (feedSettings is not null)
+        if (nuget.Count > 0 && settings.NuGetUrl is null)
         {
-            var known = new Dictionary<string, NuGetFiles>(StringComparer.Ordinal);
+            throw new EnvironmentException(
+                $"{Path.GetFileName(nuget[0].SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose URLs need the address the registry is served at; set it once with 'registry settings --store {store.Location} --nuget-url https://cdn.example/registry/' (nothing was published) [rule: nuget-url]");
+        }
+
+        var planner = new PublishPlanner(packages, publish, _time);
+        var (outcomes, stats) = await RunAsync(settings, planner.PlanAsync, cancellationToken).ConfigureAwait(false);
+        NuGetSyncStats? feed = null;
+        if (nuget.Count > 0)
+        {
+            // The planner already hashed every package: its outcomes name each artifact's key.
+            var files = new Dictionary<(string Name, string Version), NuGetFiles>();
             foreach (var file in nuget)
             {
-                var path = RegistryLayout.ArtifactPath(file.Manifest.Name, file.Manifest.Version, file.FileExtension);
-                known[RegistryLayout.ArtifactKey(path, Hashing.Sha256Hex(file.Content))] = new NuGetFiles(file.Content, file.Manifest.NuGet!.Nuspec);
+                files[(file.Manifest.Name, file.Manifest.Version.ToFullString())] = new NuGetFiles(file.Content, file.Manifest.NuGet!.Nuspec);
             }
 
-            feed = await SyncNuGetAsync(feedSettings, nuget.Select(p => p.Manifest.Name).ToList(), known, cancellationToken).ConfigureAwait(false);
+
+            var known = outcomes
+                .Where(o => files.ContainsKey((o.Name, o.Version)))
+                .ToDictionary(o => RegistryLayout.ArtifactKey(o.Artifact, o.Sha256), o => files[(o.Name, o.Version)], StringComparer.Ordinal);
+            feed = await NuGetFeedWriter.SyncStoreAsync(store, settings, [.. files.Keys.Select(k => k.Name)], known, cancellationToken).ConfigureAwait(false);
         }
 
         return new PublishResult(outcomes, stats) { NuGetFeed = feed };
@@ -49,23 +59,13 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     public async Task<YankResult> YankAsync(string name, string version, string? reason, bool undo, CancellationToken cancellationToken)
     {
         name = Packages.PackageName.FromUserInput(name);
-        var planner = new YankPlanner(name, version, reason, undo);
-        var (outcome, stats) = await RunAsync(planner.PlanAsync, cancellationToken).ConfigureAwait(false);
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var planner = new YankPlanner(name, version, reason, undo);
+        var (outcome, stats) = await RunAsync(settings, planner.PlanAsync, cancellationToken).ConfigureAwait(false);
         var feed = planner.IsNuGet && settings.NuGetUrl is not null
-            ? await SyncNuGetAsync(settings, [name], null, cancellationToken).ConfigureAwait(false)
+            ? await NuGetFeedWriter.SyncStoreAsync(store, settings, [name], null, cancellationToken).ConfigureAwait(false)
             : null;
         return new YankResult(outcome, stats) { NuGetFeed = feed };
-    }
-
-    private Task<NuGetSyncStats> SyncNuGetAsync(RegistrySettings settings, IReadOnlyCollection<string> names, IReadOnlyDictionary<string, NuGetFiles>? known, CancellationToken cancellationToken) =>
-        NuGetFeedWriter.ForStore(store, settings).SyncAsync(names, known, cancellationToken);
-
-    private async Task<RegistrySettings> RequireNuGetUrlAsync(Packages.PackageFile first, CancellationToken cancellationToken)
-    {
-        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        return settings.NuGetUrl is not null ? settings : throw new EnvironmentException(
-            $"{Path.GetFileName(first.SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose URLs need the address the registry is served at; set it once with 'registry settings --store {store.Location} --nuget-url https://cdn.example/registry/' (nothing was published) [rule: nuget-url]");
     }
 
     /// <summary>
@@ -76,16 +76,17 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     public async Task<RefreshResult> RefreshAsync(CancellationToken cancellationToken)
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        var (plan, stats) = await RunAsync((state, ct) => RefreshPlanner.PlanAsync(state, keys, settings, _time, ct), cancellationToken, commitEmpty: true).ConfigureAwait(false);
+        var (plan, stats) = await RunAsync(settings, (state, ct) => RefreshPlanner.PlanAsync(state, keys, settings, _time, ct), cancellationToken, commitEmpty: true).ConfigureAwait(false);
         return new RefreshResult(plan.Resigned, plan.MissingKeys, stats!);
     }
 
+    /// <summary>One transaction under <paramref name="settings"/>, loaded once by the command that runs it.</summary>
     private async Task<(T Result, CommitStats? Stats)> RunAsync<T>(
+        RegistrySettings settings,
         Func<RegistryState, CancellationToken, Task<(ChangeSet Changes, T Result)>> plan,
         CancellationToken cancellationToken,
         bool commitEmpty = false)
     {
-        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
             var state = await SigningState.LoadAsync(store, cancellationToken).ConfigureAwait(false);

@@ -181,6 +181,22 @@ public sealed class NuGetFeedTests : IDisposable
     }
 
     [Fact]
+    public async Task Sync_under_another_spelling_of_the_name_repairs_the_published_one_and_a_repeated_file_in_a_batch_is_one_version()
+    {
+        var (store, keys) = await InitAsync();
+        var lib = Nupkg("My.Lib", "1.0.0");
+        await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([lib, lib], new PublishOptions(), Ct);
+        Assert.Equal(["1.0.0"], await VersionsAsync(store, "my.lib"));
+        File.Delete(Path.Combine(store.Location, NuGetFeed.VersionsKey("my.lib")));
+
+        var stats = await NuGetFeedWriter.SyncStoreAsync(store, ["My_Lib"], Ct);
+
+        Assert.Equal(1, stats.Packages);
+        Assert.Equal(["1.0.0"], await VersionsAsync(store, "my.lib"));
+        Assert.False(Directory.Exists(Path.Combine(store.Location, NuGetFeed.FlatContainer, "my_lib")));
+    }
+
+    [Fact]
     public async Task Verify_refuses_a_feed_copy_that_is_not_the_signed_artifact_and_a_version_the_index_lacks()
     {
         var (store, keys) = await InitAsync();
