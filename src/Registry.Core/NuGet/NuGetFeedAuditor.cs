@@ -106,25 +106,14 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
     private async Task CheckFilesAsync(string name, string version, IndexEntry entry, ConcurrentBag<string> errors, CancellationToken cancellationToken)
     {
         var packageKey = NuGetFeed.PackageKey(name, version);
-        var stream = await reader.OpenReadOrNullAsync(packageKey, cancellationToken).ConfigureAwait(false);
-        if (stream is null)
+        var (found, mismatch) = await reader.CheckPinnedStreamAsync(packageKey, entry.Length, entry.Sha256, cancellationToken).ConfigureAwait(false);
+        if (!found)
         {
             errors.Add($"{packageKey}: listed in the versions list but missing");
         }
-        else
+        else if (mismatch is not null)
         {
-            await using (stream.ConfigureAwait(false))
-            {
-                var (sha256, length) = await Hashing.Sha256HexAsync(stream, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    Hashing.VerifyDigest(length, sha256, entry.Length, entry.Sha256, packageKey);
-                }
-                catch (VerificationException e)
-                {
-                    errors.Add($"{e.Message} (the NuGet feed's copy of {name} {version} is not the signed artifact)");
-                }
-            }
+            errors.Add($"{mismatch} (the NuGet feed's copy of {name} {version} is not the signed artifact)");
         }
 
         if (!await reader.ExistsAsync(NuGetFeed.NuspecKey(name, version), cancellationToken).ConfigureAwait(false))

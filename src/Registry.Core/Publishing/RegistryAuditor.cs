@@ -107,24 +107,14 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = n
     private async Task CheckArtifactAsync(PackageIndex index, IndexEntry entry, ConcurrentBag<string> errors, CancellationToken cancellationToken)
     {
         var key = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
-        var stream = await reader.OpenReadOrNullAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stream is null)
+        var (found, mismatch) = await reader.CheckPinnedStreamAsync(key, entry.Length, entry.Sha256, cancellationToken).ConfigureAwait(false);
+        if (!found)
         {
             errors.Add($"{key}: {index.Name} {entry.Version}'s artifact is pinned by the signed index but missing");
-            return;
         }
-
-        await using (stream.ConfigureAwait(false))
+        else if (mismatch is not null)
         {
-            var (sha256, length) = await Hashing.Sha256HexAsync(stream, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                Hashing.VerifyDigest(length, sha256, entry.Length, entry.Sha256, key);
-            }
-            catch (VerificationException e)
-            {
-                errors.Add($"{e.Message} ({index.Name} {entry.Version})");
-            }
+            errors.Add($"{mismatch} ({index.Name} {entry.Version})");
         }
     }
 

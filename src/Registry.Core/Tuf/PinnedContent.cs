@@ -18,4 +18,31 @@ public static class PinnedContent
         Hashing.VerifyContent(stored.Content, length, sha256, source);
         return stored.Content;
     }
+
+    /// <summary>
+    /// Streams a pinned file through sha256 without holding it in memory (artifacts, for audits):
+    /// whether it exists, and when it does, why it is not the pinned bytes (null: it is).
+    /// </summary>
+    public static async Task<(bool Found, string? Mismatch)> CheckPinnedStreamAsync(this IObjectReader reader, string key, long length, string sha256, CancellationToken cancellationToken)
+    {
+        var stream = await reader.OpenReadOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return (false, null);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var (actual, actualLength) = await Hashing.Sha256HexAsync(stream, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Hashing.VerifyDigest(actualLength, actual, length, sha256, key);
+                return (true, null);
+            }
+            catch (VerificationException e)
+            {
+                return (true, e.Message);
+            }
+        }
+    }
 }
