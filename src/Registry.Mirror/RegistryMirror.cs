@@ -24,6 +24,8 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
     public async Task<MirrorResult> SyncAsync(IProgress<MirrorProgress>? progress, CancellationToken cancellationToken)
     {
+        // A bad NuGet URL is refused before anything is fetched or written, not after the copy.
+        var nugetUrl = _options.NuGetUrl is { } url ? NuGetFeed.NormalizeBaseUrl(url, "NuGet URL") : null;
         var clock = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var sourceTimestamp = await source.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false)
@@ -138,7 +140,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         }
 
         // The view before the timestamp: a sync interrupted after it is redone by the next run.
-        var feed = await SyncNuGetAsync(changedNuGet.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
+        var feed = await SyncNuGetAsync(nugetUrl, changedNuGet.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
         if (await destination.SwapAsync(RegistryLayout.TimestampKey, sourceTimestamp.Content, destinationTimestamp?.VersionTag, CachePolicyFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
             throw new ConflictException($"{destination.Location}: timestamp.json changed during the sync (another mirror run?); run again");
@@ -156,14 +158,14 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// name the mirror, so the origin's view is not copied byte for byte); every artifact it
     /// names is already in the destination.
     /// </summary>
-    private async Task<NuGetSyncStats?> SyncNuGetAsync(IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
+    private async Task<NuGetSyncStats?> SyncNuGetAsync(string? url, IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
     {
-        if (_options.NuGetUrl is not { } url || changed.Count == 0)
+        if (url is null || changed.Count == 0)
         {
             return null;
         }
 
-        var writer = new NuGetFeedWriter(destination, NuGetFeed.NormalizeBaseUrl(url), _options.CachePolicy);
+        var writer = new NuGetFeedWriter(destination, url, _options.CachePolicy);
         return await writer.SyncAsync(changed, _ => Task.FromResult(next), null, cancellationToken).ConfigureAwait(false);
     }
 

@@ -39,12 +39,11 @@ public static class NuGetFeed
 
     /// <summary>
     /// Whether a key is one of the view's few mutable files (the service index, a versions list,
-    /// a registration index): served with the short max-age of <c>timestamp.json</c>, replaced
+    /// a registration index, all named <c>index.json</c>): served with the short max-age of <c>timestamp.json</c>, replaced
     /// only by compare-and-swap. Every other file of the view never changes once written.
     /// </summary>
     public static bool IsMutable(string key) =>
-        key.StartsWith(Root, StringComparison.Ordinal) && key.EndsWith("/index.json", StringComparison.Ordinal)
-        || key == ServiceIndexKey;
+        key.StartsWith(Root, StringComparison.Ordinal) && key.EndsWith("/index.json", StringComparison.Ordinal);
 
     /// <summary>The version as the flat container spells it: normalised, lowercase, no build metadata.</summary>
     public static string VersionText(string version) => RegistryLayout.VersionText(NuGetVersion.Parse(version));

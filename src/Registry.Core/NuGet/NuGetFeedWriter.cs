@@ -57,7 +57,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
             .SyncAsync(names, ct => SigningState.LoadAsync(store, ct), known, cancellationToken);
 
     /// <summary>The names of every package, read from the signed index documents.</summary>
-    public static async Task<IReadOnlyCollection<string>> AllNamesAsync(RegistryState state, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyCollection<string>> AllNamesAsync(RegistryState state, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         foreach (var bin in state.Bins.AllNames())
