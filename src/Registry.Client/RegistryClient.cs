@@ -51,11 +51,11 @@ public sealed class RegistryClient : IDisposable
     private DateTimeOffset _updatedAt;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _verifiedBins = new(StringComparer.Ordinal);
 
-    public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider? time = null, HttpPolicy? policy = null, HttpClient? http = null)
+    public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider time, HttpPolicy? policy = null, HttpClient? http = null)
     {
         _home = home;
         _source = source;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _policy = policy ?? new HttpPolicy();
         _trusted = new FolderStore(home.SourcePath(source.Name));
         _cache = new FolderStore(home.CachePath);

@@ -17,9 +17,9 @@ namespace Registry.Mirror;
 /// them create-only, and swaps <c>timestamp.json</c> last: the destination is a complete,
 /// valid registry at every instant, and an interrupted sync resumes where it stopped.
 /// </summary>
-public sealed class RegistryMirror(IObjectReader source, IObjectStore destination, SignedDocument<RootMetadata> trustAnchor, TimeProvider? time = null, MirrorOptions? options = null)
+public sealed class RegistryMirror(IObjectReader source, IObjectStore destination, SignedDocument<RootMetadata> trustAnchor, TimeProvider time, MirrorOptions? options = null)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
     private readonly MirrorOptions _options = options ?? new MirrorOptions();
 
     public async Task<MirrorResult> SyncAsync(IProgress<MirrorProgress>? progress, CancellationToken cancellationToken)

@@ -20,8 +20,8 @@ internal static class MirrorBenchmark
             var site = Path.Combine(root, "site");
             var store = new FolderStore(site);
             using var keys = KeyRing.Load(Path.Combine(root, "keys"));
-            await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = bins }, default);
-            var writer = new RegistryWriter(store, keys);
+            await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins }, default);
+            var writer = new RegistryWriter(store, keys, TimeProvider.System);
             for (var start = 0; start < packages; start += 100)
             {
                 await writer.PublishAsync(Enumerable.Range(start, Math.Min(100, packages - start)).Select(i => Package($"pkg-{i}")).ToList(), new PublishOptions(), default);
@@ -56,7 +56,7 @@ internal static class MirrorBenchmark
     {
         using var reader = new HttpObjectReader(source);
         var clock = Stopwatch.StartNew();
-        var result = await new RegistryMirror(reader, destination, anchor).SyncAsync(null, default);
+        var result = await new RegistryMirror(reader, destination, anchor, TimeProvider.System).SyncAsync(null, default);
         Console.WriteLine($"  {label,-22} {reader.RequestCount,6} requests {result.FilesFetched,6} files {result.BytesFetched,10} bytes {clock.Elapsed.TotalSeconds,7:0.00} s");
     }
 

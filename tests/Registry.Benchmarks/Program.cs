@@ -65,8 +65,8 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
         ? new FolderStore(Path.Combine(folder, "site"))
         : new Registry.Store.S3.S3ObjectStore(Registry.Store.S3.S3StoreOptions.Parse($"s3://{s3Bucket}/{Path.GetFileName(root)}-{Path.GetFileName(folder)}")));
     using var keys = KeyRing.Load(Path.Combine(folder, "keys"));
-    await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nupkg ? "https://cdn.example/registry/" : null } }, default);
-    var writer = new RegistryWriter(store, keys);
+    await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nupkg ? "https://cdn.example/registry/" : null } }, default);
+    var writer = new RegistryWriter(store, keys, TimeProvider.System);
     for (var start = 0; start < existing; start += 100)
     {
         var batch = Enumerable.Range(start, Math.Min(100, existing - start)).Select(i => nupkg ? Nupkg($"Existing.Lib{i}") : Package($"existing-{i}", "1.0.0")).ToList();

@@ -1,4 +1,5 @@
 using Registry.Cli.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -98,6 +99,7 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    [Trait(TestClock.Trait, TestClock.FileTimes)]
     public async Task Gc_removes_what_crashed_publishes_left_and_the_registry_still_verifies()
     {
         await _registry.InitAsync();

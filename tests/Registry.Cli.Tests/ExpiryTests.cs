@@ -75,7 +75,7 @@ public sealed class ExpiryTests : IDisposable
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
         using (var keys = Core.Tuf.KeyRing.Load(_registry.Keys))
         {
-            await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(_registry.Store), keys, new ShiftedTime(TimeSpan.FromDays(-6)))
+            await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(_registry.Store), keys, Testing.TestClock.FromNow(TimeSpan.FromDays(-6)))
                 .YankAsync("alpha", "1.0.0", null, undo: false, TestContext.Current.CancellationToken);
         }
 

@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Registry.Cli.Tests.Support;
 using Registry.Serve;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
+[Trait(TestClock.Trait, TestClock.FileTimes)]
 public sealed class GcTests : IDisposable
 {
     private readonly TestRegistry _registry = new();

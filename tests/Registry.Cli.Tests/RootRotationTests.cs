@@ -43,13 +43,13 @@ public sealed class RootRotationTests : IAsyncLifetime
 
     private async Task<UpdateResult> ClientUpdateAsync()
     {
-        using var client = new RegistryClient(Home, Home.Source("main"), null, FastPolicy);
+        using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, FastPolicy);
         return await client.UpdateAsync(false, Ct);
     }
 
     private async Task<IReadOnlyList<string>> ClientVersionsAsync(string name)
     {
-        using var client = new RegistryClient(Home, Home.Source("main"), null, FastPolicy);
+        using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, FastPolicy);
         await client.UpdateAsync(false, Ct);
         return [.. (await client.GetIndexAsync(name, Ct))!.Versions.Select(v => v.Version)];
     }

@@ -1,3 +1,4 @@
+using Registry.Testing;
 using Registry.Cli.Tests.Support;
 
 namespace Registry.Cli.Tests;
@@ -86,7 +87,7 @@ public sealed class UsageErrorTests : IDisposable
         AssertReported(await RegistryCli.RunProcessAsync(["source", "list"], environment), 2, "sources.json: malformed JSON (line 1, column", "at $[0].name: a string was expected, not a number");
 
         File.Delete(Path.Combine(home, "sources.json"));
-        await using var client = new ClientProject(_registry, new Uri("http://127.0.0.1:9/"));
+        await using var client = new ClientProject(_registry, ClosedPort.Url());
         await client.AddSourceAsync();
         File.WriteAllText(Path.Combine(client.Folder, "registry.json"), "{\"dependencies\": {\"alpha\": }");
         AssertReported(await client.RunAsync("install", "--project", client.Folder), 1, "registry.json: not valid JSON (line 1, column 28: ");

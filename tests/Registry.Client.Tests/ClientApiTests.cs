@@ -19,7 +19,7 @@ public sealed class ClientApiTests : ClientTestBase
         var hash = Hashing.Sha256Hex(await File.ReadAllBytesAsync(RootFile, Ct));
 
         var added = await home.AddSourceAsync(new SourceRequest { Name = "main", Url = _server.Url.ToString(), RootSha256 = hash }, FastPolicy, Ct);
-        using var client = new RegistryClient(home, home.Source(null), policy: FastPolicy);
+        using var client = new RegistryClient(home, home.Source(null), TimeProvider.System, FastPolicy);
         var result = await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct);
 
         Assert.True(added.IsDefault);
@@ -83,7 +83,7 @@ public sealed class ClientApiTests : ClientTestBase
         await using var other = await MisbehavingServer.StartAsync(_registry.Store);
         AddSource("other", other.Url);
 
-        using var client = new RegistryClient(Home, Home.Source(null), policy: FastPolicy);
+        using var client = new RegistryClient(Home, Home.Source(null), TimeProvider.System, FastPolicy);
         var result = await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct);
 
         Assert.Equal(["alpha", "beta"], result.Names);

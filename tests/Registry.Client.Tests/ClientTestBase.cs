@@ -45,7 +45,8 @@ public abstract class ClientTestBase : IAsyncLifetime
     protected SourceConfig AddSource(string name, Uri url, params Uri[] mirrors) =>
         Home.AddSource(new SourceConfig { Name = name, Url = url, Mirrors = mirrors }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
 
-    protected RegistryClient Client(TimeProvider? time = null, string source = "main") => new(Home, Home.Source(source), time, FastPolicy);
+    /// <summary>A client on <paramref name="time"/>, or on the process clock the CLI signed this registry with.</summary>
+    protected RegistryClient Client(TimeProvider? time = null, string source = "main") => new(Home, Home.Source(source), time ?? TimeProvider.System, FastPolicy);
 
     protected async Task<InstallResult> InstallAsync(bool offline = false, bool locked = false, TimeProvider? time = null)
     {
@@ -54,9 +55,4 @@ public abstract class ClientTestBase : IAsyncLifetime
     }
 
     protected string Key(string pattern) => Path.GetRelativePath(_registry.Store, Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single()).Replace('\\', '/');
-
-    protected sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -1,3 +1,4 @@
+using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Client.Resolution;
 using Registry.Core;
@@ -124,7 +125,7 @@ public sealed class ClientTests : ClientTestBase
     [Fact]
     public async Task An_expired_timestamp_is_refused_freeze_attack()
     {
-        var later = new FixedClock(DateTimeOffset.UtcNow.AddDays(8));
+        var later = TestClock.FromNow(TimeSpan.FromDays(8));
         var error = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync(time: later));
         Assert.Contains("timestamp", error.Message, StringComparison.Ordinal);
         Assert.Contains("expired", error.Message, StringComparison.Ordinal);
@@ -179,10 +180,7 @@ public sealed class ClientTests : ClientTestBase
     [Fact]
     public async Task A_dead_first_mirror_is_skipped_for_the_next()
     {
-        using var dead = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        dead.Start();
-        var deadUrl = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)dead.LocalEndpoint).Port}/");
-        dead.Stop();
+        var deadUrl = ClosedPort.Url();
         AddSource("main", deadUrl, _server.Url);
         using var client = Client();
         var result = await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct);

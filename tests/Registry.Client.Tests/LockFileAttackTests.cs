@@ -58,7 +58,7 @@ public sealed class LockFileAttackTests : IAsyncLifetime
 
     private async Task<InstallResult> InstallAsync(bool offline = false)
     {
-        using var client = new RegistryClient(Home, Home.Source("main"), policy: new HttpPolicy { MaxRetries = 1 });
+        using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, new HttpPolicy { MaxRetries = 1 });
         return await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline, Ct);
     }
 

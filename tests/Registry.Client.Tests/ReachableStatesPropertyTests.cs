@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NuGet.Versioning;
+using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
@@ -49,8 +50,9 @@ public sealed class ReachableStatesPropertyTests
         using var registry = new TestRegistry();
         using var store = new FolderStore(registry.Store);
         using var keys = KeyRing.Load(registry.Keys);
-        await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = 4 }, Ct);
-        var writer = new RegistryWriter(store, keys);
+        var clock = TestClock.Fixed(); // one clock for the writer, every client and the auditor
+        await new RegistryInitializer(store, keys, clock).InitAsync(new InitOptions { Bins = 4 }, Ct);
+        var writer = new RegistryWriter(store, keys, clock);
         var model = new Dictionary<string, SortedDictionary<NuGetVersion, (bool Yanked, byte[] Bytes)>>(StringComparer.Ordinal);
         await using var server = await RegistryServer.StartAsync(registry.Store, 0, cancellationToken: Ct);
         var home = new RegistryHome(Path.Combine(registry.Root, "home"));
@@ -82,7 +84,7 @@ public sealed class ReachableStatesPropertyTests
             }
 
             // The client follows every state, so rollback and continuity checks run too.
-            using var client = new RegistryClient(home, home.Source("main"));
+            using var client = new RegistryClient(home, home.Source("main"), clock);
             await client.UpdateAsync(offline: false, Ct);
             foreach (var (package, expected) in model)
             {
@@ -96,7 +98,7 @@ public sealed class ReachableStatesPropertyTests
             }
         }
 
-        var audit = await new RegistryAuditor(store).AuditAsync(Ct);
+        var audit = await new RegistryAuditor(store, clock).AuditAsync(Ct);
         Assert.True(audit.Ok, $"after {what}: {string.Join("; ", audit.Errors)}");
         Assert.Equal(model.Values.Sum(v => v.Count), audit.Versions);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -63,18 +64,18 @@ public sealed class ServeAndMirrorTests : IAsyncLifetime
         await using (var origin = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct))
         {
             using var reader = new HttpObjectReader(origin.BaseUri);
-            await new RegistryMirror(reader, new FolderStore(mirrorFolder), anchor).SyncAsync(null, Ct);
+            await new RegistryMirror(reader, new FolderStore(mirrorFolder), anchor, TimeProvider.System).SyncAsync(null, Ct);
         }
 
         await using var mirror = await RegistryServer.StartAsync(mirrorFolder, 0, cancellationToken: Ct);
         var home = new RegistryHome(Path.Combine(_registry.Root, "home"));
-        var dead = new Uri("http://127.0.0.1:9/");
+        var dead = ClosedPort.Url();
         home.AddSource(new SourceConfig { Name = "main", Url = dead, Mirrors = [mirror.BaseUri] }, await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct));
         var project = Path.Combine(_registry.Root, "project");
         Directory.CreateDirectory(project);
         await File.WriteAllTextAsync(Path.Combine(project, "registry.json"), "{\"dependencies\":{\"beta\":\"1.0.0\"}}", Ct);
 
-        using var client = new RegistryClient(home, home.Source("main"), policy: new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        using var client = new RegistryClient(home, home.Source("main"), TimeProvider.System, new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
         var result = await new ProjectInstaller(client).InstallAsync(project, locked: false, offline: false, Ct);
         Assert.Equal(["alpha", "beta"], result.Names);
         Assert.Equal(mirror.BaseUri.ToString(), result.Update.Url);

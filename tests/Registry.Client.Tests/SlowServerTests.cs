@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Globalization;
+using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Core;
 
@@ -203,7 +205,7 @@ public sealed class SlowServerTests : IAsyncLifetime
             "cut" => slow.CutShort(new byte[500], 100), // declared shorter than the signed length, so it is read, then cut
             _ => slow.Trickle(TimeSpan.FromSeconds(1)),
         };
-        using var client = new RegistryClient(Home, Home.Source("main"), policy: Fast);
+        using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, Fast);
         var clock = Stopwatch.StartNew();
 
         var result = await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct);
@@ -260,12 +262,13 @@ public sealed class SlowServerTests : IAsyncLifetime
 
     // The default policy on a manual clock: what a user waits for, without the test waiting for it.
 
-    private async Task<(TransferException Error, TimeSpan Elapsed)> DefaultPolicyFailureAsync(ManualTimeProvider time, double stepSeconds = 0.25)
+    private async Task<(TransferException Error, TimeSpan Elapsed)> DefaultPolicyFailureAsync(FakeTimeProvider time, double stepSeconds = 0.25)
     {
+        var start = time.GetUtcNow();
         using var reader = new HttpObjectReader(_primary.Url, policy: new HttpPolicy { TimeProvider = time });
         var read = reader.GetCappedOrNullAsync(RootKey, 64L * 1024 * 1024, Ct);
         var limit = TimeSpan.FromMinutes(15);
-        while (!read.IsCompleted && time.Elapsed < limit)
+        while (!read.IsCompleted && time.Since(start) < limit)
         {
             time.Advance(TimeSpan.FromSeconds(stepSeconds));
             await Task.Delay(3, Ct);
@@ -273,13 +276,13 @@ public sealed class SlowServerTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<TransferException>(() => read);
         Assert.Equal(1, error.ExitCode);
-        return (error, time.Elapsed);
+        return (error, time.Since(start));
     }
 
     [Fact]
     public async Task Default_policy_a_stall_after_the_headers_ends_after_four_attempts_of_15_s()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.Fixed();
         _primary.Overrides[RootKey] = new SlowBehaviours(time).HeadersThenStall();
         var (error, elapsed) = await DefaultPolicyFailureAsync(time);
 
@@ -291,7 +294,7 @@ public sealed class SlowServerTests : IAsyncLifetime
     [Fact]
     public async Task Default_policy_a_one_byte_per_second_trickle_ends_after_four_attempts_of_15_s()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.Fixed();
         _primary.Overrides[RootKey] = new SlowBehaviours(time).Trickle(TimeSpan.FromSeconds(1));
         var (error, elapsed) = await DefaultPolicyFailureAsync(time);
 
@@ -304,7 +307,7 @@ public sealed class SlowServerTests : IAsyncLifetime
     [Fact]
     public async Task Default_policy_an_endless_trickle_above_the_low_speed_limit_ends_at_the_10_minute_total()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.Fixed();
         _primary.Overrides[RootKey] = new SlowBehaviours(time).Trickle(TimeSpan.FromSeconds(1), chunk: 4096);
         var (error, elapsed) = await DefaultPolicyFailureAsync(time, stepSeconds: 1);
 

@@ -1,3 +1,4 @@
+using Registry.Testing;
 using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Tuf;
@@ -47,7 +48,7 @@ public sealed class TrustedStateAttackTests : ClientTestBase
         await InstallAsync();
         File.Delete(Path.Combine(Project, LockFile.FileName));
         _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Status(503);
-        var later = new FixedClock(DateTimeOffset.UtcNow.AddDays(8));
+        var later = TestClock.FromNow(TimeSpan.FromDays(8));
 
         var refused = await Assert.ThrowsAsync<RegistryException>(() => InstallAsync(time: later));
 

@@ -36,11 +36,3 @@ internal static class GoldenFile
         return directory;
     }
 }
-
-/// <summary>A clock fixed at a given instant (expiry logic is tested against it).</summary>
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}

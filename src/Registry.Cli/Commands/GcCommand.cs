@@ -35,7 +35,7 @@ internal static class GcCommand
                 await context.WarnAsync($"grace period {Durations.Format(period)} is shorter than the timestamp expiry ({settings.TimestampExpiryDays}d): a reader holding an older, still valid timestamp (an edge past its max-age, a mirror mid-sync) may find files gone").ConfigureAwait(false);
             }
 
-            var result = await new RegistryCollector(target).CollectAsync(period, isDryRun, ct).ConfigureAwait(false);
+            var result = await new RegistryCollector(target, TimeProvider.System).CollectAsync(period, isDryRun, ct).ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(result, CliJsonContext.Default.CollectResult).ConfigureAwait(false);

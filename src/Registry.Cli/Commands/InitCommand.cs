@@ -37,7 +37,7 @@ internal static class InitCommand
             var passphrases = passphrase is null ? Passphrases.Source(null, context) : PassphraseSource.Fixed(Passphrases.CheckStrength(passphrase, origin), origin);
             using var keys = KeyRing.Load(store.KeysFolder(parse), passphrases);
             using var target = await store.OpenWritableAsync(parse, context, ct, parse.GetValue(publicRead)).ConfigureAwait(false);
-            var result = await new RegistryInitializer(target, keys).InitAsync(new InitOptions { Bins = parse.GetValue(bins), Settings = settings }, ct).ConfigureAwait(false);
+            var result = await new RegistryInitializer(target, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = parse.GetValue(bins), Settings = settings }, ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"initialised {target.Location} with {result.BinCount} bins").ConfigureAwait(false);
             await context.Out.WriteLineAsync($"root: metadata/1.root.json sha256 {result.RootSha256}").ConfigureAwait(false);
             foreach (var (role, file) in result.KeyFiles.OrderBy(p => p.Key, StringComparer.Ordinal))

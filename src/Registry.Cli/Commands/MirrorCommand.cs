@@ -48,7 +48,7 @@ internal static class MirrorCommand
             using var destination = new ProvenStore(destinationStore, StoreLocation.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
                 problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
 
-            var mirror = new RegistryMirror(source, destination, anchor, options: new MirrorOptions
+            var mirror = new RegistryMirror(source, destination, anchor, TimeProvider.System, options: new MirrorOptions
             {
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
@@ -57,7 +57,7 @@ internal static class MirrorCommand
             var result = await ProgressRenderer.RunAsync(context, "mirroring bins", progress => mirror.SyncAsync(
                 ProgressRenderer.Map<MirrorProgress>(progress, p => new ProgressStep(p.Bins, p.BinsTotal, string.Create(CultureInfo.InvariantCulture, $"({p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB)"))), ct)).ConfigureAwait(false);
             var collected = parse.GetValue(prune)
-                ? await new RegistryCollector(destination).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false)
+                ? await new RegistryCollector(destination, TimeProvider.System).CollectAsync(TimeSpan.FromDays(parse.GetValue(graceDays)), dryRun: false, ct).ConfigureAwait(false)
                 : null;
             if (context.Json)
             {

@@ -34,7 +34,7 @@ internal static class PublishCommand
                 : await ProgressRenderer.RunAsync(context, "checking package files", progress => ReadAllAsync(paths, packageLimits, context, progress)).ConfigureAwait(false);
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var writer = new RegistryWriter(target, keys, options: new WriterOptions
+            var writer = new RegistryWriter(target, keys, TimeProvider.System, options: new WriterOptions
             {
                 OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})").GetAwaiter().GetResult(),
             });

@@ -48,7 +48,7 @@ internal static class RootPublishCommand
             RefreshResult refresh;
             try
             {
-                refresh = await new RegistryWriter(target, keyRing).RefreshAsync(ct).ConfigureAwait(false);
+                refresh = await new RegistryWriter(target, keyRing, TimeProvider.System).RefreshAsync(ct).ConfigureAwait(false);
             }
             catch (RegistryException e)
             {

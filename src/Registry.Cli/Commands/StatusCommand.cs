@@ -28,7 +28,7 @@ internal static class StatusCommand
             var windows = Durations.ParseRoleList(parse.GetValue(warn) ?? [], RegistrySettings.ExpiryRoles, "--warn");
             var keyFiles = parse.GetValue(keys) is { } folder ? KeyFile.ScanFolder(folder) : new Dictionary<string, IReadOnlyList<string>>();
             using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
-            var report = await new StatusReporter(reader).ReportAsync(windows, keyFiles, ct).ConfigureAwait(false);
+            var report = await new StatusReporter(reader, TimeProvider.System).ReportAsync(windows, keyFiles, ct).ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(report, CliJsonContext.Default.StatusReport).ConfigureAwait(false);

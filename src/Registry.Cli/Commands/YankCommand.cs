@@ -27,7 +27,7 @@ internal static class YankCommand
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(target, keys).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
+            var result = await new RegistryWriter(target, keys, TimeProvider.System).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
             var text = result.Status switch
             {
                 YankStatus.Yanked => "yanked",

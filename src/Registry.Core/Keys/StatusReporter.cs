@@ -12,9 +12,9 @@ namespace Registry.Core.Keys;
 /// days, each at most half the role's configured expiry (so a short-lived role is not always
 /// in warning right after it is signed).
 /// </summary>
-public sealed class StatusReporter(IObjectReader reader, TimeProvider? time = null)
+public sealed class StatusReporter(IObjectReader reader, TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     /// <summary>The default warning window of a role under some settings.</summary>
     public static TimeSpan DefaultWarnWindow(string role, RegistrySettings settings)

@@ -12,9 +12,9 @@ namespace Registry.Core.Publishing;
 /// entry, the expiry of every role, and the NuGet view against the signed index. Reads only; works on any <see cref="IObjectReader"/> (a store,
 /// or the CDN over HTTP).
 /// </summary>
-public sealed class RegistryAuditor(IObjectReader reader, TimeProvider? time = null, int parallelism = 8)
+public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int parallelism = 8)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<AuditReport> AuditAsync(CancellationToken cancellationToken)
     {

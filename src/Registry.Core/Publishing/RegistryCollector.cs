@@ -17,14 +17,14 @@ namespace Registry.Core.Publishing;
 /// files) go once past the grace period too. The current state must verify first, or nothing
 /// is deleted.
 /// </summary>
-public sealed class RegistryCollector(IObjectStore store, TimeProvider? time = null)
+public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
 {
     /// <summary>Bytes of deleted targets held in memory to restore one that a racing publish re-used; more waits for the next run.</summary>
     private const long MaxHeldBytes = 256L << 20;
 
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<CollectResult> CollectAsync(TimeSpan grace, bool dryRun, CancellationToken cancellationToken)
     {

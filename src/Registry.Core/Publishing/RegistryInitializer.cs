@@ -9,9 +9,9 @@ namespace Registry.Core.Publishing;
 /// timestamp. Until the timestamp exists the store holds no registry, so an interrupted init
 /// leaves nothing a client would use.
 /// </summary>
-public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimeProvider? time = null)
+public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<InitResult> InitAsync(InitOptions options, CancellationToken cancellationToken)
     {

@@ -12,9 +12,9 @@ namespace Registry.Core.Publishing;
 /// commits them in the safe order and, when a concurrent writer swapped the timestamp first,
 /// starts over from the new state, up to <see cref="WriterOptions.MaxAttempts"/> times.
 /// </summary>
-public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvider? time = null, WriterOptions? options = null)
+public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvider time, WriterOptions? options = null)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
     private readonly WriterOptions _options = options ?? new WriterOptions();
 
     public IObjectStore Store => store;

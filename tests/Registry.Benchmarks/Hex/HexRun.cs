@@ -41,7 +41,7 @@ internal sealed class HexRun(HexShape shape, HexOptions options, Workspace works
     public async Task PublishNewVersionsAsync(string site, IEnumerable<HexPackage> packages)
     {
         using var keys = KeyRing.Load(workspace.Keys);
-        var writer = new RegistryWriter(new FolderStore(site), keys);
+        var writer = new RegistryWriter(new FolderStore(site), keys, TimeProvider.System);
         foreach (var package in packages)
         {
             await writer.PublishAsync([BulkImport.Read(shape, package, NextVersion(package), options.Seed)], new PublishOptions(), default);

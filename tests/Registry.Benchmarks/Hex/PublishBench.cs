@@ -37,9 +37,9 @@ internal static class PublishBench
         var store = new FolderStore(empty);
         using (var keys = KeyRing.Load(run.Workspace.Keys))
         {
-            await new RegistryInitializer(store, keys).InitAsync(new InitOptions { Bins = run.Options.Bins }, default);
+            await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = run.Options.Bins }, default);
             var earlier = package.Versions.Select(v => BulkImport.Read(run.Shape, package, v, run.Options.Seed)).ToList();
-            await new RegistryWriter(store, keys).PublishAsync(earlier, new PublishOptions { SkipDependencyCheck = true }, default);
+            await new RegistryWriter(store, keys, TimeProvider.System).PublishAsync(earlier, new PublishOptions { SkipDependencyCheck = true }, default);
         }
 
         return

@@ -42,7 +42,7 @@ public sealed class TestRegistry : IDisposable
     public async Task ExpireTimestampAsync(TimeSpan? ago = null, string? keys = null)
     {
         using var ring = Core.Tuf.KeyRing.Load(keys ?? Keys);
-        await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(Store), ring, new ShiftedTime(-(ago ?? TimeSpan.FromDays(30))))
+        await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(Store), ring, Testing.TestClock.FromNow(-(ago ?? TimeSpan.FromDays(30))))
             .RefreshAsync(TestContext.Current.CancellationToken);
     }
 
@@ -62,10 +62,4 @@ public sealed class TestRegistry : IDisposable
         {
         }
     }
-}
-
-/// <summary>The system clock moved by a fixed amount: signs metadata as if at another time.</summary>
-public sealed class ShiftedTime(TimeSpan shift) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Registry.Testing;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
@@ -11,7 +13,7 @@ public sealed class RotationWriterTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-rotation-tests", Guid.NewGuid().ToString("N"));
-    private readonly FixedTime _time = new(Now);
+    private readonly FakeTimeProvider _time = TestClock.Fixed(Now);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

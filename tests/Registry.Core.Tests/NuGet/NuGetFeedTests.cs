@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using NuGet.Versioning;
 using Registry.Core.NuGet;
@@ -18,6 +19,9 @@ public sealed class NuGetFeedTests : IDisposable
 {
     private const string Url = "https://cdn.example/registry/";
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The one clock of each test: every component it builds gets this instance.</summary>
+    private readonly FakeTimeProvider _clock = TestClock.Fixed(Now);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-nuget-tests", Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -36,7 +40,7 @@ public sealed class NuGetFeedTests : IDisposable
     {
         var store = new FolderStore(Path.Combine(_root, "site"));
         var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, new FixedTime(Now)).InitAsync(new InitOptions { Bins = 16, Settings = new RegistrySettings { NuGetUrl = nugetUrl } }, Ct);
+        await new RegistryInitializer(store, keys, _clock).InitAsync(new InitOptions { Bins = 16, Settings = new RegistrySettings { NuGetUrl = nugetUrl } }, Ct);
         return (store, keys);
     }
 
@@ -66,7 +70,7 @@ public sealed class NuGetFeedTests : IDisposable
     {
         var (store, keys) = await InitAsync();
         var lib = Nupkg("My.Lib", "1.2.0", ("My.Dep", "[1.0.0, 2.0.0)"));
-        var result = await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([Nupkg("My.Dep", "1.0.0"), lib], new PublishOptions(), Ct);
+        var result = await new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Dep", "1.0.0"), lib], new PublishOptions(), Ct);
 
         Assert.NotNull(result.NuGetFeed);
         Assert.Equal(["1.2.0"], await VersionsAsync(store, "my.lib"));
@@ -93,7 +97,7 @@ public sealed class NuGetFeedTests : IDisposable
         var index = Registry.Core.Index.IndexJson.ParseIndex((await state.ReadTargetOrNullAsync("index/my-lib.json", Ct))!, "index/my-lib.json");
         Assert.Equal("My.Lib", index.Versions[0].NuGet!.Id);
         Assert.Equal("my.lib", index.Name);
-        var report = await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("\n", report.Errors));
         Assert.Empty(report.Warnings);
     }
@@ -102,7 +106,7 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task A_yanked_version_leaves_the_versions_list_and_is_unlisted_but_its_files_stay()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Nupkg("My.Lib", "1.0.0"), Nupkg("My.Lib", "1.1.0")], new PublishOptions(), Ct);
 
         var yank = await writer.YankAsync("My.Lib", "1.0.0", "broken", undo: false, Ct);
@@ -122,7 +126,7 @@ public sealed class NuGetFeedTests : IDisposable
         var (store, keys) = await InitAsync(nugetUrl: null);
         var before = StoreDigest.Of(store.Location);
 
-        var e = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct));
+        var e = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct));
 
         Assert.Contains("[rule: nuget-url]", e.Message);
         Assert.Contains("registry settings", e.Message);
@@ -135,11 +139,11 @@ public sealed class NuGetFeedTests : IDisposable
         var (store, keys) = await InitAsync();
         var versions = Enumerable.Range(0, 6).Select(i => $"1.{i}.0").ToList();
 
-        await Task.WhenAll(versions.Select(v => Task.Run(() => new RegistryWriter(new FolderStore(store.Location), keys, new FixedTime(Now)).PublishAsync([Nupkg("My.Lib", v)], new PublishOptions(), Ct), Ct)));
+        await Task.WhenAll(versions.Select(v => Task.Run(() => new RegistryWriter(new FolderStore(store.Location), keys, _clock).PublishAsync([Nupkg("My.Lib", v)], new PublishOptions(), Ct), Ct)));
 
         Assert.Equal(versions, await VersionsAsync(store, "my.lib"));
         Assert.True((await ListedAsync(store, "my.lib")).Values.All(l => l));
-        var report = await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("\n", report.Errors));
         Assert.Empty(report.Warnings);
     }
@@ -152,10 +156,10 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task A_publish_killed_after_its_commit_leaves_the_view_behind_never_broken_and_sync_repairs_it(int viewWrites)
     {
         var (store, keys) = await InitAsync();
-        await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
         var dying = new DiesOnViewWrite(new FolderStore(store.Location), viewWrites);
 
-        await Assert.ThrowsAsync<IOException>(() => new RegistryWriter(dying, keys, new FixedTime(Now)).PublishAsync([Nupkg("My.Lib", "1.1.0")], new PublishOptions(), Ct));
+        await Assert.ThrowsAsync<IOException>(() => new RegistryWriter(dying, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.1.0")], new PublishOptions(), Ct));
 
         // Committed and signed; the NuGet view may not show it yet, but all it names is there.
         foreach (var version in await VersionsAsync(store, "my.lib"))
@@ -164,7 +168,7 @@ public sealed class NuGetFeedTests : IDisposable
             Assert.True(await store.ExistsAsync(NuGetFeed.NuspecKey("my.lib", version), Ct), version);
         }
 
-        var behind = await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct);
+        var behind = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
         Assert.True(behind.Ok, string.Join("\n", behind.Errors));
         Assert.Contains(behind.Warnings, w => w.Contains("registry nuget sync", StringComparison.Ordinal));
 
@@ -172,7 +176,7 @@ public sealed class NuGetFeedTests : IDisposable
 
         Assert.True(stats.FilesWritten > 0);
         Assert.Equal(["1.0.0", "1.1.0"], await VersionsAsync(store, "my.lib"));
-        var repaired = await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct);
+        var repaired = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
         Assert.True(repaired.Ok, string.Join("\n", repaired.Errors));
         Assert.Empty(repaired.Warnings);
         var again = StoreDigest.Of(store.Location);
@@ -185,7 +189,7 @@ public sealed class NuGetFeedTests : IDisposable
     {
         var (store, keys) = await InitAsync();
         var lib = Nupkg("My.Lib", "1.0.0");
-        await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([lib, lib], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync([lib, lib], new PublishOptions(), Ct);
         Assert.Equal(["1.0.0"], await VersionsAsync(store, "my.lib"));
         File.Delete(Path.Combine(store.Location, NuGetFeed.VersionsKey("my.lib")));
 
@@ -200,12 +204,12 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task Verify_refuses_a_feed_copy_that_is_not_the_signed_artifact_and_a_version_the_index_lacks()
     {
         var (store, keys) = await InitAsync();
-        await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
         var nupkg = Path.Combine(store.Location, NuGetFeed.PackageKey("my.lib", "1.0.0"));
         File.WriteAllBytes(nupkg, Nupkg("My.Lib", "1.0.0", ("Evil", "1.0.0")).Content);
         File.WriteAllText(Path.Combine(store.Location, NuGetFeed.VersionsKey("my.lib")), "{\"versions\":[\"1.0.0\",\"6.6.6\"]}");
 
-        var report = await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
 
         Assert.Contains(report.Errors, e => e.Contains("my.lib.1.0.0.nupkg", StringComparison.Ordinal) && e.Contains("not the signed artifact", StringComparison.Ordinal));
         Assert.Contains(report.Errors, e => e.Contains("6.6.6", StringComparison.Ordinal) && e.Contains("does not have", StringComparison.Ordinal));
@@ -215,7 +219,7 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task The_view_is_deterministic_and_costs_the_package_not_the_feed()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync(Enumerable.Range(0, 30).Select(i => Nupkg($"Pkg{i}", "1.0.0")).ToList(), new PublishOptions(), Ct);
         var service = (await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, Ct))!.VersionTag;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Registry.Testing;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Registry.Core.Index;
@@ -15,6 +17,9 @@ namespace Registry.Core.Tests.Publishing;
 public sealed class ProtocolV2Tests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The one clock of each test: every component it builds gets this instance.</summary>
+    private readonly FakeTimeProvider _clock = TestClock.Fixed(Now);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-v2-tests", Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -33,7 +38,7 @@ public sealed class ProtocolV2Tests : IDisposable
     {
         store ??= new FolderStore(Site);
         var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, new FixedTime(Now)).InitAsync(new InitOptions { Bins = bins }, Ct);
+        await new RegistryInitializer(store, keys, _clock).InitAsync(new InitOptions { Bins = bins }, Ct);
         return (store, keys);
     }
 
@@ -41,7 +46,7 @@ public sealed class ProtocolV2Tests : IDisposable
     public async Task A_publish_of_one_package_changes_one_bin_which_lists_only_its_index()
     {
         var (store, keys) = await InitAsync(bins: 256);
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
         var before = await RegistryState.LoadAsync(store, Ct);
 
@@ -62,7 +67,7 @@ public sealed class ProtocolV2Tests : IDisposable
     public async Task A_colliding_spelling_is_refused_by_the_index_at_the_normalised_name_and_writes_nothing()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("str_util", "1.0.0")], new PublishOptions(), Ct);
         var digest = StoreDigest();
 
@@ -77,7 +82,7 @@ public sealed class ProtocolV2Tests : IDisposable
     public async Task A_dependency_spelled_unlike_the_published_name_is_refused_with_the_right_spelling()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("str_util", "1.0.0")], new PublishOptions(), Ct);
         var digest = StoreDigest();
 
@@ -92,7 +97,7 @@ public sealed class ProtocolV2Tests : IDisposable
     public async Task Yank_under_another_spelling_names_the_published_one()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("str_util", "1.0.0")], new PublishOptions(), Ct);
 
         var refused = await Assert.ThrowsAsync<ValidationException>(() => writer.YankAsync("str-util", "1.0.0", null, undo: false, Ct));
@@ -105,7 +110,7 @@ public sealed class ProtocolV2Tests : IDisposable
     {
         var counting = new ReadCountingStore(new FolderStore(Site));
         var (store, keys) = await InitAsync(counting, bins: 16);
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync(Enumerable.Range(0, 40).Select(i => Package($"pkg-{i}", "1.0.0")).ToList(), new PublishOptions(), Ct);
         counting.Reads.Clear();
 
@@ -142,19 +147,24 @@ public sealed class ProtocolV2Tests : IDisposable
     public async Task Gc_keeps_the_artifacts_index_entries_pin_and_deletes_replaced_indexes()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
         await writer.PublishAsync([Package("alpha", "1.1.0")], new PublishOptions(), Ct);
         await writer.YankAsync("alpha", "1.0.0", null, undo: false, Ct);
 
-        var collected = await new RegistryCollector(store, new FixedTime(Now.AddDays(30))).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct);
+        TestClock.BackdateFiles(Site, _clock.GetUtcNow().AddDays(-30));
+        var collected = await CollectAsync(store, TimeSpan.FromDays(7));
 
         Assert.Contains(collected.Deleted, key => key.StartsWith("targets/index/", StringComparison.Ordinal));
         Assert.DoesNotContain(collected.Deleted, key => key.StartsWith("targets/packages/", StringComparison.Ordinal));
-        var audit = await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct);
+        var audit = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
         Assert.True(audit.Ok, string.Join("\n", audit.Errors));
         Assert.Equal(2, audit.Versions);
     }
+
+    /// <summary>Runs gc on the test's clock, moving it through gc's settle time.</summary>
+    private Task<CollectResult> CollectAsync(IObjectStore store, TimeSpan grace) =>
+        _clock.RunAsync(() => new RegistryCollector(store, _clock).CollectAsync(grace, dryRun: false, Ct), TimeSpan.FromSeconds(1), cancellationToken: Ct);
 
     private string StoreDigest()
     {

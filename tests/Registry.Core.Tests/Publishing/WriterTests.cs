@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Registry.Testing;
 using NuGet.Versioning;
 using Registry.Core.Index;
 using Registry.Core.Packages;
@@ -10,6 +12,9 @@ namespace Registry.Core.Tests.Publishing;
 public sealed class WriterTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The one clock of each test: every component it builds gets this instance.</summary>
+    private readonly FakeTimeProvider _clock = TestClock.Fixed(Now);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-writer-tests", Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -39,7 +44,7 @@ public sealed class WriterTests : IDisposable
     {
         store ??= new FolderStore(Path.Combine(_root, "site"));
         var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, new FixedTime(Now)).InitAsync(new InitOptions { Bins = bins }, Ct);
+        await new RegistryInitializer(store, keys, _clock).InitAsync(new InitOptions { Bins = bins }, Ct);
         return (store, keys);
     }
 
@@ -47,21 +52,21 @@ public sealed class WriterTests : IDisposable
     public async Task The_index_document_has_the_documented_bytes()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("alpha", "1.0.0"), Package("alpha", "1.1.0-rc.1"), Package("beta", "2.0.0+build.5", ("alpha", "[1.0.0, 2.0.0)"))], new PublishOptions(), Ct);
         await writer.YankAsync("alpha", "1.0.0", "security issue", undo: false, Ct);
 
         var state = await RegistryState.LoadAsync(store, Ct);
         GoldenFile.AssertMatches("index.alpha.json", (await state.ReadTargetOrNullAsync("index/alpha.json", Ct))!);
         GoldenFile.AssertMatches("index.beta.json", (await state.ReadTargetOrNullAsync("index/beta.json", Ct))!);
-        Assert.True((await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct)).Ok);
+        Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
     }
 
     [Fact]
     public async Task Each_document_kind_has_the_documented_shape()
     {
         var (store, keys) = await InitAsync(bins: 4);
-        await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
         var state = await RegistryState.LoadAsync(store, Ct);
 
         // Signatures are randomised (ECDSA), and key ids differ per run: pin everything else.
@@ -87,11 +92,11 @@ public sealed class WriterTests : IDisposable
         var folder = new FolderStore(Path.Combine(_root, "site"));
         var racing = new RacingStore(folder);
         var (store, keys) = await InitAsync(racing);
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         racing.BeforeNextSwap = async () =>
         {
             racing.BeforeNextSwap = null;
-            await new RegistryWriter(folder, keys, new FixedTime(Now)).PublishAsync([Package("rival", "1.0.0")], new PublishOptions(), Ct);
+            await new RegistryWriter(folder, keys, _clock).PublishAsync([Package("rival", "1.0.0")], new PublishOptions(), Ct);
         };
 
         var result = await writer.PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
@@ -100,7 +105,7 @@ public sealed class WriterTests : IDisposable
         var state = await RegistryState.LoadAsync(folder, Ct);
         Assert.NotNull(await state.ReadTargetOrNullAsync("index/alpha.json", Ct));
         Assert.NotNull(await state.ReadTargetOrNullAsync("index/rival.json", Ct));
-        Assert.True((await new RegistryAuditor(folder, new FixedTime(Now)).AuditAsync(Ct)).Ok);
+        Assert.True((await new RegistryAuditor(folder, _clock).AuditAsync(Ct)).Ok);
     }
 
     [Fact]
@@ -109,22 +114,23 @@ public sealed class WriterTests : IDisposable
         var (store, keys) = await InitAsync();
         var orphan = "{\"orphan\":true}"u8.ToArray();
         await store.PutIfAbsentAsync("metadata/2.snapshot.json", orphan, new ObjectHeaders("application/json", CachePolicy.Immutable), Ct);
-        var result = await new RegistryWriter(store, keys, new FixedTime(Now)).PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        var result = await new RegistryWriter(store, keys, _clock).PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
         Assert.Equal(3, result.Stats!.SnapshotVersion);
         Assert.Equal(orphan, (await store.GetOrNullAsync("metadata/2.snapshot.json", Ct))!.Content);
-        Assert.True((await new RegistryAuditor(store, new FixedTime(Now)).AuditAsync(Ct)).Ok);
+        Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
     }
 
     [Fact]
     public async Task Refresh_re_signs_roles_near_expiry_when_their_keys_are_held()
     {
         var (store, keys) = await InitAsync(bins: 2);
-        var later = new FixedTime(Now.AddDays(340));
-        var result = await new RegistryWriter(store, keys, later).RefreshAsync(Ct);
+        _clock.Advance(TimeSpan.FromDays(340));
+        var result = await new RegistryWriter(store, keys, _clock).RefreshAsync(Ct);
         Assert.Equal(["timestamp", "bin-0", "bin-1", "targets", "snapshot"], result.Resigned);
         // A year and a few days on, only the root (365 days, needs the offline key) and the
         // timestamp (7 days after the refresh) have expired: bins, targets and snapshot were renewed.
-        var audit = await new RegistryAuditor(store, new FixedTime(Now.AddDays(370))).AuditAsync(Ct);
+        _clock.Advance(TimeSpan.FromDays(30));
+        var audit = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
         Assert.Equal(2, audit.Errors.Count);
         Assert.StartsWith("root: version 1 expired", audit.Errors[0], StringComparison.Ordinal);
         Assert.StartsWith("timestamp: version 2 expired", audit.Errors[1], StringComparison.Ordinal);
@@ -135,25 +141,22 @@ public sealed class WriterTests : IDisposable
     {
         var folder = Path.Combine(_root, "site");
         var (store, keys) = await InitAsync(bins: 2);
-        var writer = new RegistryWriter(store, keys, new FixedTime(Now));
+        var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
         await writer.PublishAsync([Package("alpha", "1.1.0")], new PublishOptions(), Ct);
 
         // Every file is 30 days old; then one more publish replaces snapshot 3 just now.
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-        {
-            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddDays(-30));
-        }
+        TestClock.BackdateFiles(folder, _clock.GetUtcNow().AddDays(-30));
 
         await writer.PublishAsync([Package("alpha", "1.2.0")], new PublishOptions(), Ct);
-        var result = await new RegistryCollector(store).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct);
+        var result = await _clock.RunAsync(() => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct), TimeSpan.FromSeconds(1), cancellationToken: Ct);
 
         Assert.Contains("metadata/1.snapshot.json", result.Deleted);
         Assert.Contains("metadata/2.snapshot.json", result.Deleted);
         Assert.DoesNotContain("metadata/3.snapshot.json", result.Deleted);
         Assert.DoesNotContain("metadata/1.root.json", result.Deleted);
         Assert.True(File.Exists(Path.Combine(folder, "metadata", "3.snapshot.json")));
-        Assert.True((await new RegistryAuditor(store).AuditAsync(Ct)).Ok);
+        Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
     }
 
     /// <summary>Runs an action just before the next timestamp swap: a rival publisher wins the race.</summary>
