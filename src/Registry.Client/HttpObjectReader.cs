@@ -15,6 +15,9 @@ namespace Registry.Client;
 /// rule; stalled, cut or timed-out attempts, 5xx, 408 and 429 are retried with jittered backoff (or
 /// the server's bounded Retry-After), other 4xx never; the request as a whole is bounded by the
 /// total timeout. Every response is capped at <see cref="MaxBytes"/> (or the caller's cap).
+/// Redirects are followed by the attempt itself, to http(s) only, never from https to http, at
+/// most 10 hops; a refused one fails the request at once (an <see cref="HttpClient"/> passed in
+/// should not follow redirects itself: <c>AllowAutoRedirect = false</c>, or the rule is bypassed).
 /// </summary>
 public sealed class HttpObjectReader : IObjectReader
 {
@@ -27,7 +30,8 @@ public sealed class HttpObjectReader : IObjectReader
     {
         BaseUri = baseUri;
         _ownsClient = http is null;
-        _http = http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // the pipeline bounds every attempt
+        // The pipeline bounds every attempt; redirects are followed by the attempt, under HttpRedirects' rule.
+        _http = http ?? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
         Policy = policy ?? new HttpPolicy();
         _pipeline = HttpResilience.Build(Policy);
     }
@@ -161,13 +165,7 @@ public sealed class HttpObjectReader : IObjectReader
         var connected = false;
         try
         {
-            using var request = new HttpRequestMessage(method, uri);
-            if (ifNoneMatch is not null)
-            {
-                request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
-            }
-
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watch.Token).ConfigureAwait(false);
+            using var response = await SendFollowingRedirectsAsync(uri, method, ifNoneMatch, watch.Token).ConfigureAwait(false);
             connected = true;
             watch.HeadersArrived();
             var status = response.StatusCode;
@@ -199,6 +197,40 @@ public sealed class HttpObjectReader : IObjectReader
         {
             // The attempt's time is up, however the handler reported the abort: the pipeline's timeout decides.
             throw new OperationCanceledException(e.Message, e, attempt);
+        }
+    }
+
+    /// <summary>Sends the request and follows its redirects under <see cref="HttpRedirects"/>' rule; returns the final response.</summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri uri, HttpMethod method, string? ifNoneMatch, CancellationToken cancellationToken)
+    {
+        var target = uri;
+        for (var followed = 0; ; followed++)
+        {
+            using var request = new HttpRequestMessage(method, target);
+            if (ifNoneMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            }
+
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            Uri? next;
+            try
+            {
+                next = HttpRedirects.NextOrNull(method, uri, target, response, followed);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
+            if (next is null)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            target = next;
         }
     }
 

@@ -54,5 +54,14 @@ public abstract class ClientTestBase : IAsyncLifetime
         return await new ProjectInstaller(client).InstallAsync(Project, locked, offline, Ct);
     }
 
+    /// <summary>What a user would find after a refused update: no lock file, no packages, nothing trusted for the source.</summary>
+    protected void AssertNothingInstalled(string source = "main")
+    {
+        Assert.False(File.Exists(Path.Combine(Project, LockFile.FileName)), "a lock file was written");
+        Assert.False(Directory.Exists(Path.Combine(Project, "packages")), "packages were installed");
+        Assert.False(File.Exists(Path.Combine(Home.SourcePath(source), RegistryLayout.TimestampKey)), "a timestamp was trusted");
+        Assert.DoesNotContain(Directory.GetFiles(Home.SourcePath(source), "*.root.json", SearchOption.AllDirectories), f => Path.GetFileName(f) != "1.root.json");
+    }
+
     protected string Key(string pattern) => Path.GetRelativePath(_registry.Store, Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single()).Replace('\\', '/');
 }

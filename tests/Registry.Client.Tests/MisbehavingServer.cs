@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -36,17 +38,37 @@ public sealed class MisbehavingServer : IAsyncDisposable
     /// <summary>Path (e.g. "metadata/timestamp.json", or a suffix match with "*suffix") to handler.</summary>
     public ConcurrentDictionary<string, Func<HttpContext, Task>> Overrides { get; } = new();
 
-    public static async Task<MisbehavingServer> StartAsync(string folder)
+    /// <summary>Starts on a free port of 127.0.0.1: plain HTTP, or HTTPS with <paramref name="certificate"/>.</summary>
+    public static async Task<MisbehavingServer> StartAsync(string folder, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        }
+
         var app = builder.Build();
         var server = new MisbehavingServer(app, folder);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         return server;
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1, valid for a day either side of now (clients pin it by its hash).</summary>
+    public static X509Certificate2 LoopbackCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
     public int Count(Func<string, bool>? which = null) => Requests.Count(which ?? (_ => true));
@@ -84,6 +106,14 @@ public sealed class MisbehavingServer : IAsyncDisposable
 
     /// <summary>Answers with other bytes for the path.</summary>
     public static Func<HttpContext, Task> Body(byte[] bytes) => context => context.Response.Body.WriteAsync(bytes).AsTask();
+
+    /// <summary>Answers with a redirect to <paramref name="location"/>, sent as given (relative or absolute, any scheme).</summary>
+    public static Func<HttpContext, Task> Redirect(string location, int status = 302) => context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.Location = location;
+        return Task.CompletedTask;
+    };
 
     public static Func<HttpContext, Task> Status(int status) => context =>
     {

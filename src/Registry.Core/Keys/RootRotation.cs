@@ -68,7 +68,8 @@ public static class RootRotation
 
     /// <summary>
     /// Publishes a signed proposal as the store's next root. Refuses (writing nothing) a proposal
-    /// that is not version N+1, is expired, or lacks either threshold of signatures.
+    /// that is not version N+1, is expired, is not a well-formed root (<see cref="RootChain.VerifyWellFormed"/>),
+    /// or lacks either threshold of signatures.
     /// </summary>
     public static async Task<RootPublishResult> PublishAsync(IObjectStore store, SignedDocument<RootMetadata> proposal, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -86,11 +87,7 @@ public static class RootRotation
             throw new ValidationException("root-expired", $"the proposal expired at {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; propose again");
         }
 
-        if (!proposal.Signed.ConsistentSnapshot || RoleNames.TopLevel.Any(r => !proposal.Signed.Roles.ContainsKey(r)))
-        {
-            throw new ValidationException("root-invalid", "the proposal must define the root, targets, snapshot and timestamp roles and keep consistent_snapshot true");
-        }
-
+        RootChain.VerifyWellFormed(proposal.Signed, "the proposal");
         var count = Count(trusted, proposal);
         if (!count.Complete)
         {

@@ -3,7 +3,8 @@ namespace Registry.Core.Tuf;
 /// <summary>
 /// The signature rule of TUF: a document is valid for a role when at least <c>threshold</c>
 /// distinct keys among the role's key ids produced valid signatures over its canonical bytes.
-/// A key id listed or signing twice counts once, and so does one public key listed under two ids.
+/// A key id listed or signing twice counts once, and so does one public key listed under two ids,
+/// however its PEM is written: keys are compared decoded (<see cref="SigningKey.DecodedPublicKeyOrNull"/>).
 /// </summary>
 public static class MetadataVerifier
 {
@@ -36,7 +37,8 @@ public static class MetadataVerifier
                 continue;
             }
 
-            if (SigningKey.Verify(key, document.CanonicalSigned, signature.Sig) && countedKeys.Add(key.KeyVal.Public.Trim()))
+            if (SigningKey.Verify(key, document.CanonicalSigned, signature.Sig)
+                && countedKeys.Add(Convert.ToHexString(SigningKey.DecodedPublicKeyOrNull(key) ?? [])))
             {
                 counted.Add(signature.KeyId);
             }

@@ -11,6 +11,14 @@ public static class RootChain
     /// <summary>Largest root accepted: hundreds of keys fit in a fraction of it.</summary>
     public const long MaxRootBytes = 512 * 1024;
 
+    /// <summary>
+    /// Most root rotations one update follows past the root it starts from (python-tuf's
+    /// <c>max_root_rotations</c>), so a server that keeps serving validly signed next roots cannot
+    /// keep a reader fetching forever. The one cap for every walk: the client's update, a mirror's,
+    /// <c>verify</c> and the writers.
+    /// </summary>
+    public const int MaxRotations = 32;
+
     public static SignedDocument<RootMetadata> Parse(byte[] bytes, string source) =>
         SignedDocument<RootMetadata>.Parse(bytes, RoleNames.Root, TufJsonContext.Default.RootMetadata, source);
 
@@ -29,14 +37,14 @@ public static class RootChain
     /// <summary>Checks that a root is signed by a threshold of its own root keys (a trust anchor).</summary>
     public static void VerifySelfSigned(SignedDocument<RootMetadata> root, string source)
     {
-        CheckRoles(root.Signed, source);
+        VerifyWellFormed(root.Signed, source);
         MetadataVerifier.VerifyThreshold(root, root.Signed.Roles[RoleNames.Root], root.Signed.Keys, source);
     }
 
     /// <summary>Verifies <paramref name="next"/> as the successor of <paramref name="trusted"/>.</summary>
     public static void VerifySuccessor(SignedDocument<RootMetadata> trusted, SignedDocument<RootMetadata> next, string source)
     {
-        CheckRoles(next.Signed, source);
+        VerifyWellFormed(next.Signed, source);
         MetadataVerifier.VerifyThreshold(next, trusted.Signed.Roles[RoleNames.Root], trusted.Signed.Keys, source + " (by the previous root's keys)");
         MetadataVerifier.VerifyThreshold(next, next.Signed.Roles[RoleNames.Root], next.Signed.Keys, source + " (by its own keys)");
         if (next.Signed.Version != trusted.Signed.Version + 1)
@@ -45,17 +53,75 @@ public static class RootChain
         }
     }
 
+    /// <summary>
+    /// The shape every root must have, whoever reads or writes it (an anchor, a successor, a
+    /// proposal <c>root publish</c> is given): the four top-level roles, <c>consistent_snapshot</c>
+    /// true, and each public key listed once. One key under two key ids (its PEM written two ways)
+    /// would make a threshold look higher than the number of keys that must sign; the TUF
+    /// conformance suite refuses such a root, and so does this.
+    /// </summary>
+    public static void VerifyWellFormed(RootMetadata root, string source)
+    {
+        foreach (var role in RoleNames.TopLevel)
+        {
+            if (!root.Roles.ContainsKey(role))
+            {
+                throw new VerificationException($"{source}: root does not define the {role} role [rule: root-invalid]");
+            }
+        }
+
+        if (!root.ConsistentSnapshot)
+        {
+            throw new VerificationException($"{source}: consistent_snapshot must be true for this registry layout [rule: root-invalid]");
+        }
+
+        var idOfKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, key) in root.Keys.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (SigningKey.DecodedPublicKeyOrNull(key) is not { } decoded)
+            {
+                continue; // never verifies a signature, so it cannot count twice either
+            }
+
+            var identity = Convert.ToHexString(decoded);
+            if (!idOfKey.TryAdd(identity, id))
+            {
+                throw new VerificationException(
+                    $"{source}: root lists one public key under two key ids ({Keys.RootProposal.Short(idOfKey[identity])} and {Keys.RootProposal.Short(id)}); " +
+                    "a key counts once toward a threshold, so list each key once [rule: root-duplicate-key]");
+            }
+        }
+    }
+
     /// <summary>Walks <c>1.root.json</c>, <c>2.root.json</c>, ... in a store and returns the newest verified root.</summary>
     public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(IObjectReader store, CancellationToken cancellationToken, SignedDocument<RootMetadata>? anchor = null, Action<string, byte[]>? onVerified = null)
     {
-        var trusted = anchor;
-        if (trusted is null)
-        {
-            var first = await store.GetCappedOrNullAsync(RegistryLayout.RootKey(1), MaxRootBytes, cancellationToken).ConfigureAwait(false)
-                ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
-            trusted = ParseAnchor(first.Content, RegistryLayout.RootKey(1));
-        }
+        var start = anchor ?? await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false);
+        return await FollowAsync(store, start, (key, bytes, _) => onVerified?.Invoke(key, bytes), cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before; oldest first.</summary>
+    public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(IObjectReader store, CancellationToken cancellationToken)
+    {
+        var chain = new List<SignedDocument<RootMetadata>> { await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false) };
+        await FollowAsync(store, chain[0], (_, _, root) => chain.Add(root), cancellationToken).ConfigureAwait(false);
+        return chain;
+    }
+
+    private static async Task<SignedDocument<RootMetadata>> LoadFirstAsync(IObjectReader store, CancellationToken cancellationToken)
+    {
+        var first = await store.GetCappedOrNullAsync(RegistryLayout.RootKey(1), MaxRootBytes, cancellationToken).ConfigureAwait(false)
+            ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
+        return ParseAnchor(first.Content, RegistryLayout.RootKey(1));
+    }
+
+    /// <summary>
+    /// Follows <c>N+1.root.json</c> from <paramref name="start"/> while the next one exists, for at
+    /// most <see cref="MaxRotations"/> rotations; reports each verified root; returns the newest.
+    /// </summary>
+    private static async Task<SignedDocument<RootMetadata>> FollowAsync(IObjectReader store, SignedDocument<RootMetadata> start, Action<string, byte[], SignedDocument<RootMetadata>> onVerified, CancellationToken cancellationToken)
+    {
+        var trusted = start;
         while (true)
         {
             var key = RegistryLayout.RootKey(trusted.Signed.Version + 1);
@@ -65,47 +131,17 @@ public static class RootChain
                 return trusted;
             }
 
+            if (trusted.Signed.Version - start.Signed.Version >= MaxRotations)
+            {
+                throw new VerificationException(
+                    $"{store.Location}: {key} exists, more than {MaxRotations} root rotations past root version {start.Signed.Version}, the most one update follows; " +
+                    $"refusing to walk further (a server that keeps serving new roots; if the registry really rotated that often, trust a newer root: 'registry source add' with --root) [rule: root-rotations]");
+            }
+
             var candidate = Parse(next.Content, key);
             VerifySuccessor(trusted, candidate, key);
-            onVerified?.Invoke(key, next.Content);
+            onVerified(key, next.Content, candidate);
             trusted = candidate;
-        }
-    }
-
-    /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before; oldest first.</summary>
-    public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(IObjectReader store, CancellationToken cancellationToken)
-    {
-        var first = await store.GetOrNullAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
-        var chain = new List<SignedDocument<RootMetadata>> { ParseAnchor(first.Content, RegistryLayout.RootKey(1)) };
-        while (true)
-        {
-            var key = RegistryLayout.RootKey(chain[^1].Signed.Version + 1);
-            var next = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
-            if (next is null)
-            {
-                return chain;
-            }
-
-            var candidate = Parse(next.Content, key);
-            VerifySuccessor(chain[^1], candidate, key);
-            chain.Add(candidate);
-        }
-    }
-
-    private static void CheckRoles(RootMetadata root, string source)
-    {
-        foreach (var role in RoleNames.TopLevel)
-        {
-            if (!root.Roles.ContainsKey(role))
-            {
-                throw new VerificationException($"{source}: root does not define the {role} role");
-            }
-        }
-
-        if (!root.ConsistentSnapshot)
-        {
-            throw new VerificationException($"{source}: consistent_snapshot must be true for this registry layout");
         }
     }
 }

@@ -130,17 +130,33 @@ public sealed class SigningKey : IDisposable
             return false;
         }
 
-        using var ecdsa = ECDsa.Create();
+        using var ecdsa = ImportPublicOrNull(key);
+        return ecdsa is not null && ecdsa.VerifyData(data, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    }
+
+    /// <summary>
+    /// The key itself, however its PEM is written: the SubjectPublicKeyInfo DER re-encoded from the
+    /// decoded key, so line lengths, line endings or another encoding of one point all give the same
+    /// bytes. Null when <c>keyval.public</c> holds no EC public key. Thresholds count these, not key ids.
+    /// </summary>
+    public static byte[]? DecodedPublicKeyOrNull(TufKey key)
+    {
+        using var ecdsa = ImportPublicOrNull(key);
+        return ecdsa?.ExportSubjectPublicKeyInfo();
+    }
+
+    private static ECDsa? ImportPublicOrNull(TufKey key)
+    {
+        var ecdsa = ECDsa.Create();
         try
         {
             ecdsa.ImportFromPem(key.KeyVal.Public);
+            return ecdsa;
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
-            return false;
+            ecdsa.Dispose();
+            return null;
         }
-
-        return ecdsa.VerifyData(data, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
-
 }

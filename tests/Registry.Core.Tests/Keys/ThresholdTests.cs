@@ -1,4 +1,5 @@
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Core.Tests.Keys;
 
@@ -64,6 +65,45 @@ public sealed class ThresholdTests : IDisposable
         var forged = document.WithSignatures([document.Signatures[0] with { KeyId = aliasId }]);
         Assert.Equal(2, forged.Signatures.Count);
         Assert.Equal(1, MetadataVerifier.CountValidSignatures(forged, role, keys));
+    }
+
+    [Fact]
+    public void One_key_listed_under_two_key_ids_with_its_pem_wrapped_differently_counts_once()
+    {
+        var (aliasId, alias) = KeyAliases.AliasOf(_keys[0]);
+        Assert.NotEqual(_keys[0].KeyId, aliasId);
+        var keys = new Dictionary<string, TufKey> { [_keys[0].KeyId] = _keys[0].Public, [aliasId] = alias };
+        var role = new RoleKeys([_keys[0].KeyId, aliasId], 2);
+
+        var forged = KeyAliases.SignedAgainUnder(Timestamp([_keys[0]]), _keys[0], aliasId);
+
+        Assert.Equal(new[] { _keys[0].KeyId, aliasId }.Order(StringComparer.Ordinal), forged.Signatures.Select(s => s.KeyId));
+        Assert.All(forged.Signatures, s => Assert.True(SigningKey.Verify(keys[s.KeyId], forged.CanonicalSigned, s.Sig)));
+        Assert.Equal(1, MetadataVerifier.CountValidSignatures(forged, role, keys));
+        var error = Assert.Throws<VerificationException>(() => MetadataVerifier.VerifyThreshold(forged, role, keys, "t"));
+        Assert.Contains("1 valid signature(s), the role needs 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_root_that_lists_one_key_under_two_key_ids_is_refused_naming_the_rule()
+    {
+        var (aliasId, alias) = KeyAliases.AliasOf(_keys[0]);
+        var root = new RootMetadata
+        {
+            Type = RoleNames.Root,
+            Version = 1,
+            Expires = Expires,
+            Keys = new Dictionary<string, TufKey>(Keys) { [aliasId] = alias },
+            Roles = RoleNames.TopLevel.ToDictionary(r => r, r => r == RoleNames.Root ? new RoleKeys([_keys[0].KeyId, aliasId], 2) : TwoOfThree),
+        };
+        var signedOnce = KeyAliases.SignedOnceListedTwice(root, _keys[0], aliasId, TufJsonContext.Default.RootMetadata);
+
+        var error = Assert.Throws<VerificationException>(() => RootChain.ParseAnchor(signedOnce.FileBytes, "1.root.json"));
+
+        Assert.Equal("root-duplicate-key", error.Rule);
+        Assert.Contains("1.root.json: root lists one public key under two key ids", error.Message, StringComparison.Ordinal);
+        Assert.Contains(aliasId[..12], error.Message, StringComparison.Ordinal);
+        Assert.Contains(_keys[0].KeyId[..12], error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
