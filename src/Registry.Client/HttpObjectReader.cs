@@ -14,7 +14,8 @@ namespace Registry.Client;
 /// attempt sends the request and reads the whole body under the attempt timeout and the low-speed
 /// rule; stalled, cut or timed-out attempts, 5xx, 408 and 429 are retried with jittered backoff (or
 /// the server's bounded Retry-After), other 4xx never; the request as a whole is bounded by the
-/// total timeout. Every response is capped at <see cref="MaxBytes"/> (or the caller's cap).
+/// total timeout. Every response is capped: at the length signed metadata pins for it
+/// (<see cref="GetPinnedOrNullAsync"/>), else at the caller's cap or <see cref="MaxBytes"/>, whichever is lower.
 /// Redirects are followed by the attempt itself, to http(s) only, never from https to http, at
 /// most 10 hops; a refused one fails the request at once (an <see cref="HttpClient"/> passed in
 /// should not follow redirects itself: <c>AllowAutoRedirect = false</c>, or the rule is bypassed).
@@ -40,8 +41,11 @@ public sealed class HttpObjectReader : IObjectReader
 
     public HttpPolicy Policy { get; }
 
-    /// <summary>The largest response accepted (default 512 MiB; metadata callers pass their own caps).</summary>
+    /// <summary>The largest response of unpinned length accepted (default 512 MiB; metadata callers pass their own caps).</summary>
     public long MaxBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>What raises <see cref="MaxBytes"/> (e.g. <c>REGISTRY_MAX_METADATA_BYTES</c>), named when a response exceeds it.</summary>
+    public string? MaxBytesSetting { get; init; }
 
     public string Location => BaseUri.ToString();
 
@@ -57,16 +61,24 @@ public sealed class HttpObjectReader : IObjectReader
     /// </summary>
     public async Task<(bool NotModified, StoredObject? Object)> GetIfChangedAsync(string key, string? etag, long maxBytes, CancellationToken cancellationToken)
     {
-        var answer = await SendAsync(key, HttpMethod.Get, etag, maxBytes, cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(key, HttpMethod.Get, etag, new BodyCap(maxBytes, Pinned: false, null), cancellationToken).ConfigureAwait(false);
         return answer is null ? (false, null)
             : answer.Status == HttpStatusCode.NotModified ? (true, null)
             : (false, ToObject(answer));
     }
 
-    /// <summary>Reads an object of known size, refusing a body longer than <paramref name="maxBytes"/>.</summary>
+    /// <summary>Reads an object, refusing a body longer than <paramref name="maxBytes"/> or <see cref="MaxBytes"/>.</summary>
     public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {
-        var answer = await SendAsync(key, HttpMethod.Get, null, Math.Min(maxBytes, MaxBytes), cancellationToken).ConfigureAwait(false);
+        var cap = maxBytes < MaxBytes ? new BodyCap(maxBytes, Pinned: false, null) : new BodyCap(MaxBytes, Pinned: false, MaxBytesSetting);
+        var answer = await SendAsync(key, HttpMethod.Get, null, cap, cancellationToken).ConfigureAwait(false);
+        return answer is null ? null : ToObject(answer);
+    }
+
+    /// <summary>Reads an object whose length signed metadata pins (an artifact): capped at that length, not at <see cref="MaxBytes"/>.</summary>
+    public async Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync(key, HttpMethod.Get, null, new BodyCap(length, Pinned: true, null), cancellationToken).ConfigureAwait(false);
         return answer is null ? null : ToObject(answer);
     }
 
@@ -77,7 +89,7 @@ public sealed class HttpObjectReader : IObjectReader
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
-        await SendAsync(key, HttpMethod.Head, null, 0, cancellationToken).ConfigureAwait(false) is not null;
+        await SendAsync(key, HttpMethod.Head, null, new BodyCap(0, Pinned: false, null), cancellationToken).ConfigureAwait(false) is not null;
 
     public void Dispose()
     {
@@ -90,7 +102,7 @@ public sealed class HttpObjectReader : IObjectReader
     private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
 
     /// <summary>One request through the pipeline: null when absent, the answer otherwise; throws for any other outcome.</summary>
-    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, long maxBytes, CancellationToken cancellationToken)
+    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, BodyCap cap, CancellationToken cancellationToken)
     {
         var uri = new Uri(BaseUri, key);
         var time = Policy.TimeProvider;
@@ -108,7 +120,7 @@ public sealed class HttpObjectReader : IObjectReader
                 attempts++;
                 try
                 {
-                    var result = await AttemptAsync(uri, method, ifNoneMatch, maxBytes, b => bytesRead += b, ct).ConfigureAwait(false);
+                    var result = await AttemptAsync(uri, method, ifNoneMatch, cap, b => bytesRead += b, ct).ConfigureAwait(false);
                     unreachable = false;
                     lastProblem = HttpResilience.IsTransient(result.Status) ? $"HTTP {(int)result.Status}" : null;
                     return result;
@@ -159,7 +171,7 @@ public sealed class HttpObjectReader : IObjectReader
     }
 
     /// <summary>One attempt: send, then read the whole body under the attempt's token and the low-speed rule.</summary>
-    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, long maxBytes, Action<int> onBytes, CancellationToken attempt)
+    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, BodyCap cap, Action<int> onBytes, CancellationToken attempt)
     {
         using var watch = new StallWatch(Policy, attempt);
         var connected = false;
@@ -174,7 +186,7 @@ public sealed class HttpObjectReader : IObjectReader
                 return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null);
             }
 
-            var body = await ReadCappedAsync(response, maxBytes, uri, watch, onBytes).ConfigureAwait(false);
+            var body = await ReadCappedAsync(response, cap, uri, watch, onBytes).ConfigureAwait(false);
             return new HttpAnswer(status, response.Headers.ETag?.Tag, body, null);
         }
         catch (Exception e) when (watch.Stalled is { } stalled && !attempt.IsCancellationRequested)
@@ -234,12 +246,12 @@ public sealed class HttpObjectReader : IObjectReader
         }
     }
 
-    /// <summary>Reads a body, refusing one longer than <paramref name="maxBytes"/> (an endless or oversized response).</summary>
-    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long maxBytes, Uri uri, StallWatch watch, Action<int> onBytes)
+    /// <summary>Reads a body, refusing one longer than its cap (an endless or oversized response).</summary>
+    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, BodyCap cap, Uri uri, StallWatch watch, Action<int> onBytes)
     {
-        if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
+        if (response.Content.Headers.ContentLength is { } declared && declared > cap.Bytes)
         {
-            throw new VerificationException($"{uri}: response of {declared} bytes exceeds the limit of {maxBytes}");
+            throw cap.Exceeded(uri, $"response of {declared} bytes");
         }
 
         var stream = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
@@ -252,9 +264,9 @@ public sealed class HttpObjectReader : IObjectReader
             {
                 watch.Add(read);
                 onBytes(read);
-                if (buffer.Length + read > maxBytes)
+                if (buffer.Length + read > cap.Bytes)
                 {
-                    throw new VerificationException($"{uri}: response exceeds the limit of {maxBytes} bytes");
+                    throw cap.Exceeded(uri, "response");
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -262,6 +274,17 @@ public sealed class HttpObjectReader : IObjectReader
 
             return buffer.ToArray();
         }
+    }
+
+    /// <summary>
+    /// The most bytes a body may have: a length signed metadata pins (longer is not the signed
+    /// file), or a limit, named with the <paramref name="Setting"/> that raises it when one does.
+    /// </summary>
+    private readonly record struct BodyCap(long Bytes, bool Pinned, string? Setting)
+    {
+        public VerificationException Exceeded(Uri uri, string what) => new(Pinned
+            ? $"{uri}: {what} is longer than the {Bytes} bytes the signed metadata gives it"
+            : $"{uri}: {what} exceeds the limit of {Bytes} bytes{(Setting is null ? "" : $"; raise it with {Setting}")}");
     }
 }
 

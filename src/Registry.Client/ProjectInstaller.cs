@@ -188,12 +188,12 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
     }
 
-    private static void Extract(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages, byte[][] archives)
+    private void Extract(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages, byte[][] archives)
     {
         CheckFolders(projectDirectory, packages);
         for (var i = 0; i < packages.Count; i++)
         {
-            PackageExtractor.Extract(archives[i], packages[i].Value.Artifact, Path.Combine(projectDirectory, PackagesFolder), packages[i].Key);
+            PackageExtractor.Extract(archives[i], packages[i].Value.Artifact, Path.Combine(projectDirectory, PackagesFolder), packages[i].Key, client.Limits.Packages);
         }
     }
 
@@ -267,7 +267,8 @@ public sealed class ProjectInstaller(RegistryClient client)
 
                     if (dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
                     {
-                        throw new ValidationException("dependency-invalid", $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range");
+                        var hint = dependency.Value.ValueKind == JsonValueKind.String ? RangeSyntax.Hint(dependency.Value.GetString()!) : "a range is a string";
+                        throw new ValidationException("dependency-invalid", $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range; {hint}");
                     }
 
                     result[dependency.Name] = range;

@@ -35,9 +35,6 @@ public enum UpdateStatus
 public sealed class RegistryClient : IDisposable
 {
     private const long TimestampCap = 64 * 1024;
-
-    /// <summary>Largest root, snapshot, targets or bin accepted (their lengths are not all known in advance).</summary>
-    private const long MetadataCap = 32L * 1024 * 1024;
     private readonly RegistryHome _home;
     private readonly SourceConfig _source;
     private readonly TimeProvider _time;
@@ -51,16 +48,27 @@ public sealed class RegistryClient : IDisposable
     private DateTimeOffset _updatedAt;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _verifiedBins = new(StringComparer.Ordinal);
 
-    public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider time, HttpPolicy? policy = null, HttpClient? http = null)
+    public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider time, HttpPolicy? policy = null, HttpClient? http = null, ClientLimits? limits = null)
     {
+        Limits = limits ?? ClientLimits.Default;
         _home = home;
         _source = source;
         _time = time;
         _policy = policy ?? new HttpPolicy();
         _trusted = new FolderStore(home.SourcePath(source.Name));
         _cache = new FolderStore(home.CachePath);
-        _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy) { MaxBytes = MetadataCap }).ToList();
+
+        // Metadata is capped here (and at its signed length when its parent gives one); an artifact
+        // or index document is read up to the length its signed entry pins, whatever this cap.
+        _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy)
+        {
+            MaxBytes = Limits.MaxMetadataBytes,
+            MaxBytesSetting = ClientLimits.MaxMetadataBytesVariable,
+        }).ToList();
     }
+
+    /// <summary>The sizes this client accepts (the metadata cap, and the limits install extracts with).</summary>
+    public ClientLimits Limits { get; }
 
     /// <summary>HTTP requests sent so far (retries included), over every URL.</summary>
     public int Requests => _readers.Sum(r => r.RequestCount);

@@ -80,6 +80,11 @@ public static class JsonProblem
         }
 
         message = message.Trim().TrimEnd('.');
+        if (Reworded(message) is { } reworded)
+        {
+            return reworded;
+        }
+
         const string Converted = "could not be converted to ";
         var type = message.IndexOf(Converted, StringComparison.Ordinal);
         if (type >= 0)
@@ -96,5 +101,45 @@ public static class JsonProblem
         }
 
         return message.Length == 0 ? "malformed JSON" : message;
+    }
+
+    /// <summary>
+    /// The reader's texts that speak of its own settings ("Change the reader options", "isFinalBlock",
+    /// "configured depth") in the words of the JSON the user wrote.
+    /// </summary>
+    private static string? Reworded(string message)
+    {
+        if (message.Contains("trailing comma", StringComparison.Ordinal))
+        {
+            return $"a trailing comma before {(message.Contains("JSON array", StringComparison.Ordinal) ? "']'" : "'}'")}, which JSON does not allow";
+        }
+
+        if (message.StartsWith("'/' is", StringComparison.Ordinal))
+        {
+            return "'/' is not allowed here (JSON has no comments)";
+        }
+
+        if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            return "no JSON value (the file is empty or only whitespace)";
+        }
+
+        if (message.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
+        {
+            return "the document ends before every object or array is closed";
+        }
+
+        const string Depth = "The maximum configured depth of ";
+        if (message.StartsWith(Depth, StringComparison.Ordinal))
+        {
+            var rest = message[Depth.Length..];
+            var end = rest.IndexOf(' ', StringComparison.Ordinal);
+            return $"objects and arrays nested more than {(end < 0 ? rest : rest[..end])} deep";
+        }
+
+        // Any other text that names the reader's options: what is left before it still says what is wrong.
+        var options = message.IndexOf(" which is not supported in this mode", StringComparison.Ordinal);
+        options = options >= 0 ? options : message.IndexOf(". Change the reader options", StringComparison.Ordinal);
+        return options > 0 ? message[..options] : null;
     }
 }

@@ -37,6 +37,67 @@ public sealed partial class ClientOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Update_to_a_lower_version_after_a_yank_says_downgraded()
+    {
+        await _registry.InitAsync();
+        await _registry.PublishAsync(_registry.Package("alpha", "1.1.0"), _registry.Package("alpha", "1.2.0"));
+        await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"[1.0.0, 2.0.0)\"}");
+        Assert.Equal("added alpha 1.2.0\n", (await client.RunAsync("install", "--project", client.Folder)).Out);
+        Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.2.0", "--reason", "broken"])).ExitCode);
+        var lockFile = Path.Combine(client.Folder, "registry.lock");
+        var locked = await File.ReadAllBytesAsync(lockFile, TestContext.Current.CancellationToken);
+
+        var update = await client.RunAsync("update", "--project", client.Folder);
+        await File.WriteAllBytesAsync(lockFile, locked, TestContext.Current.CancellationToken);
+        var json = await client.RunAsync("update", "--project", client.Folder, "--json");
+
+        Assert.True(update.ExitCode == 0, update.ToString());
+        Assert.Equal("downgraded alpha 1.2.0 -> 1.1.0\n", update.Out);
+        Assert.Contains("\"change\":\"downgraded\",\"from\":\"1.2.0\",\"to\":\"1.1.0\"", json.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_syntax_error_in_registry_json_names_the_file_and_position_in_plain_words()
+    {
+        await _registry.InitAsync();
+        await using var client = await ClientProject.StartAsync(_registry);
+        var manifest = Path.Combine(client.Folder, "registry.json");
+        await File.WriteAllTextAsync(manifest, "{\"dependencies\": {\"alpha\": \"1.0.0\",}}", TestContext.Current.CancellationToken);
+
+        var text = await client.RunAsync("install", "--project", client.Folder);
+        var json = await client.RunAsync("install", "--project", client.Folder, "--json");
+
+        Assert.Equal(1, text.ExitCode);
+        Assert.Equal($"registry: error: {manifest}: not valid JSON (line 1, column 36: a trailing comma before '}}', which JSON does not allow) [rule: manifest-json]\n", text.Error);
+        Assert.Equal(1, json.ExitCode);
+        using var error = System.Text.Json.JsonDocument.Parse(json.Out);
+        var message = error.RootElement.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains("a trailing comma before '}', which JSON does not allow", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("reader options", text.Error + message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(client.Folder, "registry.lock")));
+    }
+
+    [Fact]
+    public async Task An_npm_style_range_is_refused_with_its_NuGet_spelling()
+    {
+        await _registry.InitAsync();
+        await _registry.PublishAsync(_registry.Package("alpha", "2.1.0"));
+        await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"^2.0.0\"}");
+        var manifest = Path.Combine(client.Folder, "registry.json");
+
+        var install = await client.RunAsync("install", "--project", client.Folder);
+        var fetch = await client.RunAsync("fetch", "alpha@^2.0.0", "-o", client.Folder);
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Equal(
+            $"registry: error: {manifest}: dependency 'alpha': \"^2.0.0\" is not a NuGet version range; ranges use NuGet's syntax, where ^2.0.0 is written [2.0.0, 3.0.0) (a bare version such as 2.0.0 means at least 2.0.0) [rule: dependency-invalid]\n",
+            install.Error);
+        Assert.Equal(2, fetch.ExitCode);
+        Assert.Equal("registry: error: '^2.0.0' is not a NuGet version range; ranges use NuGet's syntax, where ^2.0.0 is written [2.0.0, 3.0.0) (a bare version such as 2.0.0 means at least 2.0.0)\n", fetch.Error);
+        Assert.Equal(["registry.json"], Directory.GetFileSystemEntries(client.Folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Info_shows_description_license_links_publish_dates_and_yank_reasons()
     {
         await _registry.InitAsync();

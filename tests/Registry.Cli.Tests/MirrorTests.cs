@@ -145,6 +145,28 @@ public sealed partial class MirrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_of_a_first_sync_that_was_interrupted_says_to_run_the_mirror_again()
+    {
+        await _source.InitAsync();
+        await PublishManyAsync(4);
+        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        var killed = await RegistryCli.RunCrashingAfterWritesAsync(4, ["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"]);
+        Assert.NotEqual(0, killed.ExitCode);
+        Assert.True(Directory.Exists(Path.Combine(Mirror, "targets")), killed.ToString());
+        Assert.False(File.Exists(Path.Combine(Mirror, "metadata", "timestamp.json")));
+
+        var half = await RegistryCli.RunAsync("verify", "--store", Mirror);
+
+        Assert.Equal(1, half.ExitCode);
+        Assert.Equal(
+            $"FAIL {Mirror}: an incomplete mirror: it holds registry files but no metadata/timestamp.json, which 'registry mirror' writes last, so a mirror run stopped before it finished; run 'registry mirror' again to complete it\nFAILED {Mirror}: 1 problem(s)\n",
+            half.Out);
+        Assert.DoesNotContain("registry init", half.Out + half.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await SyncAsync(server.BaseUri)).ExitCode);
+        Assert.Contains("4 packages", (await RegistryCli.RunAsync("verify", "--store", Mirror)).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TufJs_reads_the_mirror_with_the_source_root_of_trust()
     {
         await _source.InitAsync();

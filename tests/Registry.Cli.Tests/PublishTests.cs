@@ -1,4 +1,5 @@
 using Registry.Cli.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -73,6 +74,21 @@ public sealed class PublishTests : IDisposable
         Assert.Contains($"[rule: {rule}]", result.Error, StringComparison.Ordinal);
         Assert.Contains("beta-1.0.0.tgz", result.Error, StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
+    }
+
+    [Fact]
+    public async Task Publish_refuses_a_tgz_named_for_another_version_and_writes_nothing()
+    {
+        await _registry.InitAsync();
+        var renamed = Path.Combine(_registry.Root, "alpha-2.0.0.tgz");
+        File.Move(_registry.Package("alpha", "1.0.0"), renamed);
+        var before = StoreDigest.Of(_registry.Store);
+
+        var result = await _registry.PublishAsync(renamed);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("registry: error: alpha-2.0.0.tgz: does not carry the name and version of its registry.json ('alpha' '1.0.0'); name the file alpha-1.0.0.tgz (or with no version, e.g. alpha.tgz) [rule: tgz-file-name]\n", result.Error);
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
 
     [Fact]

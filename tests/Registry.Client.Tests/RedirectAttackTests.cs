@@ -74,7 +74,7 @@ public sealed class RedirectAttackTests : ClientTestBase
         tls.Overrides[Timestamp] = MisbehavingServer.Redirect(downgrade, 301);
         AddSource("tls", tls.Url);
         using var http = Pinning(certificate);
-        using var client = new RegistryClient(Home, Home.Source("tls"), policy: FastPolicy, http: http);
+        using var client = new RegistryClient(Home, Home.Source("tls"), TimeProvider.System, FastPolicy, http: http);
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => new ProjectInstaller(client).InstallAsync(Project, false, false, Ct));
 
@@ -92,7 +92,7 @@ public sealed class RedirectAttackTests : ClientTestBase
         _server.Overrides[Timestamp] = MisbehavingServer.Redirect($"{tls.Url}moved/timestamp.json", 308);
         tls.Overrides["moved/timestamp.json"] = MisbehavingServer.Redirect("/" + Timestamp, 307);
         using var http = Pinning(certificate);
-        using var client = new RegistryClient(Home, Home.Source("main"), policy: FastPolicy, http: http);
+        using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, FastPolicy, http: http);
 
         var result = await new ProjectInstaller(client).InstallAsync(Project, false, false, Ct);
 

@@ -35,6 +35,28 @@ public sealed class ErrorWordingTests
         Assert.DoesNotContain("LineNumber", text, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"a\": 1,}", "line 1, column 9: a trailing comma before '}', which JSON does not allow")]
+    [InlineData("[1,]", "line 1, column 4: a trailing comma before ']', which JSON does not allow")]
+    [InlineData("{\"a\": 1 // note\n}", "line 1, column 9: '/' is not allowed here (JSON has no comments)")]
+    [InlineData("", "line 1, column 1: no JSON value (the file is empty or only whitespace)")]
+    [InlineData("{\"a\": [1]", "line 1, column 10: the document ends before every object or array is closed")]
+    public void A_json_problem_never_speaks_of_the_reader_options(string json, string expected)
+    {
+        var e = Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(json).Dispose());
+        var text = JsonProblem.Describe(e);
+        Assert.Equal(expected, text);
+        Assert.DoesNotContain("reader options", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("isFinalBlock", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_nested_past_the_depth_limit_is_worded_as_nesting()
+    {
+        var e = Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(new string('[', 70) + new string(']', 70), new JsonDocumentOptions { MaxDepth = 32 }).Dispose());
+        Assert.Equal("line 1, column 33: objects and arrays nested more than 32 deep", JsonProblem.Describe(e));
+    }
 }
 
 internal sealed class Settings

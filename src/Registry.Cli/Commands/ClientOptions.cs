@@ -20,7 +20,8 @@ internal sealed class ClientOptions
         command.Options.Add(Json);
     }
 
-    public RegistryClient Open(ParseResult parse) => new(RegistryHome.Default(), RegistryHome.Default().Source(parse.GetValue(Source)), TimeProvider.System, HttpPolicy.FromEnvironment());
+    public RegistryClient Open(ParseResult parse) =>
+        new(RegistryHome.Default(), RegistryHome.Default().Source(parse.GetValue(Source)), TimeProvider.System, HttpPolicy.FromEnvironment(), limits: ClientLimits.FromEnvironment());
 
     public static async Task ReportAsync(CliContext context, RegistryClient client, UpdateResult update)
     {

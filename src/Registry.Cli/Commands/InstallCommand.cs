@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NuGet.Versioning;
 using Registry.Cli.Internal;
 using Registry.Client;
 
@@ -33,7 +34,8 @@ internal static class InstallCommand
     };
 
     /// <summary>
-    /// What changed in the lock (<c>added NAME V</c>, <c>updated NAME A -> B</c>, <c>removed NAME V</c>)
+    /// What changed in the lock (<c>added NAME V</c>, <c>updated NAME A -> B</c>, <c>downgraded NAME B -> A</c>
+    /// when the new version is lower (a yank, a narrowed range), <c>removed NAME V</c>)
     /// and the folders removed from packages/, or <c>up to date</c>; <c>--json</c> adds every locked package.
     /// </summary>
     public static async Task ReportAsync(CliContext context, RegistryClient client, InstallResult result)
@@ -43,6 +45,7 @@ internal static class InstallCommand
         {
             (null, _) => "added",
             (_, null) => "removed",
+            var (from, to) when NuGetVersion.Parse(to) < NuGetVersion.Parse(from) => "downgraded",
             _ => "updated",
         }, c.From, c.To)).ToList();
         var folders = result.Removed.Where(name => !changes.Any(c => c.Name == name && c.To is null)).ToList();
@@ -59,7 +62,7 @@ internal static class InstallCommand
                 {
                     "added" => $"added {change.Name} {change.To}",
                     "removed" => $"removed {change.Name} {change.From}",
-                    _ => $"updated {change.Name} {change.From} -> {change.To}",
+                    var verb => $"{verb} {change.Name} {change.From} -> {change.To}",
                 }).ConfigureAwait(false);
             }
 

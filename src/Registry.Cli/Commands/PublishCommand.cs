@@ -28,6 +28,7 @@ internal static class PublishCommand
             store.StoreLocation(parse);
             store.KeysFolder(parse);
             var packageLimits = limits.Read(parse);
+            await LimitOptions.WarnAboveClientsAsync(context, packageLimits).ConfigureAwait(false);
             var paths = parse.GetValue(files)!;
             var packages = paths.Length == 1
                 ? await ReadAllAsync(paths, packageLimits, context, null).ConfigureAwait(false)

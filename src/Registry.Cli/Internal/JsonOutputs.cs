@@ -36,7 +36,7 @@ internal sealed record InstallOutput(bool Resolved, IReadOnlyList<InstalledPacka
 
 internal sealed record InstalledPackageOutput(string Name, string Version, string Sha256);
 
-/// <summary>Change <c>added</c> (from null), <c>updated</c> or <c>removed</c> (to null).</summary>
+/// <summary>Change <c>added</c> (from null), <c>updated</c>, <c>downgraded</c> (to a lower version) or <c>removed</c> (to null).</summary>
 internal sealed record ChangeOutput(string Name, string Change, string? From, string? To);
 
 /// <summary><c>registry mirror --json</c>.</summary>

@@ -1,9 +1,14 @@
 using System.CommandLine;
+using Registry.Client;
 using Registry.Core.Packages;
 
 namespace Registry.Cli.Internal;
 
-/// <summary>The package limits as options (defaults from <see cref="PackageLimits"/>).</summary>
+/// <summary>
+/// The package limits as options (defaults from <see cref="PackageLimits"/>, the limits clients
+/// install with): a refusal names the option that raises its limit, and a limit raised past what
+/// clients accept is warned about, since such a package would publish and then not install.
+/// </summary>
 internal sealed class LimitOptions
 {
     private static readonly PackageLimits Defaults = PackageLimits.Default;
@@ -30,5 +35,15 @@ internal sealed class LimitOptions
         MaxUnpackedBytes = parse.GetValue(MaxUnpackedBytes),
         MaxEntries = parse.GetValue(MaxEntries),
         MaxCompressionRatio = parse.GetValue(MaxRatio),
+        Settings = new LimitSettings(MaxPackageBytes.Name, MaxUnpackedBytes.Name, MaxEntries.Name, MaxRatio.Name),
     };
+
+    /// <summary>One warning per limit above what clients accept by default (<see cref="ClientLimits"/>).</summary>
+    public static async Task WarnAboveClientsAsync(CliContext context, PackageLimits limits)
+    {
+        foreach (var gap in limits.Above(ClientLimits.Default.Packages))
+        {
+            await context.WarnAsync($"{gap.Setting} {gap.Value} is above the {gap.Accepted} that clients accept: a package past {gap.Accepted} publishes, but 'registry install' refuses it unless the client sets {gap.AcceptedSetting}").ConfigureAwait(false);
+        }
+    }
 }

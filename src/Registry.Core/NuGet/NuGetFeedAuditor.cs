@@ -139,7 +139,7 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            errors.Add($"{key}: not a versions list ({{\"versions\": [...]}}): {e.Message}");
+            errors.Add($"{key}: not a versions list ({{\"versions\": [...]}}): {(e is JsonException json ? JsonProblem.Describe(json) : "no \"versions\" array of strings")}");
             return [];
         }
     }

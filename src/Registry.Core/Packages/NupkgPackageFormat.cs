@@ -22,7 +22,7 @@ public sealed class NupkgPackageFormat : IPackageFormat
     {
         var (path, nuspec) = ZipArchiveScanner.ReadNuspec(content, fileName, limits);
         var manifest = NuspecParser.Parse(nuspec, path, fileName);
-        NuGetNames.CheckFileName(fileName, manifest.NuGet!.Id, manifest.Name, manifest.Version);
+        PackageFileName.CheckNupkg(fileName, manifest.NuGet!.Id, manifest.Name, manifest.Version);
         return manifest;
     }
 

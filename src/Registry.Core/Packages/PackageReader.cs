@@ -86,5 +86,5 @@ public static class PackageReader
     }
 
     private static ValidationException TooLarge(string fileName, long size, PackageLimits limits) =>
-        new(PackageRules.LimitCompressedSize, $"{fileName}: is {size} bytes, more than the limit of {limits.MaxCompressedBytes}; make the package smaller");
+        new(PackageRules.LimitCompressedSize, $"{fileName}: is {size} bytes, more than the limit of {limits.MaxCompressedBytes}; make the package smaller{limits.OrRaise(s => s.PackageBytes)}");
 }

@@ -32,6 +32,9 @@ public static class PackageRules
     /// <summary>A .nupkg whose file name is not <c>ID.VERSION.nupkg</c> for the id and version in its .nuspec.</summary>
     public const string NupkgFileName = "nupkg-file-name";
 
+    /// <summary>A .tgz named <c>NAME-VERSION.tgz</c> for another name or version than its registry.json's (a name without a version is fine).</summary>
+    public const string TgzFileName = "tgz-file-name";
+
     /// <summary>A .nuspec that is not well-formed XML, has a DTD, or is not a <c>package/metadata</c> document.</summary>
     public const string NuspecXml = "nuspec-xml";
 }

@@ -21,8 +21,9 @@ public sealed class TgzPackageFormat : IPackageFormat
 
     public PackageManifest Read(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits)
     {
-        var manifest = TarArchiveScanner.ReadManifest(content, fileName, limits);
-        return ManifestParser.Parse(manifest, fileName);
+        var manifest = ManifestParser.Parse(TarArchiveScanner.ReadManifest(content, fileName, limits), fileName);
+        PackageFileName.CheckTgz(fileName, manifest.Name, manifest.Version);
+        return manifest;
     }
 
     public PackageManifest Extract(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, string directory)

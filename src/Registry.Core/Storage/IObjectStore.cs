@@ -59,6 +59,14 @@ public interface IObjectReader : IDisposable
 
         return stored;
     }
+
+    /// <summary>
+    /// Reads a whole object whose length signed metadata pins (an artifact, an index document):
+    /// <paramref name="length"/> is the cap, whatever cap the reader applies to reads of unknown
+    /// length (a client caps metadata at 32 MiB, not a 40 MB artifact); null when it does not exist.
+    /// </summary>
+    Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken) =>
+        GetCappedOrNullAsync(key, length, cancellationToken);
 }
 
 /// <summary>

@@ -18,14 +18,20 @@ public sealed class LocalFirstReader(IObjectReader source, IObjectReader destina
     public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) =>
         GetCappedOrNullAsync(key, long.MaxValue, cancellationToken);
 
-    public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    public Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken) =>
+        GetAsync(key, (reader, ct) => reader.GetCappedOrNullAsync(key, maxBytes, ct), cancellationToken);
+
+    public Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken) =>
+        GetAsync(key, (reader, ct) => reader.GetPinnedOrNullAsync(key, length, ct), cancellationToken);
+
+    private async Task<StoredObject?> GetAsync(string key, Func<IObjectReader, CancellationToken, Task<StoredObject?>> read, CancellationToken cancellationToken)
     {
-        if (key != RegistryLayout.TimestampKey && await destination.GetCappedOrNullAsync(key, maxBytes, cancellationToken).ConfigureAwait(false) is { } local)
+        if (key != RegistryLayout.TimestampKey && await read(destination, cancellationToken).ConfigureAwait(false) is { } local)
         {
             return local;
         }
 
-        var remote = await source.GetCappedOrNullAsync(key, maxBytes, cancellationToken).ConfigureAwait(false);
+        var remote = await read(source, cancellationToken).ConfigureAwait(false);
         if (remote is not null)
         {
             FetchedFromSource[key] = remote.Content;

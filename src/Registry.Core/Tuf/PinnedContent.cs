@@ -13,7 +13,7 @@ public static class PinnedContent
     /// <summary>The verified bytes of <paramref name="key"/>; <paramref name="source"/> names it in messages (a key, a URL).</summary>
     public static async Task<byte[]> ReadPinnedAsync(this IObjectReader reader, string key, long length, string sha256, string source, CancellationToken cancellationToken)
     {
-        var stored = await reader.GetCappedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
+        var stored = await reader.GetPinnedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{source}: pinned by the signed metadata but missing");
         Hashing.VerifyContent(stored.Content, length, sha256, source);
         return stored.Content;

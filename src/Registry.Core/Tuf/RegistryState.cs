@@ -104,7 +104,7 @@ public sealed class RegistryState
 
     public static async Task<RegistryState> LoadAsync(IObjectReader store, CancellationToken cancellationToken) =>
         await LoadOrNullAsync(store, cancellationToken).ConfigureAwait(false)
-        ?? throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
+        ?? throw await NoRegistry.ExplainAsync(store, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The verified bin document of a bin name, read once (concurrent callers share one read).</summary>
     public async Task<SignedDocument<TargetsMetadata>> GetBinAsync(string bin, CancellationToken cancellationToken)

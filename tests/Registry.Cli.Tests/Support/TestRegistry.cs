@@ -25,10 +25,11 @@ public sealed class TestRegistry : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    /// <summary>Writes a package file and returns its path.</summary>
+    /// <summary>Writes a package file named NAME-VERSION.tgz (another content of it in a folder of its own) and returns its path.</summary>
     public string Package(string name, string version, string dependenciesJson = "{}", string? extraFile = null)
     {
-        var path = Path.Combine(Root, $"{name}-{version}{(extraFile is null ? "" : "-" + extraFile.Length)}.tgz");
+        var folder = extraFile is null ? Root : Directory.CreateDirectory(Path.Combine(Root, $"variant-{extraFile.Length}")).FullName;
+        var path = Path.Combine(folder, $"{name}-{version}.tgz");
         File.WriteAllBytes(path, Tgz.Package(name, version, dependenciesJson, extraFile));
         return path;
     }

@@ -171,6 +171,7 @@ public sealed class OneRuleSetTests : IDisposable
             { "truncated gzip", MaliciousPackages.TruncatedGzip(), PackageRules.ArchiveReadable },
             { "manifest not JSON", PackageBuilder.Create("evil", "1.0.0").WithManifestJson("{\"name\":\"evil\",").Build(), PackageRules.ManifestJson },
             { "bad version", PackageBuilder.Create("evil", "v1").Build(), PackageRules.VersionInvalid },
+            { "another package's file name", PackageBuilder.Create("evil", "2.0.0").Build(), PackageRules.TgzFileName },
         };
     }
 
@@ -237,8 +238,10 @@ public sealed class OneRuleSetTests : IDisposable
     public void A_package_whose_manifest_names_another_package_is_not_installed()
     {
         var archive = PackageBuilder.Create("other", "1.0.0").Build();
-        var error = Assert.Throws<VerificationException>(() => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta"));
-        Assert.Contains("named 'other'", error.Message, StringComparison.Ordinal);
+        var named = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta"));
+        Assert.Equal(PackageRules.TgzFileName, named.Rule);
+        var unnamed = Assert.Throws<VerificationException>(() => PackageExtractor.Extract(archive, "beta.tgz", PackagesFolder, "beta"));
+        Assert.Contains("named 'other'", unnamed.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));
     }
 

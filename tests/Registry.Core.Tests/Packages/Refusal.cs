@@ -7,7 +7,8 @@ namespace Registry.Core.Tests.Packages;
 /// <summary>Reads a package and asserts what the user would see: the rule and a message naming the file.</summary>
 internal static class Refusal
 {
-    public const string FileName = "pkg-1.0.0.tgz";
+    /// <summary>A name that carries no version, so any package may be read under it (tgz-file-name).</summary>
+    public const string FileName = "pkg.tgz";
 
     public static ValidationException Of(byte[] package, string rule, PackageLimits? limits = null) =>
         Check(() => new TgzPackageFormat().Read(package, FileName, limits ?? PackageLimits.Default), FileName, rule);

@@ -5,7 +5,7 @@ namespace Registry.Core.Tests.Packages;
 
 public sealed class TgzPackageFormatTests
 {
-    private const string File = "pkg-1.0.0.tgz";
+    private const string File = "pkg.tgz";
     private static readonly TgzPackageFormat Format = new();
 
     private static PackageManifest Read(byte[] archive, PackageLimits? limits = null) => Format.Read(archive, File, limits ?? PackageLimits.Default);

@@ -24,7 +24,7 @@ internal static class SigningState
         {
             if (!await store.ExistsAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false))
             {
-                throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.RootKey(1)}); run 'registry init' first");
+                throw await NoRegistry.ExplainAsync(store, cancellationToken).ConfigureAwait(false);
             }
 
             throw;
@@ -37,7 +37,7 @@ internal static class SigningState
             try
             {
                 var state = await RegistryState.LoadOrNullAsync(store, new StateLoadOptions { Anchor = chain[i], ProbeNewerRoots = false }, cancellationToken).ConfigureAwait(false)
-                    ?? throw new EnvironmentException($"{store.Location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
+                    ?? throw await NoRegistry.ExplainAsync(store, cancellationToken).ConfigureAwait(false);
                 return i == chain.Count - 1 ? state : state.WithRoot(latest);
             }
             catch (VerificationException e)

@@ -104,7 +104,7 @@ internal static class ManifestParser
             var text = value.GetString()!;
             if (!VersionRange.TryParse(text, allowFloating: false, out var range))
             {
-                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", "use a NuGet version range such as \"1.2.0\" (at least), \"[1.2.0, 2.0.0)\" or \"[1.2.3]\"");
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", RangeSyntax.Hint(text));
             }
 
             result[name] = range;

@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using NuGet.Versioning;
 
 namespace Registry.Core.Packages.Internal;
 
 /// <summary>
 /// NuGet's naming on top of the registry's: a NuGet id (NuGet's own rule) whose lowercase form is the
-/// registry package name (<see cref="PackageName"/>), and the file name a .nupkg must carry.
+/// registry package name (<see cref="PackageName"/>). The file name a .nupkg must carry is
+/// <see cref="PackageFileName"/>'s rule, shared with the .tgz format.
 /// </summary>
 internal static partial class NuGetNames
 {
@@ -29,21 +29,6 @@ internal static partial class NuGetNames
         }
 
         return PackageName.Problem(id.ToLowerInvariant()) is { } problem ? $"lowercased {problem}" : null;
-    }
-
-    /// <summary>
-    /// Refuses a file name other than <c>ID.VERSION.nupkg</c> (any case), with the version as written
-    /// in the .nuspec or normalised, or the registry's own artifact name <c>NAME-VERSION.nupkg</c>
-    /// (<see cref="RegistryLayout.ArtifactPath"/>), under which an installing client receives it.
-    /// </summary>
-    public static void CheckFileName(string fileName, string id, string name, NuGetVersion version)
-    {
-        var expected = $"{id}.{version.ToNormalizedString()}.nupkg";
-        string[] accepted = [expected, $"{id}.{version.OriginalVersion}.nupkg", $"{name}-{RegistryLayout.VersionText(version)}.nupkg"];
-        if (!accepted.Contains(fileName, StringComparer.OrdinalIgnoreCase))
-        {
-            throw Reject.Because(fileName, PackageRules.NupkgFileName, $"does not carry the id and version of its .nuspec ({Reject.Quote(id)} {Reject.Quote(version.OriginalVersion ?? version.ToNormalizedString())})", $"name the file {expected}, as dotnet pack does");
-        }
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

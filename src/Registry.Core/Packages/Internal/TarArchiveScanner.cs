@@ -29,7 +29,7 @@ internal static class TarArchiveScanner
         var cap = limits.MaxUnpackedBytes + HeaderAllowanceFixed + (HeaderAllowancePerEntry * ((long)limits.MaxEntries + 2));
         using var input = ContentStream.Open(content);
         using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, PackageRules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes"));
+        using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, PackageRules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes" + limits.OrRaise(s => s.UnpackedBytes)));
         try
         {
             var manifest = Scan(capped, fileName, budget, sink);
