@@ -85,7 +85,14 @@ public sealed class RegistryClient : IDisposable
     {
         var now = _updatedAt = _time.GetUtcNow();
         var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_home.SourcePath(_source.Name), "root.json"), cancellationToken).ConfigureAwait(false), "root.json");
-        var trusted = await RegistryState.LoadOrNullAsync(_trusted, new StateLoadOptions { Anchor = anchor }, cancellationToken).ConfigureAwait(false);
+        // The trusted store holds only roots this client verified, over any number of updates: its own history.
+        var trusted = await RegistryState.LoadOrNullAsync(_trusted, new StateLoadOptions { Anchor = anchor, MaxRootRotations = RootChain.MaxHistory }, cancellationToken).ConfigureAwait(false);
+        if (trusted is null)
+        {
+            // No state yet, but maybe roots kept by an update that stopped at the rotation cap: go on from the newest.
+            anchor = await RootChain.LoadLatestAsync(_trusted, cancellationToken, anchor, maxRotations: RootChain.MaxHistory).ConfigureAwait(false);
+        }
+
         if (offline)
         {
             return UseCached(trusted, now, "offline (--offline)", allowExpired: true);
@@ -161,8 +168,30 @@ public sealed class RegistryClient : IDisposable
 
         var local = new LocalFirstReader(reader, _trusted);
         var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
-        var next = await RegistryState.LoadOrNullAsync(local, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false)
-            ?? throw new RegistryException($"{reader.Location}: no registry");
+        RegistryState? next;
+        try
+        {
+            next = await RegistryState.LoadOrNullAsync(local, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VerificationException e) when (e.Rule == RootChain.RotationsRule)
+        {
+            // As python-tuf does: keep the roots verified so far, so the next update goes on from the last of them.
+            var kept = 0;
+            foreach (var (key, content) in verified.Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal) && local.FetchedFromSource.ContainsKey(p.Key)))
+            {
+                await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
+                kept++;
+            }
+
+            var tag = $" [rule: {RootChain.RotationsRule}]";
+            throw new VerificationException($"{e.Message[..^tag.Length]}; kept the {kept} root(s) verified so far, so the next update goes on from there{tag}", e);
+        }
+
+        if (next is null)
+        {
+            throw new RegistryException($"{reader.Location}: no registry");
+        }
+
         TrustChecks.VerifyFresh(next, now, reader.Location);
         if (trusted is not null)
         {

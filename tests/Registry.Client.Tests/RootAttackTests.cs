@@ -53,13 +53,22 @@ public sealed class RootAttackTests : ClientTestBase
         Assert.Equal("root-rotations", error.Rule);
         Assert.Contains("metadata/34.root.json exists, more than 32 root rotations past root version 1", error.Message, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(2, 33), RootsRequested());
-        AssertNothingInstalled();
+        AssertNothingInstalled(rootsKept: true);
+
+        // As python-tuf does, the roots verified so far are kept: the next update goes on from root 33, not from 1.
+        var trustedRoots = Path.Combine(Home.SourcePath("main"), "metadata");
+        Assert.True(File.Exists(Path.Combine(trustedRoots, "33.root.json")), error.Message);
+        Assert.False(File.Exists(Path.Combine(trustedRoots, "34.root.json")));
+        Assert.Contains("kept the 32 root(s) verified so far", error.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
+        Assert.Contains("metadata/66.root.json exists, more than 32 root rotations past root version 33", again.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(trustedRoots, "65.root.json")));
     }
 
     [Theory]
     [InlineData("verify")]
     [InlineData("root propose")]
-    public async Task Reading_a_registry_over_http_stops_at_the_same_cap_of_32_rotations(string command)
+    public async Task Reading_a_registry_over_http_from_its_first_root_stops_after_1000_versions(string command)
     {
         using var keys = KeyRing.Load(_registry.Keys);
         await ServeRootsWithoutEndAsync(keys);
@@ -68,9 +77,9 @@ public sealed class RootAttackTests : ClientTestBase
         var result = await RegistryCli.RunAsync([.. command.Split(' '), "--store", _server.Url.ToString(), .. command == "verify" ? Array.Empty<string>() : ["-o", proposal]]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("metadata/34.root.json exists, more than 32 root rotations past root version 1", result.Out + result.Error, StringComparison.Ordinal);
+        Assert.Contains("metadata/1002.root.json exists, more than 1000 root rotations past root version 1", result.Out + result.Error, StringComparison.Ordinal);
         Assert.Contains("[rule: root-rotations]", result.Out + result.Error, StringComparison.Ordinal);
-        Assert.Equal(Enumerable.Range(1, 34), RootsRequested());
+        Assert.Equal(Enumerable.Range(1, 1002), RootsRequested());
         Assert.False(File.Exists(proposal));
     }
 

@@ -19,6 +19,9 @@ public sealed record StateLoadOptions
     /// each bin) once it has passed every check: the only bytes a caller may keep as trusted.
     /// </summary>
     public Action<string, byte[]>? OnVerified { get; init; }
+
+    /// <summary>Most root rotations followed past the anchor (null: <see cref="RootChain.LoadLatestAsync"/>'s default).</summary>
+    public int? MaxRootRotations { get; init; }
 }
 
 /// <summary>
@@ -84,7 +87,7 @@ public sealed class RegistryState
 
         var root = !options.ProbeNewerRoots && options.Anchor is not null
             ? options.Anchor
-            : await RootChain.LoadLatestAsync(store, cancellationToken, options.Anchor, options.OnVerified).ConfigureAwait(false);
+            : await RootChain.LoadLatestAsync(store, cancellationToken, options.Anchor, options.OnVerified, options.MaxRootRotations).ConfigureAwait(false);
         RegistryFormat.Check(root.Signed.LayoutVersion, RegistryLayout.RootKey(root.Signed.Version));
         var keys = root.Signed.Keys;
         var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);

@@ -14,10 +14,22 @@ public static class RootChain
     /// <summary>
     /// Most root rotations one update follows past the root it starts from (python-tuf's
     /// <c>max_root_rotations</c>), so a server that keeps serving validly signed next roots cannot
-    /// keep a reader fetching forever. The one cap for every walk: the client's update, a mirror's,
-    /// <c>verify</c> and the writers.
+    /// keep a reader fetching forever. A reader that holds a trusted root (the client, a mirror)
+    /// keeps each root it verifies, so the next update goes on from there: the cap bounds one
+    /// update, not the registry's life.
     /// </summary>
     public const int MaxRotations = 32;
+
+    /// <summary>
+    /// Most root versions a walk from <c>1.root.json</c> follows (<c>verify</c>, the writers,
+    /// <c>root propose</c>, a reader with no trusted root of its own): the registry's whole history,
+    /// bounded, so the same endless-roots server still ends the walk. A root rotated every week
+    /// for nineteen years fits.
+    /// </summary>
+    public const int MaxHistory = 1000;
+
+    /// <summary>The rule a walk past its cap breaks.</summary>
+    public const string RotationsRule = "root-rotations";
 
     public static SignedDocument<RootMetadata> Parse(byte[] bytes, string source) =>
         SignedDocument<RootMetadata>.Parse(bytes, RoleNames.Root, TufJsonContext.Default.RootMetadata, source);
@@ -94,17 +106,21 @@ public static class RootChain
     }
 
     /// <summary>Walks <c>1.root.json</c>, <c>2.root.json</c>, ... in a store and returns the newest verified root.</summary>
-    public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(IObjectReader store, CancellationToken cancellationToken, SignedDocument<RootMetadata>? anchor = null, Action<string, byte[]>? onVerified = null)
+    /// <remarks>
+    /// At most <paramref name="maxRotations"/> rotations past the start; by default
+    /// <see cref="MaxRotations"/> past an anchor, <see cref="MaxHistory"/> from <c>1.root.json</c>.
+    /// </remarks>
+    public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(IObjectReader store, CancellationToken cancellationToken, SignedDocument<RootMetadata>? anchor = null, Action<string, byte[]>? onVerified = null, int? maxRotations = null)
     {
         var start = anchor ?? await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false);
-        return await FollowAsync(store, start, (key, bytes, _) => onVerified?.Invoke(key, bytes), cancellationToken).ConfigureAwait(false);
+        return await FollowAsync(store, start, maxRotations ?? (anchor is null ? MaxHistory : MaxRotations), (key, bytes, _) => onVerified?.Invoke(key, bytes), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before; oldest first.</summary>
     public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(IObjectReader store, CancellationToken cancellationToken)
     {
         var chain = new List<SignedDocument<RootMetadata>> { await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false) };
-        await FollowAsync(store, chain[0], (_, _, root) => chain.Add(root), cancellationToken).ConfigureAwait(false);
+        await FollowAsync(store, chain[0], MaxHistory, (_, _, root) => chain.Add(root), cancellationToken).ConfigureAwait(false);
         return chain;
     }
 
@@ -117,9 +133,9 @@ public static class RootChain
 
     /// <summary>
     /// Follows <c>N+1.root.json</c> from <paramref name="start"/> while the next one exists, for at
-    /// most <see cref="MaxRotations"/> rotations; reports each verified root; returns the newest.
+    /// most <paramref name="cap"/> rotations; reports each verified root; returns the newest.
     /// </summary>
-    private static async Task<SignedDocument<RootMetadata>> FollowAsync(IObjectReader store, SignedDocument<RootMetadata> start, Action<string, byte[], SignedDocument<RootMetadata>> onVerified, CancellationToken cancellationToken)
+    private static async Task<SignedDocument<RootMetadata>> FollowAsync(IObjectReader store, SignedDocument<RootMetadata> start, int cap, Action<string, byte[], SignedDocument<RootMetadata>> onVerified, CancellationToken cancellationToken)
     {
         var trusted = start;
         while (true)
@@ -131,11 +147,11 @@ public static class RootChain
                 return trusted;
             }
 
-            if (trusted.Signed.Version - start.Signed.Version >= MaxRotations)
+            if (trusted.Signed.Version - start.Signed.Version >= cap)
             {
                 throw new VerificationException(
-                    $"{store.Location}: {key} exists, more than {MaxRotations} root rotations past root version {start.Signed.Version}, the most one update follows; " +
-                    $"refusing to walk further (a server that keeps serving new roots; if the registry really rotated that often, trust a newer root: 'registry source add' with --root) [rule: root-rotations]");
+                    $"{store.Location}: {key} exists, more than {cap} root rotations past root version {start.Signed.Version}, the most one walk follows; " +
+                    $"refusing to walk further (a server that keeps serving new roots; if the registry really rotated that often, trust a newer root: 'registry source add' with --root) [rule: {RotationsRule}]");
             }
 
             var candidate = Parse(next.Content, key);
