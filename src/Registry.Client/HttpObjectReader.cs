@@ -15,6 +15,7 @@ namespace Registry.Client;
 /// rule; stalled, cut or timed-out attempts, 5xx, 408 and 429 are retried with jittered backoff (or
 /// the server's bounded Retry-After), other 4xx never; the request as a whole is bounded by the
 /// total timeout. Every response is capped at <see cref="MaxBytes"/> (or the caller's cap).
+/// <see cref="ReadStreamingAsync"/> hands a body to its consumer as it arrives instead, under the same rules.
 /// </summary>
 public sealed class HttpObjectReader : IObjectReader
 {
@@ -72,6 +73,21 @@ public sealed class HttpObjectReader : IObjectReader
         return bytes is null ? null : new MemoryStream(bytes.Content, writable: false);
     }
 
+    /// <summary>
+    /// Streams an object into <paramref name="consume"/> as it arrives, never holding it in memory
+    /// (the mirror's and verify's artifacts). Each attempt hands over its body capped at
+    /// <paramref name="maxBytes"/> (at most <see cref="MaxBytes"/>), under the attempt timeout and
+    /// the low-speed rule; a body cut short or stalled fails the attempt, and the next attempt runs
+    /// <paramref name="consume"/> again on a fresh body, so it must leave nothing behind when it
+    /// throws. What <paramref name="consume"/> itself throws (a pin mismatch, the destination's
+    /// error) is not retried. False when the object does not exist.
+    /// </summary>
+    public async Task<bool> ReadStreamingAsync(string key, long maxBytes, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        return await SendAsync(key, HttpMethod.Get, null, Math.Min(maxBytes, MaxBytes), consume, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
         await SendAsync(key, HttpMethod.Head, null, 0, cancellationToken).ConfigureAwait(false) is not null;
 
@@ -85,8 +101,14 @@ public sealed class HttpObjectReader : IObjectReader
 
     private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
 
-    /// <summary>One request through the pipeline: null when absent, the answer otherwise; throws for any other outcome.</summary>
-    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, long maxBytes, CancellationToken cancellationToken)
+    private Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, long maxBytes, CancellationToken cancellationToken) =>
+        SendAsync(key, method, ifNoneMatch, maxBytes, consume: null, cancellationToken);
+
+    /// <summary>
+    /// One request through the pipeline: null when absent, the answer otherwise; throws for any
+    /// other outcome. With <paramref name="consume"/>, a success's body went to it, not into the answer.
+    /// </summary>
+    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, long maxBytes, Func<Stream, CancellationToken, Task>? consume, CancellationToken cancellationToken)
     {
         var uri = new Uri(BaseUri, key);
         var time = Policy.TimeProvider;
@@ -104,7 +126,7 @@ public sealed class HttpObjectReader : IObjectReader
                 attempts++;
                 try
                 {
-                    var result = await AttemptAsync(uri, method, ifNoneMatch, maxBytes, b => bytesRead += b, ct).ConfigureAwait(false);
+                    var result = await AttemptAsync(uri, method, ifNoneMatch, maxBytes, b => bytesRead += b, consume, cancellationToken, ct).ConfigureAwait(false);
                     unreachable = false;
                     lastProblem = HttpResilience.IsTransient(result.Status) ? $"HTTP {(int)result.Status}" : null;
                     return result;
@@ -154,11 +176,15 @@ public sealed class HttpObjectReader : IObjectReader
         return answer;
     }
 
-    /// <summary>One attempt: send, then read the whole body under the attempt's token and the low-speed rule.</summary>
-    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, long maxBytes, Action<int> onBytes, CancellationToken attempt)
+    /// <summary>
+    /// One attempt: send, then read the whole body under the attempt's token and the low-speed rule,
+    /// or hand it to <paramref name="consume"/> (with the caller's token) as it arrives.
+    /// </summary>
+    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, long maxBytes, Action<int> onBytes, Func<Stream, CancellationToken, Task>? consume, CancellationToken caller, CancellationToken attempt)
     {
         using var watch = new StallWatch(Policy, attempt);
         var connected = false;
+        var consuming = false;
         try
         {
             using var request = new HttpRequestMessage(method, uri);
@@ -176,6 +202,19 @@ public sealed class HttpObjectReader : IObjectReader
                 return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null);
             }
 
+            if (consume is not null)
+            {
+                // Network failures of the body arrive as AttemptFailedException; the rest is the consumer's.
+                var stream = await ResponseBodyStream.OpenAsync(response, maxBytes, uri, watch, onBytes).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    consuming = true;
+                    await consume(stream, caller).ConfigureAwait(false);
+                }
+
+                return new HttpAnswer(status, response.Headers.ETag?.Tag, [], null);
+            }
+
             var body = await ReadCappedAsync(response, maxBytes, uri, watch, onBytes).ConfigureAwait(false);
             return new HttpAnswer(status, response.Headers.ETag?.Tag, body, null);
         }
@@ -183,14 +222,14 @@ public sealed class HttpObjectReader : IObjectReader
         {
             throw new AttemptFailedException(stalled, connecting: false, e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException && !attempt.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException && !consuming && !attempt.IsCancellationRequested)
         {
             // Before the headers: the connection failed or was dropped. After: the body was cut short.
             throw connected
                 ? new AttemptFailedException($"body cut short after {watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})", connecting: false, e)
                 : new AttemptFailedException($"no response ({e.Message.TrimEnd('.')})", connecting: e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }, e);
         }
-        catch (OperationCanceledException e) when (!attempt.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!consuming && !attempt.IsCancellationRequested)
         {
             // Not our token: a timeout of the HttpClient the caller passed in.
             throw new AttemptFailedException($"the HttpClient gave up ({e.Message.TrimEnd('.')})", connecting: false, e);
