@@ -4,7 +4,9 @@
 #     replaced by one that exists here, the alert template instantiated;
 #   - the crontab: every job line has 5 time fields, a user, and refers to an existing kind of job;
 #   - the GitHub workflow: parsed by PyYAML when available, and a structural check either way
-#     (schedule cron with 5 fields, the secrets it needs, status failing the job);
+#     (schedule cron with 5 fields, the secrets it needs, status failing the job), and what it
+#     runs with the key is pinned: actions by commit SHA, the CLI by one exact version from the
+#     one source of github/nuget.config (<clear/>, package source mapping for Registry.Cli*);
 #   - registry-alert.sh with `sh -n`.
 # Usage: infra/schedules/check.sh   (exit 0 when everything passes)
 set -eu
@@ -72,10 +74,44 @@ for cron in crons:
 for needle in ("registry refresh --keys", "registry status", 'exit "$code"', "secrets.REGISTRY_TIMESTAMP_KEY"):
     if needle not in (runs if needle.startswith("registry") or needle.startswith("exit") else text):
         problems.append(f"missing: {needle}")
+# Everything that runs in the job holding the timestamp key is pinned.
+for action in re.findall(r"^\s*-?\s*uses:\s*(\S+)", text, re.M):
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action):
+        problems.append(f"action '{action}' is not pinned to a commit SHA")
+installs = re.findall(r"dotnet tool install(?:[^\n]*\\\n)*[^\n]*", text)
+if len(installs) != 1:
+    problems.append("expected one 'dotnet tool install'")
+for line in installs:
+    if '--version "$REGISTRY_CLI_VERSION"' not in line or "--configfile .github/registry-refresh/nuget.config" not in line:
+        problems.append("the CLI install must take --version \"$REGISTRY_CLI_VERSION\" and --configfile .github/registry-refresh/nuget.config")
+    if "--add-source" in line or "--source" in line:
+        problems.append("the CLI install must not add sources beside nuget.config")
+version = re.search(r'^\s*REGISTRY_CLI_VERSION:\s*"([^"]*)"', text, re.M)
+if not version or not re.fullmatch(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?", version.group(1)):
+    problems.append("REGISTRY_CLI_VERSION must be one exact version")
+import os
+import xml.etree.ElementTree as ET
+config_path = os.path.join(os.path.dirname(path), "nuget.config")
+try:
+    config = ET.parse(config_path).getroot()
+    sources = config.find("packageSources")
+    children = list(sources) if sources is not None else []
+    if not children or children[0].tag != "clear":
+        problems.append("nuget.config: packageSources must start with <clear />")
+    keys = [c.get("key") for c in children if c.tag == "add"]
+    if len(keys) != 1:
+        problems.append("nuget.config: exactly one package source")
+    mapped = {(s.get("key"), p.get("pattern")) for s in config.iterfind("packageSourceMapping/packageSource") for p in s.iterfind("package")}
+    if keys and mapped != {(keys[0], "Registry.Cli"), (keys[0], "Registry.Cli.*")}:
+        problems.append("nuget.config: map exactly Registry.Cli and Registry.Cli.* to the one source")
+    if keys and f"NuGetPackageSourceCredentials_{keys[0]}" not in text:
+        problems.append(f"the install step's credentials must name the source key '{keys[0]}'")
+except (OSError, ET.ParseError) as e:
+    problems.append(f"nuget.config: {e}")
 for p in problems:
     print(f"check: FAIL {path}: {p}", file=sys.stderr)
 if not problems:
-    print("check: GitHub workflow is well-formed")
+    print("check: GitHub workflow is well-formed; actions, CLI version and its source are pinned")
 sys.exit(1 if problems else 0)
 PY
 else

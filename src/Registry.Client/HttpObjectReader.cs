@@ -15,7 +15,9 @@ namespace Registry.Client;
 /// rule; stalled, cut or timed-out attempts, 5xx, 408 and 429 are retried with jittered backoff (or
 /// the server's bounded Retry-After), other 4xx never; the request as a whole is bounded by the
 /// total timeout. Every response is capped: at the length signed metadata pins for it
-/// (<see cref="GetPinnedOrNullAsync"/>), else at the caller's cap or <see cref="MaxBytes"/>, whichever is lower.
+/// (<see cref="GetPinnedOrNullAsync"/>, <see cref="ReadStreamingAsync"/>), else at the caller's cap or
+/// <see cref="MaxBytes"/>, whichever is lower. <see cref="ReadStreamingAsync"/> hands a body to its
+/// consumer as it arrives instead of holding it, under the same rules.
 /// Redirects are followed by the attempt itself, to http(s) only, never from https to http, at
 /// most 10 hops; a refused one fails the request at once (an <see cref="HttpClient"/> passed in
 /// should not follow redirects itself: <c>AllowAutoRedirect = false</c>, or the rule is bypassed).
@@ -88,6 +90,22 @@ public sealed class HttpObjectReader : IObjectReader
         return bytes is null ? null : new MemoryStream(bytes.Content, writable: false);
     }
 
+    /// <summary>
+    /// Streams an object into <paramref name="consume"/> as it arrives, never holding it in memory
+    /// (the mirror's and verify's artifacts). Each attempt hands over its body capped at
+    /// <paramref name="maxBytes"/> (the length signed metadata pins: not <see cref="MaxBytes"/>, which caps
+    /// metadata), under the attempt timeout and
+    /// the low-speed rule; a body cut short or stalled fails the attempt, and the next attempt runs
+    /// <paramref name="consume"/> again on a fresh body, so it must leave nothing behind when it
+    /// throws. What <paramref name="consume"/> itself throws (a pin mismatch, the destination's
+    /// error) is not retried. False when the object does not exist.
+    /// </summary>
+    public async Task<bool> ReadStreamingAsync(string key, long maxBytes, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        return await SendAsync(key, HttpMethod.Get, null, new BodyCap(maxBytes, Pinned: true, null), consume, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
         await SendAsync(key, HttpMethod.Head, null, new BodyCap(0, Pinned: false, null), cancellationToken).ConfigureAwait(false) is not null;
 
@@ -101,8 +119,14 @@ public sealed class HttpObjectReader : IObjectReader
 
     private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
 
-    /// <summary>One request through the pipeline: null when absent, the answer otherwise; throws for any other outcome.</summary>
-    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, BodyCap cap, CancellationToken cancellationToken)
+    private Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, BodyCap cap, CancellationToken cancellationToken) =>
+        SendAsync(key, method, ifNoneMatch, cap, consume: null, cancellationToken);
+
+    /// <summary>
+    /// One request through the pipeline: null when absent, the answer otherwise; throws for any
+    /// other outcome. With <paramref name="consume"/>, a success's body went to it, not into the answer.
+    /// </summary>
+    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, BodyCap cap, Func<Stream, CancellationToken, Task>? consume, CancellationToken cancellationToken)
     {
         var uri = new Uri(BaseUri, key);
         var time = Policy.TimeProvider;
@@ -120,7 +144,7 @@ public sealed class HttpObjectReader : IObjectReader
                 attempts++;
                 try
                 {
-                    var result = await AttemptAsync(uri, method, ifNoneMatch, cap, b => bytesRead += b, ct).ConfigureAwait(false);
+                    var result = await AttemptAsync(uri, method, ifNoneMatch, cap, b => bytesRead += b, consume, cancellationToken, ct).ConfigureAwait(false);
                     unreachable = false;
                     lastProblem = HttpResilience.IsTransient(result.Status) ? $"HTTP {(int)result.Status}" : null;
                     return result;
@@ -170,11 +194,15 @@ public sealed class HttpObjectReader : IObjectReader
         return answer;
     }
 
-    /// <summary>One attempt: send, then read the whole body under the attempt's token and the low-speed rule.</summary>
-    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, BodyCap cap, Action<int> onBytes, CancellationToken attempt)
+    /// <summary>
+    /// One attempt: send, then read the whole body under the attempt's token and the low-speed rule,
+    /// or hand it to <paramref name="consume"/> (with the caller's token) as it arrives.
+    /// </summary>
+    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, BodyCap cap, Action<int> onBytes, Func<Stream, CancellationToken, Task>? consume, CancellationToken caller, CancellationToken attempt)
     {
         using var watch = new StallWatch(Policy, attempt);
         var connected = false;
+        var consuming = false;
         try
         {
             using var response = await SendFollowingRedirectsAsync(uri, method, ifNoneMatch, watch.Token).ConfigureAwait(false);
@@ -186,6 +214,19 @@ public sealed class HttpObjectReader : IObjectReader
                 return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null);
             }
 
+            if (consume is not null)
+            {
+                // Network failures of the body arrive as AttemptFailedException; the rest is the consumer's.
+                var stream = await ResponseBodyStream.OpenAsync(response, cap.Bytes, uri, watch, onBytes).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    consuming = true;
+                    await consume(stream, caller).ConfigureAwait(false);
+                }
+
+                return new HttpAnswer(status, response.Headers.ETag?.Tag, [], null);
+            }
+
             var body = await ReadCappedAsync(response, cap, uri, watch, onBytes).ConfigureAwait(false);
             return new HttpAnswer(status, response.Headers.ETag?.Tag, body, null);
         }
@@ -193,14 +234,14 @@ public sealed class HttpObjectReader : IObjectReader
         {
             throw new AttemptFailedException(stalled, connecting: false, e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException && !attempt.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException && !consuming && !attempt.IsCancellationRequested)
         {
             // Before the headers: the connection failed or was dropped. After: the body was cut short.
             throw connected
                 ? new AttemptFailedException($"body cut short after {watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})", connecting: false, e)
                 : new AttemptFailedException($"no response ({e.Message.TrimEnd('.')})", connecting: e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }, e);
         }
-        catch (OperationCanceledException e) when (!attempt.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!consuming && !attempt.IsCancellationRequested)
         {
             // Not our token: a timeout of the HttpClient the caller passed in.
             throw new AttemptFailedException($"the HttpClient gave up ({e.Message.TrimEnd('.')})", connecting: false, e);

@@ -14,7 +14,8 @@ namespace Registry.Mirror;
 /// the metadata from the mirror's trust anchor (signatures, thresholds, root rotation, hash
 /// links, expiry, no version going back from what the destination holds), fetches only the
 /// immutable files the destination lacks, verifies each against the signed metadata, writes
-/// them create-only, and swaps <c>timestamp.json</c> last: the destination is a complete,
+/// them create-only (artifacts streamed through their pin, so memory is bounded by
+/// <see cref="MirrorOptions.Parallel"/>, not by their size), and swaps <c>timestamp.json</c> last: the destination is a complete,
 /// valid registry at every instant, and an interrupted sync resumes where it stopped.
 /// </summary>
 public sealed class RegistryMirror(IObjectReader source, IObjectStore destination, SignedDocument<RootMetadata> trustAnchor, TimeProvider time, MirrorOptions? options = null)
@@ -107,12 +108,13 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
                 foreach (var entry in index.Versions)
                 {
+                    // Streamed through its pin into a create-only write: never held in memory, and
+                    // visible at the destination only once verified.
                     var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
                     if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
                     {
-                        var artifact = await FetchVerifiedAsync(artifactKey, entry.Length, entry.Sha256, ct).ConfigureAwait(false);
-                        await destination.PutIfAbsentAsync(artifactKey, artifact, CachePolicyFor(artifactKey), ct).ConfigureAwait(false);
-                        Report(1, artifact.LongLength, 0);
+                        await source.CopyPinnedAsync(artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey), SourceName(artifactKey), ct).ConfigureAwait(false);
+                        Report(1, entry.Length, 0);
                     }
                 }
 
@@ -201,9 +203,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         }
     }
 
-    /// <summary>A file pinned by verified metadata (an index by its bin, an artifact by its index entry), checked before use.</summary>
+    /// <summary>An index document pinned by its verified bin, checked before use (small: held, to be parsed).</summary>
     private Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken) =>
-        source.ReadPinnedAsync(key, length, sha256, source.Location.TrimEnd('/') + "/" + key, cancellationToken);
+        source.ReadPinnedAsync(key, length, sha256, SourceName(key), cancellationToken);
+
+    private string SourceName(string key) => source.Location.TrimEnd('/') + "/" + key;
 
     private ObjectHeaders CachePolicyFor(string key) => _options.CachePolicy.For(key);
 

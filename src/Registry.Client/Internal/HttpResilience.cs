@@ -80,6 +80,7 @@ internal sealed class StallWatch : IDisposable
     private long _bytes;
     private long _windowStart;
     private bool _headers;
+    private bool _done;
     private bool _disposed;
 
     public StallWatch(HttpPolicy policy, CancellationToken attempt)
@@ -110,12 +111,25 @@ internal sealed class StallWatch : IDisposable
 
     public void Add(int count) => Interlocked.Add(ref _bytes, count);
 
+    /// <summary>The whole body has arrived: the low-speed rule is over (a consumer of a streamed body may still be writing it).</summary>
+    public void BodyDone()
+    {
+        lock (_gate)
+        {
+            _done = true;
+            if (!_disposed)
+            {
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
     private void Check()
     {
         lock (_gate)
         {
             var bytes = Interlocked.Read(ref _bytes);
-            if (_disposed)
+            if (_disposed || _done)
             {
                 return;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Registry.Core.Index;
+using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
@@ -31,10 +32,10 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         }
 
         var now = _time.GetUtcNow();
-        CheckExpiry(state.Root.Signed, "root", now, errors, warnings);
-        CheckExpiry(state.Timestamp.Signed, "timestamp", now, errors, warnings);
-        CheckExpiry(state.Snapshot.Signed, "snapshot", now, errors, warnings);
-        CheckExpiry(state.Targets.Signed, "targets", now, errors, warnings);
+        ExpiryAudit.CheckRole(state.Root.Signed, RoleNames.Root, now, errors, warnings);
+        ExpiryAudit.CheckRole(state.Timestamp.Signed, RoleNames.Timestamp, now, errors, warnings);
+        ExpiryAudit.CheckRole(state.Snapshot.Signed, RoleNames.Snapshot, now, errors, warnings);
+        ExpiryAudit.CheckRole(state.Targets.Signed, RoleNames.Targets, now, errors, warnings);
         if (state.Targets.Signed.Targets.Count > 0)
         {
             errors.Add("targets: lists targets directly; every target must be in a hashed bin");
@@ -48,12 +49,13 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         }
 
         var targets = new ConcurrentDictionary<string, TargetFile>(StringComparer.Ordinal);
+        var bins = new ConcurrentDictionary<string, SignedBase>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(binNames, Options(cancellationToken), async (bin, ct) =>
         {
             try
             {
                 var document = await state.GetBinAsync(bin, ct).ConfigureAwait(false);
-                CheckExpiry(document.Signed, bin, now, errors, warnings);
+                bins[bin] = document.Signed;
                 foreach (var (path, info) in document.Signed.Targets)
                 {
                     targets[path] = info;
@@ -65,6 +67,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
             }
         }).ConfigureAwait(false);
 
+        ExpiryAudit.CheckBins(binNames, bins, now, errors, warnings);
         var nuget = await NuGet.NuGetFeedAuditor.OpenAsync(reader, errors, cancellationToken).ConfigureAwait(false);
         long bytes = 0;
         int packages = 0, versions = 0;
@@ -115,22 +118,6 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         else if (mismatch is not null)
         {
             errors.Add($"{mismatch} ({index.Name} {entry.Version})");
-        }
-    }
-
-    private static void CheckExpiry(SignedBase signed, string role, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
-    {
-        if (MetadataVerifier.IsExpired(signed, now))
-        {
-            errors.Add($"{role}: version {signed.Version} expired at {signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; run 'registry refresh'");
-        }
-        else if (signed.Expires <= now.AddDays(7) && role != "timestamp")
-        {
-            warnings.Add($"{role}: version {signed.Version} expires at {signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; run 'registry refresh' with its key");
-        }
-        else if (role == "timestamp" && signed.Expires <= now.AddDays(1))
-        {
-            warnings.Add($"timestamp: expires at {signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; schedule 'registry refresh'");
         }
     }
 

@@ -204,11 +204,21 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            await content.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                await content.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            // A content stream that fails (a transfer cut short, bytes that are not the pinned
+            // ones) leaves no temporary behind: the write may be retried at once.
+            File.Delete(temp);
+            throw;
         }
 
         return temp;

@@ -67,6 +67,30 @@ public interface IObjectReader : IDisposable
     /// </summary>
     Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken) =>
         GetCappedOrNullAsync(key, length, cancellationToken);
+
+    /// <summary>
+    /// Streams an object through <paramref name="consume"/> without holding it in memory; false
+    /// when it does not exist. Readers of untrusted sources (HTTP) refuse a body longer than
+    /// <paramref name="maxBytes"/>, and when a transfer fails part-way they run
+    /// <paramref name="consume"/> again on a fresh body: it must leave nothing behind when it
+    /// throws (a create-only write does not).
+    /// </summary>
+    async Task<bool> ReadStreamingAsync(string key, long maxBytes, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        var stream = await OpenReadOrNullAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return false;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            await consume(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
 }
 
 /// <summary>

@@ -1,11 +1,13 @@
 using Registry.Core.Storage;
+using Registry.Core.Tuf.Internal;
 
 namespace Registry.Core.Tuf;
 
 /// <summary>
 /// Reading a file that verified metadata pins (an index document by its bin entry, an artifact
 /// by its index entry): never more than the pinned length is read, a missing file is a
-/// verification failure, and the bytes must pass <see cref="Hashing.VerifyContent"/>. One
+/// verification failure, and the bytes must pass <see cref="Hashing.VerifyContent"/>; a file
+/// too large to hold is streamed through the same rule (<see cref="PinnedReadStream"/>). One
 /// place for publisher, client, mirror, verify and gc.
 /// </summary>
 public static class PinnedContent
@@ -20,29 +22,47 @@ public static class PinnedContent
     }
 
     /// <summary>
-    /// Streams a pinned file through sha256 without holding it in memory (artifacts, for audits):
-    /// whether it exists, and when it does, why it is not the pinned bytes (null: it is).
+    /// Streams a pinned file through its pin check without holding it in memory (artifacts, for
+    /// audits): whether it exists, and when it does, why it is not the pinned bytes (null: it is).
     /// </summary>
     public static async Task<(bool Found, string? Mismatch)> CheckPinnedStreamAsync(this IObjectReader reader, string key, long length, string sha256, CancellationToken cancellationToken)
     {
-        var stream = await reader.OpenReadOrNullAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stream is null)
+        try
         {
-            return (false, null);
+            var found = await reader.ReadStreamingAsync(key, length, async (stream, ct) =>
+            {
+                var pinned = new PinnedReadStream(stream, length, sha256, key);
+                await using (pinned.ConfigureAwait(false))
+                {
+                    await pinned.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            return (found, null);
         }
+        catch (VerificationException e)
+        {
+            return (true, e.Message);
+        }
+    }
 
-        await using (stream.ConfigureAwait(false))
+    /// <summary>
+    /// Copies a pinned file into <paramref name="destination"/> without holding it in memory (the
+    /// mirror's artifacts): the bytes stream through the pin check into a create-only write, which
+    /// completes only once they are verified, so a file that is not the pinned one is refused and
+    /// leaves nothing at the destination. <paramref name="source"/> names it in messages.
+    /// </summary>
+    public static async Task<PutResult> CopyPinnedAsync(this IObjectReader reader, string key, long length, string sha256, IObjectStore destination, ObjectHeaders headers, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var result = PutResult.AlreadyExists;
+        var found = await reader.ReadStreamingAsync(key, length, async (stream, ct) =>
         {
-            var (actual, actualLength) = await Hashing.Sha256HexAsync(stream, cancellationToken).ConfigureAwait(false);
-            try
+            var pinned = new PinnedReadStream(stream, length, sha256, source);
+            await using (pinned.ConfigureAwait(false))
             {
-                Hashing.VerifyDigest(actualLength, actual, length, sha256, key);
-                return (true, null);
+                result = await destination.PutIfAbsentAsync(key, pinned, length, headers, ct).ConfigureAwait(false);
             }
-            catch (VerificationException e)
-            {
-                return (true, e.Message);
-            }
-        }
+        }, cancellationToken).ConfigureAwait(false);
+        return found ? result : throw new VerificationException($"{source}: pinned by the signed metadata but missing");
     }
 }

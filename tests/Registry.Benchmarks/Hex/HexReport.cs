@@ -89,7 +89,7 @@ internal static class HexReport
         {
             var target = m.Case.StartsWith("after", StringComparison.Ordinal) ? Target("< 400 requests, < 2 MB", m.Requests < 400 && m.Bytes < 2_000_000)
                 : m.Case == "unchanged" ? Target("1 request", m.Requests <= 1) : "";
-            Row($"mirror sync, {m.Case}{(m.Samples == 1 ? " (one run)" : "")}", $"{Requests(m.Requests)}, {Mb(m.Bytes)}, {m.Seconds:0.00} s", "", target);
+            Row($"mirror sync, {m.Case}{(m.Samples == 1 ? " (one run)" : "")}", $"{Requests(m.Requests)}, {Mb(m.Bytes)}, {m.Seconds:0.00} s, peak RSS {m.PeakRssMegabytes:0} MB", "", target);
         }
 
         if (r.Verify is { } v)

@@ -1,11 +1,16 @@
 namespace Registry.Benchmarks.Hex;
 
-internal sealed record SyncCase(string Case, double Seconds, double Requests, double Bytes, TrafficFigures FirstSample, int Samples);
+internal sealed record SyncCase(string Case, double Seconds, double Requests, double Bytes, TrafficFigures FirstSample, int Samples)
+{
+    /// <summary>The largest maximum resident set size of the samples (<c>/usr/bin/time -v</c>), in MB.</summary>
+    public double PeakRssMegabytes { get; init; }
+}
 
 /// <summary>
-/// <c>registry mirror URL --to DIR --root ROOT</c> through the counting proxy: the initial sync of
-/// the full registry (once: it copies everything), an unchanged source (median over the
-/// samples), and after 100 publishes (one transaction each, of 100 different packages).
+/// <c>registry mirror URL --to DIR --root ROOT</c> through the counting proxy, under
+/// <c>/usr/bin/time -v</c> for the peak memory: the initial sync of the full registry (once: it
+/// copies everything), an unchanged source (median over the samples), and after 100 publishes
+/// (one transaction each, of 100 different packages).
 /// </summary>
 internal static class SyncBench
 {
@@ -30,19 +35,21 @@ internal static class SyncBench
         var seconds = new List<double>();
         var requests = new List<double>();
         var bytes = new List<double>();
+        var rss = new List<double>();
         TrafficFigures? first = null;
         for (var s = 0; s < samples; s++)
         {
             proxy.Reset();
-            var result = (await run.Cli.RunAsync(["mirror", proxy.BaseUri.AbsoluteUri, "--to", destination, "--root", root])).Check($"registry mirror ({label})");
+            var result = (await run.Cli.RunTimedAsync(["mirror", proxy.BaseUri.AbsoluteUri, "--to", destination, "--root", root])).Check($"registry mirror ({label})");
             var traffic = proxy.Figures();
             first ??= traffic;
             seconds.Add(result.Elapsed.TotalSeconds);
             requests.Add(traffic.Requests);
             bytes.Add(traffic.Bytes);
-            Proc.Say($"mirror {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, {traffic.Bytes} bytes; {result.Out.Trim()}");
+            rss.Add(VerifyBench.PeakRssMegabytes(result.Err));
+            Proc.Say($"mirror {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, {traffic.Bytes} bytes, peak RSS {rss[^1]:0} MB; {result.Out.Trim()}");
         }
 
-        return new SyncCase(label, Stats.Median(seconds), Stats.Median(requests), Stats.Median(bytes), first!, samples);
+        return new SyncCase(label, Stats.Median(seconds), Stats.Median(requests), Stats.Median(bytes), first!, samples) { PeakRssMegabytes = rss.Max() };
     }
 }

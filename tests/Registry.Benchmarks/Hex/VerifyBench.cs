@@ -17,15 +17,18 @@ internal static partial class VerifyBench
         for (var s = 0; s < run.Options.Samples && (s == 0 || seconds[0] < 15); s++)
         {
             last = await run.Cli.RunTimedAsync(["verify", "--store", site]);
-            var match = MaxRss().Match(last.Err);
             seconds.Add(last.Elapsed.TotalSeconds);
-            rss.Add(match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / 1024.0 : double.NaN);
+            rss.Add(PeakRssMegabytes(last.Err));
             Proc.Say($"verify: {last.Elapsed.TotalSeconds:0.00} s, peak RSS {rss[^1]:0} MB, exit {last.ExitCode}");
         }
 
         var summary = last!.Out.Trim().Split('\n').LastOrDefault() ?? "";
         return new VerifyFigures(Stats.Median(seconds), Stats.Median(rss), last.ExitCode, seconds.Count, summary);
     }
+
+    /// <summary>The maximum resident set size in <c>/usr/bin/time -v</c>'s report, in MB (NaN when absent).</summary>
+    public static double PeakRssMegabytes(string timeReport) =>
+        MaxRss().Match(timeReport) is { Success: true } match ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / 1024.0 : double.NaN;
 
     [GeneratedRegex(@"Maximum resident set size \(kbytes\): (\d+)")]
     private static partial Regex MaxRss();

@@ -8,7 +8,9 @@ namespace Registry.Core.Publishing.Internal;
 /// keys changed is re-signed with the new keys, which must then be held. Otherwise each role
 /// whose remaining lifetime is within its refresh window (<see cref="RegistrySettings.RefreshWindowOf"/>)
 /// is re-signed when its keys are held, and named when they are not, so the operator knows
-/// which key to bring.
+/// which key to bring. A role that has already expired and cannot be re-signed with the held
+/// keys fails the refresh before anything is written: every client refuses the registry, and a
+/// new timestamp over it would only hide that from the job that runs the refresh.
 /// </summary>
 internal static class RefreshPlanner
 {
@@ -22,8 +24,13 @@ internal static class RefreshPlanner
         var resigned = new List<string> { "timestamp" };
         resigned.AddRange(rotation.Where(r => !r.StartsWith("timestamp", StringComparison.Ordinal)));
         var missing = new List<string>();
+        var stranded = new StrandedRoles();
         var root = state.Root.Signed;
-        if (Due(root, RoleNames.Root))
+        if (MetadataVerifier.IsExpired(root, now))
+        {
+            stranded.Add(RoleNames.Root, root);
+        }
+        else if (Due(root, RoleNames.Root))
         {
             missing.Add($"root (expires {root.Expires:yyyy-MM-dd}; needs a new root: 'registry root propose', 'root sign', 'root publish')");
         }
@@ -49,6 +56,10 @@ internal static class RefreshPlanner
                 else
                 {
                     dueBins++;
+                    if (MetadataVerifier.IsExpired(document.Signed, now))
+                    {
+                        stranded.Add("bins", document.Signed);
+                    }
                 }
             }
         }
@@ -68,6 +79,10 @@ internal static class RefreshPlanner
             else
             {
                 missing.Add("targets (targets key)");
+                if (MetadataVerifier.IsExpired(state.Targets.Signed, now))
+                {
+                    stranded.Add(RoleNames.Targets, state.Targets.Signed);
+                }
             }
         }
 
@@ -81,6 +96,10 @@ internal static class RefreshPlanner
             else if (changes.IsEmpty)
             {
                 missing.Add("snapshot (snapshot key)");
+                if (MetadataVerifier.IsExpired(state.Snapshot.Signed, now))
+                {
+                    stranded.Add(RoleNames.Snapshot, state.Snapshot.Signed);
+                }
             }
             else
             {
@@ -88,6 +107,7 @@ internal static class RefreshPlanner
             }
         }
 
+        stranded.ThrowIfAny();
         return (changes, new RefreshPlan(resigned, missing));
     }
 }
