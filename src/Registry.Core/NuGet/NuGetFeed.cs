@@ -15,7 +15,7 @@ namespace Registry.Core.NuGet;
 /// </summary>
 public static class NuGetFeed
 {
-    public const string Root = "nuget/v3/";
+    public const string Root = RegistryLayout.NuGetViewRoot;
     public const string ServiceIndexKey = Root + "index.json";
     public const string FlatContainer = Root + "flatcontainer/";
     public const string Registration = Root + "registration/";
@@ -37,13 +37,6 @@ public static class NuGetFeed
     /// <summary>The .nuspec beside it, which restore reads for dependencies.</summary>
     public static string NuspecKey(string name, string version) => $"{FlatContainer}{name}/{version}/{name}.nuspec";
 
-    /// <summary>
-    /// Whether a key is one of the view's few mutable files (the service index, a versions list,
-    /// a registration index, all named <c>index.json</c>): served with the short max-age of <c>timestamp.json</c>, replaced
-    /// only by compare-and-swap. Every other file of the view never changes once written.
-    /// </summary>
-    public static bool IsMutable(string key) =>
-        key.StartsWith(Root, StringComparison.Ordinal) && key.EndsWith("/index.json", StringComparison.Ordinal);
 
     /// <summary>The version as the flat container spells it: normalised, lowercase, no build metadata.</summary>
     public static string VersionText(string version) => RegistryLayout.VersionText(NuGetVersion.Parse(version));

@@ -130,12 +130,6 @@ public sealed record RegistrySettings
         return this;
     }
 
-    /// <summary>
-    /// The remaining lifetime under which <c>refresh</c> re-signs a role: the refresh margin, but
-    /// at most half the role's expiry, so a short-lived role is not re-signed on every run.
-    /// </summary>
-    public TimeSpan RefreshWindowOf(string role) => TimeSpan.FromDays(Math.Min(RefreshMarginDays, ExpiryOf(role).TotalDays / 2));
-
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SettingsJsonContext.Default.RegistrySettings);
 
     public static async Task<RegistrySettings> LoadAsync(IObjectReader store, CancellationToken cancellationToken) =>
