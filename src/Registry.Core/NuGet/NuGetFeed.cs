@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using NuGet.Versioning;
+using Registry.Core;
 using Registry.Core.Index;
 using Registry.Core.Packages;
 
@@ -54,22 +55,6 @@ public static class NuGetFeed
             Dependencies = g.Dependencies.Select(d => new NuGetDependencyEntry { Id = d.Id, Range = d.Range }).ToList(),
         }).ToList(),
     };
-
-    /// <summary>
-    /// Checks and normalises the public base URL the view's absolute URLs start with (NuGet
-    /// clients need absolute URLs in the service index): http or https, no query or fragment,
-    /// ending in '/'.
-    /// </summary>
-    public static string NormalizeBaseUrl(string url, string option = "--nuget-url")
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
-        {
-            throw new EnvironmentException($"{option} '{url}': not a public base URL; give the http(s) address the registry is served at, e.g. https://cdn.example/registry/ [rule: nuget-url]");
-        }
-
-        var text = uri.AbsoluteUri;
-        return text.EndsWith('/') ? text : text + "/";
-    }
 
     /// <summary>The service index: where the flat container and the registrations are.</summary>
     public static byte[] ServiceIndex(string baseUrl) => Write(writer =>

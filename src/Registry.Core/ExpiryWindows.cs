@@ -1,6 +1,6 @@
 using Registry.Core.Tuf;
 
-namespace Registry.Core.Publishing;
+namespace Registry.Core;
 
 /// <summary>How close a signed role is to its expiry, by the one rule below.</summary>
 public enum ExpiryStage
