@@ -12,6 +12,21 @@ public static class RegistryLayout
 {
     public const string TimestampKey = "metadata/timestamp.json";
 
+    /// <summary>
+    /// Where the derived views live (docs/protocol.md, "Derived views"): files computed from the
+    /// signed index after each commit, for readers that cannot verify TUF. A view's entry points,
+    /// its <c>index.json</c> files (NuGet's service index, versions lists and registration
+    /// indexes), sit at fixed URLs and change; every other file of a view is written once.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ViewRoots = [NuGetViewRoot];
+
+    /// <summary>The NuGet v3 feed's folder (docs/nuget.md).</summary>
+    public const string NuGetViewRoot = "nuget/v3/";
+
+    /// <summary>Whether a key is a derived view's fixed-URL entry point (see <see cref="ViewRoots"/>).</summary>
+    public static bool IsViewEntryPoint(string key) =>
+        key.EndsWith("/index.json", StringComparison.Ordinal) && ViewRoots.Any(root => key.StartsWith(root, StringComparison.Ordinal));
+
     public static string MetadataKey(string role, long version) => $"metadata/{version}.{role}.json";
 
     public static string RootKey(long version) => MetadataKey("root", version);

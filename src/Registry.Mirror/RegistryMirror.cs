@@ -26,7 +26,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     public async Task<MirrorResult> SyncAsync(IProgress<MirrorProgress>? progress, CancellationToken cancellationToken)
     {
         // A bad NuGet URL is refused before anything is fetched or written, not after the copy.
-        var nugetUrl = _options.NuGetUrl is { } url ? NuGetFeed.NormalizeBaseUrl(url, "NuGet URL") : null;
+        var nugetUrl = _options.NuGetUrl is { } url ? PublicBaseUrl.Normalize(url, "NuGet URL") : null;
         var clock = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var sourceTimestamp = await source.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false)

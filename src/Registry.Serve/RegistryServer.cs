@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Registry.Core;
 using Registry.Serve.Internal;
 
 namespace Registry.Serve;
@@ -38,7 +39,7 @@ public sealed class RegistryServer : IAsyncDisposable
             throw new Core.EnvironmentException($"{folder}: no such folder to serve");
         }
 
-        var settings = await Core.Publishing.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken).ConfigureAwait(false);
+        var settings = await Core.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken).ConfigureAwait(false);
         var app = OriginHost.Create($"http://{host}:{port}").Build();
         var handler = new FolderFileHandler(root, settings.CachePolicy);
         app.Run(handler.HandleAsync);

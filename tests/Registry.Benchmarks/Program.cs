@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NuGet.Versioning;
+using Registry.Core;
 using Registry.Benchmarks;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Registry.Core;
 using Registry.Cli.Tests.Support;
 using Registry.Core.Publishing;
 using Registry.Testing;

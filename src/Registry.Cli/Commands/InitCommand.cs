@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Registry.Core;
 using Registry.Cli.Internal;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
@@ -31,7 +32,7 @@ internal static class InitCommand
         command.Options.Add(nugetUrl);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), PublicRead = parse.GetValue(publicRead), NuGetUrl = parse.GetValue(nugetUrl) is { } url ? NuGetFeed.NormalizeBaseUrl(url) : null }
+            var settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), PublicRead = parse.GetValue(publicRead), NuGetUrl = parse.GetValue(nugetUrl) is { } url ? PublicBaseUrl.Normalize(url) : null }
                 .WithExpiry(Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry"));
             var (passphrase, origin) = Passphrases.FromEnvironment(parse.GetValue(store.PassphraseEnv));
             var passphrases = passphrase is null ? Passphrases.Source(null, context) : PassphraseSource.Fixed(Passphrases.CheckStrength(passphrase, origin), origin);

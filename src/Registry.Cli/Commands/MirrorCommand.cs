@@ -52,7 +52,7 @@ internal static class MirrorCommand
             {
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
-                NuGetUrl = parse.GetValue(nugetUrl) is { } feedUrl ? Core.NuGet.NuGetFeed.NormalizeBaseUrl(feedUrl) : null,
+                NuGetUrl = parse.GetValue(nugetUrl) is { } feedUrl ? Core.PublicBaseUrl.Normalize(feedUrl) : null,
             });
             var result = await ProgressRenderer.RunAsync(context, "mirroring bins", progress => mirror.SyncAsync(
                 ProgressRenderer.Map<MirrorProgress>(progress, p => new ProgressStep(p.Bins, p.BinsTotal, string.Create(CultureInfo.InvariantCulture, $"({p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB)"))), ct)).ConfigureAwait(false);

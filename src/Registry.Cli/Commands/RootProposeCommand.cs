@@ -59,8 +59,8 @@ internal static class RootProposeCommand
             var root = current.Signed.Roles[RoleNames.Root];
             var next = proposal.Signed.Roles[RoleNames.Root];
             await context.InfoAsync(
-                $"next: 'registry root sign {parse.GetValue(output)} --key KEY' by {root.Threshold} of the current root keys ({string.Join(", ", root.KeyIds.Select(RootProposal.Short))}) " +
-                $"and {next.Threshold} of the new ones ({string.Join(", ", next.KeyIds.Select(RootProposal.Short))}), then 'registry root publish'").ConfigureAwait(false);
+                $"next: 'registry root sign {parse.GetValue(output)} --key KEY' by {root.Threshold} of the current root keys ({string.Join(", ", root.KeyIds.Select(SigningKey.ShortId))}) " +
+                $"and {next.Threshold} of the new ones ({string.Join(", ", next.KeyIds.Select(SigningKey.ShortId))}), then 'registry root publish'").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Registry.Core;
 using Registry.Cli.Internal;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
@@ -31,7 +32,7 @@ internal static class SettingsCommand
         {
             var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
             var newMargin = parse.GetValue(margin) is { } text ? Durations.Parse(text, "--refresh-margin") : (TimeSpan?)null;
-            var newUrl = parse.GetValue(nugetUrl) is { } url ? NuGetFeed.NormalizeBaseUrl(url) : null;
+            var newUrl = parse.GetValue(nugetUrl) is { } url ? PublicBaseUrl.Normalize(url) : null;
             var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Registry.Core.Tuf;
+using Registry.Core;
 using Registry.Cli.Internal;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Registry.Core.Tuf;
 using Registry.Core;
 using Registry.Core.Keys;
 

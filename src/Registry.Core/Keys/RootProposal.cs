@@ -27,9 +27,9 @@ public static class RootProposal
 {
     public static SignedDocument<RootMetadata> Propose(RootMetadata current, RootEdits edits, DateTimeOffset now)
     {
-        if (edits.Expires < TimeSpan.FromDays(1) || edits.Expires > TimeSpan.FromDays(Publishing.RegistrySettings.MaxExpiryDays))
+        if (edits.Expires < TimeSpan.FromDays(1) || edits.Expires > TimeSpan.FromDays(RegistrySettings.MaxExpiryDays))
         {
-            throw new EnvironmentException($"--expires {Durations.Format(edits.Expires)}: a root must last at least 1 day and at most {Publishing.RegistrySettings.MaxExpiryDays} days (10 years) [rule: expiry-bounds]");
+            throw new EnvironmentException($"--expires {Durations.Format(edits.Expires)}: a root must last at least 1 day and at most {RegistrySettings.MaxExpiryDays} days (10 years) [rule: expiry-bounds]");
         }
 
         var keys = new Dictionary<string, TufKey>(current.Keys, StringComparer.Ordinal);
@@ -41,7 +41,7 @@ public static class RootProposal
             if (matches.Count != 1)
             {
                 throw new EnvironmentException(matches.Count == 0
-                    ? $"--remove-key {role}={keyId}: the {role} role has no key with that id (its keys: {string.Join(", ", ids.Select(Short))}; give at least 8 hex digits)"
+                    ? $"--remove-key {role}={keyId}: the {role} role has no key with that id (its keys: {string.Join(", ", ids.Select(SigningKey.ShortId))}; give at least 8 hex digits)"
                     : $"--remove-key {role}={keyId}: the prefix matches {matches.Count} keys of the {role} role; give more digits");
             }
 
@@ -54,7 +54,7 @@ public static class RootProposal
             var id = SigningKey.KeyIdOf(key);
             if (ids.Contains(id))
             {
-                throw new EnvironmentException($"--add-key {role}=...: key {Short(id)} is already a {role} key");
+                throw new EnvironmentException($"--add-key {role}=...: key {SigningKey.ShortId(id)} is already a {role} key");
             }
 
             ids.Add(id);
@@ -96,8 +96,8 @@ public static class RootProposal
         {
             var old = before.Roles.GetValueOrDefault(role) ?? new RoleKeys([], 0);
             var now = after.Roles.GetValueOrDefault(role) ?? new RoleKeys([], 0);
-            var added = now.KeyIds.Except(old.KeyIds).Select(id => "+" + Short(id));
-            var removed = old.KeyIds.Except(now.KeyIds).Select(id => "-" + Short(id));
+            var added = now.KeyIds.Except(old.KeyIds).Select(id => "+" + SigningKey.ShortId(id));
+            var removed = old.KeyIds.Except(now.KeyIds).Select(id => "-" + SigningKey.ShortId(id));
             var keyChanges = added.Concat(removed).ToList();
             if (keyChanges.Count > 0 || old.Threshold != now.Threshold)
             {
@@ -110,11 +110,9 @@ public static class RootProposal
 
     /// <summary>One line per role: its threshold and key ids.</summary>
     public static IReadOnlyList<string> Summarize(RootMetadata root) =>
-        [.. root.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}: {r.Value.Threshold} of {string.Join(", ", r.Value.KeyIds.Select(Short))}")];
+        [.. root.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}: {r.Value.Threshold} of {string.Join(", ", r.Value.KeyIds.Select(SigningKey.ShortId))}")];
 
     /// <summary>The first 12 hex digits of a key id, as messages show it.</summary>
-    public static string Short(string keyId) => keyId[..Math.Min(12, keyId.Length)];
-
     private static (List<string> Ids, int Threshold) RoleOf(Dictionary<string, (List<string> Ids, int Threshold)> roles, string role) =>
         roles.TryGetValue(role, out var entry)
             ? entry

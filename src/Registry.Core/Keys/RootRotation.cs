@@ -96,7 +96,7 @@ public static class RootRotation
 
         RootChain.VerifySuccessor(trusted, proposal, $"root version {version}");
         var key = RegistryLayout.RootKey(version);
-        var policy = (await Publishing.RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false)).CachePolicy;
+        var policy = (await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false)).CachePolicy;
         if (await store.PutIfAbsentAsync(key, proposal.FileBytes, policy.For(key), cancellationToken).ConfigureAwait(false) != PutResult.Created)
         {
             throw new ConflictException($"{store.Location}/{key}: another root version {version} was published meanwhile; nothing was written");
@@ -114,12 +114,12 @@ public static class RootRotation
         var parts = new List<string>();
         if (count.ByTrusted < count.TrustedThreshold)
         {
-            parts.Add($"{count.ByTrusted} of the {count.TrustedThreshold} signatures the current root (version {count.TrustedVersion}) requires (unsigned: {string.Join(", ", count.UnsignedTrustedKeys.Select(RootProposal.Short))})");
+            parts.Add($"{count.ByTrusted} of the {count.TrustedThreshold} signatures the current root (version {count.TrustedVersion}) requires (unsigned: {string.Join(", ", count.UnsignedTrustedKeys.Select(SigningKey.ShortId))})");
         }
 
         if (count.ByItself < count.OwnThreshold)
         {
-            parts.Add($"{count.ByItself} of the {count.OwnThreshold} signatures its own root keys require (unsigned: {string.Join(", ", count.UnsignedOwnKeys.Select(RootProposal.Short))})");
+            parts.Add($"{count.ByItself} of the {count.OwnThreshold} signatures its own root keys require (unsigned: {string.Join(", ", count.UnsignedOwnKeys.Select(SigningKey.ShortId))})");
         }
 
         return $"the proposed root has {string.Join(", and ", parts)}; collect them with 'registry root sign FILE --key KEY' and publish again";

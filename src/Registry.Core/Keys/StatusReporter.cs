@@ -16,14 +16,6 @@ public sealed class StatusReporter(IObjectReader reader, TimeProvider time)
 {
     private readonly TimeProvider _time = time;
 
-    /// <summary>The default warning window of a role under some settings.</summary>
-    public static TimeSpan DefaultWarnWindow(string role, RegistrySettings settings)
-    {
-        var preferred = role == RoleNames.Timestamp ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30);
-        var half = settings.ExpiryOf(role) / 2;
-        return preferred < half ? preferred : half;
-    }
-
     /// <param name="warn">Warning windows per role (root, targets, bins, snapshot, timestamp) replacing the defaults.</param>
     /// <param name="keyFiles">Held key files by key id (from <see cref="KeyFile.ScanFolder"/>), or empty.</param>
     public async Task<StatusReport> ReportAsync(IReadOnlyDictionary<string, TimeSpan> warn, IReadOnlyDictionary<string, IReadOnlyList<string>> keyFiles, CancellationToken cancellationToken)
@@ -43,7 +35,7 @@ public sealed class StatusReporter(IObjectReader reader, TimeProvider time)
         RoleStatus Describe(string role, long version, long? maxVersion, DateTimeOffset expires, DateTimeOffset? latest, RoleKeys keys, bool stale)
         {
             var left = expires - now;
-            var window = warn.GetValueOrDefault(role, DefaultWarnWindow(role, settings));
+            var window = warn.GetValueOrDefault(role, new ExpiryWindows(settings).WarningOf(role));
             var health = stale ? RoleHealth.StaleKeys : left <= TimeSpan.Zero ? RoleHealth.Expired : left <= window ? RoleHealth.Warning : RoleHealth.Ok;
             return new RoleStatus
             {

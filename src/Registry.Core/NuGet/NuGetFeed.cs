@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using NuGet.Versioning;
+using Registry.Core;
 using Registry.Core.Index;
 using Registry.Core.Packages;
 
@@ -15,7 +16,7 @@ namespace Registry.Core.NuGet;
 /// </summary>
 public static class NuGetFeed
 {
-    public const string Root = "nuget/v3/";
+    public const string Root = RegistryLayout.NuGetViewRoot;
     public const string ServiceIndexKey = Root + "index.json";
     public const string FlatContainer = Root + "flatcontainer/";
     public const string Registration = Root + "registration/";
@@ -37,13 +38,6 @@ public static class NuGetFeed
     /// <summary>The .nuspec beside it, which restore reads for dependencies.</summary>
     public static string NuspecKey(string name, string version) => $"{FlatContainer}{name}/{version}/{name}.nuspec";
 
-    /// <summary>
-    /// Whether a key is one of the view's few mutable files (the service index, a versions list,
-    /// a registration index, all named <c>index.json</c>): served with the short max-age of <c>timestamp.json</c>, replaced
-    /// only by compare-and-swap. Every other file of the view never changes once written.
-    /// </summary>
-    public static bool IsMutable(string key) =>
-        key.StartsWith(Root, StringComparison.Ordinal) && key.EndsWith("/index.json", StringComparison.Ordinal);
 
     /// <summary>The version as the flat container spells it: normalised, lowercase, no build metadata.</summary>
     public static string VersionText(string version) => RegistryLayout.VersionText(NuGetVersion.Parse(version));
@@ -61,22 +55,6 @@ public static class NuGetFeed
             Dependencies = g.Dependencies.Select(d => new NuGetDependencyEntry { Id = d.Id, Range = d.Range }).ToList(),
         }).ToList(),
     };
-
-    /// <summary>
-    /// Checks and normalises the public base URL the view's absolute URLs start with (NuGet
-    /// clients need absolute URLs in the service index): http or https, no query or fragment,
-    /// ending in '/'.
-    /// </summary>
-    public static string NormalizeBaseUrl(string url, string option = "--nuget-url")
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
-        {
-            throw new EnvironmentException($"{option} '{url}': not a public base URL; give the http(s) address the registry is served at, e.g. https://cdn.example/registry/ [rule: nuget-url]");
-        }
-
-        var text = uri.AbsoluteUri;
-        return text.EndsWith('/') ? text : text + "/";
-    }
 
     /// <summary>The service index: where the flat container and the registrations are.</summary>
     public static byte[] ServiceIndex(string baseUrl) => Write(writer =>

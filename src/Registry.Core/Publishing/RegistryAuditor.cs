@@ -32,10 +32,11 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         }
 
         var now = _time.GetUtcNow();
-        ExpiryAudit.CheckRole(state.Root.Signed, RoleNames.Root, now, errors, warnings);
-        ExpiryAudit.CheckRole(state.Timestamp.Signed, RoleNames.Timestamp, now, errors, warnings);
-        ExpiryAudit.CheckRole(state.Snapshot.Signed, RoleNames.Snapshot, now, errors, warnings);
-        ExpiryAudit.CheckRole(state.Targets.Signed, RoleNames.Targets, now, errors, warnings);
+        var windows = new ExpiryWindows(await RegistrySettings.LoadAsync(reader, cancellationToken).ConfigureAwait(false));
+        ExpiryAudit.CheckRole(windows, state.Root.Signed, RoleNames.Root, now, errors, warnings);
+        ExpiryAudit.CheckRole(windows, state.Timestamp.Signed, RoleNames.Timestamp, now, errors, warnings);
+        ExpiryAudit.CheckRole(windows, state.Snapshot.Signed, RoleNames.Snapshot, now, errors, warnings);
+        ExpiryAudit.CheckRole(windows, state.Targets.Signed, RoleNames.Targets, now, errors, warnings);
         if (state.Targets.Signed.Targets.Count > 0)
         {
             errors.Add("targets: lists targets directly; every target must be in a hashed bin");
@@ -67,7 +68,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
             }
         }).ConfigureAwait(false);
 
-        ExpiryAudit.CheckBins(binNames, bins, now, errors, warnings);
+        ExpiryAudit.CheckBins(windows, binNames, bins, now, errors, warnings);
         var nuget = await NuGet.NuGetFeedAuditor.OpenAsync(reader, errors, cancellationToken).ConfigureAwait(false);
         long bytes = 0;
         int packages = 0, versions = 0;

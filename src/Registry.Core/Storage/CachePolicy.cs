@@ -2,7 +2,7 @@ namespace Registry.Core.Storage;
 
 /// <summary>
 /// The headers each class of file is served with. Everything but <c>metadata/timestamp.json</c>
-/// and the NuGet view's few files at fixed URLs (<see cref="NuGet.NuGetFeed.IsMutable"/>) is
+/// and the derived views' few files at fixed URLs (<see cref="RegistryLayout.IsViewEntryPoint"/>) is
 /// immutable (a new state is new files), so it may be cached for a year; the mutable files get a
 /// short max-age so that readers see a new publish within that many seconds.
 /// </summary>
@@ -25,8 +25,8 @@ public sealed class CachePolicy
     public string CacheControlOf(string key) =>
         IsMutable(key) ? $"public, max-age={TimestampMaxAgeSeconds}" : Immutable;
 
-    /// <summary>Whether a key's content may change: the timestamp and the NuGet view's versions lists, registrations and service index.</summary>
-    public static bool IsMutable(string key) => key == TimestampKey || NuGet.NuGetFeed.IsMutable(key);
+    /// <summary>Whether a key's content may change: the timestamp and the derived views' entry points (the protocol's rule: the store and the edge need no view to apply it).</summary>
+    public static bool IsMutable(string key) => key == TimestampKey || RegistryLayout.IsViewEntryPoint(key);
 
     public static string ContentTypeOf(string key) =>
         key.EndsWith(".json", StringComparison.Ordinal) ? "application/json"

@@ -1,4 +1,3 @@
-using Registry.Core.Keys;
 
 namespace Registry.Core.Tuf;
 

@@ -99,7 +99,7 @@ public static class RootChain
             if (!idOfKey.TryAdd(identity, id))
             {
                 throw new VerificationException(
-                    $"{source}: root lists one public key under two key ids ({Keys.RootProposal.Short(idOfKey[identity])} and {Keys.RootProposal.Short(id)}); " +
+                    $"{source}: root lists one public key under two key ids ({SigningKey.ShortId(idOfKey[identity])} and {SigningKey.ShortId(id)}); " +
                     "a key counts once toward a threshold, so list each key once [rule: root-duplicate-key]");
             }
         }

@@ -10,6 +10,9 @@ namespace Registry.Core.Tuf;
 /// </summary>
 public sealed class SigningKey : IDisposable
 {
+    /// <summary>A key id as messages show it: its first 12 hex digits.</summary>
+    public static string ShortId(string keyId) => keyId[..Math.Min(12, keyId.Length)];
+
     public const string KeyType = "ecdsa";
     public const string Scheme = "ecdsa-sha2-nistp256";
 

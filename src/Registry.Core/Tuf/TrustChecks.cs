@@ -1,4 +1,3 @@
-using Registry.Core.Publishing;
 
 namespace Registry.Core.Tuf;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Registry.Core;
 using Registry.Core.Storage;
 
 namespace Registry.Serve.Internal;
@@ -98,7 +99,7 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
     /// <summary>Registry files only: no dot-files (temporaries, locks, probes), no publisher settings, no path tricks.</summary>
     private static bool IsServable(string key) =>
         key.Length > 0
-        && key != Core.Publishing.RegistrySettings.Key
+        && key != Core.RegistrySettings.Key
         && !key.Contains('\\', StringComparison.Ordinal)
         && !key.Contains('\0', StringComparison.Ordinal)
         && key.Split('/').All(segment => segment.Length > 0 && !segment.StartsWith('.'));

@@ -60,10 +60,11 @@ public sealed class ExpiryTests
     public void The_refresh_window_is_the_margin_but_at_most_half_the_expiry()
     {
         var settings = new RegistrySettings { SnapshotExpiryDays = 20, RefreshMarginDays = 30 };
-        Assert.Equal(TimeSpan.FromDays(10), settings.RefreshWindowOf("snapshot"));
-        Assert.Equal(TimeSpan.FromDays(30), settings.RefreshWindowOf("targets"));
-        Assert.Equal(TimeSpan.FromDays(1), StatusReporter.DefaultWarnWindow("timestamp", settings));
-        Assert.Equal(TimeSpan.FromDays(10), StatusReporter.DefaultWarnWindow("snapshot", settings));
-        Assert.Equal(TimeSpan.FromDays(30), StatusReporter.DefaultWarnWindow("root", settings));
+        var windows = new ExpiryWindows(settings);
+        Assert.Equal(TimeSpan.FromDays(10), windows.RefreshOf("snapshot"));
+        Assert.Equal(TimeSpan.FromDays(30), windows.RefreshOf("targets"));
+        Assert.Equal(TimeSpan.FromDays(1), windows.WarningOf("timestamp"));
+        Assert.Equal(TimeSpan.FromDays(10), windows.WarningOf("snapshot"));
+        Assert.Equal(TimeSpan.FromDays(30), windows.WarningOf("root"));
     }
 }

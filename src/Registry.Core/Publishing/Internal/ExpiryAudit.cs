@@ -14,27 +14,26 @@ internal static class ExpiryAudit
     /// <summary>Lines past this many bin ranges end with "and N more".</summary>
     private const int MaxRanges = 4;
 
-    public static void CheckRole(SignedBase signed, string role, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
+    /// <summary>Expired is an error; within the role's warning window (<see cref="ExpiryWindows.WarningOf"/>), a warning.</summary>
+    public static void CheckRole(ExpiryWindows windows, SignedBase signed, string role, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
     {
-        if (MetadataVerifier.IsExpired(signed, now))
+        if (ExpiryWindows.IsExpired(signed, now))
         {
             errors.Add($"{role}: version {signed.Version} expired at {Instant(signed.Expires)}; {Remedy(role)}");
         }
-        else if (signed.Expires <= now.AddDays(7) && role != RoleNames.Timestamp)
+        else if (windows.IsNearExpiry(signed, role, now))
         {
-            warnings.Add($"{role}: version {signed.Version} expires at {Instant(signed.Expires)}; {Remedy(role)}");
-        }
-        else if (role == RoleNames.Timestamp && signed.Expires <= now.AddDays(1))
-        {
-            warnings.Add($"timestamp: expires at {Instant(signed.Expires)}; schedule 'registry refresh'");
+            warnings.Add(role == RoleNames.Timestamp
+                ? $"timestamp: expires at {Instant(signed.Expires)}; schedule 'registry refresh'"
+                : $"{role}: version {signed.Version} expires at {Instant(signed.Expires)}; {Remedy(role)}");
         }
     }
 
     /// <summary>Groups the bins' expiry; <paramref name="all"/> is every bin name in order, <paramref name="bins"/> the ones read.</summary>
-    public static void CheckBins(IReadOnlyList<string> all, IReadOnlyDictionary<string, SignedBase> bins, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
+    public static void CheckBins(ExpiryWindows windows, IReadOnlyList<string> all, IReadOnlyDictionary<string, SignedBase> bins, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
     {
-        var expired = all.Where(b => bins.TryGetValue(b, out var s) && MetadataVerifier.IsExpired(s, now)).ToList();
-        var soon = all.Where(b => bins.TryGetValue(b, out var s) && !MetadataVerifier.IsExpired(s, now) && s.Expires <= now.AddDays(7)).ToList();
+        var expired = all.Where(b => bins.TryGetValue(b, out var s) && ExpiryWindows.IsExpired(s, now)).ToList();
+        var soon = all.Where(b => bins.TryGetValue(b, out var s) && windows.IsNearExpiry(s, "bins", now)).ToList();
         if (expired.Count == 1)
         {
             var signed = bins[expired[0]];

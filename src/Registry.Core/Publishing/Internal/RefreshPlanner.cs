@@ -6,7 +6,7 @@ namespace Registry.Core.Publishing.Internal;
 /// <summary>
 /// Plans a refresh. The timestamp is always re-signed. After a root rotation, every role whose
 /// keys changed is re-signed with the new keys, which must then be held. Otherwise each role
-/// whose remaining lifetime is within its refresh window (<see cref="RegistrySettings.RefreshWindowOf"/>)
+/// whose remaining lifetime is within its refresh window (<see cref="ExpiryWindows.RefreshOf"/>)
 /// is re-signed when its keys are held, and named when they are not, so the operator knows
 /// which key to bring. A role that has already expired and cannot be re-signed with the held
 /// keys fails the refresh before anything is written: every client refuses the registry, and a
@@ -17,7 +17,8 @@ internal static class RefreshPlanner
     public static async Task<(ChangeSet, RefreshPlan)> PlanAsync(RegistryState state, KeyRing keys, RegistrySettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        bool Due(SignedBase signed, string role) => signed.Expires - now <= settings.RefreshWindowOf(role);
+        var windows = new ExpiryWindows(settings);
+        bool Due(SignedBase signed, string role) => windows.IsRefreshDue(signed, role, now);
 
         var changes = new ChangeSet();
         var rotation = KeyChangePlanner.Apply(state, changes);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Registry.Core.Keys;
+namespace Registry.Core;
 
 /// <summary>
 /// Durations as the CLI writes them: a whole number and a unit, <c>m</c> (minutes), <c>h</c>,

@@ -1,4 +1,4 @@
-namespace Registry.Core.Keys;
+namespace Registry.Core.Tuf;
 
 /// <summary>
 /// Where the passphrase of encrypted key files comes from (an environment variable, a prompt):

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Registry.Core.Storage;
 
-namespace Registry.Core.Publishing;
+namespace Registry.Core;
 
 /// <summary>
 /// Publisher-side settings chosen at <c>registry init</c> and kept in the store as
@@ -80,7 +80,7 @@ public sealed record RegistrySettings
         {
             if (span.Ticks % TimeSpan.TicksPerDay != 0)
             {
-                throw new EnvironmentException($"--expiry {role}={Keys.Durations.Format(span)}: expiries are whole days (e.g. {role}=1d)");
+                throw new EnvironmentException($"--expiry {role}={Durations.Format(span)}: expiries are whole days (e.g. {role}=1d)");
             }
 
             var days = (int)Math.Min(int.MaxValue, span.TotalDays);
@@ -117,7 +117,7 @@ public sealed record RegistrySettings
                 $"timestamp max-age {TimestampMaxAgeSeconds} s must be at least 0 and less than half the timestamp expiry ({TimestampExpiryDays} days), or edges would serve expired timestamps [rule: expiry-bounds]");
         }
 
-        if (NuGetUrl is not null && NuGet.NuGetFeed.NormalizeBaseUrl(NuGetUrl) != NuGetUrl)
+        if (NuGetUrl is not null && PublicBaseUrl.Normalize(NuGetUrl) != NuGetUrl)
         {
             throw new EnvironmentException($"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/') [rule: nuget-url]");
         }
@@ -129,12 +129,6 @@ public sealed record RegistrySettings
 
         return this;
     }
-
-    /// <summary>
-    /// The remaining lifetime under which <c>refresh</c> re-signs a role: the refresh margin, but
-    /// at most half the role's expiry, so a short-lived role is not re-signed on every run.
-    /// </summary>
-    public TimeSpan RefreshWindowOf(string role) => TimeSpan.FromDays(Math.Min(RefreshMarginDays, ExpiryOf(role).TotalDays / 2));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SettingsJsonContext.Default.RegistrySettings);
 

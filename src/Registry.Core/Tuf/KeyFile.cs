@@ -1,6 +1,5 @@
-using Registry.Core.Tuf;
 
-namespace Registry.Core.Keys;
+namespace Registry.Core.Tuf;
 
 /// <summary>
 /// Private key files: PKCS#8 PEM, encrypted (<c>ENCRYPTED PRIVATE KEY</c>: PBES2 with AES-256-CBC
