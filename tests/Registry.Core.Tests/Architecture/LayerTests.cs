@@ -6,7 +6,7 @@ namespace Registry.Core.Tests.Architecture;
 /// <summary>
 /// The layers of Registry.Core (README, "Layout"): the protocol (names, versions, index documents
 /// and their rules, package formats, TUF metadata, signing and verification, the store contract,
-/// the cache policy, the registry settings) depends on nothing above it; the writer side
+/// the cache policy, the registry settings, the derived-view contract) depends on nothing above it; the writer side
 /// (Publishing, Keys) and the NuGet view sit on top. A back-edge from the protocol to a feature
 /// fails here, naming the types.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class LayerTests
     public void The_protocol_namespaces_depend_on_no_feature()
     {
         var result = Types.InAssembly(typeof(RegistryLayout).Assembly)
-            .That().ResideInNamespaceMatching(@"^Registry\.Core(\.(Index|Packages|Tuf|Storage)(\..*)?)?$")
+            .That().ResideInNamespaceMatching(@"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Views)(\..*)?)?$")
             .ShouldNot().HaveDependencyOnAny(Features)
             .GetResult();
 
@@ -39,5 +39,17 @@ public sealed class LayerTests
             .GetResult();
 
         Assert.False(result.IsSuccessful);
+    }
+
+    [Fact]
+    public void The_writer_names_no_view()
+    {
+        // The writer commits, then calls the views it was given (IRegistryView); it never names one.
+        var result = Types.InAssembly(typeof(RegistryLayout).Assembly)
+            .That().ResideInNamespaceMatching(@"^Registry\.Core\.(Publishing|Keys)(\..*)?$")
+            .ShouldNot().HaveDependencyOnAny("Registry.Core.NuGet")
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, "writer types that name a view: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
 }

@@ -1,0 +1,93 @@
+using Registry.Core.Index;
+using Registry.Core.Packages;
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+
+namespace Registry.Core.Views;
+
+/// <summary>
+/// A set of files derived from the signed index after each commit: the NuGet v3 feed, the web
+/// site, the search index. A view is never signed and never trusted by a client that verifies;
+/// it is written after the signed commit and only from committed data, so a crash or a race
+/// leaves it late, never wrong. <c>verify</c> audits it, <c>registry sync</c> repairs it, and a
+/// mirror re-derives it under its own URLs. The writer, the auditor and the mirror are given
+/// their views; none of them names one.
+/// </summary>
+public interface IRegistryView
+{
+    /// <summary>The view's name: in the settings' <c>views</c> list, in <c>registry sync --view</c>, and in output.</summary>
+    string Name { get; }
+
+    /// <summary>Whether the registry's settings turn this view on.</summary>
+    bool IsEnabled(RegistrySettings settings);
+
+    /// <summary>
+    /// Refuses, before anything is written, packages this view would have to serve but cannot
+    /// under <paramref name="settings"/> (a .nupkg without a NuGet URL); throws a
+    /// <see cref="RegistryException"/> naming the rule. Called on every view given to the writer,
+    /// enabled or not.
+    /// </summary>
+    void CheckPublishable(IReadOnlyList<PackageFile> packages, RegistrySettings settings);
+
+    /// <summary>
+    /// Brings the view of <paramref name="names"/> (every package when null) up to the state
+    /// <see cref="ViewContext.LoadState"/> returns. Idempotent: a second call with nothing
+    /// changed writes nothing.
+    /// </summary>
+    Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken);
+
+    /// <summary>Opens an audit of the view as stored in <paramref name="reader"/>, for <c>verify</c>.</summary>
+    Task<IViewAudit> OpenAuditAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken);
+}
+
+/// <summary>One audit: <see cref="CheckAsync"/> for each signed index document (in parallel), then <see cref="FinishAsync"/> once.</summary>
+public interface IViewAudit
+{
+    Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken);
+
+    /// <summary>Whole-view checks after every index document was seen (home page counts, search shards).</summary>
+    Task FinishAsync(ViewFindings findings, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a view sync works on. <see cref="Store"/> is where the view's files go (the registry's
+/// own store, or a mirror's destination); <see cref="BaseUrl"/> the public URL that store is
+/// served at (null when none is configured); <see cref="LoadState"/> the verified committed
+/// state to follow (a sync reads the tags of the mutable files it will swap before it loads the
+/// state, so whoever swaps last wrote what the newest state says).
+/// </summary>
+public sealed class ViewContext
+{
+    public required IObjectStore Store { get; init; }
+
+    public required string? BaseUrl { get; init; }
+
+    public required CachePolicy CachePolicy { get; init; }
+
+    public required Func<CancellationToken, Task<RegistryState>> LoadState { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    /// <summary>Artifact bytes already in hand (a publish's packages), by artifact store key; they need no second check.</summary>
+    public IReadOnlyDictionary<string, byte[]> KnownArtifacts { get; init; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+}
+
+/// <summary>What one view sync wrote.</summary>
+public sealed record ViewSyncStats(string View, int Packages, int FilesWritten, long BytesWritten, int Attempts);
+
+/// <summary>An audit's errors (a client of the view would be hurt) and warnings (the view is only behind: <c>registry sync</c> repairs it).</summary>
+public sealed class ViewFindings
+{
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors;
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _warnings;
+
+    public ViewFindings(System.Collections.Concurrent.ConcurrentBag<string> errors, System.Collections.Concurrent.ConcurrentBag<string> warnings)
+    {
+        _errors = errors;
+        _warnings = warnings;
+    }
+
+    public void Error(string message) => _errors.Add(message);
+
+    public void Warning(string message) => _warnings.Add(message);
+}
