@@ -33,6 +33,7 @@ public static class CliApp
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
             GcCommand.Create(context),
+            NuGetCommand.CreateSync(context),
             NuGetCommand.Create(context),
             MirrorCommand.Create(context),
             SourceCommand.Create(context),

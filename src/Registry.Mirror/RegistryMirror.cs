@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Registry.Core;
 using Registry.Core.Index;
-using Registry.Core.NuGet;
+using Registry.Core.Views;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
@@ -25,8 +25,8 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
     public async Task<MirrorResult> SyncAsync(IProgress<MirrorProgress>? progress, CancellationToken cancellationToken)
     {
-        // A bad NuGet URL is refused before anything is fetched or written, not after the copy.
-        var nugetUrl = _options.NuGetUrl is { } url ? PublicBaseUrl.Normalize(url, "NuGet URL") : null;
+        // A bad public URL is refused before anything is fetched or written, not after the copy.
+        var publicUrl = _options.NuGetUrl is { } url ? PublicBaseUrl.Normalize(url, "NuGet URL") : null;
         var clock = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var sourceTimestamp = await source.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false)
@@ -58,7 +58,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         var changedBins = next.Bins.AllNames()
             .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
             .ToList();
-        var changedNuGet = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var changedPackages = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var files = 0;
         long bytes = 0;
         var binsDone = 0;
@@ -101,10 +101,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
                 var fetched = await FetchVerifiedAsync(key, target.Length, target.Sha256, ct).ConfigureAwait(false);
                 var index = IndexJson.ParseIndex(fetched, path);
-                if (index.Versions.Any(v => v.NuGet is not null))
-                {
-                    changedNuGet[index.Name] = true;
-                }
+                changedPackages[index.Name] = true;
 
                 foreach (var entry in index.Versions)
                 {
@@ -141,8 +138,8 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             bytes += content.LongLength;
         }
 
-        // The view before the timestamp: a sync interrupted after it is redone by the next run.
-        var feed = await SyncNuGetAsync(nugetUrl, changedNuGet.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
+        // The views before the timestamp: a sync interrupted after them is redone by the next run.
+        var views = await SyncViewsAsync(publicUrl, changedPackages.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
         if (await destination.SwapAsync(RegistryLayout.TimestampKey, sourceTimestamp.Content, destinationTimestamp?.VersionTag, CachePolicyFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
             throw new ConflictException($"{destination.Location}: timestamp.json changed during the sync (another mirror run?); run again");
@@ -151,24 +148,36 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         files++;
         bytes += sourceTimestamp.Content.LongLength;
         progress?.Report(new MirrorProgress(files, bytes) { Bins = binsDone, BinsTotal = changedBins.Count });
-        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version) { NuGetFeed = feed };
+        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version) { Views = views };
     }
 
     /// <summary>
-    /// With <see cref="MirrorOptions.NuGetUrl"/>: writes the mirror's own NuGet view of the
-    /// packages whose index changed, derived from the verified state being mirrored (its URLs
-    /// name the mirror, so the origin's view is not copied byte for byte); every artifact it
-    /// names is already in the destination.
+    /// Writes the mirror's own derived views (<see cref="MirrorOptions.Views"/>) of the packages
+    /// whose index changed, derived from the verified state being mirrored under the mirror's URL
+    /// (so the origin's views are not copied byte for byte); every artifact they name is already
+    /// in the destination.
     /// </summary>
-    private async Task<NuGetSyncStats?> SyncNuGetAsync(string? url, IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ViewSyncStats>> SyncViewsAsync(string? url, IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
     {
-        if (url is null || changed.Count == 0)
+        var context = new ViewContext
         {
-            return null;
+            Store = destination,
+            BaseUrl = url,
+            CachePolicy = _options.CachePolicy,
+            LoadState = _ => Task.FromResult(next),
+            Time = _time,
+        };
+        var results = new List<ViewSyncStats>();
+        foreach (var view in _options.Views)
+        {
+            var stats = await view.SyncAsync(context, changed, cancellationToken).ConfigureAwait(false);
+            if (stats.Packages > 0 || stats.FilesWritten > 0)
+            {
+                results.Add(stats);
+            }
         }
 
-        var writer = new NuGetFeedWriter(destination, url, _options.CachePolicy);
-        return await writer.SyncAsync(changed, _ => Task.FromResult(next), null, cancellationToken).ConfigureAwait(false);
+        return results;
     }
 
     /// <summary>
@@ -226,8 +235,11 @@ public sealed record MirrorOptions
     /// <summary>Headers for the files written (the destination's timestamp max-age).</summary>
     public CachePolicy CachePolicy { get; init; } = new();
 
-    /// <summary>The mirror's public base URL: when set, the mirror writes its own NuGet view of the .nupkg packages.</summary>
+    /// <summary>The mirror's public base URL, which its derived views' absolute URLs name (the NuGet feed needs one).</summary>
     public string? NuGetUrl { get; init; }
+
+    /// <summary>The derived views the mirror writes for itself, derived from the verified copy.</summary>
+    public IReadOnlyList<IRegistryView> Views { get; init; } = [];
 }
 
 /// <summary>Files and bytes written so far, and how many of the changed bins (the unit of work whose total is known up front) are done.</summary>
@@ -240,6 +252,6 @@ public sealed record MirrorProgress(int Files, long Bytes)
 
 public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion)
 {
-    /// <summary>What the mirror's NuGet view sync wrote (null: no NuGet URL, or nothing to do).</summary>
-    public NuGetSyncStats? NuGetFeed { get; init; }
+    /// <summary>What the mirror's views wrote (views with nothing to do left out).</summary>
+    public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];
 }

@@ -67,7 +67,7 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
         : new Registry.Store.S3.S3ObjectStore(Registry.Store.S3.S3StoreOptions.Parse($"s3://{s3Bucket}/{Path.GetFileName(root)}-{Path.GetFileName(folder)}")));
     using var keys = KeyRing.Load(Path.Combine(folder, "keys"));
     await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nupkg ? "https://cdn.example/registry/" : null } }, default);
-    var writer = new RegistryWriter(store, keys, TimeProvider.System);
+    var writer = new RegistryWriter(store, keys, TimeProvider.System, new WriterOptions { Views = [new Registry.Core.NuGet.NuGetView()] });
     for (var start = 0; start < existing; start += 100)
     {
         var batch = Enumerable.Range(start, Math.Min(100, existing - start)).Select(i => nupkg ? Nupkg($"Existing.Lib{i}") : Package($"existing-{i}", "1.0.0")).ToList();
@@ -81,7 +81,7 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
         var clock = Stopwatch.StartNew();
         var result = await writer.PublishAsync([nupkg ? Nupkg($"New.Lib{i}") : Package($"new-{i}", "1.0.0")], new PublishOptions(), default);
         clock.Stop();
-        var view = result.NuGetFeed;
+        var view = result.Views.FirstOrDefault(v => v.View == Registry.Core.NuGet.NuGetView.ViewName);
         results.Add(new Sample(result.Stats!.FilesWritten + (view?.FilesWritten ?? 0), store.BytesWritten, store.Reads + store.Writes, store.BytesRead, clock.Elapsed.TotalMilliseconds, view?.FilesWritten ?? 0, view?.BytesWritten ?? 0));
     }
 

@@ -53,6 +53,7 @@ internal static class MirrorCommand
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
                 NuGetUrl = parse.GetValue(nugetUrl) is { } feedUrl ? Core.PublicBaseUrl.Normalize(feedUrl) : null,
+                Views = parse.GetValue(nugetUrl) is null ? [] : [.. RegistryViews.All.Where(v => v.Name == Core.NuGet.NuGetView.ViewName)],
             });
             var result = await ProgressRenderer.RunAsync(context, "mirroring bins", progress => mirror.SyncAsync(
                 ProgressRenderer.Map<MirrorProgress>(progress, p => new ProgressStep(p.Bins, p.BinsTotal, string.Create(CultureInfo.InvariantCulture, $"({p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB)"))), ct)).ConfigureAwait(false);
@@ -62,7 +63,7 @@ internal static class MirrorCommand
             if (context.Json)
             {
                 await context.WriteJsonAsync(new MirrorOutput(result.Unchanged, result.TimestampVersion, result.FilesFetched, result.BytesFetched, source.RequestCount, Math.Round(result.Elapsed.TotalSeconds, 3),
-                    collected is null ? null : new PruneOutput(collected.DeletedFiles, collected.DeletedBytes), result.NuGetFeed), CliJsonContext.Default.MirrorOutput).ConfigureAwait(false);
+                    collected is null ? null : new PruneOutput(collected.DeletedFiles, collected.DeletedBytes), RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.MirrorOutput).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
@@ -70,7 +71,7 @@ internal static class MirrorCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"up to date: timestamp {result.TimestampVersion}; {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s")
                 : string.Create(CultureInfo.InvariantCulture, $"mirrored timestamp {result.TimestampVersion}: {result.FilesFetched} files, {result.BytesFetched} bytes, {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s");
             await context.Out.WriteLineAsync(summary).ConfigureAwait(false);
-            if (result.NuGetFeed is { } feed)
+            if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
                 await context.Out.WriteLineAsync($"NuGet feed: {feed.Packages} package(s), wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes").ConfigureAwait(false);
             }

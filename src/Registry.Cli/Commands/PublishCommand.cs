@@ -37,6 +37,7 @@ internal static class PublishCommand
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
             var writer = new RegistryWriter(target, keys, TimeProvider.System, options: new WriterOptions
             {
+                Views = RegistryViews.All,
                 OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})").GetAwaiter().GetResult(),
             });
             var result = await writer.PublishAsync(packages, new PublishOptions { SkipDependencyCheck = parse.GetValue(skipDeps) }, ct).ConfigureAwait(false);
@@ -44,7 +45,7 @@ internal static class PublishCommand
             {
                 await context.WriteJsonAsync(new PublishOutput(
                     [.. result.Packages.Select(p => new PublishedPackageOutput(p.Name, p.Version, Verb(p.Status), p.Sha256, p.Length, p.Artifact))],
-                    result.Stats, result.NuGetFeed), CliJsonContext.Default.PublishOutput).ConfigureAwait(false);
+                    result.Stats, RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.PublishOutput).ConfigureAwait(false);
             }
             else
             {
@@ -63,7 +64,7 @@ internal static class PublishCommand
                 await context.InfoAsync("nothing to do: every package is already published with the same bytes").ConfigureAwait(false);
             }
 
-            if (result.NuGetFeed is { } feed)
+            if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
                 await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes for {feed.Packages} package(s)").ConfigureAwait(false);
             }

@@ -19,7 +19,7 @@ internal static class RefreshCommand
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(target, keys, TimeProvider.System).RefreshAsync(ct).ConfigureAwait(false);
+            var result = await new RegistryWriter(target, keys, TimeProvider.System, new WriterOptions { Views = RegistryViews.All }).RefreshAsync(ct).ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(new RefreshOutput(result.Resigned, result.MissingKeys, result.Stats), CliJsonContext.Default.RefreshOutput).ConfigureAwait(false);

@@ -48,7 +48,7 @@ internal static class RootPublishCommand
             RefreshResult refresh;
             try
             {
-                refresh = await new RegistryWriter(target, keyRing, TimeProvider.System).RefreshAsync(ct).ConfigureAwait(false);
+                refresh = await new RegistryWriter(target, keyRing, TimeProvider.System, new WriterOptions { Views = RegistryViews.All }).RefreshAsync(ct).ConfigureAwait(false);
             }
             catch (RegistryException e)
             {

@@ -17,7 +17,7 @@ internal static class VerifyCommand
         command.SetAction(async (parse, ct) =>
         {
             using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
-            var report = await new RegistryAuditor(reader, TimeProvider.System).AuditAsync(ct).ConfigureAwait(false);
+            var report = await new RegistryAuditor(reader, TimeProvider.System, views: RegistryViews.All).AuditAsync(ct).ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(report, CliJsonContext.Default.AuditReport).ConfigureAwait(false);

@@ -27,7 +27,7 @@ internal static class YankCommand
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(target, keys, TimeProvider.System).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
+            var result = await new RegistryWriter(target, keys, TimeProvider.System, new WriterOptions { Views = RegistryViews.All }).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
             var text = result.Status switch
             {
                 YankStatus.Yanked => "yanked",
@@ -35,9 +35,9 @@ internal static class YankCommand
                 _ => "unchanged",
             };
             await (context.Json
-                ? context.WriteJsonAsync(new YankOutput(parse.GetValue(name)!, parse.GetValue(version)!, text, parse.GetValue(reason), result.Stats, result.NuGetFeed), CliJsonContext.Default.YankOutput)
+                ? context.WriteJsonAsync(new YankOutput(parse.GetValue(name)!, parse.GetValue(version)!, text, parse.GetValue(reason), result.Stats, RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.YankOutput)
                 : context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}")).ConfigureAwait(false);
-            if (result.NuGetFeed is { } feed)
+            if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
                 await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files ({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);
             }

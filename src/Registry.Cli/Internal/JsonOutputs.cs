@@ -12,13 +12,13 @@ internal sealed record ErrorOutput(ErrorDetail Error);
 internal sealed record ErrorDetail(string Message, string? Rule, int ExitCode);
 
 /// <summary><c>registry publish --json</c>.</summary>
-internal sealed record PublishOutput(IReadOnlyList<PublishedPackageOutput> Packages, CommitStats? Commit, Registry.Core.NuGet.NuGetSyncStats? NugetFeed = null);
+internal sealed record PublishOutput(IReadOnlyList<PublishedPackageOutput> Packages, CommitStats? Commit, Registry.Core.Views.ViewSyncStats? NugetFeed = null);
 
 /// <summary>Status <c>published</c> or <c>unchanged</c> (already published with the same bytes).</summary>
 internal sealed record PublishedPackageOutput(string Name, string Version, string Status, string Sha256, long Length, string Artifact);
 
 /// <summary><c>registry yank --json</c>: status <c>yanked</c>, <c>un-yanked</c> or <c>unchanged</c>.</summary>
-internal sealed record YankOutput(string Name, string Version, string Status, string? Reason, CommitStats? Commit, Registry.Core.NuGet.NuGetSyncStats? NugetFeed = null);
+internal sealed record YankOutput(string Name, string Version, string Status, string? Reason, CommitStats? Commit, Registry.Core.Views.ViewSyncStats? NugetFeed = null);
 
 /// <summary><c>registry refresh --json</c>.</summary>
 internal sealed record RefreshOutput(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Commit);
@@ -40,6 +40,6 @@ internal sealed record InstalledPackageOutput(string Name, string Version, strin
 internal sealed record ChangeOutput(string Name, string Change, string? From, string? To);
 
 /// <summary><c>registry mirror --json</c>.</summary>
-internal sealed record MirrorOutput(bool Unchanged, long TimestampVersion, int FilesFetched, long BytesFetched, int Requests, double Seconds, PruneOutput? Pruned, Registry.Core.NuGet.NuGetSyncStats? NugetFeed = null);
+internal sealed record MirrorOutput(bool Unchanged, long TimestampVersion, int FilesFetched, long BytesFetched, int Requests, double Seconds, PruneOutput? Pruned, Registry.Core.Views.ViewSyncStats? NugetFeed = null);
 
 internal sealed record PruneOutput(int Files, long Bytes);

@@ -82,6 +82,17 @@ public sealed record IndexEntry
 /// </summary>
 public sealed record NuGetEntry
 {
+    /// <summary>The index's record of a .nupkg's NuGet identity, from what publish read out of its .nuspec.</summary>
+    public static NuGetEntry Of(Packages.NuGetManifest manifest) => new()
+    {
+        Id = manifest.Id,
+        DependencyGroups = manifest.DependencyGroups.Select(g => new NuGetGroupEntry
+        {
+            TargetFramework = g.TargetFramework,
+            Dependencies = g.Dependencies.Select(d => new NuGetDependencyEntry { Id = d.Id, Range = d.Range }).ToList(),
+        }).ToList(),
+    };
+
     /// <summary>The package id as its .nuspec spells it; its lowercase form is the package name.</summary>
     [JsonPropertyName("id")]
     public required string Id { get; init; }

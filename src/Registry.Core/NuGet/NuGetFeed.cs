@@ -38,23 +38,11 @@ public static class NuGetFeed
     /// <summary>The .nuspec beside it, which restore reads for dependencies.</summary>
     public static string NuspecKey(string name, string version) => $"{FlatContainer}{name}/{version}/{name}.nuspec";
 
-
     /// <summary>The version as the flat container spells it: normalised, lowercase, no build metadata.</summary>
     public static string VersionText(string version) => RegistryLayout.VersionText(NuGetVersion.Parse(version));
 
     /// <summary>The NuGet versions of an index: entries whose artifact is a .nupkg.</summary>
     public static IEnumerable<IndexEntry> NuGetEntries(PackageIndex index) => index.Versions.Where(e => e.NuGet is not null);
-
-    /// <summary>The signed-index form of a .nupkg's NuGet facts.</summary>
-    public static NuGetEntry EntryOf(NuGetManifest manifest) => new()
-    {
-        Id = manifest.Id,
-        DependencyGroups = manifest.DependencyGroups.Select(g => new NuGetGroupEntry
-        {
-            TargetFramework = g.TargetFramework,
-            Dependencies = g.Dependencies.Select(d => new NuGetDependencyEntry { Id = d.Id, Range = d.Range }).ToList(),
-        }).ToList(),
-    };
 
     /// <summary>The service index: where the flat container and the registrations are.</summary>
     public static byte[] ServiceIndex(string baseUrl) => Write(writer =>

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using NuGet.Versioning;
 using Registry.Core.Index;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Core.Views;
 
 namespace Registry.Core.NuGet;
 
@@ -13,14 +13,14 @@ namespace Registry.Core.NuGet;
 /// whose .nupkg is missing or has other bytes than the signed ones, or no .nuspec; malformed
 /// documents. A view that is only behind the signed index (a version not listed yet, a yanked
 /// version still listed, a registration to rewrite) is a warning: a publish killed after its
-/// commit leaves exactly that, and <c>registry nuget sync</c> repairs it.
+/// commit leaves exactly that, and <c>registry sync</c> repairs it.
 /// </summary>
-public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
+public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IViewAudit
 {
     private const string Sync = "run 'registry nuget sync'";
 
     /// <summary>Reads the service index (null when there is none) and returns an auditor for the base URL it names.</summary>
-    public static async Task<NuGetFeedAuditor> OpenAsync(IObjectReader reader, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    public static async Task<NuGetFeedAuditor> OpenAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken)
     {
         var stored = await reader.GetCappedOrNullAsync(NuGetFeed.ServiceIndexKey, 1024 * 1024, cancellationToken).ConfigureAwait(false);
         if (stored is null)
@@ -44,11 +44,13 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
         {
         }
 
-        errors.Add($"{NuGetFeed.ServiceIndexKey}: not a NuGet service index with a PackageBaseAddress/3.0.0 ending in {NuGetFeed.FlatContainer}; {Sync}");
+        findings.Error($"{NuGetFeed.ServiceIndexKey}: not a NuGet service index with a PackageBaseAddress/3.0.0 ending in {NuGetFeed.FlatContainer}; {Sync}");
         return new NuGetFeedAuditor(reader, null);
     }
 
-    public async Task CheckAsync(PackageIndex index, ConcurrentBag<string> errors, ConcurrentBag<string> warnings, CancellationToken cancellationToken)
+    public Task FinishAsync(ViewFindings findings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken)
     {
         var entries = NuGetFeed.NuGetEntries(index).ToDictionary(e => NuGetFeed.VersionText(e.Version), StringComparer.Ordinal);
         if (entries.Count == 0)
@@ -58,16 +60,16 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
 
         var name = index.Name;
         var versionsKey = NuGetFeed.VersionsKey(name);
-        var listed = await ReadVersionsAsync(versionsKey, errors, cancellationToken).ConfigureAwait(false);
+        var listed = await ReadVersionsAsync(versionsKey, findings, cancellationToken).ConfigureAwait(false);
         if (baseUrl is null)
         {
             if (listed is { Count: > 0 })
             {
-                errors.Add($"{versionsKey}: lists versions but the feed has no service index ({NuGetFeed.ServiceIndexKey}); {Sync}");
+                findings.Error($"{versionsKey}: lists versions but the feed has no service index ({NuGetFeed.ServiceIndexKey}); {Sync}");
             }
             else
             {
-                warnings.Add($"{name}: has NuGet versions but the NuGet feed is not written; {Sync}");
+                findings.Warning($"{name}: has NuGet versions but the NuGet feed is not written; {Sync}");
             }
 
             return;
@@ -77,52 +79,52 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
         {
             if (!entries.TryGetValue(version, out var entry))
             {
-                errors.Add($"{versionsKey}: lists {name} {version}, which the signed index does not have");
+                findings.Error($"{versionsKey}: lists {name} {version}, which the signed index does not have");
                 continue;
             }
 
             if (entry.Yanked)
             {
-                warnings.Add($"{versionsKey}: still lists {name} {version}, which is yanked; {Sync}");
+                findings.Warning($"{versionsKey}: still lists {name} {version}, which is yanked; {Sync}");
             }
 
-            await CheckFilesAsync(name, version, entry, errors, cancellationToken).ConfigureAwait(false);
+            await CheckFilesAsync(name, version, entry, findings, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (version, _) in entries.Where(e => !e.Value.Yanked && !(listed ?? []).Contains(e.Key)))
         {
-            warnings.Add($"{versionsKey}: does not list {name} {version} yet (published in the signed index); {Sync}");
+            findings.Warning($"{versionsKey}: does not list {name} {version} yet (published in the signed index); {Sync}");
         }
 
         var registrationKey = NuGetFeed.RegistrationKey(name);
         var registration = await reader.GetOrNullAsync(registrationKey, cancellationToken).ConfigureAwait(false);
         if (registration is null || !registration.Content.AsSpan().SequenceEqual(NuGetFeed.RegistrationIndex(baseUrl, index)))
         {
-            warnings.Add($"{registrationKey}: {(registration is null ? "missing" : "differs from the signed index")}; {Sync}");
+            findings.Warning($"{registrationKey}: {(registration is null ? "missing" : "differs from the signed index")}; {Sync}");
         }
     }
 
     /// <summary>A listed version's .nupkg must be the signed bytes, and its .nuspec must be there.</summary>
-    private async Task CheckFilesAsync(string name, string version, IndexEntry entry, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    private async Task CheckFilesAsync(string name, string version, IndexEntry entry, ViewFindings findings, CancellationToken cancellationToken)
     {
         var packageKey = NuGetFeed.PackageKey(name, version);
         var (found, mismatch) = await reader.CheckPinnedStreamAsync(packageKey, entry.Length, entry.Sha256, cancellationToken).ConfigureAwait(false);
         if (!found)
         {
-            errors.Add($"{packageKey}: listed in the versions list but missing");
+            findings.Error($"{packageKey}: listed in the versions list but missing");
         }
         else if (mismatch is not null)
         {
-            errors.Add($"{mismatch} (the NuGet feed's copy of {name} {version} is not the signed artifact)");
+            findings.Error($"{mismatch} (the NuGet feed's copy of {name} {version} is not the signed artifact)");
         }
 
         if (!await reader.ExistsAsync(NuGetFeed.NuspecKey(name, version), cancellationToken).ConfigureAwait(false))
         {
-            errors.Add($"{NuGetFeed.NuspecKey(name, version)}: listed in the versions list but missing");
+            findings.Error($"{NuGetFeed.NuspecKey(name, version)}: listed in the versions list but missing");
         }
     }
 
-    private async Task<List<string>?> ReadVersionsAsync(string key, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    private async Task<List<string>?> ReadVersionsAsync(string key, ViewFindings findings, CancellationToken cancellationToken)
     {
         var stored = await reader.GetCappedOrNullAsync(key, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false);
         if (stored is null)
@@ -139,7 +141,7 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl)
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            errors.Add($"{key}: not a versions list ({{\"versions\": [...]}}): {(e is JsonException json ? JsonProblem.Describe(json) : "no \"versions\" array of strings")}");
+            findings.Error($"{key}: not a versions list ({{\"versions\": [...]}}): {(e is JsonException json ? JsonProblem.Describe(json) : "no \"versions\" array of strings")}");
             return [];
         }
     }

@@ -1,18 +1,10 @@
 using Registry.Core.Index;
-using Registry.Core.Keys.Internal;
 using Registry.Core.Packages;
-using Registry.Core.Publishing;
-using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Core.Views;
 
 namespace Registry.Core.NuGet;
-
-/// <summary>A .nupkg in hand (being published) and the .nuspec read from it.</summary>
-public sealed record NuGetFiles(byte[] Nupkg, byte[] Nuspec);
-
-/// <summary>What a view sync wrote.</summary>
-public sealed record NuGetSyncStats(int Packages, int FilesWritten, long BytesWritten, int Attempts);
 
 /// <summary>
 /// Brings the NuGet view of some packages up to the signed index, after the signed commit:
@@ -33,62 +25,15 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     private long _bytes;
 
     /// <summary>
-    /// Brings the NuGet view of <paramref name="names"/> (every package when null) up to the
-    /// store's signed index: the repair after a killed publish, and the rewrite after the NuGet URL changed. Needs no key.
-    /// </summary>
-    public static async Task<NuGetSyncStats> SyncStoreAsync(IObjectStore store, IReadOnlyCollection<string>? names, CancellationToken cancellationToken)
-    {
-        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        if (names is null)
-        {
-            var state = await SigningState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-            names = await AllNamesAsync(state, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await SyncStoreAsync(store, settings, names, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Syncs a registry's own view, under its settings' URL and cache policy, following the store's
-    /// verified state. <paramref name="known"/>: see <see cref="SyncAsync"/>.
-    /// </summary>
-    public static Task<NuGetSyncStats> SyncStoreAsync(IObjectStore store, RegistrySettings settings, IReadOnlyCollection<string> names, IReadOnlyDictionary<string, NuGetFiles>? known, CancellationToken cancellationToken) =>
-        new NuGetFeedWriter(store, settings.NuGetUrl ?? throw NoUrl(store), settings.CachePolicy)
-            .SyncAsync(names, ct => SigningState.LoadAsync(store, ct), known, cancellationToken);
-
-    /// <summary>The names of every package, read from the signed index documents.</summary>
-    private static async Task<IReadOnlyCollection<string>> AllNamesAsync(RegistryState state, CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        foreach (var bin in state.Bins.AllNames())
-        {
-            var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
-            foreach (var path in document.Signed.Targets.Keys)
-            {
-                var bytes = await state.ReadTargetOrNullAsync(path, cancellationToken).ConfigureAwait(false);
-                if (bytes is not null)
-                {
-                    names.Add(IndexJson.ParseIndex(bytes, path).Name);
-                }
-            }
-        }
-
-        return names;
-    }
-
-    private static EnvironmentException NoUrl(IObjectStore store) => new(
-        $"{store.Location}: has no NuGet URL; set it with 'registry settings --store {store.Location} --nuget-url https://cdn.example/registry/' [rule: nuget-url]");
-
-    /// <summary>
     /// Syncs the view of <paramref name="names"/> to the state <paramref name="loadState"/> returns
     /// (the verified state of <see cref="store"/>). <paramref name="known"/> holds artifact bytes
     /// already in hand (a publish's packages), by artifact store key, so they are not read back
     /// (a key names its content's sha256, so they need no second check).
     /// </summary>
-    public async Task<NuGetSyncStats> SyncAsync(
+    public async Task<ViewSyncStats> SyncAsync(
         IReadOnlyCollection<string> names,
         Func<CancellationToken, Task<RegistryState>> loadState,
-        IReadOnlyDictionary<string, NuGetFiles>? known,
+        IReadOnlyDictionary<string, byte[]>? known,
         CancellationToken cancellationToken)
     {
         _files = 0;
@@ -112,7 +57,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
             var lost = new List<string>();
             foreach (var name in pending)
             {
-                var index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false);
+                var index = await state.ReadIndexOrNullAsync(name, cancellationToken).ConfigureAwait(false);
                 if (index is null || !NuGetFeed.NuGetEntries(index).Any())
                 {
                     continue;
@@ -150,7 +95,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
 
             if (lost.Count == 0)
             {
-                return new NuGetSyncStats(synced, _files, _bytes, round);
+                return new ViewSyncStats(NuGetView.ViewName, synced, _files, _bytes, round);
             }
 
             pending = [.. lost.Distinct(StringComparer.Ordinal)];
@@ -160,7 +105,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     }
 
     /// <summary>The .nupkg and .nuspec of every NuGet version (yanked ones too: unlisted is not deleted) that the store lacks.</summary>
-    private async Task WriteVersionFilesAsync(PackageIndex index, IReadOnlyDictionary<string, NuGetFiles>? known, CancellationToken cancellationToken)
+    private async Task WriteVersionFilesAsync(PackageIndex index, IReadOnlyDictionary<string, byte[]>? known, CancellationToken cancellationToken)
     {
         var present = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var item in store.ListAsync($"{NuGetFeed.FlatContainer}{index.Name}/", cancellationToken).ConfigureAwait(false))
@@ -179,15 +124,14 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
             }
 
             var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
-            var files = known?.GetValueOrDefault(artifactKey);
-            var content = files?.Nupkg
+            var content = known?.GetValueOrDefault(artifactKey)
                 ?? await store.ReadPinnedAsync(artifactKey, entry.Length, entry.Sha256, $"{store.Location.TrimEnd('/')}/{artifactKey}", cancellationToken).ConfigureAwait(false);
 
             // The .nuspec before the .nupkg is not needed for correctness (the versions list is
             // written after both), but it keeps a half-written version recognisable as such.
             if (!present.Contains(nuspecKey))
             {
-                await PutAsync(nuspecKey, files?.Nuspec ?? NuspecOf(content, entry), cancellationToken).ConfigureAwait(false);
+                await PutAsync(nuspecKey, NuspecOf(content, entry), cancellationToken).ConfigureAwait(false);
             }
 
             if (!present.Contains(packageKey))

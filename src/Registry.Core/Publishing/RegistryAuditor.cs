@@ -3,6 +3,7 @@ using Registry.Core.Index;
 using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Core.Views;
 
 namespace Registry.Core.Publishing;
 
@@ -10,10 +11,10 @@ namespace Registry.Core.Publishing;
 /// The full audit behind <c>registry verify</c>: the root chain, every signature and
 /// threshold, every version and hash link from the timestamp down to each bin, every index
 /// document's length, sha256 and form, every artifact's length and sha256 against its index
-/// entry, the expiry of every role, and the NuGet view against the signed index. Reads only; works on any <see cref="IObjectReader"/> (a store,
+/// entry, the expiry of every role, and each derived view it is given against the signed index. Reads only; works on any <see cref="IObjectReader"/> (a store,
 /// or the CDN over HTTP).
 /// </summary>
-public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int parallelism = 8)
+public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int parallelism = 8, IReadOnlyList<IRegistryView>? views = null)
 {
     private readonly TimeProvider _time = time;
 
@@ -69,7 +70,13 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         }).ConfigureAwait(false);
 
         ExpiryAudit.CheckBins(windows, binNames, bins, now, errors, warnings);
-        var nuget = await NuGet.NuGetFeedAuditor.OpenAsync(reader, errors, cancellationToken).ConfigureAwait(false);
+        var findings = new ViewFindings(errors, warnings);
+        var audits = new List<IViewAudit>();
+        foreach (var view in views ?? [])
+        {
+            audits.Add(await view.OpenAuditAsync(reader, findings, cancellationToken).ConfigureAwait(false));
+        }
+
         long bytes = 0;
         int packages = 0, versions = 0;
         await Parallel.ForEachAsync(targets, Options(cancellationToken), async (pair, ct) =>
@@ -94,13 +101,21 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
                     Interlocked.Add(ref bytes, entry.Length);
                 }
 
-                await nuget.CheckAsync(index, errors, warnings, ct).ConfigureAwait(false);
+                foreach (var audit in audits)
+                {
+                    await audit.CheckAsync(index, findings, ct).ConfigureAwait(false);
+                }
             }
             catch (VerificationException e)
             {
                 errors.Add(e.Message);
             }
         }).ConfigureAwait(false);
+
+        foreach (var audit in audits)
+        {
+            await audit.FinishAsync(findings, cancellationToken).ConfigureAwait(false);
+        }
 
         return new AuditReport(
             errors.Order(StringComparer.Ordinal).ToList(), warnings.Order(StringComparer.Ordinal).ToList(),

@@ -1,8 +1,8 @@
 using Registry.Core.Keys.Internal;
-using Registry.Core.NuGet;
 using Registry.Core.Publishing.Internal;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Core.Views;
 
 namespace Registry.Core.Publishing;
 
@@ -20,40 +20,41 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     public IObjectStore Store => store;
 
     /// <summary>
-    /// Publishes in one transaction; then, for .nupkg files, brings their NuGet view up to the
-    /// committed index (also when nothing new was committed, which repairs a view a killed
-    /// publish left behind). A .nupkg needs <see cref="RegistrySettings.NuGetUrl"/>: checked before any write.
+    /// Publishes in one transaction; then brings the registry's derived views (those it was given
+    /// in <see cref="WriterOptions.Views"/> and its settings turn on) up to the committed index for
+    /// these packages, also when nothing new was committed, which repairs a view a killed publish
+    /// left behind. A view refuses, before any write, packages it cannot serve.
     /// </summary>
     public async Task<PublishResult> PublishAsync(IReadOnlyList<Packages.PackageFile> packages, PublishOptions publish, CancellationToken cancellationToken)
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        var nuget = packages.Where(p => p.Manifest.NuGet is not null).ToList();
-        if (nuget.Count > 0 && settings.NuGetUrl is null)
+        foreach (var view in _options.Views)
         {
-            throw new EnvironmentException(
-                $"{Path.GetFileName(nuget[0].SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose URLs need the address the registry is served at; set it once with 'registry settings --store {store.Location} --nuget-url https://cdn.example/registry/' (nothing was published) [rule: nuget-url]");
+            view.CheckPublishable(packages, settings, store.Location);
         }
 
         var planner = new PublishPlanner(packages, publish, _time);
         var (outcomes, stats) = await RunAsync(settings, planner.PlanAsync, cancellationToken).ConfigureAwait(false);
-        NuGetSyncStats? feed = null;
-        if (nuget.Count > 0)
+
+        // The planner already hashed every package: its outcomes name each artifact's key.
+        var files = new Dictionary<(string Name, string Version), byte[]>();
+        foreach (var package in packages)
         {
-            // The planner already hashed every package: its outcomes name each artifact's key.
-            var files = new Dictionary<(string Name, string Version), NuGetFiles>();
-            foreach (var file in nuget)
-            {
-                files[(file.Manifest.Name, file.Manifest.Version.ToFullString())] = new NuGetFiles(file.Content, file.Manifest.NuGet!.Nuspec);
-            }
-
-
-            var known = outcomes
-                .Where(o => files.ContainsKey((o.Name, o.Version)))
-                .ToDictionary(o => RegistryLayout.ArtifactKey(o.Artifact, o.Sha256), o => files[(o.Name, o.Version)], StringComparer.Ordinal);
-            feed = await NuGetFeedWriter.SyncStoreAsync(store, settings, [.. files.Keys.Select(k => k.Name)], known, cancellationToken).ConfigureAwait(false);
+            files[(package.Manifest.Name, package.Manifest.Version.ToFullString())] = package.Content;
         }
 
-        return new PublishResult(outcomes, stats) { NuGetFeed = feed };
+        var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var outcome in outcomes)
+        {
+            if (files.TryGetValue((outcome.Name, outcome.Version), out var content))
+            {
+                known[RegistryLayout.ArtifactKey(outcome.Artifact, outcome.Sha256)] = content;
+            }
+        }
+
+        var published = packages.GroupBy(p => p.Manifest.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Manifest, StringComparer.Ordinal);
+        var views = await Views.SyncAsync(settings, [.. published.Keys], cancellationToken, known: known, published: published).ConfigureAwait(false);
+        return new PublishResult(outcomes, stats) { Views = Touched(views) };
     }
 
     public async Task<YankResult> YankAsync(string name, string version, string? reason, bool undo, CancellationToken cancellationToken)
@@ -62,11 +63,15 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         var planner = new YankPlanner(name, version, reason, undo);
         var (outcome, stats) = await RunAsync(settings, planner.PlanAsync, cancellationToken).ConfigureAwait(false);
-        var feed = planner.IsNuGet && settings.NuGetUrl is not null
-            ? await NuGetFeedWriter.SyncStoreAsync(store, settings, [name], null, cancellationToken).ConfigureAwait(false)
-            : null;
-        return new YankResult(outcome, stats) { NuGetFeed = feed };
+        var views = await Views.SyncAsync(settings, [name], cancellationToken).ConfigureAwait(false);
+        return new YankResult(outcome, stats) { Views = Touched(views) };
     }
+
+    private ViewSync Views => new(store, _options.Views, _time);
+
+    /// <summary>The views that had something to do with the packages (a .tgz publish leaves the NuGet feed out).</summary>
+    private static IReadOnlyList<ViewSyncStats> Touched(IReadOnlyList<ViewSyncStats> views) =>
+        [.. views.Where(v => v.Packages > 0 || v.FilesWritten > 0)];
 
     /// <summary>
     /// Re-signs the timestamp (new version, new expiry) and, when their keys are held, every
@@ -77,6 +82,9 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         var (plan, stats) = await RunAsync(settings, (state, ct) => RefreshPlanner.PlanAsync(state, keys, settings, _time, ct), cancellationToken, commitEmpty: true).ConfigureAwait(false);
+
+        // No package changed, but registry-wide pages (a status panel with the new expiry) follow the commit.
+        await Views.SyncAsync(settings, [], cancellationToken).ConfigureAwait(false);
         return new RefreshResult(plan.Resigned, plan.MissingKeys, stats!);
     }
 
@@ -146,6 +154,9 @@ public sealed record WriterOptions
 
     /// <summary>Called after each lost race (for diagnostics).</summary>
     public Action<int>? OnConflict { get; init; }
+
+    /// <summary>The derived views to bring up to each commit (each runs when the registry's settings turn it on).</summary>
+    public IReadOnlyList<IRegistryView> Views { get; init; } = [];
 }
 
 public sealed record PublishOptions
@@ -164,8 +175,8 @@ public sealed record PackageOutcome(string Name, string Version, PublishStatus S
 
 public sealed record PublishResult(IReadOnlyList<PackageOutcome> Packages, CommitStats? Stats)
 {
-    /// <summary>What the NuGet view sync wrote after the commit; null when no .nupkg was published.</summary>
-    public NuGetSyncStats? NuGetFeed { get; init; }
+    /// <summary>What each derived view wrote after the commit (views with nothing to do for these packages are left out).</summary>
+    public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];
 }
 
 public enum YankStatus
@@ -177,8 +188,8 @@ public enum YankStatus
 
 public sealed record YankResult(YankStatus Status, CommitStats? Stats)
 {
-    /// <summary>What the NuGet view sync wrote after the commit; null for a package without NuGet versions.</summary>
-    public NuGetSyncStats? NuGetFeed { get; init; }
+    /// <summary>What each derived view wrote after the commit (views with nothing to do for this package are left out).</summary>
+    public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];
 }
 
 public sealed record RefreshResult(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Stats);

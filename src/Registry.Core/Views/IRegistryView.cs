@@ -23,11 +23,12 @@ public interface IRegistryView
 
     /// <summary>
     /// Refuses, before anything is written, packages this view would have to serve but cannot
-    /// under <paramref name="settings"/> (a .nupkg without a NuGet URL); throws a
+    /// under <paramref name="settings"/> (a .nupkg without a NuGet URL) in the store at
+    /// <paramref name="storeLocation"/>; throws a
     /// <see cref="RegistryException"/> naming the rule. Called on every view given to the writer,
     /// enabled or not.
     /// </summary>
-    void CheckPublishable(IReadOnlyList<PackageFile> packages, RegistrySettings settings);
+    void CheckPublishable(IReadOnlyList<PackageFile> packages, RegistrySettings settings, string storeLocation);
 
     /// <summary>
     /// Brings the view of <paramref name="names"/> (every package when null) up to the state
@@ -70,6 +71,13 @@ public sealed class ViewContext
 
     /// <summary>Artifact bytes already in hand (a publish's packages), by artifact store key; they need no second check.</summary>
     public IReadOnlyDictionary<string, byte[]> KnownArtifacts { get; init; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The manifests of the packages the commit published, by name (empty after a yank, a refresh
+    /// or for <c>registry sync</c>): a hint that lets a view skip packages it has nothing to do
+    /// with without a read; what a view writes still comes from <see cref="LoadState"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, PackageManifest> Published { get; init; } = new Dictionary<string, PackageManifest>(StringComparer.Ordinal);
 }
 
 /// <summary>What one view sync wrote.</summary>

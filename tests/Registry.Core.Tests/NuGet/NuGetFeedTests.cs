@@ -6,6 +6,7 @@ using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Core.Views;
 using Registry.Testing;
 
 namespace Registry.Core.Tests.NuGet;
@@ -24,7 +25,17 @@ public sealed class NuGetFeedTests : IDisposable
     private readonly FakeTimeProvider _clock = TestClock.Fixed(Now);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-nuget-tests", Guid.NewGuid().ToString("N"));
 
+    private static readonly IReadOnlyList<IRegistryView> Views = [new NuGetView()];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private RegistryWriter Writer(IObjectStore store, KeyRing keys) => new(store, keys, _clock, new WriterOptions { Views = Views });
+
+    private static ViewSyncStats? Feed(IReadOnlyList<ViewSyncStats> views) => views.SingleOrDefault(v => v.View == NuGetView.ViewName);
+
+    /// <summary>registry nuget sync: the NuGet view of NAMES (every package when null) brought up to the signed index.</summary>
+    private async Task<ViewSyncStats> SyncAsync(IObjectStore store, IReadOnlyCollection<string>? names) =>
+        (await new ViewSync(store, Views, _clock).SyncAsync(await RegistrySettings.LoadAsync(store, Ct), names, Ct, NuGetView.ViewName)).Single();
 
     public void Dispose()
     {
@@ -70,9 +81,9 @@ public sealed class NuGetFeedTests : IDisposable
     {
         var (store, keys) = await InitAsync();
         var lib = Nupkg("My.Lib", "1.2.0", ("My.Dep", "[1.0.0, 2.0.0)"));
-        var result = await new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Dep", "1.0.0"), lib], new PublishOptions(), Ct);
+        var result = await Writer(store, keys).PublishAsync([Nupkg("My.Dep", "1.0.0"), lib], new PublishOptions(), Ct);
 
-        Assert.NotNull(result.NuGetFeed);
+        Assert.NotNull(Feed(result.Views));
         Assert.Equal(["1.2.0"], await VersionsAsync(store, "my.lib"));
         Assert.Equal(lib.Content, (await store.GetOrNullAsync(NuGetFeed.PackageKey("my.lib", "1.2.0"), Ct))!.Content);
         Assert.Equal(lib.Manifest.NuGet!.Nuspec, (await store.GetOrNullAsync(NuGetFeed.NuspecKey("my.lib", "1.2.0"), Ct))!.Content);
@@ -97,7 +108,7 @@ public sealed class NuGetFeedTests : IDisposable
         var index = Registry.Core.Index.IndexJson.ParseIndex((await state.ReadTargetOrNullAsync("index/my-lib.json", Ct))!, "index/my-lib.json");
         Assert.Equal("My.Lib", index.Versions[0].NuGet!.Id);
         Assert.Equal("my.lib", index.Name);
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, _clock, views: Views).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("\n", report.Errors));
         Assert.Empty(report.Warnings);
     }
@@ -106,7 +117,7 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task A_yanked_version_leaves_the_versions_list_and_is_unlisted_but_its_files_stay()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, _clock);
+        var writer = Writer(store, keys);
         await writer.PublishAsync([Nupkg("My.Lib", "1.0.0"), Nupkg("My.Lib", "1.1.0")], new PublishOptions(), Ct);
 
         var yank = await writer.YankAsync("My.Lib", "1.0.0", "broken", undo: false, Ct);
@@ -126,7 +137,7 @@ public sealed class NuGetFeedTests : IDisposable
         var (store, keys) = await InitAsync(nugetUrl: null);
         var before = StoreDigest.Of(store.Location);
 
-        var e = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct));
+        var e = await Assert.ThrowsAsync<EnvironmentException>(() => Writer(store, keys).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct));
 
         Assert.Contains("[rule: nuget-url]", e.Message);
         Assert.Contains("registry settings", e.Message);
@@ -139,11 +150,11 @@ public sealed class NuGetFeedTests : IDisposable
         var (store, keys) = await InitAsync();
         var versions = Enumerable.Range(0, 6).Select(i => $"1.{i}.0").ToList();
 
-        await Task.WhenAll(versions.Select(v => Task.Run(() => new RegistryWriter(new FolderStore(store.Location), keys, _clock).PublishAsync([Nupkg("My.Lib", v)], new PublishOptions(), Ct), Ct)));
+        await Task.WhenAll(versions.Select(v => Task.Run(() => Writer(new FolderStore(store.Location), keys).PublishAsync([Nupkg("My.Lib", v)], new PublishOptions(), Ct), Ct)));
 
         Assert.Equal(versions, await VersionsAsync(store, "my.lib"));
         Assert.True((await ListedAsync(store, "my.lib")).Values.All(l => l));
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, _clock, views: Views).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("\n", report.Errors));
         Assert.Empty(report.Warnings);
     }
@@ -156,10 +167,10 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task A_publish_killed_after_its_commit_leaves_the_view_behind_never_broken_and_sync_repairs_it(int viewWrites)
     {
         var (store, keys) = await InitAsync();
-        await new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
+        await Writer(store, keys).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
         var dying = new DiesOnViewWrite(new FolderStore(store.Location), viewWrites);
 
-        await Assert.ThrowsAsync<IOException>(() => new RegistryWriter(dying, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.1.0")], new PublishOptions(), Ct));
+        await Assert.ThrowsAsync<IOException>(() => Writer(dying, keys).PublishAsync([Nupkg("My.Lib", "1.1.0")], new PublishOptions(), Ct));
 
         // Committed and signed; the NuGet view may not show it yet, but all it names is there.
         foreach (var version in await VersionsAsync(store, "my.lib"))
@@ -168,19 +179,19 @@ public sealed class NuGetFeedTests : IDisposable
             Assert.True(await store.ExistsAsync(NuGetFeed.NuspecKey("my.lib", version), Ct), version);
         }
 
-        var behind = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var behind = await new RegistryAuditor(store, _clock, views: Views).AuditAsync(Ct);
         Assert.True(behind.Ok, string.Join("\n", behind.Errors));
         Assert.Contains(behind.Warnings, w => w.Contains("registry nuget sync", StringComparison.Ordinal));
 
-        var stats = await NuGetFeedWriter.SyncStoreAsync(store, null, Ct);
+        var stats = await SyncAsync(store, null);
 
         Assert.True(stats.FilesWritten > 0);
         Assert.Equal(["1.0.0", "1.1.0"], await VersionsAsync(store, "my.lib"));
-        var repaired = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var repaired = await new RegistryAuditor(store, _clock, views: Views).AuditAsync(Ct);
         Assert.True(repaired.Ok, string.Join("\n", repaired.Errors));
         Assert.Empty(repaired.Warnings);
         var again = StoreDigest.Of(store.Location);
-        Assert.Equal(0, (await NuGetFeedWriter.SyncStoreAsync(store, ["My.Lib"], Ct)).FilesWritten);
+        Assert.Equal(0, (await SyncAsync(store, ["My.Lib"])).FilesWritten);
         Assert.Equal(again, StoreDigest.Of(store.Location));
     }
 
@@ -189,11 +200,11 @@ public sealed class NuGetFeedTests : IDisposable
     {
         var (store, keys) = await InitAsync();
         var lib = Nupkg("My.Lib", "1.0.0");
-        await new RegistryWriter(store, keys, _clock).PublishAsync([lib, lib], new PublishOptions(), Ct);
+        await Writer(store, keys).PublishAsync([lib, lib], new PublishOptions(), Ct);
         Assert.Equal(["1.0.0"], await VersionsAsync(store, "my.lib"));
         File.Delete(Path.Combine(store.Location, NuGetFeed.VersionsKey("my.lib")));
 
-        var stats = await NuGetFeedWriter.SyncStoreAsync(store, ["My_Lib"], Ct);
+        var stats = await SyncAsync(store, ["My_Lib"]);
 
         Assert.Equal(1, stats.Packages);
         Assert.Equal(["1.0.0"], await VersionsAsync(store, "my.lib"));
@@ -204,12 +215,12 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task Verify_refuses_a_feed_copy_that_is_not_the_signed_artifact_and_a_version_the_index_lacks()
     {
         var (store, keys) = await InitAsync();
-        await new RegistryWriter(store, keys, _clock).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
+        await Writer(store, keys).PublishAsync([Nupkg("My.Lib", "1.0.0")], new PublishOptions(), Ct);
         var nupkg = Path.Combine(store.Location, NuGetFeed.PackageKey("my.lib", "1.0.0"));
         File.WriteAllBytes(nupkg, Nupkg("My.Lib", "1.0.0", ("Evil", "1.0.0")).Content);
         File.WriteAllText(Path.Combine(store.Location, NuGetFeed.VersionsKey("my.lib")), "{\"versions\":[\"1.0.0\",\"6.6.6\"]}");
 
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, _clock, views: Views).AuditAsync(Ct);
 
         Assert.Contains(report.Errors, e => e.Contains("my.lib.1.0.0.nupkg", StringComparison.Ordinal) && e.Contains("not the signed artifact", StringComparison.Ordinal));
         Assert.Contains(report.Errors, e => e.Contains("6.6.6", StringComparison.Ordinal) && e.Contains("does not have", StringComparison.Ordinal));
@@ -219,7 +230,7 @@ public sealed class NuGetFeedTests : IDisposable
     public async Task The_view_is_deterministic_and_costs_the_package_not_the_feed()
     {
         var (store, keys) = await InitAsync();
-        var writer = new RegistryWriter(store, keys, _clock);
+        var writer = Writer(store, keys);
         await writer.PublishAsync(Enumerable.Range(0, 30).Select(i => Nupkg($"Pkg{i}", "1.0.0")).ToList(), new PublishOptions(), Ct);
         var service = (await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, Ct))!.VersionTag;
 
@@ -227,7 +238,7 @@ public sealed class NuGetFeedTests : IDisposable
         var result = await writer.PublishAsync([one], new PublishOptions(), Ct);
 
         // .nuspec, .nupkg, versions list, registration: nothing feed-wide, the service index untouched.
-        Assert.Equal(4, result.NuGetFeed!.FilesWritten);
+        Assert.Equal(4, Feed(result.Views)!.FilesWritten);
         Assert.Equal(service, (await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, Ct))!.VersionTag);
         var state = await RegistryState.LoadAsync(store, Ct);
         var index = Registry.Core.Index.IndexJson.ParseIndex((await state.ReadTargetOrNullAsync("index/late-comer.json", Ct))!, "index/late-comer.json");

@@ -1,6 +1,5 @@
 using NuGet.Versioning;
 using Registry.Core.Index;
-using Registry.Core.NuGet;
 using Registry.Core.Packages;
 using Registry.Core.Tuf;
 
@@ -22,7 +21,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             var key = PackageName.Normalize(name);
             if (!indexes.TryGetValue(key, out var index))
             {
-                indexes[key] = index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false);
+                indexes[key] = index = await state.ReadIndexOrNullAsync(name, cancellationToken).ConfigureAwait(false);
             }
 
             return index;
@@ -94,7 +93,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                     Authors = manifest.Authors.Count == 0 ? null : manifest.Authors,
                     Homepage = manifest.Homepage,
                     Repository = manifest.Repository,
-                    NuGet = manifest.NuGet is { } nuget ? NuGetFeed.EntryOf(nuget) : null,
+                    NuGet = manifest.NuGet is { } nuget ? NuGetEntry.Of(nuget) : null,
                 });
                 outcomes.Add(new PackageOutcome(name, manifest.Version.ToFullString(), PublishStatus.Published, sha256, info.Length, artifactPath));
             }

@@ -27,7 +27,7 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
             throw new ValidationException("version-invalid", $"'{version}' is not a SemVer 2.0 version");
         }
 
-        var index = await IndexStore.ReadIndexOrNullAsync(state, name, cancellationToken).ConfigureAwait(false)
+        var index = await state.ReadIndexOrNullAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new ValidationException("package-unknown", $"no package '{name}' in the registry");
         if (index.Name != name)
         {
