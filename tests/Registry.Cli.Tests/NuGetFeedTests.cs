@@ -180,6 +180,31 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
         Assert.DoesNotContain("nuget sync", after.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Registry_sync_repairs_every_view_the_settings_turn_on_and_an_unknown_or_off_view_writes_nothing()
+    {
+        await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"), packages.Nupkg("My.Lib", "1.0.0"));
+        var versions = Path.Combine(_registry.Store, "nuget", "v3", "flatcontainer", "my.lib", "index.json");
+        File.Delete(versions);
+        var before = StoreDigest.Of(_registry.Store);
+
+        var unknown = await RegistryCli.RunAsync("sync", "--store", _registry.Store, "--view", "nugget");
+
+        Assert.True(unknown.ExitCode == 2, unknown.ToString());
+        Assert.Contains("no view is named 'nugget'", unknown.Error, StringComparison.Ordinal);
+        Assert.Contains("[rule: view-name]", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(before, StoreDigest.Of(_registry.Store));
+
+        var sync = await RegistryCli.RunAsync("sync", "--store", _registry.Store);
+
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        Assert.Contains("NuGet feed of 2 package(s) is up to date", sync.Out, StringComparison.Ordinal);
+        Assert.Contains("\"1.0.0\"", File.ReadAllText(versions), StringComparison.Ordinal);
+        var again = await RegistryCli.RunAsync("sync", "--store", _registry.Store, "--view", "nuget", "My.Lib");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("wrote 0 files, 0 bytes", again.Out, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> BadPackages => new()
     {
         { "no-nuspec", "manifest-missing" },

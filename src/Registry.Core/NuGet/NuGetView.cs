@@ -18,6 +18,8 @@ public sealed class NuGetView : IRegistryView
 
     public bool IsEnabled(RegistrySettings settings) => settings.NuGetUrl is not null;
 
+    public string EnableOption => "--nuget-url https://cdn.example/registry/";
+
     public void CheckPublishable(IReadOnlyList<PackageFile> packages, RegistrySettings settings, string storeLocation)
     {
         if (settings.NuGetUrl is null && packages.FirstOrDefault(p => p.Manifest.NuGet is not null) is { } nupkg)

@@ -51,7 +51,7 @@ public sealed class ViewSync(IObjectStore store, IReadOnlyList<IRegistryView> vi
             {
                 if (only is not null)
                 {
-                    throw new EnvironmentException($"{store.Location}: the {only} view is not turned on in this registry's settings (see 'registry settings --help') [rule: view-off]");
+                    throw new EnvironmentException($"{store.Location}: the {only} view is off in this registry's settings; turn it on with 'registry settings --store {store.Location} {view.EnableOption}' (nothing was written) [rule: view-off]");
                 }
 
                 continue;

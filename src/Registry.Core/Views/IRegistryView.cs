@@ -21,6 +21,9 @@ public interface IRegistryView
     /// <summary>Whether the registry's settings turn this view on.</summary>
     bool IsEnabled(RegistrySettings settings);
 
+    /// <summary>The <c>registry settings</c> option that turns the view on (e.g. <c>--nuget-url https://cdn.example/registry/</c>), for messages.</summary>
+    string EnableOption { get; }
+
     /// <summary>
     /// Refuses, before anything is written, packages this view would have to serve but cannot
     /// under <paramref name="settings"/> (a .nupkg without a NuGet URL) in the store at

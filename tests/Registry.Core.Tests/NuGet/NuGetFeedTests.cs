@@ -145,6 +145,23 @@ public sealed class NuGetFeedTests : IDisposable
     }
 
     [Fact]
+    public async Task Syncing_a_view_the_settings_leave_off_names_the_option_that_turns_it_on_and_writes_nothing()
+    {
+        var (store, keys) = await InitAsync(nugetUrl: null);
+        var before = StoreDigest.Of(store.Location);
+
+        var e = await Assert.ThrowsAsync<EnvironmentException>(() => SyncAsync(store, null));
+
+        Assert.Contains("[rule: view-off]", e.Message);
+        Assert.Contains("--nuget-url", e.Message);
+        Assert.Equal(2, e.ExitCode);
+        Assert.Equal(before, StoreDigest.Of(store.Location));
+        // With no view named, a registry with every view off has nothing to sync.
+        Assert.Empty(await new ViewSync(store, Views, _clock).SyncAsync(await RegistrySettings.LoadAsync(store, Ct), null, Ct));
+        Assert.Equal(before, StoreDigest.Of(store.Location));
+    }
+
+    [Fact]
     public async Task Racing_publishers_of_one_id_leave_a_versions_list_with_every_version()
     {
         var (store, keys) = await InitAsync();
