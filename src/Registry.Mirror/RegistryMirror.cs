@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Registry.Core;
 using Registry.Core.Index;
 using Registry.Core.Views;
-using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

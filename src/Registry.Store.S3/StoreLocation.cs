@@ -1,5 +1,4 @@
 using Registry.Core;
-using Registry.Core.Publishing;
 using Registry.Core.Storage;
 
 namespace Registry.Store.S3;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Registry.Core.Tuf;
 
 namespace Registry.Core.Storage;
 
@@ -29,7 +28,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         try
         {
             var bytes = await File.ReadAllBytesAsync(PathOf(key), cancellationToken).ConfigureAwait(false);
-            return new StoredObject(bytes, Hashing.Sha256Hex(bytes));
+            // A folder's version tag is its content's sha256 (what an S3 ETag is to a single-part upload).
+            return new StoredObject(bytes, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -8,7 +8,7 @@ namespace Registry.Core.Tuf;
 /// <c>registry-config.json</c> first), or a copy that <c>registry mirror</c> did not finish (it
 /// writes the timestamp last, and never the publisher's settings).
 /// </summary>
-internal static class NoRegistry
+public static class NoRegistry
 {
     public static async Task<RegistryException> ExplainAsync(IObjectReader store, CancellationToken cancellationToken)
     {

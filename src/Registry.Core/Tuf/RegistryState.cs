@@ -70,7 +70,7 @@ public sealed class RegistryState
     public HashBins Bins { get; }
 
     /// <summary>This state under a newer root of the same chain: after a root rotation, a writer signs with the new root's keys.</summary>
-    internal RegistryState WithRoot(SignedDocument<RootMetadata> root) => new(_store, _onVerified, root, Timestamp, TimestampTag, Snapshot, Targets);
+    public RegistryState WithRoot(SignedDocument<RootMetadata> root) => new(_store, _onVerified, root, Timestamp, TimestampTag, Snapshot, Targets);
 
     /// <summary>Reads and verifies the current state, or returns null when the store holds no registry.</summary>
     public static Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken) =>
