@@ -121,6 +121,20 @@ public sealed partial class MirrorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_view_is_refused_before_anything_is_read_or_written()
+    {
+        await _source.InitAsync();
+        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+
+        var sync = await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--view", "nugget");
+
+        Assert.True(sync.ExitCode == 2, sync.ToString());
+        Assert.Contains("no view is named 'nugget'", sync.Error, StringComparison.Ordinal);
+        Assert.Contains("[rule: view-name]", sync.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Mirror));
+    }
+
+    [Fact]
     public async Task An_interrupted_sync_leaves_a_valid_mirror_and_the_next_run_resumes()
     {
         await _source.InitAsync();

@@ -26,16 +26,19 @@ internal static class MirrorCommand
         var publicRead = new Option<bool>("--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a CDN in front of the mirror's bucket" };
         var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
         var nugetUrl = new Option<string?>("--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
+        var views = new Option<string[]>("--view") { Description = $"Also derive this view for the mirror from the verified copy ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); repeatable; --nuget-url implies nuget", AllowMultipleArgumentsPerToken = false };
         var json = CliContext.JsonOption();
         var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
-        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl, json })
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl, views, json })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(async (parse, ct) =>
         {
+            // An unknown view is refused before anything is read or written.
+            var derived = RegistryViews.Named([.. parse.GetValue(views) ?? [], .. parse.GetValue(nugetUrl) is null ? Array.Empty<string>() : [Core.NuGet.NuGetView.ViewName]]);
             var anchor = await RootOfTrust.LoadAnchorAsync(parse.GetValue(root)!, ct).ConfigureAwait(false);
             var baseUrl = parse.GetValue(url)!;
             if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
@@ -53,7 +56,7 @@ internal static class MirrorCommand
                 Parallel = parse.GetValue(parallel),
                 CachePolicy = new CachePolicy(parse.GetValue(maxAge)),
                 NuGetUrl = parse.GetValue(nugetUrl) is { } feedUrl ? Core.PublicBaseUrl.Normalize(feedUrl) : null,
-                Views = parse.GetValue(nugetUrl) is null ? [] : [.. RegistryViews.All.Where(v => v.Name == Core.NuGet.NuGetView.ViewName)],
+                Views = derived,
             });
             var result = await ProgressRenderer.RunAsync(context, "mirroring bins", progress => mirror.SyncAsync(
                 ProgressRenderer.Map<MirrorProgress>(progress, p => new ProgressStep(p.Bins, p.BinsTotal, string.Create(CultureInfo.InvariantCulture, $"({p.Files} files, {p.Bytes / 1024.0 / 1024.0:0.0} MiB)"))), ct)).ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal static class PublishCommand
             var writer = new RegistryWriter(target, keys, TimeProvider.System, options: new WriterOptions
             {
                 Views = RegistryViews.All,
-                OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})").GetAwaiter().GetResult(),
+                OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})"),
             });
             var result = await writer.PublishAsync(packages, new PublishOptions { SkipDependencyCheck = parse.GetValue(skipDeps) }, ct).ConfigureAwait(false);
             if (context.Json)

@@ -12,6 +12,17 @@ internal static class RegistryViews
 {
     public static IReadOnlyList<IRegistryView> All { get; } = [new NuGetView()];
 
+    /// <summary>The views of these names, in the tool's order; an unknown name is a usage error (exit 2) naming the views.</summary>
+    public static IReadOnlyList<IRegistryView> Named(IReadOnlyCollection<string> names)
+    {
+        foreach (var name in names.Where(n => All.All(v => v.Name != n)))
+        {
+            throw new Core.RegistryException($"no view is named '{name}'; the views are {string.Join(", ", All.Select(v => v.Name))} [rule: view-name]", 2);
+        }
+
+        return [.. All.Where(v => names.Contains(v.Name))];
+    }
+
     /// <summary>What the NuGet view wrote, for the commands' output (null: nothing for the feed).</summary>
     public static ViewSyncStats? NuGetOf(IReadOnlyList<ViewSyncStats> views) =>
         views.FirstOrDefault(v => v.View == NuGetView.ViewName);

@@ -113,7 +113,10 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
                 return (result, stats with { Attempts = attempt });
             }
 
-            _options.OnConflict?.Invoke(attempt);
+            if (_options.OnConflict is { } onConflict)
+            {
+                await onConflict(attempt).ConfigureAwait(false);
+            }
             var backoff = Math.Min(1000, 25 * (1 << Math.Min(attempt, 6)));
             await Task.Delay(Random.Shared.Next(backoff / 2, backoff), cancellationToken).ConfigureAwait(false);
         }
@@ -153,7 +156,7 @@ public sealed record WriterOptions
     public int MaxAttempts { get; init; } = 10;
 
     /// <summary>Called after each lost race (for diagnostics).</summary>
-    public Action<int>? OnConflict { get; init; }
+    public Func<int, Task>? OnConflict { get; init; }
 
     /// <summary>The derived views to bring up to each commit (each runs when the registry's settings turn it on).</summary>
     public IReadOnlyList<IRegistryView> Views { get; init; } = [];
