@@ -106,12 +106,46 @@ public sealed class SearchShard
         for (var cap = MaxPerWord; ; cap = cap > 10 ? cap - 5 : cap - 1)
         {
             var bytes = Serialize(cap);
-            if (bytes.Length <= MaxBytes || cap == 1)
+            if (bytes.Length <= MaxBytes)
             {
                 Trim(cap);
                 return bytes;
             }
+
+            if (cap == 1)
+            {
+                Trim(cap);
+                return DropWordsToFit();
+            }
         }
+    }
+
+    /// <summary>
+    /// Past one package a word and still too big (thousands of words in one key): drops whole words,
+    /// description words before names, longest first, until the shard fits.
+    /// </summary>
+    private byte[] DropWordsToFit()
+    {
+        var order = Words.Keys
+            .OrderBy(w => Words[w].Any(n => SearchText.Tier(n, w) < 2) ? 1 : 0)
+            .ThenByDescending(w => w.Length)
+            .ThenByDescending(w => w, StringComparer.Ordinal)
+            .ToList();
+        var bytes = Serialize(1);
+        for (var i = 0; bytes.Length > MaxBytes && i < order.Count;)
+        {
+            var step = Math.Max(1, (order.Count - i) / 20);
+            foreach (var word in order.Skip(i).Take(step))
+            {
+                Words.Remove(word);
+            }
+
+            i += step;
+            Trim(1);
+            bytes = Serialize(1);
+        }
+
+        return bytes;
     }
 
     private void Trim(int cap)

@@ -28,13 +28,34 @@ internal sealed class SearchAudit(IObjectReader reader) : IViewAudit
     {
         var entries = _indexes.Values.Select(SearchText.EntryOf).OfType<SearchEntry>().ToDictionary(e => e.Name, StringComparer.Ordinal);
         var expected = SearchIndexBuilder.Build(entries.Values);
-        foreach (var (key, want) in expected)
+
+        // Where a stale or forged shard can be: the keys of every word any signed version had, and,
+        // in a store (not over HTTP, which cannot list), every shard file there is.
+        var keys = new SortedSet<string>(expected.Keys, StringComparer.Ordinal);
+        keys.UnionWith(_indexes.Values.SelectMany(SearchText.EverSaid).Select(SearchText.KeyOf).OfType<string>());
+        if (reader is IObjectStore store)
         {
+            await foreach (var item in store.ListAsync(SearchLayout.Shards, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Key.EndsWith(".json", StringComparison.Ordinal))
+                {
+                    keys.Add(item.Key[SearchLayout.Shards.Length..^".json".Length]);
+                }
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            var want = expected.GetValueOrDefault(key);
             var file = SearchLayout.ShardKey(key);
             var stored = await reader.GetCappedOrNullAsync(file, 4L * SearchShard.MaxBytes, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
-                findings.Warning($"{file}: missing ({want.Packages.Count} package(s) have words in it); {Sync}");
+                if (want is not null)
+                {
+                    findings.Warning($"{file}: missing ({want.Packages.Count} package(s) have words in it); {Sync}");
+                }
+
                 continue;
             }
 
@@ -50,6 +71,7 @@ internal sealed class SearchAudit(IObjectReader reader) : IViewAudit
             }
 
             var errors = CheckAgainstSigned(file, shard, findings);
+            want ??= new SearchShard(key);
             var full = want.Words.ToDictionary(w => w.Key, w => w.Value.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
             if (errors == 0 && !stored.Content.AsSpan().SequenceEqual(want.ToBoundedJson()) && !IsTrimmedSubset(shard, full))
             {
