@@ -54,12 +54,13 @@ public static class NuGetSearch
         ];
     }
 
-    /// <summary>The shard key a NuGet query string's <c>q</c> is answered from (what the edge computes): null for an empty query.</summary>
-    public static string? KeyOfQuery(string q)
-    {
-        var first = q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(SearchText.KeyOf).FirstOrDefault(k => k is not null);
-        return first;
-    }
+    /// <summary>
+    /// The key a NuGet query's <c>q</c> is answered from, as every edge rewrite computes it: the
+    /// first three ASCII letters or digits of its first whitespace-separated word; null (the bare
+    /// URL's default answer) when that word has none.
+    /// </summary>
+    public static string? KeyOfQuery(string q) =>
+        q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } first ? SearchText.KeyOf(first) : null;
 
     /// <summary>The NuGet packages of a shard, best first (the name itself, a run of the name, a description word; shorter names first).</summary>
     internal static List<ShardPackage> Ranked(SearchShard shard)
