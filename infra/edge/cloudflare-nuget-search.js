@@ -29,8 +29,16 @@ export default {
       return new Response("method not allowed", { status: 405 });
     }
     const target = rewrite(request.url);
-    return fetch(new Request(target.toString(), { method: request.method, headers: request.headers }), {
+    const response = await fetch(new Request(target.toString(), { method: request.method, headers: request.headers }), {
       cf: { cacheEverything: true },
     });
+    if ((response.status === 404 || response.status === 403) && /\/nuget\/v3\/search\/(query|autocomplete)\/[a-z0-9]{1,3}\.json$/.test(target.pathname)) {
+      // Nothing published starts with those letters: "no hits", not a failing source.
+      return new Response('{"totalHits":0,"data":[]}', {
+        status: 200,
+        headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" },
+      });
+    }
+    return response;
   },
 };

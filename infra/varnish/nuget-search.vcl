@@ -32,3 +32,21 @@ sub registry_nuget_search {
         unset req.http.X-Search-Key;
     }
 }
+
+# A query whose key has no answer (nothing published starts with those letters) is a 404 (or an
+# S3 403) at the origin; NuGet clients would report it as a failing source. Answer "no hits"
+# instead. Call from vcl_backend_response and vcl_backend_error.
+sub registry_nuget_search_missing {
+    if (bereq.url ~ "/nuget/v3/search/(query|autocomplete)/[a-z0-9]{1,3}\.json$" && (beresp.status == 404 || beresp.status == 403)) {
+        return (error(200, "no hits"));
+    }
+}
+
+sub registry_nuget_search_empty {
+    if (bereq.url ~ "/nuget/v3/search/(query|autocomplete)/[a-z0-9]{1,3}\.json$" && beresp.status == 200) {
+        set beresp.http.Content-Type = "application/json";
+        set beresp.http.Cache-Control = "no-cache";
+        synthetic({"{"totalHits":0,"data":[]}"});
+        return (deliver);
+    }
+}
