@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 # curl and python3: the radosgw and varnish start scripts (free ports, readiness); npm (with
 # nodejs) for tuf-js, unless a node toolchain is already on PATH.
 packages=(radosgw ceph-mon ceph-osd varnish nginx-light curl python3 ca-certificates faketime)
+# The search page's script runs in a real headless Chromium (tests/Registry.Search.Tests).
+packages+=(chromium)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do

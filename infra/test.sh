@@ -78,7 +78,7 @@ if [ -z "$faketime_lib" ]; then
   status=1 summary+=("date-shifted run                 not run: libfaketime missing")
 else
   echo "test: running the unit and CLI tests with the clock ${shift_days} days ahead" >&2
-  shifted=(tests/Registry.Core.Tests tests/Registry.Cli.Tests tests/Registry.Client.Tests)
+  shifted=(tests/Registry.Core.Tests tests/Registry.Cli.Tests tests/Registry.Client.Tests tests/Registry.Search.Tests)
   # xunit's filter syntax differs from vstest's: the shifted run ignores test.sh's extra arguments.
   for folder in "${shifted[@]}"; do
     name=$(basename "$folder")

@@ -13,7 +13,9 @@ mkdir -p "$STATE_DIR"
 STATE_DIR=$(cd "$STATE_DIR" && pwd)
 # varnishd drops privileges to its own user, which must be able to read the VCL.
 chmod a+rx "$STATE_DIR" "$(dirname "$STATE_DIR")" 2>/dev/null || true
-sed -e "s/@ORIGIN_HOST@/${ORIGIN%:*}/" -e "s/@ORIGIN_PORT@/${ORIGIN##*:}/" "$here/registry.vcl.template" > "$STATE_DIR/registry.vcl"
+sed -e "s/@ORIGIN_HOST@/${ORIGIN%:*}/" -e "s/@ORIGIN_PORT@/${ORIGIN##*:}/" \
+  -e "/# @NUGET_SEARCH_VCL@/r $here/nuget-search.vcl" -e "/# @NUGET_SEARCH_VCL@/d" \
+  "$here/registry.vcl.template" > "$STATE_DIR/registry.vcl"
 varnishd -a "127.0.0.1:$PORT" -T "127.0.0.1:$ADMIN_PORT" -n "$STATE_DIR/work" -f "$STATE_DIR/registry.vcl" \
   -s malloc,128m -P "$STATE_DIR/varnishd.pid" -p default_grace=0 >"$STATE_DIR/varnishd.log" 2>&1
 for _ in $(seq 100); do

@@ -38,6 +38,7 @@ public static class CliApp
             MirrorCommand.Create(context),
             SourceCommand.Create(context),
             InfoCommand.Create(context),
+            SearchCommand.Create(context),
             FetchCommand.Create(context),
             InstallCommand.Create(context),
             UpdateCommand.Create(context),

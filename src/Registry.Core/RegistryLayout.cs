@@ -18,14 +18,21 @@ public static class RegistryLayout
     /// its <c>index.json</c> files (NuGet's service index, versions lists and registration
     /// indexes), sit at fixed URLs and change; every other file of a view is written once.
     /// </summary>
-    public static readonly IReadOnlyList<string> ViewRoots = [NuGetViewRoot];
+    public static readonly IReadOnlyList<string> ViewRoots = [NuGetViewRoot, SearchViewRoot];
 
     /// <summary>The NuGet v3 feed's folder (docs/nuget.md).</summary>
     public const string NuGetViewRoot = "nuget/v3/";
 
+    /// <summary>The search index's folder (docs/search.md): every file in it is a fixed URL that changes.</summary>
+    public const string SearchViewRoot = "search/";
+
+    /// <summary>The NuGet search answers (docs/search.md): fixed URLs that change.</summary>
+    public const string NuGetSearchRoot = NuGetViewRoot + "search/";
+
     /// <summary>Whether a key is a derived view's fixed-URL entry point (see <see cref="ViewRoots"/>).</summary>
     public static bool IsViewEntryPoint(string key) =>
-        key.EndsWith("/index.json", StringComparison.Ordinal) && ViewRoots.Any(root => key.StartsWith(root, StringComparison.Ordinal));
+        (key.EndsWith("/index.json", StringComparison.Ordinal) && ViewRoots.Any(root => key.StartsWith(root, StringComparison.Ordinal)))
+        || (key.EndsWith(".json", StringComparison.Ordinal) && (key.StartsWith(SearchViewRoot, StringComparison.Ordinal) || key.StartsWith(NuGetSearchRoot, StringComparison.Ordinal)));
 
     public static string MetadataKey(string role, long version) => $"metadata/{version}.{role}.json";
 

@@ -58,6 +58,11 @@ public sealed record RegistrySettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NuGetUrl { get; init; }
 
+    /// <summary>Whether publish writes the static search index (docs/search.md); <c>registry settings --search on|off</c>.</summary>
+    [JsonPropertyName("search")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Search { get; init; }
+
     [JsonIgnore]
     public CachePolicy CachePolicy => new(TimestampMaxAgeSeconds);
 

@@ -165,6 +165,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             CachePolicy = _options.CachePolicy,
             LoadState = _ => Task.FromResult(next),
             Time = _time,
+            EnabledViews = [.. _options.Views.Select(v => v.Name)],
         };
         var results = new List<ViewSyncStats>();
         foreach (var view in _options.Views)

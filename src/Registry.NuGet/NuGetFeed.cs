@@ -7,6 +7,9 @@ using Registry.Core.Packages;
 
 namespace Registry.Core.NuGet;
 
+/// <summary>A resource entry of the NuGet service index (<c>@id</c>, <c>@type</c>, <c>comment</c>).</summary>
+public sealed record NuGetServiceResource(string Id, string Type, string Comment);
+
 /// <summary>
 /// The NuGet v3 view of a registry: where its files live under <c>nuget/v3/</c> and what they
 /// hold. Everything here is derived from the signed index documents, so the same index state
@@ -45,7 +48,7 @@ public static class NuGetFeed
     public static IEnumerable<IndexEntry> NuGetEntries(PackageIndex index) => index.Versions.Where(e => e.NuGet is not null);
 
     /// <summary>The service index: where the flat container and the registrations are.</summary>
-    public static byte[] ServiceIndex(string baseUrl) => Write(writer =>
+    public static byte[] ServiceIndex(string baseUrl, IEnumerable<NuGetServiceResource>? more = null) => Write(writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("version", "3.0.0");
@@ -54,6 +57,11 @@ public static class NuGetFeed
         foreach (var type in (string[])["RegistrationsBaseUrl", "RegistrationsBaseUrl/3.0.0-rc", "RegistrationsBaseUrl/3.0.0-beta", "RegistrationsBaseUrl/3.6.0"])
         {
             Resource(writer, baseUrl + Registration, type, "Metadata of every version, with its listed state (SemVer 2.0 included)");
+        }
+
+        foreach (var resource in more ?? [])
+        {
+            Resource(writer, resource.Id, resource.Type, resource.Comment);
         }
 
         writer.WriteEndArray();

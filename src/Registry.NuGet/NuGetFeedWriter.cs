@@ -17,7 +17,7 @@ namespace Registry.Core.NuGet;
 /// publish leaves a version missing from the view (the next sync of that package adds it),
 /// never a broken one.
 /// </summary>
-public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePolicy policy)
+public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePolicy policy, IReadOnlyList<NuGetServiceResource>? moreResources = null)
 {
     private const int MaxRounds = 10;
 
@@ -72,7 +72,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
 
                 if (!serviceIndexDone)
                 {
-                    if (!await SwapIfChangedAsync(NuGetFeed.ServiceIndexKey, service, NuGetFeed.ServiceIndex(baseUrl), cancellationToken).ConfigureAwait(false))
+                    if (!await SwapIfChangedAsync(NuGetFeed.ServiceIndexKey, service, NuGetFeed.ServiceIndex(baseUrl, moreResources), cancellationToken).ConfigureAwait(false))
                     {
                         lost.Add(name);
                         continue;

@@ -9,8 +9,10 @@ namespace Registry.Core.NuGet;
 /// The NuGet v3 feed as a derived view (docs/nuget.md): on when the registry's settings name
 /// the URL it is served at (<c>registry settings --nuget-url</c>), whose absolute URLs its
 /// service index and registrations carry. Packages without NuGet versions have no feed files.
+/// <paramref name="moreResources"/>: further service-index entries for this sync (another view's
+/// services, such as search; the composition root, not this view, knows which views are on).
 /// </summary>
-public sealed class NuGetView : IRegistryView
+public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResource>>? moreResources = null) : IRegistryView
 {
     public const string ViewName = "nuget";
 
@@ -51,7 +53,7 @@ public sealed class NuGetView : IRegistryView
             return new ViewSyncStats(ViewName, 0, 0, 0, 0);
         }
 
-        var writer = new NuGetFeedWriter(context.Store, url, context.CachePolicy);
+        var writer = new NuGetFeedWriter(context.Store, url, context.CachePolicy, moreResources?.Invoke(context));
         return await writer.SyncAsync(names, context.LoadState, context.KnownArtifacts, cancellationToken).ConfigureAwait(false);
     }
 

@@ -19,6 +19,14 @@ using Registry.Core.Tuf;
 //            and splits the bytes written into the signed commit and the NuGet view.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
+//   search:  the search index at Hex scale (docs/search.md): building it from scratch, a cold query's
+//            files and bytes, the bytes a publish adds; --corpus FILE reads real names and descriptions
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- search [--packages 10000] [--versions 60000] [--corpus FILE]
+if (args.FirstOrDefault() == "search")
+{
+    return await SearchBenchmark.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "hex")
 {
     if (args.Contains("--help") || args.Contains("-h"))

@@ -1,4 +1,5 @@
 using Registry.Core.NuGet;
+using Registry.Search;
 using Registry.Core.Views;
 
 namespace Registry.Cli.Internal;
@@ -10,7 +11,12 @@ namespace Registry.Cli.Internal;
 /// </summary>
 internal static class RegistryViews
 {
-    public static IReadOnlyList<IRegistryView> All { get; } = [new NuGetView()];
+    public static IReadOnlyList<IRegistryView> All { get; } =
+    [
+        // The feed lists the search services when the search view is written beside it.
+        new NuGetView(context => context.EnabledViews.Contains(SearchView.ViewName) && context.BaseUrl is { } url ? NuGetSearch.ServiceIndexResources(url) : []),
+        new SearchView(),
+    ];
 
     /// <summary>The views of these names, in the tool's order; an unknown name is a usage error (exit 2) naming the views.</summary>
     public static IReadOnlyList<IRegistryView> Named(IReadOnlyCollection<string> names)

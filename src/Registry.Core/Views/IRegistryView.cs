@@ -72,6 +72,9 @@ public sealed class ViewContext
 
     public required TimeProvider Time { get; init; }
 
+    /// <summary>The names of every view written to this store in this run (a view may advertise another's services).</summary>
+    public IReadOnlyCollection<string> EnabledViews { get; init; } = [];
+
     /// <summary>Artifact bytes already in hand (a publish's packages), by artifact store key; they need no second check.</summary>
     public IReadOnlyDictionary<string, byte[]> KnownArtifacts { get; init; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
 

@@ -41,6 +41,7 @@ public sealed class ViewSync(IObjectStore store, IReadOnlyList<IRegistryView> vi
             Time = time,
             KnownArtifacts = known ?? new Dictionary<string, byte[]>(StringComparer.Ordinal),
             Published = published ?? new Dictionary<string, PackageManifest>(StringComparer.Ordinal),
+            EnabledViews = [.. views.Where(v => v.IsEnabled(settings)).Select(v => v.Name)],
         };
 
         var results = new List<ViewSyncStats>();

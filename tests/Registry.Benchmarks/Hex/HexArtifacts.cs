@@ -85,7 +85,7 @@ internal static class HexArtifacts
         return text.Append("end\n").ToString();
     }
 
-    private static string Sentence(Random random, int words) =>
+    internal static string Sentence(Random random, int words) =>
         string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[(int)(Words.Length * Math.Pow(random.NextDouble(), 2))]));
 
     private static string Identifier(Random random) =>

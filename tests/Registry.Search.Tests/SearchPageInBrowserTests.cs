@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Registry.Search.Tests;
+
+/// <summary>
+/// The search page's script in a real headless Chromium, served over HTTP with a
+/// Content-Security-Policy that forbids inline script: it finds packages by prefix and by a
+/// description word, links them to their pages, and shows hostile package text as text (the
+/// payload's beacon to a local server receives nothing).
+/// </summary>
+public sealed partial class SearchPageInBrowserTests
+{
+    private const string Page = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Search</title>
+        <script src="../assets/search.js" defer></script></head>
+        <body><form id="search-form" action="./" method="get"><input id="search-input" name="q"></form>
+        <div id="search-results" aria-live="polite"></div></body></html>
+        """;
+
+    [Fact]
+    public async Task The_page_finds_by_prefix_and_description_word_and_renders_hostile_text_inert()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            Assert.Fail("chromium is missing: run infra/install-test-deps.sh");
+        }
+
+        using var beacon = new Listener(_ => "ok"u8.ToArray());
+        using var registry = await SearchRegistry.CreateAsync();
+        var payload = $"<img src=x onerror=\"fetch('{beacon.Url}img')\"><script>fetch('{beacon.Url}script')</script> plugs evil";
+        await registry.PublishAsync(
+            SearchRegistry.Package("plug", "1.14.0", "Compose web applications"),
+            SearchRegistry.Package("plug_cowboy", "2.0.0", "A Plug adapter for Cowboy"),
+            SearchRegistry.Package("cowboy", "2.10.0", "Small fast HTTP server"),
+            SearchRegistry.Package("evil", "6.6.6", payload));
+        Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "search"));
+        Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "assets"));
+        await File.WriteAllTextAsync(Path.Combine(registry.SiteFolder, "search", "index.html"), Page, SearchRegistry.Ct);
+        await File.WriteAllBytesAsync(Path.Combine(registry.SiteFolder, "assets", "search.js"), SearchAssets.Script, SearchRegistry.Ct);
+        using var site = new Listener(path => File.Exists(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) : null);
+
+        var byPrefix = await DumpDomAsync($"{site.Url}search/index.html?q=plu");
+        Assert.Equal(["plug", "plug_cowboy", "evil"], Links(byPrefix).Select(l => l.Text));
+        Assert.Equal($"{site.Url}packages/plug/", Links(byPrefix)[0].Href);
+        Assert.Contains("1.14.0", byPrefix, StringComparison.Ordinal);
+        Assert.Contains("Compose web applications", byPrefix, StringComparison.Ordinal);
+
+        var byWord = await DumpDomAsync($"{site.Url}search/index.html?q=http+server");
+        Assert.Equal(["cowboy"], Links(byWord).Select(l => l.Text));
+
+        var hostile = await DumpDomAsync($"{site.Url}search/index.html?q=evil");
+        Assert.Equal(["evil"], Links(hostile).Select(l => l.Text));
+        Assert.Contains("&lt;img src=x onerror=", hostile, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", hostile, StringComparison.Ordinal);
+        Assert.Equal(0, beacon.Requests);
+    }
+
+    private static List<(string Href, string Text)> Links(string dom) =>
+        LinkPattern().Matches(dom).Select(m => (WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+
+    [GeneratedRegex("<a href=\"([^\"]*)\">([^<]*)</a>")]
+    private static partial Regex LinkPattern();
+
+    private static async Task<string> DumpDomAsync(string url)
+    {
+        var profile = Directory.CreateTempSubdirectory("search-chromium-");
+        try
+        {
+            var info = new ProcessStartInfo("/usr/bin/chromium")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                ArgumentList =
+                {
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", $"--user-data-dir={profile.FullName}", "--virtual-time-budget=5000", "--dump-dom", url,
+                },
+            };
+            using var chromium = Process.Start(info)!;
+            var output = chromium.StandardOutput.ReadToEndAsync(SearchRegistry.Ct);
+            _ = chromium.StandardError.ReadToEndAsync(SearchRegistry.Ct);
+            await chromium.WaitForExitAsync(SearchRegistry.Ct).WaitAsync(TimeSpan.FromMinutes(1), SearchRegistry.Ct);
+            return await output;
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A static HTTP server on a free loopback port, sending a CSP that forbids inline script, counting requests.</summary>
+    private sealed class Listener : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Func<string, byte[]?> _content;
+        private int _requests;
+
+        public Listener(Func<string, byte[]?> content)
+        {
+            _content = content;
+            for (var attempt = 0; ; attempt++)
+            {
+                var port = Random.Shared.Next(20000, 60000);
+                try
+                {
+                    _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+                    _listener.Start();
+                    Url = $"http://127.0.0.1:{port}/";
+                    break;
+                }
+                catch (HttpListenerException) when (attempt < 20)
+                {
+                    _listener.Prefixes.Clear();
+                }
+            }
+
+            _ = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; } = "";
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _requests);
+                var path = context.Request.Url!.AbsolutePath;
+                var body = _content(path);
+                context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'";
+                context.Response.StatusCode = body is null ? 404 : 200;
+                context.Response.ContentType = path.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript"
+                    : path.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/html; charset=utf-8";
+                if (body is not null)
+                {
+                    await context.Response.OutputStream.WriteAsync(body);
+                }
+
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+}
