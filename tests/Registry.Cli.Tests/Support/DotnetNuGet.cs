@@ -21,8 +21,12 @@ public sealed record LibrarySpec(string Id, string Version, IReadOnlyDictionary<
 /// </summary>
 public sealed class DotnetNuGet : IDisposable
 {
-    /// <summary>Longest any single dotnet command may run here (2 shared cores: pack and restore take seconds, not minutes).</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// Longest any single dotnet command may run here: a stuck command, not a slow one. Pack and
+    /// restore take seconds on an idle machine, but a pack of two projects took over 3 minutes
+    /// on 2 cores at a load average of 32 (several builds at once), which is not a defect.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(8);
 
     private int _caches;
 
