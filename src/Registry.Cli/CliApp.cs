@@ -23,6 +23,7 @@ public static class CliApp
         foreach (var command in new[]
         {
             InitCommand.Create(context),
+            PackCommand.Create(context),
             PublishCommand.Create(context),
             YankCommand.Create(context),
             RefreshCommand.Create(context),
@@ -38,6 +39,7 @@ public static class CliApp
             SourceCommand.Create(context),
             InfoCommand.Create(context),
             FetchCommand.Create(context),
+            AddCommand.Create(context),
             InstallCommand.Create(context),
             UpdateCommand.Create(context),
         })
