@@ -14,10 +14,7 @@ internal static class PackCommand
         var folder = new Argument<string>("folder") { Description = "The folder to pack, with registry.json at its root (default: the current folder)", DefaultValueFactory = _ => "." };
         var output = new Option<string?>("--output", "-o") { Description = "The package file to write (default: NAME-VERSION.tgz in the current folder)" };
         var limits = new LimitOptions();
-        var command = new Command("pack", """
-            Make a reproducible .tgz from a folder with registry.json: sorted entries, fixed times, owners and modes,
-            checked by the rules publish applies. Leaves out .git/.hg/.svn, and at the root packages/, registry.lock and *.tgz
-            """);
+        var command = new Command("pack", "Make a reproducible .tgz of a folder with registry.json (sorted entries; fixed times, owners, modes), checked by the rules publish applies");
         command.Arguments.Add(folder);
         command.Options.Add(output);
         limits.AddTo(command);
