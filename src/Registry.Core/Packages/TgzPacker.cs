@@ -104,17 +104,21 @@ public static class TgzPacker
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
-        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        // GNU format: a long path is a fixed "././@LongLink" entry, where PAX would name its extended
+        // header after the process id (PaxHeaders.PID) and the same folder would pack differently.
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Gnu, leaveOpen: true))
         {
             foreach (var file in files)
             {
                 var path = Path.Combine(root, file);
                 using var data = File.OpenRead(path);
                 var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
-                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, file)
+                tar.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, file)
                 {
                     DataStream = data,
                     ModificationTime = EntryTime,
+                    AccessTime = EntryTime,
+                    ChangeTime = EntryTime,
                     Mode = executable ? ExecutableMode : FileMode,
                     Uid = 0,
                     Gid = 0,
