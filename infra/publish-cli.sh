@@ -4,7 +4,7 @@
 # fallback (`any`, needs the .NET 10 runtime) for every other platform, under the pointer
 # package Registry.Cli that `dotnet tool install` resolves.
 #
-#   infra/publish-cli.sh [--version V] [--output DIR] [--rids "RID;RID"] [--only WHAT] [--smoke]
+#   infra/publish-cli.sh [--version V] [--output DIR] [--rids "RID;RID"] [--only WHAT] [--framework-dependent] [--smoke]
 #
 #   --rids   the runtimes with a Native AOT package, named in the pointer package
 #            (default: this machine's, e.g. linux-x64). Native AOT compiles on the target OS
@@ -13,6 +13,10 @@
 #            --rids and --version and --only RID, plus once with --only pointer and --only any.
 #   --only   pointer | any | RID: make only that package (default: pointer, any, and every
 #            --rids runtime this machine can build)
+#   --framework-dependent
+#            no Native AOT package: the pointer names only `any` (needs the .NET 10 runtime to
+#            run, ~0.3 s more per command). Chosen automatically, with a warning, when clang is
+#            missing, so a machine without clang still gets a working tool.
 #   --smoke  install the tool from DIR into a temporary tool path and run infra/smoke-cli.sh on it
 #
 # Output (default artifacts/):
@@ -21,7 +25,8 @@
 #   symbols/RID/            registry.dbg (native symbols), kept out of the packages
 #
 # Install:  dotnet tool install --global Registry.Cli --add-source artifacts/tool
-# Needs: the .NET 10 SDK, clang and zlib1g-dev (apt-get install -y clang zlib1g-dev).
+# Needs: the .NET 10 SDK; for the Native AOT packages also clang and zlib1g-dev
+# (apt-get install -y clang zlib1g-dev).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$(pwd)"
@@ -33,6 +38,7 @@ output="$repo/artifacts"
 rids="$host_rid"
 only=""
 smoke=0
+framework_dependent=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --version) version=$2; shift 2 ;;
@@ -40,7 +46,8 @@ while [[ $# -gt 0 ]]; do
     --rids) rids=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --smoke) smoke=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --framework-dependent) framework_dependent=1; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "publish-cli: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,24 +55,35 @@ mkdir -p "$output"
 output="$(cd "$output" && pwd)"
 log() { echo "publish-cli: $*" >&2; }
 
+if [[ $framework_dependent == 0 && "$only" != pointer && "$only" != any ]] && ! command -v clang >/dev/null; then
+  if [[ -n "$only" ]]; then
+    log "error: the Native AOT package $only needs clang and zlib1g-dev (apt-get install -y clang zlib1g-dev)"
+    exit 2
+  fi
+  log "warning: clang not found: making the framework-dependent tool only (needs the .NET 10 runtime;"
+  log "warning: for the faster Native AOT tool: apt-get install -y clang zlib1g-dev, then run this again)"
+  framework_dependent=1
+fi
+if [[ $framework_dependent == 1 ]]; then
+  [[ -n "$only" && "$only" != pointer && "$only" != any ]] && { log "error: --framework-dependent makes no $only package"; exit 2; }
+  rids=""
+fi
+
 props=(-c Release -nologo -v quiet -clp:ErrorsOnly)
 # Through the environment: a ';' in a -p: value would split the switch, and an escaped one
 # (%3B) would make one runtime named "linux-x64;any".
-export ToolPackageRuntimeIdentifiers="${rids};any"
+export ToolPackageRuntimeIdentifiers="${rids:+$rids;}any"
 [[ -n "$version" ]] && props+=("-p:Version=$version")
 
 wanted() { [[ -z "$only" || "$only" == "$1" ]]; }
 same_os() { [[ "${1%-*}" == "${host_rid%-*}" ]]; }
 
-if [[ -z "$only" || "$only" != pointer && "$only" != any ]]; then
-  command -v clang >/dev/null || { log "error: Native AOT needs clang and zlib1g-dev (apt-get install -y clang zlib1g-dev)"; exit 2; }
-fi
 
 staging="$(mktemp -d /tmp/registry-publish-cli.XXXXXX)"
 trap 'rm -rf "$staging"' EXIT
 
 if wanted pointer; then
-  log "pointer package Registry.Cli (names: ${rids};any)"
+  log "pointer package Registry.Cli (names: ${ToolPackageRuntimeIdentifiers})"
   dotnet pack "$project" "${props[@]}" -p:PublishDir="$staging/pointer/" -o "$output/tool"
 fi
 
@@ -74,7 +92,8 @@ if wanted any; then
   dotnet pack "$project" "${props[@]}" -r any -p:PublishDir="$staging/any/" -o "$output/tool"
 fi
 
-IFS=';' read -r -a rid_list <<<"$rids"
+rid_list=()
+[[ -n "$rids" ]] && IFS=';' read -r -a rid_list <<<"$rids"
 for rid in "${rid_list[@]}"; do
   wanted "$rid" || continue
   if ! same_os "$rid"; then

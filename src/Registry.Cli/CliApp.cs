@@ -23,6 +23,7 @@ public static class CliApp
         foreach (var command in new[]
         {
             InitCommand.Create(context),
+            PackCommand.Create(context),
             PublishCommand.Create(context),
             YankCommand.Create(context),
             RefreshCommand.Create(context),
@@ -40,6 +41,7 @@ public static class CliApp
             InfoCommand.Create(context),
             SearchCommand.Create(context),
             FetchCommand.Create(context),
+            AddCommand.Create(context),
             InstallCommand.Create(context),
             UpdateCommand.Create(context),
         })
@@ -58,9 +60,9 @@ public static class CliApp
         var context = new CliContext(output, error);
         var root = Build(context);
         NumberParsers.UseReadableMessages(root);
-        var parse = root.Parse(args);
+        var parse = root.Parse(HelpRequest(args));
         context.Json = WantsJson(parse);
-        var problems = parse.Errors.Select(p => p.Message).Concat(ArgumentsThatLookLikeOptions(parse)).ToList();
+        var problems = parse.Errors.Select(p => p.Message).Concat(ArgumentsThatLookLikeOptions(parse)).Select(p => Suggestions.ForParseError(p, parse)).ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -84,6 +86,11 @@ public static class CliApp
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token).ConfigureAwait(false);
         }
+        catch (ValidationException e) when (e.Rule is "package-unknown" or "dependency-unknown")
+        {
+            var refusal = await Suggestions.ForUnknownPackageAsync(e, parse, cancel.Token).ConfigureAwait(false);
+            return await context.FailAsync(refusal.Message, refusal.Rule, refusal.ExitCode, exception: e).ConfigureAwait(false);
+        }
         catch (RegistryException e)
         {
             return await context.FailAsync(e.Message, e.Rule, e.ExitCode, exception: e).ConfigureAwait(false);
@@ -105,6 +112,14 @@ public static class CliApp
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>Bare <c>registry</c> and <c>registry help [COMMAND...]</c> are <c>--help</c> (of that command).</summary>
+    private static string[] HelpRequest(string[] args) => args switch
+    {
+        [] => ["--help"],
+        ["help", .. var command] => [.. command, "--help"],
+        _ => args,
+    };
 
     /// <summary><c>registry publish</c> for a usage error of publish: the help page that explains it.</summary>
     private static string CommandPath(ParseResult parse)

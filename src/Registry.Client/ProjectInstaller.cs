@@ -95,7 +95,8 @@ public sealed class ProjectInstaller(RegistryClient client)
             if (!dependencies.ContainsKey(name) && lockFile?.Packages.ContainsKey(name) != true)
             {
                 throw new ValidationException("update-unknown",
-                    $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in {LockFile.FileName}; 'registry update' without names updates every package");
+                    $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in {LockFile.FileName}"
+                    + $"{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? [])))}; 'registry update' without names updates every package");
             }
         }
 

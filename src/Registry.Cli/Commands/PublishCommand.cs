@@ -13,7 +13,7 @@ internal static class PublishCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var files = new Argument<string[]>("files") { Description = "Package files (.tgz with registry.json at the root)", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Package files: .tgz with registry.json at the root, or .nupkg (needs the registry's NuGet URL: init or settings --nuget-url)", Arity = ArgumentArity.OneOrMore };
         var skipDeps = new Option<bool>("--skip-dependency-check") { Description = "Publish even when a dependency is not (yet) satisfiable in the registry" };
         var limits = new LimitOptions();
         var json = CliContext.JsonOption();
