@@ -58,6 +58,11 @@ public sealed record RegistrySettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NuGetUrl { get; init; }
 
+    /// <summary>Whether publish writes the static web site (home, search and package pages, feed, badges) at the store's root.</summary>
+    [JsonPropertyName("site")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Site { get; init; }
+
     [JsonIgnore]
     public CachePolicy CachePolicy => new(TimestampMaxAgeSeconds);
 

@@ -22,18 +22,22 @@ internal static class SettingsCommand
         var margin = new Option<string?>("--refresh-margin") { Description = "'registry refresh' re-signs a role whose time left is under this (at most half its expiry), e.g. 30d" };
         var maxAge = new Option<int?>("--timestamp-max-age") { Description = "Seconds edges may cache timestamp.json, from the next timestamp written" };
         var nugetUrl = new Option<string?>("--nuget-url") { Description = "The public base URL the registry is served at, for the NuGet feed's absolute URLs; then run 'registry nuget sync' to rewrite the feed" };
+        var site = new Option<string?>("--site") { Description = "Write the static web site at the store's root after each publish: on or off; then run 'registry sync' to write it for packages already published" };
+        site.AcceptOnlyFromAmong("on", "off");
         var command = new Command("settings", "Show the registry's publisher settings (registry-config.json), or change signature expiries, the refresh margin, the timestamp max-age");
         store.AddTo(command, keys: false);
         command.Options.Add(expiry);
         command.Options.Add(margin);
         command.Options.Add(maxAge);
         command.Options.Add(nugetUrl);
+        command.Options.Add(site);
         command.SetAction(async (parse, ct) =>
         {
             var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
             var newMargin = parse.GetValue(margin) is { } text ? Durations.Parse(text, "--refresh-margin") : (TimeSpan?)null;
             var newUrl = parse.GetValue(nugetUrl) is { } url ? PublicBaseUrl.Normalize(url) : null;
-            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null;
+            var newSite = parse.GetValue(site) is { } onOff ? onOff == "on" : (bool?)null;
+            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSite is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
                 : await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
@@ -45,6 +49,7 @@ internal static class SettingsCommand
                     RefreshMarginDays = newMargin is { } m ? (int)m.TotalDays : settings.RefreshMarginDays,
                     TimestampMaxAgeSeconds = parse.GetValue(maxAge) ?? settings.TimestampMaxAgeSeconds,
                     NuGetUrl = newUrl ?? settings.NuGetUrl,
+                    Site = newSite ?? settings.Site,
                 };
                 await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);
                 if (newUrl is not null)
