@@ -100,8 +100,8 @@ internal static class PackagePage
 
     private static void Install(StringBuilder main, string name, IndexEntry entry)
     {
-        main.Append("<section aria-labelledby=\"install\">\n<h2 id=\"install\">Install</h2>\n<p>In a project's <code>registry.json</code> dependencies, then <code>registry install</code>:</p>\n<pre><code>\"")
-            .Append(Html.Text(name)).Append("\": \"").Append(Html.Text(entry.Version)).Append("\"</code></pre>\n")
+        main.Append("<section aria-labelledby=\"install\">\n<h2 id=\"install\">Install</h2>\n<p>In a project's <code>registry.json</code> dependencies, then <code>registry install</code>:</p>\n<pre><code>&quot;")
+            .Append(Html.Text(name)).Append("&quot;: &quot;").Append(Html.Text(entry.Version)).Append("&quot;</code></pre>\n")
             .Append("<p>Or fetch it alone:</p>\n<pre><code>registry fetch ").Append(Html.Text(name)).Append('@').Append(Html.Text(entry.Version)).Append("</code></pre>\n");
         if (entry.NuGet is { } nuget)
         {
