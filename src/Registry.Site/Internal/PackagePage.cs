@@ -62,7 +62,7 @@ internal static class PackagePage
                 .Append(Html.Time(entry.Published)).Append("</td><td>");
             YankState(main, entry);
             main.Append("</td><td>").Append(Html.Size(entry.Length)).Append("</td><td><a href=\"").Append(root).Append(Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256)))
-                .Append("\" aria-label=\"Download ").Append(Html.Attr(name)).Append(' ').Append(Html.Attr(entry.Version)).Append("\">").Append(Html.Text(FileName(entry))).Append("</a></td></tr>\n");
+                .Append("\">").Append(Html.Text(FileName(entry))).Append("</a></td></tr>\n");
         }
 
         main.Append("</tbody>\n</table>\n</section>\n");

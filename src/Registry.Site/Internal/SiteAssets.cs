@@ -37,7 +37,7 @@ internal static class SiteAssets
         main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
         footer { max-width: 60rem; margin: 2rem auto; padding: 1rem; color: var(--muted); border-top: 1px solid var(--line); }
         pre, code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .92em; }
-        pre { background: var(--panel); padding: .75rem; overflow-x: auto; border-radius: 4px; }
+        pre { background: var(--panel); padding: .75rem; white-space: pre-wrap; overflow-wrap: anywhere; border-radius: 4px; }
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         .panel { background: var(--panel); padding: .75rem 1rem; border-radius: 6px; margin: 1rem 0; }
