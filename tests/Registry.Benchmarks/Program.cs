@@ -18,7 +18,14 @@ using Registry.Core.Tuf;
 //            --nupkg publishes .nupkg files instead (4 KiB payload), into a registry with a NuGet feed,
 //            and splits the bytes written into the signed commit and the NuGet view.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
+//   site:    the web site at Hex scale: built from scratch, and what one publish writes with it on
+//            (commit and site apart), into the empty and the full registry; takes hex's options.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
+if (args.FirstOrDefault() == "site")
+{
+    return await Registry.Benchmarks.Hex.SiteBench.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "hex")
 {
     if (args.Contains("--help") || args.Contains("-h"))
