@@ -8,6 +8,9 @@ internal static class AtomFeed
 {
     public const string Key = "feed.xml";
 
+    /// <summary>Entries in the feed: the newest of the home page's list (feed readers poll; a publish rewrites the feed).</summary>
+    public const int Entries = 20;
+
     public static byte[] Render(SiteState state, string? baseUrl)
     {
         var site = baseUrl ?? "urn:registry:";
@@ -17,7 +20,7 @@ internal static class AtomFeed
             .Append("<id>").Append(Html.Text(site)).Append("feed.xml</id>\n")
             .Append("<updated>").Append(Stamp(updated)).Append("</updated>\n")
             .Append("<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n");
-        foreach (var item in state.Recent)
+        foreach (var item in state.Recent.Take(Entries))
         {
             xml.Append("<entry>\n<title>").Append(Html.Text($"{item.Name} {item.Version}{(item.Yanked ? " (yanked)" : "")}")).Append("</title>\n")
                 .Append("<id>").Append(Html.Text($"{site}packages/{item.Name}/{item.Version}")).Append("</id>\n")
@@ -26,7 +29,7 @@ internal static class AtomFeed
                 .Append("<author><name>").Append(Html.Text(item.Name)).Append("</name></author>\n");
             if (!string.IsNullOrWhiteSpace(item.Description))
             {
-                xml.Append("<summary>").Append(Html.Text(HomePage.Shorten(item.Description, 300))).Append("</summary>\n");
+                xml.Append("<summary>").Append(Html.Text(item.Description)).Append("</summary>\n");
             }
 
             xml.Append("</entry>\n");

@@ -60,7 +60,7 @@ internal static class HomePage
 
                 if (!string.IsNullOrWhiteSpace(item.Description))
                 {
-                    main.Append("<br><span class=\"muted\">").Append(Html.Text(Shorten(item.Description, 160))).Append("</span>");
+                    main.Append("<br><span class=\"muted\">").Append(Html.Text(item.Description)).Append("</span>");
                 }
 
                 main.Append("</li>\n");

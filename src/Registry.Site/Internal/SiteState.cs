@@ -17,6 +17,9 @@ internal sealed record SiteState
     public const int RecentCount = 50;
     public const int ShardCount = 64;
 
+    /// <summary>A recent publish keeps this much of its description (the home page's list and the feed show no more).</summary>
+    public const int RecentDescriptionChars = 120;
+
     [JsonPropertyName("shards")]
     public SortedDictionary<string, ShardTotal> Shards { get; init; } = new(StringComparer.Ordinal);
 

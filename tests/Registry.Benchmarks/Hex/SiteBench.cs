@@ -28,6 +28,10 @@ internal static class SiteBench
             workspace.ClearRegistries();
             var import = await BulkImport.RunAsync(shape, options, workspace);
             Proc.Say($"imported {import.Versions} versions in {import.PublishSeconds:0} s");
+            if (options.Keep is not null)
+            {
+                File.WriteAllText(Path.Combine(workspace.Root, "bench.json"), "{}"); // marks the folder as this benchmark's (the site mode reuses full/site only)
+            }
         }
 
         var run = new HexRun(shape, options, workspace, null!);
@@ -65,6 +69,7 @@ internal static class SiteBench
                 view.Add(StoreFiles.Diff(committed, StoreFiles.List(site)));
             }
 
+            Console.WriteLine($"  {label} registry, site files of the first publish: " + string.Join(", ", view[0].Paths));
             Console.WriteLine($"  {label,-6} commit {Stats.Median(commit.Select(c => (double)c.Files)),4} files {Stats.Median(commit.Select(c => (double)c.Bytes)),9} bytes; site {Stats.Median(view.Select(c => (double)c.Files)),4} files {Stats.Median(view.Select(c => (double)c.Bytes)),9} bytes");
         }
 
