@@ -1,5 +1,6 @@
 using AngleSharp.Html.Parser;
 using Registry.Core;
+using Registry.Core.Packages;
 using Registry.Core.Storage;
 using Registry.Site.Internal;
 using Registry.Site.Tests.Support;
@@ -188,6 +189,40 @@ public sealed class SiteViewTests
         RenderingTests.AssertInert(new HtmlParser().ParseDocument(registry.Read("search/index.html")), allowSiteScript: true);
         var feed = System.Xml.Linq.XDocument.Parse(registry.Read("feed.xml"));
         Assert.Contains("<script>", feed.Descendants().First(e => e.Name.LocalName == "summary").Value, StringComparison.Ordinal); // text, in well-formed XML
+    }
+
+    [Fact]
+    public async Task An_empty_registry_gets_a_home_page_and_audits_clean()
+    {
+        using var registry = await SiteRegistry.CreateAsync();
+        var stats = await registry.SyncAsync();
+
+        Assert.Equal(0, stats.Packages);
+        Assert.Contains("Nothing published yet.", registry.Read("index.html"), StringComparison.Ordinal);
+        Assert.Equal((0, 0), Counts(await registry.AuditAsync()));
+
+        registry.Write("site/state.json", "not json");
+        var (errors, _) = await registry.AuditAsync();
+        Assert.Contains(errors, e => e.StartsWith("site/state.json: not the site's state", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_nupkg_page_shows_dotnet_add_package_and_the_readme_the_nuspec_names()
+    {
+        using var registry = await SiteRegistry.CreateAsync("https://cdn.example/registry/");
+        var builder = NupkgBuilder.Create("My.Lib", "1.2.0")
+            .WithMetadata("<authors>Ada</authors><description>My library</description><readme>docs\\README.md</readme>")
+            .WithFile("docs/README.md", "# My.Lib\n\nUse **My.Lib** <script>alert(1)</script>.\n")
+            .WithFile("README.md", "the wrong readme");
+        var content = builder.Build();
+        var package = new PackageFile(new NupkgPackageFormat().Read(content, builder.FileName, PackageLimits.Default), builder.FileName, ".nupkg", content);
+
+        await registry.PublishAsync(package);
+
+        var page = registry.Read("packages/my.lib/index.html");
+        Assert.Contains("dotnet add package My.Lib --version 1.2.0", page, StringComparison.Ordinal);
+        Assert.Contains("Use <strong>My.Lib</strong> &lt;script&gt;alert(1)&lt;/script&gt;.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("the wrong readme", page, StringComparison.Ordinal);
     }
 
     private static (int, int) Counts((List<string> Errors, List<string> Warnings) findings) => (findings.Errors.Count, findings.Warnings.Count);

@@ -31,8 +31,8 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
             return new SiteAudit(reader, null);
         }
 
-        var state = SiteState.Parse(stored.Content);
-        if (state.Shards.Count == 0 && stored.Content.Length > 2)
+        var state = SiteState.TryParse(stored.Content);
+        if (state is null)
         {
             findings.Error($"{SiteWriter.StateKey}: not the site's state (unreadable); {Sync}");
         }

@@ -37,6 +37,10 @@ internal sealed record SiteState
             ? state with { Shards = new SortedDictionary<string, ShardTotal>(state.Shards, StringComparer.Ordinal) }
             : new SiteState();
 
+    /// <summary>The state as stored, or null when the bytes are not a site state.</summary>
+    public static SiteState? TryParse(byte[] bytes) =>
+        Deserialize(bytes, SiteJsonContext.Default.SiteState) is { } state ? Parse(bytes) : null;
+
     /// <summary>A shard, in ordinal order whatever comparer the deserializer chose (the bytes must not change on a round trip).</summary>
     public static SortedDictionary<string, int> ParseShard(byte[]? bytes) =>
         new(Deserialize(bytes, SiteJsonContext.Default.SortedDictionaryStringInt32) ?? [], StringComparer.Ordinal);
