@@ -27,11 +27,6 @@ internal static class AtomFeed
                 .Append("<updated>").Append(Stamp(item.Published)).Append("</updated>\n")
                 .Append("<link href=\"packages/").Append(Html.Attr(item.Name)).Append('/').Append(Html.Attr(PackagePage.VersionText(item.Version))).Append("/\"/>\n")
                 .Append("<author><name>").Append(Html.Text(item.Name)).Append("</name></author>\n");
-            if (!string.IsNullOrWhiteSpace(item.Description))
-            {
-                xml.Append("<summary>").Append(Html.Text(item.Description)).Append("</summary>\n");
-            }
-
             xml.Append("</entry>\n");
         }
 

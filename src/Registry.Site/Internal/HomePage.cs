@@ -58,11 +58,6 @@ internal static class HomePage
                     main.Append(" <span class=\"yanked\">yanked</span>");
                 }
 
-                if (!string.IsNullOrWhiteSpace(item.Description))
-                {
-                    main.Append("<br><span class=\"muted\">").Append(Html.Text(item.Description)).Append("</span>");
-                }
-
                 main.Append("</li>\n");
             }
 

@@ -17,8 +17,6 @@ internal sealed record SiteState
     public const int RecentCount = 50;
     public const int ShardCount = 64;
 
-    /// <summary>A recent publish keeps this much of its description (the home page's list and the feed show no more).</summary>
-    public const int RecentDescriptionChars = 120;
 
     [JsonPropertyName("shards")]
     public SortedDictionary<string, ShardTotal> Shards { get; init; } = new(StringComparer.Ordinal);
@@ -73,12 +71,16 @@ internal sealed record ShardTotal(
     [property: JsonPropertyName("packages")] int Packages,
     [property: JsonPropertyName("versions")] long Versions);
 
+/// <summary>
+/// A recent publish as the home page's list and the feed show it: name, version, time, yank state,
+/// no description (as crates.io's and hex.pm's lists): the list is written three times per publish
+/// (home, state, feed), and descriptions tripled its bytes (docs/performance.md).
+/// </summary>
 internal sealed record RecentPublish(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("published")] DateTimeOffset Published,
-    [property: JsonPropertyName("yanked")] bool Yanked,
-    [property: JsonPropertyName("description")] string? Description);
+    [property: JsonPropertyName("yanked")] bool Yanked);
 
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SiteState))]

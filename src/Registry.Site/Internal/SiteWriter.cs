@@ -173,7 +173,7 @@ internal sealed class SiteWriter(ViewContext context)
     {
         var names = synced.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         return recent.Where(r => !names.Contains(r.Name))
-            .Concat(synced.SelectMany(i => i.Versions.Select(e => new RecentPublish(i.Name, e.Version, e.Published, e.Yanked, e.Description is null ? null : HomePage.Shorten(e.Description, SiteState.RecentDescriptionChars)))))
+            .Concat(synced.SelectMany(i => i.Versions.Select(e => new RecentPublish(i.Name, e.Version, e.Published, e.Yanked))))
             .OrderByDescending(r => r.Published)
             .ThenBy(r => r.Name, StringComparer.Ordinal)
             .ThenByDescending(r => NuGetVersion.Parse(r.Version))
