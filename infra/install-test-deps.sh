@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, idempotently, and starts nothing:
 #   Debian packages: Ceph radosgw (a real S3 server), Varnish and nginx (real edge caches),
-#   curl, python3, faketime (libfaketime: the date-shifted run), and nodejs/npm when there is no npm yet;
+#   curl, python3, faketime (libfaketime: the date-shifted run), chromium and chromium-driver (the web
+#   site's browser tests, tests/Registry.Site.Tests), and nodejs/npm when there is no npm yet;
 #   npm: tuf-js (a real TUF client) in tests/tuf-js.
 # Fast when everything is already there.
 set -euo pipefail
@@ -10,8 +11,8 @@ cd "$(dirname "$0")/.."
 # curl and python3: the radosgw and varnish start scripts (free ports, readiness); npm (with
 # nodejs) for tuf-js, unless a node toolchain is already on PATH.
 packages=(radosgw ceph-mon ceph-osd varnish nginx-light curl python3 ca-certificates faketime)
-# The search page's script runs in a real headless Chromium (tests/Registry.Search.Tests).
-packages+=(chromium)
+# The site's and the search page's browser tests run in a real headless Chromium (tests/Registry.Site.Tests, tests/Registry.Search.Tests).
+packages+=(chromium chromium-driver)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do

@@ -13,12 +13,19 @@ public static class RegistryLayout
     public const string TimestampKey = "metadata/timestamp.json";
 
     /// <summary>
+    /// The web site's folders (docs/site.md), served from the registry's root; declared before
+    /// <see cref="ViewRoots"/>, which includes it. Its fixed-URL files
+    /// (<see cref="IsSitePage"/>) change; its <c>assets/</c> are content-addressed and written once.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SiteViewRoots = ["packages/", "search/", "assets/", "site/"];
+
+    /// <summary>
     /// Where the derived views live (docs/protocol.md, "Derived views"): files computed from the
     /// signed index after each commit, for readers that cannot verify TUF. A view's entry points,
     /// its <c>index.json</c> files (NuGet's service index, versions lists and registration
     /// indexes), sit at fixed URLs and change; every other file of a view is written once.
     /// </summary>
-    public static readonly IReadOnlyList<string> ViewRoots = [NuGetViewRoot, SearchViewRoot];
+    public static readonly IReadOnlyList<string> ViewRoots = [NuGetViewRoot, SearchViewRoot, .. SiteViewRoots];
 
     /// <summary>The NuGet v3 feed's folder (docs/nuget.md).</summary>
     public const string NuGetViewRoot = "nuget/v3/";
@@ -32,7 +39,18 @@ public static class RegistryLayout
     /// <summary>Whether a key is a derived view's fixed-URL entry point (see <see cref="ViewRoots"/>).</summary>
     public static bool IsViewEntryPoint(string key) =>
         (key.EndsWith("/index.json", StringComparison.Ordinal) && ViewRoots.Any(root => key.StartsWith(root, StringComparison.Ordinal)))
-        || (key.EndsWith(".json", StringComparison.Ordinal) && (key.StartsWith(SearchViewRoot, StringComparison.Ordinal) || key.StartsWith(NuGetSearchRoot, StringComparison.Ordinal)));
+        || (key.EndsWith(".json", StringComparison.Ordinal) && (key.StartsWith(SearchViewRoot, StringComparison.Ordinal) || key.StartsWith(NuGetSearchRoot, StringComparison.Ordinal)))
+        || IsSitePage(key);
+
+    /// <summary>
+    /// Whether a key is one of the web site's fixed-URL files: the home page, the Atom feed, the
+    /// pages and badges under <c>packages/</c> and <c>search/</c>, the site's own state under <c>site/</c>.
+    /// </summary>
+    public static bool IsSitePage(string key) =>
+        key is "index.html" or "feed.xml"
+        || key.StartsWith("site/", StringComparison.Ordinal)
+        || ((key.StartsWith("packages/", StringComparison.Ordinal) || key.StartsWith("search/", StringComparison.Ordinal))
+            && (key.EndsWith("/index.html", StringComparison.Ordinal) || key.EndsWith("/badge.svg", StringComparison.Ordinal)));
 
     public static string MetadataKey(string role, long version) => $"metadata/{version}.{role}.json";
 

@@ -63,6 +63,11 @@ public sealed record RegistrySettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Search { get; init; }
 
+    /// <summary>Whether publish writes the static web site (home, search and package pages, feed, badges) at the store's root.</summary>
+    [JsonPropertyName("site")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Site { get; init; }
+
     [JsonIgnore]
     public CachePolicy CachePolicy => new(TimestampMaxAgeSeconds);
 

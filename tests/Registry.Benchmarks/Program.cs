@@ -18,6 +18,8 @@ using Registry.Core.Tuf;
 //            --nupkg publishes .nupkg files instead (4 KiB payload), into a registry with a NuGet feed,
 //            and splits the bytes written into the signed commit and the NuGet view.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
+//   site:    the web site at Hex scale: built from scratch, and what one publish writes with it on
+//            (commit and site apart), into the empty and the full registry; takes hex's options.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
 //   search:  the search index at Hex scale (docs/search.md): building it from scratch, a cold query's
 //            files and bytes, the bytes a publish adds; --corpus FILE reads real names and descriptions
@@ -25,6 +27,11 @@ using Registry.Core.Tuf;
 if (args.FirstOrDefault() == "search")
 {
     return await SearchBenchmark.RunAsync(args[1..]);
+}
+
+if (args.FirstOrDefault() == "site")
+{
+    return await Registry.Benchmarks.Hex.SiteBench.RunAsync(args[1..]);
 }
 
 if (args.FirstOrDefault() == "hex")

@@ -24,6 +24,8 @@ internal static class SettingsCommand
         var nugetUrl = new Option<string?>("--nuget-url") { Description = "The public base URL the registry is served at, for the NuGet feed's absolute URLs; then run 'registry nuget sync' to rewrite the feed" };
         var search = new Option<string?>("--search") { Description = "Write the static search index on publish: on or off; after 'on', run 'registry sync --view search' to index the packages already published" };
         search.AcceptOnlyFromAmong("on", "off");
+        var site = new Option<string?>("--site") { Description = "Write the static web site at the store's root after each publish: on or off; then run 'registry sync' to write it for packages already published" };
+        site.AcceptOnlyFromAmong("on", "off");
         var command = new Command("settings", "Show the registry's publisher settings (registry-config.json), or change signature expiries, the refresh margin, the timestamp max-age");
         store.AddTo(command, keys: false);
         command.Options.Add(expiry);
@@ -31,13 +33,15 @@ internal static class SettingsCommand
         command.Options.Add(maxAge);
         command.Options.Add(nugetUrl);
         command.Options.Add(search);
+        command.Options.Add(site);
         command.SetAction(async (parse, ct) =>
         {
             var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
             var newMargin = parse.GetValue(margin) is { } text ? Durations.Parse(text, "--refresh-margin") : (TimeSpan?)null;
             var newUrl = parse.GetValue(nugetUrl) is { } url ? PublicBaseUrl.Normalize(url) : null;
             var newSearch = parse.GetValue(search) is { } onOff ? onOff == "on" : (bool?)null;
-            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSearch is not null;
+            var newSite = parse.GetValue(site) is { } siteOnOff ? siteOnOff == "on" : (bool?)null;
+            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSearch is not null || newSite is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
                 : await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
@@ -49,6 +53,7 @@ internal static class SettingsCommand
                     RefreshMarginDays = newMargin is { } m ? (int)m.TotalDays : settings.RefreshMarginDays,
                     TimestampMaxAgeSeconds = parse.GetValue(maxAge) ?? settings.TimestampMaxAgeSeconds,
                     NuGetUrl = newUrl ?? settings.NuGetUrl,
+                    Site = newSite ?? settings.Site,
                 };
                 settings = settings with { Search = newSearch ?? settings.Search };
                 await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);

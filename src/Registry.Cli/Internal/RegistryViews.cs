@@ -1,5 +1,6 @@
 using Registry.Core.NuGet;
 using Registry.Search;
+using Registry.Site;
 using Registry.Core.Views;
 
 namespace Registry.Cli.Internal;
@@ -16,6 +17,7 @@ internal static class RegistryViews
         // The feed lists the search services when the search view is written beside it.
         new NuGetView(context => context.EnabledViews.Contains(SearchView.ViewName) && context.BaseUrl is { } url ? NuGetSearch.ServiceIndexResources(url) : []),
         new SearchView(),
+        new SiteView(),
     ];
 
     /// <summary>The views of these names, in the tool's order; an unknown name is a usage error (exit 2) naming the views.</summary>

@@ -30,6 +30,11 @@ public sealed class CachePolicy
 
     public static string ContentTypeOf(string key) =>
         key.EndsWith(".json", StringComparison.Ordinal) ? "application/json"
+        : key.EndsWith(".html", StringComparison.Ordinal) ? "text/html; charset=utf-8"
+        : key.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8"
+        : key.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript; charset=utf-8"
+        : key.EndsWith(".svg", StringComparison.Ordinal) ? "image/svg+xml"
+        : key == "feed.xml" ? "application/atom+xml; charset=utf-8"
         : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
         : key.EndsWith(".nuspec", StringComparison.Ordinal) ? "application/xml"
         : "application/octet-stream";

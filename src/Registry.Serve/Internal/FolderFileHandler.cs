@@ -23,7 +23,20 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
             return;
         }
 
+        response.Headers.XContentTypeOptions = "nosniff";
         var key = Uri.UnescapeDataString((request.Path.Value ?? "/").TrimStart('/'));
+        if (key.Length == 0 || key.EndsWith('/'))
+        {
+            key += SiteHeaders.DirectoryIndex; // a directory URL is its index page, as the edge configurations map it
+        }
+        else if (IsServable(key) && !File.Exists(Path.Combine(root, key)) && File.Exists(Path.Combine(root, key, SiteHeaders.DirectoryIndex)))
+        {
+            // A directory without its slash: relative links on its page need the slash.
+            response.StatusCode = StatusCodes.Status301MovedPermanently;
+            response.Headers.Location = (request.PathBase + request.Path).ToString() + "/" + request.QueryString;
+            return;
+        }
+
         if (!IsServable(key))
         {
             response.StatusCode = StatusCodes.Status404NotFound;
@@ -57,6 +70,10 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
         response.Headers.LastModified = info.LastWriteTimeUtc.ToString("R");
         response.Headers.AcceptRanges = "bytes";
         response.ContentType = CachePolicy.ContentTypeOf(key);
+        if (key.EndsWith(".html", StringComparison.Ordinal))
+        {
+            response.Headers.ContentSecurityPolicy = SiteHeaders.ContentSecurityPolicy;
+        }
 
         if (request.Headers.IfNoneMatch.Count > 0 && request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag))))
         {
