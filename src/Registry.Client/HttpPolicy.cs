@@ -41,6 +41,13 @@ public sealed record HttpPolicy
     /// </summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Requests in flight to one URL at once, and so HTTP/1.1 connections to its origin (each kept
+    /// alive and reused). Requests beyond it wait for a free one before their time starts running.
+    /// Default 16, as browsers allow six to a dozen per host and CDNs welcome connection reuse.
+    /// </summary>
+    public int MaxConnectionsPerOrigin { get; init; } = 16;
+
     /// <summary>The clock of every timeout, delay and Retry-After date (tests inject their own).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -18,7 +18,15 @@ using Registry.Core.Tuf;
 //            --nupkg publishes .nupkg files instead (4 KiB payload), into a registry with a NuGet feed,
 //            and splits the bytes written into the signed commit and the NuGet view.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
+//   nuget-graph: our client and dotnet restore install one NuGet graph through a proxy that adds a
+//            round-trip time (--rtt 0,50); time, requests, round trips, connections (docs/performance.md).
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- nuget-graph --help
+if (args.FirstOrDefault() == "nuget-graph")
+{
+    return await Registry.Benchmarks.Latency.LatencyBenchmark.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "hex")
 {
     if (args.Contains("--help") || args.Contains("-h"))
