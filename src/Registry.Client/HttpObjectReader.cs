@@ -27,7 +27,7 @@ public sealed class HttpObjectReader : IObjectReader
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
     private readonly ResiliencePipeline<HttpAnswer> _pipeline;
-    private readonly SemaphoreSlim _slots;
+    private readonly Internal.RequestSlots _slots;
     private int _requests;
 
     public HttpObjectReader(Uri baseUri, HttpClient? http = null, HttpPolicy? policy = null)
@@ -37,7 +37,7 @@ public sealed class HttpObjectReader : IObjectReader
         // The pipeline bounds every attempt; redirects are followed by the attempt, under HttpRedirects' rule.
         Policy = policy ?? new HttpPolicy();
         _http = http ?? new HttpClient(CreateHandler(Policy)) { Timeout = Timeout.InfiniteTimeSpan };
-        _slots = new SemaphoreSlim(Math.Max(1, Policy.MaxConnectionsPerOrigin));
+        _slots = new Internal.RequestSlots(Policy.MaxConnectionsPerOrigin);
         _pipeline = HttpResilience.Build(Policy);
     }
 
@@ -136,7 +136,6 @@ public sealed class HttpObjectReader : IObjectReader
             _http.Dispose();
         }
 
-        _slots.Dispose();
     }
 
     private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
@@ -159,7 +158,9 @@ public sealed class HttpObjectReader : IObjectReader
         var unreachable = true;
         HttpAnswer answer;
         // A request's time starts when it has a connection slot: one queued behind others is not stalled.
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Artifacts (targets/packages/...) yield to metadata, whose answers the next requests wait for.
+        var bulk = key.StartsWith("targets/packages/", StringComparison.Ordinal);
+        await _slots.WaitAsync(bulk, cancellationToken).ConfigureAwait(false);
         start = time.GetTimestamp();
         try
         {
@@ -201,7 +202,7 @@ public sealed class HttpObjectReader : IObjectReader
         }
         finally
         {
-            _slots.Release();
+            _slots.Release(bulk);
         }
 
         // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers

@@ -20,11 +20,16 @@ public sealed record ResolvedPackage(string Name, NuGetVersion Version, IndexEnt
 /// <param name="locked">Versions the lock file pins: preferred, and allowed even when yanked.</param>
 /// <param name="maxSteps">Bound on backtracking.</param>
 /// <param name="suggest">Names close to a missing one, for "did you mean" (<see cref="RegistryClient.SuggestNamesAsync"/>).</param>
+/// <param name="likelyPick">
+/// Told, as each index arrives, the version the solver will most likely pick (see <see cref="Expect"/>),
+/// so that its artifact can be fetched while the rest of the graph resolves; the final pick may differ.
+/// </param>
 public sealed class Resolver(
     Func<string, CancellationToken, Task<PackageIndex?>> indexOf,
     IReadOnlyDictionary<string, NuGetVersion>? locked = null,
     int maxSteps = 100_000,
-    Func<string, CancellationToken, Task<IReadOnlyList<string>>>? suggest = null)
+    Func<string, CancellationToken, Task<IReadOnlyList<string>>>? suggest = null,
+    Action<string, IndexEntry>? likelyPick = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<PackageIndex?>> _indexes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<VersionRange>> _asked = new(StringComparer.Ordinal);
@@ -180,6 +185,7 @@ public sealed class Resolver(
         var index = await IndexOfAsync(name, cancellationToken).ConfigureAwait(false);
         if (index is not null && LikelyPick(name, index) is { } likely)
         {
+            // The dependencies first: their lookups are the next round trip of the resolution.
             foreach (var (dependency, text) in likely.Dependencies)
             {
                 if (VersionRange.TryParse(text, out var range))
@@ -187,6 +193,8 @@ public sealed class Resolver(
                     Expect(dependency, range);
                 }
             }
+
+            likelyPick?.Invoke(name, likely);
         }
 
         return index;

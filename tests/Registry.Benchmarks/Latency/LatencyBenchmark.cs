@@ -31,6 +31,8 @@ internal static class LatencyBenchmark
           --payload 8192     bytes of incompressible payload per .nupkg
           --cli PATH         the registry executable to measure (default: dotnet publish src/Registry.Cli)
           --skip-restore     leave out dotnet restore
+          --baseline PATH    also measure this registry executable (e.g. main's) as our client, in the same run
+          --keep             keep the work folder (registry, homes, projects) and print where
           --json FILE        write every figure as JSON
         """;
 
@@ -53,6 +55,7 @@ internal static class LatencyBenchmark
             var site = Path.Combine(work, "site");
             await BuildRegistryAsync(site, Path.Combine(work, "keys"), graph, proxy.BaseUri, Number("--bins", 256), Number("--payload", 8192));
             var cli = await RegistryCli.PrepareAsync(Text("--cli", null!), RegistryCli.FindRepository(), Path.Combine(work, "cli"));
+            var baseline = Text("--baseline", null!) is { } path ? await RegistryCli.PrepareAsync(path, RegistryCli.FindRepository(), Path.Combine(work, "baseline")) : null;
             await using var serve = await ServeProcess.StartAsync(cli, site);
             proxy.Upstream = serve.BaseUri.AbsoluteUri;
             var rows = new List<object>();
@@ -61,6 +64,13 @@ internal static class LatencyBenchmark
             foreach (var rtt in rtts)
             {
                 proxy.Rtt = TimeSpan.FromMilliseconds(rtt);
+                if (baseline is not null)
+                {
+                    var before = await OursAsync(baseline, proxy, site, graph, Path.Combine(work, $"baseline-{rtt}"), samples);
+                    Print(rtt, "cold", "registry install (baseline)", before.Cold);
+                    Print(rtt, "warm", "registry install (baseline)", before.Warm);
+                }
+
                 var ours = await OursAsync(cli, proxy, site, graph, Path.Combine(work, $"ours-{rtt}"), samples);
                 Print(rtt, "cold", "registry install", ours.Cold);
                 Print(rtt, "warm", "registry install", ours.Warm);
@@ -77,7 +87,7 @@ internal static class LatencyBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"protocol minimum for our client: {4 + (2 * graph.Levels) + 1} round trips (timestamp, root, snapshot, targets, {graph.Levels} x (bin, index), artifacts); {graph.All.Count()} packages, {graph.Fillers} fillers; {cli.Description}");
+            Console.WriteLine($"protocol minimum for our client: {4 + (2 * graph.Levels) + 1} round trips (timestamp, root, snapshot, targets, {graph.Levels} x (bin, index), artifacts); {graph.All.Count()} packages, {graph.Fillers} fillers; {cli.Description}{(baseline is null ? "" : $"; baseline {baseline.Description}")}");
             if (Text("--json", null!) is { } json)
             {
                 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
@@ -87,7 +97,14 @@ internal static class LatencyBenchmark
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            if (args.Contains("--keep"))
+            {
+                Proc.Say($"kept {work}");
+            }
+            else
+            {
+                Directory.Delete(work, recursive: true);
+            }
         }
 
         string Text(string name, string fallback)
@@ -172,6 +189,11 @@ internal static class LatencyBenchmark
         proxy.Reset();
         var result = (await run()).Check(what);
         var log = proxy.Log;
+        if (Environment.GetEnvironmentVariable("BENCH_TRACE") is { Length: > 0 } trace)
+        {
+            await File.AppendAllLinesAsync(trace, [$"# {what}", .. log.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StartMs:0.0} {r.EndMs:0.0} {r.Connection} {r.Status} {r.Path}"))]);
+        }
+
         var figures = new ClientRun(result.Elapsed.TotalSeconds, log.Count, DelayProxy.RoundTrips(log), proxy.Connections);
         Proc.Say(string.Create(CultureInfo.InvariantCulture, $"{what} at RTT {proxy.Rtt.TotalMilliseconds} ms: {figures.Seconds:0.000} s, {figures.Requests} requests, {figures.RoundTrips} round trips, {figures.Connections} connections"));
         return figures;
