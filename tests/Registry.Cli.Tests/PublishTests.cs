@@ -195,6 +195,7 @@ public sealed class PublishTests : IDisposable
     [Fact]
     public async Task Init_refuses_both_bins_and_expected_packages_and_writes_nothing()
     {
+        Directory.CreateDirectory(_registry.Store);
         var before = _registry.StoreSnapshot();
         var result = await RegistryCli.RunProcessAsync(["init", "--store", _registry.Store, "--keys", _registry.Keys, "--bins", "256", "--expected-packages", "1000"], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
 
