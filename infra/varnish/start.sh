@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a Varnish registry edge on a loopback port in front of an origin.
-#   STATE_DIR=/tmp/edge ORIGIN=127.0.0.1:7480 [PORT=6081] infra/varnish/start.sh
+#   STATE_DIR=/tmp/edge ORIGIN=127.0.0.1:7480 [PORT=6081] [TIMESTAMP_MAX_AGE=60] infra/varnish/start.sh
+# TIMESTAMP_MAX_AGE: the registry's --timestamp-max-age; the root probe's miss is cached that long.
 # stdout: the port it listens on. Stop with infra/varnish/stop.sh (same STATE_DIR).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,9 @@ mkdir -p "$STATE_DIR"
 STATE_DIR=$(cd "$STATE_DIR" && pwd)
 # varnishd drops privileges to its own user, which must be able to read the VCL.
 chmod a+rx "$STATE_DIR" "$(dirname "$STATE_DIR")" 2>/dev/null || true
-sed -e "s/@ORIGIN_HOST@/${ORIGIN%:*}/" -e "s/@ORIGIN_PORT@/${ORIGIN##*:}/" \
+TIMESTAMP_MAX_AGE=${TIMESTAMP_MAX_AGE:-60}
+[[ "$TIMESTAMP_MAX_AGE" =~ ^[0-9]+$ ]] || { echo "varnish/start: TIMESTAMP_MAX_AGE=$TIMESTAMP_MAX_AGE is not a number of seconds" >&2; exit 2; }
+sed -e "s/@ORIGIN_HOST@/${ORIGIN%:*}/" -e "s/@ORIGIN_PORT@/${ORIGIN##*:}/" -e "s/@TIMESTAMP_MAX_AGE@/$TIMESTAMP_MAX_AGE/" \
   -e "/# @NUGET_SEARCH_VCL@/r $here/nuget-search.vcl" -e "/# @NUGET_SEARCH_VCL@/d" \
   "$here/registry.vcl.template" > "$STATE_DIR/registry.vcl"
 varnishd -a "127.0.0.1:$PORT" -T "127.0.0.1:$ADMIN_PORT" -n "$STATE_DIR/work" -f "$STATE_DIR/registry.vcl" \

@@ -27,6 +27,7 @@ public sealed class HttpObjectReader : IObjectReader
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
     private readonly ResiliencePipeline<HttpAnswer> _pipeline;
+    private readonly Internal.RequestSlots _slots;
     private int _requests;
 
     public HttpObjectReader(Uri baseUri, HttpClient? http = null, HttpPolicy? policy = null)
@@ -34,12 +35,31 @@ public sealed class HttpObjectReader : IObjectReader
         BaseUri = baseUri;
         _ownsClient = http is null;
         // The pipeline bounds every attempt; redirects are followed by the attempt, under HttpRedirects' rule.
-        _http = http ?? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
         Policy = policy ?? new HttpPolicy();
+        _http = http ?? new HttpClient(CreateHandler(Policy)) { Timeout = Timeout.InfiniteTimeSpan };
+        _slots = new Internal.RequestSlots(Policy.MaxConnectionsPerOrigin);
         _pipeline = HttpResilience.Build(Policy);
     }
 
     public Uri BaseUri { get; }
+
+    /// <summary>
+    /// The one connection pool of a reader: keep-alive connections reused across requests, at most
+    /// <see cref="HttpPolicy.MaxConnectionsPerOrigin"/> to a server, HTTP/2 where the server offers it
+    /// (ALPN over TLS, as CDNs do), HTTP/1.1 otherwise. Redirects are followed by the reader, not here.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(HttpPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            MaxConnectionsPerServer = Math.Max(1, policy.MaxConnectionsPerOrigin),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            EnableMultipleHttp2Connections = false,
+        };
+    }
 
     public HttpPolicy Policy { get; }
 
@@ -115,6 +135,7 @@ public sealed class HttpObjectReader : IObjectReader
         {
             _http.Dispose();
         }
+
     }
 
     private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
@@ -136,6 +157,11 @@ public sealed class HttpObjectReader : IObjectReader
         string? lastProblem = null;
         var unreachable = true;
         HttpAnswer answer;
+        // A request's time starts when it has a connection slot: one queued behind others is not stalled.
+        // Artifacts (targets/packages/...) yield to metadata, whose answers the next requests wait for.
+        var bulk = key.StartsWith("targets/packages/", StringComparison.Ordinal);
+        await _slots.WaitAsync(bulk, cancellationToken).ConfigureAwait(false);
+        start = time.GetTimestamp();
         try
         {
             answer = await _pipeline.ExecuteAsync(async ct =>
@@ -173,6 +199,10 @@ public sealed class HttpObjectReader : IObjectReader
             throw new TransferException(
                 $"GET {uri}: gave up after {attempts} attempt(s) in {HttpResilience.Seconds(time.GetElapsedTime(start))}, {bytesRead} byte(s) read: {lastProblem ?? e.Message}",
                 unreachable ? 2 : 1, attempts, time.GetElapsedTime(start), bytesRead, e);
+        }
+        finally
+        {
+            _slots.Release(bulk);
         }
 
         // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
@@ -259,7 +289,7 @@ public sealed class HttpObjectReader : IObjectReader
         var target = uri;
         for (var followed = 0; ; followed++)
         {
-            using var request = new HttpRequestMessage(method, target);
+            using var request = new HttpRequestMessage(method, target) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
             if (ifNoneMatch is not null)
             {
                 request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);

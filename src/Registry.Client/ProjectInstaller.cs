@@ -116,7 +116,8 @@ public sealed class ProjectInstaller(RegistryClient client)
     private async Task<LockFile> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
     {
         var pins = lockFile?.Packages.Where(p => keepPinned(p.Key)).ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
-        var resolution = await new Resolver(client.GetIndexAsync, pins, suggest: client.SuggestNamesAsync).ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
+        var resolution = await new Resolver(client.GetIndexAsync, pins, suggest: client.SuggestNamesAsync, likelyPick: (_, entry) => FetchEarly(entry, cancellationToken))
+            .ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
         return new LockFile
         {
             Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry), StringComparer.Ordinal), StringComparer.Ordinal),
@@ -215,9 +216,38 @@ public sealed class ProjectInstaller(RegistryClient client)
         return [.. archives];
     }
 
+    /// <summary>
+    /// Starts fetching the artifact of a version the resolver will likely pick, as soon as its
+    /// verified index arrives, so that downloads overlap the rest of the resolution instead of
+    /// following it. The bytes are checked against the same signed entry as any other fetch; one the
+    /// final resolution does not pick is only kept in the cache (by its sha256).
+    /// </summary>
+    private void FetchEarly(IndexEntry entry, CancellationToken cancellationToken)
+    {
+        _early.GetOrAdd(entry.Sha256.ToLowerInvariant(), sha256 =>
+        {
+            var fetch = Task.Run(() => client.GetArtifactAsync(entry, cancellationToken), cancellationToken);
+            // Observed here: a fetch for a version the resolution does not pick must not fault unobserved.
+            _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return fetch;
+        });
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<byte[]>> _early = new(StringComparer.Ordinal);
+
     /// <summary>A locked package's verified bytes: from the cache by hash, else through the signed metadata.</summary>
     private async Task<byte[]> FetchAsync(string name, LockedPackage package, CancellationToken cancellationToken)
     {
+        if (_early.TryGetValue(package.Sha256.ToLowerInvariant(), out var early))
+        {
+            // Fetched from the entry of this sha256 in the verified index, and checked against it.
+            var bytes = await early.ConfigureAwait(false);
+            if (Core.Tuf.Hashing.ContentMatches(bytes, package.Length, package.Sha256))
+            {
+                return bytes;
+            }
+        }
+
         if (await client.GetCachedBlobOrNullAsync(package.Sha256, package.Length, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             return cached;

@@ -167,11 +167,13 @@ public sealed class RegistryClient : IDisposable
         }
 
         var local = new LocalFirstReader(reader, _trusted);
+        var ahead = new Internal.PrefetchingReader(local);
+        PrefetchSnapshot(ahead, timestamp.Content, cancellationToken);
         var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         RegistryState? next;
         try
         {
-            next = await RegistryState.LoadOrNullAsync(local, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false);
+            next = await RegistryState.LoadOrNullAsync(ahead, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false);
         }
         catch (VerificationException e) when (e.Rule == RootChain.RotationsRule)
         {
@@ -214,6 +216,31 @@ public sealed class RegistryClient : IDisposable
         RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
         await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken).ConfigureAwait(false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
+    }
+
+    /// <summary>
+    /// Starts reading the snapshot the new timestamp names while the root probe is on its way: the
+    /// trust order (root chain, then timestamp, then snapshot) fixes the order of verification, not
+    /// of fetching. The timestamp is read here unverified, only for the snapshot's version and length;
+    /// the snapshot is verified against the timestamp once the timestamp itself has been verified.
+    /// </summary>
+    private void PrefetchSnapshot(Internal.PrefetchingReader ahead, byte[] timestamp, CancellationToken cancellationToken)
+    {
+        MetaFile? snapshot;
+        try
+        {
+            snapshot = SignedDocument<TimestampMetadata>.Parse(timestamp, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey)
+                .Signed.Meta.GetValueOrDefault(RoleNames.Snapshot + ".json");
+        }
+        catch (RegistryException)
+        {
+            return; // the verification that follows says what is wrong with it
+        }
+
+        if (snapshot is not null && snapshot.Version > 0)
+        {
+            ahead.Prefetch(RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshot.Version), Math.Min(snapshot.Length ?? long.MaxValue, Limits.MaxMetadataBytes), cancellationToken);
+        }
     }
 
     /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>

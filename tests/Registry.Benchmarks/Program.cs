@@ -34,6 +34,22 @@ if (args.FirstOrDefault() == "site")
     return await Registry.Benchmarks.Hex.SiteBench.RunAsync(args[1..]);
 }
 
+//   nuget-graph: our client and dotnet restore install one NuGet graph through a proxy that adds a
+//            round-trip time (--rtt 0,50); time, requests, round trips, connections (docs/performance.md).
+//   spike:   wrk through the Varnish edge at several concurrency levels, a publish during each run;
+//            origin requests per level, edge throughput and p99 beside registry serve and nginx.
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- nuget-graph --help
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- spike --help
+if (args.FirstOrDefault() == "nuget-graph")
+{
+    return await Registry.Benchmarks.Latency.LatencyBenchmark.RunAsync(args[1..]);
+}
+
+if (args.FirstOrDefault() == "spike")
+{
+    return await Registry.Benchmarks.Latency.SpikeBenchmark.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "hex")
 {
     if (args.Contains("--help") || args.Contains("-h"))

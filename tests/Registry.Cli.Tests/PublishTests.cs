@@ -176,6 +176,35 @@ public sealed class PublishTests : IDisposable
         Assert.Equal(2, missingFile.ExitCode);
     }
 
+    [Theory]
+    [InlineData("0", 2)]
+    [InlineData("10000", 256)]
+    [InlineData("100000", 512)]
+    [InlineData("1000000", 2048)]
+    public async Task Init_picks_the_bin_count_that_keeps_a_publish_smallest_for_the_expected_packages(string packages, int bins)
+    {
+        var result = await RegistryCli.RunProcessAsync(["init", "--store", _registry.Store, "--keys", _registry.Keys, "--expected-packages", packages], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"with {bins} bins", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"{bins} bins suit {packages} packages", result.Error, StringComparison.Ordinal);
+        var targets = await File.ReadAllTextAsync(Path.Combine(_registry.Store, "metadata", "1.targets.json"), TestContext.Current.CancellationToken);
+        Assert.Contains($"\"bit_length\":{int.Log2(bins)}", targets.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Init_refuses_both_bins_and_expected_packages_and_writes_nothing()
+    {
+        Directory.CreateDirectory(_registry.Store);
+        var before = _registry.StoreSnapshot();
+        var result = await RegistryCli.RunProcessAsync(["init", "--store", _registry.Store, "--keys", _registry.Keys, "--bins", "256", "--expected-packages", "1000"], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--bins and --expected-packages both choose the bin count; give one of them", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, _registry.StoreSnapshot());
+        Assert.False(Directory.Exists(_registry.Keys) && Directory.EnumerateFiles(_registry.Keys).Any());
+    }
+
     [Fact]
     public async Task Store_and_keys_come_from_the_environment_too()
     {

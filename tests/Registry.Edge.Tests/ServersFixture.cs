@@ -105,7 +105,7 @@ public sealed class ServersFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<string> RunAsync(string script, Dictionary<string, string> environment)
+    internal static async Task<string> RunAsync(string script, Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot };
         info.ArgumentList.Add(Path.Combine(RepositoryRoot, script));

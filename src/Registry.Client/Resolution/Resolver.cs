@@ -20,19 +20,31 @@ public sealed record ResolvedPackage(string Name, NuGetVersion Version, IndexEnt
 /// <param name="locked">Versions the lock file pins: preferred, and allowed even when yanked.</param>
 /// <param name="maxSteps">Bound on backtracking.</param>
 /// <param name="suggest">Names close to a missing one, for "did you mean" (<see cref="RegistryClient.SuggestNamesAsync"/>).</param>
+/// <param name="likelyPick">
+/// Told, as each index arrives, the version the solver will most likely pick (see <see cref="Expect"/>),
+/// so that its artifact can be fetched while the rest of the graph resolves; the final pick may differ.
+/// </param>
 public sealed class Resolver(
     Func<string, CancellationToken, Task<PackageIndex?>> indexOf,
     IReadOnlyDictionary<string, NuGetVersion>? locked = null,
     int maxSteps = 100_000,
-    Func<string, CancellationToken, Task<IReadOnlyList<string>>>? suggest = null)
+    Func<string, CancellationToken, Task<IReadOnlyList<string>>>? suggest = null,
+    Action<string, IndexEntry>? likelyPick = null)
 {
-    private readonly Dictionary<string, PackageIndex?> _indexes = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<PackageIndex?>> _indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<VersionRange>> _asked = new(StringComparer.Ordinal);
     private int _steps;
+    private CancellationToken _cancellation;
 
     public async Task<IReadOnlyDictionary<string, ResolvedPackage>> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, CancellationToken cancellationToken)
     {
+        _cancellation = cancellationToken;
         var requirements = dependencies.Select(d => new Requirement(d.Key, d.Value, "the project")).ToList();
-        await PrefetchAsync(requirements.Select(r => r.Name), cancellationToken).ConfigureAwait(false);
+        foreach (var requirement in requirements)
+        {
+            Expect(requirement.Name, requirement.Range);
+        }
+
         var result = await SolveAsync(new Dictionary<string, ResolvedPackage>(StringComparer.Ordinal), requirements, cancellationToken).ConfigureAwait(false);
         return result ?? throw new ResolutionException(_lastConflict ?? "no combination of versions satisfies every range");
     }
@@ -62,7 +74,7 @@ public sealed class Resolver(
             return chosen;
         }
 
-        var index = await IndexAsync(open, cancellationToken).ConfigureAwait(false);
+        var index = await IndexAsync(open).ConfigureAwait(false);
         if (index is null)
         {
             var suggestions = suggest is null ? [] : await suggest(open, cancellationToken).ConfigureAwait(false);
@@ -80,7 +92,11 @@ public sealed class Resolver(
         foreach (var (version, entry) in candidates)
         {
             var dependencies = entry.Dependencies.Select(d => new Requirement(d.Key, VersionRange.Parse(d.Value), $"{open} {version.ToNormalizedString()}")).ToList();
-            await PrefetchAsync(dependencies.Select(d => d.Name), cancellationToken).ConfigureAwait(false);
+            foreach (var dependency in dependencies)
+            {
+                Expect(dependency.Name, dependency.Range);
+            }
+
             var next = new Dictionary<string, ResolvedPackage>(chosen, StringComparer.Ordinal) { [open] = new ResolvedPackage(open, version, entry) };
             var solved = await SolveAsync(next, [.. requirements, .. dependencies], cancellationToken).ConfigureAwait(false);
             if (solved is not null)
@@ -123,14 +139,76 @@ public sealed class Resolver(
         return $"cannot satisfy {name}: {string.Join("; ", asks)}{available}";
     }
 
-    private async Task<PackageIndex?> IndexAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The index of a name: the fetch already in flight (or done) for it, else a new one.</summary>
+    private Task<PackageIndex?> IndexAsync(string name)
     {
-        if (!_indexes.TryGetValue(name, out var index))
+        Expect(name, null);
+        return _indexes[name];
+    }
+
+    /// <summary>
+    /// Breadth-first look-ahead, with the whole frontier in flight: a name some range asks for is
+    /// fetched at once, and as each index arrives the dependencies of the version the solver will
+    /// most likely pick (the highest one every range asked so far allows; the locked one first) are
+    /// fetched at once too, bins and index documents together, instead of one package at a time as
+    /// the depth-first solver reaches them. A graph of depth d costs d round trips of bin and index,
+    /// whatever its width. The look-ahead only decides what is fetched early: the solver picks
+    /// versions exactly as before, and a fetch it never asks for neither fails it nor changes it.
+    /// </summary>
+    private void Expect(string name, VersionRange? range)
+    {
+        lock (_asked)
         {
-            _indexes[name] = index = await IndexOfAsync(name, cancellationToken).ConfigureAwait(false);
+            if (!_asked.TryGetValue(name, out var ranges))
+            {
+                _asked[name] = ranges = [];
+            }
+
+            if (range is not null)
+            {
+                ranges.Add(range);
+            }
+        }
+
+        _indexes.GetOrAdd(name, n =>
+        {
+            var fetch = FetchAndLookAheadAsync(n, _cancellation);
+            // Observed here: a look-ahead the solver never awaits must not fault unobserved.
+            _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return fetch;
+        });
+    }
+
+    private async Task<PackageIndex?> FetchAndLookAheadAsync(string name, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var index = await IndexOfAsync(name, cancellationToken).ConfigureAwait(false);
+        if (index is not null && LikelyPick(name, index) is { } likely)
+        {
+            // The dependencies first: their lookups are the next round trip of the resolution.
+            foreach (var (dependency, text) in likely.Dependencies)
+            {
+                if (VersionRange.TryParse(text, out var range))
+                {
+                    Expect(dependency, range);
+                }
+            }
+
+            likelyPick?.Invoke(name, likely);
         }
 
         return index;
+    }
+
+    private IndexEntry? LikelyPick(string name, PackageIndex index)
+    {
+        List<VersionRange> ranges;
+        lock (_asked)
+        {
+            ranges = [.. _asked.GetValueOrDefault(name) ?? []];
+        }
+
+        return Candidates(name, index, [.. ranges.Select(r => new Requirement(name, r, ""))]).Select(c => c.Entry).FirstOrDefault();
     }
 
     /// <summary>
@@ -147,17 +225,6 @@ public sealed class Resolver(
         }
 
         return index;
-    }
-
-    /// <summary>Fetches the indexes of several packages at once (in parallel, through the client).</summary>
-    private async Task PrefetchAsync(IEnumerable<string> names, CancellationToken cancellationToken)
-    {
-        var missing = names.Distinct().Where(n => !_indexes.ContainsKey(n)).ToList();
-        var fetched = await Task.WhenAll(missing.Select(async n => (n, await IndexOfAsync(n, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
-        foreach (var (name, index) in fetched)
-        {
-            _indexes[name] = index;
-        }
     }
 
     private sealed record Requirement(string Name, VersionRange Range, string By);

@@ -47,6 +47,36 @@ public sealed class HashBins
         return int.Log2(binCount);
     }
 
+    /// <summary>Bytes of one index document's entry in its bin (path, length, sha256), measured from real files.</summary>
+    public const int BinEntryBytes = 134;
+
+    /// <summary>Bytes of one bin's entry in the snapshot (name and version), measured from real files.</summary>
+    public const int SnapshotEntryBytes = 30;
+
+    /// <summary>
+    /// The bin count that keeps a publish smallest for a registry of <paramref name="packages"/>:
+    /// a publish rewrites one bin (packages / bins entries of ~134 B) and the snapshot (bins
+    /// entries of ~30 B), which together are smallest at bins = sqrt(packages x 134 / 30); the
+    /// power of two (2 to 2^20) whose sum is lowest.
+    /// </summary>
+    public static int BestCountFor(long packages)
+    {
+        var best = 2;
+        for (var count = 2; count <= 1 << 20; count *= 2)
+        {
+            if (PublishBytes(packages, count) < PublishBytes(packages, best))
+            {
+                best = count;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Bytes of the bin and the snapshot one publish rewrites, by the model of <see cref="BestCountFor"/>.</summary>
+    public static double PublishBytes(long packages, long bins) =>
+        ((double)Math.Max(packages, 0) / bins * BinEntryBytes) + ((double)bins * SnapshotEntryBytes);
+
     public string NameOf(long bin) => $"{NamePrefix}-{bin.ToString("x" + SuffixLength.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
 
     public string BinFor(string targetPath)

@@ -122,7 +122,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
 
 public sealed record InitOptions
 {
-    /// <summary>Number of hashed bins: a power of two. 256 suits up to ~100k packages; thousands for more.</summary>
+    /// <summary>Number of hashed bins: a power of two; <see cref="HashBins.BestCountFor"/> gives the one that keeps a publish smallest.</summary>
     public int Bins { get; init; } = 256;
 
     public RegistrySettings Settings { get; init; } = new();

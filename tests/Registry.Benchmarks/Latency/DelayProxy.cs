@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Registry.Benchmarks.Latency;
+
+/// <summary>One request as the proxy saw it: when it arrived and when its response was sent, on which connection.</summary>
+internal sealed record LoggedRequest(string Path, int Status, string Connection, double StartMs, double EndMs, long Bytes);
+
+/// <summary>
+/// A reverse proxy on 127.0.0.1 that adds a fixed round-trip time: each request waits
+/// <see cref="Rtt"/> before it is forwarded, and each new connection waits one more before its
+/// first request is read (the TCP handshake a real network charges). It logs every request
+/// (arrival, end, connection) so round trips and connections can be reconstructed afterwards,
+/// outside the client under test.
+/// </summary>
+internal sealed class DelayProxy : IAsyncDisposable
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer" };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 });
+    private readonly ConcurrentQueue<LoggedRequest> _log = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private WebApplication? _app;
+    private int _connections;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Where requests go (<c>registry serve</c>); set once the site exists.</summary>
+    public string Upstream { get; set; } = "";
+
+    /// <summary>The round-trip time added to every request and to every new connection.</summary>
+    public TimeSpan Rtt { get; set; }
+
+    public static async Task<DelayProxy> StartAsync()
+    {
+        var proxy = new DelayProxy();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => async connection =>
+        {
+            Interlocked.Increment(ref proxy._connections);
+            if (proxy.Rtt > TimeSpan.Zero)
+            {
+                await Task.Delay(proxy.Rtt);
+            }
+
+            await next(connection);
+        })));
+        proxy._app = builder.Build();
+        proxy._app.Run(proxy.ForwardAsync);
+        await proxy._app.StartAsync();
+        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        proxy.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        return proxy;
+    }
+
+    /// <summary>Connections opened since the last <see cref="Reset"/>.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    public void Reset()
+    {
+        _log.Clear();
+        Interlocked.Exchange(ref _connections, 0);
+    }
+
+    public IReadOnlyList<LoggedRequest> Log => [.. _log.OrderBy(r => r.StartMs)];
+
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var start = _clock.Elapsed.TotalMilliseconds;
+        if (Rtt > TimeSpan.Zero)
+        {
+            await Task.Delay(Rtt, context.RequestAborted);
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"{Upstream.TrimEnd('/')}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
+        foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
+        {
+            request.Headers.TryAddWithoutValidation(name, values.ToArray());
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => !HopByHop.Contains(h.Key)))
+        {
+            context.Response.Headers[name] = values.ToArray();
+        }
+
+        long bytes = 0;
+        await using (var body = await response.Content.ReadAsStreamAsync(context.RequestAborted))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                bytes += read;
+            }
+        }
+
+        await context.Response.CompleteAsync();
+        _log.Enqueue(new LoggedRequest(context.Request.Path.Value ?? "", (int)response.StatusCode, context.Connection.Id, start, _clock.Elapsed.TotalMilliseconds, bytes));
+    }
+
+    /// <summary>
+    /// Sequential round trips, reconstructed from the log: the longest chain of requests in which
+    /// each one arrived after the one before it had been answered (a request can only depend on
+    /// answers it has received). Requests sent together, or queued behind a busy connection pool,
+    /// show as the waves they really were.
+    /// </summary>
+    public static int RoundTrips(IReadOnlyList<LoggedRequest> log)
+    {
+        var sorted = log.OrderBy(r => r.StartMs).ToList();
+        var depth = new int[sorted.Count];
+        var longest = 0;
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            depth[i] = 1;
+            for (var j = 0; j < i; j++)
+            {
+                // 1 ms of slack for the timer and the loopback hop: "after" means after the answer.
+                if (sorted[j].EndMs <= sorted[i].StartMs + 1 && depth[j] + 1 > depth[i])
+                {
+                    depth[i] = depth[j] + 1;
+                }
+            }
+
+            longest = Math.Max(longest, depth[i]);
+        }
+
+        return longest;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _http.Dispose();
+    }
+}
