@@ -84,7 +84,15 @@ public static class CliApp
         Console.CancelKeyPress += onCancel;
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token).ConfigureAwait(false);
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                // SIGTERM cancels the command's token; past this, System.CommandLine ends the process
+                // with 143. Its 2 s default cut short a serve stopping on a loaded machine.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+            }, cancel.Token).ConfigureAwait(false);
         }
         catch (ValidationException e) when (e.Rule is "package-unknown" or "dependency-unknown")
         {

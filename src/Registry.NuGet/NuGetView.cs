@@ -57,6 +57,6 @@ public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResour
         return await writer.SyncAsync(names, context.LoadState, context.KnownArtifacts, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken) =>
+    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken) =>
         await NuGetFeedAuditor.OpenAsync(reader, findings, cancellationToken).ConfigureAwait(false);
 }

@@ -32,6 +32,6 @@ public sealed class SearchView : IRegistryView
     public Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken) =>
         new SearchSync(context).RunAsync(names, cancellationToken);
 
-    public Task<IViewAudit> OpenAuditAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken) =>
+    public Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken) =>
         Task.FromResult<IViewAudit>(new SearchAudit(reader));
 }

@@ -40,9 +40,9 @@ public sealed class SiteView : IRegistryView
         return new SiteWriter(context).SyncAsync(names, cancellationToken);
     }
 
-    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken)
+    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return await SiteAudit.OpenAsync(reader, findings, cancellationToken).ConfigureAwait(false);
+        return await SiteAudit.OpenAsync(reader, settings.Site, findings, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -275,7 +275,7 @@ public sealed class SearchViewTests
         var errors = new ConcurrentBag<string>();
         var warnings = new ConcurrentBag<string>();
         var findings = new ViewFindings(errors, warnings);
-        var audit = await registry.View.OpenAuditAsync(registry.Store, findings, Ct);
+        var audit = await registry.View.OpenAuditAsync(registry.Store, await RegistrySettings.LoadAsync(registry.Store, Ct), findings, Ct);
         var state = await RegistryState.LoadAsync(registry.Store, Ct);
         foreach (var bin in state.Bins.AllNames())
         {

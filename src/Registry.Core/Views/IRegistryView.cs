@@ -40,8 +40,12 @@ public interface IRegistryView
     /// </summary>
     Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken);
 
-    /// <summary>Opens an audit of the view as stored in <paramref name="reader"/>, for <c>verify</c>.</summary>
-    Task<IViewAudit> OpenAuditAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens an audit of the view as stored in <paramref name="reader"/>, for <c>verify</c>, under the
+    /// registry's <paramref name="settings"/> (defaults when the reader has none, as over HTTP): a view
+    /// the settings leave off and whose files are absent has nothing to report.
+    /// </summary>
+    Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken);
 }
 
 /// <summary>One audit: <see cref="CheckAsync"/> for each signed index document (in parallel), then <see cref="FinishAsync"/> once.</summary>

@@ -22,12 +22,17 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
     private int _packages;
     private long _versions;
 
-    public static async Task<SiteAudit> OpenAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken)
+    public static async Task<SiteAudit> OpenAsync(IObjectReader reader, bool turnedOn, ViewFindings findings, CancellationToken cancellationToken)
     {
         var stored = await reader.GetCappedOrNullAsync(SiteWriter.StateKey, MaxPage, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            findings.Warning($"{SiteWriter.StateKey}: the web site is not written; {Sync}");
+            // A site the settings leave off and that was never written has nothing to report.
+            if (turnedOn)
+            {
+                findings.Warning($"{SiteWriter.StateKey}: the web site is not written; {Sync}");
+            }
+
             return new SiteAudit(reader, null);
         }
 

@@ -33,7 +33,8 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         }
 
         var now = _time.GetUtcNow();
-        var windows = new ExpiryWindows(await RegistrySettings.LoadAsync(reader, cancellationToken).ConfigureAwait(false));
+        var settings = await RegistrySettings.LoadAsync(reader, cancellationToken).ConfigureAwait(false);
+        var windows = new ExpiryWindows(settings);
         ExpiryAudit.CheckRole(windows, state.Root.Signed, RoleNames.Root, now, errors, warnings);
         ExpiryAudit.CheckRole(windows, state.Timestamp.Signed, RoleNames.Timestamp, now, errors, warnings);
         ExpiryAudit.CheckRole(windows, state.Snapshot.Signed, RoleNames.Snapshot, now, errors, warnings);
@@ -74,7 +75,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         var audits = new List<IViewAudit>();
         foreach (var view in views ?? [])
         {
-            audits.Add(await view.OpenAuditAsync(reader, findings, cancellationToken).ConfigureAwait(false));
+            audits.Add(await view.OpenAuditAsync(reader, settings, findings, cancellationToken).ConfigureAwait(false));
         }
 
         long bytes = 0;

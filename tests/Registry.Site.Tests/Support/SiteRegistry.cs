@@ -84,7 +84,7 @@ public sealed class SiteRegistry : IDisposable
         var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
         var warnings = new System.Collections.Concurrent.ConcurrentBag<string>();
         var findings = new ViewFindings(errors, warnings);
-        var audit = await new SiteView().OpenAuditAsync(Store, findings, Ct);
+        var audit = await new SiteView().OpenAuditAsync(Store, await RegistrySettings.LoadAsync(Store, Ct), findings, Ct);
         var state = await RegistryState.LoadAsync(Store, Ct);
         foreach (var bin in state.Bins.AllNames())
         {
