@@ -33,5 +33,6 @@ public sealed class SearchView : IRegistryView
         new SearchSync(context).RunAsync(names, cancellationToken);
 
     public Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken) =>
-        Task.FromResult<IViewAudit>(new SearchAudit(reader));
+        // Audited where the settings turn it on (over HTTP a reader has default settings: not audited).
+        Task.FromResult<IViewAudit>(settings.Search ? new SearchAudit(reader) : NoViewAudit.Instance);
 }

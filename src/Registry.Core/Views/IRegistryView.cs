@@ -48,6 +48,16 @@ public interface IRegistryView
     Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken);
 }
 
+/// <summary>The audit of a view that has nothing to report (the settings leave it off).</summary>
+public sealed class NoViewAudit : IViewAudit
+{
+    public static NoViewAudit Instance { get; } = new();
+
+    public Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task FinishAsync(ViewFindings findings, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 /// <summary>One audit: <see cref="CheckAsync"/> for each signed index document (in parallel), then <see cref="FinishAsync"/> once.</summary>
 public interface IViewAudit
 {
