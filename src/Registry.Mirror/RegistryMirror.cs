@@ -171,7 +171,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         foreach (var view in _options.Views)
         {
             var stats = await view.SyncAsync(context, changed, cancellationToken).ConfigureAwait(false);
-            if (stats.Packages > 0 || stats.FilesWritten > 0)
+            if (stats.Touched)
             {
                 results.Add(stats);
             }

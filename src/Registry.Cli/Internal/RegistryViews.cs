@@ -25,7 +25,7 @@ internal static class RegistryViews
     {
         foreach (var name in names.Where(n => All.All(v => v.Name != n)))
         {
-            throw new Core.RegistryException($"no view is named '{name}'; the views are {string.Join(", ", All.Select(v => v.Name))} [rule: view-name]", 2);
+            throw ViewNames.Unknown(name, All);
         }
 
         return [.. All.Where(v => names.Contains(v.Name))];

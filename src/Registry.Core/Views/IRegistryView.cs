@@ -101,7 +101,19 @@ public sealed class ViewContext
 }
 
 /// <summary>What one view sync wrote.</summary>
-public sealed record ViewSyncStats(string View, int Packages, int FilesWritten, long BytesWritten, int Attempts);
+public sealed record ViewSyncStats(string View, int Packages, int FilesWritten, long BytesWritten, int Attempts)
+{
+    /// <summary>Whether the view had anything to do with the packages (a .tgz publish leaves the NuGet feed out).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Touched => Packages > 0 || FilesWritten > 0;
+}
+
+/// <summary>The refusal of a view name the tool does not have: one message for every command that takes one.</summary>
+public static class ViewNames
+{
+    public static RegistryException Unknown(string name, IEnumerable<IRegistryView> views) =>
+        new($"no view is named '{name}'; the views are {string.Join(", ", views.Select(v => v.Name))} [rule: view-name]", 2);
+}
 
 /// <summary>An audit's errors (a client of the view would be hurt) and warnings (the view is only behind: <c>registry sync</c> repairs it).</summary>
 public sealed class ViewFindings

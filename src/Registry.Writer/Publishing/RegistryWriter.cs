@@ -71,7 +71,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
     /// <summary>The views that had something to do with the packages (a .tgz publish leaves the NuGet feed out).</summary>
     private static IReadOnlyList<ViewSyncStats> Touched(IReadOnlyList<ViewSyncStats> views) =>
-        [.. views.Where(v => v.Packages > 0 || v.FilesWritten > 0)];
+        [.. views.Where(v => v.Touched)];
 
     /// <summary>
     /// Re-signs the timestamp (new version, new expiry) and, when their keys are held, every

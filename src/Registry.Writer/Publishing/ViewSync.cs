@@ -29,7 +29,7 @@ public sealed class ViewSync(IObjectStore store, IReadOnlyList<IRegistryView> vi
     {
         if (only is not null && views.All(v => v.Name != only))
         {
-            throw new RegistryException($"no view is named '{only}'; the views are {string.Join(", ", views.Select(v => v.Name))} [rule: view-name]", 2);
+            throw ViewNames.Unknown(only, views);
         }
 
         var context = new ViewContext
