@@ -27,6 +27,7 @@ public static class CliApp
             PublishCommand.Create(context),
             YankCommand.Create(context),
             RefreshCommand.Create(context),
+            RebinCommand.Create(context),
             StatusCommand.Create(context),
             SettingsCommand.Create(context),
             KeysCommand.Create(context),

@@ -15,14 +15,7 @@ internal static class InitCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var bins = new Option<int?>("--bins")
-        {
-            Description = "Number of hashed bins, a power of two (default 256, or the best for --expected-packages). A publish rewrites one bin (packages/bins x ~134 B) and the snapshot (bins x ~30 B): smallest at bins ~ sqrt(packages x 134 / 30), so 256 suits ~7k-30k packages, 512 ~30k-120k, 1024 ~120k-470k, 2048 ~470k-1.9M",
-        };
-        var expected = new Option<long?>("--expected-packages")
-        {
-            Description = "Packages the registry is expected to hold; picks the bin count that keeps each publish smallest (the power of two nearest sqrt(N x 134 / 30))",
-        };
+        var binCount = new BinCountOptions("Number of hashed bins, a power of two (default 256, or the best for --expected-packages). A publish rewrites one bin (packages/bins x ~134 B) and the snapshot (bins x ~30 B): smallest at bins ~ sqrt(packages x 134 / 30), so 256 suits ~7k-30k packages, 512 ~30k-120k, 1024 ~120k-470k, 2048 ~470k-1.9M; 'registry rebin' changes it later");
         var maxAge = new Option<int>("--timestamp-max-age") { Description = "Seconds edges may cache timestamp.json", DefaultValueFactory = _ => 60 };
         var expiry = new Option<string[]>("--expiry")
         {
@@ -32,22 +25,21 @@ internal static class InitCommand
         var nugetUrl = new Option<string?>("--nuget-url") { Description = "The public base URL the registry is served at (e.g. https://cdn.example/registry/); enables the NuGet feed at URL nuget/v3/index.json for .nupkg packages" };
         var command = new Command("init", "Create a new, empty registry in a store (and its keys, when the keys folder has none; encrypted when a passphrase is given)");
         store.AddTo(command);
-        command.Options.Add(bins);
-        command.Options.Add(expected);
+        binCount.AddTo(command);
         command.Options.Add(maxAge);
         command.Options.Add(expiry);
         command.Options.Add(publicRead);
         command.Options.Add(nugetUrl);
         command.SetAction(async (parse, ct) =>
         {
-            var binCount = BinCount(parse.GetValue(bins), parse.GetValue(expected));
+            var bins = binCount.Resolve(parse, 256);
             var settings = new RegistrySettings { TimestampMaxAgeSeconds = parse.GetValue(maxAge), PublicRead = parse.GetValue(publicRead), NuGetUrl = parse.GetValue(nugetUrl) is { } url ? PublicBaseUrl.Normalize(url) : null }
                 .WithExpiry(Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry"));
             var (passphrase, origin) = Passphrases.FromEnvironment(parse.GetValue(store.PassphraseEnv));
             var passphrases = passphrase is null ? Passphrases.Source(null, context) : PassphraseSource.Fixed(Passphrases.CheckStrength(passphrase, origin), origin);
             using var keys = KeyRing.Load(store.KeysFolder(parse), passphrases);
             using var target = await store.OpenWritableAsync(parse, context, ct, parse.GetValue(publicRead)).ConfigureAwait(false);
-            var result = await new RegistryInitializer(target, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = binCount, Settings = settings }, ct).ConfigureAwait(false);
+            var result = await new RegistryInitializer(target, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = settings }, ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"initialised {target.Location} with {result.BinCount} bins").ConfigureAwait(false);
             await context.Out.WriteLineAsync($"root: metadata/1.root.json sha256 {result.RootSha256}").ConfigureAwait(false);
             foreach (var (role, file) in result.KeyFiles.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -60,7 +52,7 @@ internal static class InitCommand
                 await context.WarnAsync($"the keys are stored UNENCRYPTED; set {Passphrases.DefaultVariable} (or --passphrase-env VAR) before 'registry init' to encrypt new keys, or create them with 'registry keys generate'").ConfigureAwait(false);
             }
 
-            if (parse.GetValue(expected) is { } packages)
+            if (parse.GetValue(binCount.ExpectedPackages) is { } packages)
             {
                 await context.InfoAsync($"{result.BinCount} bins suit {packages} packages: a publish then rewrites about {(HashBins.PublishBytes(packages, result.BinCount) / 1024):0.#} KiB of bin and snapshot, besides its index document and the timestamp").ConfigureAwait(false);
             }
@@ -69,21 +61,5 @@ internal static class InitCommand
             return CliApp.Ok;
         });
         return command;
-    }
-
-    /// <summary>The bin count asked for: --bins, or the best for --expected-packages, or 256; not both.</summary>
-    private static int BinCount(int? bins, long? expected)
-    {
-        if (bins is not null && expected is not null)
-        {
-            throw new EnvironmentException("--bins and --expected-packages both choose the bin count; give one of them");
-        }
-
-        if (expected is < 0)
-        {
-            throw new EnvironmentException($"--expected-packages {expected}: a number of packages is 0 or more");
-        }
-
-        return bins ?? (expected is { } packages ? HashBins.BestCountFor(packages) : 256);
     }
 }

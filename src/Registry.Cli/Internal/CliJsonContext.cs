@@ -11,6 +11,7 @@ namespace Registry.Cli.Internal;
 [JsonSerializable(typeof(PublishOutput))]
 [JsonSerializable(typeof(YankOutput))]
 [JsonSerializable(typeof(RefreshOutput))]
+[JsonSerializable(typeof(RebinOutput))]
 [JsonSerializable(typeof(FetchOutput))]
 [JsonSerializable(typeof(SourceListOutput))]
 [JsonSerializable(typeof(InstallOutput))]

@@ -23,6 +23,9 @@ internal sealed record YankOutput(string Name, string Version, string Status, st
 /// <summary><c>registry refresh --json</c>.</summary>
 internal sealed record RefreshOutput(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Commit);
 
+/// <summary><c>registry rebin --json</c>: <c>commit</c> is null when the registry already had that many bins.</summary>
+internal sealed record RebinOutput(long OldBins, long NewBins, int? IndexDocuments, int RetiredSnapshotEntries, CommitStats? Commit);
+
 /// <summary><c>registry fetch --json</c>.</summary>
 /// <summary><c>registry source list --json</c>: the sources in order; the first is the default.</summary>
 internal sealed record SourceListOutput(IReadOnlyList<SourceOutput> Sources);

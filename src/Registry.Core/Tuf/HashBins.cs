@@ -95,6 +95,15 @@ public sealed class HashBins
         }
     }
 
+    /// <summary>
+    /// A name this prefix gives a bin under some bin count (<c>bin-</c> and 1 to 8 lowercase hex
+    /// digits): after <c>registry rebin</c>, the snapshot keeps listing the old count's bins.
+    /// </summary>
+    public bool IsAnyBinName(string roleName) =>
+        roleName.StartsWith(NamePrefix + "-", StringComparison.Ordinal)
+        && roleName.Length - NamePrefix.Length - 1 is >= 1 and <= 8
+        && roleName.AsSpan(NamePrefix.Length + 1).ContainsAnyExcept("0123456789abcdef") is false;
+
     public bool IsBinName(string roleName)
     {
         if (!roleName.StartsWith(NamePrefix + "-", StringComparison.Ordinal))

@@ -30,7 +30,14 @@ public sealed class ChangeSet
 
     public bool ResignSnapshot { get; set; }
 
-    public bool IsEmpty => _targets.Count == 0 && _artifacts.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot;
+    /// <summary>
+    /// A re-sharding (<c>registry rebin</c>): every bin of <see cref="NewDelegations"/> with its
+    /// whole target list, written afresh. The old bins are not read or edited; the snapshot keeps
+    /// listing them, because a TUF client refuses a snapshot that drops a role it listed before.
+    /// </summary>
+    public IReadOnlyDictionary<string, SortedDictionary<string, TargetFile>>? NewBins { get; set; }
+
+    public bool IsEmpty => _targets.Count == 0 && _artifacts.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot && NewBins is null;
 
     /// <summary>Adds an artifact, stored at its content-addressed key; returns its length and sha256 for the index entry.</summary>
     public (long Length, string Sha256) AddArtifact(string artifactPath, byte[] content)

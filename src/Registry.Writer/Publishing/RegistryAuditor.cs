@@ -46,9 +46,9 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
 
         var binNames = state.Bins.AllNames().ToList();
         var listed = state.Snapshot.Signed.Meta.Keys.Where(k => k != "targets.json").ToHashSet(StringComparer.Ordinal);
-        foreach (var extra in listed.Except(binNames.Select(b => b + ".json")))
+        foreach (var extra in listed.Except(binNames.Select(b => b + ".json")).Where(file => !(file.EndsWith(".json", StringComparison.Ordinal) && state.Bins.IsAnyBinName(file[..^".json".Length]))))
         {
-            errors.Add($"snapshot: lists '{extra}', which is not a bin of the delegation");
+            errors.Add($"snapshot: lists '{extra}', which is not a bin of the delegation (nor of an earlier bin count)");
         }
 
         var targets = new ConcurrentDictionary<string, TargetFile>(StringComparer.Ordinal);

@@ -88,6 +88,21 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         return new RefreshResult(plan.Resigned, plan.MissingKeys, stats!);
     }
 
+    /// <summary>
+    /// Re-shards the registry into <paramref name="binCount"/> hashed bins in one signed commit:
+    /// new bins listing every target, a targets.json delegating to them, a snapshot listing both
+    /// (TUF clients refuse a snapshot that drops a role; the old bins stay listed, frozen) and the
+    /// timestamp by compare-and-swap, so a killed rebin leaves the old state and a concurrent
+    /// publish is either included (replanned) or comes after. Needs the targets key. Asking for the
+    /// current count writes nothing.
+    /// </summary>
+    public async Task<RebinResult> RebinAsync(int binCount, CancellationToken cancellationToken)
+    {
+        var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var (plan, stats) = await RunAsync(settings, (state, ct) => RebinPlanner.PlanAsync(state, binCount, ct), cancellationToken).ConfigureAwait(false);
+        return new RebinResult(plan, stats);
+    }
+
     /// <summary>One transaction under <paramref name="settings"/>, loaded once by the command that runs it.</summary>
     private async Task<(T Result, CommitStats? Stats)> RunAsync<T>(
         RegistrySettings settings,
@@ -141,7 +156,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
             keys.KeysFor(RoleNames.Targets, root.Roles[RoleNames.Targets]);
         }
 
-        if (changes.BinEdits.Count > 0 || changes.BinsToResign.Count > 0)
+        if (changes.BinEdits.Count > 0 || changes.BinsToResign.Count > 0 || changes.NewBins is not null)
         {
             var bins = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
             keys.KeysFor("bins (targets)", new RoleKeys(bins.KeyIds, bins.Threshold));
@@ -194,5 +209,15 @@ public sealed record YankResult(YankStatus Status, CommitStats? Stats)
     /// <summary>What each derived view wrote after the commit (views with nothing to do for this package are left out).</summary>
     public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];
 }
+
+/// <summary>
+/// What a rebin changed: the bin counts before and after, the targets the bins list (null when
+/// they were not read: the count asked for is the current one), and the bins of earlier counts
+/// that the snapshot still lists.
+/// </summary>
+public sealed record RebinPlan(long OldBins, long NewBins, int? Targets, int RetiredSnapshotEntries);
+
+/// <summary>A rebin's plan and, when it committed, its cost (null: the registry already had that many bins).</summary>
+public sealed record RebinResult(RebinPlan Plan, CommitStats? Stats);
 
 public sealed record RefreshResult(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Stats);

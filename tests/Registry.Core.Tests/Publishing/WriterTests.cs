@@ -160,7 +160,7 @@ public sealed class WriterTests : IDisposable
     }
 
     /// <summary>Runs an action just before the next timestamp swap: a rival publisher wins the race.</summary>
-    private sealed class RacingStore(IObjectStore inner) : IObjectStore
+    internal sealed class RacingStore(IObjectStore inner) : IObjectStore
     {
         public Func<Task>? BeforeNextSwap { get; set; }
 

@@ -28,7 +28,8 @@ internal static class KeyChangePlanner
             added.Add($"snapshot (new keys in root {root.Version})");
         }
 
-        var current = state.Targets.Signed.Delegations!;
+        // A rebin brings its own delegation (from this root's keys) and writes every new bin afresh.
+        var current = changes.NewBins is null ? state.Targets.Signed.Delegations! : changes.NewDelegations!;
         var wanted = DelegationFor(root, current.SuccinctRoles);
         var delegationChanged = !SameDelegation(current, wanted);
         if (!Meets(state.Targets, root, RoleNames.Targets) || delegationChanged)

@@ -48,6 +48,29 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
         var snapshotMeta = new Dictionary<string, MetaFile>(state.Snapshot.Signed.Meta, StringComparer.Ordinal);
         var delegation = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
         IReadOnlyList<SigningKey>? binKeys = null;
+        if (changes.NewBins is { } fresh)
+        {
+            binKeys = keys.KeysFor("bins (targets)", new RoleKeys(delegation.KeyIds, delegation.Threshold));
+            var written = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (pair, ct) =>
+            {
+                // A name the old delegation also had (512 -> 1024 bins share bin-000 .. bin-1ff)
+                // moves past its listed version: a client that trusted the old one sees no rollback.
+                var first = (snapshotMeta.GetValueOrDefault(pair.Key + ".json")?.Version ?? 0) + 1;
+                written[pair.Key] = await WriteNewVersionAsync(pair.Key, first, v => new TargetsMetadata
+                {
+                    Type = RoleNames.Targets,
+                    Version = v,
+                    Expires = now.AddDays(settings.BinsExpiryDays),
+                    Targets = pair.Value,
+                }, TufJsonContext.Default.TargetsMetadata, binKeys, policy, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            foreach (var (bin, version) in written)
+            {
+                snapshotMeta[bin + ".json"] = new MetaFile { Version = version };
+            }
+        }
+
         foreach (var bin in changes.BinEdits.Keys.Union(changes.BinsToResign).Order(StringComparer.Ordinal))
         {
             binKeys ??= keys.KeysFor("bins (targets)", new RoleKeys(delegation.KeyIds, delegation.Threshold));
@@ -144,7 +167,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
 
     private void Count(long bytes)
     {
-        _files++;
-        _bytes += bytes;
+        Interlocked.Increment(ref _files);
+        Interlocked.Add(ref _bytes, bytes);
     }
 }
