@@ -12,6 +12,9 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
 
     public string Location => inner.Location;
 
+    /// <summary>The store underneath, for reads that should not count.</summary>
+    public IObjectStore Inner => inner;
+
     public void Reset() => (Reads, Writes, BytesRead, BytesWritten) = (0, 0, 0, 0);
 
     public async Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)

@@ -24,6 +24,14 @@ using Registry.Core.Tuf;
 //   search:  the search index at Hex scale (docs/search.md): building it from scratch, a cold query's
 //            files and bytes, the bytes a publish adds; --corpus FILE reads real names and descriptions
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- search [--packages 10000] [--versions 60000] [--corpus FILE]
+//   rebin:   one publish into a 100,000-package registry before and after 'registry rebin' to the best
+//            bin count, and the rebin's own cost (docs/protocol.md, "How many bins").
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- rebin [--packages 100000] [--bins 256] [--to N]
+if (args.FirstOrDefault() == "rebin")
+{
+    return await RebinBenchmark.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "search")
 {
     return await SearchBenchmark.RunAsync(args[1..]);
