@@ -100,6 +100,40 @@ public sealed class RootRotationTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The first step of a timestamp key rotation (docs/protocol.md): root 2 adds a key; for one
+    /// timestamp max-age after it was published an edge may still answer 2.root.json with a cached
+    /// miss, so a timestamp signed only by the new key is refused until then (measured on the
+    /// root file's time in the store, hence the real clock).
+    /// </summary>
+    [Fact]
+    [Trait("Clock", Registry.Testing.TestClock.FileTimes)]
+    public async Task A_timestamp_signed_only_by_a_key_the_new_root_adds_waits_one_max_age_after_the_root()
+    {
+        var newKey = await GenerateAsync("timestamp", "new");
+        await ProposeAsync("root-2.json", "--add-key", $"timestamp={newKey}");
+        await SignAsync("root-2.json", Path.Combine(_registry.Keys, "root.pem"));
+        Assert.Equal(0, (await CliAsync("root", "publish", "--store", _registry.Store, Work("root-2.json"))).ExitCode);
+        var before = _registry.StoreSnapshot();
+
+        var early = await CliAsync("refresh", "--store", _registry.Store, "--keys", Work("new"));
+
+        Assert.Equal(1, early.ExitCode);
+        Assert.Contains("root 2 was published less than the timestamp max-age (60 s) ago and timestamp would be signed only by keys it adds", early.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was written [rule: rotation-wait]", early.Error, StringComparison.Ordinal);
+        Assert.Equal(before, _registry.StoreSnapshot());
+
+        // The old key, which both roots accept, signs at once.
+        var old = await CliAsync("refresh", "--store", _registry.Store, "--keys", _registry.Keys);
+        Assert.True(old.ExitCode == 0, old.ToString());
+
+        File.SetLastWriteTimeUtc(Path.Combine(_registry.Store, "metadata", "2.root.json"), DateTime.UtcNow.AddSeconds(-61));
+        var late = await CliAsync("refresh", "--store", _registry.Store, "--keys", Work("new"));
+        Assert.True(late.ExitCode == 0, late.ToString());
+        Assert.Equal(UpdateStatus.Updated, (await ClientUpdateAsync()).Status);
+        Assert.Equal(0, (await TufJsAsync("index/alpha.json")).ExitCode);
+    }
+
     [Fact]
     public async Task Our_client_and_tuf_js_follow_a_rotation_chain_1_2_3_that_changes_every_key_and_thresholds()
     {

@@ -121,6 +121,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
             }
 
             RequireSigningKeys(state, changes);
+            await RotationWait.CheckAsync(store, state, changes, keys, settings, _time, cancellationToken).ConfigureAwait(false);
             var writer = new StateWriter(store, keys, settings, _time);
             var stats = await writer.CommitAsync(state, changes, cancellationToken).ConfigureAwait(false);
             if (stats is not null)
