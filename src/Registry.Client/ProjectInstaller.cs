@@ -70,6 +70,7 @@ public sealed class ProjectInstaller(RegistryClient client)
             { Removed = RemoveUnlisted(projectDirectory, lockFile), Changed = Changes(before, lockFile.Packages) };
         }
 
+        client.ExpectLookups(dependencies.Keys);
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         if (!lockHolds)
         {
@@ -100,6 +101,7 @@ public sealed class ProjectInstaller(RegistryClient client)
             }
         }
 
+        client.ExpectLookups(dependencies.Keys);
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         var free = names.ToHashSet(StringComparer.Ordinal);
         var resolved = await ResolveAsync(dependencies, lockFile, keepPinned: name => free.Count > 0 && !free.Contains(name), cancellationToken).ConfigureAwait(false);

@@ -45,6 +45,7 @@ public sealed class RegistryClient : IDisposable
     private RegistryState? _state;
     private HttpObjectReader? _reader;
     private LocalFirstReader? _local;
+    private IReadOnlyCollection<string> _expected = [];
     private DateTimeOffset _updatedAt;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _verifiedBins = new(StringComparer.Ordinal);
 
@@ -75,6 +76,14 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>Warnings about what was used (expired or unrefreshed metadata), for the user.</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// Names the packages the caller will look up first (a project's direct dependencies), so that
+    /// an update fetches their bins in the same round trip as targets.json. A hint changes only
+    /// when requests are sent, never what is accepted: every file is still verified in trust order.
+    /// </summary>
+    public void ExpectLookups(IEnumerable<string> names) =>
+        _expected = [.. names.Select(Core.Packages.PackageName.FromUserInput).Where(Core.Packages.PackageName.IsValid).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
     /// Brings the trusted metadata up to date. When every URL fails, the trusted metadata is used
@@ -168,7 +177,7 @@ public sealed class RegistryClient : IDisposable
 
         var local = new LocalFirstReader(reader, _trusted);
         var ahead = new Internal.PrefetchingReader(local);
-        PrefetchSnapshot(ahead, timestamp.Content, cancellationToken);
+        PrefetchSnapshot(ahead, timestamp.Content, trusted?.Bins, cancellationToken);
         var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         RegistryState? next;
         try
@@ -214,7 +223,7 @@ public sealed class RegistryClient : IDisposable
         }
 
         RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
-        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken).ConfigureAwait(false);
+        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, (local, ahead)).ConfigureAwait(false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
     }
 
@@ -224,7 +233,7 @@ public sealed class RegistryClient : IDisposable
     /// of fetching. The timestamp is read here unverified, only for the snapshot's version and length;
     /// the snapshot is verified against the timestamp once the timestamp itself has been verified.
     /// </summary>
-    private void PrefetchSnapshot(Internal.PrefetchingReader ahead, byte[] timestamp, CancellationToken cancellationToken)
+    private void PrefetchSnapshot(Internal.PrefetchingReader ahead, byte[] timestamp, HashBins? trustedBins, CancellationToken cancellationToken)
     {
         MetaFile? snapshot;
         try
@@ -239,15 +248,85 @@ public sealed class RegistryClient : IDisposable
 
         if (snapshot is not null && snapshot.Version > 0)
         {
-            ahead.Prefetch(RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshot.Version), Math.Min(snapshot.Length ?? long.MaxValue, Limits.MaxMetadataBytes), cancellationToken);
+            var key = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshot.Version);
+            ahead.Prefetch(key, Math.Min(snapshot.Length ?? long.MaxValue, Limits.MaxMetadataBytes), cancellationToken);
+            if (ahead.InFlight(key) is { } read)
+            {
+                _ = PrefetchTargetsAndBinsAsync(ahead, read, trustedBins, cancellationToken);
+            }
         }
     }
 
-    /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>
-    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken)
+    /// <summary>
+    /// As soon as the snapshot's bytes arrive (unverified, read only for versions), starts
+    /// targets.json and the bins of the expected lookups: targets.json names the bins' count, but
+    /// the bins a lookup needs are computable from the count the trusted targets gave (or, on a
+    /// first update, the count of bins the snapshot lists), so both travel in one round trip
+    /// instead of two. A wrong guess costs a wasted request, never a wrong answer: the verifier
+    /// asks for what the verified targets name, and a prefetch nobody asks for is dropped.
+    /// </summary>
+    private async Task PrefetchTargetsAndBinsAsync(Internal.PrefetchingReader ahead, Task<StoredObject?> snapshotRead, HashBins? trustedBins, CancellationToken cancellationToken)
     {
-        _local = new LocalFirstReader(reader, _trusted);
-        _state = await RegistryState.LoadOrNullAsync(_local, new StateLoadOptions
+        try
+        {
+            var stored = await snapshotRead.ConfigureAwait(false);
+            if (stored is null)
+            {
+                return;
+            }
+
+            var meta = SignedDocument<SnapshotMetadata>.Parse(stored.Content, RoleNames.Snapshot, TufJsonContext.Default.SnapshotMetadata, "snapshot").Signed.Meta;
+            if (meta.GetValueOrDefault("targets.json") is { Version: > 0 } targets)
+            {
+                ahead.Prefetch(RegistryLayout.MetadataKey(RoleNames.Targets, targets.Version), Limits.MaxMetadataBytes, cancellationToken);
+            }
+
+            if (_expected.Count == 0 || (trustedBins ?? GuessBins(meta.Keys)) is not { } bins)
+            {
+                return;
+            }
+
+            foreach (var name in _expected)
+            {
+                var bin = bins.BinFor(RegistryLayout.IndexPath(name));
+                if (meta.GetValueOrDefault(bin + ".json") is { Version: > 0 } listed)
+                {
+                    ahead.Prefetch(RegistryLayout.MetadataKey(bin, listed.Version), Limits.MaxMetadataBytes, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is RegistryException or HttpRequestException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
+        {
+            // The verification that follows reads (and judges) the same files itself.
+        }
+    }
+
+    /// <summary>
+    /// The bin count a snapshot's entries suggest: the largest group of <c>bin-HEX.json</c> names of
+    /// one width whose size is the power of two that width is made for (256 names of two digits).
+    /// After a rebin the snapshot also lists the old count's bins; the larger count is the newer.
+    /// </summary>
+    private static HashBins? GuessBins(IEnumerable<string> files)
+    {
+        var best = 0;
+        foreach (var group in files.Where(f => f.StartsWith("bin-", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal)).GroupBy(f => f.Length))
+        {
+            var count = group.Count();
+            if (count >= 2 && (count & (count - 1)) == 0 && count > best && (count - 1).ToString("x", System.Globalization.CultureInfo.InvariantCulture).Length == group.Key - "bin-".Length - ".json".Length)
+            {
+                best = count;
+            }
+        }
+
+        return best == 0 ? null : new HashBins(int.Log2(best), "bin");
+    }
+
+    /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>
+    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken, (LocalFirstReader Local, Internal.PrefetchingReader Ahead)? update = null)
+    {
+        // After an update, the same readers: the bins prefetched with targets.json are on their way there.
+        _local = update?.Local ?? new LocalFirstReader(reader, _trusted);
+        _state = await RegistryState.LoadOrNullAsync(update?.Ahead ?? (IObjectReader)_local, new StateLoadOptions
         {
             Anchor = root,
             Timestamp = new StoredObject(timestamp, ""),

@@ -31,6 +31,9 @@ internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
         });
     }
 
+    /// <summary>The read of <paramref name="key"/> already on its way, if any (left in place for the reader that will ask for it).</summary>
+    public Task<StoredObject?>? InFlight(string key) => _ahead.TryGetValue(key, out var ahead) ? ahead.Read : null;
+
     public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) =>
         GetCappedOrNullAsync(key, long.MaxValue, cancellationToken);
 
