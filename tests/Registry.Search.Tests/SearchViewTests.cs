@@ -125,6 +125,34 @@ public sealed class SearchViewTests
     }
 
     [Fact]
+    public void A_word_keeps_every_name_match_and_at_most_twenty_description_matches()
+    {
+        var shard = new SearchShard("tok");
+        var entries = Enumerable.Range(0, 30).Select(i => Entry($"tokio-{i:D2}", "an async runtime"))
+            .Concat(Enumerable.Range(0, 60).Select(i => Entry($"lib{i:D2}", "works with tokio")));
+        foreach (var entry in entries)
+        {
+            shard.Add(entry, sort: false);
+        }
+
+        shard.Sort();
+        var stored = SearchShard.Parse(shard.ToBoundedJson(), "tok");
+
+        var tokio = stored.Words["tokio"];
+        Assert.Equal(30 + SearchShard.MaxDescribedPerWord, tokio.Count);
+        Assert.All(tokio.Take(30), n => Assert.StartsWith("tokio-", n, StringComparison.Ordinal));
+        Assert.Equal(30 + SearchShard.MaxDescribedPerWord, stored.Packages.Count);
+        Assert.Equal(30, stored.Words.Count(w => w.Key.StartsWith("tokio-", StringComparison.Ordinal)));
+    }
+
+    private static SearchEntry Entry(string name, string description) =>
+        SearchText.EntryOf(new Core.Index.PackageIndex
+        {
+            Name = name,
+            Versions = [new Core.Index.IndexEntry { Version = "1.0.0", Dependencies = new Dictionary<string, string>(), Artifact = $"packages/{name}/1.0.0/{name}-1.0.0.tgz", Length = 1, Sha256 = new string('0', 64), Published = DateTimeOffset.UnixEpoch, Description = description }],
+        })!;
+
+    [Fact]
     public async Task A_shard_stays_within_its_byte_bound_when_many_packages_share_a_word()
     {
         using var registry = await SearchRegistry.CreateAsync();
