@@ -125,7 +125,7 @@ internal static class ViewBench
                 var answer = await SearchQuery.RunAsync(reader, query, 20, default);
                 clock.Add(watch.Elapsed.TotalMilliseconds);
                 figures.Add((answer.Files, answer.Bytes));
-                if (query == package.Name && answer.Results.FirstOrDefault()?.Name == package.Name)
+                if (ReferenceEquals(query, queries[0]) && answer.Results.FirstOrDefault()?.Name == package.Name)
                 {
                     first++;
                 }
