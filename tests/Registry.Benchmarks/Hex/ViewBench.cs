@@ -118,14 +118,14 @@ internal static class ViewBench
                 queries.Add(described[random.Next(described.Count)]);
             }
 
-            foreach (var query in queries)
+            foreach (var (query, nth) in queries.Select((q, n) => (q, n)))
             {
                 using var reader = new HttpObjectReader(server.BaseUri);
                 var watch = Stopwatch.StartNew();
                 var answer = await SearchQuery.RunAsync(reader, query, 20, default);
                 clock.Add(watch.Elapsed.TotalMilliseconds);
                 figures.Add((answer.Files, answer.Bytes));
-                if (ReferenceEquals(query, queries[0]) && answer.Results.FirstOrDefault()?.Name == package.Name)
+                if (nth == 0 && answer.Results.FirstOrDefault()?.Name == package.Name)
                 {
                     first++;
                 }
