@@ -136,6 +136,24 @@ serve_pid=""
 [[ $code == 0 ]] && ok "serve stops on SIGTERM (exit 0)" || bad "serve exit $code after SIGTERM"
 run 0 "install --offline (server gone)" install --project "$work/project" --offline
 
+echo "== web site and search (Markdig and the views under Native AOT)"
+vstore="$work/views"
+run 0 "init a registry for the views" init --store "$vstore" --keys "$work/vkeys" --bins 16
+run 0 "settings --site on --search on" settings --store "$vstore" --site on --search on
+vdir="$work/src/docs-1.0.0"
+mkdir -p "$vdir"
+printf '{"name":"docs","version":"1.0.0","description":"Привет documentation tool","dependencies":{}}' >"$vdir/registry.json"
+printf '# Docs\n\nUse **docs** <script>alert(1)</script> [site](https://example.org/).\n' >"$vdir/README.md"
+tar czf "$work/docs-1.0.0.tgz" -C "$vdir" registry.json README.md
+run 0 "publish with the site and search on" publish --store "$vstore" --keys "$work/vkeys" "$work/docs-1.0.0.tgz"
+expect "the README is rendered by Markdig" "<strong>docs</strong>" "$vstore/packages/docs/index.html"
+expect "the README's raw HTML is text" "&lt;script&gt;alert\(1\)&lt;/script&gt;" "$vstore/packages/docs/index.html"
+if grep -q "<script>alert" "$vstore/packages/docs/index.html"; then bad "the README's script reached the page"; else ok "no README script on the page"; fi
+expect "the home page lists the publish" "packages/docs/" "$vstore/index.html"
+run 0 "search by a non-ASCII description word" search привет --store "$vstore"
+expect "search finds it" "^docs 1.0.0" "$work/out"
+run 0 "verify audits the views" verify --store "$vstore"
+
 echo "== S3 store"
 closed_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y run 2 "s3 store, closed port: clean error" verify --store s3://bucket/prefix --s3-endpoint "http://127.0.0.1:$closed_port"

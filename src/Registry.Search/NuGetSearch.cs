@@ -56,8 +56,18 @@ public static class NuGetSearch
     /// first three ASCII letters or digits of its first whitespace-separated word; null (the bare
     /// URL's default answer) when that word has none.
     /// </summary>
-    public static string? KeyOfQuery(string q) =>
-        q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } first ? SearchText.KeyOf(first) : null;
+    public static string? KeyOfQuery(string q)
+    {
+        var first = q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        if (first is null)
+        {
+            return null;
+        }
+
+        // ASCII only, as the edges compute it (VCL has no Unicode classes); answers exist for ASCII keys only.
+        var key = new string(first.Where(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')).Take(SearchText.KeyLength).Select(char.ToLowerInvariant).ToArray());
+        return key.Length == 0 ? null : key;
+    }
 
     /// <summary>The NuGet packages of a shard, best first (the name itself, a run of the name, a description word; shorter names first).</summary>
     internal static List<ShardPackage> Ranked(SearchShard shard)

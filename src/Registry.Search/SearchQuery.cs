@@ -21,7 +21,7 @@ public static class SearchQuery
     public const int MaxShards = 3;
 
     public static IReadOnlyList<string> Terms(string query) =>
-        query.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(t => SearchText.KeyOf(t) is not null).ToList();
+        SearchText.Fold(query).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(t => SearchText.KeyOf(t) is not null).ToList();
 
     /// <summary>Fetches the shards a query needs from <paramref name="reader"/> (a store, or a registry over HTTP) and answers it.</summary>
     public static async Task<SearchAnswer> RunAsync(IObjectReader reader, string query, int limit, CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ public static class SearchQuery
             {
                 foreach (var (word, names) in shard.Words)
                 {
-                    var matches = term.Length < SearchText.KeyLength || SearchText.KeyOf(word)!.Length < SearchText.KeyLength ? word == term : word.StartsWith(term, StringComparison.Ordinal);
+                    var matches = SearchText.Length(term) < SearchText.KeyLength || SearchText.Length(SearchText.KeyOf(word)!) < SearchText.KeyLength ? word == term : word.StartsWith(term, StringComparison.Ordinal);
                     if (!matches)
                     {
                         continue;
@@ -122,5 +122,5 @@ public static class SearchQuery
     /// <summary>A term matches a record's text when a word of its name or shown description starts with it (or is it, for a short term).</summary>
     private static bool TextMatches(ShardPackage package, string term) =>
         package.Name.StartsWith(term, StringComparison.Ordinal)
-        || SearchText.Tokens(package.Name + " " + package.Description).Any(w => term.Length < SearchText.KeyLength ? w == term : w.StartsWith(term, StringComparison.Ordinal));
+        || SearchText.Tokens(package.Name + " " + package.Description).Any(w => SearchText.Length(term) < SearchText.KeyLength ? w == term : w.StartsWith(term, StringComparison.Ordinal));
 }

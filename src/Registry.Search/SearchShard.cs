@@ -21,6 +21,9 @@ public sealed class SearchShard
     /// <summary>Most packages one word lists (the best by <see cref="SearchText.Tier"/>, then the shortest names).</summary>
     public const int MaxPerWord = 50;
 
+    /// <summary>Most packages one word lists that it finds only by their description (the name matches come first, up to <see cref="MaxPerWord"/>).</summary>
+    public const int MaxDescribedPerWord = 20;
+
     /// <summary>A shard's largest size: three shards, a query's most, stay under 100 KB.</summary>
     public const int MaxBytes = 32 * 1024;
 
@@ -97,9 +100,11 @@ public sealed class SearchShard
     }
 
     /// <summary>
-    /// The shard's bytes within its bounds: each word keeps its best <see cref="MaxPerWord"/> packages,
-    /// fewer while the file is over <see cref="MaxBytes"/>; packages no word keeps are dropped. The
-    /// shard itself is trimmed the same way, so what is stored is what this object holds.
+    /// The shard's bytes within its bounds: each word keeps its best <see cref="MaxPerWord"/> packages;
+    /// while the file is over <see cref="MaxBytes"/>, the packages a word finds only by description
+    /// are cut further (the packages whose name is or holds the word are kept, so an exact name stays
+    /// findable); packages no word keeps are dropped. The shard itself is trimmed the same way, so
+    /// what is stored is what this object holds.
     /// </summary>
     public byte[] ToBoundedJson()
     {
@@ -148,11 +153,30 @@ public sealed class SearchShard
         return bytes;
     }
 
+    /// <summary>
+    /// How many of a word's packages (in rank order) a cap keeps: at most <see cref="MaxPerWord"/>,
+    /// and of those every one whose name is or holds the word, then description matches up to the cap.
+    /// </summary>
+    private static int Kept(string word, List<string> names, int cap)
+    {
+        var named = 0;
+        while (named < names.Count && named < MaxPerWord && SearchText.Tier(names[named], word) < 2)
+        {
+            named++;
+        }
+
+        return Math.Min(names.Count, Math.Min(MaxPerWord, Math.Max(named, Math.Min(cap, named + MaxDescribedPerWord))));
+    }
+
     private void Trim(int cap)
     {
-        foreach (var names in Words.Values.Where(n => n.Count > cap))
+        foreach (var (word, names) in Words)
         {
-            names.RemoveRange(cap, names.Count - cap);
+            var keep = Kept(word, names, cap);
+            if (names.Count > keep)
+            {
+                names.RemoveRange(keep, names.Count - keep);
+            }
         }
 
         var kept = Words.Values.SelectMany(n => n).ToHashSet(StringComparer.Ordinal);
@@ -164,7 +188,7 @@ public sealed class SearchShard
 
     private byte[] Serialize(int cap)
     {
-        var kept = Words.Values.SelectMany(n => n.Take(cap)).ToHashSet(StringComparer.Ordinal);
+        var kept = Words.SelectMany(w => w.Value.Take(Kept(w.Key, w.Value, cap))).ToHashSet(StringComparer.Ordinal);
         var packages = Packages.Values.Where(p => kept.Contains(p.Name)).ToList();
         var position = packages.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
@@ -196,7 +220,7 @@ public sealed class SearchShard
                 writer.WriteStartArray();
                 writer.WriteStringValue(word);
                 writer.WriteStartArray();
-                foreach (var name in names.Take(cap))
+                foreach (var name in names.Take(Kept(word, names, cap)))
                 {
                     writer.WriteNumberValue(position[name]);
                 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using NuGet.Versioning;
 using Registry.Core.Index;
 
@@ -5,10 +7,14 @@ namespace Registry.Search;
 
 /// <summary>
 /// How text becomes search words, shared by the writer, the CLI and (mirrored line for line) the
-/// page's script: lowercase ASCII letter and digit runs; a package's words are its full name, the
-/// runs of its name and the runs of its description (2 to 32 characters, no stop words, at most
-/// <see cref="MaxDescriptionWords"/>). A word lives in the shard named by its first three letters or
-/// digits (<see cref="KeyOf"/>), so a query term finds its shard without any manifest.
+/// page's script: text is folded (<see cref="Fold"/>: full-width ASCII to ASCII, then lowercased
+/// code point by code point), and words are runs of Unicode letters, combining marks and decimal digits; a package's
+/// words are its full name, the runs of its name and the runs of its description (2 to 32 code
+/// points, no stop words, at most <see cref="MaxDescriptionWords"/>). A word lives in the shard
+/// named by its first three letters or digits (<see cref="KeyOf"/>), so a query term finds its
+/// shard without any manifest. Lengths are counted in code points (as the script's
+/// <c>Array.from</c>), never UTF-16 units. Text without spaces between words (Chinese, Japanese)
+/// is one word per run: there is no word segmentation.
 /// </summary>
 public static class SearchText
 {
@@ -30,44 +36,87 @@ public static class SearchText
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that", "the", "this", "to", "with", "your", "you",
     };
 
-    /// <summary>Runs of ASCII letters and digits, lowercased.</summary>
+    /// <summary>
+    /// Text as search compares it: full-width ASCII forms (U+FF01-U+FF5E, as typed with CJK input
+    /// methods) become ASCII, then each code point is lowercased on its own (invariant, no
+    /// context), with the two mappings JavaScript's <c>toLowerCase</c> would make differently
+    /// pinned: U+0130 (I with dot) becomes <c>i</c>, and final sigma <c>ς</c> becomes <c>σ</c>.
+    /// Not NFKC: the CLI runs with <c>InvariantGlobalization</c>, where .NET's
+    /// <see cref="string.Normalize()"/> changes nothing, and the page's script must fold exactly
+    /// as the writer did; a decomposed accent (e + U+0301) stays two code points, both word characters.
+    /// </summary>
+    public static string Fold(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (IsPlainAscii(text))
+        {
+            return text.ToLowerInvariant();
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var lower = rune.Value switch
+            {
+                >= 0xFF01 and <= 0xFF5E => Rune.ToLowerInvariant(new Rune(rune.Value - 0xFEE0)),
+                0x130 => new Rune('i'),
+                0x3C2 => new Rune(0x3C3),
+                _ => Rune.ToLowerInvariant(rune),
+            };
+            builder.Append(lower.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Runs of letters, combining marks and decimal digits of the folded text.</summary>
     public static IEnumerable<string> Tokens(string text)
     {
+        var folded = Fold(text);
         var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        for (var i = 0; i <= folded.Length;)
         {
-            var alnum = i < text.Length && IsWordChar(text[i]);
-            if (alnum && start < 0)
+            var rune = i < folded.Length ? Rune.GetRuneAt(folded, i) : default;
+            var word = i < folded.Length && IsWordRune(rune);
+            if (word && start < 0)
             {
                 start = i;
             }
-            else if (!alnum && start >= 0)
+            else if (!word && start >= 0)
             {
-                yield return text[start..i].ToLowerInvariant();
+                yield return folded[start..i];
                 start = -1;
             }
+
+            i += i < folded.Length ? rune.Utf16SequenceLength : 1;
         }
     }
 
-    /// <summary>The shard key of a word or query term: its first three letters or digits, lowercased; null when it has none.</summary>
+    /// <summary>The shard key of a word or query term: its first three letters, marks or digits (code points), folded; null when it has none.</summary>
     public static string? KeyOf(string word)
     {
-        Span<char> key = stackalloc char[KeyLength];
+        var key = new StringBuilder(KeyLength * 2);
         var length = 0;
-        foreach (var c in word)
+        foreach (var rune in Fold(word).EnumerateRunes())
         {
-            if (IsWordChar(c))
+            if (IsWordRune(rune))
             {
-                key[length++] = char.ToLowerInvariant(c);
-                if (length == KeyLength)
+                key.Append(rune.ToString());
+                if (++length == KeyLength)
                 {
                     break;
                 }
             }
         }
 
-        return length == 0 ? null : new string(key[..length]);
+        return length == 0 ? null : key.ToString();
     }
+
+    /// <summary>Code points in a word (what the length rules count).</summary>
+    public static int Length(string word) => IsPlainAscii(word) ? word.Length : word.EnumerateRunes().Count();
+
+    /// <summary>Whether a key is ASCII letters and digits only: the keys NuGet's edge rewrites can route to.</summary>
+    public static bool IsAsciiKey(string key) => key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9'));
 
     /// <summary>How well a package name matches a word: 0 the name itself, 1 a run of the name, 2 only the description.</summary>
     public static int Tier(string name, string word) =>
@@ -99,7 +148,8 @@ public static class SearchText
                 break;
             }
 
-            if (token.Length >= 2 && token.Length <= MaxWordLength && !StopWords.Contains(token) && words.Add(token))
+            var length = Length(token);
+            if (length >= 2 && length <= MaxWordLength && !StopWords.Contains(token) && words.Add(token))
             {
                 described++;
             }
@@ -144,7 +194,28 @@ public static class SearchText
         return text[..end] + "\u2026";
     }
 
-    private static bool IsWordChar(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9');
+    /// <summary>A letter (L*), a combining mark (M*) or a decimal digit (Nd): the script's <c>[\p{L}\p{M}\p{Nd}]</c>.</summary>
+    private static bool IsWordRune(Rune rune) => Rune.GetUnicodeCategory(rune) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+            or UnicodeCategory.DecimalDigitNumber => true,
+        _ => false,
+    };
+
+    private static bool IsPlainAscii(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c >= 0x80)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>A package as search indexes it: its name, newest listed version, shortened description and words.</summary>

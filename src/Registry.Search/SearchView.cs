@@ -32,7 +32,24 @@ public sealed class SearchView : IRegistryView
     public Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken) =>
         new SearchSync(context).RunAsync(names, cancellationToken);
 
-    public Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken) =>
-        // Audited where the settings turn it on (over HTTP a reader has default settings: not audited).
-        Task.FromResult<IViewAudit>(settings.Search ? new SearchAudit(reader) : NoViewAudit.Instance);
+    /// <summary>
+    /// Audited where the settings turn it on. Where they cannot be read (over HTTP: neither
+    /// <c>registry serve</c> nor a CDN in front of a private bucket serves the publisher's
+    /// <c>registry-config.json</c>), the audit looks at the files themselves: when the view has
+    /// written any of the records or shards it probes, it is audited as if turned on; when none,
+    /// the registry has no search and nothing is reported.
+    /// </summary>
+    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Search)
+        {
+            return new SearchAudit(reader, probe: false);
+        }
+
+        return await reader.ExistsAsync(RegistrySettings.Key, cancellationToken).ConfigureAwait(false)
+            ? NoViewAudit.Instance
+            : new SearchAudit(reader, probe: true);
+    }
 }

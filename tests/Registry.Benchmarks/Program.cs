@@ -18,8 +18,9 @@ using Registry.Core.Tuf;
 //            --nupkg publishes .nupkg files instead (4 KiB payload), into a registry with a NuGet feed,
 //            and splits the bytes written into the signed commit and the NuGet view.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
-//   site:    the web site at Hex scale: built from scratch, and what one publish writes with it on
-//            (commit and site apart), into the empty and the full registry; takes hex's options.
+//   hex --view site|search: a derived view at Hex scale: built from scratch, and what one publish
+//            writes with it on (commit and view apart), into the empty and the full registry; for search
+//            also cold queries over HTTP (requests, bytes); takes hex's options. 'site' is the same as 'hex --view site'.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
 //   search:  the search index at Hex scale (docs/search.md): building it from scratch, a cold query's
 //            files and bytes, the bytes a publish adds; --corpus FILE reads real names and descriptions
@@ -39,7 +40,7 @@ if (args.FirstOrDefault() == "search")
 
 if (args.FirstOrDefault() == "site")
 {
-    return await Registry.Benchmarks.Hex.SiteBench.RunAsync(args[1..]);
+    return await Registry.Benchmarks.Hex.ViewBench.RunAsync(args[1..], "site");
 }
 
 //   nuget-graph: our client and dotnet restore install one NuGet graph through a proxy that adds a
@@ -64,6 +65,12 @@ if (args.FirstOrDefault() == "hex")
     {
         Console.WriteLine(Registry.Benchmarks.Hex.HexOptions.Usage);
         return 0;
+    }
+
+    var view = Array.IndexOf(args, "--view");
+    if (view > 0 && view + 1 < args.Length)
+    {
+        return await Registry.Benchmarks.Hex.ViewBench.RunAsync([.. args[1..view], .. args[(view + 2)..]], args[view + 1]);
     }
 
     return await Registry.Benchmarks.Hex.HexBenchmark.RunAsync(args[1..]);

@@ -56,6 +56,42 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_over_http_audits_the_search_and_site_views_it_finds()
+    {
+        await _registry.InitAsync();
+        var plain = await _registry.PublishAsync(_registry.Package("beta", "1.0.0"));
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        await using (var bare = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct))
+        {
+            // No view written: over HTTP (no settings served) nothing is reported about search or the site.
+            var clean = await RegistryCli.RunAsync("verify", "--store", bare.BaseUri.ToString());
+            Assert.True(clean.ExitCode == 0, clean.ToString());
+            Assert.DoesNotContain("search/", clean.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("site/", clean.ToString(), StringComparison.Ordinal);
+        }
+
+        var on = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--search", "on", "--site", "on");
+        Assert.True(on.ExitCode == 0, on.ToString());
+        var published = await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"));
+        Assert.True(published.ExitCode == 0, published.ToString());
+        var sync = await RegistryCli.RunAsync("sync", "--store", _registry.Store);
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct);
+        var good = await RegistryCli.RunAsync("verify", "--store", server.BaseUri.ToString());
+        Assert.True(good.ExitCode == 0, good.ToString());
+
+        var shard = Path.Combine(_registry.Store, "search", "v1", "shards", "alp.json");
+        File.WriteAllText(shard, File.ReadAllText(shard).Replace("\"1.0.0\"", "\"9.9.9\"", StringComparison.Ordinal));
+        var page = Path.Combine(_registry.Store, "packages", "alpha", "index.html");
+        File.WriteAllText(page, File.ReadAllText(page).Replace("data-version=\"1.0.0\"", "data-version=\"6.6.6\"", StringComparison.Ordinal));
+
+        var bad = await RegistryCli.RunAsync("verify", "--store", server.BaseUri.ToString());
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("search/v1/shards/alp.json: shows alpha 9.9.9, a version the signed index does not have", bad.Out, StringComparison.Ordinal);
+        Assert.Contains("packages/alpha/index.html: shows alpha 6.6.6, which the signed index does not have", bad.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_prints_the_exact_name_first_from_a_folder_and_over_http()
     {
         await _registry.InitAsync();

@@ -68,6 +68,7 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
     [InlineData("/r/nuget/v3/search/query.json", "q=+%20++Plug_cowboy&skip=0", "/r/nuget/v3/search/query/plu.json")]
     [InlineData("/r/nuget/v3/search/autocomplete.json", "q=a&take=5", "/r/nuget/v3/search/autocomplete/a.json")]
     [InlineData("/r/nuget/v3/search/query.json", "q=---&take=5", "/r/nuget/v3/search/query.json")]
+    [InlineData("/r/nuget/v3/search/query.json", "q=%C3%BCber.Lib&take=5", "/r/nuget/v3/search/query/ber.json")]
     [InlineData("/r/nuget/v3/search/query.json", "", "/r/nuget/v3/search/query.json")]
     [InlineData("/r/nuget/v3/index.json", "", "/r/nuget/v3/index.json")]
     public async Task CloudFront_function_and_Cloudflare_worker_route_a_query_to_the_key_the_writer_uses(string path, string query, string expected)

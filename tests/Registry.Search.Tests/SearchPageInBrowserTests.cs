@@ -62,6 +62,32 @@ public sealed partial class SearchPageInBrowserTests
         Assert.Equal(0, beacon.Requests);
     }
 
+    [Fact]
+    public async Task The_page_folds_non_ascii_queries_as_the_writer_did_and_agrees_with_the_cli()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            Assert.Fail("chromium is missing: run infra/install-test-deps.sh");
+        }
+
+        using var registry = await SearchRegistry.CreateAsync();
+        await registry.PublishAsync(SearchViewTests.UnicodePackages.Select(p => SearchRegistry.Package(p.Name, "1.0.0", p.Description)).ToArray());
+        Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "search"));
+        Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "assets"));
+        await File.WriteAllTextAsync(Path.Combine(registry.SiteFolder, "search", "index.html"), Page, SearchRegistry.Ct);
+        await File.WriteAllBytesAsync(Path.Combine(registry.SiteFolder, "assets", "search.js"), SearchAssets.Script, SearchRegistry.Ct);
+        // The shard of a non-ASCII key is fetched percent-encoded (search/v1/shards/%D0%BF%D1%80%D0%B8.json).
+        using var site = new Listener(path => File.Exists(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) : null);
+
+        foreach (var (query, names) in SearchViewTests.UnicodeQueries)
+        {
+            var dom = await DumpDomAsync($"{site.Url}search/index.html?q={Uri.EscapeDataString(query)}");
+            var shown = Links(dom).Select(l => l.Text).ToList();
+            Assert.True(names.SequenceEqual(shown), $"{query}: the page shows [{string.Join(", ", shown)}], expected [{string.Join(", ", names)}]");
+            Assert.Equal(await registry.NamesAsync(query), shown);
+        }
+    }
+
     private static List<(string Href, string Text)> Links(string dom) =>
         LinkPattern().Matches(dom).Select(m => (WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
 

@@ -124,6 +124,91 @@ public sealed class SearchViewTests
         Assert.Equal(["evil"], await registry.NamesAsync("onerror"));
     }
 
+    /// <summary>Packages whose descriptions are not ASCII, and queries that must find them (the browser test runs the same).</summary>
+    internal static readonly (string Name, string Description)[] UnicodePackages =
+    [
+        ("privet", "Привет МИР, библиотека"),
+        ("strasse", "Straße und Größe"),
+        ("cafe", "Café crème"),
+        ("tokyo-db", "東京 データベース"),
+        ("hindi", "हिन्दी भाषा"),
+        ("greek", "ΟΔΟΣ λόγος"),
+        ("fullwidth", "ＦＵＬＬ width"),
+        ("turkish", "İstanbul"),
+    ];
+
+    internal static readonly (string Query, string[] Names)[] UnicodeQueries =
+    [
+        ("привет", ["privet"]),
+        ("ПРИВ", ["privet"]),
+        ("мир", ["privet"]),
+        ("библ", ["privet"]),
+        ("straße", ["strasse"]),
+        ("GRÖSSE", []),
+        ("größe", ["strasse"]),
+        ("café", ["cafe"]),
+        ("CAFE\u0301", []),
+        ("東京", ["tokyo-db"]),
+        ("データ", ["tokyo-db"]),
+        ("हिन्दी", ["hindi"]),
+        ("οδος", ["greek"]),
+        ("ΛΌΓΟΣ", ["greek"]),
+        ("full", ["fullwidth"]),
+        ("ＦＵＬＬ", ["fullwidth"]),
+        ("istanbul", ["turkish"]),
+        ("İSTANBUL", ["turkish"]),
+    ];
+
+    [Fact]
+    public async Task Non_ascii_words_are_indexed_and_case_folded()
+    {
+        using var registry = await SearchRegistry.CreateAsync();
+        await registry.PublishAsync(UnicodePackages.Select(p => SearchRegistry.Package(p.Name, "1.0.0", p.Description)).ToArray());
+
+        foreach (var (query, names) in UnicodeQueries)
+        {
+            Assert.True(names.SequenceEqual(await registry.NamesAsync(query)), $"{query}: expected [{string.Join(", ", names)}], got [{string.Join(", ", await registry.NamesAsync(query))}]");
+        }
+
+        Assert.True(File.Exists(Path.Combine(registry.SiteFolder, "search/v1/shards/при.json")));
+        Assert.Equal(["при", "мир", "биб"], new[] { "Привет", "МИР", "библиотека" }.Select(SearchText.KeyOf));
+        Assert.Equal(["café", "crème"], SearchText.Tokens("CAFÉ — crème!"));
+        Assert.Equal(["cafe\u0301"], SearchText.Tokens("CAFE\u0301")); // no NFKC (InvariantGlobalization): the mark stays, in the word
+        Assert.Equal(["full", "ｶﾀｶﾅ"], SearchText.Tokens("ＦＵＬＬ ｶﾀｶﾅ"));
+        Assert.Equal(["οδοσ"], SearchText.Tokens("ΟΔΟΣ"));
+        Assert.Empty(SearchText.Tokens("😀 ☃ → ★")); // symbols are not words
+        Assert.Equal("𝒜bc", SearchText.KeyOf("𝒜bcd")); // keys count code points, not UTF-16 units
+        Assert.Equal(["42"], SearchText.Tokens("① ４２"));
+    }
+
+    [Fact]
+    public void A_word_keeps_every_name_match_and_at_most_twenty_description_matches()
+    {
+        var shard = new SearchShard("tok");
+        var entries = Enumerable.Range(0, 30).Select(i => Entry($"tokio-{i:D2}", "an async runtime"))
+            .Concat(Enumerable.Range(0, 60).Select(i => Entry($"lib{i:D2}", "works with tokio")));
+        foreach (var entry in entries)
+        {
+            shard.Add(entry, sort: false);
+        }
+
+        shard.Sort();
+        var stored = SearchShard.Parse(shard.ToBoundedJson(), "tok");
+
+        var tokio = stored.Words["tokio"];
+        Assert.Equal(30 + SearchShard.MaxDescribedPerWord, tokio.Count);
+        Assert.All(tokio.Take(30), n => Assert.StartsWith("tokio-", n, StringComparison.Ordinal));
+        Assert.Equal(30 + SearchShard.MaxDescribedPerWord, stored.Packages.Count);
+        Assert.Equal(30, stored.Words.Count(w => w.Key.StartsWith("tokio-", StringComparison.Ordinal)));
+    }
+
+    private static SearchEntry Entry(string name, string description) =>
+        SearchText.EntryOf(new Core.Index.PackageIndex
+        {
+            Name = name,
+            Versions = [new Core.Index.IndexEntry { Version = "1.0.0", Dependencies = new Dictionary<string, string>(), Artifact = $"packages/{name}/1.0.0/{name}-1.0.0.tgz", Length = 1, Sha256 = new string('0', 64), Published = DateTimeOffset.UnixEpoch, Description = description }],
+        })!;
+
     [Fact]
     public async Task A_shard_stays_within_its_byte_bound_when_many_packages_share_a_word()
     {

@@ -108,10 +108,41 @@ public sealed class SiteViewTests
 
         var state = SiteState.Parse(File.ReadAllBytes(Path.Combine(registry.Folder, "site/state.json")));
         Assert.Equal((8, 8L), (state.Packages, state.Versions));
-        Assert.Equal(8, state.Recent.Count);
+        Assert.Equal(8, HomePage.ParseRecent(File.ReadAllBytes(Path.Combine(registry.Folder, "index.html"))).Count);
         var (errors, warnings) = await registry.AuditAsync();
         Assert.Empty(errors);
         Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public async Task The_recent_list_is_kept_only_on_the_home_page_and_read_back_from_it()
+    {
+        using var registry = await SiteRegistry.CreateAsync();
+        await registry.PublishAsync(registry.Package(Alpha("1.0.0")));
+        await registry.PublishAsync(registry.Package(PackageBuilder.Create("beta", "2.0.0-rc.1")));
+        await registry.YankAsync("alpha", "1.0.0", "bad");
+
+        var state = registry.Read("site/state.json");
+        Assert.DoesNotContain("recent", state, StringComparison.Ordinal);
+        Assert.DoesNotContain("alpha", state, StringComparison.Ordinal);
+        var recent = HomePage.ParseRecent(File.ReadAllBytes(Path.Combine(registry.Folder, "index.html")));
+        Assert.Equal([("beta", "2.0.0-rc.1", false), ("alpha", "1.0.0", true)], recent.Select(r => (r.Name, r.Version, r.Yanked)).ToList());
+
+        // The list survives a sync of another package (read back, merged, written again).
+        await registry.PublishAsync(registry.Package(PackageBuilder.Create("gamma", "0.1.0")));
+        Assert.Equal(["gamma", "beta", "alpha"], HomePage.ParseRecent(File.ReadAllBytes(Path.Combine(registry.Folder, "index.html"))).Select(r => r.Name).ToList());
+        Assert.Equal(3, System.Xml.Linq.XDocument.Parse(registry.Read("feed.xml")).Descendants().Count(e => e.Name.LocalName == "entry"));
+    }
+
+    [Fact]
+    public void Shard_totals_are_stored_as_pairs_and_the_first_format_still_reads()
+    {
+        var state = new SiteState { Shards = new(StringComparer.Ordinal) { ["0a"] = new ShardTotal(3, 7) } };
+        Assert.Equal("{\"shards\":{\"0a\":[3,7]}}", System.Text.Encoding.UTF8.GetString(state.ToJson()));
+        var first = SiteState.TryParse("{\"shards\":{\"0a\":{\"packages\":3,\"versions\":7}},\"recent\":[]}"u8.ToArray());
+        Assert.Equal((3, 7L), (first!.Packages, first.Versions));
+        Assert.Null(SiteState.TryParse("{\"shards\":{\"0a\":[3]}}"u8.ToArray()));
+        Assert.Null(SiteState.TryParse("{\"shards\":{\"0a\":[-1,2]}}"u8.ToArray()));
     }
 
     [Fact]
@@ -147,7 +178,7 @@ public sealed class SiteViewTests
         registry.Write("packages/alpha/index.html", page.Replace(sha, new string('0', 64), StringComparison.Ordinal)
             .Replace("<tbody>\n", "<tbody>\n<tr data-version=\"9.9.9\" data-yanked=\"false\" data-sha256=\"x\">", StringComparison.Ordinal));
         var state = registry.Read("site/state.json");
-        registry.Write("site/state.json", state.Replace("\"versions\":1", "\"versions\":5", StringComparison.Ordinal));
+        registry.Write("site/state.json", state.Replace("[1,1]", "[1,5]", StringComparison.Ordinal));
 
         var (errors, _) = await registry.AuditAsync();
 

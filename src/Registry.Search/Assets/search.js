@@ -1,6 +1,8 @@
 // The registry's search page script (docs/search.md). Mirrors Registry.Search.SearchQuery:
-// terms are the query's words; the shards of the first three distinct keys (first three ASCII
-// letters or digits of a term) are fetched from search/v1/shards/KEY.json under the site root
+// text is folded (full-width ASCII to ASCII, then each code point lowercased on its own, U+0130
+// to i, final sigma to sigma; no NFKC, as the writer's .NET runs without ICU), words are runs of Unicode letters, marks and decimal digits, lengths count code points;
+// terms are the query's words; the shards of the first three distinct keys (first three letters,
+// marks or digits of a term) are fetched from search/v1/shards/KEY.json under the site root
 // (this page's parent folder); every term must match; exact name first.
 // Package text is hostile: results are built with createElement and textContent only.
 (function () {
@@ -9,13 +11,30 @@
   var MAX_SHARDS = 3;
   var LIMIT = 50;
 
+  var WORD = /[\p{L}\p{M}\p{Nd}]/u;
+  var WORDS = /[\p{L}\p{M}\p{Nd}]+/gu;
+
+  function fold(text) {
+    var out = "";
+    for (var c of String(text)) {
+      var p = c.codePointAt(0);
+      out += p >= 0xff01 && p <= 0xff5e ? String.fromCodePoint(p - 0xfee0).toLowerCase()
+        : p === 0x130 ? "i" : p === 0x3c2 ? "\u03c3" : c.toLowerCase();
+    }
+    return out;
+  }
+
+  function length(word) {
+    return Array.from(word).length;
+  }
+
   function tokens(text) {
-    return (String(text).toLowerCase().match(/[a-z0-9]+/g) || []);
+    return fold(text).match(WORDS) || [];
   }
 
   function keyOf(word) {
-    var chars = String(word).toLowerCase().replace(/[^a-z0-9]/g, "");
-    return chars.length === 0 ? null : chars.slice(0, KEY_LENGTH);
+    var chars = Array.from(fold(word)).filter(function (c) { return WORD.test(c); });
+    return chars.length === 0 ? null : chars.slice(0, KEY_LENGTH).join("");
   }
 
   function tier(name, word) {
@@ -23,17 +42,17 @@
   }
 
   function terms(query) {
-    return String(query).toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0 && keyOf(t) !== null; });
+    return fold(query).split(/\s+/).filter(function (t) { return t.length > 0 && keyOf(t) !== null; });
   }
 
   function termMatchesWord(term, word) {
-    return term.length < KEY_LENGTH || keyOf(word).length < KEY_LENGTH ? word === term : word.indexOf(term) === 0;
+    return length(term) < KEY_LENGTH || length(keyOf(word)) < KEY_LENGTH ? word === term : word.indexOf(term) === 0;
   }
 
   function textMatches(record, term) {
     if (record.name.indexOf(term) === 0) { return true; }
     return tokens(record.name + " " + record.description).some(function (w) {
-      return term.length < KEY_LENGTH ? w === term : w.indexOf(term) === 0;
+      return length(term) < KEY_LENGTH ? w === term : w.indexOf(term) === 0;
     });
   }
 

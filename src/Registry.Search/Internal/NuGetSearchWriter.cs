@@ -11,7 +11,7 @@ internal sealed class NuGetSearchWriter(Dictionary<string, StoredObject?> tags)
     {
         var tags = new Dictionary<string, StoredObject?>(StringComparer.Ordinal);
         foreach (var key in new[] { NuGetSearch.QueryDefaultKey, NuGetSearch.AutocompleteDefaultKey }
-            .Concat(keys.Distinct(StringComparer.Ordinal).SelectMany(k => new[] { NuGetSearch.QueryKey(k), NuGetSearch.AutocompleteKey(k) })))
+            .Concat(keys.Where(SearchText.IsAsciiKey).Distinct(StringComparer.Ordinal).SelectMany(k => new[] { NuGetSearch.QueryKey(k), NuGetSearch.AutocompleteKey(k) })))
         {
             tags[key] = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
         }
@@ -41,7 +41,8 @@ internal sealed class NuGetSearchWriter(Dictionary<string, StoredObject?> tags)
     private async Task<bool> WriteKeysAsync(string baseUrl, IReadOnlyDictionary<string, SearchShard> shards, Swap swap, CancellationToken cancellationToken)
     {
         var ok = true;
-        foreach (var (key, shard) in shards)
+        // Only ASCII keys get NuGet answers: the edges route a query by its first ASCII letters and digits.
+        foreach (var (key, shard) in shards.Where(s => SearchText.IsAsciiKey(s.Key)))
         {
             var ranked = NuGetSearch.Ranked(shard);
             var queryKey = NuGetSearch.QueryKey(key);

@@ -42,7 +42,7 @@ internal static class PackageRecord
             using var document = JsonDocument.Parse(content);
             return document.RootElement.GetProperty("keys").EnumerateArray()
                 .Select(k => k.GetString())
-                .Where(k => k is not null && k.Length is > 0 and <= SearchText.KeyLength && SearchText.KeyOf(k) == k)
+                .Where(k => k is not null && k.Length > 0 && SearchText.KeyOf(k) == k)
                 .Select(k => k!)
                 .ToList();
         }

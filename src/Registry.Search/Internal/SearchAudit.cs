@@ -13,9 +13,10 @@ namespace Registry.Search.Internal;
 /// is a warning: a publish killed after its commit leaves exactly that, and <c>registry sync</c>
 /// repairs it.
 /// </summary>
-internal sealed class SearchAudit(IObjectReader reader) : IViewAudit
+internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
 {
     private const string Sync = "run 'registry sync --view search'";
+    private const int Probes = 3;
     private readonly ConcurrentDictionary<string, PackageIndex> _indexes = new(StringComparer.Ordinal);
 
     public Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken)
@@ -28,6 +29,10 @@ internal sealed class SearchAudit(IObjectReader reader) : IViewAudit
     {
         var entries = _indexes.Values.Select(SearchText.EntryOf).OfType<SearchEntry>().ToDictionary(e => e.Name, StringComparer.Ordinal);
         var expected = SearchIndexBuilder.Build(entries.Values);
+        if (probe && !await IsWrittenAsync(expected, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
 
         // Where a stale or forged shard can be: the keys of every word any signed version had, and,
         // in a store (not over HTTP, which cannot list), every shard file there is.
@@ -78,6 +83,25 @@ internal sealed class SearchAudit(IObjectReader reader) : IViewAudit
                 findings.Warning($"{file}: behind the signed index; {Sync}");
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the view wrote anything, where the settings cannot say: the records of the first
+    /// packages by name, then the shards with the most packages (at most 2 x <see cref="Probes"/> requests).
+    /// </summary>
+    private async Task<bool> IsWrittenAsync(IReadOnlyDictionary<string, SearchShard> expected, CancellationToken cancellationToken)
+    {
+        var probes = _indexes.Keys.Order(StringComparer.Ordinal).Take(Probes).Select(SearchLayout.PackageKey)
+            .Concat(expected.OrderByDescending(s => s.Value.Packages.Count).ThenBy(s => s.Key, StringComparer.Ordinal).Take(Probes).Select(s => SearchLayout.ShardKey(s.Key)));
+        foreach (var key in probes)
+        {
+            if (await reader.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Errors for what the signed index never said; warnings for what only an older state said.</summary>

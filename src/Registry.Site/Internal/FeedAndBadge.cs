@@ -8,8 +8,11 @@ internal static class AtomFeed
 {
     public const string Key = "feed.xml";
 
-    /// <summary>Entries in the feed: the newest of the home page's list (feed readers poll; a publish rewrites the feed).</summary>
-    public const int Entries = 20;
+    /// <summary>
+    /// Entries in the feed: the newest 10 of the home page's list. Feed readers poll often (a
+    /// publish rewrites the feed, so its size is paid on every publish); the home page lists 50.
+    /// </summary>
+    public const int Entries = 10;
 
     public static byte[] Render(SiteState state, string? baseUrl)
     {
@@ -19,15 +22,14 @@ internal static class AtomFeed
         xml.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Recent publishes</title>\n")
             .Append("<id>").Append(Html.Text(site)).Append("feed.xml</id>\n")
             .Append("<updated>").Append(Stamp(updated)).Append("</updated>\n")
-            .Append("<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n");
+            .Append("<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n<author><name>registry</name></author>\n");
         foreach (var item in state.Recent.Take(Entries))
         {
             xml.Append("<entry>\n<title>").Append(Html.Text($"{item.Name} {item.Version}{(item.Yanked ? " (yanked)" : "")}")).Append("</title>\n")
                 .Append("<id>").Append(Html.Text($"{site}packages/{item.Name}/{item.Version}")).Append("</id>\n")
                 .Append("<updated>").Append(Stamp(item.Published)).Append("</updated>\n")
                 .Append("<link href=\"packages/").Append(Html.Attr(item.Name)).Append('/').Append(Html.Attr(PackagePage.VersionText(item.Version))).Append("/\"/>\n")
-                .Append("<author><name>").Append(Html.Text(item.Name)).Append("</name></author>\n");
-            xml.Append("</entry>\n");
+                .Append("</entry>\n");
         }
 
         xml.Append("</feed>\n");

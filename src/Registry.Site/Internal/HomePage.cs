@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Registry.Site.Internal;
 
@@ -7,9 +9,35 @@ namespace Registry.Site.Internal;
 internal sealed record SignedStatus(long TimestampVersion, DateTimeOffset TimestampExpires, long SnapshotVersion, DateTimeOffset SnapshotExpires, long RootVersion, string RootSha256);
 
 /// <summary>The home page (<c>index.html</c>): search, counts, how to use the registry, status, the last publishes.</summary>
-internal static class HomePage
+internal static partial class HomePage
 {
     public const string Key = "index.html";
+
+    /// <summary>
+    /// The recent publishes the home page lists, newest first, read back from its own markup (the
+    /// site keeps no other copy). A page that is not this site's (missing, edited) gives what it
+    /// can: an empty or shorter list, which the next publishes fill again; pages and counts do not
+    /// depend on it, and a version listed here that the signed index lacks is never linked to
+    /// anything but its package page.
+    /// </summary>
+    public static IReadOnlyList<RecentPublish> ParseRecent(byte[]? page)
+    {
+        if (page is null)
+        {
+            return [];
+        }
+
+        var recent = new List<RecentPublish>();
+        foreach (Match item in RecentItem().Matches(Encoding.UTF8.GetString(page)))
+        {
+            if (DateTimeOffset.TryParseExact(item.Groups["time"].Value, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var published))
+            {
+                recent.Add(new RecentPublish(WebUtility.HtmlDecode(item.Groups["name"].Value), WebUtility.HtmlDecode(item.Groups["version"].Value), published, item.Groups["yanked"].Success));
+            }
+        }
+
+        return recent.Take(SiteState.RecentCount).ToList();
+    }
 
     public static byte[] Render(SiteState state, SignedStatus status, string? baseUrl)
     {
@@ -67,6 +95,9 @@ internal static class HomePage
         main.Append("</section>\n");
         return PageLayout.Page("", "Package registry", main.ToString());
     }
+
+    [GeneratedRegex("<li><a href=\"packages/(?<name>[^\"/<]*)/\">[^<]*</a> (?<version>[^ <]*) <time datetime=\"(?<time>[^\"]*)\">[^<]*</time>(?<yanked> <span class=\"yanked\">yanked</span>)?</li>")]
+    private static partial Regex RecentItem();
 
     public static string Shorten(string text, int most) => text.Length <= most ? text : string.Concat(text.AsSpan(0, most - 1), "…");
 }

@@ -7,10 +7,12 @@ namespace Registry.Site.Internal;
 
 /// <summary>
 /// The site's own small state, derived from committed data and kept under <c>site/</c>:
-/// <c>site/state.json</c> holds the most recent publishes and each count shard's totals;
+/// <c>site/state.json</c> holds each count shard's totals (<c>{"shards":{"0a":[packages,versions]}}</c>);
 /// <c>site/counts/XX.json</c> holds, for the packages whose name hashes into shard XX, how many
 /// versions each has. A sync of some packages rewrites their shards and then the totals from
 /// what the shards hold (never by adding a delta), so a repeated or raced sync cannot count twice.
+/// The recent publishes are not stored here: they are read back from the home page's own list
+/// (<see cref="HomePage.ParseRecent"/>), so a publish writes that list once, not twice.
 /// </summary>
 internal sealed record SiteState
 {
@@ -21,11 +23,14 @@ internal sealed record SiteState
     [JsonPropertyName("shards")]
     public SortedDictionary<string, ShardTotal> Shards { get; init; } = new(StringComparer.Ordinal);
 
-    [JsonPropertyName("recent")]
+    /// <summary>The last publishes, newest first: read from the home page, never serialized.</summary>
+    [JsonIgnore]
     public IReadOnlyList<RecentPublish> Recent { get; init; } = [];
 
+    [JsonIgnore]
     public int Packages => Shards.Values.Sum(s => s.Packages);
 
+    [JsonIgnore]
     public long Versions => Shards.Values.Sum(s => s.Versions);
 
     public static string ShardOf(string name) => (SHA256.HashData(Encoding.UTF8.GetBytes(name))[0] % ShardCount).ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
@@ -67,20 +72,68 @@ internal sealed record SiteState
     }
 }
 
-internal sealed record ShardTotal(
-    [property: JsonPropertyName("packages")] int Packages,
-    [property: JsonPropertyName("versions")] long Versions);
+/// <summary>A count shard's totals, stored as <c>[packages, versions]</c> (a publish rewrites all 64 of them).</summary>
+[JsonConverter(typeof(ShardTotalConverter))]
+internal sealed record ShardTotal(int Packages, long Versions);
+
+/// <summary>
+/// Writes <see cref="ShardTotal"/> as <c>[packages, versions]</c>; reads that and the first
+/// format's <c>{"packages":P,"versions":V}</c>, so a site written before keeps its totals.
+/// </summary>
+internal sealed class ShardTotalConverter : JsonConverter<ShardTotal>
+{
+    public override ShardTotal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        long packages = -1, versions = -1;
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            packages = Next(ref reader);
+            versions = Next(ref reader);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw new JsonException("a shard total is [packages, versions]");
+            }
+        }
+        else if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                var value = Next(ref reader);
+                _ = name switch
+                {
+                    "packages" => packages = value,
+                    "versions" => versions = value,
+                    _ => throw new JsonException($"a shard total has no '{name}'"),
+                };
+            }
+        }
+
+        return packages is >= 0 and <= int.MaxValue && versions >= 0
+            ? new ShardTotal((int)packages, versions)
+            : throw new JsonException("a shard total is [packages, versions], both counts");
+    }
+
+    public override void Write(Utf8JsonWriter writer, ShardTotal value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        writer.WriteNumberValue(value.Packages);
+        writer.WriteNumberValue(value.Versions);
+        writer.WriteEndArray();
+    }
+
+    private static long Next(ref Utf8JsonReader reader) =>
+        reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value)
+            ? value
+            : throw new JsonException("a shard total holds numbers");
+}
 
 /// <summary>
 /// A recent publish as the home page's list and the feed show it: name, version, time, yank state,
-/// no description (as crates.io's and hex.pm's lists): the list is written three times per publish
-/// (home, state, feed), and descriptions tripled its bytes (docs/performance.md).
+/// no description (as crates.io's and hex.pm's lists): the list is written twice per publish
+/// (home, feed), and descriptions tripled its bytes (docs/performance.md).
 /// </summary>
-internal sealed record RecentPublish(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("version")] string Version,
-    [property: JsonPropertyName("published")] DateTimeOffset Published,
-    [property: JsonPropertyName("yanked")] bool Yanked);
+internal sealed record RecentPublish(string Name, string Version, DateTimeOffset Published, bool Yanked);
 
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SiteState))]

@@ -122,7 +122,7 @@ internal sealed class SiteWriter(ViewContext context)
 
             if (!lost && renamed.Count == 0)
             {
-                var next = new SiteState { Shards = totals, Recent = MergeRecent(current.Recent, synced) };
+                var next = new SiteState { Shards = totals, Recent = MergeRecent(HomePage.ParseRecent(home?.Content), synced) };
                 var status = await StatusAsync(state, cancellationToken).ConfigureAwait(false);
                 if (await SwapIfChangedAsync(StateKey, siteState, next.ToJson(), cancellationToken).ConfigureAwait(false)
                     && await SwapIfChangedAsync(HomePage.Key, home, HomePage.Render(next, status, context.BaseUrl), cancellationToken).ConfigureAwait(false)
