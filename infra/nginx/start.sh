@@ -21,7 +21,7 @@ if [ -n "${TOKEN_CONFIG:-}" ]; then
   TOKEN_CONFIG=$(cd "$(dirname "$TOKEN_CONFIG")" && pwd)/$(basename "$TOKEN_CONFIG")
 fi
 sed -e "s#@STATE_DIR@#$STATE_DIR#g" -e "s#@PORT@#$PORT#g" -e "s#@ORIGIN@#$ORIGIN#g" -e "s#@TIMESTAMP_MAX_AGE@#$TIMESTAMP_MAX_AGE#g" \
-    -e "s#@EDGE_DIR@#$(cd "$here/../edge" && pwd)#g" -e "s#@TOKEN_CONFIG@#${TOKEN_CONFIG:-}#g" "$template" > "$STATE_DIR/nginx.conf"
+    -e "s#@USER@#$(id -un)#g" -e "s#@EDGE_DIR@#$(cd "$here/../edge" && pwd)#g" -e "s#@TOKEN_CONFIG@#${TOKEN_CONFIG:-}#g" "$template" > "$STATE_DIR/nginx.conf"
 nginx -p "$STATE_DIR" -c "$STATE_DIR/nginx.conf" -e "$STATE_DIR/error.log" >"$STATE_DIR/nginx.out" 2>&1 &
 for _ in $(seq 100); do
   if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
