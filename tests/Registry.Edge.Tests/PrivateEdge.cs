@@ -29,24 +29,47 @@ public sealed class PrivateEdge : IAsyncDisposable
     public string RootFile => Path.Combine(Registry.Store, "metadata", "1.root.json");
 
     /// <summary>Initialises and publishes <paramref name="packages"/> (name, version, dependencies), then starts the origin and the edge.</summary>
-    public static async Task<PrivateEdge> StartAsync(params (string Name, string Version, string Dependencies)[] packages)
+    public static Task<PrivateEdge> StartAsync(params (string Name, string Version, string Dependencies)[] packages) =>
+        StartCoreAsync(async (edge, _) =>
+        {
+            await edge.Registry.InitAsync();
+            var publish = await edge.Registry.PublishAsync([.. packages.Select(p => edge.Registry.Package(p.Name, p.Version, p.Dependencies))]);
+            Assert.True(publish.ExitCode == 0, publish.ToString());
+        });
+
+    /// <summary>A private NuGet feed: the registry's NuGet URL is the edge's, and <paramref name="nupkgs"/> are published to it.</summary>
+    public static Task<PrivateEdge> StartNuGetAsync(IReadOnlyList<string> nupkgs) =>
+        StartCoreAsync(async (edge, edgeBase) =>
+        {
+            await edge.Registry.InitAsync("--nuget-url", edgeBase.ToString());
+            var publish = await edge.Registry.PublishAsync([.. nupkgs]);
+            Assert.True(publish.ExitCode == 0, publish.ToString());
+        });
+
+    private static async Task<PrivateEdge> StartCoreAsync(Func<PrivateEdge, Uri, Task> create)
     {
         var edge = new PrivateEdge();
-        await edge.Registry.InitAsync();
-        var publish = await edge.Registry.PublishAsync([.. packages.Select(p => edge.Registry.Package(p.Name, p.Version, p.Dependencies))]);
-        Assert.True(publish.ExitCode == 0, publish.ToString());
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        edge.EdgeBase = new Uri($"http://127.0.0.1:{port}/");
+        await create(edge, edge.EdgeBase);
         // One token first, so that tokens.json (registry id, secret) exists for the edge config.
         await edge.IssueAsync("bootstrap", "1d");
         await edge.WriteEdgeConfigAsync();
         edge._origin = await RegistryServer.StartAsync(edge.Registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
         edge._nginxState = Path.Combine(edge.Registry.Root, "nginx");
-        var port = (await ServersFixture.RunAsync("infra/nginx/start.sh", new()
+        await ServersFixture.RunAsync("infra/nginx/start.sh", new()
         {
             ["STATE_DIR"] = edge._nginxState,
             ["ORIGIN"] = $"127.0.0.1:{edge._origin.BaseUri.Port}",
             ["TOKEN_CONFIG"] = edge.EdgeConfigPath,
-        })).Trim();
-        edge.EdgeBase = new Uri($"http://127.0.0.1:{port}/");
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         return edge;
     }
 
