@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # curl and python3: the radosgw and varnish start scripts (free ports, readiness); npm (with
 # nodejs) for tuf-js, unless a node toolchain is already on PATH.
-packages=(radosgw ceph-mon ceph-osd varnish nginx-light curl python3 ca-certificates faketime)
+packages=(radosgw ceph-mon ceph-osd varnish nginx-light libnginx-mod-http-js curl python3 ca-certificates faketime)
 # The site's and the search page's browser tests run in a real headless Chromium (tests/Registry.Site.Tests, tests/Registry.Search.Tests).
 packages+=(chromium chromium-driver)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

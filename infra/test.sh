@@ -104,6 +104,17 @@ else
   done
 fi
 
+# A read token (docs/protocol.md, "Read tokens": rgt1~...~64 hex digits of HMAC) must never reach
+# any output: the whole run's logs, every project's and the date-shifted ones, are searched for one.
+token_pattern='rgt1~[0-9a-f]{16}~[0-9a-f]{16}~[0-9]+~[a-z0-9._-]*~[0-9a-f]{8}~[0-9a-f]{64}'
+leaks=$(grep -lE "$token_pattern" "$state"/*.log 2>/dev/null || true)
+if [ -n "$leaks" ]; then
+  status=1 failed=$((failed + 1))
+  summary+=("read tokens in the output      FAILED: a token appears in $(echo "$leaks" | xargs -n1 basename | tr '\n' ' ')")
+else
+  summary+=("read tokens in the output      none (searched every log for $token_pattern)")
+fi
+
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
 echo "total: $passed passed, $failed failed, $skipped skipped"

@@ -31,6 +31,7 @@ public static class CliApp
             StatusCommand.Create(context),
             SettingsCommand.Create(context),
             KeysCommand.Create(context),
+            TokenCommand.Create(context),
             RootGroupCommand.Create(context),
             VerifyCommand.Create(context),
             ServeCommand.Create(context),

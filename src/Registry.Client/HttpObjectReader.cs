@@ -71,6 +71,12 @@ public sealed class HttpObjectReader : IObjectReader
 
     public string Location => BaseUri.ToString();
 
+    /// <summary>
+    /// The read token of a private registry: sent only to requests on its origin, never after a
+    /// redirect to another one (docs/protocol.md, "Read tokens").
+    /// </summary>
+    public ReadCredential? Credential { get; init; }
+
     /// <summary>How many HTTP requests (attempts included) this reader has sent.</summary>
     public int RequestCount => _requests;
 
@@ -205,6 +211,11 @@ public sealed class HttpObjectReader : IObjectReader
             _slots.Release(bulk);
         }
 
+        if (answer.Status == HttpStatusCode.Unauthorized || (answer.Status == HttpStatusCode.Forbidden && answer.TokenError is not null))
+        {
+            throw Denied(uri, answer);
+        }
+
         // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
         // that lack s3:ListBucket; python-tuf treats both as "not found" too. Nothing that is
         // missing is ever trusted, so reading 403 as absent cannot make a client accept anything.
@@ -241,7 +252,10 @@ public sealed class HttpObjectReader : IObjectReader
             var status = response.StatusCode;
             if (!response.IsSuccessStatusCode || method == HttpMethod.Head)
             {
-                return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null);
+                return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null)
+                {
+                    TokenError = response.Headers.NonValidated.TryGetValues(TokenErrorHeader, out var errors) ? errors.FirstOrDefault() : null,
+                };
             }
 
             if (consume is not null)
@@ -290,6 +304,11 @@ public sealed class HttpObjectReader : IObjectReader
         for (var followed = 0; ; followed++)
         {
             using var request = new HttpRequestMessage(method, target) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+            // Only to the credential's own origin: a redirect elsewhere goes without it.
+            if (Credential is not null && Credential.AppliesTo(target) && Credential.Token is { Length: > 0 } token)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            }
             if (ifNoneMatch is not null)
             {
                 request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
@@ -315,6 +334,30 @@ public sealed class HttpObjectReader : IObjectReader
             response.Dispose();
             target = next;
         }
+    }
+
+    /// <summary>The header the shipped edge verifier names its reason in (infra/edge/token-verifier.js).</summary>
+    public const string TokenErrorHeader = "Registry-Token-Error";
+
+    /// <summary>A 401 or the verifier's 403 as one line a user can act on: which source, why, and the command that fixes it.</summary>
+    private AccessDeniedException Denied(Uri uri, HttpAnswer answer)
+    {
+        var who = Credential is null ? $"{BaseUri}" : $"source '{Credential.SourceName}' ({BaseUri})";
+        var fix = Credential is { LoginHint.Length: > 0 } ? Credential.LoginHint : "give it a read token (registry source login NAME, or --token-env VAR)";
+        var sent = Credential is not null && Credential.AppliesTo(uri) && Credential.Token is { Length: > 0 };
+        if (answer.Status == HttpStatusCode.Forbidden)
+        {
+            return new AccessDeniedException($"{who}: the read token does not grant {uri.AbsolutePath} (HTTP 403); ask for a token whose scope covers it [rule: token-scope]", 1);
+        }
+
+        return answer.TokenError switch
+        {
+            "expired" => new AccessDeniedException($"{who}: the read token has expired (HTTP 401); get a new one and {fix} [rule: token-expired]", 2),
+            "revoked" => new AccessDeniedException($"{who}: the read token has been revoked (HTTP 401); get a new one and {fix} [rule: token-revoked]", 2),
+            "wrong-registry" => new AccessDeniedException($"{who}: the read token is for another registry (HTTP 401); {fix} [rule: token-registry]", 2),
+            _ when sent => new AccessDeniedException($"{who}: the read token ({Credential!.From}) was refused (HTTP 401); get a new one and {fix} [rule: token-invalid]", 2),
+            _ => new AccessDeniedException($"{who} needs a read token (HTTP 401): {fix} [rule: token-required]", 2),
+        };
     }
 
     /// <summary>Reads a body, refusing one longer than its cap (an endless or oversized response).</summary>

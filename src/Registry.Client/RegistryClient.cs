@@ -61,8 +61,11 @@ public sealed class RegistryClient : IDisposable
 
         // Metadata is capped here (and at its signed length when its parent gives one); an artifact
         // or index document is read up to the length its signed entry pins, whatever this cap.
+        // A source's read token goes to the URLs on its own origin only (RegistryHome.CredentialFor).
+        var credential = home.CredentialFor(source);
         _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy)
         {
+            Credential = credential is not null && credential.AppliesTo(u) ? credential : null,
             MaxBytes = Limits.MaxMetadataBytes,
             MaxBytesSetting = ClientLimits.MaxMetadataBytesVariable,
         }).ToList();
@@ -133,7 +136,7 @@ public sealed class RegistryClient : IDisposable
                 problems.Add(e.Message);
                 Warnings.Add($"refused {reader.Location}: {e.Message}");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or RegistryException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or RegistryException && e is not AccessDeniedException && !cancellationToken.IsCancellationRequested)
             {
                 problems.Add($"{reader.Location}: {e.Message}");
                 Warnings.Add($"{reader.Location} failed: {e.Message}");

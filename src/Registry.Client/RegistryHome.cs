@@ -69,6 +69,28 @@ public sealed class RegistryHome(string path)
     }
 
     /// <summary>
+    /// The read token of a source, if it has one: its <c>--token-env</c> variable when set, else its
+    /// credential helper, else what <c>registry source login</c> stored. Resolved when first sent.
+    /// </summary>
+    public ReadCredential? CredentialFor(SourceConfig source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var hint = $"run 'registry source login {source.Name}' (the token on stdin)";
+        if (source.TokenEnv is { Length: > 0 } variable)
+        {
+            return new ReadCredential(source.Name, source.Url, () => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value.Trim() : Credentials.StoredOrNull(this, source.Name),
+                $"the environment variable {variable}") { LoginHint = $"set {variable}, or {hint}" };
+        }
+
+        if (source.CredentialHelper is { Length: > 0 } helper)
+        {
+            return new ReadCredential(source.Name, source.Url, () => ReadCredential.RunHelper(helper, source.Name, source.Url), $"the credential helper '{helper.Split(' ')[0]}'") { LoginHint = $"fix the credential helper '{helper.Split(' ')[0]}'" };
+        }
+
+        return new ReadCredential(source.Name, source.Url, () => Credentials.StoredOrNull(this, source.Name), Credentials.FileName) { LoginHint = hint };
+    }
+
+    /// <summary>
     /// <c>registry source add</c>: checks the name and URLs, obtains the root of trust (from the
     /// file, or fetched from the URL and pinned by its sha256, see <see cref="RootOfTrust.ObtainAsync"/>),
     /// checks that it signs itself, and only then records the source. A new source goes last
@@ -80,8 +102,9 @@ public sealed class RegistryHome(string path)
         CheckName(request.Name);
         var url = SourceConfig.ParseUrl(request.Url);
         var mirrors = request.Mirrors.Select(SourceConfig.ParseUrl).ToList();
-        var rootBytes = await RootOfTrust.ObtainAsync(url, request.RootFile, request.RootSha256, policy, cancellationToken).ConfigureAwait(false);
-        var source = AddSource(new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors }, rootBytes);
+        var config = new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors, TokenEnv = request.TokenEnv, CredentialHelper = request.CredentialHelper };
+        var rootBytes = await RootOfTrust.ObtainAsync(url, request.RootFile, request.RootSha256, policy, cancellationToken, CredentialFor(config)).ConfigureAwait(false);
+        var source = AddSource(config, rootBytes);
         return new AddedSource(source, Hashing.Sha256Hex(rootBytes), Sources()[0].Name == source.Name);
     }
 
@@ -132,6 +155,7 @@ public sealed class RegistryHome(string path)
 
         SaveSources(sources);
         RemoveFolder(folder);
+        Credentials.Remove(this, name);
         return true;
     }
 

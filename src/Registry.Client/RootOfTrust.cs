@@ -18,7 +18,7 @@ public static class RootOfTrust
         RootChain.ParseAnchor(await ReadRootFileAsync(rootFile, cancellationToken).ConfigureAwait(false), rootFile);
 
     /// <summary>The root bytes to trust for <paramref name="baseUri"/>, from a file, a pinned hash, or both (checked against each other).</summary>
-    public static async Task<byte[]> ObtainAsync(Uri baseUri, string? rootFile, string? pinnedSha256, HttpPolicy? policy, CancellationToken cancellationToken)
+    public static async Task<byte[]> ObtainAsync(Uri baseUri, string? rootFile, string? pinnedSha256, HttpPolicy? policy, CancellationToken cancellationToken, ReadCredential? credential = null)
     {
         if (pinnedSha256 is not null && (pinnedSha256.Length != 64 || !pinnedSha256.All(char.IsAsciiHexDigit)))
         {
@@ -34,7 +34,7 @@ public static class RootOfTrust
         }
         else if (pinnedSha256 is not null)
         {
-            using var reader = new HttpObjectReader(baseUri, policy: policy);
+            using var reader = new HttpObjectReader(baseUri, policy: policy) { Credential = credential };
             var fetched = await reader.GetCappedOrNullAsync(RegistryLayout.RootKey(1), RootChain.MaxRootBytes, cancellationToken).ConfigureAwait(false)
                 ?? throw new RegistryException($"{baseUri}{RegistryLayout.RootKey(1)}: not found");
             bytes = fetched.Content;

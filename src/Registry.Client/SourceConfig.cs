@@ -18,6 +18,16 @@ public sealed record SourceConfig
     [JsonIgnore]
     public IEnumerable<Uri> Urls => Mirrors.Prepend(Url);
 
+    /// <summary>A private registry's read token comes from this environment variable (its name only is kept).</summary>
+    [JsonPropertyName("token_env")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TokenEnv { get; init; }
+
+    /// <summary>A command that prints the read token (as git's and cargo's credential helpers do).</summary>
+    [JsonPropertyName("credential_helper")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CredentialHelper { get; init; }
+
     /// <summary>A registry's base URL (http or https; the folder holding <c>metadata/</c> and <c>targets/</c>), with a trailing '/'.</summary>
     public static Uri ParseUrl(string text) =>
         Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
@@ -41,6 +51,10 @@ public sealed record SourceRequest
     public string? RootFile { get; init; }
 
     public string? RootSha256 { get; init; }
+
+    public string? TokenEnv { get; init; }
+
+    public string? CredentialHelper { get; init; }
 }
 
 /// <summary>A source as added: its configuration, the sha256 of the root it trusts, and whether it is the default (the first source).</summary>

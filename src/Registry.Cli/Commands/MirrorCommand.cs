@@ -27,10 +27,11 @@ internal static class MirrorCommand
         var unsafeStore = new Option<bool>("--allow-unsafe-store") { Description = "Write to a destination that does not enforce preconditions" };
         var nugetUrl = new Option<string?>("--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
         var views = new Option<string[]>("--view") { Description = $"Also derive this view for the mirror from the verified copy ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); repeatable; --nuget-url implies nuget", AllowMultipleArgumentsPerToken = false };
+        var tokenEnv = new Option<string?>("--token-env") { Description = "A private source: the environment variable holding its read token (sent to the source's origin only)" };
         var json = CliContext.JsonOption();
         var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
-        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl, views, json })
+        foreach (var option in new Option[] { to, root, parallel, prune, graceDays, maxAge, s3Endpoint, publicRead, unsafeStore, nugetUrl, views, tokenEnv, json })
         {
             command.Options.Add(option);
         }
@@ -46,7 +47,8 @@ internal static class MirrorCommand
                 throw new EnvironmentException($"{baseUrl}: the source must be an http(s) URL");
             }
 
-            using var source = new HttpObjectReader(baseUri);
+            var credential = parse.GetValue(tokenEnv) is { } variable ? TokenFrom(variable, baseUri) : null;
+            using var source = new HttpObjectReader(baseUri) { Credential = credential };
             var destinationStore = await StoreFactory.OpenAsync(parse.GetValue(to)!, parse.GetValue(s3Endpoint), parse.GetValue(publicRead), ct).ConfigureAwait(false);
             using var destination = new ProvenStore(destinationStore, StoreLocation.Fingerprint(parse.GetValue(to)!, parse.GetValue(s3Endpoint)),
                 problem => StoreOptions.OnUnsafeAsync(destinationStore.Location, problem, parse.GetValue(unsafeStore), context));
@@ -87,5 +89,14 @@ internal static class MirrorCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>The source's read token from <c>--token-env VAR</c>: sent only to the source URL's origin.</summary>
+    private static ReadCredential TokenFrom(string variable, Uri baseUri)
+    {
+        var token = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value.Trim()
+            : throw new EnvironmentException($"--token-env {variable}: the variable is not set or empty");
+        return new ReadCredential("the mirrored registry", baseUri, () => token, $"the environment variable {variable}") { LoginHint = $"set {variable} to a valid read token" };
     }
 }

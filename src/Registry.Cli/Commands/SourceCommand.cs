@@ -15,6 +15,8 @@ internal static class SourceCommand
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Remove(context));
         command.Subcommands.Add(Default(context));
+        command.Subcommands.Add(SourceLoginCommand.Login(context));
+        command.Subcommands.Add(SourceLoginCommand.Logout(context));
         return command;
     }
 
@@ -25,7 +27,11 @@ internal static class SourceCommand
         var root = new Option<string?>("--root") { Description = "The registry's root metadata file (1.root.json), obtained out of band" };
         var rootHash = new Option<string?>("--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this (with --root: the file must have this sha256)" };
         var mirrors = new Option<string[]>("--mirror") { Description = "A mirror URL tried when the primary fails (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var tokenEnv = new Option<string?>("--token-env") { Description = "A private registry: read its read token from this environment variable (only the name is kept)" };
+        var helper = new Option<string?>("--credential-helper") { Description = "A private registry: a command that prints its read token (run when the token is first needed)" };
         var command = new Command("add", "Add (or replace) a source and its root of trust");
+        command.Options.Add(tokenEnv);
+        command.Options.Add(helper);
         command.Arguments.Add(name);
         command.Arguments.Add(url);
         command.Options.Add(root);
@@ -40,6 +46,8 @@ internal static class SourceCommand
                 Mirrors = parse.GetValue(mirrors) ?? [],
                 RootFile = parse.GetValue(root),
                 RootSha256 = parse.GetValue(rootHash),
+                TokenEnv = parse.GetValue(tokenEnv),
+                CredentialHelper = parse.GetValue(helper),
             }, null, ct).ConfigureAwait(false);
             var source = added.Source;
             await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {added.RootSha256}").ConfigureAwait(false);

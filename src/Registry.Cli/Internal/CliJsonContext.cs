@@ -16,6 +16,8 @@ namespace Registry.Cli.Internal;
 [JsonSerializable(typeof(SourceListOutput))]
 [JsonSerializable(typeof(InstallOutput))]
 [JsonSerializable(typeof(MirrorOutput))]
+[JsonSerializable(typeof(TokenIssuedOutput))]
+[JsonSerializable(typeof(TokenListOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

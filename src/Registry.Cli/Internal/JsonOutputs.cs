@@ -46,3 +46,9 @@ internal sealed record ChangeOutput(string Name, string Change, string? From, st
 internal sealed record MirrorOutput(bool Unchanged, long TimestampVersion, int FilesFetched, long BytesFetched, int Requests, double Seconds, PruneOutput? Pruned, Registry.Core.Views.ViewSyncStats? NugetFeed = null);
 
 internal sealed record PruneOutput(int Files, long Bytes);
+
+internal sealed record TokenIssuedOutput(string Id, string Name, string Scope, DateTimeOffset Expires, string Token);
+
+internal sealed record TokenOutput(string Id, string Name, string Scope, DateTimeOffset Expires, DateTimeOffset? Revoked, string State);
+
+internal sealed record TokenListOutput(string Registry, IReadOnlyList<string> Secrets, IReadOnlyList<TokenOutput> Tokens);

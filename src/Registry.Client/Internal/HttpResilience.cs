@@ -7,7 +7,11 @@ using Polly.Timeout;
 namespace Registry.Client.Internal;
 
 /// <summary>What one attempt got: the status, and for a success the whole body, already read.</summary>
-internal sealed record HttpAnswer(HttpStatusCode Status, string? ETag, byte[]? Body, TimeSpan? RetryAfter);
+internal sealed record HttpAnswer(HttpStatusCode Status, string? ETag, byte[]? Body, TimeSpan? RetryAfter)
+{
+    /// <summary>The edge verifier's reason for a 401 or 403 (its Registry-Token-Error header), if any.</summary>
+    public string? TokenError { get; init; }
+}
 
 /// <summary>An attempt that failed in transfer (connection, stall, cut body): retried like a 5xx.</summary>
 internal sealed class AttemptFailedException(string message, bool connecting, Exception? inner = null) : Exception(message, inner)

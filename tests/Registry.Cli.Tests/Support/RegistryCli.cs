@@ -37,7 +37,20 @@ public static class RegistryCli
         return await RunAsync(args);
     }
 
-    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        Start(args, environment, workingDirectory, stdin: null);
+
+    /// <summary>Runs the CLI out of process with <paramref name="stdin"/> as its standard input (e.g. <c>source login</c>).</summary>
+    public static async Task<CliResult> RunProcessAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string stdin)
+    {
+        using var process = Start(args, environment, null, stdin);
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    private static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string? stdin)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -60,6 +73,11 @@ public static class RegistryCli
         }
 
         var process = Process.Start(info)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
         process.StandardInput.Close();
         return process;
     }

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Registry.Core;
+
+namespace Registry.Client;
+
+/// <summary>
+/// <c>$REGISTRY_HOME/credentials.json</c> (mode 0600): the read tokens <c>registry source login</c>
+/// stored, by source name. Kept apart from sources.json and the cache, which hold no token.
+/// </summary>
+public static class Credentials
+{
+    public const string FileName = "credentials.json";
+
+    public static string PathIn(RegistryHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return Path.Combine(home.Path, FileName);
+    }
+
+    public static string? StoredOrNull(RegistryHome home, string source) =>
+        Read(home).TryGetValue(source, out var entry) ? entry.Token : null;
+
+    /// <summary>Stores a source's token (replacing any), the whole file written mode 0600 and renamed into place.</summary>
+    public static void Store(RegistryHome home, string source, string token)
+    {
+        var tokens = Read(home);
+        tokens[source] = new StoredCredential(token);
+        Write(home, tokens);
+    }
+
+    /// <summary>Forgets a source's token; false when there was none.</summary>
+    public static bool Remove(RegistryHome home, string source)
+    {
+        var tokens = Read(home);
+        if (!tokens.Remove(source))
+        {
+            return false;
+        }
+
+        Write(home, tokens);
+        return true;
+    }
+
+    private static Dictionary<string, StoredCredential> Read(RegistryHome home)
+    {
+        var path = PathIn(home);
+        if (!File.Exists(path))
+        {
+            return new(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            var read = JsonSerializer.Deserialize(File.ReadAllBytes(path), CredentialsJsonContext.Default.DictionaryStringStoredCredential);
+            return read is null ? new(StringComparer.Ordinal) : new(read, StringComparer.Ordinal);
+        }
+        catch (JsonException e)
+        {
+            // The message names the file, never its content.
+            throw new EnvironmentException($"{path}: malformed JSON; remove it and log in again with 'registry source login NAME'", e);
+        }
+    }
+
+    private static void Write(RegistryHome home, Dictionary<string, StoredCredential> tokens)
+    {
+        Directory.CreateDirectory(home.Path);
+        var path = PathIn(home);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        {
+            JsonSerializer.Serialize(stream, tokens, CredentialsJsonContext.Default.DictionaryStringStoredCredential);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+public sealed record StoredCredential([property: JsonPropertyName("token")] string Token);
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(Dictionary<string, StoredCredential>))]
+internal sealed partial class CredentialsJsonContext : JsonSerializerContext;
