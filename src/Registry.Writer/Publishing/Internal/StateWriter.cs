@@ -10,7 +10,7 @@ namespace Registry.Core.Publishing.Internal;
 /// reachable from the current timestamp has changed, so a crash or a lost race leaves only
 /// unreferenced files behind.
 /// </summary>
-internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySettings settings, TimeProvider time)
+internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySettings settings, TimeProvider time, TimeSpan logLease)
 {
     private const int MaxVersionProbes = 50;
 
@@ -90,6 +90,22 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
             }, TufJsonContext.Default.SnapshotMetadata, keys.KeysFor(RoleNames.Snapshot, root.Roles[RoleNames.Snapshot]), policy, cancellationToken).ConfigureAwait(false);
         }
 
+        TimestampLog? log = null;
+        if (root.Log is { } rootLog)
+        {
+            var key = Keys.LogKey.LoadOrNull(keys.Folder) ?? throw new EnvironmentException($"this registry keeps a transparency log; its key {Keys.LogKey.FileName} is not in {keys.Folder}");
+            var committer = new LogCommitter(store, key, rootLog, policy, time, logLease);
+            var entry = new Log.LogEntry(state.Timestamp.Signed.Version + 1, snapshotVersion, Hashing.Sha256Hex(snapshotBytes), root.Version,
+                [.. changes.Targets.Select(t => new Log.LogPackage(Path.GetFileNameWithoutExtension(t.Path), t.Info.Sha256))]);
+            log = await committer.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+            _files += committer.Files;
+            _bytes += committer.Bytes;
+            if (log is null)
+            {
+                return null;
+            }
+        }
+
         var timestamp = SignedDocument<TimestampMetadata>.Create(new TimestampMetadata
         {
             Type = RoleNames.Timestamp,
@@ -104,6 +120,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
                     Hashes = new Dictionary<string, string> { ["sha256"] = Hashing.Sha256Hex(snapshotBytes) },
                 },
             },
+            Log = log,
         }, keys.KeysFor(RoleNames.Timestamp, root.Roles[RoleNames.Timestamp]), TufJsonContext.Default.TimestampMetadata);
 
         var swapped = await store.SwapAsync(RegistryLayout.TimestampKey, timestamp.FileBytes, state.TimestampTag, policy.For(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false);

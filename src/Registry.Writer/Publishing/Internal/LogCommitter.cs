@@ -1,0 +1,141 @@
+using Registry.Core.Storage;
+using Registry.Core.Tuf;
+using Registry.Log;
+
+namespace Registry.Core.Publishing.Internal;
+
+/// <summary>
+/// Appends a commit's entry to the registry's transparency log, before the timestamp swap
+/// (docs/protocol.md, "The transparency log"): the right-edge tiles and entry bundle create-only,
+/// then the checkpoint by compare-and-swap on the tag read here. The log commits first, so a state
+/// is never current without its entry; a timestamp swap that then loses leaves an entry for a state
+/// that never became current (harmless: the log is a superset of the states served). Two racing
+/// writers collide on the right-edge files or on the checkpoint, and one of them starts over.
+/// </summary>
+internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog log, CachePolicy policy, TimeProvider time, TimeSpan lease)
+{
+    public int Files { get; private set; }
+
+    public long Bytes { get; private set; }
+
+    /// <summary>The timestamp's log field for <paramref name="entry"/>, or null when another writer moved the log first.</summary>
+    public async Task<TimestampLog?> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
+    {
+        var verifier = NoteVerifier.Parse(log.Key);
+        if (verifier.KeyId != key.Verifier.KeyId || key.Name != log.Origin)
+        {
+            throw new EnvironmentException($"the log key in the keys folder ({key.Verifier.Encoded}) is not the one the root names for the log '{log.Origin}' ({log.Key})");
+        }
+
+        var current = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
+        long size = 0;
+        byte[]? oldRoot = null;
+        if (current is not null)
+        {
+            var (_, checkpoint) = NoteVerification.OpenCheckpoint(current.Content, verifier);
+            size = checkpoint.Size;
+            oldRoot = checkpoint.Root;
+        }
+
+        var bytes = entry.ToBytes();
+        var append = await LogAppender.AppendAsync(LogFields.Prefix, size, [bytes], ReadAsync, cancellationToken).ConfigureAwait(false);
+        if (oldRoot is not null)
+        {
+            // The right edge this append read must be the committed tree's: a leftover at a committed
+            // path would otherwise extend a tree nobody signed.
+            var old = await new TileReader(LogFields.Prefix, size, ReadAsync).RootAsync(cancellationToken).ConfigureAwait(false);
+            if (!old.AsSpan().SequenceEqual(oldRoot))
+            {
+                throw new VerificationException($"{store.Location}: the log's tiles do not hash to its checkpoint (size {size}); run 'registry verify'");
+            }
+        }
+
+        foreach (var file in append.Files)
+        {
+            if (!await PutAsync(file, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+
+        var proof = await new TileReader(LogFields.Prefix, append.Size, (k, ct) => ReadAppendedAsync(append, k, ct)).InclusionProofAsync(append.Size - 1, cancellationToken).ConfigureAwait(false);
+        var next = new Checkpoint(log.Origin, append.Size, append.Root);
+        var note = new SignedNote(next.Text, [key.Sign(next.Text, time.GetUtcNow())]);
+        var noteBytes = note.ToBytes();
+        if (await store.SwapAsync(CachePolicy.LogCheckpointKey, noteBytes, current?.VersionTag, policy.For(CachePolicy.LogCheckpointKey), cancellationToken).ConfigureAwait(false) == SwapResult.Conflict)
+        {
+            return null;
+        }
+
+        Files++;
+        Bytes += noteBytes.Length;
+        return new TimestampLog(Convert.ToBase64String(noteBytes), Convert.ToBase64String(bytes), [.. proof.Select(Convert.ToBase64String)]);
+    }
+
+    /// <summary>
+    /// Creates a right-edge file. The same bytes already there are a retry's (fine); other bytes
+    /// are a racing writer's (start over) or a killed one's: those are taken over once older than
+    /// the lease, by a swap on exactly that leftover, with the store's own clock as the judge.
+    /// </summary>
+    private async Task<bool> PutAsync(LogFile file, CancellationToken cancellationToken)
+    {
+        if (await store.PutIfAbsentAsync(file.Key, file.Content, policy.For(file.Key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+        {
+            Files++;
+            Bytes += file.Content.Length;
+            return true;
+        }
+
+        var existing = await store.GetOrNullAsync(file.Key, cancellationToken).ConfigureAwait(false);
+        if (existing is null || existing.Content.AsSpan().SequenceEqual(file.Content))
+        {
+            return existing is not null;
+        }
+
+        if (!await IsOlderThanLeaseAsync(file.Key, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var swapped = await store.SwapAsync(file.Key, file.Content, existing.VersionTag, policy.For(file.Key), cancellationToken).ConfigureAwait(false) == SwapResult.Swapped;
+        if (swapped)
+        {
+            Files++;
+            Bytes += file.Content.Length;
+        }
+
+        return swapped;
+    }
+
+    private async Task<bool> IsOlderThanLeaseAsync(string key, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? written = null;
+        await foreach (var item in store.ListAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Key == key)
+            {
+                written = item.LastModified;
+            }
+        }
+
+        // "Now" by the store's clock: a probe file's modification time (the process clock may be shifted).
+        var probe = LogFields.Prefix + ".lease-probe-" + Guid.NewGuid().ToString("N");
+        await store.PutIfAbsentAsync(probe, new byte[] { 0 }, policy.For(probe), cancellationToken).ConfigureAwait(false);
+        DateTimeOffset? now = null;
+        await foreach (var item in store.ListAsync(probe, cancellationToken).ConfigureAwait(false))
+        {
+            now = item.LastModified;
+        }
+
+        await store.DeleteAsync(probe, cancellationToken).ConfigureAwait(false);
+        return written is { } w && now is { } n && n - w >= lease;
+    }
+
+    private Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken) => ReadBytesAsync(store, key, cancellationToken);
+
+    private Task<byte[]?> ReadAppendedAsync(LogAppend append, string key, CancellationToken cancellationToken) =>
+        append.Files.FirstOrDefault(f => f.Key == key) is { } file ? Task.FromResult<byte[]?>(file.Content) : ReadAsync(key, cancellationToken);
+
+    internal static async Task<byte[]?> ReadBytesAsync(IObjectReader reader, string key, CancellationToken cancellationToken) =>
+        (await reader.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.Content;
+}
