@@ -18,6 +18,16 @@ public sealed record SourceConfig
     [JsonIgnore]
     public IEnumerable<Uri> Urls => Mirrors.Prepend(Url);
 
+    /// <summary>Witness verifier keys (C2SP vkeys, type 04) whose cosignatures on the registry's log checkpoint count (docs/protocol.md, "Witnesses").</summary>
+    [JsonPropertyName("witnesses")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Witnesses { get; init; }
+
+    /// <summary>How many of <see cref="Witnesses"/> must have cosigned a checkpoint before a state is accepted (0: no witness policy).</summary>
+    [JsonPropertyName("witness_quorum")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int WitnessQuorum { get; init; }
+
     /// <summary>A registry's base URL (http or https; the folder holding <c>metadata/</c> and <c>targets/</c>), with a trailing '/'.</summary>
     public static Uri ParseUrl(string text) =>
         Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
