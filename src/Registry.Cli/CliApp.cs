@@ -33,6 +33,7 @@ public static class CliApp
             RootGroupCommand.Create(context),
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
+            WitnessCommand.Create(context),
             GcCommand.Create(context),
             NuGetCommand.CreateSync(context),
             NuGetCommand.Create(context),

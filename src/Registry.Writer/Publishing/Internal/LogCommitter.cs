@@ -12,8 +12,13 @@ namespace Registry.Core.Publishing.Internal;
 /// that never became current (harmless: the log is a superset of the states served). Two racing
 /// writers collide on the right-edge files or on the checkpoint, and one of them starts over.
 /// </summary>
-internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog log, CachePolicy policy, TimeProvider time, TimeSpan lease)
+internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog log, CachePolicy policy, TimeProvider time, TimeSpan lease, IReadOnlyList<WitnessEndpoint>? witnesses = null)
 {
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>Witnesses that did not cosign (unreachable, refused), for the command to warn about.</summary>
+    public List<string> WitnessProblems { get; } = [];
+
     public int Files { get; private set; }
 
     public long Bytes { get; private set; }
@@ -69,7 +74,39 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
 
         Files++;
         Bytes += noteBytes.Length;
+        if (witnesses is { Count: > 0 })
+        {
+            // Only a committed checkpoint goes to the witnesses: one that lost the swap would be a fork to them.
+            note = await CosignAsync(note, size, append, cancellationToken).ConfigureAwait(false);
+            noteBytes = note.ToBytes();
+        }
+
         return new TimestampLog(Convert.ToBase64String(noteBytes), Convert.ToBase64String(bytes), [.. proof.Select(Convert.ToBase64String)]);
+    }
+
+    private async Task<SignedNote> CosignAsync(SignedNote note, long oldSize, LogAppend append, CancellationToken cancellationToken)
+    {
+        var tree = new TileReader(LogFields.Prefix, append.Size, (k, ct) => ReadAppendedAsync(append, k, ct));
+        var answers = await Task.WhenAll(witnesses!.Select(w => WitnessClient.CosignAsync(Http, w, note, oldSize, (m, ct) => tree.ConsistencyProofAsync(m, ct), cancellationToken))).ConfigureAwait(false);
+        WitnessProblems.AddRange(answers.Where(a => a.Problem is not null).Select(a => a.Problem!));
+        var cosignatures = answers.Where(a => a.Cosignature is not null).Select(a => a.Cosignature!).ToList();
+        if (cosignatures.Count == 0)
+        {
+            return note;
+        }
+
+        var cosigned = note.WithSignatures(cosignatures);
+        var bytes = cosigned.ToBytes();
+
+        // Store the cosignatures with the checkpoint unless another writer has moved the log on meanwhile.
+        var current = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
+        if (current is not null && current.Content.AsSpan().SequenceEqual(note.ToBytes()))
+        {
+            await store.SwapAsync(CachePolicy.LogCheckpointKey, bytes, current.VersionTag, policy.For(CachePolicy.LogCheckpointKey), cancellationToken).ConfigureAwait(false);
+            Bytes += bytes.Length;
+        }
+
+        return cosigned;
     }
 
     /// <summary>
