@@ -34,6 +34,7 @@ public static class CliApp
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
             WitnessCommand.Create(context),
+            LogCommand.Create(context),
             GcCommand.Create(context),
             NuGetCommand.CreateSync(context),
             NuGetCommand.Create(context),

@@ -81,7 +81,7 @@ public sealed class RegistryHome(string path)
         var url = SourceConfig.ParseUrl(request.Url);
         var mirrors = request.Mirrors.Select(SourceConfig.ParseUrl).ToList();
         var rootBytes = await RootOfTrust.ObtainAsync(url, request.RootFile, request.RootSha256, policy, cancellationToken).ConfigureAwait(false);
-        var source = AddSource(new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors }, rootBytes);
+        var source = AddSource(new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors, Witnesses = request.Witnesses, WitnessQuorum = request.WitnessQuorum }, rootBytes);
         return new AddedSource(source, Hashing.Sha256Hex(rootBytes), Sources()[0].Name == source.Name);
     }
 

@@ -51,6 +51,11 @@ public sealed record SourceRequest
     public string? RootFile { get; init; }
 
     public string? RootSha256 { get; init; }
+
+    /// <summary>The witness policy (<see cref="SourceConfig.Witnesses"/>, <see cref="SourceConfig.WitnessQuorum"/>).</summary>
+    public IReadOnlyList<string>? Witnesses { get; init; }
+
+    public int WitnessQuorum { get; init; }
 }
 
 /// <summary>A source as added: its configuration, the sha256 of the root it trusts, and whether it is the default (the first source).</summary>

@@ -15,6 +15,7 @@ namespace Registry.Cli.Internal;
 [JsonSerializable(typeof(SourceListOutput))]
 [JsonSerializable(typeof(InstallOutput))]
 [JsonSerializable(typeof(MirrorOutput))]
+[JsonSerializable(typeof(Registry.Client.WatchResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -165,9 +165,10 @@ public sealed record WriterOptions
 
     /// <summary>
     /// How old a right-edge log file that no checkpoint names must be before a writer takes it over
-    /// as the leftover of a killed publish (a live writer swaps its checkpoint within seconds).
+    /// as the leftover of a killed publish (a live writer swaps its checkpoint within a second or two);
+    /// the next publisher after a kill waits at most this long.
     /// </summary>
-    public TimeSpan LogLease { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LogLease { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The derived views to bring up to each commit (each runs when the registry's settings turn it on).</summary>
     public IReadOnlyList<IRegistryView> Views { get; init; } = [];

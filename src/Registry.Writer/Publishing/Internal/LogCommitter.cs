@@ -111,8 +111,9 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
 
     /// <summary>
     /// Creates a right-edge file. The same bytes already there are a retry's (fine); other bytes
-    /// are a racing writer's (start over) or a killed one's: those are taken over once older than
-    /// the lease, by a swap on exactly that leftover, with the store's own clock as the judge.
+    /// are a racing writer's or a killed one's: this writer waits until the file is as old as the
+    /// lease (by the store's own clock); if the checkpoint moved meanwhile, a live writer committed
+    /// (start over), else the file is a dead writer's leftover and is taken over by a swap on exactly it.
     /// </summary>
     private async Task<bool> PutAsync(LogFile file, CancellationToken cancellationToken)
     {
@@ -129,9 +130,22 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
             return existing is not null;
         }
 
-        if (!await IsOlderThanLeaseAsync(file.Key, cancellationToken).ConfigureAwait(false))
+        // A live writer swaps its checkpoint within the lease; a leftover still unreferenced after it is a dead one's.
+        var age = await AgeAsync(file.Key, cancellationToken).ConfigureAwait(false);
+        if (age is null)
         {
             return false;
+        }
+
+        if (age < lease)
+        {
+            var checkpoint = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(lease - age.Value, cancellationToken).ConfigureAwait(false);
+            var after = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
+            if (after?.VersionTag != checkpoint?.VersionTag)
+            {
+                return false;
+            }
         }
 
         var swapped = await store.SwapAsync(file.Key, file.Content, existing.VersionTag, policy.For(file.Key), cancellationToken).ConfigureAwait(false) == SwapResult.Swapped;
@@ -144,7 +158,8 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         return swapped;
     }
 
-    private async Task<bool> IsOlderThanLeaseAsync(string key, CancellationToken cancellationToken)
+    /// <summary>How long ago <paramref name="key"/> was written, by the store's clock (null: gone meanwhile).</summary>
+    private async Task<TimeSpan?> AgeAsync(string key, CancellationToken cancellationToken)
     {
         DateTimeOffset? written = null;
         await foreach (var item in store.ListAsync(key, cancellationToken).ConfigureAwait(false))
@@ -165,7 +180,7 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         }
 
         await store.DeleteAsync(probe, cancellationToken).ConfigureAwait(false);
-        return written is { } w && now is { } n && n - w >= lease;
+        return written is { } w && now is { } n ? (n - w < TimeSpan.Zero ? TimeSpan.Zero : n - w) : null;
     }
 
     private Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken) => ReadBytesAsync(store, key, cancellationToken);

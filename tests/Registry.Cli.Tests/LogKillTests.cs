@@ -1,0 +1,36 @@
+using Registry.Cli.Tests.Support;
+
+namespace Registry.Cli.Tests;
+
+/// <summary>A publisher of a registry with a transparency log, killed after any write, leaves a registry and a log that verify.</summary>
+public sealed class LogKillTests : IDisposable
+{
+    private readonly TestRegistry _registry = new();
+
+    public void Dispose() => _registry.Dispose();
+
+    [Fact]
+    public async Task A_publisher_killed_after_any_write_leaves_a_registry_and_log_that_verify_and_the_next_publish_goes_on()
+    {
+        // Each crash point k gets a fresh package: killed after k writes, then verify, then the same
+        // publish again, unkilled (after a kill between the log's tiles and its checkpoint it waits out
+        // the leftover's lease, 10 s, and takes the right edge over).
+        await _registry.InitAsync("--log", "registry.test/log");
+        var crashes = 0;
+        for (var writes = 0; writes <= 10; writes++)
+        {
+            var package = _registry.Package($"p{writes}", "1.0.0");
+            var run = await RegistryCli.RunCrashingAfterWritesAsync(writes, ["publish", .. _registry.StoreArgs, package]);
+            var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
+            Assert.True(verify.ExitCode == 0, $"after a kill following write {writes}: {verify}");
+            crashes += run.ExitCode == 0 ? 0 : 1;
+            var again = await _registry.PublishAsync(package);
+            Assert.True(again.ExitCode == 0, $"the publish after a kill following write {writes}: {again}");
+        }
+
+        Assert.True(crashes >= 8, $"only {crashes} crash points exercised");
+        var final = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.Contains("11 packages", final.Out, StringComparison.Ordinal);
+    }
+}
