@@ -33,4 +33,19 @@ public sealed class LogKillTests : IDisposable
         Assert.True(final.ExitCode == 0, final.ToString());
         Assert.Contains("11 packages", final.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Gc_never_deletes_log_files()
+    {
+        await _registry.InitAsync("--log", "registry.test/log");
+        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
+        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.1.0"))).ExitCode);
+        var log = Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var gc = await RegistryCli.RunAsync("gc", "--store", _registry.Store, "--grace", "0d");
+        Assert.True(gc.ExitCode == 0, gc.ToString());
+
+        Assert.Equal(log, Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).ExitCode);
+    }
 }

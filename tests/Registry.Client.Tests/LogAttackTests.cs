@@ -165,4 +165,24 @@ public sealed class LogAttackTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync("witnessed"));
         Assert.Contains("0 valid witness cosignature(s); the source requires 1", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_mirror_copies_the_log_incrementally_and_verifies_as_a_logged_registry()
+    {
+        var mirror = Path.Combine(_registry.Root, "mirror");
+        var root = Path.Combine(_registry.Store, "metadata", "1.root.json");
+        for (var round = 0; round < 2; round++)
+        {
+            var synced = await RegistryCli.RunAsync(["mirror", _server.Url.ToString(), "--to", mirror, "--root", root]);
+            Assert.True(synced.ExitCode == 0, synced.ToString());
+            var verify = await RegistryCli.RunAsync(["verify", "--store", mirror]);
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            Assert.Equal(
+                Convert.FromBase64String(SignedDocument<TimestampMetadata>.Parse(File.ReadAllBytes(Path.Combine(mirror, "metadata", "timestamp.json")), RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "t").Signed.Log!.Checkpoint),
+                File.ReadAllBytes(Path.Combine(mirror, "log", "checkpoint")));
+            await PublishAsync(_registry.Store, $"beta{round}", "1.0.0");
+        }
+
+        Assert.True(File.Exists(Path.Combine(mirror, "log", "tile", "0", "000.p", "3")));
+    }
 }
