@@ -24,6 +24,14 @@ using Registry.Core.Tuf;
 //   search:  the search index at Hex scale (docs/search.md): building it from scratch, a cold query's
 //            files and bytes, the bytes a publish adds; --corpus FILE reads real names and descriptions
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- search [--packages 10000] [--versions 60000] [--corpus FILE]
+//   log:     the transparency log at Hex scale (60,000 commits): bytes an append writes into the empty and
+//            the full log, the log's size, a cold install's extra bytes and requests (docs/protocol.md)
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- log [--commits 60000]
+if (args.FirstOrDefault() == "log")
+{
+    return await LogBenchmark.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "search")
 {
     return await SearchBenchmark.RunAsync(args[1..]);
