@@ -95,7 +95,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
         {
             // The log's entry 0 is the empty registry.
             var entry = new Log.LogEntry(1, 1, Hashing.Sha256Hex(snapshot.FileBytes), 1, []);
-            log = await new Internal.LogCommitter(store, logKey, root.Signed.Log!, policy, _time, TimeSpan.MaxValue).AppendAsync(entry, cancellationToken).ConfigureAwait(false)
+            log = await new Internal.LogCommitter(store, logKey, root.Signed.Log!, policy, _time, TimeSpan.FromSeconds(10)).AppendAsync(entry, cancellationToken).ConfigureAwait(false)
                 ?? throw new ConflictException($"{store.Location}: another init created the log at the same time");
         }
 
