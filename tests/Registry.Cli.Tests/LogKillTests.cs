@@ -48,4 +48,20 @@ public sealed class LogKillTests : IDisposable
         Assert.Equal(log, Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
         Assert.Equal(0, (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).ExitCode);
     }
+
+    [Fact]
+    public async Task A_malformed_witness_is_a_usage_error_that_writes_nothing()
+    {
+        await _registry.InitAsync("--log", "registry.test/log");
+        var before = Registry.Testing.StoreDigest.Of(_registry.Store);
+
+        var logKeyAsWitness = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--witness", "http://127.0.0.1:1/=" + File.ReadAllText(Path.Combine(_registry.Keys, "log.pub")).Trim());
+        Assert.Equal(2, logKeyAsWitness.ExitCode);
+        Assert.Contains("must be a cosignature key (type 04)", logKeyAsWitness.Error, StringComparison.Ordinal);
+        var noUrl = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--witness", "not-a-url");
+        Assert.Equal(2, noUrl.ExitCode);
+        Assert.Contains("expected URL=VKEY", noUrl.Error, StringComparison.Ordinal);
+
+        Assert.Equal(before, Registry.Testing.StoreDigest.Of(_registry.Store));
+    }
 }
