@@ -35,6 +35,8 @@ public static class CliApp
             RootGroupCommand.Create(context),
             VerifyCommand.Create(context),
             ServeCommand.Create(context),
+            WitnessCommand.Create(context),
+            LogCommand.Create(context),
             GcCommand.Create(context),
             NuGetCommand.CreateSync(context),
             NuGetCommand.Create(context),

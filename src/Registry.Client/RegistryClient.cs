@@ -212,6 +212,8 @@ public sealed class RegistryClient : IDisposable
             TrustChecks.VerifyNoRollback(trusted, next, reader.Location);
         }
 
+        await Internal.LogCheck.VerifyAsync(reader, trusted, next, _source, cancellationToken).ConfigureAwait(false);
+
         // Only what passed verification enters the trusted store; roots last, the timestamp after all.
         foreach (var (key, content) in verified.Where(p => local.FetchedFromSource.ContainsKey(p.Key)).OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
         {

@@ -102,7 +102,7 @@ public sealed class RegistryHome(string path)
         CheckName(request.Name);
         var url = SourceConfig.ParseUrl(request.Url);
         var mirrors = request.Mirrors.Select(SourceConfig.ParseUrl).ToList();
-        var config = new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors, TokenEnv = request.TokenEnv, CredentialHelper = request.CredentialHelper };
+        var config = new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors, TokenEnv = request.TokenEnv, CredentialHelper = request.CredentialHelper, Witnesses = request.Witnesses, WitnessQuorum = request.WitnessQuorum };
         var rootBytes = await RootOfTrust.ObtainAsync(url, request.RootFile, request.RootSha256, policy, cancellationToken, CredentialFor(config)).ConfigureAwait(false);
         var source = AddSource(config, rootBytes);
         return new AddedSource(source, Hashing.Sha256Hex(rootBytes), Sources()[0].Name == source.Name);

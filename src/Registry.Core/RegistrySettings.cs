@@ -58,6 +58,14 @@ public sealed record RegistrySettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NuGetUrl { get; init; }
 
+    /// <summary>
+    /// The witnesses that publish, yank and refresh ask to cosign the transparency log's new
+    /// checkpoint, each <c>URL=VKEY</c> (C2SP tlog-witness; docs/protocol.md, "Witnesses").
+    /// </summary>
+    [JsonPropertyName("witnesses")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Witnesses { get; init; }
+
     /// <summary>Whether publish writes the static search index (docs/search.md); <c>registry settings --search on|off</c>.</summary>
     [JsonPropertyName("search")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

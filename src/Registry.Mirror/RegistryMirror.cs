@@ -137,6 +137,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             bytes += content.LongLength;
         }
 
+        // The log before the timestamp: the mirror's state is never ahead of its log.
+        var (logFiles, logBytes) = await LogCopy.CopyAsync(source, destination, current, next, CachePolicyFor, cancellationToken).ConfigureAwait(false);
+        files += logFiles;
+        bytes += logBytes;
+
         // The views before the timestamp: a sync interrupted after them is redone by the next run.
         var views = await SyncViewsAsync(publicUrl, changedPackages.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
         if (await destination.SwapAsync(RegistryLayout.TimestampKey, sourceTimestamp.Content, destinationTimestamp?.VersionTag, CachePolicyFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)

@@ -33,6 +33,14 @@ if (args.FirstOrDefault() == "rebin")
     return await RebinBenchmark.RunAsync(args[1..]);
 }
 
+//   log:     the transparency log at Hex scale (60,000 commits): bytes an append writes into the empty and
+//            the full log, the log's size, a cold install's extra bytes and requests (docs/protocol.md)
+//   dotnet run --project tests/Registry.Benchmarks -c Release -- log [--commits 60000]
+if (args.FirstOrDefault() == "log")
+{
+    return await LogBenchmark.RunAsync(args[1..]);
+}
+
 if (args.FirstOrDefault() == "search")
 {
     return await SearchBenchmark.RunAsync(args[1..]);

@@ -13,10 +13,13 @@ public sealed class TufJsTests : IDisposable
 
     private string Root => Path.Combine(_registry.Store, "metadata", "1.root.json");
 
-    [Fact]
-    public async Task TufJs_refreshes_downloads_the_index_target_and_the_artifacts_it_pins()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TufJs_refreshes_downloads_the_index_target_and_the_artifacts_it_pins(bool log)
     {
-        await _registry.InitAsync();
+        // With a transparency log the root and the timestamp carry x-registry-log: extension fields tuf-js keeps and verifies over.
+        await _registry.InitAsync(log ? ["--log", "registry.test/log"] : []);
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
         await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
 

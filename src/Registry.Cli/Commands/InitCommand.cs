@@ -30,6 +30,8 @@ internal static class InitCommand
         command.Options.Add(expiry);
         command.Options.Add(publicRead);
         command.Options.Add(nugetUrl);
+        var log = new Option<string?>("--log") { Description = "Keep a transparency log with this origin (e.g. registry.example.com/log): makes KEYS/log.key, names it in the root, logs every commit under log/ (docs/protocol.md)" };
+        command.Options.Add(log);
         command.SetAction(async (parse, ct) =>
         {
             var bins = binCount.Resolve(parse, 256);
@@ -39,12 +41,17 @@ internal static class InitCommand
             var passphrases = passphrase is null ? Passphrases.Source(null, context) : PassphraseSource.Fixed(Passphrases.CheckStrength(passphrase, origin), origin);
             using var keys = KeyRing.Load(store.KeysFolder(parse), passphrases);
             using var target = await store.OpenWritableAsync(parse, context, ct, parse.GetValue(publicRead)).ConfigureAwait(false);
-            var result = await new RegistryInitializer(target, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = settings }, ct).ConfigureAwait(false);
+            var result = await new RegistryInitializer(target, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = settings, LogOrigin = parse.GetValue(log) }, ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"initialised {target.Location} with {result.BinCount} bins").ConfigureAwait(false);
             await context.Out.WriteLineAsync($"root: metadata/1.root.json sha256 {result.RootSha256}").ConfigureAwait(false);
             foreach (var (role, file) in result.KeyFiles.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 await context.Out.WriteLineAsync($"{role} key: {file}").ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(log) is not null)
+            {
+                await context.Out.WriteLineAsync($"log key: {Path.Combine(keys.Folder, LogKey.FileName)} (unencrypted, mode 0600)").ConfigureAwait(false);
             }
 
             if (passphrases.ForNewKeys is null && result.KeyFiles.Values.Any(f => !KeyFile.IsEncrypted(File.ReadAllText(f))))

@@ -29,6 +29,7 @@ internal static class RefreshCommand
                 await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
             }
 
+            await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);
             foreach (var missing in result.MissingKeys)
             {
                 await context.WarnAsync($"expires soon and its key was not given: {missing}").ConfigureAwait(false);

@@ -34,6 +34,8 @@ internal static class SettingsCommand
         command.Options.Add(nugetUrl);
         command.Options.Add(search);
         command.Options.Add(site);
+        var witnesses = new Option<string[]>("--witness") { Description = "The witnesses publish, yank and refresh ask to cosign the log's checkpoint, each URL=VKEY (replaces the list; --witness none clears it)", AllowMultipleArgumentsPerToken = true };
+        command.Options.Add(witnesses);
         command.SetAction(async (parse, ct) =>
         {
             var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
@@ -41,7 +43,8 @@ internal static class SettingsCommand
             var newUrl = parse.GetValue(nugetUrl) is { } url ? PublicBaseUrl.Normalize(url) : null;
             var newSearch = parse.GetValue(search) is { } onOff ? onOff == "on" : (bool?)null;
             var newSite = parse.GetValue(site) is { } siteOnOff ? siteOnOff == "on" : (bool?)null;
-            var change = expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSearch is not null || newSite is not null;
+            var newWitnesses = parse.GetValue(witnesses) is { Length: > 0 } given ? WitnessList(given) : null;
+            var change = newWitnesses is not null || expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSearch is not null || newSite is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
                 : await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
@@ -55,7 +58,7 @@ internal static class SettingsCommand
                     NuGetUrl = newUrl ?? settings.NuGetUrl,
                     Site = newSite ?? settings.Site,
                 };
-                settings = settings with { Search = newSearch ?? settings.Search };
+                settings = settings with { Search = newSearch ?? settings.Search, Witnesses = newWitnesses is null ? settings.Witnesses : newWitnesses.Count == 0 ? null : newWitnesses };
                 await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);
                 if (newUrl is not null)
                 {
@@ -69,5 +72,22 @@ internal static class SettingsCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    private static List<string> WitnessList(string[] given)
+    {
+        if (given is ["none"])
+        {
+            return [];
+        }
+
+        try
+        {
+            return [.. given.Select(w => Registry.Log.WitnessEndpoint.Parse(w).ToString())];
+        }
+        catch (Registry.Log.LogException e)
+        {
+            throw new EnvironmentException("--witness: " + e.Message);
+        }
     }
 }

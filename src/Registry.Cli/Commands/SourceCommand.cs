@@ -37,8 +37,13 @@ internal static class SourceCommand
         command.Options.Add(root);
         command.Options.Add(rootHash);
         command.Options.Add(mirrors);
+        var witnesses = new Option<string[]>("--witness") { Description = "A witness's verifier key (NAME+KEYID+BASE64, type 04) whose cosignatures on the registry's log checkpoint count (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var quorum = new Option<int>("--witness-quorum") { Description = "Accept a state only if this many of the --witness keys cosigned its log checkpoint (default: all given)" };
+        command.Options.Add(witnesses);
+        command.Options.Add(quorum);
         command.SetAction(async (parse, ct) =>
         {
+            var witnessKeys = SourceWitnesses.Check(parse.GetValue(witnesses) ?? [], parse.GetResult(quorum) is null ? null : parse.GetValue(quorum));
             var added = await RegistryHome.Default().AddSourceAsync(new SourceRequest
             {
                 Name = parse.GetValue(name)!,
@@ -48,6 +53,8 @@ internal static class SourceCommand
                 RootSha256 = parse.GetValue(rootHash),
                 TokenEnv = parse.GetValue(tokenEnv),
                 CredentialHelper = parse.GetValue(helper),
+                Witnesses = witnessKeys.Keys,
+                WitnessQuorum = witnessKeys.Quorum,
             }, null, ct).ConfigureAwait(false);
             var source = added.Source;
             await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {added.RootSha256}").ConfigureAwait(false);

@@ -37,6 +37,7 @@ internal static class YankCommand
             await (context.Json
                 ? context.WriteJsonAsync(new YankOutput(parse.GetValue(name)!, parse.GetValue(version)!, text, parse.GetValue(reason), result.Stats, RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.YankOutput)
                 : context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}")).ConfigureAwait(false);
+            await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
                 await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files ({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);

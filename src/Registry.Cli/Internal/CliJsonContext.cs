@@ -18,6 +18,7 @@ namespace Registry.Cli.Internal;
 [JsonSerializable(typeof(MirrorOutput))]
 [JsonSerializable(typeof(TokenIssuedOutput))]
 [JsonSerializable(typeof(TokenListOutput))]
+[JsonSerializable(typeof(Registry.Client.WatchResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

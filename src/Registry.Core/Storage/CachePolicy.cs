@@ -11,6 +11,9 @@ public sealed class CachePolicy
     public const string Immutable = "public, max-age=31536000, immutable";
     public const string TimestampKey = "metadata/timestamp.json";
 
+    /// <summary>The transparency log's checkpoint: its only mutable file (tiles and entry bundles are written once).</summary>
+    public const string LogCheckpointKey = "log/checkpoint";
+
     public CachePolicy(int timestampMaxAgeSeconds = 60)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(timestampMaxAgeSeconds);
@@ -26,7 +29,7 @@ public sealed class CachePolicy
         IsMutable(key) ? $"public, max-age={TimestampMaxAgeSeconds}" : Immutable;
 
     /// <summary>Whether a key's content may change: the timestamp and the derived views' entry points (the protocol's rule: the store and the edge need no view to apply it).</summary>
-    public static bool IsMutable(string key) => key == TimestampKey || RegistryLayout.IsViewEntryPoint(key);
+    public static bool IsMutable(string key) => key == TimestampKey || key == LogCheckpointKey || RegistryLayout.IsViewEntryPoint(key);
 
     public static string ContentTypeOf(string key) =>
         key.EndsWith(".json", StringComparison.Ordinal) ? "application/json"
@@ -35,6 +38,7 @@ public sealed class CachePolicy
         : key.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript; charset=utf-8"
         : key.EndsWith(".svg", StringComparison.Ordinal) ? "image/svg+xml"
         : key == "feed.xml" ? "application/atom+xml; charset=utf-8"
+        : key == LogCheckpointKey ? "text/plain; charset=utf-8"
         : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
         : key.EndsWith(".nuspec", StringComparison.Ordinal) ? "application/xml"
         : "application/octet-stream";

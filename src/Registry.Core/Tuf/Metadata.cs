@@ -64,7 +64,36 @@ public sealed record RootMetadata : SignedBase
     [JsonPropertyName(RegistryFormat.FieldName)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LayoutVersion { get; init; }
+
+    /// <summary>The registry's transparency log (docs/protocol.md, "The transparency log"), when it keeps one; signed with the root.</summary>
+    [JsonPropertyName(LogFields.FieldName)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RootLog? Log { get; init; }
 }
+
+/// <summary>The fields the transparency log adds to TUF metadata (extension fields, signed with the rest).</summary>
+public static class LogFields
+{
+    public const string FieldName = "x-registry-log";
+
+    /// <summary>Where the log lives in the store and on the CDN.</summary>
+    public const string Prefix = "log/";
+}
+
+/// <summary>In the root: the log's origin (its checkpoints' first line) and its Ed25519 note verifier key.</summary>
+public sealed record RootLog(
+    [property: JsonPropertyName("origin")] string Origin,
+    [property: JsonPropertyName("key")] string Key);
+
+/// <summary>
+/// In the timestamp: the checkpoint this state belongs to (a signed note, with any witness
+/// cosignatures), the log entry that records this state, and its inclusion proof in the checkpoint,
+/// each base64 (the note and entry are text with newlines; base64 keeps canonical JSON trivial).
+/// </summary>
+public sealed record TimestampLog(
+    [property: JsonPropertyName("checkpoint")] string Checkpoint,
+    [property: JsonPropertyName("entry")] string Entry,
+    [property: JsonPropertyName("proof")] IReadOnlyList<string> Proof);
 
 /// <summary>A metadata file's version, and for the snapshot in the timestamp its length and hashes.</summary>
 public sealed record MetaFile
@@ -85,6 +114,10 @@ public sealed record TimestampMetadata : SignedBase
 {
     [JsonPropertyName("meta")]
     public required IReadOnlyDictionary<string, MetaFile> Meta { get; init; }
+
+    [JsonPropertyName(LogFields.FieldName)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TimestampLog? Log { get; init; }
 }
 
 public sealed record SnapshotMetadata : SignedBase

@@ -74,4 +74,10 @@ public sealed record PendingTarget(string Path, byte[] Content, TargetFile Info)
 public sealed record PendingArtifact(string Key, byte[] Content);
 
 /// <summary>What a committed transaction wrote: a measure of the cost of a publish.</summary>
-public sealed record CommitStats(int FilesWritten, long BytesWritten, long SnapshotVersion, long TimestampVersion, int Attempts);
+public sealed record CommitStats(int FilesWritten, long BytesWritten, long SnapshotVersion, long TimestampVersion, int Attempts)
+{
+    /// <summary>Configured witnesses that did not cosign the log's new checkpoint (the commit stands; clients with a quorum may refuse it).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("witness_problems")]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? WitnessProblems { get; init; }
+}

@@ -39,6 +39,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         ExpiryAudit.CheckRole(windows, state.Timestamp.Signed, RoleNames.Timestamp, now, errors, warnings);
         ExpiryAudit.CheckRole(windows, state.Snapshot.Signed, RoleNames.Snapshot, now, errors, warnings);
         ExpiryAudit.CheckRole(windows, state.Targets.Signed, RoleNames.Targets, now, errors, warnings);
+        await Internal.LogAudit.CheckAsync(reader, state, errors, cancellationToken).ConfigureAwait(false);
         if (state.Targets.Signed.Targets.Count > 0)
         {
             errors.Add("targets: lists targets directly; every target must be in a hashed bin");

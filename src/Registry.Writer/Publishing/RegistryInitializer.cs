@@ -32,6 +32,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
         var now = _time.GetUtcNow();
         var roleKeys = RoleNames.TopLevel.ToDictionary(role => role, keys.GetOrCreateRoleKey, StringComparer.Ordinal);
         var targetsKey = roleKeys[RoleNames.Targets];
+        var logKey = options.LogOrigin is { } origin ? Keys.LogKey.GetOrCreate(keys.Folder, origin) : null;
 
         var root = SignedDocument<RootMetadata>.Create(new RootMetadata
         {
@@ -41,6 +42,7 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
             Keys = new SortedDictionary<string, TufKey>(roleKeys.Values.DistinctBy(k => k.KeyId).ToDictionary(k => k.KeyId, k => k.Public), StringComparer.Ordinal),
             Roles = new SortedDictionary<string, RoleKeys>(roleKeys.ToDictionary(p => p.Key, p => new RoleKeys([p.Value.KeyId], 1)), StringComparer.Ordinal),
             LayoutVersion = RegistryFormat.Current,
+            Log = logKey is null ? null : new RootLog(logKey.Name, logKey.Verifier.Encoded),
         }, [roleKeys[RoleNames.Root]], TufJsonContext.Default.RootMetadata);
 
         var bins = new HashBins(bitLength, "bin");
@@ -88,8 +90,18 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
         }, [roleKeys[RoleNames.Snapshot]], TufJsonContext.Default.SnapshotMetadata);
         await PutAsync(RegistryLayout.MetadataKey(RoleNames.Snapshot, 1), snapshot.FileBytes, policy, cancellationToken).ConfigureAwait(false);
 
+        TimestampLog? log = null;
+        if (logKey is not null)
+        {
+            // The log's entry 0 is the empty registry.
+            var entry = new Log.LogEntry(1, 1, Hashing.Sha256Hex(snapshot.FileBytes), 1, []);
+            log = await new Internal.LogCommitter(store, logKey, root.Signed.Log!, policy, _time, TimeSpan.FromSeconds(10)).AppendAsync(entry, cancellationToken).ConfigureAwait(false)
+                ?? throw new ConflictException($"{store.Location}: another init created the log at the same time");
+        }
+
         var timestamp = SignedDocument<TimestampMetadata>.Create(new TimestampMetadata
         {
+            Log = log,
             Type = RoleNames.Timestamp,
             Version = 1,
             Expires = now.AddDays(settings.TimestampExpiryDays),
@@ -126,6 +138,12 @@ public sealed record InitOptions
     public int Bins { get; init; } = 256;
 
     public RegistrySettings Settings { get; init; } = new();
+
+    /// <summary>
+    /// Keep a transparency log with this origin (a schema-less URL, e.g. <c>registry.example.com/log</c>):
+    /// its key is made in the keys folder as <c>log.key</c> and named in the root. Null: no log.
+    /// </summary>
+    public string? LogOrigin { get; init; }
 }
 
 /// <summary>The new registry's trust anchor (<c>1.root.json</c>) and where its keys are.</summary>

@@ -122,7 +122,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
             RequireSigningKeys(state, changes);
             await RotationWait.CheckAsync(store, state, changes, keys, settings, _time, cancellationToken).ConfigureAwait(false);
-            var writer = new StateWriter(store, keys, settings, _time);
+            var writer = new StateWriter(store, keys, settings, _time, _options.LogLease);
             var stats = await writer.CommitAsync(state, changes, cancellationToken).ConfigureAwait(false);
             if (stats is not null)
             {
@@ -146,6 +146,11 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     {
         var root = state.Root.Signed;
         keys.KeysFor(RoleNames.Timestamp, root.Roles[RoleNames.Timestamp]);
+        if (root.Log is not null && Keys.LogKey.LoadOrNull(keys.Folder) is null)
+        {
+            throw new EnvironmentException($"this registry keeps a transparency log ('{root.Log.Origin}'); its key {Keys.LogKey.FileName} is not in {keys.Folder}");
+        }
+
         if (changes.IsEmpty)
         {
             return;
@@ -173,6 +178,13 @@ public sealed record WriterOptions
 
     /// <summary>Called after each lost race (for diagnostics).</summary>
     public Func<int, Task>? OnConflict { get; init; }
+
+    /// <summary>
+    /// How old a right-edge log file that no checkpoint names must be before a writer takes it over
+    /// as the leftover of a killed publish (a live writer swaps its checkpoint within a second or two);
+    /// the next publisher after a kill waits at most this long.
+    /// </summary>
+    public TimeSpan LogLease { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The derived views to bring up to each commit (each runs when the registry's settings turn it on).</summary>
     public IReadOnlyList<IRegistryView> Views { get; init; } = [];

@@ -42,6 +42,16 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void The_log_library_references_nothing_of_the_registry_and_the_protocol_not_it()
+    {
+        // Registry.Log (RFC 6962 trees, tlog-tiles, signed notes) stands alone beside the protocol: the
+        // writer and the client use both; the protocol keeps its one dependency (NuGet.Versioning).
+        var log = typeof(Registry.Log.Merkle).Assembly;
+        Assert.DoesNotContain(log.GetReferencedAssemblies().Select(a => a.Name!), n => n.StartsWith("Registry.", StringComparison.Ordinal));
+        Assert.DoesNotContain("Registry.Log", Protocol.GetReferencedAssemblies().Select(a => a.Name!));
+    }
+
+    [Fact]
     public void The_store_contract_depends_on_no_other_protocol_namespace()
     {
         // The lowest layer: a store knows keys and bytes, not TUF, index documents or views.

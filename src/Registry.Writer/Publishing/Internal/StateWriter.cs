@@ -10,11 +10,26 @@ namespace Registry.Core.Publishing.Internal;
 /// reachable from the current timestamp has changed, so a crash or a lost race leaves only
 /// unreferenced files behind.
 /// </summary>
-internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySettings settings, TimeProvider time)
+internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySettings settings, TimeProvider time, TimeSpan logLease)
 {
     private const int MaxVersionProbes = 50;
 
     private int _files;
+
+    /// <summary>Witnesses that did not cosign this commit's checkpoint.</summary>
+    public List<string> WitnessProblems { get; } = [];
+
+    private static Log.WitnessEndpoint Parse(string witness)
+    {
+        try
+        {
+            return Log.WitnessEndpoint.Parse(witness);
+        }
+        catch (Log.LogException e)
+        {
+            throw new EnvironmentException($"{RegistrySettings.Key}: {e.Message}");
+        }
+    }
     private long _bytes;
 
     /// <summary>Commits, or returns null when the timestamp changed since the state was read.</summary>
@@ -113,6 +128,24 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
             }, TufJsonContext.Default.SnapshotMetadata, keys.KeysFor(RoleNames.Snapshot, root.Roles[RoleNames.Snapshot]), policy, cancellationToken).ConfigureAwait(false);
         }
 
+        TimestampLog? log = null;
+        if (root.Log is { } rootLog)
+        {
+            var key = Keys.LogKey.LoadOrNull(keys.Folder) ?? throw new EnvironmentException($"this registry keeps a transparency log; its key {Keys.LogKey.FileName} is not in {keys.Folder}");
+            var witnesses = (settings.Witnesses ?? []).Select(w => Parse(w)).ToList();
+            var committer = new LogCommitter(store, key, rootLog, policy, time, logLease, witnesses);
+            var entry = new Log.LogEntry(state.Timestamp.Signed.Version + 1, snapshotVersion, Hashing.Sha256Hex(snapshotBytes), root.Version,
+                [.. changes.Targets.Select(t => new Log.LogPackage(Path.GetFileNameWithoutExtension(t.Path), t.Info.Sha256))]);
+            log = await committer.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+            WitnessProblems.AddRange(committer.WitnessProblems);
+            _files += committer.Files;
+            _bytes += committer.Bytes;
+            if (log is null)
+            {
+                return null;
+            }
+        }
+
         var timestamp = SignedDocument<TimestampMetadata>.Create(new TimestampMetadata
         {
             Type = RoleNames.Timestamp,
@@ -127,6 +160,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
                     Hashes = new Dictionary<string, string> { ["sha256"] = Hashing.Sha256Hex(snapshotBytes) },
                 },
             },
+            Log = log,
         }, keys.KeysFor(RoleNames.Timestamp, root.Roles[RoleNames.Timestamp]), TufJsonContext.Default.TimestampMetadata);
 
         var swapped = await store.SwapAsync(RegistryLayout.TimestampKey, timestamp.FileBytes, state.TimestampTag, policy.For(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false);
@@ -136,7 +170,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
         }
 
         Count(timestamp.FileBytes.LongLength);
-        return new CommitStats(_files, _bytes, snapshotVersion, timestamp.Signed.Version, 1);
+        return new CommitStats(_files, _bytes, snapshotVersion, timestamp.Signed.Version, 1) { WitnessProblems = WitnessProblems.Count > 0 ? WitnessProblems : null };
     }
 
     private async Task<long> WriteNewVersionAsync<T>(string role, long firstVersion, Func<long, T> build, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, IReadOnlyList<SigningKey> signers, CachePolicy policy, CancellationToken cancellationToken)

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Registry.Log;
+using Registry.Serve.Internal;
+
+namespace Registry.Serve;
+
+/// <summary>
+/// <c>registry witness serve</c>: a C2SP tlog-witness over HTTP, <c>POST /add-checkpoint</c> (everything
+/// else 404), for the logs it is configured with. Logs each answer through <see cref="OnAnswer"/>.
+/// </summary>
+public sealed class WitnessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WitnessServer(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public static async Task<WitnessServer> StartAsync(Witness witness, int port, string host = "127.0.0.1", Action<string>? onAnswer = null, CancellationToken cancellationToken = default)
+    {
+        var app = OriginHost.Create($"http://{host}:{port}").Build();
+        app.Run(async context =>
+        {
+            if (context.Request.Path != "/add-checkpoint" || !HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Response.StatusCode = context.Request.Path == "/add-checkpoint" ? 405 : 404;
+                return;
+            }
+
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            var answer = buffer.Length > Witness.MaxBodyBytes
+                ? new WitnessAnswer(400, "request too large\n")
+                : await witness.AddCheckpointAsync(buffer.ToArray(), context.RequestAborted).ConfigureAwait(false);
+            onAnswer?.Invoke($"add-checkpoint: {answer.Status} {answer.Body.Split('\n')[0]}");
+            context.Response.StatusCode = answer.Status;
+            context.Response.ContentType = answer.ContentType;
+            await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new WitnessServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
