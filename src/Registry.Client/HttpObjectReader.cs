@@ -347,16 +347,16 @@ public sealed class HttpObjectReader : IObjectReader
         var sent = Credential is not null && Credential.AppliesTo(uri) && Credential.Token is { Length: > 0 };
         if (answer.Status == HttpStatusCode.Forbidden)
         {
-            return new AccessDeniedException($"{who}: the read token does not grant {uri.AbsolutePath} (HTTP 403); ask for a token whose scope covers it [rule: token-scope]", 1);
+            return new AccessDeniedException("token-scope", $"{who}: the read token does not grant {uri.AbsolutePath} (HTTP 403); ask for a token whose scope covers it", 1);
         }
 
         return answer.TokenError switch
         {
-            "expired" => new AccessDeniedException($"{who}: the read token has expired (HTTP 401); get a new one and {fix} [rule: token-expired]", 2),
-            "revoked" => new AccessDeniedException($"{who}: the read token has been revoked (HTTP 401); get a new one and {fix} [rule: token-revoked]", 2),
-            "wrong-registry" => new AccessDeniedException($"{who}: the read token is for another registry (HTTP 401); {fix} [rule: token-registry]", 2),
-            _ when sent => new AccessDeniedException($"{who}: the read token ({Credential!.From}) was refused (HTTP 401); get a new one and {fix} [rule: token-invalid]", 2),
-            _ => new AccessDeniedException($"{who} needs a read token (HTTP 401): {fix} [rule: token-required]", 2),
+            "expired" => new AccessDeniedException("token-expired", $"{who}: the read token has expired (HTTP 401); get a new one and {fix}", 2),
+            "revoked" => new AccessDeniedException("token-revoked", $"{who}: the read token has been revoked (HTTP 401); get a new one and {fix}", 2),
+            "wrong-registry" => new AccessDeniedException("token-registry", $"{who}: the read token is for another registry (HTTP 401); {fix}", 2),
+            _ when sent => new AccessDeniedException("token-invalid", $"{who}: the read token ({Credential!.From}) was refused (HTTP 401); get a new one and {fix}", 2),
+            _ => new AccessDeniedException("token-required", $"{who} needs a read token (HTTP 401): {fix}", 2),
         };
     }
 

@@ -71,7 +71,7 @@ public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolic
         }
         catch (LogException e)
         {
-            throw new VerificationException($"{source.Url}: log: {e.Message} [rule: log]");
+            throw new VerificationException("log", $"{source.Url}: log: {e.Message}");
         }
     }
 }

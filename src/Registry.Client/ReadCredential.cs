@@ -104,6 +104,8 @@ public sealed class AccessDeniedException : RegistryException
 {
     public AccessDeniedException(string message, int exitCode) : base(message, exitCode) { }
 
+    public AccessDeniedException(string rule, string message, int exitCode) : base(rule, message, exitCode) { }
+
     public AccessDeniedException() : this("access denied", 2) { }
 
     public AccessDeniedException(string message) : this(message, 2) { }

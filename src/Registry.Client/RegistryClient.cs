@@ -197,8 +197,7 @@ public sealed class RegistryClient : IDisposable
                 kept++;
             }
 
-            var tag = $" [rule: {RootChain.RotationsRule}]";
-            throw new VerificationException($"{e.Message[..^tag.Length]}; kept the {kept} root(s) verified so far, so the next update goes on from there{tag}", e);
+            throw new VerificationException(RootChain.RotationsRule, $"{RegistryException.WithoutRule(e.Message)}; kept the {kept} root(s) verified so far, so the next update goes on from there", e);
         }
 
         if (next is null)

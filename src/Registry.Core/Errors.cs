@@ -16,10 +16,21 @@ public class RegistryException : Exception
 
     public RegistryException(string message, Exception inner) : this(message, 1, inner) { }
 
+    /// <summary>A failure of the documented rule <paramref name="rule"/>: the message ends in <c>[rule: NAME]</c>.</summary>
+    public RegistryException(string rule, string message, int exitCode = 1, Exception? inner = null)
+        : this(WithRule(message, rule), exitCode, inner) { }
+
     public int ExitCode { get; }
 
     /// <summary>The rule the failure broke (the <c>[rule: NAME]</c> at the end of the message), or null.</summary>
     public virtual string? Rule => RuleOf(Message);
+
+    /// <summary>A message naming the rule it broke: the one place that writes the <c>[rule: NAME]</c> suffix.</summary>
+    public static string WithRule(string message, string rule) => $"{message} [rule: {rule}]";
+
+    /// <summary>The message without its <c>[rule: NAME]</c> suffix, to say more before re-throwing under the same rule.</summary>
+    public static string WithoutRule(string message) =>
+        RuleOf(message) is { } rule ? message[..^WithRule("", rule).Length] : message;
 
     /// <summary>The NAME of a message ending in <c>[rule: NAME]</c>, or null: the one place that reads the suffix.</summary>
     public static string? RuleOf(string message)
@@ -34,7 +45,7 @@ public class RegistryException : Exception
 public sealed class ValidationException : RegistryException
 {
     public ValidationException(string rule, string message)
-        : base($"{message} [rule: {rule}]", 1) => Rule = rule;
+        : base(WithRule(message, rule), 1) => Rule = rule;
 
     public ValidationException() : this("unknown", "validation failed") { }
 
@@ -53,6 +64,8 @@ public sealed class VerificationException : RegistryException
     public VerificationException() : this("verification failed") { }
 
     public VerificationException(string message, Exception inner) : base(message, 1, inner) { }
+
+    public VerificationException(string rule, string message, Exception? inner = null) : base(rule, message, 1, inner) { }
 }
 
 /// <summary>A concurrent writer kept winning: the publish was not applied.</summary>
@@ -73,4 +86,6 @@ public sealed class EnvironmentException : RegistryException
     public EnvironmentException() : this("environment error") { }
 
     public EnvironmentException(string message, Exception inner) : base(message, 2, inner) { }
+
+    public EnvironmentException(string rule, string message, Exception? inner = null) : base(rule, message, 2, inner) { }
 }

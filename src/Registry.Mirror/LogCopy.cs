@@ -61,7 +61,7 @@ internal static class LogCopy
         }
         catch (LogException e)
         {
-            throw new VerificationException($"{source.Location}: log: {e.Message} [rule: log]");
+            throw new VerificationException("log", $"{source.Location}: log: {e.Message}");
         }
     }
 

@@ -109,7 +109,7 @@ internal static partial class Suggestions
                 }
 
                 var phrase = NameSuggestions.DidYouMean(NameSuggestions.Closest(subject.Groups[1].Value, names));
-                var message = error.Message.EndsWith($" [rule: {error.Rule}]", StringComparison.Ordinal) ? error.Message[..^$" [rule: {error.Rule}]".Length] : error.Message;
+                var message = RegistryException.WithoutRule(error.Message);
                 return phrase.Length == 0 ? error : new ValidationException(error.Rule, WithPhrase(message, phrase));
             }
             finally

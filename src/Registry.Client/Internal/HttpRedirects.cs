@@ -53,5 +53,5 @@ internal static class HttpRedirects
     }
 
     private static RegistryException Refused(HttpMethod method, Uri requested, string why, string rule) =>
-        new($"{method} {requested}: {why} [rule: {rule}]");
+        new(rule, $"{method} {requested}: {why}");
 }

@@ -56,5 +56,5 @@ internal static class LogCheck
         }
     }
 
-    private static VerificationException Refused(IObjectReader reader, string message) => new($"{reader.Location}: {message} [rule: {Rule}]");
+    private static VerificationException Refused(IObjectReader reader, string message) => new(Rule, $"{reader.Location}: {message}");
 }

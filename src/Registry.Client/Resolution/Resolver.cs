@@ -221,7 +221,7 @@ public sealed class Resolver(
         var index = await indexOf(name, cancellationToken).ConfigureAwait(false);
         if (index is not null && index.Name != name)
         {
-            throw new ResolutionException($"'{name}' is published as '{index.Name}' (names that differ only in '-', '_', '.' are one package); write it as '{index.Name}' [rule: dependency-spelling]");
+            throw new ResolutionException("dependency-spelling", $"'{name}' is published as '{index.Name}' (names that differ only in '-', '_', '.' are one package); write it as '{index.Name}'");
         }
 
         return index;
@@ -234,6 +234,8 @@ public sealed class Resolver(
 public sealed class ResolutionException : RegistryException
 {
     public ResolutionException(string message) : base(message, 1) { }
+
+    public ResolutionException(string rule, string message) : base(rule, message) { }
 
     public ResolutionException() : this("resolution failed") { }
 

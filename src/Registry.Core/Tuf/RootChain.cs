@@ -78,13 +78,13 @@ public static class RootChain
         {
             if (!root.Roles.ContainsKey(role))
             {
-                throw new VerificationException($"{source}: root does not define the {role} role [rule: root-invalid]");
+                throw new VerificationException("root-invalid", $"{source}: root does not define the {role} role");
             }
         }
 
         if (!root.ConsistentSnapshot)
         {
-            throw new VerificationException($"{source}: consistent_snapshot must be true for this registry layout [rule: root-invalid]");
+            throw new VerificationException("root-invalid", $"{source}: consistent_snapshot must be true for this registry layout");
         }
 
         var idOfKey = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -99,8 +99,9 @@ public static class RootChain
             if (!idOfKey.TryAdd(identity, id))
             {
                 throw new VerificationException(
+                    "root-duplicate-key",
                     $"{source}: root lists one public key under two key ids ({SigningKey.ShortId(idOfKey[identity])} and {SigningKey.ShortId(id)}); " +
-                    "a key counts once toward a threshold, so list each key once [rule: root-duplicate-key]");
+                    "a key counts once toward a threshold, so list each key once");
             }
         }
     }
@@ -150,8 +151,9 @@ public static class RootChain
             if (trusted.Signed.Version - start.Signed.Version >= cap)
             {
                 throw new VerificationException(
+                    RotationsRule,
                     $"{store.Location}: {key} exists, more than {cap} root rotations past root version {start.Signed.Version}, the most one walk follows; " +
-                    $"refusing to walk further (a server that keeps serving new roots; if the registry really rotated that often, trust a newer root: 'registry source add' with --root) [rule: {RotationsRule}]");
+                    $"refusing to walk further (a server that keeps serving new roots; if the registry really rotated that often, trust a newer root: 'registry source add' with --root)");
             }
 
             var candidate = Parse(next.Content, key);

@@ -50,8 +50,9 @@ internal sealed class StrandedRoles
             ? $"publish a new root ('registry root propose', 'root sign', 'root publish'), then run {rerun}"
             : $"re-run {rerun}";
         throw new VerificationException(
+            "expired-role",
             $"{Join(roles)} {(single ? "has" : "have")} expired ({when}) and cannot be re-signed with the keys given, so every client refuses this registry; " +
-            $"{action} (nothing was written) [rule: expired-role]");
+            $"{action} (nothing was written)");
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
