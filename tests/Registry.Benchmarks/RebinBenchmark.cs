@@ -52,7 +52,7 @@ internal static class RebinBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one publish into a {packages}-package registry (index documents and bins; 4 KiB artifact), median of {samples}:"));
             Console.WriteLine("  bins                      files  bytes written  of which snapshot  model (bin + snapshot)");
             Print($"{bins} bins", before, HashBins.PublishBytes(packages, bins));
-            Print($"{to} bins after rebin", after, HashBins.PublishBytes(packages, to) + (rebin.Plan.RetiredSnapshotEntries * HashBins.SnapshotEntryBytes));
+            Print($"{to} bins after rebin", after, HashBins.PublishBytes(packages, to, rebin.Plan.RetiredSnapshotEntries));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rebin {bins} -> {to}: {rebinFigures.Writes} files, {rebinFigures.BytesWritten / 1024.0:0} KiB written, {rebinFigures.Reads} reads, {rebinFigures.BytesRead / 1024.0:0} KiB read, {rebinFigures.Item5:0.0} s; the snapshot keeps {rebin.Plan.RetiredSnapshotEntries} retired bins"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio bytes written after/before: {Median(after, s => s.Bytes) / Median(before, s => s.Bytes):0.00}"));

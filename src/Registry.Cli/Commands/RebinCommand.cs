@@ -41,7 +41,7 @@ internal static class RebinCommand
                 $"re-sharded {plan.Targets} index documents from {plan.OldBins} into {plan.NewBins} bins; snapshot {stats.SnapshotVersion}, timestamp {stats.TimestampVersion} ({stats.FilesWritten} files, {stats.BytesWritten / 1024.0:0.#} KiB)").ConfigureAwait(false);
             if (plan.Targets is { } packages)
             {
-                var (was, now) = (HashBins.PublishBytes(packages, plan.OldBins), HashBins.PublishBytes(packages, plan.NewBins) + (plan.RetiredSnapshotEntries * HashBins.SnapshotEntryBytes));
+                var (was, now) = (HashBins.PublishBytes(packages, plan.OldBins), HashBins.PublishBytes(packages, plan.NewBins, plan.RetiredSnapshotEntries));
                 if (now > was)
                 {
                     await context.WarnAsync($"with the {plan.RetiredSnapshotEntries} retired bins the snapshot keeps listing, a publish now writes more than before ({now / 1024:0.#} KiB of bin and snapshot, was {was / 1024:0.#} KiB) until the snapshot key is rotated: rebin to grow, not to shrink").ConfigureAwait(false);

@@ -73,9 +73,12 @@ public sealed class HashBins
         return best;
     }
 
-    /// <summary>Bytes of the bin and the snapshot one publish rewrites, by the model of <see cref="BestCountFor"/>.</summary>
-    public static double PublishBytes(long packages, long bins) =>
-        ((double)Math.Max(packages, 0) / bins * BinEntryBytes) + ((double)bins * SnapshotEntryBytes);
+    /// <summary>
+    /// Bytes of the bin and the snapshot one publish rewrites, by the model of <see cref="BestCountFor"/>;
+    /// <paramref name="retired"/>: the bins of earlier counts the snapshot still lists after <c>registry rebin</c>.
+    /// </summary>
+    public static double PublishBytes(long packages, long bins, long retired = 0) =>
+        ((double)Math.Max(packages, 0) / bins * BinEntryBytes) + ((double)(bins + retired) * SnapshotEntryBytes);
 
     public string NameOf(long bin) => $"{NamePrefix}-{bin.ToString("x" + SuffixLength.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
 

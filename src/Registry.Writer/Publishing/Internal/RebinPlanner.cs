@@ -19,7 +19,7 @@ internal static class RebinPlanner
         var changes = new ChangeSet();
         if (binCount != 0 && HashBins.BitLengthFor(binCount) == old.BitLength)
         {
-            return (changes, new RebinPlan(old.Count, old.Count, null, RetiredEntries(state, old)));
+            return (changes, new RebinPlan(old.Count, old.Count, null, Retired(state, old.IsBinName)));
         }
 
         var targets = new ConcurrentDictionary<string, TargetFile>(StringComparer.Ordinal);
@@ -34,11 +34,11 @@ internal static class RebinPlanner
 
         if (binCount == 0)
         {
-            var packages = targets.Keys.Count(path => path.StartsWith("index/", StringComparison.Ordinal));
-            binCount = HashBins.BestCountFor(packages);
+            // A format-2 registry's only targets are its index documents: one per package.
+            binCount = HashBins.BestCountFor(targets.Count);
             if (binCount == old.Count)
             {
-                return (changes, new RebinPlan(old.Count, old.Count, packages, RetiredEntries(state, old)));
+                return (changes, new RebinPlan(old.Count, old.Count, targets.Count, Retired(state, old.IsBinName)));
             }
         }
 
@@ -55,13 +55,16 @@ internal static class RebinPlanner
         changes.NewDelegations = delegation;
         changes.NewBins = contents;
 
-        // The snapshot keeps every entry it had: the old bins whose names the new count does not reuse stay listed, frozen.
-        var retired = state.Snapshot.Signed.Meta.Keys.Count(file => file != "targets.json" && !contents.ContainsKey(RoleOf(file)));
-        return (changes, new RebinPlan(old.Count, bins.Count, targets.Count, retired));
+        return (changes, new RebinPlan(old.Count, bins.Count, targets.Count, Retired(state, bins.IsBinName)));
     }
 
-    private static int RetiredEntries(RegistryState state, HashBins bins) =>
-        state.Snapshot.Signed.Meta.Keys.Count(file => file != "targets.json" && !bins.IsBinName(RoleOf(file)));
+    /// <summary>
+    /// The snapshot's entries that are not bins of the delegation <paramref name="isCurrentBin"/>
+    /// describes: the snapshot keeps every entry it had, so the old bins whose names the new count
+    /// does not reuse stay listed, frozen.
+    /// </summary>
+    private static int Retired(RegistryState state, Func<string, bool> isCurrentBin) =>
+        state.Snapshot.Signed.Meta.Keys.Count(file => file != "targets.json" && !isCurrentBin(RoleOf(file)));
 
     private static string RoleOf(string file) => file.EndsWith(".json", StringComparison.Ordinal) ? file[..^".json".Length] : file;
 }

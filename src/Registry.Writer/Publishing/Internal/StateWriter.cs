@@ -60,6 +60,16 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
             }
         }
 
+        // A bin: its targets, signed by the delegation's keys, at the first free version from firstVersion.
+        Task<long> WriteBinAsync(string bin, long firstVersion, SortedDictionary<string, TargetFile> targets, IReadOnlyList<SigningKey> signers, CancellationToken ct) =>
+            WriteNewVersionAsync(bin, firstVersion, v => new TargetsMetadata
+            {
+                Type = RoleNames.Targets,
+                Version = v,
+                Expires = now.AddDays(settings.BinsExpiryDays),
+                Targets = targets,
+            }, TufJsonContext.Default.TargetsMetadata, signers, policy, ct);
+
         var snapshotMeta = new Dictionary<string, MetaFile>(state.Snapshot.Signed.Meta, StringComparer.Ordinal);
         var delegation = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;
         IReadOnlyList<SigningKey>? binKeys = null;
@@ -72,13 +82,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
                 // A name the old delegation also had (512 -> 1024 bins share bin-000 .. bin-1ff)
                 // moves past its listed version: a client that trusted the old one sees no rollback.
                 var first = (snapshotMeta.GetValueOrDefault(pair.Key + ".json")?.Version ?? 0) + 1;
-                written[pair.Key] = await WriteNewVersionAsync(pair.Key, first, v => new TargetsMetadata
-                {
-                    Type = RoleNames.Targets,
-                    Version = v,
-                    Expires = now.AddDays(settings.BinsExpiryDays),
-                    Targets = pair.Value,
-                }, TufJsonContext.Default.TargetsMetadata, binKeys, policy, ct).ConfigureAwait(false);
+                written[pair.Key] = await WriteBinAsync(pair.Key, first, pair.Value, binKeys, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
             foreach (var (bin, version) in written)
             {
@@ -96,13 +100,7 @@ internal sealed class StateWriter(IObjectStore store, KeyRing keys, RegistrySett
                 targets[path] = info;
             }
 
-            var version = await WriteNewVersionAsync(bin, old.Signed.Version + 1, v => new TargetsMetadata
-            {
-                Type = RoleNames.Targets,
-                Version = v,
-                Expires = now.AddDays(settings.BinsExpiryDays),
-                Targets = targets,
-            }, TufJsonContext.Default.TargetsMetadata, binKeys, policy, cancellationToken).ConfigureAwait(false);
+            var version = await WriteBinAsync(bin, old.Signed.Version + 1, targets, binKeys, cancellationToken).ConfigureAwait(false);
             snapshotMeta[bin + ".json"] = new MetaFile { Version = version };
         }
 
