@@ -262,7 +262,11 @@ public sealed class SlowServerTests : IAsyncLifetime
 
     // The default policy on a manual clock: what a user waits for, without the test waiting for it.
 
-    private async Task<(TransferException Error, TimeSpan Elapsed)> DefaultPolicyFailureAsync(FakeTimeProvider time, double stepSeconds = 0.25)
+    // The manual clock runs far ahead of the real one: 1 s of it every few real ms. With `sent`, each step
+    // also waits (up to 2 real seconds) for the server to have put its next chunk on the wire, so a loaded
+    // machine cannot make a steady trickle look like a stall to the client's low-speed rule.
+    private async Task<(TransferException Error, TimeSpan Elapsed)> DefaultPolicyFailureAsync(
+        FakeTimeProvider time, double stepSeconds = 0.25, SlowBehaviours? sent = null)
     {
         var start = time.GetUtcNow();
         using var reader = new HttpObjectReader(_primary.Url, policy: new HttpPolicy { TimeProvider = time });
@@ -270,8 +274,14 @@ public sealed class SlowServerTests : IAsyncLifetime
         var limit = TimeSpan.FromMinutes(15);
         while (!read.IsCompleted && time.Since(start) < limit)
         {
+            var before = sent?.BytesSent ?? 0;
             time.Advance(TimeSpan.FromSeconds(stepSeconds));
             await Task.Delay(3, Ct);
+            var waited = Stopwatch.StartNew();
+            while (sent is not null && sent.BytesSent == before && !read.IsCompleted && waited.ElapsedMilliseconds < 2000)
+            {
+                await Task.Delay(5, Ct);
+            }
         }
 
         var error = await Assert.ThrowsAsync<TransferException>(() => read);
@@ -308,8 +318,9 @@ public sealed class SlowServerTests : IAsyncLifetime
     public async Task Default_policy_an_endless_trickle_above_the_low_speed_limit_ends_at_the_10_minute_total()
     {
         var time = TestClock.Fixed();
-        _primary.Overrides[RootKey] = new SlowBehaviours(time).Trickle(TimeSpan.FromSeconds(1), chunk: 4096);
-        var (error, elapsed) = await DefaultPolicyFailureAsync(time, stepSeconds: 1);
+        var trickle = new SlowBehaviours(time);
+        _primary.Overrides[RootKey] = trickle.Trickle(TimeSpan.FromSeconds(1), chunk: 4096);
+        var (error, elapsed) = await DefaultPolicyFailureAsync(time, stepSeconds: 1, sent: trickle);
 
         Report("default policy, endless 4 KiB/s trickle (manual clock)", elapsed, error.BytesRead, error.Message);
         Assert.Contains("total limit of 600 s", error.Message, StringComparison.Ordinal);
