@@ -164,7 +164,8 @@ var MESSAGES = {
 };
 
 // nginx (njs): js_content verifier.nginx; $registry_token_config names the file written by
-// 'registry token edge-config'. A granted request goes on to the named location @origin.
+// 'registry token edge-config'. A granted request goes on to the named location @origin, or
+// @root_probe for metadata/N.root.json.
 function nginx(r) {
     var fs = require('fs');
     var config;
@@ -180,7 +181,8 @@ function nginx(r) {
         ? decide(first.token, config.secrets[first.token.secretId] || null, config.revoked.indexOf(first.token.id) >= 0, r.uri)
         : first;
     if (result.status === 200) {
-        r.internalRedirect('@origin');
+        // The root probe's miss is cached (for the timestamp's max-age) in its own location.
+        r.internalRedirect(/\/metadata\/[0-9]+\.root\.json$/.test(r.uri) ? '@root_probe' : '@origin');
         return;
     }
     if (result.status === 401) {

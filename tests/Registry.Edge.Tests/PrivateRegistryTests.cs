@@ -69,6 +69,49 @@ public sealed class PrivateRegistryTests
         Assert.DoesNotContain(valid.Split('~')[^1], await File.ReadAllTextAsync(Path.Combine(edge.NginxState, "access.log"), Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_edge_caches_the_root_probe_miss_and_serves_the_site_only_after_the_verifier_grants_it()
+    {
+        await using var edge = await PrivateEdge.StartAsync(("acme-core", "1.0.0", "{}"));
+        var (_, valid) = await edge.IssueAsync("ci", "90d");
+        var site = await RegistryCli.RunAsync("settings", "--store", edge.Registry.Store, "--site", "on");
+        Assert.True(site.ExitCode == 0, site.ToString());
+        var sync = await RegistryCli.RunAsync("sync", "--store", edge.Registry.Store);
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        using var http = new HttpClient();
+
+        // The probe for the next root: a miss, then the same miss from the edge's cache, never for a caller without a token.
+        var probe = new Uri(edge.EdgeBase, "metadata/2.root.json");
+        var first = await SendAsync(http, probe, valid);
+        var second = await SendAsync(http, probe, valid);
+        var anonymous = await SendAsync(http, probe, bearer: null);
+        Assert.Equal((HttpStatusCode.NotFound, "MISS"), first);
+        Assert.Equal((HttpStatusCode.NotFound, "HIT"), second);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+
+        // The site: a directory URL is its index.html, with the page policy; without a token, a 401.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(edge.EdgeBase, "packages/acme-core/"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", valid);
+        using var page = await http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self'", string.Join(",", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Contains("acme-core", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, new Uri(edge.EdgeBase, "packages/acme-core/"), bearer: null)).Status);
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Cache)> SendAsync(HttpClient http, Uri url, string? bearer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.SendAsync(request, Ct);
+        return (response.StatusCode, response.Headers.TryGetValues("X-Cache", out var cache) ? string.Join(",", cache) : null);
+    }
+
     private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Error, string? Challenge) answer) => (answer.Status, answer.Error);
 
     [Fact]

@@ -28,6 +28,28 @@ public sealed class CachePolicy
     public string CacheControlOf(string key) =>
         IsMutable(key) ? $"public, max-age={TimestampMaxAgeSeconds}" : Immutable;
 
+    /// <summary>
+    /// The Cache-Control of a 404 for a key: the root probe's miss (<c>metadata/N.root.json</c>, asked
+    /// by every cold client, absent until the next rotation) may be cached as long as the timestamp;
+    /// any other miss is not cached (a file may yet appear under that key). The shipped edge
+    /// configurations apply the same rule to origins that send nothing on a 404 (S3).
+    /// </summary>
+    public string CacheControlOfMissing(string key) =>
+        IsRootProbe(key) ? $"public, max-age={TimestampMaxAgeSeconds}" : "no-store";
+
+    /// <summary>Whether a key is a versioned root, <c>metadata/N.root.json</c>.</summary>
+    public static bool IsRootProbe(string key)
+    {
+        const string Prefix = "metadata/", Suffix = ".root.json";
+        if (!key.StartsWith(Prefix, StringComparison.Ordinal) || !key.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var digits = key.AsSpan(Prefix.Length, key.Length - Prefix.Length - Suffix.Length);
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
     /// <summary>Whether a key's content may change: the timestamp and the derived views' entry points (the protocol's rule: the store and the edge need no view to apply it).</summary>
     public static bool IsMutable(string key) => key == TimestampKey || key == LogCheckpointKey || RegistryLayout.IsViewEntryPoint(key);
 

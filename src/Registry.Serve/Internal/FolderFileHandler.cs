@@ -48,7 +48,7 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
         if (!info.Exists)
         {
             response.StatusCode = StatusCodes.Status404NotFound;
-            response.Headers.CacheControl = "no-store";
+            response.Headers.CacheControl = policy.CacheControlOfMissing(key);
             return;
         }
 
