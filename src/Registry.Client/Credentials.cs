@@ -18,6 +18,14 @@ public static class Credentials
         return Path.Combine(home.Path, FileName);
     }
 
+    /// <summary>
+    /// The entry a token is stored under: the source's name for its own origin, or the name and a
+    /// mirror's origin (<c>NAME https://host:port</c>) for a mirror on another origin, which gets its
+    /// own token (<c>registry source login NAME --mirror URL</c>) and never the source's.
+    /// </summary>
+    public static string KeyFor(string source, Uri? mirror) =>
+        mirror is null ? source : $"{source} {mirror.GetLeftPart(UriPartial.Authority)}";
+
     public static string? StoredOrNull(RegistryHome home, string source) =>
         Read(home).TryGetValue(source, out var entry) ? entry.Token : null;
 
@@ -40,6 +48,18 @@ public static class Credentials
 
         Write(home, tokens);
         return true;
+    }
+
+    /// <summary>Forgets a source's token and its mirrors' tokens (<c>source remove</c>).</summary>
+    public static void RemoveAll(RegistryHome home, string source)
+    {
+        var tokens = Read(home);
+        var gone = tokens.Keys.Where(k => k == source || k.StartsWith(source + " ", StringComparison.Ordinal)).ToList();
+        if (gone.Count > 0)
+        {
+            gone.ForEach(k => tokens.Remove(k));
+            Write(home, tokens);
+        }
     }
 
     private static Dictionary<string, StoredCredential> Read(RegistryHome home)

@@ -61,11 +61,11 @@ public sealed class RegistryClient : IDisposable
 
         // Metadata is capped here (and at its signed length when its parent gives one); an artifact
         // or index document is read up to the length its signed entry pins, whatever this cap.
-        // A source's read token goes to the URLs on its own origin only (RegistryHome.CredentialFor).
-        var credential = home.CredentialFor(source);
+        // A source's read token goes to the URLs on its own origin only; a mirror on another origin
+        // gets its own stored token or none (RegistryHome.CredentialFor).
         _readers = source.Urls.Select(u => new HttpObjectReader(EnsureSlash(u), http, _policy)
         {
-            Credential = credential is not null && credential.AppliesTo(u) ? credential : null,
+            Credential = home.CredentialFor(source, u),
             MaxBytes = Limits.MaxMetadataBytes,
             MaxBytesSetting = ClientLimits.MaxMetadataBytesVariable,
         }).ToList();

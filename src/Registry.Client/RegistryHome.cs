@@ -72,7 +72,37 @@ public sealed class RegistryHome(string path)
     /// The read token of a source, if it has one: its <c>--token-env</c> variable when set, else its
     /// credential helper, else what <c>registry source login</c> stored. Resolved when first sent.
     /// </summary>
-    public ReadCredential? CredentialFor(SourceConfig source)
+    /// <summary>
+    /// The credential for one of a source's URLs: the source's own on its origin; on a mirror's
+    /// other origin, only the token stored for that mirror (<c>source login NAME --mirror URL</c>),
+    /// never the source's; null elsewhere.
+    /// </summary>
+    public ReadCredential? CredentialFor(SourceConfig source, Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(url);
+        var own = CredentialFor(source);
+        if (own.AppliesTo(url))
+        {
+            return own;
+        }
+
+        if (!source.Mirrors.Any(m => SameOrigin(m, url)))
+        {
+            return null;
+        }
+
+        var key = Credentials.KeyFor(source.Name, url);
+        return new ReadCredential(source.Name, url, () => Credentials.StoredOrNull(this, key), $"{Credentials.FileName}, mirror {url.GetLeftPart(UriPartial.Authority)}")
+        {
+            LoginHint = $"run 'registry source login {source.Name} --mirror {url}' (the mirror's token on stdin)",
+        };
+    }
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.GetLeftPart(UriPartial.Authority), b.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+
+    public ReadCredential CredentialFor(SourceConfig source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var hint = $"run 'registry source login {source.Name}' (the token on stdin)";
@@ -155,7 +185,7 @@ public sealed class RegistryHome(string path)
 
         SaveSources(sources);
         RemoveFolder(folder);
-        Credentials.Remove(this, name);
+        Credentials.RemoveAll(this, name);
         return true;
     }
 

@@ -15,6 +15,7 @@ public sealed class PrivateEdge : IAsyncDisposable
 {
     private RegistryServer? _origin;
     private string? _nginxState;
+    private string? _secondState;
 
     public TestRegistry Registry { get; } = new();
 
@@ -98,8 +99,47 @@ public sealed class PrivateEdge : IAsyncDisposable
         return expired.Sign(secret.GetProperty("secret").GetString()!);
     }
 
+    /// <summary>
+    /// A second edge (another origin: another port) in front of the same origin, with the same
+    /// verifier and token configuration: what a mirror on another origin looks like to a client.
+    /// </summary>
+    public async Task<Uri> StartSecondEdgeAsync()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        _secondState = Path.Combine(Registry.Root, "nginx-second");
+        await ServersFixture.RunAsync("infra/nginx/start.sh", new()
+        {
+            ["STATE_DIR"] = _secondState,
+            ["ORIGIN"] = $"127.0.0.1:{_origin!.BaseUri.Port}",
+            ["TOKEN_CONFIG"] = EdgeConfigPath,
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        return new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>Stops the first edge (its URL then refuses connections), leaving the origin and any second edge.</summary>
+    public async Task StopFirstEdgeAsync()
+    {
+        if (_nginxState is not null)
+        {
+            await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _nginxState });
+            _nginxState = null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_secondState is not null)
+        {
+            await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _secondState });
+        }
+
         if (_nginxState is not null)
         {
             await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _nginxState });

@@ -112,6 +112,63 @@ public sealed class PrivateRegistryTests
         return (response.StatusCode, response.Headers.TryGetValues("X-Cache", out var cache) ? string.Join(",", cache) : null);
     }
 
+    [Fact]
+    public async Task A_mirror_on_another_origin_gets_its_own_token_and_never_the_sources()
+    {
+        await using var edge = await PrivateEdge.StartAsync(("acme-core", "1.0.0", "{}"));
+        var (_, primaryToken) = await edge.IssueAsync("laptop", "90d");
+        var (_, mirrorToken) = await edge.IssueAsync("laptop, mirror", "90d");
+        var mirror = await edge.StartSecondEdgeAsync();
+        var home = Path.Combine(edge.Registry.Root, "home");
+        var env = new Dictionary<string, string> { ["REGISTRY_HOME"] = home };
+        var credentials = Path.Combine(home, "credentials.json");
+        var fetched = Directory.CreateDirectory(Path.Combine(edge.Registry.Root, "fetched")).FullName;
+        var outputs = new List<CliResult>
+        {
+            await RegistryCli.RunProcessAsync(["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile, "--mirror", mirror.ToString()], env),
+            await RegistryCli.RunProcessAsync(["source", "login", "private"], env, primaryToken + "\n"),
+        };
+        Assert.All(outputs, o => Assert.True(o.ExitCode == 0, o.ToString()));
+
+        // A URL that is not one of the source's mirrors, or the source's own origin: exit 2, nothing stored.
+        var before = await File.ReadAllBytesAsync(credentials, Ct);
+        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", "http://127.0.0.1:9/"], env, mirrorToken + "\n"));
+        Assert.Equal(2, outputs[^1].ExitCode);
+        Assert.Contains("is not a mirror of source 'private'", outputs[^1].Error, StringComparison.Ordinal);
+        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", new Uri(edge.EdgeBase, "copy/").ToString()], env, mirrorToken + "\n"));
+        Assert.Equal(2, outputs[^1].ExitCode);
+        Assert.Equal(before, await File.ReadAllBytesAsync(credentials, Ct));
+
+        // The source's edge is gone: the client turns to the mirror. The mirror's edge has the same
+        // token configuration, so it would accept the source's token: its 401 for a missing token
+        // shows the token was not sent there (and names the fix).
+        await edge.StopFirstEdgeAsync();
+        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetched], env));
+        Assert.Equal(2, outputs[^1].ExitCode);
+        Assert.Contains("needs a read token", outputs[^1].Error, StringComparison.Ordinal);
+        Assert.Contains($"registry source login private --mirror {mirror}", outputs[^1].Error, StringComparison.Ordinal);
+
+        // With the mirror's own token it installs from the mirror.
+        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", mirror.ToString()], env, mirrorToken + "\n"));
+        Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
+        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetched], env));
+        Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
+        Assert.Single(Directory.GetFiles(fetched, "acme-core*"));
+
+        // Logout of the mirror forgets its token only; source remove forgets both.
+        outputs.Add(await RegistryCli.RunProcessAsync(["source", "logout", "private", "--mirror", mirror.ToString()], env));
+        Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
+        var stored = await File.ReadAllTextAsync(credentials, Ct);
+        Assert.DoesNotContain(mirrorToken, stored, StringComparison.Ordinal);
+        Assert.Contains(primaryToken, stored, StringComparison.Ordinal);
+        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", mirror.ToString()], env, mirrorToken + "\n"));
+        outputs.Add(await RegistryCli.RunProcessAsync(["source", "remove", "private"], env));
+        Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
+        Assert.Equal("{}", (await File.ReadAllTextAsync(credentials, Ct)).Trim());
+        Assert.All(outputs, o => Assert.DoesNotContain(primaryToken.Split('~')[^1], o.Out + o.Error, StringComparison.Ordinal));
+        Assert.All(outputs, o => Assert.DoesNotContain(mirrorToken.Split('~')[^1], o.Out + o.Error, StringComparison.Ordinal));
+    }
+
     private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Error, string? Challenge) answer) => (answer.Status, answer.Error);
 
     [Fact]
