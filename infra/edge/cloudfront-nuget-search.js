@@ -11,8 +11,11 @@ function searchKey(q) {
     return key;
 }
 
-function handler(event) {
-    var request = event.request;
+// The rewrite itself, on a request. A private registry's one viewer-request function (CloudFront
+// allows one per behaviour) is infra/edge/token-verifier.js with this file appended minus its
+// 'function handler' line: the verifier calls nugetSearchRewrite after it has granted the token
+// (docs/deploy.md, "A private registry's NuGet search").
+function nugetSearchRewrite(request) {
     var match = /^(.*\/nuget\/v3\/search\/)(query|autocomplete)\.json$/.exec(request.uri);
     if (!match) {
         return request;
@@ -28,3 +31,5 @@ function handler(event) {
     request.querystring = {};
     return request;
 }
+
+function handler(event) { return nugetSearchRewrite(event.request); }

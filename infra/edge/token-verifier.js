@@ -214,9 +214,10 @@ async function handler(event) {
         result = decide(first.token, secret, revoked, request.uri);
     }
     if (result.status === 200) {
-        // The origin (a private bucket behind origin access control) never sees the token.
+        // The origin (a private bucket behind origin access control) never sees the token. With the
+        // NuGet search rewrite deployed in the same function, a granted search request is rewritten.
         delete request.headers.authorization;
-        return request;
+        return typeof nugetSearchRewrite === 'function' ? nugetSearchRewrite(request) : request;
     }
     var headers = {
         'registry-token-error': { value: result.error },

@@ -13,19 +13,31 @@ public sealed class TokenVerifierNodeTests
 {
     private static async Task<(int Status, string Error, string Authorization)> RunAsync(string kvs, string uri, string? authorization)
     {
+        var (status, error, forwarded, _) = await RunWithAsync(kvs, uri, authorization, append: null);
+        return (status, error, forwarded);
+    }
+
+    private static async Task<(int Status, string Error, string Authorization, string Uri)> RunWithAsync(string kvs, string uri, string? authorization, string? append)
+    {
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(ServersFixture.RepositoryRoot, "tests/Registry.Edge.Tests/node/cloudfront-harness.js"));
         info.ArgumentList.Add(Path.Combine(ServersFixture.RepositoryRoot, "infra/edge/token-verifier.js"));
         info.ArgumentList.Add(kvs);
         info.ArgumentList.Add(uri);
         info.ArgumentList.Add(authorization ?? "");
+        if (append is not null)
+        {
+            info.ArgumentList.Add(Path.Combine(ServersFixture.RepositoryRoot, append));
+        }
+
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.True(process.ExitCode == 0, error);
         using var json = JsonDocument.Parse(output);
-        return (json.RootElement.GetProperty("status").GetInt32(), json.RootElement.GetProperty("error").GetString()!, json.RootElement.GetProperty("authorization").GetString()!);
+        return (json.RootElement.GetProperty("status").GetInt32(), json.RootElement.GetProperty("error").GetString()!,
+            json.RootElement.GetProperty("authorization").GetString()!, json.RootElement.GetProperty("uri").GetString()!);
     }
 
     [Fact]
@@ -70,5 +82,18 @@ public sealed class TokenVerifierNodeTests
         Assert.Equal((403, "scope", ""), await RunAsync(kvsFile, "/reg/nuget/v3/flatcontainer/other/index.json", "Bearer " + valid));
         Assert.Equal((401, "invalid", ""), await RunAsync(kvsFile, "/reg/metadata/timestamp.json", "Bearer " + valid.Replace("~acme-~", "~~", StringComparison.Ordinal)));
         Assert.StartsWith(ReadToken.Prefix + "~", valid, StringComparison.Ordinal);
+
+        // A private registry with the NuGet search: one function, the verifier with the search rewrite
+        // appended as docs/deploy.md builds it. A granted search is rewritten to its static answer;
+        // a refused one is answered before any rewrite; other files pass unchanged.
+        const string Search = "infra/edge/cloudfront-nuget-search.js";
+        Assert.Equal((200, "", "removed", "/reg/nuget/v3/search/query/acm.json"),
+            await RunWithAsync(kvsFile, "/reg/nuget/v3/search/query.json?q=Acme.Core&take=20", "Bearer " + valid, Search));
+        Assert.Equal((401, "missing", "", ""), await RunWithAsync(kvsFile, "/reg/nuget/v3/search/query.json?q=acme", null, Search));
+        Assert.Equal((200, "", "removed", "/reg/metadata/timestamp.json"),
+            await RunWithAsync(kvsFile, "/reg/metadata/timestamp.json", "Bearer " + valid, Search));
+        // Without the appended file the verifier forwards the search URL as it came.
+        Assert.Equal((200, "", "removed", "/reg/nuget/v3/search/query.json"),
+            await RunWithAsync(kvsFile, "/reg/nuget/v3/search/query.json?q=acme", "Bearer " + valid, append: null));
     }
 }
