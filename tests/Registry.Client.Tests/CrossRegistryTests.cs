@@ -186,6 +186,43 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         Assert.Equal(_q.Url.AbsoluteUri, entry.DependencyRegistries!["left-pad"].Url);
     }
 
+    [Fact]
+    public async Task One_name_required_from_two_registries_is_a_conflict_not_a_silent_pick()
+    {
+        await PublishAsync(_public, ("acme-core", "99.0.0", "{}"), ("q-lib", "1.0.0", "{\"acme-core\":\"[1.0.0, )\"}"));
+        var settings = await RegistryCli.RunAsync(["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{PublicRootSha256}"]);
+        Assert.True(settings.ExitCode == 0, settings.ToString());
+        await PublishAsync(_private, ("acme-core", "1.0.0", "{}"), ("acme-app", "1.0.0", "{\"acme-core\":\"[1.0.0, )\",\"q-lib\":{\"range\":\"[1.0.0, )\",\"registry\":\"public\"}}"));
+        AddSource("p", _p.Url, _private);
+
+        var conflict = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());
+        TestContext.Current.TestOutputHelper?.WriteLine(conflict.Message);
+        Assert.Contains("dependency-registry-conflict", conflict.Message, StringComparison.Ordinal);
+        Assert.Contains($"q-lib 1.0.0 requires acme-core (>= 1.0.0) from {_q.Url.AbsoluteUri}", conflict.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Project, LockFile.FileName)));
+    }
+
+    [Fact]
+    public async Task A_lock_edited_to_take_a_package_from_another_registry_is_not_used()
+    {
+        await PublishPrivateAsync();
+        AddSource("p", _p.Url, _private);
+        await InstallAsync();
+        var edited = Lock;
+        edited.Packages["left-pad"] = edited.Packages["left-pad"] with { Registry = edited.Packages["acme-app"].Registry };
+        edited.Write(Project);
+        Assert.Equal(_p.Url.AbsoluteUri, Lock.Packages["left-pad"].Registry!.Url);
+
+        using (var client = new RegistryClient(Home, Home.Source("p"), TimeProvider.System, FastPolicy))
+        {
+            var refused = await Assert.ThrowsAsync<ValidationException>(() => new ProjectInstaller(client).InstallAsync(Project, locked: true, offline: false, Ct));
+            Assert.Equal("lock-outdated", refused.Rule);
+        }
+
+        await InstallAsync();
+        AssertLockedFrom("left-pad", "1.0.0", _q.Url);
+    }
+
     private void AssertLockedFrom(string name, string version, Uri registry)
     {
         Assert.Equal(version, Lock.Packages[name].Version);
