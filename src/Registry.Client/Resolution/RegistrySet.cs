@@ -16,7 +16,7 @@ namespace Registry.Client.Resolution;
 /// </summary>
 public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
 {
-    /// <summary>The folder-name prefix of implicit sources (a user's source name may not start with it and be mistaken for one).</summary>
+    /// <summary>The folder-name prefix of implicit sources (reserved: no user's source name starts with it).</summary>
     public const string ImplicitPrefix = "pinned-";
 
     private readonly ConcurrentDictionary<RegistryPin, Lazy<Task<RegistryClient>>> _clients = new();
@@ -26,7 +26,8 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
     public RegistryPin Home { get; } = new()
     {
         Url = home.Source.Url.AbsoluteUri,
-        RootSha256 = Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(home.Home.SourcePath(home.Source.Name), "root.json"))),
+        RootSha256 = HashOf(Path.Combine(home.Home.SourcePath(home.Source.Name), "root.json"))
+            ?? throw new EnvironmentException($"source '{home.Source.Name}' has no root.json; add the source again"),
     };
 
     /// <summary>HTTP requests sent by the other registries' clients.</summary>
@@ -36,8 +37,11 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
     public IEnumerable<string> Warnings => _opened.SelectMany(c => c.Warnings);
 
     /// <summary>The verified index of <paramref name="name"/> in the registry <paramref name="pin"/> names, and nowhere else.</summary>
-    public async Task<PackageIndex?> GetIndexAsync(string name, RegistryPin pin, CancellationToken cancellationToken) =>
-        await (await ClientForAsync(pin, cancellationToken).ConfigureAwait(false)).GetIndexAsync(name, cancellationToken).ConfigureAwait(false);
+    public async Task<PackageIndex?> GetIndexAsync(string name, RegistryPin pin, CancellationToken cancellationToken)
+    {
+        var client = await ClientForAsync(pin, cancellationToken).ConfigureAwait(false);
+        return await client.GetIndexAsync(name, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The up-to-date client of the registry <paramref name="pin"/> names (null: the project's source).</summary>
     public Task<RegistryClient> ClientForAsync(RegistryPin? pin, CancellationToken cancellationToken)
@@ -73,7 +77,8 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
     /// <summary>The implicit source of a pin: its folder named by the URL and root hash, its anchor the pinned root.</summary>
     private async Task<SourceConfig> ImplicitSourceAsync(RegistryPin pin, CancellationToken cancellationToken)
     {
-        var name = ImplicitPrefix + Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes($"{pin.Url}#{pin.RootSha256}"))[..16];
+        var id = Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes($"{pin.Url}#{pin.RootSha256}"));
+        var name = ImplicitPrefix + id[..16];
         var source = new SourceConfig { Name = name, Url = new Uri(pin.Url) };
         var anchor = Path.Combine(home.Home.SourcePath(name), "root.json");
         if (File.Exists(anchor))
@@ -84,13 +89,16 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
 
         if (offline)
         {
-            throw new RegistryException($"offline: the registry {pin.Url} (pinned by a dependency's signed index) has never been read on this machine; run the install once online");
+            throw new RegistryException(
+                $"offline: the registry {pin.Url} (pinned by a dependency's signed index) has never been read on this machine; "
+                + "run the install once online");
         }
 
         byte[] root;
         try
         {
-            root = await RootOfTrust.ObtainAsync(new Uri(pin.Url), null, pin.RootSha256, home.Policy, cancellationToken).ConfigureAwait(false);
+            root = await RootOfTrust.ObtainAsync(new Uri(pin.Url), null, pin.RootSha256, home.Policy, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (VerificationException e)
         {
@@ -109,19 +117,21 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
     private void Require(SourceConfig source, RegistryPin pin)
     {
         var folder = home.Home.SourcePath(source.Name);
-        if (HashOf(Path.Combine(folder, "root.json")) == pin.RootSha256 || HashOf(Path.Combine(folder, RegistryLayout.RootKey(1))) == pin.RootSha256)
+        var anchor = HashOf(Path.Combine(folder, "root.json"));
+        if (anchor == pin.RootSha256 || HashOf(Path.Combine(folder, RegistryLayout.RootKey(1))) == pin.RootSha256)
         {
             return;
         }
 
-        throw Refusal(pin, $"source '{source.Name}' at that URL trusts a root whose sha256 is {HashOf(Path.Combine(folder, "root.json"))}");
+        throw Refusal(pin, $"source '{source.Name}' at that URL trusts a root whose sha256 is {anchor}");
     }
 
     private static string? HashOf(string file) => File.Exists(file) ? Hashing.Sha256Hex(File.ReadAllBytes(file)) : null;
 
     private static VerificationException Refusal(RegistryPin pin, string why) => new(RegistryPin.Rule,
         $"SECURITY: the registry {pin.Url} is not the one a signed index pins (root sha256 {pin.RootSha256}): {why}; "
-        + "refusing to resolve from it. Either the registry was replaced or a source is misconfigured; do not override this without asking the registry's operator");
+        + "refusing to resolve from it. Either the registry was replaced or a source is misconfigured; "
+        + "do not override this without asking the registry's operator");
 
     public void Dispose()
     {

@@ -21,7 +21,8 @@ public sealed record RegistryPin
 
     /// <summary>What the rule allows, for messages.</summary>
     public const string RuleText =
-        "an https URL (http only to a loopback host) ending in '/', without user info, query or fragment, and a root_sha256 of 64 lowercase hex digits";
+        "an https URL (http only to a loopback host) ending in '/', without user info, query or fragment, "
+        + "and a root_sha256 of 64 lowercase hex digits";
 
     /// <summary>Why <paramref name="pin"/> is not a well-formed pin, or null when it is.</summary>
     public static string? Problem(RegistryPin? pin)
@@ -35,7 +36,8 @@ public sealed record RegistryPin
             || !pin.Url.EndsWith('/') || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0
             || !(uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback)))
         {
-            return $"has the url '{pin.Url}', not an https URL (or http to a loopback host) in normal form ending in '/'";
+            return $"has the url '{pin.Url}', "
+                + "not an https URL (or http to a loopback host) in normal form ending in '/'";
         }
 
         return pin.RootSha256 is { Length: 64 } sha && sha.All(char.IsAsciiHexDigitLower)
@@ -46,7 +48,8 @@ public sealed record RegistryPin
     /// <summary>A pin from a user's URL and hash, in normal form (trailing '/', lowercase hash), checked by <see cref="Problem"/>.</summary>
     public static RegistryPin Parse(string url, string rootSha256, string what)
     {
-        var normal = Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) ? uri.AbsoluteUri : url;
+        var slashed = url.EndsWith('/') ? url : url + "/";
+        var normal = Uri.TryCreate(slashed, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : url;
         var pin = new RegistryPin { Url = normal, RootSha256 = rootSha256.ToLowerInvariant() };
         return Problem(pin) is { } problem
             ? throw new EnvironmentException(Rule, $"{what} {problem}; a registry is {RuleText}")
