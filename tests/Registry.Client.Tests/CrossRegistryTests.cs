@@ -109,6 +109,11 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         Assert.Equal(PublicRootSha256, Lock.Packages["left-pad"].Registry!.RootSha256);
         Assert.Equal(_q.Url.AbsoluteUri, Lock.Packages["acme-app"].DependencyRegistries!["left-pad"].Url);
         Assert.Equal(["p"], Home.Sources().Select(s => s.Name)); // the implicit source is not the user's list
+        TestContext.Current.TestOutputHelper?.WriteLine($"cold install: {_p.Count()} request(s) to P, {_q.Count()} to Q");
+        var (p, q) = (_p.Count(), _q.Count());
+        await InstallAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine($"warm install: {_p.Count() - p} request(s) to P, {_q.Count() - q} to Q");
+        Assert.Equal(0, _q.Count() - q); // locked and cached: no request at all
 
         await _p.DisposeAsync();
         await _q.DisposeAsync();
