@@ -26,7 +26,9 @@ public sealed record InstallProgress(int Done, int Total, string Name, string Ve
 /// package (verified against the signed metadata, from the cache when present) and extracts
 /// each into <c>packages/NAME/</c>. The lock holds exactly the graph of the current dependencies:
 /// a package no longer reachable from <c>registry.json</c> leaves the lock, and its folder leaves
-/// <c>packages/</c>.
+/// <c>packages/</c>. Each package comes from the registry its dependent names
+/// (<see cref="RegistrySet"/>; docs/protocol.md, "Dependencies across registries"), and the lock
+/// records that registry, so a locked install reads exactly the registries it was made with.
 /// </summary>
 public sealed class ProjectInstaller(RegistryClient client)
 {
@@ -40,8 +42,9 @@ public sealed class ProjectInstaller(RegistryClient client)
     {
         var dependencies = ReadDependencies(projectDirectory);
         var lockFile = LockFile.ReadOrNull(projectDirectory);
+        using var registries = new RegistrySet(client, offline);
         var before = lockFile?.Packages ?? [];
-        var lockHolds = lockFile is not null && lockFile.Satisfies(dependencies);
+        var lockHolds = lockFile is not null && lockFile.Satisfies(dependencies, registries.Home);
         var exact = lockHolds ? lockFile!.Reachable(dependencies) : null;
         if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
         {
@@ -74,10 +77,10 @@ public sealed class ProjectInstaller(RegistryClient client)
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         if (!lockHolds)
         {
-            lockFile = await ResolveAsync(dependencies, lockFile, keepPinned: _ => true, cancellationToken).ConfigureAwait(false);
+            lockFile = await ResolveAsync(registries, dependencies, lockFile, keepPinned: _ => true, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = await ApplyAsync(projectDirectory, lockFile!, resolved: !lockHolds, write: !lockHolds || pruned, update, cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(registries, projectDirectory, lockFile!, resolved: !lockHolds, write: !lockHolds || pruned, update, cancellationToken).ConfigureAwait(false);
         return result with { Changed = Changes(before, lockFile!.Packages) };
     }
 
@@ -102,10 +105,11 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
 
         client.ExpectLookups(dependencies.Keys);
+        using var registries = new RegistrySet(client, offline);
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         var free = names.ToHashSet(StringComparer.Ordinal);
-        var resolved = await ResolveAsync(dependencies, lockFile, keepPinned: name => free.Count > 0 && !free.Contains(name), cancellationToken).ConfigureAwait(false);
-        var result = await ApplyAsync(projectDirectory, resolved, resolved: true, write: true, update, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveAsync(registries, dependencies, lockFile, keepPinned: name => free.Count > 0 && !free.Contains(name), cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(registries, projectDirectory, resolved, resolved: true, write: true, update, cancellationToken).ConfigureAwait(false);
         return result with { Changed = Changes(lockFile?.Packages ?? [], resolved.Packages) };
     }
 
@@ -115,25 +119,29 @@ public sealed class ProjectInstaller(RegistryClient client)
             .Where(c => c.From != c.To)
             .ToList();
 
-    private async Task<LockFile> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
+    private async Task<LockFile> ResolveAsync(RegistrySet registries, IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
     {
-        var pins = lockFile?.Packages.Where(p => keepPinned(p.Key)).ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
-        var resolution = await new Resolver(client.GetIndexAsync, pins, suggest: client.SuggestNamesAsync, likelyPick: (_, entry) => FetchEarly(entry, cancellationToken))
+        var kept = lockFile?.Packages.Where(p => keepPinned(p.Key)).ToList() ?? [];
+        var pins = kept.ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
+        var from = kept.ToDictionary(p => p.Key, p => p.Value.Registry ?? registries.Home, StringComparer.Ordinal);
+        var resolution = await new Resolver(registries.GetIndexAsync, registries.Home, pins, suggest: client.SuggestNamesAsync,
+                likelyPick: (_, entry, registry) => FetchEarly(registries, entry, registry, cancellationToken), lockedFrom: from)
             .ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
+        client.Warnings.AddRange(registries.Warnings.Except(client.Warnings));
         return new LockFile
         {
-            Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry), StringComparer.Ordinal), StringComparer.Ordinal),
+            Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry, p.Value.Registry), StringComparer.Ordinal), StringComparer.Ordinal),
         };
     }
 
-    private async Task<InstallResult> ApplyAsync(string projectDirectory, LockFile lockFile, bool resolved, bool write, UpdateResult update, CancellationToken cancellationToken)
+    private async Task<InstallResult> ApplyAsync(RegistrySet registries, string projectDirectory, LockFile lockFile, bool resolved, bool write, UpdateResult update, CancellationToken cancellationToken)
     {
         var packages = lockFile.Packages.ToList();
         CheckFolders(projectDirectory, packages);
         var done = 0;
         var archives = await Task.WhenAll(packages.Select(async p =>
         {
-            var archive = await FetchAsync(p.Key, p.Value, cancellationToken).ConfigureAwait(false);
+            var archive = await FetchAsync(registries, p.Key, p.Value, cancellationToken).ConfigureAwait(false);
             Progress?.Report(new InstallProgress(Interlocked.Increment(ref done), packages.Count, p.Key, p.Value.Version));
             return archive;
         })).ConfigureAwait(false);
@@ -224,11 +232,11 @@ public sealed class ProjectInstaller(RegistryClient client)
     /// following it. The bytes are checked against the same signed entry as any other fetch; one the
     /// final resolution does not pick is only kept in the cache (by its sha256).
     /// </summary>
-    private void FetchEarly(IndexEntry entry, CancellationToken cancellationToken)
+    private void FetchEarly(RegistrySet registries, IndexEntry entry, RegistryPin registry, CancellationToken cancellationToken)
     {
         _early.GetOrAdd(entry.Sha256.ToLowerInvariant(), sha256 =>
         {
-            var fetch = Task.Run(() => client.GetArtifactAsync(entry, cancellationToken), cancellationToken);
+            var fetch = Task.Run(async () => await (await registries.ClientForAsync(registry, cancellationToken).ConfigureAwait(false)).GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false), cancellationToken);
             // Observed here: a fetch for a version the resolution does not pick must not fault unobserved.
             _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return fetch;
@@ -238,7 +246,7 @@ public sealed class ProjectInstaller(RegistryClient client)
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<byte[]>> _early = new(StringComparer.Ordinal);
 
     /// <summary>A locked package's verified bytes: from the cache by hash, else through the signed metadata.</summary>
-    private async Task<byte[]> FetchAsync(string name, LockedPackage package, CancellationToken cancellationToken)
+    private async Task<byte[]> FetchAsync(RegistrySet registries, string name, LockedPackage package, CancellationToken cancellationToken)
     {
         if (_early.TryGetValue(package.Sha256.ToLowerInvariant(), out var early))
         {
@@ -255,8 +263,10 @@ public sealed class ProjectInstaller(RegistryClient client)
             return cached;
         }
 
-        var index = await client.GetIndexAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new RegistryException($"{name} is locked at {package.Version} but the registry has no such package");
+        // From the registry the lock names (a lock written before it: the project's source), pinned by its root.
+        var source = await registries.ClientForAsync(package.Registry, cancellationToken).ConfigureAwait(false);
+        var index = await source.GetIndexAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException($"{name} is locked at {package.Version} but the registry {source.Source.Url} has no such package");
         var entry = index.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == NuGetVersion.Parse(package.Version))
             ?? throw new RegistryException($"{name} {package.Version} is locked but not in the registry's index");
         if (!Core.Tuf.Hashing.HexEquals(entry.Sha256, package.Sha256))
@@ -264,11 +274,13 @@ public sealed class ProjectInstaller(RegistryClient client)
             throw new VerificationException($"{name} {package.Version}: the lock file's sha256 differs from the registry's signed index; the lock file was edited or the registry is not the one it was made with");
         }
 
-        return await client.GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false);
+        return await source.GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false);
     }
 
-    private static LockedPackage Lock(IndexEntry entry) => new()
+    private static LockedPackage Lock(IndexEntry entry, RegistryPin registry) => new()
     {
+        Registry = registry,
+        DependencyRegistries = entry.DependencyRegistries is { } pins ? new SortedDictionary<string, RegistryPin>(pins.ToDictionary(), StringComparer.Ordinal) : null,
         Version = entry.Version,
         Artifact = entry.Artifact,
         Length = entry.Length,

@@ -39,6 +39,7 @@ public sealed class RegistryClient : IDisposable
     private readonly SourceConfig _source;
     private readonly TimeProvider _time;
     private readonly HttpPolicy _policy;
+    private readonly HttpClient? _http;
     private readonly FolderStore _trusted;
     private readonly FolderStore _cache;
     private readonly List<HttpObjectReader> _readers;
@@ -56,6 +57,7 @@ public sealed class RegistryClient : IDisposable
         _source = source;
         _time = time;
         _policy = policy ?? new HttpPolicy();
+        _http = http;
         _trusted = new FolderStore(home.SourcePath(source.Name));
         _cache = new FolderStore(home.CachePath);
 
@@ -70,6 +72,18 @@ public sealed class RegistryClient : IDisposable
             MaxBytesSetting = ClientLimits.MaxMetadataBytesVariable,
         }).ToList();
     }
+
+    /// <summary>The source this client reads.</summary>
+    public SourceConfig Source => _source;
+
+    /// <summary>The per-user folder this client keeps its trusted state and cache in.</summary>
+    public RegistryHome Home => _home;
+
+    /// <summary>The retry and timeout policy of this client's requests.</summary>
+    public HttpPolicy Policy => _policy;
+
+    /// <summary>A client of another source in the same home, with this client's clock, policy, HTTP client and limits.</summary>
+    public RegistryClient Open(SourceConfig source) => new(_home, source, _time, _policy, _http, Limits);
 
     /// <summary>The sizes this client accepts (the metadata cap, and the limits install extracts with).</summary>
     public ClientLimits Limits { get; }

@@ -195,6 +195,11 @@ public sealed class RegistryHome(string path)
         {
             throw new EnvironmentException($"'{name}' is not a valid source name ({Core.Packages.PackageName.Rule})");
         }
+
+        if (name.StartsWith(Resolution.RegistrySet.ImplicitPrefix, StringComparison.Ordinal))
+        {
+            throw new EnvironmentException($"'{name}': source names starting with '{Resolution.RegistrySet.ImplicitPrefix}' are kept for the registries that signed indexes pin (docs/protocol.md, \"Dependencies across registries\"); choose another name");
+        }
     }
 
     private void SaveSources(List<SourceConfig> sources) =>

@@ -76,6 +76,51 @@ public sealed record RegistrySettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Site { get; init; }
 
+    /// <summary>
+    /// The other registries a package's dependencies may name, by alias: each one's URL and the
+    /// sha256 of its <c>1.root.json</c>, configured once by the operator
+    /// (<c>registry settings --known-registry NAME=URL#SHA256</c>), so that publish never learns a
+    /// root by trust on first use. A manifest names one by alias or by its exact URL.
+    /// </summary>
+    [JsonPropertyName("known_registries")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, Index.RegistryPin>? KnownRegistries { get; init; }
+
+    /// <summary>
+    /// The known registry a manifest's dependency names (<paramref name="reference"/>: an alias of
+    /// <see cref="KnownRegistries"/>, or one's exact URL), or null when this registry knows none such.
+    /// </summary>
+    public Index.RegistryPin? KnownRegistryOrNull(string reference)
+    {
+        var known = KnownRegistries ?? new Dictionary<string, Index.RegistryPin>();
+        if (known.TryGetValue(reference, out var pin))
+        {
+            return pin;
+        }
+
+        var url = reference.EndsWith('/') ? reference : reference + "/";
+        return known.Values.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.Ordinal));
+    }
+
+    /// <summary>Parses <c>NAME=URL#SHA256</c> (the form of <c>--known-registry</c>) into an alias and its pin.</summary>
+    public static (string Name, Index.RegistryPin Pin) ParseKnownRegistry(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        var hash = text.LastIndexOf('#');
+        if (equals <= 0 || hash < equals)
+        {
+            throw new EnvironmentException(Index.RegistryPin.Rule, $"--known-registry '{text}': write NAME=URL#ROOT_SHA256, e.g. public=https://registry.example/#<sha256 of its metadata/1.root.json>");
+        }
+
+        var name = text[..equals];
+        if (Packages.PackageName.Problem(name) is { } problem)
+        {
+            throw new EnvironmentException(Index.RegistryPin.Rule, $"--known-registry: the name '{name}' {problem}; a registry alias is {Packages.PackageName.Rule}");
+        }
+
+        return (name, Index.RegistryPin.Parse(text[(equals + 1)..hash], text[(hash + 1)..], $"--known-registry {name}:"));
+    }
+
     [JsonIgnore]
     public CachePolicy CachePolicy => new(TimestampMaxAgeSeconds);
 
@@ -140,6 +185,14 @@ public sealed record RegistrySettings
         if (NuGetUrl is not null && PublicBaseUrl.Normalize(NuGetUrl) != NuGetUrl)
         {
             throw new EnvironmentException("nuget-url", $"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/')");
+        }
+
+        foreach (var (name, pin) in KnownRegistries ?? new Dictionary<string, Index.RegistryPin>())
+        {
+            if (!Packages.PackageName.IsValid(name) || Index.RegistryPin.Problem(pin) is not null)
+            {
+                throw new EnvironmentException(Index.RegistryPin.Rule, $"known registry '{name}' {Index.RegistryPin.Problem(pin) ?? "has an invalid alias"}; a known registry is an alias ({Packages.PackageName.Rule}) and {Index.RegistryPin.RuleText}");
+            }
         }
 
         if (RefreshMarginDays < 0 || RefreshMarginDays > MaxExpiryDays)

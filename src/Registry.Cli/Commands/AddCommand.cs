@@ -39,7 +39,8 @@ internal static class AddCommand
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             var range = written is null ? VersionRange.All : VersionRange.Parse(written);
-            var resolved = await new Resolver(client.GetIndexAsync, suggest: client.SuggestNamesAsync)
+            using var registries = new RegistrySet(client, parse.GetValue(options.Offline));
+            var resolved = await new Resolver(registries.GetIndexAsync, registries.Home, suggest: client.SuggestNamesAsync)
                 .ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct).ConfigureAwait(false);
             var version = resolved[name].Version;
             written ??= RangeSyntax.NuGetEquivalentOrNull($"^{version.ToNormalizedString()}") ?? $"[{version.ToNormalizedString()}, )";

@@ -28,7 +28,8 @@ internal static class FetchCommand
             using var client = options.Open(parse);
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
-            var resolved = await new Resolver(client.GetIndexAsync, suggest: client.SuggestNamesAsync).ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct).ConfigureAwait(false);
+            using var registries = new RegistrySet(client, parse.GetValue(options.Offline));
+            var resolved = await new Resolver(registries.GetIndexAsync, registries.Home, suggest: client.SuggestNamesAsync).ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct).ConfigureAwait(false);
             var package = resolved[name];
             var bytes = await client.GetArtifactAsync(package.Entry, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!;

@@ -62,7 +62,8 @@ internal static class InfoCommand
         foreach (var version in index.Versions)
         {
             var yanked = version.Yanked ? $"  yanked{(version.YankedReason is null ? "" : ": " + version.YankedReason)}" : "";
-            var dependencies = version.Dependencies.Count == 0 ? "" : "  depends on " + string.Join(", ", version.Dependencies.Select(d => $"{d.Key} {d.Value}"));
+            var dependencies = version.Dependencies.Count == 0 ? "" : "  depends on " + string.Join(", ", version.Dependencies.Select(d =>
+                $"{d.Key} {d.Value}{(version.DependencyRegistries?.GetValueOrDefault(d.Key) is { } pin ? " from " + pin.Url : "")}"));
             yield return string.Create(CultureInfo.InvariantCulture, $"    {version.Version}  published {version.Published:yyyy-MM-dd HH:mm}Z{yanked}{dependencies}");
         }
     }

@@ -36,6 +36,12 @@ internal static class SettingsCommand
         command.Options.Add(site);
         var witnesses = new Option<string[]>("--witness") { Description = "The witnesses publish, yank and refresh ask to cosign the log's checkpoint, each URL=VKEY (replaces the list; --witness none clears it)", AllowMultipleArgumentsPerToken = true };
         command.Options.Add(witnesses);
+        var knownRegistry = new Option<string[]>("--known-registry")
+        {
+            Description = "A registry packages' dependencies may name, NAME=URL#ROOT_SHA256 (the sha256 of its metadata/1.root.json), added or replaced; NAME=none forgets it",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        command.Options.Add(knownRegistry);
         command.SetAction(async (parse, ct) =>
         {
             var expiries = Durations.ParseRoleList(parse.GetValue(expiry) ?? [], RegistrySettings.ExpiryRoles, "--expiry");
@@ -44,7 +50,8 @@ internal static class SettingsCommand
             var newSearch = parse.GetValue(search) is { } onOff ? onOff == "on" : (bool?)null;
             var newSite = parse.GetValue(site) is { } siteOnOff ? siteOnOff == "on" : (bool?)null;
             var newWitnesses = parse.GetValue(witnesses) is { Length: > 0 } given ? WitnessList(given) : null;
-            var change = newWitnesses is not null || expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSearch is not null || newSite is not null;
+            var knownChanges = (parse.GetValue(knownRegistry) ?? []).Select(KnownRegistryChange).ToList();
+            var change = knownChanges.Count > 0 || newWitnesses is not null || expiries.Count > 0 || newMargin is not null || parse.GetValue(maxAge) is not null || newUrl is not null || newSearch is not null || newSite is not null;
             using var target = change
                 ? await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false)
                 : await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
@@ -59,6 +66,7 @@ internal static class SettingsCommand
                     Site = newSite ?? settings.Site,
                 };
                 settings = settings with { Search = newSearch ?? settings.Search, Witnesses = newWitnesses is null ? settings.Witnesses : newWitnesses.Count == 0 ? null : newWitnesses };
+                settings = WithKnownRegistries(settings, knownChanges);
                 await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);
                 if (newUrl is not null)
                 {
@@ -72,6 +80,35 @@ internal static class SettingsCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary><c>NAME=URL#SHA256</c> to add or replace an alias, <c>NAME=none</c> (pin null) to forget it.</summary>
+    private static (string Name, Core.Index.RegistryPin? Pin) KnownRegistryChange(string text) =>
+        text.EndsWith("=none", StringComparison.Ordinal) && text.IndexOf('=', StringComparison.Ordinal) == text.Length - "=none".Length
+            ? (text[..^"=none".Length], null)
+            : RegistrySettings.ParseKnownRegistry(text);
+
+    private static RegistrySettings WithKnownRegistries(RegistrySettings settings, List<(string Name, Core.Index.RegistryPin? Pin)> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return settings;
+        }
+
+        var known = new SortedDictionary<string, Core.Index.RegistryPin>(settings.KnownRegistries?.ToDictionary() ?? [], StringComparer.Ordinal);
+        foreach (var (name, pin) in changes)
+        {
+            if (pin is null)
+            {
+                known.Remove(name);
+            }
+            else
+            {
+                known[name] = pin;
+            }
+        }
+
+        return settings with { KnownRegistries = known.Count == 0 ? null : known };
     }
 
     private static List<string> WitnessList(string[] given)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NuGet.Versioning;
 using Registry.Core;
+using Registry.Core.Index;
 using Registry.Core.Packages;
 
 namespace Registry.Client.Resolution;
@@ -11,6 +12,8 @@ namespace Registry.Client.Resolution;
 /// length and sha256, so an install from it is reproducible and verifiable offline. A lock file
 /// is input a user (or an attacker's pull request) can edit: <see cref="ReadOrNull"/> checks every
 /// field before anything uses it, names with the same rule as publish (<see cref="PackageName"/>).
+/// Each package records the registry it came from (URL and root sha256); a lock written before
+/// that field, or a package without it, is from the project's source.
 /// </summary>
 public sealed record LockFile
 {
@@ -22,10 +25,16 @@ public sealed record LockFile
     [JsonPropertyName("packages")]
     public required SortedDictionary<string, LockedPackage> Packages { get; init; }
 
-    /// <summary>Whether the locked set satisfies the manifest and its own dependencies (so nothing needs resolving).</summary>
-    public bool Satisfies(IReadOnlyDictionary<string, VersionRange> dependencies) =>
-        dependencies.All(d => Packages.TryGetValue(d.Key, out var p) && Resolver.Allows(d.Value, NuGetVersion.Parse(p.Version)))
-        && Packages.Values.All(p => p.Dependencies.All(d => Packages.TryGetValue(d.Key, out var q) && Resolver.Allows(VersionRange.Parse(d.Value), NuGetVersion.Parse(q.Version))));
+    /// <summary>
+    /// Whether the locked set satisfies the manifest and its own dependencies (so nothing needs
+    /// resolving), each package from the registry the resolver would read it from: the project's
+    /// own from <paramref name="home"/>, a dependency from the registry its dependent pins, else
+    /// from its dependent's registry.
+    /// </summary>
+    public bool Satisfies(IReadOnlyDictionary<string, VersionRange> dependencies, RegistryPin home) =>
+        dependencies.All(d => Packages.TryGetValue(d.Key, out var p) && Resolver.Allows(d.Value, NuGetVersion.Parse(p.Version)) && (p.Registry ?? home) == home)
+        && Packages.Values.All(p => p.Dependencies.All(d => Packages.TryGetValue(d.Key, out var q) && Resolver.Allows(VersionRange.Parse(d.Value), NuGetVersion.Parse(q.Version))
+            && (q.Registry ?? home) == (p.DependencyRegistries?.GetValueOrDefault(d.Key) ?? p.Registry ?? home)));
 
     /// <summary>
     /// The part of this lock reachable from <paramref name="dependencies"/> through the locked
@@ -99,6 +108,14 @@ public sealed record LockFile
                 throw new ValidationException(InvalidRule, $"{path}: package '{name}' {problem}; {Fix}");
             }
 
+            foreach (var pin in (package.DependencyRegistries?.Values.AsEnumerable() ?? []).Prepend(package.Registry).OfType<RegistryPin>())
+            {
+                if (!Uri.TryCreate(pin.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !pin.Url.EndsWith('/') || !IsSha256(pin.RootSha256) || pin.RootSha256.Any(char.IsAsciiLetterUpper))
+                {
+                    throw new ValidationException(InvalidRule, $"{path}: package '{name}' names the registry {Show(pin.Url)} {Show(pin.RootSha256)}, not an http(s) URL ending in '/' and a root sha256 of 64 lowercase hex digits; {Fix}");
+                }
+            }
+
             foreach (var (dependency, range) in package.Dependencies)
             {
                 CheckName(path, $"dependency of '{name}'", dependency, Fix);
@@ -156,6 +173,16 @@ public sealed record LockedPackage
 
     [JsonPropertyName("dependencies")]
     public required SortedDictionary<string, string> Dependencies { get; init; }
+
+    /// <summary>The registry the package came from (absent in locks written before it: the project's source).</summary>
+    [JsonPropertyName("registry")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RegistryPin? Registry { get; init; }
+
+    /// <summary>The registries its signed index pins for dependencies in other registries, as in <see cref="Core.Index.IndexEntry.DependencyRegistries"/>.</summary>
+    [JsonPropertyName("dependency_registries")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SortedDictionary<string, RegistryPin>? DependencyRegistries { get; init; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true)]

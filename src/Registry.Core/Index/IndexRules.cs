@@ -9,7 +9,9 @@ namespace Registry.Core.Index;
 /// normalises to the document's own path; versions are SemVer, unique and ascending; each entry
 /// names its artifact by the one canonical path for its name and version (so a signed index
 /// cannot steer a reader to a URL outside <c>targets/packages/NAME/</c>), with a plausible
-/// length and a lowercase hex sha256; dependencies are valid names and NuGet ranges.
+/// length and a lowercase hex sha256; dependencies are valid names and NuGet ranges, and a
+/// dependency's other registry (<see cref="RegistryPin"/>) is an https (or loopback http) URL
+/// with a root sha256 of 64 lowercase hex digits.
 /// </summary>
 public static class IndexRules
 {
@@ -63,6 +65,19 @@ public static class IndexRules
                 if (!PackageName.IsValid(dependency) || !VersionRange.TryParse(range, out _))
                 {
                     throw Fail(targetPath, $"{what} has a malformed dependency '{dependency}' '{range}'");
+                }
+            }
+
+            foreach (var (dependency, pin) in entry.DependencyRegistries ?? new Dictionary<string, RegistryPin>())
+            {
+                if (!entry.Dependencies.ContainsKey(dependency))
+                {
+                    throw Fail(targetPath, $"{what} names a registry for '{dependency}', which is not one of its dependencies");
+                }
+
+                if (RegistryPin.Problem(pin) is { } pinProblem)
+                {
+                    throw Fail(targetPath, $"{what}: the registry of dependency '{dependency}' {pinProblem} ({RegistryPin.RuleText})");
                 }
             }
 

@@ -28,6 +28,15 @@ public sealed record IndexEntry
     [JsonPropertyName("dependencies")]
     public required IReadOnlyDictionary<string, string> Dependencies { get; init; }
 
+    /// <summary>
+    /// For each dependency that lives in another registry, that registry's URL and root sha256,
+    /// ordered by name; absent (the usual case, and every document before this field): every
+    /// dependency is in this same registry. The client resolves such a dependency there and only there.
+    /// </summary>
+    [JsonPropertyName("dependency_registries")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, RegistryPin>? DependencyRegistries { get; init; }
+
     [JsonPropertyName("yanked")]
     public bool Yanked { get; init; }
 

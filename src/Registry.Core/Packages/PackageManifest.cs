@@ -15,6 +15,13 @@ public sealed record PackageManifest
     /// <summary>Package name to the NuGet version range it needs, ordered by name.</summary>
     public required IReadOnlyDictionary<string, VersionRange> Dependencies { get; init; }
 
+    /// <summary>
+    /// For a dependency in another registry, that registry as the manifest names it (an alias the
+    /// publishing registry knows, or a known registry's URL); publish turns it into a signed pin
+    /// (<see cref="Index.RegistryPin"/>) or refuses it. Absent: the dependency is in the same registry.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DependencyRegistries { get; init; } = new Dictionary<string, string>();
+
     public string? Description { get; init; }
 
     public string? License { get; init; }

@@ -137,8 +137,10 @@ internal static class PackagePage
             main.Append("<ul>\n");
             foreach (var (dependency, range) in entry.Dependencies)
             {
-                main.Append("<li><a href=\"").Append(root).Append("packages/").Append(Html.Attr(dependency)).Append("/\">").Append(Html.Text(dependency)).Append("</a> <code>")
-                    .Append(Html.Text(range)).Append("</code></li>\n");
+                // A dependency pinned to another registry links to that registry's site, and says which one.
+                var pin = entry.DependencyRegistries?.GetValueOrDefault(dependency);
+                main.Append("<li><a href=\"").Append(pin is null ? root : Html.Attr(pin.Url)).Append("packages/").Append(Html.Attr(dependency)).Append("/\">").Append(Html.Text(dependency)).Append("</a> <code>")
+                    .Append(Html.Text(range)).Append("</code>").Append(pin is null ? "" : " from " + Html.Text(pin.Url)).Append("</li>\n");
             }
 
             main.Append("</ul>\n");

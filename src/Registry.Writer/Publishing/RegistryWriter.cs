@@ -33,7 +33,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
             view.CheckPublishable(packages, settings, store.Location);
         }
 
-        var planner = new PublishPlanner(packages, publish, _time);
+        var planner = new PublishPlanner(packages, publish, _time) { Settings = settings };
         var (outcomes, stats) = await RunAsync(settings, planner.PlanAsync, cancellationToken).ConfigureAwait(false);
 
         // The planner already hashed every package: its outcomes name each artifact's key.

@@ -40,6 +40,47 @@ public sealed class IndexRulesTests
         Assert.Contains("[rule: index-format]", message, StringComparison.Ordinal);
     }
 
+    private static IndexEntry WithPin(string url, string sha256, string dependency = "left-pad") => Entry("1.0.0") with
+    {
+        Dependencies = new Dictionary<string, string> { ["left-pad"] = "[1.0.0, )" },
+        DependencyRegistries = new Dictionary<string, RegistryPin> { [dependency] = new() { Url = url, RootSha256 = sha256 } },
+    };
+
+    [Theory]
+    [InlineData("https://registry.example/")]
+    [InlineData("https://registry.example/sub/path/")]
+    [InlineData("http://127.0.0.1:8080/")]
+    [InlineData("http://[::1]:8080/")]
+    public void A_dependency_pinned_to_another_registry_round_trips(string url)
+    {
+        var entry = IndexJson.ParseIndex(IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [WithPin(url, Sha)] }), "index/alpha.json").Versions.Single();
+        Assert.Equal(url, entry.DependencyRegistries!["left-pad"].Url);
+    }
+
+    [Fact]
+    public void An_index_without_dependency_registries_has_no_such_field_in_its_bytes() =>
+        Assert.DoesNotContain("dependency_registries", System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0")] })), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("http://registry.example/", Sha, "not an https URL")]
+    [InlineData("ftp://registry.example/", Sha, "not an https URL")]
+    [InlineData("https://registry.example", Sha, "not an https URL")]
+    [InlineData("https://user:pw@registry.example/", Sha, "not an https URL")]
+    [InlineData("https://registry.example/?x=1", Sha, "not an https URL")]
+    [InlineData("registry.example/", Sha, "not an https URL")]
+    [InlineData("https://registry.example/", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "not 64 lowercase hex digits")]
+    [InlineData("https://registry.example/", "0123", "not 64 lowercase hex digits")]
+    public void A_malformed_registry_pin_is_refused(string url, string sha256, string expected)
+    {
+        var message = Refusal(new PackageIndex { Name = "alpha", Versions = [WithPin(url, sha256)] });
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Contains("[rule: index-format]", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_registry_pin_for_a_name_that_is_not_a_dependency_is_refused() =>
+        Assert.Contains("which is not one of its dependencies", Refusal(new PackageIndex { Name = "alpha", Versions = [WithPin("https://r.example/", Sha, "other")] }), StringComparison.Ordinal);
+
     [Fact]
     public void An_index_at_another_names_path_is_refused() =>
         Assert.Contains("belongs at index/beta.json", Refusal(new PackageIndex { Name = "beta", Versions = [] }), StringComparison.Ordinal);

@@ -132,6 +132,30 @@ public class ManifestTests
     public void Read_refuses_a_dependency_on_itself_even_when_spelled_differently(string dependency) =>
         Refusal.Of(PackageBuilder.Create("my-pkg", "1.0.0").DependsOn(dependency, "1.0.0").Build(), "dependency-invalid");
 
+    private static byte[] WithDependencyJson(string json) =>
+        WithManifest($"{{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": {{\"alpha\": \"1.0.0\", \"left-pad\": {json}}}}}");
+
+    [Fact]
+    public void Read_takes_a_dependency_in_another_registry_as_range_and_registry()
+    {
+        var manifest = Refusal.Accepted(WithDependencyJson("{\"range\": \"[1.0.0, )\", \"registry\": \"public\"}"));
+        Assert.Equal(["alpha", "left-pad"], manifest.Dependencies.Keys);
+        Assert.Equal(VersionRange.Parse("[1.0.0, )"), manifest.Dependencies["left-pad"]);
+        Assert.Equal(new Dictionary<string, string> { ["left-pad"] = "public" }, manifest.DependencyRegistries);
+    }
+
+    [Theory]
+    [InlineData("{\"range\": \"[1.0.0, )\"}", "dependency-invalid")]
+    [InlineData("{\"registry\": \"public\"}", "dependency-invalid")]
+    [InlineData("{\"range\": \"[1.0.0, )\", \"registry\": \"\"}", "dependency-invalid")]
+    [InlineData("{\"range\": \"[1.0.0, )\", \"registry\": 7}", "dependency-invalid")]
+    [InlineData("{\"range\": \"1.*\", \"registry\": \"public\"}", "dependency-invalid")]
+    [InlineData("{\"range\": \"[1.0.0, )\", \"registry\": \"public\", \"regsitry\": \"x\"}", "manifest-unknown-field")]
+    [InlineData("{\"range\": \"[1.0.0, )\", \"registry\": \"pub\\nlic\"}", "dependency-invalid")]
+    [InlineData("[\"[1.0.0, )\", \"public\"]", "manifest-type")]
+    public void Read_refuses_a_malformed_dependency_object(string json, string rule) =>
+        Refusal.Of(WithDependencyJson(json), rule);
+
     [Fact]
     public void Read_refuses_two_dependencies_on_the_same_normalised_name() =>
         Refusal.Of(PackageBuilder.Create("beta", "1.0.0").DependsOn("foo-bar", "1.0.0").DependsOn("foo_bar", "2.0.0").Build(), "dependency-invalid");

@@ -53,11 +53,13 @@ internal static class ManifestParser
                 throw Reject.Because(fileName, PackageRules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
             }
 
+            var registries = new SortedDictionary<string, string>(StringComparer.Ordinal);
             return new PackageManifest
             {
                 Name = packageName,
                 Version = version,
-                Dependencies = Dependencies(manifest, packageName, fileName),
+                Dependencies = Dependencies(manifest, packageName, fileName, registries),
+                DependencyRegistries = registries,
                 Description = manifest.OptionalString("description", MetadataRules.MaxDescription),
                 License = manifest.OptionalString("license", MetadataRules.MaxLicense),
                 Authors = manifest.Authors(),
@@ -67,7 +69,7 @@ internal static class ManifestParser
         }
     }
 
-    private static ImmutableSortedDictionary<string, VersionRange> Dependencies(ManifestFields fields, string self, string fileName)
+    private static ImmutableSortedDictionary<string, VersionRange> Dependencies(ManifestFields fields, string self, string fileName, SortedDictionary<string, string> registries)
     {
         var result = ImmutableSortedDictionary.CreateBuilder<string, VersionRange>(StringComparer.Ordinal);
         if (!fields.TryGet("dependencies", JsonValueKind.Object, "an object of package name to version range", out var element))
@@ -95,13 +97,9 @@ internal static class ManifestParser
             }
 
             seen[normalized] = name;
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                throw WrongType(fileName, $"dependencies.{name}", "a version range string", value);
-            }
+            var text = DependencyRange(value, name, fileName, registries);
 
             // Floating ranges ("1.*") are refused: the resolver, not the manifest, picks among versions.
-            var text = value.GetString()!;
             if (!VersionRange.TryParse(text, allowFloating: false, out var range))
             {
                 throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", RangeSyntax.Hint(text));
@@ -111,6 +109,47 @@ internal static class ManifestParser
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// A dependency's range: a string, or <c>{"range": "...", "registry": "ALIAS or URL"}</c> for a
+    /// dependency in another registry (the registry is recorded in <paramref name="registries"/>).
+    /// </summary>
+    private static string DependencyRange(JsonElement value, string name, string fileName, SortedDictionary<string, string> registries)
+    {
+        const string Expected = "a version range string or an object {\"range\": ..., \"registry\": ...}";
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString()!;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw WrongType(fileName, $"dependencies.{name}", Expected, value);
+        }
+
+        var fields = Fields(value, fileName, $"dependencies.{name}");
+        foreach (var key in fields.Keys.Where(k => k is not ("range" or "registry")))
+        {
+            throw Reject.Because(fileName, PackageRules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote($"dependencies.{name}.{key}")}", "a dependency object has only \"range\" and \"registry\"");
+        }
+
+        foreach (var key in new[] { "range", "registry" })
+        {
+            if (!fields.TryGetValue(key, out var field) || field.ValueKind != JsonValueKind.String || field.GetString()!.Length == 0)
+            {
+                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has no {Reject.Quote(key)} string", $"write \"{name}\": {{\"range\": \"[1.0.0, )\", \"registry\": \"ALIAS\"}}, where ALIAS is a registry the publishing registry knows");
+            }
+        }
+
+        var registry = fields["registry"].GetString()!;
+        if (registry.Length > MetadataRules.MaxUrl || registry.Any(char.IsControl))
+        {
+            throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} names a registry longer than {MetadataRules.MaxUrl} characters or with control characters", "name a known registry by its alias or URL");
+        }
+
+        registries[name] = registry;
+        return fields["range"].GetString()!;
     }
 
     /// <summary>An object's properties, refusing a key that appears twice (JSON leaves that undefined).</summary>

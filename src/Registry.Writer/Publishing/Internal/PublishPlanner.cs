@@ -11,6 +11,12 @@ namespace Registry.Core.Publishing.Internal;
 /// </summary>
 internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, PublishOptions options, TimeProvider time)
 {
+    /// <summary>The publishing registry's settings: its known registries turn a manifest's registry alias into a signed pin.</summary>
+    public RegistrySettings Settings { get; init; } = new();
+
+    /// <summary>The rule a dependency breaks when it names a registry the publishing registry does not know.</summary>
+    public const string RegistryUnknownRule = "dependency-registry-unknown";
+
     public async Task<(ChangeSet, IReadOnlyList<PackageOutcome>)> PlanAsync(RegistryState state, CancellationToken cancellationToken)
     {
         var batch = Deduplicate(packages);
@@ -59,6 +65,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             fresh.Add((package, sha256));
         }
 
+        // Every pin is found before anything is planned: an unknown registry writes nothing.
+        var pins = fresh.ToDictionary(f => f.File, f => PinsOf(f.File));
         if (!options.SkipDependencyCheck)
         {
             foreach (var (package, _) in fresh)
@@ -84,6 +92,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                 {
                     Version = manifest.Version.ToFullString(),
                     Dependencies = manifest.Dependencies.ToDictionary(d => d.Key, d => d.Value.ToNormalizedString(), StringComparer.Ordinal),
+                    DependencyRegistries = pins[package],
                     Artifact = artifactPath,
                     Length = info.Length,
                     Sha256 = sha256,
@@ -110,6 +119,12 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
         var file = Path.GetFileName(package.SourcePath);
         foreach (var (dependency, range) in package.Manifest.Dependencies)
         {
+            // In another registry: publish runs offline and cannot see it; the client resolves it there.
+            if (package.Manifest.DependencyRegistries.ContainsKey(dependency))
+            {
+                continue;
+            }
+
             var index = await indexOf(dependency).ConfigureAwait(false);
             var batchOwner = batch.FirstOrDefault(m => PackageName.Normalize(m.Name) == PackageName.Normalize(dependency))?.Name;
             if ((index?.Name ?? batchOwner) is { } owner && owner != dependency)
@@ -140,6 +155,36 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                     $"{file}: depends on {dependency} {range.ToNormalizedString()}, but no published, unyanked version satisfies it (available: {string.Join(", ", available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none"))})");
             }
         }
+    }
+
+    /// <summary>
+    /// The signed pins of a package's dependencies in other registries, from the registries this
+    /// registry's operator configured (never learnt at publish time); null when it has none.
+    /// </summary>
+    private SortedDictionary<string, RegistryPin>? PinsOf(PackageFile package)
+    {
+        if (package.Manifest.DependencyRegistries.Count == 0)
+        {
+            return null;
+        }
+
+        var pins = new SortedDictionary<string, RegistryPin>(StringComparer.Ordinal);
+        foreach (var (dependency, reference) in package.Manifest.DependencyRegistries)
+        {
+            var known = Settings.KnownRegistries ?? new Dictionary<string, RegistryPin>();
+            var pin = Settings.KnownRegistryOrNull(reference) ?? throw new ValidationException(RegistryUnknownRule,
+                $"{Path.GetFileName(package.SourcePath)}: dependency '{dependency}' names the registry '{reference}', which this registry does not know "
+                + $"(known: {string.Join(", ", known.Keys.Order(StringComparer.Ordinal).DefaultIfEmpty("none"))}); a dependency may name only a registry the operator configured "
+                + "with its root sha256: 'registry settings --known-registry NAME=URL#ROOT_SHA256'");
+            if (RegistryPin.Problem(pin) is { } problem)
+            {
+                throw new EnvironmentException(RegistryPin.Rule, $"{RegistrySettings.Key}: known registry '{reference}' {problem}; fix it with 'registry settings --known-registry'");
+            }
+
+            pins[dependency] = pin;
+        }
+
+        return pins;
     }
 
     /// <summary>The batch without exact repeats; the same name and version with other bytes is refused.</summary>
