@@ -181,17 +181,21 @@ public sealed class RegistryClient : IDisposable
         var local = new LocalFirstReader(reader, _trusted);
         var ahead = new Internal.PrefetchingReader(local);
         PrefetchSnapshot(ahead, timestamp.Content, trusted?.Bins, cancellationToken);
-        var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
-        RegistryState? next;
+        var update = new TrustedUpdate(ahead, anchor, now)
+        {
+            Trusted = trusted,
+            LogCheck = (before, next, ct) => Internal.LogCheck.VerifyAsync(reader, before, next, _source, ct),
+        };
+        RegistryState next;
         try
         {
-            next = await RegistryState.LoadOrNullAsync(ahead, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false);
+            next = await update.LoadNextAsync(timestamp, cancellationToken).ConfigureAwait(false);
         }
         catch (VerificationException e) when (e.Rule == RootChain.RotationsRule)
         {
             // As python-tuf does: keep the roots verified so far, so the next update goes on from the last of them.
             var kept = 0;
-            foreach (var (key, content) in verified.Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal) && local.FetchedFromSource.ContainsKey(p.Key)))
+            foreach (var (key, content) in update.ToPersist(local).Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
             {
                 await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
                 kept++;
@@ -200,21 +204,8 @@ public sealed class RegistryClient : IDisposable
             throw new VerificationException(RootChain.RotationsRule, $"{RegistryException.WithoutRule(e.Message)}; kept the {kept} root(s) verified so far, so the next update goes on from there", e);
         }
 
-        if (next is null)
-        {
-            throw new RegistryException($"{reader.Location}: no registry");
-        }
-
-        TrustChecks.VerifyFresh(next, now, reader.Location);
-        if (trusted is not null)
-        {
-            TrustChecks.VerifyNoRollback(trusted, next, reader.Location);
-        }
-
-        await Internal.LogCheck.VerifyAsync(reader, trusted, next, _source, cancellationToken).ConfigureAwait(false);
-
         // Only what passed verification enters the trusted store; roots last, the timestamp after all.
-        foreach (var (key, content) in verified.Where(p => local.FetchedFromSource.ContainsKey(p.Key)).OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
+        foreach (var (key, content) in update.ToPersist(local))
         {
             await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
         }

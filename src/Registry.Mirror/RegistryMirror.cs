@@ -39,21 +39,9 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         var current = destinationTimestamp is null ? null
             : await RegistryState.LoadOrNullAsync(destination, new StateLoadOptions { Anchor = trustAnchor, Timestamp = destinationTimestamp }, cancellationToken).ConfigureAwait(false);
         var reader = new LocalFirstReader(source, destination);
-        var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
-        var next = await RegistryState.LoadOrNullAsync(reader, new StateLoadOptions { Anchor = current?.Root ?? trustAnchor, Timestamp = sourceTimestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{source.Location}: no registry");
-        TrustChecks.VerifyFresh(next, now, source.Location);
-        if (current is not null)
-        {
-            if (next.Timestamp.Signed.Version == current.Timestamp.Signed.Version)
-            {
-                throw new VerificationException($"{source.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the mirror's {current.Timestamp.Signed.Version} but differs from it");
-            }
-
-            TrustChecks.VerifyNoRollback(current, next, source.Location);
-        }
-
-        await FetchRootChainAsync(reader, next.Root, cancellationToken).ConfigureAwait(false);
+        var update = new TrustedUpdate(reader, trustAnchor, now) { Trusted = current, RequireNewerTimestamp = true };
+        var next = await update.LoadNextAsync(sourceTimestamp, cancellationToken).ConfigureAwait(false);
+        await FetchRootChainAsync(reader, update, next.Root, cancellationToken).ConfigureAwait(false);
         var changedBins = next.Bins.AllNames()
             .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
             .ToList();
@@ -123,15 +111,8 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
 
         // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
         // Only metadata that passed verification is written (the root chain was verified link by link).
-        foreach (var (key, content) in reader.FetchedFromSource
-            .Where(p => verified.ContainsKey(p.Key) || p.Key.EndsWith(".root.json", StringComparison.Ordinal))
-            .OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)).ThenBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, content) in update.ToPersist(reader))
         {
-            if (key == RegistryLayout.TimestampKey)
-            {
-                continue;
-            }
-
             await destination.PutIfAbsentAsync(key, content, CachePolicyFor(key), cancellationToken).ConfigureAwait(false);
             files++;
             bytes += content.LongLength;
@@ -190,7 +171,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// readers can walk the rotation chain from any root they trust; the chain is verified
     /// link by link and must pass through the mirror's trust anchor.
     /// </summary>
-    private async Task FetchRootChainAsync(LocalFirstReader reader, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
+    private async Task FetchRootChainAsync(LocalFirstReader reader, TrustedUpdate update, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
     {
         SignedDocument<RootMetadata>? previous = null;
         for (long version = 1; version <= newest.Signed.Version; version++)
@@ -213,6 +194,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
                 throw new VerificationException($"{source.Location}/{key}: differs from the trusted root given to the mirror");
             }
 
+            update.AddVerified(key, stored.Content);
             previous = root;
         }
     }
