@@ -28,10 +28,13 @@ public sealed class TrustedUpdate(IObjectReader reader, SignedDocument<RootMetad
     /// </summary>
     public bool RequireNewerTimestamp { get; init; }
 
-    /// <summary>Most root rotations followed past the anchor (null: <see cref="RootChain.LoadLatestAsync"/>'s default).</summary>
+    /// <summary>Most root rotations followed past the anchor (null: RootChain.LoadLatestAsync chooses).</summary>
     public int? MaxRootRotations { get; init; }
 
-    /// <summary>The transparency-log rule, when the caller applies one here (the client does; the mirror checks it as it copies the log).</summary>
+    /// <summary>
+    /// The transparency-log rule, when the caller applies one here (the client does; the mirror
+    /// checks the log as it copies it).
+    /// </summary>
     public LogCheckHook? LogCheck { get; init; }
 
     /// <summary>
@@ -59,8 +62,8 @@ public sealed class TrustedUpdate(IObjectReader reader, SignedDocument<RootMetad
             if (RequireNewerTimestamp && next.Timestamp.Signed.Version == trusted.Timestamp.Signed.Version)
             {
                 throw new VerificationException(
-                    $"{reader.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the mirror's "
-                    + $"{trusted.Timestamp.Signed.Version} but differs from it");
+                    $"{reader.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the "
+                    + $"mirror's {trusted.Timestamp.Signed.Version} but differs from it");
             }
 
             TrustChecks.VerifyNoRollback(trusted, next, reader.Location);
