@@ -63,50 +63,62 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             }
         }
 
-        await Parallel.ForEachAsync(changedBins, ParallelOptionsFor(cancellationToken), async (bin, ct) =>
+        // A bin is done once each document it lists is copied or found at the destination.
+        var remaining = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        void Done(string path)
         {
-            var document = await next.GetBinAsync(bin, ct).ConfigureAwait(false);
-            MetadataVerifier.VerifyNotExpired(document.Signed, now, $"{source.Location} {bin}");
-            if (current is not null && current.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json") is { } before)
+            if (remaining.AddOrUpdate(next.Bins.BinFor(path), 0, (_, left) => left - 1) == 0)
             {
-                var old = await current.GetBinAsync(bin, ct).ConfigureAwait(false);
-                if (document.Signed.Version < old.Signed.Version || document.Signed.Version < before.Version)
+                Report(0, 0, 1);
+            }
+        }
+
+        var walk = new WalkOptions
+        {
+            Bins = changedBins,
+            Parallelism = Math.Max(1, _options.Parallel),
+            Documents = (source, SourceName),
+            OnBin = async (bin, document, ct) =>
+            {
+                await CheckBinAsync(current, bin, document, now, ct).ConfigureAwait(false);
+                remaining[bin] = document.Signed.Targets.Count;
+                if (document.Signed.Targets.Count == 0)
                 {
-                    throw new VerificationException($"{source.Location}: {bin} went back from version {old.Signed.Version} to {document.Signed.Version} (rollback)");
+                    Report(0, 0, 1);
+                }
+            },
+
+            // An index document is written after every artifact it pins, so one that the
+            // destination holds needs nothing more: an unchanged package costs no request.
+            Skip = async (path, key, ct) =>
+            {
+                var held = await destination.ExistsAsync(key, ct).ConfigureAwait(false);
+                if (held)
+                {
+                    Done(path);
+                }
+
+                return held;
+            },
+        };
+        await Parallel.ForEachAsync(next.WalkAsync(walk, cancellationToken), ParallelOptionsFor(cancellationToken), async (walked, ct) =>
+        {
+            changedPackages[walked.Index.Name] = true;
+            foreach (var entry in walked.Index.Versions)
+            {
+                // Streamed through its pin into a create-only write: never held in memory, and
+                // visible at the destination only once verified.
+                var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
+                if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
+                {
+                    await source.CopyPinnedAsync(artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey), SourceName(artifactKey), ct).ConfigureAwait(false);
+                    Report(1, entry.Length, 0);
                 }
             }
 
-            foreach (var (path, target) in document.Signed.Targets)
-            {
-                // An index document is written after every artifact it pins, so one that the
-                // destination holds needs nothing more: an unchanged package costs no request.
-                var key = RegistryLayout.TargetKey(path, target.Sha256);
-                if (await destination.ExistsAsync(key, ct).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                var fetched = await FetchVerifiedAsync(key, target.Length, target.Sha256, ct).ConfigureAwait(false);
-                var index = IndexJson.ParseIndex(fetched, path);
-                changedPackages[index.Name] = true;
-
-                foreach (var entry in index.Versions)
-                {
-                    // Streamed through its pin into a create-only write: never held in memory, and
-                    // visible at the destination only once verified.
-                    var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
-                    if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
-                    {
-                        await source.CopyPinnedAsync(artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey), SourceName(artifactKey), ct).ConfigureAwait(false);
-                        Report(1, entry.Length, 0);
-                    }
-                }
-
-                await destination.PutIfAbsentAsync(key, fetched, CachePolicyFor(key), ct).ConfigureAwait(false);
-                Report(1, fetched.LongLength, 0);
-            }
-
-            Report(0, 0, 1);
+            await destination.PutIfAbsentAsync(walked.Key, walked.Content, CachePolicyFor(walked.Key), ct).ConfigureAwait(false);
+            Report(1, walked.Content.LongLength, 0);
+            Done(walked.Path);
         }).ConfigureAwait(false);
 
         // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
@@ -199,9 +211,19 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         }
     }
 
-    /// <summary>An index document pinned by its verified bin, checked before use (small: held, to be parsed).</summary>
-    private Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken) =>
-        source.ReadPinnedAsync(key, length, sha256, SourceName(key), cancellationToken);
+    /// <summary>A changed bin: not expired, and its version not behind the one the mirror holds.</summary>
+    private async Task CheckBinAsync(RegistryState? current, string bin, SignedDocument<TargetsMetadata> document, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        MetadataVerifier.VerifyNotExpired(document.Signed, now, $"{source.Location} {bin}");
+        if (current is not null && current.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json") is { } before)
+        {
+            var old = await current.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
+            if (document.Signed.Version < old.Signed.Version || document.Signed.Version < before.Version)
+            {
+                throw new VerificationException($"{source.Location}: {bin} went back from version {old.Signed.Version} to {document.Signed.Version} (rollback)");
+            }
+        }
+    }
 
     private string SourceName(string key) => source.Location.TrimEnd('/') + "/" + key;
 
