@@ -101,24 +101,29 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
                 return held;
             },
         };
-        await Parallel.ForEachAsync(next.WalkAsync(walk, cancellationToken), ParallelOptionsFor(cancellationToken), async (walked, ct) =>
+        var walked = next.WalkAsync(walk, cancellationToken);
+        await Parallel.ForEachAsync(walked, ParallelOptionsFor(cancellationToken), async (document, ct) =>
         {
-            changedPackages[walked.Index.Name] = true;
-            foreach (var entry in walked.Index.Versions)
+            changedPackages[document.Index.Name] = true;
+            foreach (var entry in document.Index.Versions)
             {
                 // Streamed through its pin into a create-only write: never held in memory, and
                 // visible at the destination only once verified.
                 var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
                 if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
                 {
-                    await source.CopyPinnedAsync(artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey), SourceName(artifactKey), ct).ConfigureAwait(false);
+                    await source.CopyPinnedAsync(
+                        artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey),
+                        SourceName(artifactKey), ct)
+                        .ConfigureAwait(false);
                     Report(1, entry.Length, 0);
                 }
             }
 
-            await destination.PutIfAbsentAsync(walked.Key, walked.Content, CachePolicyFor(walked.Key), ct).ConfigureAwait(false);
-            Report(1, walked.Content.LongLength, 0);
-            Done(walked.Path);
+            await destination.PutIfAbsentAsync(document.Key, document.Content, CachePolicyFor(document.Key), ct)
+                .ConfigureAwait(false);
+            Report(1, document.Content.LongLength, 0);
+            Done(document.Path);
         }).ConfigureAwait(false);
 
         // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
@@ -212,7 +217,9 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     }
 
     /// <summary>A changed bin: not expired, and its version not behind the one the mirror holds.</summary>
-    private async Task CheckBinAsync(RegistryState? current, string bin, SignedDocument<TargetsMetadata> document, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CheckBinAsync(
+        RegistryState? current, string bin, SignedDocument<TargetsMetadata> document, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         MetadataVerifier.VerifyNotExpired(document.Signed, now, $"{source.Location} {bin}");
         if (current is not null && current.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json") is { } before)
@@ -220,7 +227,9 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             var old = await current.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
             if (document.Signed.Version < old.Signed.Version || document.Signed.Version < before.Version)
             {
-                throw new VerificationException($"{source.Location}: {bin} went back from version {old.Signed.Version} to {document.Signed.Version} (rollback)");
+                throw new VerificationException(
+                    $"{source.Location}: {bin} went back from version {old.Signed.Version} to "
+                    + $"{document.Signed.Version} (rollback)");
             }
         }
     }

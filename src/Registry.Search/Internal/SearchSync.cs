@@ -217,7 +217,8 @@ internal sealed class SearchSync(ViewContext context)
     }
 
     /// <summary>Every signed index document of a state.</summary>
-    internal static async Task<List<PackageIndex>> AllIndexesAsync(RegistryState state, CancellationToken cancellationToken) =>
+    internal static async Task<List<PackageIndex>> AllIndexesAsync(
+        RegistryState state, CancellationToken cancellationToken) =>
         [.. (await state.ReadAllAsync(cancellationToken).ConfigureAwait(false)).Select(w => w.Index)];
 
     /// <summary>The published spelling and search entry of NAME in a state (entry null: every version yanked); null when the package does not exist.</summary>

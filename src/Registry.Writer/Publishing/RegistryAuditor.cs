@@ -75,7 +75,8 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
         };
         long bytes = 0;
         int packages = 0, versions = 0;
-        await Parallel.ForEachAsync(state.WalkAsync(walk, cancellationToken), Options(cancellationToken), async (walked, ct) =>
+        var documents = state.WalkAsync(walk, cancellationToken);
+        await Parallel.ForEachAsync(documents, Options(cancellationToken), async (walked, ct) =>
         {
             var index = walked.Index;
             try
