@@ -347,16 +347,16 @@ public sealed class HttpObjectReader : IObjectReader
         var sent = Credential is not null && Credential.AppliesTo(uri) && Credential.Token is { Length: > 0 };
         if (answer.Status == HttpStatusCode.Forbidden)
         {
-            return new AccessDeniedException("token-scope", $"{who}: the read token does not grant {uri.AbsolutePath} (HTTP 403); ask for a token whose scope covers it", 1);
+            return new AccessDeniedException(Rules.TokenScope, $"{who}: the read token does not grant {uri.AbsolutePath} (HTTP 403); ask for a token whose scope covers it", 1);
         }
 
         return answer.TokenError switch
         {
-            "expired" => new AccessDeniedException("token-expired", $"{who}: the read token has expired (HTTP 401); get a new one and {fix}", 2),
-            "revoked" => new AccessDeniedException("token-revoked", $"{who}: the read token has been revoked (HTTP 401); get a new one and {fix}", 2),
-            "wrong-registry" => new AccessDeniedException("token-registry", $"{who}: the read token is for another registry (HTTP 401); {fix}", 2),
-            _ when sent => new AccessDeniedException("token-invalid", $"{who}: the read token ({Credential!.From}) was refused (HTTP 401); get a new one and {fix}", 2),
-            _ => new AccessDeniedException("token-required", $"{who} needs a read token (HTTP 401): {fix}", 2),
+            "expired" => new AccessDeniedException(Rules.TokenExpired, $"{who}: the read token has expired (HTTP 401); get a new one and {fix}", 2),
+            "revoked" => new AccessDeniedException(Rules.TokenRevoked, $"{who}: the read token has been revoked (HTTP 401); get a new one and {fix}", 2),
+            "wrong-registry" => new AccessDeniedException(Rules.TokenRegistry, $"{who}: the read token is for another registry (HTTP 401); {fix}", 2),
+            _ when sent => new AccessDeniedException(Rules.TokenInvalid, $"{who}: the read token ({Credential!.From}) was refused (HTTP 401); get a new one and {fix}", 2),
+            _ => new AccessDeniedException(Rules.TokenRequired, $"{who} needs a read token (HTTP 401): {fix}", 2),
         };
     }
 

@@ -374,7 +374,7 @@ public sealed class RegistryClient : IDisposable
         name = Core.Packages.PackageName.FromUserInput(name);
         if (!Core.Packages.PackageName.IsValid(name))
         {
-            throw new ValidationException("name-invalid", $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
+            throw new ValidationException(Rules.NameInvalid, $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
         }
 
         var path = RegistryLayout.IndexPath(name);
