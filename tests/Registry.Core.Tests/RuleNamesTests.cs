@@ -32,15 +32,20 @@ public sealed partial class RuleNamesTests
         }
     }
 
-    /// <summary>The names in the first column of a doc's rule tables, from a heading on.</summary>
+    /// <summary>The first-column names of a doc's rule tables (of one section when a heading is given).</summary>
     private static IEnumerable<string> TableRules(string doc, string? from = null)
     {
         var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", doc));
         var start = from is null ? 0 : Array.IndexOf(lines, from);
         Assert.True(start >= 0, $"docs/{doc} has no '{from}' section");
         var inTable = false;
-        foreach (var line in lines.Skip(start))
+        foreach (var line in lines.Skip(start + 1))
         {
+            if (from is not null && line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                break;
+            }
+
             if (line.StartsWith("| rule |", StringComparison.Ordinal))
             {
                 inTable = true;
