@@ -213,7 +213,7 @@ public sealed class HttpObjectReader : IObjectReader
 
         if (answer.Status == HttpStatusCode.Unauthorized || (answer.Status == HttpStatusCode.Forbidden && answer.TokenError is not null))
         {
-            throw Denied(uri, answer);
+            throw TokenRefusals.For(BaseUri, Credential, uri, answer);
         }
 
         // S3 (and so a CDN in front of it) answers 403 for a missing key to anonymous readers
@@ -271,7 +271,7 @@ public sealed class HttpObjectReader : IObjectReader
                 return new HttpAnswer(status, response.Headers.ETag?.Tag, [], null);
             }
 
-            var body = await ReadCappedAsync(response, cap, uri, watch, onBytes).ConfigureAwait(false);
+            var body = await cap.ReadAsync(response, uri, watch, onBytes).ConfigureAwait(false);
             return new HttpAnswer(status, response.Headers.ETag?.Tag, body, null);
         }
         catch (Exception e) when (watch.Stalled is { } stalled && !attempt.IsCancellationRequested)
@@ -338,94 +338,4 @@ public sealed class HttpObjectReader : IObjectReader
 
     /// <summary>The header the shipped edge verifier names its reason in (infra/edge/token-verifier.js).</summary>
     public const string TokenErrorHeader = "Registry-Token-Error";
-
-    /// <summary>A 401 or the verifier's 403 as one line a user can act on: which source, why, and the command that fixes it.</summary>
-    private AccessDeniedException Denied(Uri uri, HttpAnswer answer)
-    {
-        var who = Credential is null ? $"{BaseUri}" : $"source '{Credential.SourceName}' ({BaseUri})";
-        var fix = Credential is { LoginHint.Length: > 0 } ? Credential.LoginHint : "give it a read token (registry source login NAME, or --token-env VAR)";
-        var sent = Credential is not null && Credential.AppliesTo(uri) && Credential.Token is { Length: > 0 };
-        if (answer.Status == HttpStatusCode.Forbidden)
-        {
-            return new AccessDeniedException("token-scope", $"{who}: the read token does not grant {uri.AbsolutePath} (HTTP 403); ask for a token whose scope covers it", 1);
-        }
-
-        return answer.TokenError switch
-        {
-            "expired" => new AccessDeniedException("token-expired", $"{who}: the read token has expired (HTTP 401); get a new one and {fix}", 2),
-            "revoked" => new AccessDeniedException("token-revoked", $"{who}: the read token has been revoked (HTTP 401); get a new one and {fix}", 2),
-            "wrong-registry" => new AccessDeniedException("token-registry", $"{who}: the read token is for another registry (HTTP 401); {fix}", 2),
-            _ when sent => new AccessDeniedException("token-invalid", $"{who}: the read token ({Credential!.From}) was refused (HTTP 401); get a new one and {fix}", 2),
-            _ => new AccessDeniedException("token-required", $"{who} needs a read token (HTTP 401): {fix}", 2),
-        };
-    }
-
-    /// <summary>Reads a body, refusing one longer than its cap (an endless or oversized response).</summary>
-    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, BodyCap cap, Uri uri, StallWatch watch, Action<int> onBytes)
-    {
-        if (response.Content.Headers.ContentLength is { } declared && declared > cap.Bytes)
-        {
-            throw cap.Exceeded(uri, $"response of {declared} bytes");
-        }
-
-        var stream = await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, watch.Token).ConfigureAwait(false)) > 0)
-            {
-                watch.Add(read);
-                onBytes(read);
-                if (buffer.Length + read > cap.Bytes)
-                {
-                    throw cap.Exceeded(uri, "response");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
-    }
-
-    /// <summary>
-    /// The most bytes a body may have: a length signed metadata pins (longer is not the signed
-    /// file), or a limit, named with the <paramref name="Setting"/> that raises it when one does.
-    /// </summary>
-    private readonly record struct BodyCap(long Bytes, bool Pinned, string? Setting)
-    {
-        public VerificationException Exceeded(Uri uri, string what) => new(Pinned
-            ? $"{uri}: {what} is longer than the {Bytes} bytes the signed metadata gives it"
-            : $"{uri}: {what} exceeds the limit of {Bytes} bytes{(Setting is null ? "" : $"; raise it with {Setting}")}");
-    }
-}
-
-/// <summary>
-/// A request that failed in transfer on every attempt: unreachable (exit code 2), or stalled, cut
-/// short or too slow (exit code 1). The caller may try the next URL.
-/// </summary>
-public sealed class TransferException : RegistryException
-{
-    public TransferException(string message, int exitCode, int attempts, TimeSpan elapsed, long bytesRead, Exception? inner)
-        : base(message, exitCode, inner)
-    {
-        Attempts = attempts;
-        Elapsed = elapsed;
-        BytesRead = bytesRead;
-    }
-
-    public TransferException() : this("transfer failed") { }
-
-    public TransferException(string message) : base(message, 1) { }
-
-    public TransferException(string message, Exception inner) : base(message, 1, inner) { }
-
-    public int Attempts { get; }
-
-    public TimeSpan Elapsed { get; }
-
-    /// <summary>Body bytes received over all attempts before giving up.</summary>
-    public long BytesRead { get; }
 }

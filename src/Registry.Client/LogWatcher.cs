@@ -71,7 +71,7 @@ public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolic
         }
         catch (LogException e)
         {
-            throw new VerificationException("log", $"{source.Url}: log: {e.Message}");
+            throw new VerificationException(Rules.Log, $"{source.Url}: log: {e.Message}");
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class ProjectInstaller(RegistryClient client)
         var exact = lockHolds ? lockFile!.Reachable(dependencies) : null;
         if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
         {
-            throw new ValidationException("lock-outdated",
+            throw new ValidationException(Rules.LockOutdated,
                 $"{Path.Combine(projectDirectory, LockFile.FileName)} {(lockFile is null ? "does not exist" : lockHolds ? "names packages that registry.json no longer depends on" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
         }
 
@@ -98,7 +98,7 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             if (!dependencies.ContainsKey(name) && lockFile?.Packages.ContainsKey(name) != true)
             {
-                throw new ValidationException("update-unknown",
+                throw new ValidationException(Rules.UpdateUnknown,
                     $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in {LockFile.FileName}"
                     + $"{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? [])))}; 'registry update' without names updates every package");
             }
@@ -307,13 +307,13 @@ public sealed class ProjectInstaller(RegistryClient client)
                 {
                     if (PackageName.Problem(dependency.Name) is { } problem)
                     {
-                        throw new ValidationException(PackageRules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name, Resolution.LockJsonContext.Default.String)} {problem}; a package name is {PackageName.Rule}");
+                        throw new ValidationException(Rules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name, Resolution.LockJsonContext.Default.String)} {problem}; a package name is {PackageName.Rule}");
                     }
 
                     if (dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
                     {
                         var hint = dependency.Value.ValueKind == JsonValueKind.String ? RangeSyntax.Hint(dependency.Value.GetString()!) : "a range is a string";
-                        throw new ValidationException("dependency-invalid", $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range; {hint}");
+                        throw new ValidationException(Rules.DependencyInvalid, $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range; {hint}");
                     }
 
                     result[dependency.Name] = range;
@@ -324,7 +324,7 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
         catch (JsonException e)
         {
-            throw new ValidationException("manifest-json", $"{path}: not valid JSON ({JsonProblem.Describe(e)})");
+            throw new ValidationException(Rules.ManifestJson, $"{path}: not valid JSON ({JsonProblem.Describe(e)})");
         }
     }
 }

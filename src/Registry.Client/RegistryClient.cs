@@ -5,24 +5,6 @@ using Registry.Core.Tuf;
 
 namespace Registry.Client;
 
-/// <summary>How an update went: which URL served it, or why cached metadata was used.</summary>
-public sealed record UpdateResult(UpdateStatus Status, long TimestampVersion, string? Url, IReadOnlyList<string> Warnings);
-
-public enum UpdateStatus
-{
-    /// <summary>A newer state was fetched and verified.</summary>
-    Updated,
-
-    /// <summary>The registry had not changed (one conditional request).</summary>
-    Unchanged,
-
-    /// <summary>No network use: the trusted metadata in the cache was used (offline, or every URL failed).</summary>
-    Cached,
-
-    /// <summary>No metadata was needed: the lock file pins every package by sha256 and the cache held them all.</summary>
-    NotNeeded,
-}
-
 /// <summary>
 /// Reads one registry source with the TUF client workflow: the trusted root, then the
 /// timestamp (conditional request: an unchanged registry costs one request), the root chain,
@@ -194,18 +176,22 @@ public sealed class RegistryClient : IDisposable
 
         var local = new LocalFirstReader(reader, _trusted);
         var ahead = new Internal.PrefetchingReader(local);
-        PrefetchSnapshot(ahead, timestamp.Content, trusted?.Bins, cancellationToken);
-        var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
-        RegistryState? next;
+        new Internal.UpdatePrefetch(_expected, Limits.MaxMetadataBytes).Start(ahead, timestamp.Content, trusted?.Bins, cancellationToken);
+        var update = new TrustedUpdate(ahead, anchor, now)
+        {
+            Trusted = trusted,
+            LogCheck = (before, next, ct) => Internal.LogCheck.VerifyAsync(reader, before, next, _source, ct),
+        };
+        RegistryState next;
         try
         {
-            next = await RegistryState.LoadOrNullAsync(ahead, new StateLoadOptions { Anchor = trusted?.Root ?? anchor, Timestamp = timestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false);
+            next = await update.LoadNextAsync(timestamp, cancellationToken).ConfigureAwait(false);
         }
         catch (VerificationException e) when (e.Rule == RootChain.RotationsRule)
         {
             // As python-tuf does: keep the roots verified so far, so the next update goes on from the last of them.
             var kept = 0;
-            foreach (var (key, content) in verified.Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal) && local.FetchedFromSource.ContainsKey(p.Key)))
+            foreach (var (key, content) in update.ToPersist(local).Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
             {
                 await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
                 kept++;
@@ -214,21 +200,8 @@ public sealed class RegistryClient : IDisposable
             throw new VerificationException(RootChain.RotationsRule, $"{RegistryException.WithoutRule(e.Message)}; kept the {kept} root(s) verified so far, so the next update goes on from there", e);
         }
 
-        if (next is null)
-        {
-            throw new RegistryException($"{reader.Location}: no registry");
-        }
-
-        TrustChecks.VerifyFresh(next, now, reader.Location);
-        if (trusted is not null)
-        {
-            TrustChecks.VerifyNoRollback(trusted, next, reader.Location);
-        }
-
-        await Internal.LogCheck.VerifyAsync(reader, trusted, next, _source, cancellationToken).ConfigureAwait(false);
-
         // Only what passed verification enters the trusted store; roots last, the timestamp after all.
-        foreach (var (key, content) in verified.Where(p => local.FetchedFromSource.ContainsKey(p.Key)).OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
+        foreach (var (key, content) in update.ToPersist(local))
         {
             await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
         }
@@ -243,100 +216,6 @@ public sealed class RegistryClient : IDisposable
         RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
         await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, (local, ahead)).ConfigureAwait(false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
-    }
-
-    /// <summary>
-    /// Starts reading the snapshot the new timestamp names while the root probe is on its way: the
-    /// trust order (root chain, then timestamp, then snapshot) fixes the order of verification, not
-    /// of fetching. The timestamp is read here unverified, only for the snapshot's version and length;
-    /// the snapshot is verified against the timestamp once the timestamp itself has been verified.
-    /// </summary>
-    private void PrefetchSnapshot(Internal.PrefetchingReader ahead, byte[] timestamp, HashBins? trustedBins, CancellationToken cancellationToken)
-    {
-        MetaFile? snapshot;
-        try
-        {
-            snapshot = SignedDocument<TimestampMetadata>.Parse(timestamp, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey)
-                .Signed.Meta.GetValueOrDefault(RoleNames.Snapshot + ".json");
-        }
-        catch (RegistryException)
-        {
-            return; // the verification that follows says what is wrong with it
-        }
-
-        if (snapshot is not null && snapshot.Version > 0)
-        {
-            var key = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshot.Version);
-            ahead.Prefetch(key, Math.Min(snapshot.Length ?? long.MaxValue, Limits.MaxMetadataBytes), cancellationToken);
-            if (ahead.InFlight(key) is { } read)
-            {
-                _ = PrefetchTargetsAndBinsAsync(ahead, read, trustedBins, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>
-    /// As soon as the snapshot's bytes arrive (unverified, read only for versions), starts
-    /// targets.json and the bins of the expected lookups: targets.json names the bins' count, but
-    /// the bins a lookup needs are computable from the count the trusted targets gave (or, on a
-    /// first update, the count of bins the snapshot lists), so both travel in one round trip
-    /// instead of two. A wrong guess costs a wasted request, never a wrong answer: the verifier
-    /// asks for what the verified targets name, and a prefetch nobody asks for is dropped.
-    /// </summary>
-    private async Task PrefetchTargetsAndBinsAsync(Internal.PrefetchingReader ahead, Task<StoredObject?> snapshotRead, HashBins? trustedBins, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stored = await snapshotRead.ConfigureAwait(false);
-            if (stored is null)
-            {
-                return;
-            }
-
-            var meta = SignedDocument<SnapshotMetadata>.Parse(stored.Content, RoleNames.Snapshot, TufJsonContext.Default.SnapshotMetadata, "snapshot").Signed.Meta;
-            if (meta.GetValueOrDefault("targets.json") is { Version: > 0 } targets)
-            {
-                ahead.Prefetch(RegistryLayout.MetadataKey(RoleNames.Targets, targets.Version), Limits.MaxMetadataBytes, cancellationToken);
-            }
-
-            if (_expected.Count == 0 || (trustedBins ?? GuessBins(meta.Keys)) is not { } bins)
-            {
-                return;
-            }
-
-            foreach (var name in _expected)
-            {
-                var bin = bins.BinFor(RegistryLayout.IndexPath(name));
-                if (meta.GetValueOrDefault(bin + ".json") is { Version: > 0 } listed)
-                {
-                    ahead.Prefetch(RegistryLayout.MetadataKey(bin, listed.Version), Limits.MaxMetadataBytes, cancellationToken);
-                }
-            }
-        }
-        catch (Exception e) when (e is RegistryException or HttpRequestException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
-        {
-            // The verification that follows reads (and judges) the same files itself.
-        }
-    }
-
-    /// <summary>
-    /// The bin count a snapshot's entries suggest: the largest group of <c>bin-HEX.json</c> names of
-    /// one width whose size is the power of two that width is made for (256 names of two digits).
-    /// After a rebin the snapshot also lists the old count's bins; the larger count is the newer.
-    /// </summary>
-    private static HashBins? GuessBins(IEnumerable<string> files)
-    {
-        var best = 0;
-        foreach (var group in files.Where(f => f.StartsWith("bin-", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal)).GroupBy(f => f.Length))
-        {
-            var count = group.Count();
-            if (count >= 2 && (count & (count - 1)) == 0 && count > best && (count - 1).ToString("x", System.Globalization.CultureInfo.InvariantCulture).Length == group.Key - "bin-".Length - ".json".Length)
-            {
-                best = count;
-            }
-        }
-
-        return best == 0 ? null : new HashBins(int.Log2(best), "bin");
     }
 
     /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>
@@ -397,7 +276,7 @@ public sealed class RegistryClient : IDisposable
         name = Core.Packages.PackageName.FromUserInput(name);
         if (!Core.Packages.PackageName.IsValid(name))
         {
-            throw new ValidationException("name-invalid", $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
+            throw new ValidationException(Rules.NameInvalid, $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
         }
 
         var path = RegistryLayout.IndexPath(name);
@@ -454,8 +333,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>A cached artifact by sha256, verified, with no metadata and no network (for --offline installs from a lock).</summary>
     public async Task<byte[]?> GetCachedBlobOrNullAsync(string sha256, long length, CancellationToken cancellationToken)
     {
-        var cached = await _cache.GetOrNullAsync(BlobKey(sha256), cancellationToken).ConfigureAwait(false);
-        return cached is not null && Hashing.ContentMatches(cached.Content, length, sha256) ? cached.Content : null;
+        return await Internal.BlobCache.GetOrNullAsync(_cache, sha256, length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The signed entry of a target path, from its bin (verified, not expired, kept in the trusted store).</summary>
@@ -501,7 +379,7 @@ public sealed class RegistryClient : IDisposable
             try
             {
                 var content = await reader.ReadPinnedAsync(key, length, sha256, reader.Location + key, cancellationToken).ConfigureAwait(false);
-                await CacheAsync(sha256, content, cancellationToken).ConfigureAwait(false);
+                await Internal.BlobCache.PutAsync(_cache, sha256, content, cancellationToken).ConfigureAwait(false);
                 return content;
             }
             catch (RegistryException e) when (!cancellationToken.IsCancellationRequested)
@@ -516,20 +394,6 @@ public sealed class RegistryClient : IDisposable
 
         throw failure!;
     }
-
-    private async Task CacheAsync(string sha256, byte[] content, CancellationToken cancellationToken)
-    {
-        var blob = BlobKey(sha256);
-        if (await _cache.ExistsAsync(blob, cancellationToken).ConfigureAwait(false))
-        {
-            // A cached copy that failed its hash (disk corruption, a partial copy) is replaced.
-            await _cache.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _cache.PutIfAbsentAsync(blob, content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string BlobKey(string sha256) => $"blobs/{sha256[..2]}/{sha256}";
 
     private static ObjectHeaders ObjectHeadersFor(string key) => new CachePolicy().For(key);
 

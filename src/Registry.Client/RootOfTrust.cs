@@ -47,7 +47,7 @@ public static class RootOfTrust
 
         if (pinnedSha256 is not null && !Hashing.HexEquals(Hashing.Sha256Hex(bytes), pinnedSha256))
         {
-            throw new VerificationException("root-pin", $"{what}: sha256 is {Hashing.Sha256Hex(bytes)}, not the pinned {pinnedSha256.ToLowerInvariant()}; refusing to trust it");
+            throw new VerificationException(Rules.RootPin, $"{what}: sha256 is {Hashing.Sha256Hex(bytes)}, not the pinned {pinnedSha256.ToLowerInvariant()}; refusing to trust it");
         }
 
         return bytes;

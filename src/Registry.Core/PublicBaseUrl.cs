@@ -14,7 +14,7 @@ public static class PublicBaseUrl
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
         {
-            throw new EnvironmentException("nuget-url", $"{option} '{url}': not a public base URL; give the http(s) address the registry is served at, e.g. https://cdn.example/registry/");
+            throw new EnvironmentException(Rules.NuGetUrl, $"{option} '{url}': not a public base URL; give the http(s) address the registry is served at, e.g. https://cdn.example/registry/");
         }
 
         var text = uri.AbsoluteUri;

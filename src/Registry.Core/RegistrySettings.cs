@@ -170,7 +170,7 @@ public sealed record RegistrySettings
             if (days < 1 || days > MaxExpiryDays)
             {
                 throw new EnvironmentException(
-                    "expiry-bounds",
+                    Rules.ExpiryBounds,
                     $"expiry of {role}: {days} days is out of bounds; a signature must last at least 1 day and at most {MaxExpiryDays} days (10 years)");
             }
         }
@@ -178,13 +178,13 @@ public sealed record RegistrySettings
         if (TimestampMaxAgeSeconds < 0 || TimeSpan.FromSeconds(TimestampMaxAgeSeconds) >= ExpiryOf("timestamp") / 2)
         {
             throw new EnvironmentException(
-                "expiry-bounds",
+                Rules.ExpiryBounds,
                 $"timestamp max-age {TimestampMaxAgeSeconds} s must be at least 0 and less than half the timestamp expiry ({TimestampExpiryDays} days), or edges would serve expired timestamps");
         }
 
         if (NuGetUrl is not null && PublicBaseUrl.Normalize(NuGetUrl) != NuGetUrl)
         {
-            throw new EnvironmentException("nuget-url", $"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/')");
+            throw new EnvironmentException(Rules.NuGetUrl, $"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/')");
         }
 
         foreach (var (name, pin) in KnownRegistries ?? new Dictionary<string, Index.RegistryPin>())
@@ -197,7 +197,7 @@ public sealed record RegistrySettings
 
         if (RefreshMarginDays < 0 || RefreshMarginDays > MaxExpiryDays)
         {
-            throw new EnvironmentException("expiry-bounds", $"refresh margin {RefreshMarginDays} days is out of bounds (0 to {MaxExpiryDays})");
+            throw new EnvironmentException(Rules.ExpiryBounds, $"refresh margin {RefreshMarginDays} days is out of bounds (0 to {MaxExpiryDays})");
         }
 
         return this;

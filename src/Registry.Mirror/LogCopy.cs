@@ -61,7 +61,7 @@ internal static class LogCopy
         }
         catch (LogException e)
         {
-            throw new VerificationException("log", $"{source.Location}: log: {e.Message}");
+            throw new VerificationException(Rules.Log, $"{source.Location}: log: {e.Message}");
         }
     }
 

@@ -39,21 +39,9 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         var current = destinationTimestamp is null ? null
             : await RegistryState.LoadOrNullAsync(destination, new StateLoadOptions { Anchor = trustAnchor, Timestamp = destinationTimestamp }, cancellationToken).ConfigureAwait(false);
         var reader = new LocalFirstReader(source, destination);
-        var verified = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
-        var next = await RegistryState.LoadOrNullAsync(reader, new StateLoadOptions { Anchor = current?.Root ?? trustAnchor, Timestamp = sourceTimestamp, OnVerified = (key, bytes) => verified[key] = bytes }, cancellationToken).ConfigureAwait(false)
-            ?? throw new VerificationException($"{source.Location}: no registry");
-        TrustChecks.VerifyFresh(next, now, source.Location);
-        if (current is not null)
-        {
-            if (next.Timestamp.Signed.Version == current.Timestamp.Signed.Version)
-            {
-                throw new VerificationException($"{source.Location}: timestamp version {next.Timestamp.Signed.Version} is not newer than the mirror's {current.Timestamp.Signed.Version} but differs from it");
-            }
-
-            TrustChecks.VerifyNoRollback(current, next, source.Location);
-        }
-
-        await FetchRootChainAsync(reader, next.Root, cancellationToken).ConfigureAwait(false);
+        var update = new TrustedUpdate(reader, trustAnchor, now) { Trusted = current, RequireNewerTimestamp = true };
+        var next = await update.LoadNextAsync(sourceTimestamp, cancellationToken).ConfigureAwait(false);
+        await FetchRootChainAsync(reader, update, next.Root, cancellationToken).ConfigureAwait(false);
         var changedBins = next.Bins.AllNames()
             .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
             .ToList();
@@ -75,63 +63,73 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
             }
         }
 
-        await Parallel.ForEachAsync(changedBins, ParallelOptionsFor(cancellationToken), async (bin, ct) =>
+        // A bin is done once each document it lists is copied or found at the destination.
+        var remaining = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        void Done(string path)
         {
-            var document = await next.GetBinAsync(bin, ct).ConfigureAwait(false);
-            MetadataVerifier.VerifyNotExpired(document.Signed, now, $"{source.Location} {bin}");
-            if (current is not null && current.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json") is { } before)
+            if (remaining.AddOrUpdate(next.Bins.BinFor(path), 0, (_, left) => left - 1) == 0)
             {
-                var old = await current.GetBinAsync(bin, ct).ConfigureAwait(false);
-                if (document.Signed.Version < old.Signed.Version || document.Signed.Version < before.Version)
+                Report(0, 0, 1);
+            }
+        }
+
+        var walk = new WalkOptions
+        {
+            Bins = changedBins,
+            Parallelism = Math.Max(1, _options.Parallel),
+            Documents = (source, SourceName),
+            OnBin = async (bin, document, ct) =>
+            {
+                await CheckBinAsync(current, bin, document, now, ct).ConfigureAwait(false);
+                remaining[bin] = document.Signed.Targets.Count;
+                if (document.Signed.Targets.Count == 0)
                 {
-                    throw new VerificationException($"{source.Location}: {bin} went back from version {old.Signed.Version} to {document.Signed.Version} (rollback)");
+                    Report(0, 0, 1);
+                }
+            },
+
+            // An index document is written after every artifact it pins, so one that the
+            // destination holds needs nothing more: an unchanged package costs no request.
+            Skip = async (path, key, ct) =>
+            {
+                var held = await destination.ExistsAsync(key, ct).ConfigureAwait(false);
+                if (held)
+                {
+                    Done(path);
+                }
+
+                return held;
+            },
+        };
+        var walked = next.WalkAsync(walk, cancellationToken);
+        await Parallel.ForEachAsync(walked, ParallelOptionsFor(cancellationToken), async (document, ct) =>
+        {
+            changedPackages[document.Index.Name] = true;
+            foreach (var entry in document.Index.Versions)
+            {
+                // Streamed through its pin into a create-only write: never held in memory, and
+                // visible at the destination only once verified.
+                var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
+                if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
+                {
+                    await source.CopyPinnedAsync(
+                        artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey),
+                        SourceName(artifactKey), ct)
+                        .ConfigureAwait(false);
+                    Report(1, entry.Length, 0);
                 }
             }
 
-            foreach (var (path, target) in document.Signed.Targets)
-            {
-                // An index document is written after every artifact it pins, so one that the
-                // destination holds needs nothing more: an unchanged package costs no request.
-                var key = RegistryLayout.TargetKey(path, target.Sha256);
-                if (await destination.ExistsAsync(key, ct).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                var fetched = await FetchVerifiedAsync(key, target.Length, target.Sha256, ct).ConfigureAwait(false);
-                var index = IndexJson.ParseIndex(fetched, path);
-                changedPackages[index.Name] = true;
-
-                foreach (var entry in index.Versions)
-                {
-                    // Streamed through its pin into a create-only write: never held in memory, and
-                    // visible at the destination only once verified.
-                    var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
-                    if (!await destination.ExistsAsync(artifactKey, ct).ConfigureAwait(false))
-                    {
-                        await source.CopyPinnedAsync(artifactKey, entry.Length, entry.Sha256, destination, CachePolicyFor(artifactKey), SourceName(artifactKey), ct).ConfigureAwait(false);
-                        Report(1, entry.Length, 0);
-                    }
-                }
-
-                await destination.PutIfAbsentAsync(key, fetched, CachePolicyFor(key), ct).ConfigureAwait(false);
-                Report(1, fetched.LongLength, 0);
-            }
-
-            Report(0, 0, 1);
+            await destination.PutIfAbsentAsync(document.Key, document.Content, CachePolicyFor(document.Key), ct)
+                .ConfigureAwait(false);
+            Report(1, document.Content.LongLength, 0);
+            Done(document.Path);
         }).ConfigureAwait(false);
 
         // Metadata, then roots, then the timestamp: a reader never meets a state the mirror lacks.
         // Only metadata that passed verification is written (the root chain was verified link by link).
-        foreach (var (key, content) in reader.FetchedFromSource
-            .Where(p => verified.ContainsKey(p.Key) || p.Key.EndsWith(".root.json", StringComparison.Ordinal))
-            .OrderBy(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)).ThenBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, content) in update.ToPersist(reader))
         {
-            if (key == RegistryLayout.TimestampKey)
-            {
-                continue;
-            }
-
             await destination.PutIfAbsentAsync(key, content, CachePolicyFor(key), cancellationToken).ConfigureAwait(false);
             files++;
             bytes += content.LongLength;
@@ -190,7 +188,7 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// readers can walk the rotation chain from any root they trust; the chain is verified
     /// link by link and must pass through the mirror's trust anchor.
     /// </summary>
-    private async Task FetchRootChainAsync(LocalFirstReader reader, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
+    private async Task FetchRootChainAsync(LocalFirstReader reader, TrustedUpdate update, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
     {
         SignedDocument<RootMetadata>? previous = null;
         for (long version = 1; version <= newest.Signed.Version; version++)
@@ -213,13 +211,28 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
                 throw new VerificationException($"{source.Location}/{key}: differs from the trusted root given to the mirror");
             }
 
+            update.AddVerified(key, stored.Content);
             previous = root;
         }
     }
 
-    /// <summary>An index document pinned by its verified bin, checked before use (small: held, to be parsed).</summary>
-    private Task<byte[]> FetchVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken) =>
-        source.ReadPinnedAsync(key, length, sha256, SourceName(key), cancellationToken);
+    /// <summary>A changed bin: not expired, and its version not behind the one the mirror holds.</summary>
+    private async Task CheckBinAsync(
+        RegistryState? current, string bin, SignedDocument<TargetsMetadata> document, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        MetadataVerifier.VerifyNotExpired(document.Signed, now, $"{source.Location} {bin}");
+        if (current is not null && current.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json") is { } before)
+        {
+            var old = await current.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
+            if (document.Signed.Version < old.Signed.Version || document.Signed.Version < before.Version)
+            {
+                throw new VerificationException(
+                    $"{source.Location}: {bin} went back from version {old.Signed.Version} to "
+                    + $"{document.Signed.Version} (rollback)");
+            }
+        }
+    }
 
     private string SourceName(string key) => source.Location.TrimEnd('/') + "/" + key;
 

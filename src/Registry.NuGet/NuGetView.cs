@@ -27,7 +27,7 @@ public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResour
         if (settings.NuGetUrl is null && packages.FirstOrDefault(p => p.Manifest.NuGet is not null) is { } nupkg)
         {
             throw new EnvironmentException(
-                "nuget-url",
+                Rules.NuGetUrl,
                 $"{Path.GetFileName(nupkg.SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose URLs need the address the registry is served at; set it once with 'registry settings --store {storeLocation} --nuget-url https://cdn.example/registry/' (nothing was published)");
         }
     }
@@ -35,7 +35,7 @@ public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResour
     public async Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken)
     {
         var url = context.BaseUrl ?? throw new EnvironmentException(
-            "nuget-url",
+            Rules.NuGetUrl,
             $"{context.Store.Location}: has no NuGet URL; set it with 'registry settings --store {context.Store.Location} --nuget-url https://cdn.example/registry/'");
         if (names is null)
         {

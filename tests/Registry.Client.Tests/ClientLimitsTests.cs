@@ -60,7 +60,7 @@ public sealed class ClientLimitsTests : ClientTestBase
 
         var error = await Assert.ThrowsAsync<ValidationException>(() => new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct));
 
-        Assert.Equal(PackageRules.LimitEntries, error.Rule);
+        Assert.Equal(Rules.LimitEntries, error.Rule);
         Assert.Contains("or raise the limit with REGISTRY_MAX_ENTRIES", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Project, "packages", "alpha")));
     }

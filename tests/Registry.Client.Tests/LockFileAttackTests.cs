@@ -142,7 +142,7 @@ public sealed class LockFileAttackTests : IAsyncLifetime
     {
         AddLockEntry("gamma", entry => entry["dependencies"] = new JsonObject { ["../../victim"] = "1.0.0" });
         var error = await Assert.ThrowsAsync<ValidationException>(() => InstallAsync());
-        Assert.Equal(PackageRules.NameInvalid, error.Rule);
+        Assert.Equal(Rules.NameInvalid, error.Rule);
         Assert.Contains("dependency of 'gamma'", error.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Victim, "precious.txt")));
     }

@@ -77,40 +77,12 @@ internal static class PublishCommand
 
     private static string Verb(PublishStatus status) => status == PublishStatus.Published ? "published" : "unchanged";
 
-    /// <summary>Reads every file before anything is written, and reports every bad one, not only the first.</summary>
-    private static async Task<List<PackageFile>> ReadAllAsync(IReadOnlyList<string> files, PackageLimits limits, CliContext context, IProgress<ProgressStep>? progress)
-    {
-        var packages = new List<PackageFile>(files.Count);
-        var failures = new List<RegistryException>();
-        foreach (var file in files)
-        {
-            try
-            {
-                packages.Add(PackageReader.Read(file, limits));
-            }
-            catch (RegistryException e)
-            {
-                failures.Add(e);
-            }
-
-            progress?.Report(new ProgressStep(packages.Count + failures.Count, files.Count, Path.GetFileName(file)));
-        }
-
-        if (failures.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
-        }
-
-        if (failures.Count > 1)
-        {
-            foreach (var failure in failures)
-            {
-                await context.ErrorAsync(failure.Message, failure).ConfigureAwait(false);
-            }
-
-            throw new RegistryException($"{failures.Count} of {files.Count} package files are invalid (each reported above); nothing was published", failures.Max(f => f.ExitCode));
-        }
-
-        return packages;
-    }
+    private static Task<IReadOnlyList<PackageFile>> ReadAllAsync(
+        IReadOnlyList<string> files, PackageLimits limits, CliContext context, IProgress<ProgressStep>? progress) =>
+        PackageBatch.ReadAllAsync(
+            files,
+            limits,
+            failure => context.ErrorAsync(failure.Message, failure),
+            progress is null ? null
+                : ProgressRenderer.Map<PackageReadProgress>(progress, p => new ProgressStep(p.Done, p.Total, p.File)));
 }

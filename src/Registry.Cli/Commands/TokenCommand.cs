@@ -52,7 +52,7 @@ internal static class TokenCommand
             var lifetime = Durations.Parse(parse.GetValue(expires)!, "--expires");
             if (lifetime > TimeSpan.FromDays(5 * 365))
             {
-                throw new EnvironmentException("token-lifetime", $"--expires {parse.GetValue(expires)}: at most 5y; a read token should expire");
+                throw new EnvironmentException(Rules.TokenLifetime, $"--expires {parse.GetValue(expires)}: at most 5y; a read token should expire");
             }
 
             var prefix = parse.GetValue(scope) ?? "";
@@ -127,7 +127,7 @@ internal static class TokenCommand
         {
             var file = TokenFile.Open(Keys(parse, keys), create: false);
             var revoked = file.Revoke(parse.GetValue(id)!, TimeProvider.System.GetUtcNow())
-                ?? throw new RegistryException("token-unknown", $"no token with id '{parse.GetValue(id)}' (see 'registry token list')");
+                ?? throw new RegistryException(Rules.TokenUnknown, $"no token with id '{parse.GetValue(id)}' (see 'registry token list')");
             file.Save();
             await context.Out.WriteLineAsync($"revoked {revoked.Id} '{revoked.Name}'").ConfigureAwait(false);
             await context.InfoAsync("give the edge the new list: registry token edge-config --out FILE (nginx), or put its 'revoked' into the KeyValueStore (docs/deploy.md)").ConfigureAwait(false);

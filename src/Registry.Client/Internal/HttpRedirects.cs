@@ -31,22 +31,22 @@ internal static class HttpRedirects
         {
             throw Refused(method, requested, location is null
                 ? $"{current} answered HTTP {(int)response.StatusCode} without a Location"
-                : $"{current} answered HTTP {(int)response.StatusCode} with an unusable Location '{location}'", "redirect-location");
+                : $"{current} answered HTTP {(int)response.StatusCode} with an unusable Location '{location}'", Rules.RedirectLocation);
         }
 
         if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
         {
-            throw Refused(method, requested, $"refused the redirect from {current} to {next}: only http and https redirects are followed", "redirect-scheme");
+            throw Refused(method, requested, $"refused the redirect from {current} to {next}: only http and https redirects are followed", Rules.RedirectScheme);
         }
 
         if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
         {
-            throw Refused(method, requested, $"refused the redirect from {current} to {next}: https is never redirected down to http", "redirect-downgrade");
+            throw Refused(method, requested, $"refused the redirect from {current} to {next}: https is never redirected down to http", Rules.RedirectDowngrade);
         }
 
         if (followed >= MaxRedirects)
         {
-            throw Refused(method, requested, $"refused the redirect from {current} to {next}: more than {MaxRedirects} redirects", "redirect-limit");
+            throw Refused(method, requested, $"refused the redirect from {current} to {next}: more than {MaxRedirects} redirects", Rules.RedirectLimit);
         }
 
         return next;

@@ -14,7 +14,7 @@ namespace Registry.Client.Internal;
 /// </summary>
 internal static class LogCheck
 {
-    public const string Rule = "log";
+    public const string Rule = Rules.Log;
 
     public static async Task VerifyAsync(IObjectReader reader, RegistryState? trusted, RegistryState next, SourceConfig source, CancellationToken cancellationToken)
     {

@@ -84,7 +84,7 @@ public sealed record LockFile
     }
 
     /// <summary>The rule a lock file breaks when a field other than a package name is malformed.</summary>
-    public const string InvalidRule = "lock-invalid";
+    public const string InvalidRule = Rules.LockInvalid;
 
     /// <summary>Refuses a lock file whose names, versions, hashes or ranges are not what install writes.</summary>
     public void Check(string path)
@@ -140,7 +140,7 @@ public sealed record LockFile
     {
         if (PackageName.Problem(name) is { } problem)
         {
-            throw new ValidationException(PackageRules.NameInvalid, $"{path}: {what} name {Show(name)} {problem}; a package name is {PackageName.Rule}; {fix}");
+            throw new ValidationException(Rules.NameInvalid, $"{path}: {what} name {Show(name)} {problem}; a package name is {PackageName.Rule}; {fix}");
         }
     }
 

@@ -246,7 +246,7 @@ public sealed class Resolver(
         var index = await indexOf(name, registry, cancellationToken).ConfigureAwait(false);
         if (index is not null && index.Name != name)
         {
-            throw new ResolutionException("dependency-spelling", $"'{name}' is published as '{index.Name}' (names that differ only in '-', '_', '.' are one package); write it as '{index.Name}'");
+            throw new ResolutionException(Rules.DependencySpelling, $"'{name}' is published as '{index.Name}' (names that differ only in '-', '_', '.' are one package); write it as '{index.Name}'");
         }
 
         return index;

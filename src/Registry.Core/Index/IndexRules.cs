@@ -120,5 +120,5 @@ public static class IndexRules
     }
 
     private static VerificationException Fail(string targetPath, string message) =>
-        new("index-format", $"{targetPath}: {message}");
+        new(Rules.IndexFormat, $"{targetPath}: {message}");
 }

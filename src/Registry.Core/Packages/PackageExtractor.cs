@@ -52,14 +52,14 @@ public static class PackageExtractor
     {
         if (PackageName.Problem(name) is { } problem)
         {
-            throw new ValidationException(PackageRules.NameInvalid, $"package name {Reject.Quote(name)} {problem}; refused before it touched a path (a package name is {PackageName.Rule})");
+            throw new ValidationException(Rules.NameInvalid, $"package name {Reject.Quote(name)} {problem}; refused before it touched a path (a package name is {PackageName.Rule})");
         }
 
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(packagesDirectory));
         var folder = Path.GetFullPath(Path.Combine(root, name));
         if (!string.Equals(Path.GetDirectoryName(folder), root, StringComparison.Ordinal) || !string.Equals(Path.GetFileName(folder), name, StringComparison.Ordinal))
         {
-            throw new ValidationException(PackageRules.NameInvalid, $"package name {Reject.Quote(name)} resolves to {folder}, outside {root}; refused");
+            throw new ValidationException(Rules.NameInvalid, $"package name {Reject.Quote(name)} resolves to {folder}, outside {root}; refused");
         }
 
         return folder;

@@ -67,7 +67,7 @@ public static class TgzPacker
         var content = Write(root, files);
         if (content.Length > limits.MaxCompressedBytes)
         {
-            throw new ValidationException(PackageRules.LimitCompressedSize, $"{directory}: packs to {content.Length} bytes, more than the {limits.MaxCompressedBytes} a package may have{limits.OrRaise(s => s.PackageBytes)}");
+            throw new ValidationException(Rules.LimitCompressedSize, $"{directory}: packs to {content.Length} bytes, more than the {limits.MaxCompressedBytes} a package may have{limits.OrRaise(s => s.PackageBytes)}");
         }
 
         var manifest = new TgzPackageFormat().Read(content, "package.tgz", limits);
@@ -83,7 +83,7 @@ public static class TgzPacker
             var relative = Path.GetRelativePath(root, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (entry.LinkTarget is not null)
             {
-                throw new ValidationException(PackageRules.ArchiveLink, $"{relative}: is a symbolic link; pack copies regular files only (copy the target into the folder, or remove the link)");
+                throw new ValidationException(Rules.ArchiveLink, $"{relative}: is a symbolic link; pack copies regular files only (copy the target into the folder, or remove the link)");
             }
 
             if (entry is DirectoryInfo)

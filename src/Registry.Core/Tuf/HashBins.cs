@@ -41,7 +41,7 @@ public sealed class HashBins
     {
         if (binCount < 2 || binCount > (1 << 20) || (binCount & (binCount - 1)) != 0)
         {
-            throw new ValidationException("bins", $"--bins {binCount}: the bin count must be a power of two from 2 to 1048576 (e.g. 256, 4096)");
+            throw new ValidationException(Rules.Bins, $"--bins {binCount}: the bin count must be a power of two from 2 to 1048576 (e.g. 256, 4096)");
         }
 
         return int.Log2(binCount);

@@ -69,6 +69,9 @@ public sealed class RegistryState
 
     public HashBins Bins { get; }
 
+    /// <summary>Where this state reads its files (bins, targets).</summary>
+    internal IObjectReader Store => _store;
+
     /// <summary>This state under a newer root of the same chain: after a root rotation, a writer signs with the new root's keys.</summary>
     public RegistryState WithRoot(SignedDocument<RootMetadata> root) => new(_store, _onVerified, root, Timestamp, TimestampTag, Snapshot, Targets);
 

@@ -29,7 +29,7 @@ public static class RootChain
     public const int MaxHistory = 1000;
 
     /// <summary>The rule a walk past its cap breaks.</summary>
-    public const string RotationsRule = "root-rotations";
+    public const string RotationsRule = Rules.RootRotations;
 
     public static SignedDocument<RootMetadata> Parse(byte[] bytes, string source) =>
         SignedDocument<RootMetadata>.Parse(bytes, RoleNames.Root, TufJsonContext.Default.RootMetadata, source);
@@ -78,13 +78,13 @@ public static class RootChain
         {
             if (!root.Roles.ContainsKey(role))
             {
-                throw new VerificationException("root-invalid", $"{source}: root does not define the {role} role");
+                throw new VerificationException(Rules.RootInvalid, $"{source}: root does not define the {role} role");
             }
         }
 
         if (!root.ConsistentSnapshot)
         {
-            throw new VerificationException("root-invalid", $"{source}: consistent_snapshot must be true for this registry layout");
+            throw new VerificationException(Rules.RootInvalid, $"{source}: consistent_snapshot must be true for this registry layout");
         }
 
         var idOfKey = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -99,7 +99,7 @@ public static class RootChain
             if (!idOfKey.TryAdd(identity, id))
             {
                 throw new VerificationException(
-                    "root-duplicate-key",
+                    Rules.RootDuplicateKey,
                     $"{source}: root lists one public key under two key ids ({SigningKey.ShortId(idOfKey[identity])} and {SigningKey.ShortId(id)}); " +
                     "a key counts once toward a threshold, so list each key once");
             }

@@ -112,7 +112,7 @@ public sealed record ViewSyncStats(string View, int Packages, int FilesWritten, 
 public static class ViewNames
 {
     public static RegistryException Unknown(string name, IEnumerable<IRegistryView> views) =>
-        new("view-name", $"no view is named '{name}'; the views are {string.Join(", ", views.Select(v => v.Name))}", 2);
+        new(Rules.ViewName, $"no view is named '{name}'; the views are {string.Join(", ", views.Select(v => v.Name))}", 2);
 }
 
 /// <summary>An audit's errors (a client of the view would be hurt) and warnings (the view is only behind: <c>registry sync</c> repairs it).</summary>

@@ -217,23 +217,9 @@ internal sealed class SearchSync(ViewContext context)
     }
 
     /// <summary>Every signed index document of a state.</summary>
-    internal static async Task<List<PackageIndex>> AllIndexesAsync(RegistryState state, CancellationToken cancellationToken)
-    {
-        var indexes = new List<PackageIndex>();
-        foreach (var bin in state.Bins.AllNames())
-        {
-            var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
-            foreach (var path in document.Signed.Targets.Keys)
-            {
-                if (await state.ReadTargetOrNullAsync(path, cancellationToken).ConfigureAwait(false) is { } bytes)
-                {
-                    indexes.Add(IndexJson.ParseIndex(bytes, path));
-                }
-            }
-        }
-
-        return indexes;
-    }
+    internal static async Task<List<PackageIndex>> AllIndexesAsync(
+        RegistryState state, CancellationToken cancellationToken) =>
+        [.. (await state.ReadAllAsync(cancellationToken).ConfigureAwait(false)).Select(w => w.Index)];
 
     /// <summary>The published spelling and search entry of NAME in a state (entry null: every version yanked); null when the package does not exist.</summary>
     private static async Task<(string Name, SearchEntry? Entry)?> ReadEntryAsync(RegistryState state, string name, CancellationToken cancellationToken)

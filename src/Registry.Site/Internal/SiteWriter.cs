@@ -200,20 +200,7 @@ internal sealed class SiteWriter(ViewContext context)
     private async Task<IReadOnlyCollection<string>> AllNamesAsync(CancellationToken cancellationToken)
     {
         var state = await context.LoadState(cancellationToken).ConfigureAwait(false);
-        var names = new List<string>();
-        foreach (var bin in state.Bins.AllNames())
-        {
-            var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
-            foreach (var path in document.Signed.Targets.Keys)
-            {
-                if (await state.ReadTargetOrNullAsync(path, cancellationToken).ConfigureAwait(false) is { } bytes)
-                {
-                    names.Add(IndexJson.ParseIndex(bytes, path).Name);
-                }
-            }
-        }
-
-        return names;
+        return [.. (await state.ReadAllAsync(cancellationToken).ConfigureAwait(false)).Select(w => w.Index.Name)];
     }
 
     private async Task PutAsync(string key, byte[] content, CancellationToken cancellationToken)

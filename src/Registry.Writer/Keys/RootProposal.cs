@@ -29,7 +29,7 @@ public static class RootProposal
     {
         if (edits.Expires < TimeSpan.FromDays(1) || edits.Expires > TimeSpan.FromDays(RegistrySettings.MaxExpiryDays))
         {
-            throw new EnvironmentException("expiry-bounds", $"--expires {Durations.Format(edits.Expires)}: a root must last at least 1 day and at most {RegistrySettings.MaxExpiryDays} days (10 years)");
+            throw new EnvironmentException(Rules.ExpiryBounds, $"--expires {Durations.Format(edits.Expires)}: a root must last at least 1 day and at most {RegistrySettings.MaxExpiryDays} days (10 years)");
         }
 
         var keys = new Dictionary<string, TufKey>(current.Keys, StringComparer.Ordinal);

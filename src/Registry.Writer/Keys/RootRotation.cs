@@ -54,7 +54,7 @@ public static class RootRotation
     {
         var trustedRole = trusted.Signed.Roles[RoleNames.Root];
         var ownRole = proposal.Signed.Roles.GetValueOrDefault(RoleNames.Root)
-            ?? throw new ValidationException("root-invalid", "the proposal defines no root role");
+            ?? throw new ValidationException(Rules.RootInvalid, "the proposal defines no root role");
         var byTrusted = MetadataVerifier.CountValidSignatures(proposal, trustedRole, trusted.Signed.Keys);
         var byItself = MetadataVerifier.CountValidSignatures(proposal, ownRole, proposal.Signed.Keys);
         var valid = proposal.Signatures
@@ -78,20 +78,20 @@ public static class RootRotation
         var version = trusted.Signed.Version + 1;
         if (proposal.Signed.Version != version)
         {
-            throw new ValidationException("root-version",
+            throw new ValidationException(Rules.RootVersion,
                 $"the proposal is root version {proposal.Signed.Version}, but the store's root is version {trusted.Signed.Version}: only version {version} can follow; propose again from the current root");
         }
 
         if (MetadataVerifier.IsExpired(proposal.Signed, time.GetUtcNow()))
         {
-            throw new ValidationException("root-expired", $"the proposal expired at {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; propose again");
+            throw new ValidationException(Rules.RootExpired, $"the proposal expired at {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; propose again");
         }
 
         RootChain.VerifyWellFormed(proposal.Signed, "the proposal");
         var count = Count(trusted, proposal);
         if (!count.Complete)
         {
-            throw new ValidationException("root-threshold", DescribeMissing(count));
+            throw new ValidationException(Rules.RootThreshold, DescribeMissing(count));
         }
 
         RootChain.VerifySuccessor(trusted, proposal, $"root version {version}");

@@ -52,26 +52,6 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
             errors.Add($"snapshot: lists '{extra}', which is not a bin of the delegation (nor of an earlier bin count)");
         }
 
-        var targets = new ConcurrentDictionary<string, TargetFile>(StringComparer.Ordinal);
-        var bins = new ConcurrentDictionary<string, SignedBase>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(binNames, Options(cancellationToken), async (bin, ct) =>
-        {
-            try
-            {
-                var document = await state.GetBinAsync(bin, ct).ConfigureAwait(false);
-                bins[bin] = document.Signed;
-                foreach (var (path, info) in document.Signed.Targets)
-                {
-                    targets[path] = info;
-                }
-            }
-            catch (VerificationException e)
-            {
-                errors.Add(e.Message);
-            }
-        }).ConfigureAwait(false);
-
-        ExpiryAudit.CheckBins(windows, binNames, bins, now, errors, warnings);
         var findings = new ViewFindings(errors, warnings);
         var audits = new List<IViewAudit>();
         foreach (var view in views ?? [])
@@ -79,23 +59,30 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
             audits.Add(await view.OpenAuditAsync(reader, settings, findings, cancellationToken).ConfigureAwait(false));
         }
 
+        var bins = new ConcurrentDictionary<string, SignedBase>(StringComparer.Ordinal);
+        var targets = 0;
+        var walk = new WalkOptions
+        {
+            Bins = binNames,
+            Parallelism = parallelism,
+            OnError = e => errors.Add(e.Message),
+            OnBin = (bin, document, _) =>
+            {
+                bins[bin] = document.Signed;
+                Interlocked.Add(ref targets, document.Signed.Targets.Count);
+                return ValueTask.CompletedTask;
+            },
+        };
         long bytes = 0;
         int packages = 0, versions = 0;
-        await Parallel.ForEachAsync(targets, Options(cancellationToken), async (pair, ct) =>
+        var documents = state.WalkAsync(walk, cancellationToken);
+        await Parallel.ForEachAsync(documents, Options(cancellationToken), async (walked, ct) =>
         {
-            var (path, info) = pair;
+            var index = walked.Index;
             try
             {
-                if (!path.StartsWith("index/", StringComparison.Ordinal))
-                {
-                    throw new VerificationException($"{path}: unexpected target (a format-{RegistryFormat.Current} registry's only targets are index/NORMALISED.json)");
-                }
-
-                var key = RegistryLayout.TargetKey(path, info.Sha256);
-                var content = await reader.ReadPinnedAsync(key, info.Length, info.Sha256, key, ct).ConfigureAwait(false);
-                var index = IndexJson.ParseIndex(content, path);
                 Interlocked.Increment(ref packages);
-                Interlocked.Add(ref bytes, content.LongLength);
+                Interlocked.Add(ref bytes, walked.Content.LongLength);
                 foreach (var entry in index.Versions)
                 {
                     Interlocked.Increment(ref versions);
@@ -114,6 +101,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
             }
         }).ConfigureAwait(false);
 
+        ExpiryAudit.CheckBins(windows, binNames, bins, now, errors, warnings);
         foreach (var audit in audits)
         {
             await audit.FinishAsync(findings, cancellationToken).ConfigureAwait(false);
@@ -121,7 +109,7 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
 
         return new AuditReport(
             errors.Order(StringComparer.Ordinal).ToList(), warnings.Order(StringComparer.Ordinal).ToList(),
-            packages, versions, targets.Count, bytes);
+            packages, versions, targets, bytes);
     }
 
     /// <summary>An artifact against its index entry, hashed while streaming (artifacts are not held in memory).</summary>

@@ -18,12 +18,12 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
         var bitLength = HashBins.BitLengthFor(options.Bins);
         if (await store.ExistsAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false))
         {
-            throw new ValidationException("already-initialized", $"{store.Location}: already holds a registry ({RegistryLayout.TimestampKey} exists); nothing was changed");
+            throw new ValidationException(Rules.AlreadyInitialized, $"{store.Location}: already holds a registry ({RegistryLayout.TimestampKey} exists); nothing was changed");
         }
 
         if (await store.ExistsAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false))
         {
-            throw new ValidationException("already-initialized",
+            throw new ValidationException(Rules.AlreadyInitialized,
                 $"{store.Location}: holds {RegistryLayout.RootKey(1)} but no timestamp: an earlier init was interrupted; empty the store and run init again");
         }
 

@@ -28,7 +28,7 @@ public sealed class LimitSettingsTests
     [Fact]
     public void Without_settings_a_refusal_names_none()
     {
-        var error = Refusal.Of(PackageBuilder.Create("pkg", "1.0.0").Build(), PackageRules.LimitCompressedSize, new PackageLimits { MaxCompressedBytes = 10 });
+        var error = Refusal.Of(PackageBuilder.Create("pkg", "1.0.0").Build(), Rules.LimitCompressedSize, new PackageLimits { MaxCompressedBytes = 10 });
         Assert.DoesNotContain("raise", error.Message, StringComparison.Ordinal);
     }
 

@@ -77,7 +77,7 @@ public sealed class NupkgExtractTests : IDisposable
     public void The_limits_apply_at_extraction_too()
     {
         var error = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(MaliciousNupkgs.ManyEntries(3), "evil-1.0.0.nupkg", PackagesFolder, "evil", new PackageLimits { MaxEntries = 4 }));
-        Assert.Equal(PackageRules.LimitEntries, error.Rule);
+        Assert.Equal(Rules.LimitEntries, error.Rule);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));
     }
 }

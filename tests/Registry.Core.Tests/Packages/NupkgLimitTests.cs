@@ -9,7 +9,7 @@ public class NupkgLimitTests
 {
     [Fact]
     public void Read_refuses_a_package_over_the_compressed_size_limit() =>
-        Refusal.OfNupkg(MaliciousNupkgs.Valid().WithFile("lib/noise.bin", MaliciousPackages.Noise(8192)).Build(), PackageRules.LimitCompressedSize, new PackageLimits { MaxCompressedBytes = 4096 });
+        Refusal.OfNupkg(MaliciousNupkgs.Valid().WithFile("lib/noise.bin", MaliciousPackages.Noise(8192)).Build(), Rules.LimitCompressedSize, new PackageLimits { MaxCompressedBytes = 4096 });
 
     [Fact]
     public void Read_refuses_a_zip_bomb_past_the_unpacked_limit_from_its_header_without_inflating_it()
@@ -17,7 +17,7 @@ public class NupkgLimitTests
         // 1 GiB of zeros: about 1 MiB of deflate.
         var bomb = MaliciousNupkgs.ZipBomb(1024L * 1024 * 1024);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        Refusal.OfNupkg(bomb, PackageRules.LimitUnpackedSize);
+        Refusal.OfNupkg(bomb, Rules.LimitUnpackedSize);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024 * 1024);
     }
 
@@ -26,7 +26,7 @@ public class NupkgLimitTests
     {
         var bomb = MaliciousNupkgs.LyingZipBomb(256L * 1024 * 1024, claimedBytes: 1000);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var error = Refusal.OfNupkg(bomb, PackageRules.ArchiveReadable);
+        var error = Refusal.OfNupkg(bomb, Rules.ArchiveReadable);
         Assert.Contains("'lib/bomb.bin' does not match the length", error.Message, StringComparison.Ordinal);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024 * 1024);
     }
@@ -35,13 +35,13 @@ public class NupkgLimitTests
     public void Read_counts_inflated_bytes_against_the_unpacked_limit()
     {
         var limits = new PackageLimits { MaxUnpackedBytes = 1024 * 1024, MaxCompressionRatio = int.MaxValue };
-        Refusal.OfNupkg(MaliciousNupkgs.ZipBomb(4L * 1024 * 1024), PackageRules.LimitUnpackedSize, limits);
+        Refusal.OfNupkg(MaliciousNupkgs.ZipBomb(4L * 1024 * 1024), Rules.LimitUnpackedSize, limits);
     }
 
     [Fact]
     public void Read_refuses_a_zip_bomb_by_its_compression_ratio()
     {
-        var error = Refusal.OfNupkg(MaliciousNupkgs.ZipBomb(256L * 1024 * 1024), PackageRules.LimitRatio);
+        var error = Refusal.OfNupkg(MaliciousNupkgs.ZipBomb(256L * 1024 * 1024), Rules.LimitRatio);
         Assert.Contains("100 times", error.Message, StringComparison.Ordinal);
     }
 
@@ -54,7 +54,7 @@ public class NupkgLimitTests
     {
         // The .nuspec, the library and five files: seven entries.
         var package = MaliciousNupkgs.ManyEntries(5);
-        Refusal.OfNupkg(package, PackageRules.LimitEntries, new PackageLimits { MaxEntries = 6 });
+        Refusal.OfNupkg(package, Rules.LimitEntries, new PackageLimits { MaxEntries = 6 });
         Refusal.AcceptedNupkg(package, limits: new PackageLimits { MaxEntries = 7 });
     }
 
@@ -63,19 +63,19 @@ public class NupkgLimitTests
     {
         var package = MaliciousNupkgs.ManyEntries(20_000);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        Refusal.OfNupkg(package, PackageRules.LimitEntries);
+        Refusal.OfNupkg(package, Rules.LimitEntries);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1024 * 1024);
     }
 
     [Fact]
     public void Read_counts_the_central_directory_itself_when_the_end_record_understates_it() =>
-        Refusal.OfNupkg(MaliciousNupkgs.ManyEntriesDeclaredAsOne(20), PackageRules.LimitEntries, new PackageLimits { MaxEntries = 10 });
+        Refusal.OfNupkg(MaliciousNupkgs.ManyEntriesDeclaredAsOne(20), Rules.LimitEntries, new PackageLimits { MaxEntries = 10 });
 
     [Fact]
     public void Read_refuses_a_nuspec_over_the_manifest_size_limit()
     {
         var package = MaliciousNupkgs.Valid().WithMetadata($"<description>{new string('d', 2000)}</description>").Build();
-        var error = Refusal.OfNupkg(package, PackageRules.LimitManifestSize, new PackageLimits { MaxManifestBytes = 1024 });
+        var error = Refusal.OfNupkg(package, Rules.LimitManifestSize, new PackageLimits { MaxManifestBytes = 1024 });
         Assert.Contains("Evil.nuspec", error.Message, StringComparison.Ordinal);
     }
 }

@@ -153,47 +153,47 @@ public sealed class OneRuleSetTests : IDisposable
         static PaxTarEntry Link(TarEntryType type, string name, string target) => PackageBuilder.Entry(type, name, linkName: target);
         return new()
         {
-            { "symlink out of the root", MaliciousPackages.SymlinkOutOfRoot(), PackageRules.ArchiveLink },
-            { "absolute symlink", MaliciousPackages.SymlinkOutOfRoot(target: "/etc/passwd"), PackageRules.ArchiveLink },
-            { "hard link out of the root", MaliciousPackages.HardLinkOutOfRoot(), PackageRules.ArchiveLink },
-            { "hard link to a later file", Evil().WithEntry(Link(TarEntryType.HardLink, "lib/b.txt", "lib/z.txt")).WithEntry(PackageBuilder.File("lib/z.txt", [1])).Build(), PackageRules.ArchiveLink },
-            { "parent segment", MaliciousPackages.ParentPathEntry(), PackageRules.ArchivePath },
-            { "parent segment inside", MaliciousPackages.ParentPathEntry("lib/../../evil"), PackageRules.ArchivePath },
-            { "absolute path", MaliciousPackages.AbsolutePathEntry(), PackageRules.ArchivePath },
-            { "backslash", MaliciousPackages.AbsolutePathEntry("lib\\..\\..\\evil"), PackageRules.ArchivePath },
-            { "entry through a symlink", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "out", "lib")).WithEntry(PackageBuilder.File("out/x.txt", [1])).Build(), PackageRules.ArchiveLink },
-            { "symlink loop", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "l1", "l2")).WithEntry(Link(TarEntryType.SymbolicLink, "l2", "l1")).Build(), PackageRules.ArchiveLink },
-            { "file inside a file", Evil().WithEntry(PackageBuilder.File("lib/a.txt/b", [1])).Build(), PackageRules.ArchivePath },
-            { "duplicate by case", Evil().WithEntry(PackageBuilder.File("LIB/A.txt", [1])).Build(), PackageRules.ArchiveDuplicate },
-            { "character device", MaliciousPackages.CharacterDeviceEntry(), PackageRules.ArchiveEntryType },
-            { "fifo", Evil().WithEntry(PackageBuilder.Entry(TarEntryType.Fifo, "lib/pipe")).Build(), PackageRules.ArchiveEntryType },
-            { "no manifest", MaliciousPackages.ManifestMissing(), PackageRules.ManifestMissing },
-            { "truncated gzip", MaliciousPackages.TruncatedGzip(), PackageRules.ArchiveReadable },
-            { "manifest not JSON", PackageBuilder.Create("evil", "1.0.0").WithManifestJson("{\"name\":\"evil\",").Build(), PackageRules.ManifestJson },
-            { "bad version", PackageBuilder.Create("evil", "v1").Build(), PackageRules.VersionInvalid },
-            { "another package's file name", PackageBuilder.Create("evil", "2.0.0").Build(), PackageRules.TgzFileName },
+            { "symlink out of the root", MaliciousPackages.SymlinkOutOfRoot(), Rules.ArchiveLink },
+            { "absolute symlink", MaliciousPackages.SymlinkOutOfRoot(target: "/etc/passwd"), Rules.ArchiveLink },
+            { "hard link out of the root", MaliciousPackages.HardLinkOutOfRoot(), Rules.ArchiveLink },
+            { "hard link to a later file", Evil().WithEntry(Link(TarEntryType.HardLink, "lib/b.txt", "lib/z.txt")).WithEntry(PackageBuilder.File("lib/z.txt", [1])).Build(), Rules.ArchiveLink },
+            { "parent segment", MaliciousPackages.ParentPathEntry(), Rules.ArchivePath },
+            { "parent segment inside", MaliciousPackages.ParentPathEntry("lib/../../evil"), Rules.ArchivePath },
+            { "absolute path", MaliciousPackages.AbsolutePathEntry(), Rules.ArchivePath },
+            { "backslash", MaliciousPackages.AbsolutePathEntry("lib\\..\\..\\evil"), Rules.ArchivePath },
+            { "entry through a symlink", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "out", "lib")).WithEntry(PackageBuilder.File("out/x.txt", [1])).Build(), Rules.ArchiveLink },
+            { "symlink loop", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "l1", "l2")).WithEntry(Link(TarEntryType.SymbolicLink, "l2", "l1")).Build(), Rules.ArchiveLink },
+            { "file inside a file", Evil().WithEntry(PackageBuilder.File("lib/a.txt/b", [1])).Build(), Rules.ArchivePath },
+            { "duplicate by case", Evil().WithEntry(PackageBuilder.File("LIB/A.txt", [1])).Build(), Rules.ArchiveDuplicate },
+            { "character device", MaliciousPackages.CharacterDeviceEntry(), Rules.ArchiveEntryType },
+            { "fifo", Evil().WithEntry(PackageBuilder.Entry(TarEntryType.Fifo, "lib/pipe")).Build(), Rules.ArchiveEntryType },
+            { "no manifest", MaliciousPackages.ManifestMissing(), Rules.ManifestMissing },
+            { "truncated gzip", MaliciousPackages.TruncatedGzip(), Rules.ArchiveReadable },
+            { "manifest not JSON", PackageBuilder.Create("evil", "1.0.0").WithManifestJson("{\"name\":\"evil\",").Build(), Rules.ManifestJson },
+            { "bad version", PackageBuilder.Create("evil", "v1").Build(), Rules.VersionInvalid },
+            { "another package's file name", PackageBuilder.Create("evil", "2.0.0").Build(), Rules.TgzFileName },
         };
     }
 
     /// <summary>The same attacks in a .nupkg, with the rules only a .nupkg has.</summary>
     public static TheoryData<string, byte[], string> RefusedNupkgs() => new()
     {
-        { "parent segment", MaliciousNupkgs.ParentPathEntry(), PackageRules.ArchivePath },
-        { "parent segment once %-decoded", MaliciousNupkgs.ParentPathEntry("lib/%2E%2E/%2E%2E/evil"), PackageRules.ArchivePath },
-        { "absolute path", MaliciousNupkgs.ParentPathEntry("/etc/evil"), PackageRules.ArchivePath },
-        { "backslash", MaliciousNupkgs.ParentPathEntry("lib\\..\\..\\evil"), PackageRules.ArchivePath },
-        { "symlink", MaliciousNupkgs.SymlinkEntry(), PackageRules.ArchiveLink },
-        { "fifo", MaliciousNupkgs.FifoEntry(), PackageRules.ArchiveEntryType },
-        { "duplicate by case", MaliciousNupkgs.Valid().WithFile("LIB/net8.0/evil.dll", "x").Build(), PackageRules.ArchiveDuplicate },
-        { "encrypted entry", MaliciousNupkgs.EncryptedEntry(), PackageRules.ArchiveReadable },
-        { "wrong CRC-32", MaliciousNupkgs.WrongCrc(), PackageRules.ArchiveReadable },
-        { "lying zip bomb", MaliciousNupkgs.LyingZipBomb(4 * 1024 * 1024, 1000), PackageRules.ArchiveReadable },
-        { "no nuspec", MaliciousNupkgs.Valid().WithoutNuspec().Build(), PackageRules.ManifestMissing },
-        { "nuspec not at the root", MaliciousNupkgs.NuspecNotAtRoot(), PackageRules.ManifestMissing },
-        { "two nuspecs", MaliciousNupkgs.TwoNuspecs(), PackageRules.NupkgNuspec },
-        { "external entity", MaliciousNupkgs.ExternalEntityNuspec(), PackageRules.NuspecXml },
-        { "bad version", NupkgBuilder.Create("Evil", "v1").Build(), PackageRules.VersionInvalid },
-        { "another package's file name", NupkgBuilder.Create("Evil", "2.0.0").Build(), PackageRules.NupkgFileName },
+        { "parent segment", MaliciousNupkgs.ParentPathEntry(), Rules.ArchivePath },
+        { "parent segment once %-decoded", MaliciousNupkgs.ParentPathEntry("lib/%2E%2E/%2E%2E/evil"), Rules.ArchivePath },
+        { "absolute path", MaliciousNupkgs.ParentPathEntry("/etc/evil"), Rules.ArchivePath },
+        { "backslash", MaliciousNupkgs.ParentPathEntry("lib\\..\\..\\evil"), Rules.ArchivePath },
+        { "symlink", MaliciousNupkgs.SymlinkEntry(), Rules.ArchiveLink },
+        { "fifo", MaliciousNupkgs.FifoEntry(), Rules.ArchiveEntryType },
+        { "duplicate by case", MaliciousNupkgs.Valid().WithFile("LIB/net8.0/evil.dll", "x").Build(), Rules.ArchiveDuplicate },
+        { "encrypted entry", MaliciousNupkgs.EncryptedEntry(), Rules.ArchiveReadable },
+        { "wrong CRC-32", MaliciousNupkgs.WrongCrc(), Rules.ArchiveReadable },
+        { "lying zip bomb", MaliciousNupkgs.LyingZipBomb(4 * 1024 * 1024, 1000), Rules.ArchiveReadable },
+        { "no nuspec", MaliciousNupkgs.Valid().WithoutNuspec().Build(), Rules.ManifestMissing },
+        { "nuspec not at the root", MaliciousNupkgs.NuspecNotAtRoot(), Rules.ManifestMissing },
+        { "two nuspecs", MaliciousNupkgs.TwoNuspecs(), Rules.NupkgNuspec },
+        { "external entity", MaliciousNupkgs.ExternalEntityNuspec(), Rules.NuspecXml },
+        { "bad version", NupkgBuilder.Create("Evil", "v1").Build(), Rules.VersionInvalid },
+        { "another package's file name", NupkgBuilder.Create("Evil", "2.0.0").Build(), Rules.NupkgFileName },
     };
 
     [Theory]
@@ -230,7 +230,7 @@ public sealed class OneRuleSetTests : IDisposable
         var archive = PackageBuilder.Create("beta", "1.0.0").WithFile("a", "a").WithFile("b", "b").Build();
         var limits = new PackageLimits { MaxEntries = 2 };
         var error = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta", limits));
-        Assert.Equal(PackageRules.LimitEntries, error.Rule);
+        Assert.Equal(Rules.LimitEntries, error.Rule);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));
     }
 
@@ -239,7 +239,7 @@ public sealed class OneRuleSetTests : IDisposable
     {
         var archive = PackageBuilder.Create("other", "1.0.0").Build();
         var named = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta"));
-        Assert.Equal(PackageRules.TgzFileName, named.Rule);
+        Assert.Equal(Rules.TgzFileName, named.Rule);
         var unnamed = Assert.Throws<VerificationException>(() => PackageExtractor.Extract(archive, "beta.tgz", PackagesFolder, "beta"));
         Assert.Contains("named 'other'", unnamed.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));

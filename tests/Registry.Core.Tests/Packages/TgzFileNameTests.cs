@@ -20,7 +20,7 @@ public sealed class TgzFileNameTests
     public void A_tgz_named_for_another_package_or_version_is_refused(string fileName)
     {
         var error = Assert.Throws<ValidationException>(() => new TgzPackageFormat().Read(Beta, fileName, PackageLimits.Default));
-        Assert.Equal(PackageRules.TgzFileName, error.Rule);
+        Assert.Equal(Rules.TgzFileName, error.Rule);
         Assert.Equal($"{fileName}: does not carry the name and version of its registry.json ('beta' '1.0.0'); name the file beta-1.0.0.tgz (or with no version, e.g. beta.tgz) [rule: tgz-file-name]", error.Message);
     }
 
@@ -52,7 +52,7 @@ public sealed class TgzFileNameTests
             var path = Path.Combine(folder.FullName, "alpha-1.0.0.tgz");
             File.WriteAllBytes(path, Beta);
             var error = Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default));
-            Assert.Equal(PackageRules.TgzFileName, error.Rule);
+            Assert.Equal(Rules.TgzFileName, error.Rule);
         }
         finally
         {

@@ -14,7 +14,7 @@ internal static class ArchivePath
         var problem = Problem(name);
         if (problem is not null)
         {
-            throw Reject.Because(fileName, PackageRules.ArchivePath, $"entry {Reject.Quote(name)} {problem}", Fix);
+            throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(name)} {problem}", Fix);
         }
 
         return string.Join('/', Segments(name));

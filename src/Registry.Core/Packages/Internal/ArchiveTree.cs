@@ -32,7 +32,7 @@ internal sealed class ArchiveTree(string fileName)
     {
         if (path.Length == 0)
         {
-            throw Reject.Because(fileName, PackageRules.ArchivePath, $"entry {Reject.Quote(raw)} names the archive root but is not a directory", "give every file a name");
+            throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} names the archive root but is not a directory", "give every file a name");
         }
 
         if (_entries.TryGetValue(path, out var seen))
@@ -48,7 +48,7 @@ internal sealed class ArchiveTree(string fileName)
         var problem = ArchivePath.Problem(target, allowParent: true);
         if (problem is not null)
         {
-            throw Reject.Because(fileName, PackageRules.ArchiveLink, $"symlink {Reject.Quote(raw)} has a target {Reject.Quote(target)} that {problem}", LinkFix);
+            throw Reject.Because(fileName, Rules.ArchiveLink, $"symlink {Reject.Quote(raw)} has a target {Reject.Quote(target)} that {problem}", LinkFix);
         }
 
         AddFile(path, raw);
@@ -64,7 +64,7 @@ internal sealed class ArchiveTree(string fileName)
         if (problem is not null || !_entries.TryGetValue(targetPath, out var seen) || seen.IsDirectory || _symlinks.ContainsKey(targetPath))
         {
             var why = problem is not null ? $"a target that {problem}" : "a target that is not a file stored earlier in the archive";
-            throw Reject.Because(fileName, PackageRules.ArchiveLink, $"hard link {Reject.Quote(raw)} -> {Reject.Quote(target)} has {why}", LinkFix);
+            throw Reject.Because(fileName, Rules.ArchiveLink, $"hard link {Reject.Quote(raw)} -> {Reject.Quote(target)} has {why}", LinkFix);
         }
 
         AddFile(path, raw);
@@ -80,12 +80,12 @@ internal sealed class ArchiveTree(string fileName)
             {
                 if (_symlinks.TryGetValue(ancestor, out var link))
                 {
-                    throw Reject.Because(fileName, PackageRules.ArchiveLink, $"entry {Reject.Quote(raw)} is written through the symlink {Reject.Quote(link.Raw)}", "store files under real directories, not under links");
+                    throw Reject.Because(fileName, Rules.ArchiveLink, $"entry {Reject.Quote(raw)} is written through the symlink {Reject.Quote(link.Raw)}", "store files under real directories, not under links");
                 }
 
                 if (_entries.TryGetValue(ancestor, out var parent) && !parent.IsDirectory)
                 {
-                    throw Reject.Because(fileName, PackageRules.ArchivePath, $"entry {Reject.Quote(raw)} is inside {Reject.Quote(parent.Raw)}, which is a file", "a path cannot be both a file and a directory");
+                    throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} is inside {Reject.Quote(parent.Raw)}, which is a file", "a path cannot be both a file and a directory");
                 }
             }
         }
@@ -95,7 +95,7 @@ internal sealed class ArchiveTree(string fileName)
             var directory = new List<string>(ArchivePath.Segments(path).SkipLast(1));
             if (!Resolve(directory, target, 0))
             {
-                throw Reject.Because(fileName, PackageRules.ArchiveLink, $"symlink {Reject.Quote(raw)} -> {Reject.Quote(target)} leads outside the package root (or loops, or chains through too many links)", LinkFix);
+                throw Reject.Because(fileName, Rules.ArchiveLink, $"symlink {Reject.Quote(raw)} -> {Reject.Quote(target)} leads outside the package root (or loops, or chains through too many links)", LinkFix);
             }
         }
     }
@@ -147,5 +147,5 @@ internal sealed class ArchiveTree(string fileName)
     }
 
     private ValidationException Duplicate(string raw, string earlier) =>
-        Reject.Because(fileName, PackageRules.ArchiveDuplicate, $"entry {Reject.Quote(raw)} repeats {Reject.Quote(earlier)}", "store each path once (names that differ only in case count as the same)");
+        Reject.Because(fileName, Rules.ArchiveDuplicate, $"entry {Reject.Quote(raw)} repeats {Reject.Quote(earlier)}", "store each path once (names that differ only in case count as the same)");
 }

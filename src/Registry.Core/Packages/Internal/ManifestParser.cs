@@ -23,7 +23,7 @@ internal static class ManifestParser
         }
         catch (JsonException e)
         {
-            throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} is not valid JSON ({JsonProblem.Describe(e)})", "fix the JSON syntax");
+            throw Reject.Because(fileName, Rules.ManifestJson, $"{Manifest} is not valid JSON ({JsonProblem.Describe(e)})", "fix the JSON syntax");
         }
 
         using (document)
@@ -37,20 +37,20 @@ internal static class ManifestParser
             var fields = Fields(root, fileName, "the top level");
             foreach (var name in fields.Keys.Where(k => !ManifestFields.Known.Contains(k)))
             {
-                throw Reject.Because(fileName, PackageRules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote(name)}", $"use only {string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the spelling)");
+                throw Reject.Because(fileName, Rules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote(name)}", $"use only {string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the spelling)");
             }
 
             var manifest = new ManifestFields(fields, fileName);
-            var packageName = manifest.RequiredString("name", PackageRules.NameInvalid);
+            var packageName = manifest.RequiredString("name", Rules.NameInvalid);
             if (PackageName.Problem(packageName) is { } nameProblem)
             {
-                throw Reject.Because(fileName, PackageRules.NameInvalid, $"package name {Reject.Quote(packageName)} {nameProblem}", $"a name is {PackageName.Rule}");
+                throw Reject.Because(fileName, Rules.NameInvalid, $"package name {Reject.Quote(packageName)} {nameProblem}", $"a name is {PackageName.Rule}");
             }
 
-            var versionText = manifest.RequiredString("version", PackageRules.VersionInvalid);
+            var versionText = manifest.RequiredString("version", Rules.VersionInvalid);
             if (!StrictSemVer.IsValid(versionText) || !NuGetVersion.TryParse(versionText, out var version))
             {
-                throw Reject.Because(fileName, PackageRules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
+                throw Reject.Because(fileName, Rules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
             }
 
             var registries = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -82,18 +82,18 @@ internal static class ManifestParser
         {
             if (PackageName.Problem(name) is { } problem)
             {
-                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency name {Reject.Quote(name)} {problem}", $"a name is {PackageName.Rule}");
+                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency name {Reject.Quote(name)} {problem}", $"a name is {PackageName.Rule}");
             }
 
             var normalized = PackageName.Normalize(name);
             if (normalized == PackageName.Normalize(self))
             {
-                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"package {Reject.Quote(self)} depends on itself", "remove the self-dependency");
+                throw Reject.Because(fileName, Rules.DependencyInvalid, $"package {Reject.Quote(self)} depends on itself", "remove the self-dependency");
             }
 
             if (seen.TryGetValue(normalized, out var earlier))
             {
-                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependencies {Reject.Quote(earlier)} and {Reject.Quote(name)} name the same package", "list each dependency once");
+                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependencies {Reject.Quote(earlier)} and {Reject.Quote(name)} name the same package", "list each dependency once");
             }
 
             seen[normalized] = name;
@@ -102,7 +102,7 @@ internal static class ManifestParser
             // Floating ranges ("1.*") are refused: the resolver, not the manifest, picks among versions.
             if (!VersionRange.TryParse(text, allowFloating: false, out var range))
             {
-                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", RangeSyntax.Hint(text));
+                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", RangeSyntax.Hint(text));
             }
 
             result[name] = range;
@@ -160,7 +160,7 @@ internal static class ManifestParser
         {
             if (!fields.TryAdd(property.Name, property.Value))
             {
-                throw Reject.Because(fileName, PackageRules.ManifestJson, $"{Manifest} has the key {Reject.Quote(property.Name)} twice in {where}", "keep one of them");
+                throw Reject.Because(fileName, Rules.ManifestJson, $"{Manifest} has the key {Reject.Quote(property.Name)} twice in {where}", "keep one of them");
             }
         }
 
@@ -168,7 +168,7 @@ internal static class ManifestParser
     }
 
     internal static ValidationException WrongType(string fileName, string field, string expected, JsonElement actual) =>
-        Reject.Because(fileName, PackageRules.ManifestType, $"{Manifest} field {Reject.Quote(field)} is {Article(actual.ValueKind)}, not {expected}", $"make {Reject.Quote(field)} {expected}");
+        Reject.Because(fileName, Rules.ManifestType, $"{Manifest} field {Reject.Quote(field)} is {Article(actual.ValueKind)}, not {expected}", $"make {Reject.Quote(field)} {expected}");
 
     private static string Article(JsonValueKind kind) => kind switch
     {

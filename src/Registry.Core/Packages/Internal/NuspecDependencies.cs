@@ -19,7 +19,7 @@ internal static class NuspecDependencies
         var ungrouped = dependencies?.Elements().Where(e => e.Name.LocalName == "dependency").ToList() ?? [];
         if (groupElements.Count > 0 && ungrouped.Count > 0)
         {
-            throw Reject.Because(fileName, PackageRules.DependencyInvalid, "<dependencies> mixes <group> elements with ungrouped <dependency> elements, which NuGet ignores", "put every dependency in a <group>");
+            throw Reject.Because(fileName, Rules.DependencyInvalid, "<dependencies> mixes <group> elements with ungrouped <dependency> elements, which NuGet ignores", "put every dependency in a <group>");
         }
 
         var flat = new SortedDictionary<string, VersionRange>(StringComparer.Ordinal);
@@ -85,5 +85,5 @@ internal static class NuspecDependencies
         candidate.MinVersion is { } min && (kept.MinVersion is null || min > kept.MinVersion);
 
     private static ValidationException Invalid(string fileName, string problem, string fix) =>
-        Reject.Because(fileName, PackageRules.DependencyInvalid, problem, fix);
+        Reject.Because(fileName, Rules.DependencyInvalid, problem, fix);
 }

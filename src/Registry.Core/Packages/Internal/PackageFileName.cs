@@ -20,7 +20,7 @@ internal static class PackageFileName
         string[] accepted = [expected, $"{id}.{version.OriginalVersion}.nupkg", $"{name}-{RegistryLayout.VersionText(version)}.nupkg"];
         if (!accepted.Contains(fileName, StringComparer.OrdinalIgnoreCase))
         {
-            throw Refuse(fileName, PackageRules.NupkgFileName, "the id and version of its .nuspec", id, version, $"name the file {expected}, as dotnet pack does");
+            throw Refuse(fileName, Rules.NupkgFileName, "the id and version of its .nuspec", id, version, $"name the file {expected}, as dotnet pack does");
         }
     }
 
@@ -31,7 +31,7 @@ internal static class PackageFileName
         string[] spellings = [version.OriginalVersion ?? "", version.ToNormalizedString(), version.ToFullString()];
         if (claims.Count > 0 && !claims.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && spellings.Contains(c.Version, StringComparer.OrdinalIgnoreCase)))
         {
-            throw Refuse(fileName, PackageRules.TgzFileName, "the name and version of its registry.json", name, version,
+            throw Refuse(fileName, Rules.TgzFileName, "the name and version of its registry.json", name, version,
                 $"name the file {name}-{version.ToNormalizedString()}.tgz (or with no version, e.g. {name}.tgz)");
         }
     }

@@ -23,13 +23,13 @@ internal static class TarArchiveScanner
         var budget = new ArchiveBudget(content, fileName, limits);
         if (content.Length < 2 || content.Span[0] != 0x1f || content.Span[1] != 0x8b)
         {
-            throw Reject.Because(fileName, PackageRules.ArchiveReadable, "is not gzip-compressed", "build the package as a gzip-compressed tar (.tgz)");
+            throw Reject.Because(fileName, Rules.ArchiveReadable, "is not gzip-compressed", "build the package as a gzip-compressed tar (.tgz)");
         }
 
         var cap = limits.MaxUnpackedBytes + HeaderAllowanceFixed + (HeaderAllowancePerEntry * ((long)limits.MaxEntries + 2));
         using var input = ContentStream.Open(content);
         using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, PackageRules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes" + limits.OrRaise(s => s.UnpackedBytes)));
+        using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, Rules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes" + limits.OrRaise(s => s.UnpackedBytes)));
         try
         {
             var manifest = Scan(capped, fileName, budget, sink);
@@ -38,14 +38,14 @@ internal static class TarArchiveScanner
             capped.CopyTo(Stream.Null);
             if (!GzipTrailer.Matches(content.Span, capped.Crc32, capped.BytesRead))
             {
-                throw Reject.Because(fileName, PackageRules.ArchiveReadable, "has a gzip checksum or length that does not match its data (truncated, corrupt, or several gzip members)", "rebuild the package as a single gzip stream");
+                throw Reject.Because(fileName, Rules.ArchiveReadable, "has a gzip checksum or length that does not match its data (truncated, corrupt, or several gzip members)", "rebuild the package as a single gzip stream");
             }
 
             return manifest;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or NotSupportedException or IOException)
         {
-            throw Reject.Because(fileName, PackageRules.ArchiveReadable, $"is not a readable gzip tar ({e.Message.TrimEnd('.')})", "rebuild the package; the file may be truncated or corrupt");
+            throw Reject.Because(fileName, Rules.ArchiveReadable, $"is not a readable gzip tar ({e.Message.TrimEnd('.')})", "rebuild the package; the file may be truncated or corrupt");
         }
     }
 
@@ -82,7 +82,7 @@ internal static class TarArchiveScanner
                     tree.AddFile(path, entry.Name);
                     break;
                 default:
-                    throw Reject.Because(fileName, PackageRules.ArchiveEntryType, $"entry {Reject.Quote(entry.Name)} is a {entry.EntryType} entry", "packages may hold only files, directories and links");
+                    throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(entry.Name)} is a {entry.EntryType} entry", "packages may hold only files, directories and links");
             }
 
             using var output = sink?.File(path, entry.Mode);
@@ -91,6 +91,6 @@ internal static class TarArchiveScanner
 
         tree.CheckComplete();
         sink?.Complete();
-        return manifest ?? throw Reject.Because(fileName, PackageRules.ManifestMissing, $"has no {ManifestName} at the archive root", $"add a {ManifestName} with at least \"name\" and \"version\"");
+        return manifest ?? throw Reject.Because(fileName, Rules.ManifestMissing, $"has no {ManifestName} at the archive root", $"add a {ManifestName} with at least \"name\" and \"version\"");
     }
 }

@@ -32,7 +32,7 @@ internal static class ZipArchiveScanner
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or OverflowException or NotSupportedException or IOException)
         {
-            throw Reject.Because(fileName, PackageRules.ArchiveReadable, $"is not a readable zip ({e.Message.TrimEnd('.')})", "rebuild the package; the file may be truncated or corrupt");
+            throw Reject.Because(fileName, Rules.ArchiveReadable, $"is not a readable zip ({e.Message.TrimEnd('.')})", "rebuild the package; the file may be truncated or corrupt");
         }
     }
 
@@ -58,7 +58,7 @@ internal static class ZipArchiveScanner
             var isNuspec = !path.Contains('/', StringComparison.Ordinal) && path.EndsWith(NuspecExtension, StringComparison.OrdinalIgnoreCase);
             if (isNuspec && nuspec is { } first)
             {
-                throw Reject.Because(fileName, PackageRules.NupkgNuspec, $"has two {NuspecExtension} files at its root, {Reject.Quote(first.Path)} and {Reject.Quote(path)}", "keep exactly one: the package's ID.nuspec");
+                throw Reject.Because(fileName, Rules.NupkgNuspec, $"has two {NuspecExtension} files at its root, {Reject.Quote(first.Path)} and {Reject.Quote(path)}", "keep exactly one: the package's ID.nuspec");
             }
 
             using var output = sink?.File(path, (UnixFileMode)((entry.ExternalAttributes >> 16) & 0x1FF));
@@ -68,7 +68,7 @@ internal static class ZipArchiveScanner
 
         tree.CheckComplete();
         sink?.Complete();
-        return nuspec ?? throw Reject.Because(fileName, PackageRules.ManifestMissing, $"has no {NuspecExtension} file at the archive root", "build the package with dotnet pack or nuget pack, which write ID.nuspec at the root");
+        return nuspec ?? throw Reject.Because(fileName, Rules.ManifestMissing, $"has no {NuspecExtension} file at the archive root", "build the package with dotnet pack or nuget pack, which write ID.nuspec at the root");
     }
 
     // What a zip entry may be: a plain file or directory, readable without a password, and safe
@@ -79,22 +79,22 @@ internal static class ZipArchiveScanner
         var decoded = Uri.UnescapeDataString(raw);
         if (decoded != raw && ArchivePath.Problem(decoded) is { } problem)
         {
-            throw Reject.Because(fileName, PackageRules.ArchivePath, $"entry {Reject.Quote(raw)} reads {Reject.Quote(decoded)} once %-decoded (as NuGet clients do), which {problem}", "entries must be relative paths inside the archive");
+            throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} reads {Reject.Quote(decoded)} once %-decoded (as NuGet clients do), which {problem}", "entries must be relative paths inside the archive");
         }
 
         if (entry.IsEncrypted)
         {
-            throw Reject.Because(fileName, PackageRules.ArchiveReadable, $"entry {Reject.Quote(raw)} is encrypted", "publish the package without zip encryption");
+            throw Reject.Because(fileName, Rules.ArchiveReadable, $"entry {Reject.Quote(raw)} is encrypted", "publish the package without zip encryption");
         }
 
         switch ((entry.ExternalAttributes >> 16) & TypeMask)
         {
             case SymlinkType:
-                throw Reject.Because(fileName, PackageRules.ArchiveLink, $"entry {Reject.Quote(raw)} is a symbolic link", "a .nupkg holds only files and directories; store the file itself");
+                throw Reject.Because(fileName, Rules.ArchiveLink, $"entry {Reject.Quote(raw)} is a symbolic link", "a .nupkg holds only files and directories; store the file itself");
             case 0 or RegularType or DirectoryType:
                 break;
             default:
-                throw Reject.Because(fileName, PackageRules.ArchiveEntryType, $"entry {Reject.Quote(raw)} is a special file (unix mode {(entry.ExternalAttributes >> 16) & 0xFFFF:x4})", "a .nupkg holds only files and directories");
+                throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(raw)} is a special file (unix mode {(entry.ExternalAttributes >> 16) & 0xFFFF:x4})", "a .nupkg holds only files and directories");
         }
     }
 
@@ -112,12 +112,12 @@ internal static class ZipArchiveScanner
 
         if (entry.FullName.EndsWith('/') && entry.Length != 0)
         {
-            throw Reject.Because(fileName, PackageRules.ArchiveEntryType, $"entry {Reject.Quote(entry.FullName)} is a directory with data", "a directory entry must be empty");
+            throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(entry.FullName)} is a directory with data", "a directory entry must be empty");
         }
 
         return bytes;
     }
 
     private static ValidationException Corrupt(ZipArchiveEntry entry, string fileName) =>
-        Reject.Because(fileName, PackageRules.ArchiveReadable, $"entry {Reject.Quote(entry.FullName)} does not match the length or CRC-32 its header gives", "rebuild the package; the file may be truncated, corrupt or forged");
+        Reject.Because(fileName, Rules.ArchiveReadable, $"entry {Reject.Quote(entry.FullName)} does not match the length or CRC-32 its header gives", "rebuild the package; the file may be truncated, corrupt or forged");
 }

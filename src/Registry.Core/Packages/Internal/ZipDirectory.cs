@@ -20,7 +20,7 @@ internal static class ZipDirectory
 
     public static void CheckEntryCount(ReadOnlySpan<byte> zip, string fileName, PackageLimits limits)
     {
-        var end = FindEnd(zip) ?? throw Reject.Because(fileName, PackageRules.ArchiveReadable, "is not a zip archive (no end of central directory record)", "build the package with dotnet pack or nuget pack");
+        var end = FindEnd(zip) ?? throw Reject.Because(fileName, Rules.ArchiveReadable, "is not a zip archive (no end of central directory record)", "build the package with dotnet pack or nuget pack");
         ulong declared = BinaryPrimitives.ReadUInt16LittleEndian(zip[(end + 10)..]);
         ulong offset = BinaryPrimitives.ReadUInt32LittleEndian(zip[(end + 16)..]);
         if ((declared == ushort.MaxValue || offset == uint.MaxValue) && Zip64End(zip, end) is { } zip64)

@@ -44,7 +44,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             var index = await IndexOf(manifest.Name).ConfigureAwait(false);
             if (index is not null && index.Name != manifest.Name)
             {
-                throw new ValidationException("name-collision",
+                throw new ValidationException(Rules.NameCollision,
                     $"{file}: the name '{manifest.Name}' collides with the existing package '{index.Name}' (names that differ only in '-', '_', '.' are the same name); publish it as '{index.Name}' or choose another name");
             }
 
@@ -54,7 +54,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             {
                 if (!Tuf.Hashing.HexEquals(existing.Sha256, sha256))
                 {
-                    throw new ValidationException("version-immutable",
+                    throw new ValidationException(Rules.VersionImmutable,
                         $"{file}: {manifest.Name} {existing.Version} is already published with different contents (sha256 {existing.Sha256[..16]}...); a published version never changes: bump the version");
                 }
 
@@ -129,7 +129,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             var batchOwner = batch.FirstOrDefault(m => PackageName.Normalize(m.Name) == PackageName.Normalize(dependency))?.Name;
             if ((index?.Name ?? batchOwner) is { } owner && owner != dependency)
             {
-                throw new ValidationException("dependency-spelling",
+                throw new ValidationException(Rules.DependencySpelling,
                     $"{file}: depends on '{dependency}', which is published as '{owner}' (names that differ only in '-', '_', '.' are one package); write the dependency as '{owner}'");
             }
 
@@ -145,13 +145,13 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
 
             if (index is null && available.Count == 0)
             {
-                throw new ValidationException("dependency-unknown",
+                throw new ValidationException(Rules.DependencyUnknown,
                     $"{file}: depends on '{dependency}', which is not in the registry; publish it first (or in the same command)");
             }
 
             if (!available.Any(range.Satisfies))
             {
-                throw new ValidationException("dependency-unsatisfiable",
+                throw new ValidationException(Rules.DependencyUnsatisfiable,
                     $"{file}: depends on {dependency} {range.ToNormalizedString()}, but no published, unyanked version satisfies it (available: {string.Join(", ", available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none"))})");
             }
         }
@@ -199,7 +199,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             var normalized = PackageName.Normalize(manifest.Name);
             if (byNormalized.TryGetValue(normalized, out var other) && other != manifest.Name)
             {
-                throw new ValidationException("name-collision",
+                throw new ValidationException(Rules.NameCollision,
                     $"{Path.GetFileName(package.SourcePath)}: the name '{manifest.Name}' collides with '{other}' in the same batch (names that differ only in case or in '-', '_', '.' are the same name)");
             }
 
@@ -208,7 +208,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             {
                 if (!first.Content.AsSpan().SequenceEqual(package.Content))
                 {
-                    throw new ValidationException("version-immutable",
+                    throw new ValidationException(Rules.VersionImmutable,
                         $"{Path.GetFileName(package.SourcePath)}: {manifest.Name} {manifest.Version} appears twice in the batch with different contents ({Path.GetFileName(first.SourcePath)})");
                 }
 

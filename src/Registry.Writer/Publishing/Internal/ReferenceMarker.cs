@@ -25,25 +25,24 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
         Add(RegistryLayout.MetadataKey(RoleNames.Snapshot, state.Snapshot.Signed.Version));
         Add(RegistryLayout.MetadataKey(RoleNames.Targets, state.Targets.Signed.Version));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(state.Bins.AllNames(), options, async (bin, ct) =>
+        var walk = new WalkOptions
         {
-            var document = await state.GetBinAsync(bin, ct).ConfigureAwait(false);
-            Add(RegistryLayout.MetadataKey(bin, document.Signed.Version));
-            foreach (var (path, target) in document.Signed.Targets)
+            Parallelism = Parallelism,
+            Documents = (store, key => key),
+            OnBin = (bin, document, _) =>
             {
-                var key = RegistryLayout.TargetKey(path, target.Sha256);
-                if (!Add(key))
-                {
-                    continue;
-                }
-
-                var content = await store.ReadPinnedAsync(key, target.Length, target.Sha256, key, ct).ConfigureAwait(false);
-                foreach (var entry in IndexJson.ParseIndex(content, path).Versions)
-                {
-                    var artifact = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
-                    Add(artifact);
-                    await CheckArtifactPresentAsync(artifact, entry, ct).ConfigureAwait(false);
-                }
+                Add(RegistryLayout.MetadataKey(bin, document.Signed.Version));
+                return ValueTask.CompletedTask;
+            },
+        };
+        await Parallel.ForEachAsync(state.WalkAsync(walk, cancellationToken), options, async (walked, ct) =>
+        {
+            Add(walked.Key);
+            foreach (var entry in walked.Index.Versions)
+            {
+                var artifact = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
+                Add(artifact);
+                await CheckArtifactPresentAsync(artifact, entry, ct).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
     }

@@ -14,7 +14,7 @@ namespace Registry.Core.Publishing.Internal;
 /// </summary>
 internal static class RotationWait
 {
-    public const string Rule = "rotation-wait";
+    public const string Rule = Rules.RotationWait;
 
     public static async Task CheckAsync(IObjectStore store, RegistryState state, ChangeSet changes, KeyRing keys, RegistrySettings settings, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -50,7 +50,7 @@ internal sealed class StrandedRoles
             ? $"publish a new root ('registry root propose', 'root sign', 'root publish'), then run {rerun}"
             : $"re-run {rerun}";
         throw new VerificationException(
-            "expired-role",
+            Rules.ExpiredRole,
             $"{Join(roles)} {(single ? "has" : "have")} expired ({when}) and cannot be re-signed with the keys given, so every client refuses this registry; " +
             $"{action} (nothing was written)");
     }

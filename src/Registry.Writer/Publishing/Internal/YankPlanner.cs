@@ -19,22 +19,22 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
     {
         if (PackageName.Problem(name) is { } problem)
         {
-            throw new ValidationException("name-invalid", $"package name '{name}' {problem}; names are {PackageName.Rule}");
+            throw new ValidationException(Rules.NameInvalid, $"package name '{name}' {problem}; names are {PackageName.Rule}");
         }
 
         if (!NuGetVersion.TryParse(version, out var parsed))
         {
-            throw new ValidationException("version-invalid", $"'{version}' is not a SemVer 2.0 version");
+            throw new ValidationException(Rules.VersionInvalid, $"'{version}' is not a SemVer 2.0 version");
         }
 
         var index = await state.ReadIndexOrNullAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new ValidationException("package-unknown", $"no package '{name}' in the registry");
+            ?? throw new ValidationException(Rules.PackageUnknown, $"no package '{name}' in the registry");
         if (index.Name != name)
         {
-            throw new ValidationException("package-unknown", $"no package '{name}' in the registry; it is published as '{index.Name}'");
+            throw new ValidationException(Rules.PackageUnknown, $"no package '{name}' in the registry; it is published as '{index.Name}'");
         }
         var entry = index.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == parsed)
-            ?? throw new ValidationException("version-unknown",
+            ?? throw new ValidationException(Rules.VersionUnknown,
                 $"{name} has no version {version} (published: {string.Join(", ", index.Versions.Select(v => v.Version))})");
 
         IsNuGet = index.Versions.Any(v => v.NuGet is not null);
