@@ -51,6 +51,7 @@ internal static class HexReport
         {
             foreach (var p in r.Publish)
             {
+                // Consecutive commits: the figure follows the log's position in its 256-entry tile (`log` mode: over a whole tile).
                 Row($"log: bytes a publish adds into the {p.Registry} registry (of the above)", $"median {Kb(p.LogBytes)}, max {Kb(p.LogBytesMax)}", "", Target("≤ 12 KB (median)", p.LogBytes <= 12_288));
             }
         }
