@@ -15,7 +15,8 @@ public sealed record WatchResult(long From, long Size, string RootHash, IReadOnl
 /// <c>registry log watch</c>: for package owners and monitors. After the client's update (which verifies
 /// the state, its checkpoint and its consistency with the last one trusted), reads the log's entries from
 /// <c>since</c> to the checkpoint's size and checks every one against the tiles that hash to the verified
-/// checkpoint; then lists each entry that changed a watched package. Any entry that does not verify
+/// checkpoint and fetches its record (which must hash to it); then lists each entry that changed a
+/// watched package. Any entry that does not verify
 /// is a <see cref="VerificationException"/>.
 /// </summary>
 public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolicy? policy = null)
@@ -46,23 +47,24 @@ public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolic
             var start = Math.Clamp(since, 0, checkpoint.Size);
             for (var bundle = start / TilePath.Width; bundle * TilePath.Width < checkpoint.Size; bundle++)
             {
-                var key = TilePath.Entries(LogFields.Prefix, bundle, TilePath.WidthOf(bundle, checkpoint.Size));
-                var entries = EntryBundle.Decode(await read(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing"));
-                for (var i = 0; i < entries.Count; i++)
+                var entries = await EntryBundle.ReadAsync(LogFields.Prefix, bundle, TilePath.WidthOf(bundle, checkpoint.Size), read, cancellationToken).ConfigureAwait(false);
+                var first = Math.Max(start - (bundle * TilePath.Width), 0);
+                for (var i = first; i < entries.Count; i++)
                 {
                     var index = (bundle * TilePath.Width) + i;
-                    if (index < start)
-                    {
-                        continue;
-                    }
-
                     var leaf = await tree.LeafHashAsync(index, cancellationToken).ConfigureAwait(false);
-                    if (!Merkle.LeafHash(entries[i]).AsSpan().SequenceEqual(leaf))
+                    if (!Merkle.LeafHash(entries[(int)i]).AsSpan().SequenceEqual(leaf))
                     {
-                        throw new LogException($"entry {index} ({key}) is not the one the checkpoint commits to");
+                        throw new LogException($"entry {index} is not the one the checkpoint commits to");
                     }
+                }
 
-                    var entry = LogEntry.Parse(entries[i]);
+                // Each entry is its record's SHA-256: fetch the records (immutable, one request each) and check them.
+                var records = await Task.WhenAll(entries.Skip((int)first).Select(e => LogEntry.ReadRecordAsync(LogFields.Prefix, e, read, cancellationToken))).ConfigureAwait(false);
+                for (var i = 0; i < records.Length; i++)
+                {
+                    var entry = records[i];
+                    var index = (bundle * TilePath.Width) + first + i;
                     changes.AddRange(entry.Packages.Where(p => wanted.Contains(p.Name)).Select(p => new WatchedChange(index, p.Name, p.IndexSha256, entry.TimestampVersion, entry.SnapshotVersion)));
                 }
             }

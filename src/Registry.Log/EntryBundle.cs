@@ -26,6 +26,19 @@ public static class EntryBundle
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// The <paramref name="width"/> entries of bundle <paramref name="index"/>, read through <paramref name="read"/>:
+    /// a partial bundle that the log deleted once the full one existed (tlog-tiles allows it) is read as
+    /// the full bundle's first entries. Refuses a missing, truncated or short bundle.
+    /// </summary>
+    public static async Task<List<byte[]>> ReadAsync(string prefix, long index, int width, LogFileReader read, CancellationToken cancellationToken)
+    {
+        var key = TilePath.Entries(prefix, index, width);
+        var bytes = await PartialFallback.Wrap(read)(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing");
+        var entries = Decode(bytes);
+        return entries.Count == width ? entries : throw new LogException($"{key}: {entries.Count} entries, its name says {width}");
+    }
+
     /// <summary>The entries of a bundle, refusing one that is truncated or has trailing bytes.</summary>
     public static List<byte[]> Decode(ReadOnlySpan<byte> bundle)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Registry.Log;
@@ -7,11 +8,13 @@ namespace Registry.Log;
 public sealed record LogPackage(string Name, string IndexSha256);
 
 /// <summary>
-/// One entry per registry commit (publish, yank, refresh, key change): the state it made current
+/// The record of one registry commit (publish, yank, refresh, key change): the state it made current
 /// (timestamp version, snapshot version and the snapshot file's SHA-256, root version) and the
-/// packages it changed. UTF-8 text, one field per line:
+/// packages it changed. The log's leaf entry is the record's SHA-256 (<see cref="LeafEntry"/>, 32 bytes,
+/// so the entry bundles a commit rewrites stay small); the record itself is an immutable file at
+/// <see cref="TilePath.Record"/> and rides in the timestamp. UTF-8 text, one field per line:
 /// <code>
-/// registry-log/v1
+/// registry-log/v2
 /// timestamp 12
 /// snapshot 11 SHA256HEX
 /// root 1
@@ -20,7 +23,34 @@ public sealed record LogPackage(string Name, string IndexSha256);
 /// </summary>
 public sealed record LogEntry(long TimestampVersion, long SnapshotVersion, string SnapshotSha256, long RootVersion, IReadOnlyList<LogPackage> Packages)
 {
-    public const string Header = "registry-log/v1";
+    public const string Header = "registry-log/v2";
+
+    /// <summary>The size of a leaf entry: a record's SHA-256.</summary>
+    public const int LeafEntrySize = 32;
+
+    /// <summary>The log's leaf entry for the record <paramref name="record"/>: its SHA-256.</summary>
+    public static byte[] LeafEntry(ReadOnlySpan<byte> record) => SHA256.HashData(record);
+
+    /// <summary>
+    /// The record a leaf entry names, checked: the entry is 32 bytes, the record hashes to it and parses.
+    /// <paramref name="read"/> fetches the record file (null: missing).
+    /// </summary>
+    public static async Task<LogEntry> ReadRecordAsync(string prefix, byte[] leafEntry, LogFileReader read, CancellationToken cancellationToken)
+    {
+        if (leafEntry.Length != LeafEntrySize)
+        {
+            throw new LogException($"a log entry of {leafEntry.Length} bytes is not a record's SHA-256 ({LeafEntrySize} bytes)");
+        }
+
+        var key = TilePath.Record(prefix, leafEntry);
+        var record = await read(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing (the record of a log entry)");
+        if (!SHA256.HashData(record).AsSpan().SequenceEqual(leafEntry))
+        {
+            throw new LogException($"{key}: does not hash to its log entry (tampered)");
+        }
+
+        return Parse(record);
+    }
 
     public byte[] ToBytes()
     {

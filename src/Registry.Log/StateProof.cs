@@ -7,12 +7,14 @@ public sealed record LoggedState(SignedNote Note, Checkpoint Checkpoint, LogEntr
 
 /// <summary>
 /// The checks a reader makes on the log field of a timestamp (docs/protocol.md, "The transparency log"):
-/// the checkpoint is signed by the log key the root names, the entry describes exactly this timestamp's
-/// state, and it is the checkpoint's last leaf (its inclusion proof verifies). Then, against a checkpoint
+/// the checkpoint is signed by the log key the root names, the commit's record (which the timestamp
+/// carries) describes exactly this timestamp's state, and the record's SHA-256 is the checkpoint's last
+/// leaf entry (its inclusion proof verifies). Then, against a checkpoint
 /// trusted earlier, that the new one extends it (<see cref="CheckConsistencyAsync"/>).
 /// </summary>
 public static class StateProof
 {
+    // entry: base64 of the commit's record (the timestamp's "entry" field); the leaf entry is its SHA-256.
     public static LoggedState Verify(string checkpoint, string entry, IReadOnlyList<string> proof, NoteVerifier log, long timestampVersion, long snapshotVersion, string snapshotSha256)
     {
         var (note, opened) = NoteVerification.OpenCheckpoint(Base64(checkpoint, "checkpoint"), log);
@@ -25,7 +27,7 @@ public static class StateProof
         }
 
         var hashes = proof.Select(p => Base64(p, "inclusion proof")).ToList();
-        if (opened.Size == 0 || !Merkle.VerifyInclusion(Merkle.LeafHash(entryBytes), opened.Size - 1, opened.Size, hashes, opened.Root))
+        if (opened.Size == 0 || !Merkle.VerifyInclusion(Merkle.LeafHash(LogEntry.LeafEntry(entryBytes)), opened.Size - 1, opened.Size, hashes, opened.Root))
         {
             throw new LogException($"this state's log entry is not in the log's checkpoint (size {opened.Size}): the inclusion proof does not verify");
         }

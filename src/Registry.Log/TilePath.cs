@@ -28,6 +28,44 @@ public static class TilePath
     /// <summary>An entry bundle; <paramref name="width"/> 256 is the full bundle.</summary>
     public static string Entries(string prefix, long index, int width) => prefix + "tile/entries/" + Index(index) + Partial(width);
 
+    /// <summary>The record a leaf entry (a record's SHA-256) names: <c>record/&lt;hex&gt;</c>, content-addressed and immutable.</summary>
+    public static string Record(string prefix, ReadOnlySpan<byte> leafEntry) => prefix + "record/" + Convert.ToHexStringLower(leafEntry);
+
+    /// <summary>The full tile or bundle that supersedes the partial <paramref name="key"/> (null: not a partial's key).</summary>
+    public static string? FullOf(string key)
+    {
+        var partial = key.LastIndexOf(".p/", StringComparison.Ordinal);
+        return partial > 0 && key.IndexOf('/', partial + 3) < 0 ? key[..partial] : null;
+    }
+
+    /// <summary>
+    /// Whether a full tile or bundle at <paramref name="key"/> (no <c>.p/W</c>) lies wholly inside a tree of
+    /// <paramref name="size"/>: the tree's partial tile at that position is then superseded.
+    /// </summary>
+    public static bool IsFullWithin(string prefix, string key, long size)
+    {
+        if (!key.StartsWith(prefix + "tile/", StringComparison.Ordinal) || key.Contains(".p/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = key[(prefix.Length + 5)..].Split('/');
+        var level = parts[0] == "entries" ? 0 : int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : -1;
+        long index = 0;
+        for (var i = 1; i < parts.Length; i++)
+        {
+            var digits = i < parts.Length - 1 ? (parts[i].StartsWith('x') ? parts[i][1..] : "") : parts[i];
+            if (digits.Length != 3 || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var element))
+            {
+                return false;
+            }
+
+            index = (index * 1000) + element;
+        }
+
+        return level is >= 0 and <= 63 && parts.Length > 1 && (index + 1) * Width <= HashesAtLevel(size, level);
+    }
+
     /// <summary>The number of hashes at <paramref name="level"/> (each the root of a full tile below) in a tree of <paramref name="size"/>.</summary>
     public static long HashesAtLevel(long size, int level) => level == 0 ? size : size >> (Height * level);
 

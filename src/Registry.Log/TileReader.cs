@@ -13,6 +13,9 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
 {
     private readonly Dictionary<string, byte[]> _tiles = new(StringComparer.Ordinal);
 
+    // A partial tile deleted once its full tile existed is read from the full one (PartialFallback).
+    private readonly LogFileReader _read = PartialFallback.Wrap(read);
+
     public long Size => size;
 
     /// <summary>Tile files read so far, and their bytes.</summary>
@@ -158,7 +161,7 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
             return cached;
         }
 
-        var bytes = await read(key, cancellationToken).ConfigureAwait(false)
+        var bytes = await _read(key, cancellationToken).ConfigureAwait(false)
             ?? throw new LogException($"{key}: missing (the tree of size {size} needs it)");
         Reads++;
         BytesRead += bytes.Length;

@@ -6,8 +6,8 @@ using Registry.Log;
 namespace Registry.Mirror;
 
 /// <summary>
-/// The mirror's copy of the transparency log: the tiles and entry bundles the new state's checkpoint
-/// adds since the mirror's last one (O(new entries) files; full tiles and bundles once, immutable),
+/// The mirror's copy of the transparency log: the tiles, entry bundles and records the new state's
+/// checkpoint adds since the mirror's last one (O(new entries) files; full tiles and bundles once, immutable),
 /// verified (the state's inclusion proof, the tiles' root, consistency with the mirror's previous
 /// checkpoint), then the checkpoint itself, before the mirror's timestamp moves.
 /// </summary>
@@ -29,6 +29,9 @@ internal static class LogCopy
             var old = current?.Timestamp.Signed.Log is { } before ? Checkpoint.Parse(SignedNote.Parse(Convert.FromBase64String(before.Checkpoint)).Text) : null;
             var size = logged.Checkpoint.Size;
             var oldSize = old?.Size ?? 0;
+
+            // A partial the source deleted once its full tile existed is cut from the full one (PartialFallback).
+            var fromSource = PartialFallback.Wrap(async (key, ct) => (await source.GetOrNullAsync(key, ct).ConfigureAwait(false))?.Content);
             foreach (var key in Keys(size, oldSize))
             {
                 if (await destination.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
@@ -36,7 +39,7 @@ internal static class LogCopy
                     continue;
                 }
 
-                var content = (await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.Content ?? throw new LogException($"{key}: missing at the source");
+                var content = await fromSource(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing at the source");
                 await destination.PutIfAbsentAsync(key, content, headers(key), cancellationToken).ConfigureAwait(false);
                 files++;
                 bytes += content.Length;
@@ -52,6 +55,26 @@ internal static class LogCopy
             if (old is not null)
             {
                 await StateProof.CheckConsistencyAsync(LogFields.Prefix, old, logged.Checkpoint, read, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The records of the new entries (each checked against its entry), so that the mirror's log is whole.
+            for (var bundle = oldSize / TilePath.Width; bundle * TilePath.Width < size; bundle++)
+            {
+                var entries = await EntryBundle.ReadAsync(LogFields.Prefix, bundle, TilePath.WidthOf(bundle, size), read, cancellationToken).ConfigureAwait(false);
+                foreach (var entry in entries.Skip((int)Math.Max(oldSize - (bundle * TilePath.Width), 0)))
+                {
+                    var key = TilePath.Record(LogFields.Prefix, entry);
+                    if (await destination.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    var record = (await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.Content ?? throw new LogException($"{key}: missing at the source");
+                    await LogEntry.ReadRecordAsync(LogFields.Prefix, entry, (_, _) => Task.FromResult<byte[]?>(record), cancellationToken).ConfigureAwait(false);
+                    await destination.PutIfAbsentAsync(key, record, headers(key), cancellationToken).ConfigureAwait(false);
+                    files++;
+                    bytes += record.Length;
+                }
             }
 
             var note = Convert.FromBase64String(stamped.Checkpoint);

@@ -14,6 +14,9 @@ public sealed class CachePolicy
     /// <summary>The transparency log's checkpoint: its only mutable file (tiles and entry bundles are written once).</summary>
     public const string LogCheckpointKey = "log/checkpoint";
 
+    /// <summary>The log's commit records (immutable, content-addressed; the leaf entries are their SHA-256).</summary>
+    public const string LogRecordPrefix = "log/record/";
+
     public CachePolicy(int timestampMaxAgeSeconds = 60)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(timestampMaxAgeSeconds);
@@ -60,7 +63,7 @@ public sealed class CachePolicy
         : key.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript; charset=utf-8"
         : key.EndsWith(".svg", StringComparison.Ordinal) ? "image/svg+xml"
         : key == "feed.xml" ? "application/atom+xml; charset=utf-8"
-        : key == LogCheckpointKey ? "text/plain; charset=utf-8"
+        : key == LogCheckpointKey || key.StartsWith(LogRecordPrefix, StringComparison.Ordinal) ? "text/plain; charset=utf-8"
         : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
         : key.EndsWith(".nuspec", StringComparison.Ordinal) ? "application/xml"
         : "application/octet-stream";

@@ -13,7 +13,9 @@ namespace Registry.Core.Publishing;
 /// before it, and the current one. Everything they reference is kept, and so is every file
 /// younger than the grace period (a publish may be writing it). Root versions,
 /// <c>timestamp.json</c>, the settings and files outside the registry's prefixes are never
-/// deleted. The store's own leftovers (<see cref="ILeftoverStore"/>: a folder's temporary
+/// deleted; of the transparency log, only partial tiles and bundles that a full one has
+/// superseded (<see cref="LogPartials"/>): gc never deletes a file a current reader of the log
+/// needs. The store's own leftovers (<see cref="ILeftoverStore"/>: a folder's temporary
 /// files) go once past the grace period too. The current state must verify first, or nothing
 /// is deleted.
 /// </summary>
@@ -58,6 +60,8 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
         }
 
         var candidates = items.Values.Where(item => item.LastModified <= cutoff && IsCollectable(item.Key) && !marker.IsLive(item.Key)).ToList();
+        var policy = (await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false)).CachePolicy;
+        candidates.AddRange(LogPartials.Superseded(items, state, policy, grace, _time.GetUtcNow()));
         if (store is ILeftoverStore leftovers)
         {
             await foreach (var item in leftovers.ListLeftoversAsync(cancellationToken).ConfigureAwait(false))

@@ -30,7 +30,7 @@ internal static class BulkImport
     {
         var store = new FolderStore(workspace.Full);
         using var keys = KeyRing.Load(workspace.Keys);
-        await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = options.Bins }, default);
+        await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = options.Bins, LogOrigin = options.LogOrigin }, default);
         var writer = new RegistryWriter(store, keys, TimeProvider.System);
         var order = shape.Packages.SelectMany(p => p.Versions.Select(v => (Package: p, Version: v))).ToList();
         var batches = new List<BatchFigure>();

@@ -75,6 +75,7 @@ internal sealed class CountingProxy : IAsyncDisposable
         var p when p.StartsWith("targets/index/", StringComparison.Ordinal) => "index",
         var p when p.StartsWith("targets/names/", StringComparison.Ordinal) => "names",
         var p when p.StartsWith("targets/packages/", StringComparison.Ordinal) => "artifacts",
+        var p when p.StartsWith("log/", StringComparison.Ordinal) => "log",
         _ => "other",
     };
 

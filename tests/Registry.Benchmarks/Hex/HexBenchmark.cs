@@ -117,7 +117,7 @@ internal static class HexBenchmark
         var wanted = new KeptState
         {
             Packages = options.Packages, Versions = options.Versions, Bins = options.Bins, Seed = options.Seed,
-            Batch = options.Batch, MiddlePackages = options.MiddlePackages, Generator = HexShape.GeneratorVersion, Commit = commit,
+            Batch = options.Batch, MiddlePackages = options.MiddlePackages, Generator = HexShape.GeneratorVersion, Commit = commit, Log = options.Log,
         };
         var kept = workspace.LoadState();
         if (kept is { Complete: true, Import: not null })

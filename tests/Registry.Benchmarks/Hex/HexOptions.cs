@@ -32,6 +32,12 @@ internal sealed record HexOptions
     /// <summary>Skips the mirror's initial sync (the longest step after the import) and what depends on it.</summary>
     public bool SkipMirror { get; init; }
 
+    /// <summary>Makes every registry with a transparency log (<c>init --log</c>) and adds the log's rows.</summary>
+    public bool Log { get; init; }
+
+    /// <summary>The log origin the registries get with <see cref="Log"/>, or null.</summary>
+    public string? LogOrigin => Log ? "bench.example/log" : null;
+
     /// <summary>Only generates: prints the shape and the sizes of a sample of artifacts, then stops.</summary>
     public bool DryRun { get; init; }
 
@@ -48,6 +54,7 @@ internal sealed record HexOptions
           --json FILE      write every figure as JSON
           --cli PATH       use this registry executable (or registry.dll) instead of publishing src/Registry.Cli
           --skip-mirror    leave out the mirror syncs
+          --log            registries with a transparency log (init --log): adds the log's rows
           --dry-run        only generate: print the shape and a sample of artifact sizes
         """;
 
@@ -71,6 +78,7 @@ internal sealed record HexOptions
                 "--json" => options with { Json = Path.GetFullPath(Value()) },
                 "--cli" => options with { Cli = Path.GetFullPath(Value()) },
                 "--skip-mirror" => options with { SkipMirror = true },
+                "--log" => options with { Log = true },
                 "--dry-run" => options with { DryRun = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };

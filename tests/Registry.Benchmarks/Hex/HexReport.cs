@@ -47,6 +47,15 @@ internal static class HexReport
             Row($"publish one new version (CLI) into {label}", $"{p.Seconds:0.000} s, {p.Files:0} files, {Kb(p.Bytes)}", ratio, target);
         }
 
+        if (r.Options.Log)
+        {
+            foreach (var p in r.Publish)
+            {
+                // Consecutive commits: the figure follows the log's position in its 256-entry tile (`log` mode: over a whole tile).
+                Row($"log: bytes a publish adds into the {p.Registry} registry (of the above)", $"median {Kb(p.LogBytes)}, max {Kb(p.LogBytesMax)}", "", Target("≤ 12 KB (median)", p.LogBytes <= 12_288));
+            }
+        }
+
         if (r.Reprepro is { } peer)
         {
             var full = r.Publish.FirstOrDefault(p => p.Registry == "full");
@@ -67,6 +76,10 @@ internal static class HexReport
 
             Row($"artifacts ({N(s.Artifacts)})", $"median {Kb(s.ArtifactMedian)}, total {Mb(s.ArtifactTotal)}");
             Row("store folder, every file (old metadata versions too)", $"{N(s.StoreFiles)} files, {Mb(s.StoreBytes)}");
+            if (r.Options.Log)
+            {
+                Row("log: its size after the import (no gc)", $"{N(s.LogFiles)} files, {Mb(s.LogBytes)}; the timestamp's x-registry-log field {Kb(s.TimestampLogBytes)}");
+            }
         }
 
         Row("`registry serve` start-up, run from the folder holding the site", $"{r.ServeStartSeconds:0.00} s", "", Target("about 1 s", r.ServeStartSeconds <= 1.5));
@@ -82,6 +95,22 @@ internal static class HexReport
                     _ => ("", ""),
                 };
                 Row($"install {c.Case}, {install.Packages} packages ({install.Direct} direct)", $"{Requests(c.Requests)}, {Kb(c.Bytes)}, {c.Seconds:0.000} s", ratio, target);
+            }
+
+            if (r.Options.Log && r.Sizes is { } logSizes)
+            {
+                foreach (var c in install.Cases.Where(c => c.Case is "cold" or "warm" or "after one publish"))
+                {
+                    var log = c.FirstSample.ByClass.TryGetValue("log", out var t) ? t : new ClassTraffic(0, 0);
+                    var extraBytes = log.Bytes + (c.Case == "cold" ? logSizes.TimestampLogBytes : 0);
+                    var target = c.Case switch
+                    {
+                        "cold" => Target("≤ 2 requests, ≤ 20 KB", log.Requests <= 2 && extraBytes <= 20_480),
+                        "warm" => Target("none", log.Requests == 0 && log.Bytes == 0),
+                        _ => "",
+                    };
+                    Row($"log: install {c.Case}, extra for the log", $"{Requests(log.Requests)} to log/, {Kb(extraBytes)}{(c.Case == "cold" ? " (the timestamp's log field included)" : "")}", "", target);
+                }
             }
         }
 

@@ -5,7 +5,13 @@ using Registry.Core.Tuf;
 namespace Registry.Benchmarks.Hex;
 
 /// <summary>One publish of a new version through the CLI into one registry: medians over the samples, and what the first sample wrote.</summary>
-internal sealed record PublishFigures(string Registry, int Packages, double Seconds, double Files, double Bytes, IReadOnlyList<double> SampleSeconds, IReadOnlyList<string> FirstWrote);
+internal sealed record PublishFigures(string Registry, int Packages, double Seconds, double Files, double Bytes, IReadOnlyList<double> SampleSeconds, IReadOnlyList<string> FirstWrote)
+{
+    /// <summary>Of <see cref="Bytes"/>, what went to the transparency log (<c>log/</c>): median and max over the samples.</summary>
+    public double LogBytes { get; init; }
+
+    public double LogBytesMax { get; init; }
+}
 
 /// <summary>
 /// <c>registry publish --store DIR --keys DIR FILE</c> as a separate process, timed from start
@@ -37,7 +43,7 @@ internal static class PublishBench
         var store = new FolderStore(empty);
         using (var keys = KeyRing.Load(run.Workspace.Keys))
         {
-            await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = run.Options.Bins }, default);
+            await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = run.Options.Bins, LogOrigin = run.Options.LogOrigin }, default);
             var earlier = package.Versions.Select(v => BulkImport.Read(run.Shape, package, v, run.Options.Seed)).ToList();
             await new RegistryWriter(store, keys, TimeProvider.System).PublishAsync(earlier, new PublishOptions { SkipDependencyCheck = true }, default);
         }
@@ -63,7 +69,12 @@ internal static class PublishBench
             written.Add(StoreFiles.Diff(before, StoreFiles.List(site)));
         }
 
-        var figures = new PublishFigures(label, packages, Stats.Median(seconds), Stats.Median(written.Select(w => (double)w.Files)), Stats.Median(written.Select(w => (double)w.Bytes)), seconds, written[0].Paths);
+        var logBytes = written.Select(w => (double)w.Paths.Where(p => p.StartsWith("log/", StringComparison.Ordinal)).Sum(p => long.Parse(p[(p.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var figures = new PublishFigures(label, packages, Stats.Median(seconds), Stats.Median(written.Select(w => (double)w.Files)), Stats.Median(written.Select(w => (double)w.Bytes)), seconds, written[0].Paths)
+        {
+            LogBytes = Stats.Median(logBytes),
+            LogBytesMax = logBytes.Max(),
+        };
         Proc.Say($"publish into the {label} registry ({packages} packages): {figures.Seconds:0.000} s, {figures.Files} files, {figures.Bytes} bytes");
         return figures;
     }

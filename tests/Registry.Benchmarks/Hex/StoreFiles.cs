@@ -10,7 +10,15 @@ internal sealed record WriteFigures(int Files, long Bytes, IReadOnlyList<string>
 /// <summary>The sizes of the current state's files, found by walking the signed metadata (timestamp, snapshot, bins).</summary>
 internal sealed record SizeFigures(long Timestamp, long Snapshot, long Targets, int Bins, double BinMedian, long BinMax, long BinTotal,
     int IndexFiles, double IndexMedian, long IndexMax, long IndexTotal, int NameMarkers, int Artifacts, double ArtifactMedian, long ArtifactTotal,
-    int StoreFiles, long StoreBytes);
+    int StoreFiles, long StoreBytes)
+{
+    /// <summary>The transparency log (<c>log/</c>): files, bytes, and the bytes of the timestamp's <c>x-registry-log</c> field.</summary>
+    public int LogFiles { get; init; }
+
+    public long LogBytes { get; init; }
+
+    public long TimestampLogBytes { get; init; }
+}
 
 /// <summary>Reads a folder store as plain files: listings, diffs, and the current state's sizes.</summary>
 internal static class StoreFiles
@@ -66,6 +74,15 @@ internal static class StoreFiles
         return result;
     }
 
+    /// <summary>The bytes <c>"x-registry-log":{...}</c> takes in a timestamp file (0 without a log).</summary>
+    public static long TimestampLogField(string timestampPath)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(timestampPath));
+        return document.RootElement.GetProperty("signed").TryGetProperty("x-registry-log", out var log)
+            ? System.Text.Encoding.UTF8.GetByteCount("\"x-registry-log\":,") + log.GetRawText().Length
+            : 0;
+    }
+
     public static SizeFigures Sizes(string site)
     {
         var metadata = CurrentMetadata(site);
@@ -80,6 +97,11 @@ internal static class StoreFiles
             indexes.Count, Stats.Median(indexes), indexes.DefaultIfEmpty().Max(), indexes.Sum(),
             targets.Keys.Count(k => k.StartsWith("names/", StringComparison.Ordinal)),
             artifacts.Count, Stats.Median(artifacts), artifacts.Sum(),
-            listing.Count, listing.Values.Sum(f => f.Size));
+            listing.Count, listing.Values.Sum(f => f.Size))
+        {
+            LogFiles = listing.Keys.Count(k => k.StartsWith("log/", StringComparison.Ordinal)),
+            LogBytes = listing.Where(p => p.Key.StartsWith("log/", StringComparison.Ordinal)).Sum(p => p.Value.Size),
+            TimestampLogBytes = TimestampLogField(metadata["timestamp"]),
+        };
     }
 }

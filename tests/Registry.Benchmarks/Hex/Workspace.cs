@@ -20,6 +20,9 @@ internal sealed record KeptState
     /// <summary><see cref="HexShape.GeneratorVersion"/> of the generator that made it.</summary>
     public required int Generator { get; init; }
 
+    /// <summary>Whether the registries keep a transparency log (<c>--log</c>).</summary>
+    public bool Log { get; init; }
+
     /// <summary>The git commit the registry was generated with (its protocol is that commit's).</summary>
     public required string Commit { get; init; }
 
@@ -28,7 +31,7 @@ internal sealed record KeptState
     public ImportFigures? Import { get; init; }
 
     public bool SameShape(KeptState other) =>
-        (Packages, Versions, Bins, Seed, Batch, MiddlePackages, Generator) == (other.Packages, other.Versions, other.Bins, other.Seed, other.Batch, other.MiddlePackages, other.Generator);
+        (Packages, Versions, Bins, Seed, Batch, MiddlePackages, Generator, Log) == (other.Packages, other.Versions, other.Bins, other.Seed, other.Batch, other.MiddlePackages, other.Generator, other.Log);
 }
 
 /// <summary>

@@ -41,7 +41,10 @@ public sealed class LogWriterTests : IDisposable
         for (long bundle = 0; bundle * 256 < checkpoint.Size; bundle++)
         {
             var bytes = (await store.GetOrNullAsync(TilePath.Entries("log/", bundle, TilePath.WidthOf(bundle, checkpoint.Size)), Ct))!.Content;
-            entries.AddRange(EntryBundle.Decode(bytes).Select(e => LogEntry.Parse(e)));
+            foreach (var entry in EntryBundle.Decode(bytes))
+            {
+                entries.Add(await LogEntry.ReadRecordAsync("log/", entry, async (key, ct) => (await store.GetOrNullAsync(key, ct))?.Content, Ct));
+            }
         }
 
         return entries;

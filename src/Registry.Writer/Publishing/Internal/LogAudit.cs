@@ -8,7 +8,8 @@ namespace Registry.Core.Publishing.Internal;
 /// <summary>
 /// <c>verify</c>'s checks of the transparency log: the current timestamp's entry and inclusion proof,
 /// the stored checkpoint's signature and its consistency with the timestamp's, and the whole log:
-/// every tile hashes to the checkpoint and every entry bundle to its tile, every entry parses.
+/// every tile hashes to the checkpoint and every entry bundle to its tile, every entry's record is
+/// there, hashes to its entry and parses.
 /// </summary>
 internal static class LogAudit
 {
@@ -78,16 +79,20 @@ internal static class LogAudit
                 {
                     errors.Add($"log: entry {index} in {key} does not hash to its leaf in the tiles");
                 }
+            }
 
+            // Every entry's record: there, hashing to the entry, parsing (read a bundle's worth at once).
+            await Task.WhenAll(entries.Select(async (entry, i) =>
+            {
                 try
                 {
-                    LogEntry.Parse(entries[i]);
+                    await LogEntry.ReadRecordAsync(LogFields.Prefix, entry, read, cancellationToken).ConfigureAwait(false);
                 }
                 catch (LogException e)
                 {
-                    errors.Add($"log: entry {index}: {e.Message}");
+                    errors.Add($"log: entry {(bundle * TilePath.Width) + i}: {e.Message}");
                 }
-            }
+            })).ConfigureAwait(false);
         }
     }
 }

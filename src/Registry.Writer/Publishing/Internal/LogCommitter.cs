@@ -42,8 +42,11 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
             oldRoot = checkpoint.Root;
         }
 
+        // The record first (content-addressed, create-only): a leaf entry never names a record that is not there.
         var bytes = entry.ToBytes();
-        var append = await LogAppender.AppendAsync(LogFields.Prefix, size, [bytes], ReadAsync, cancellationToken).ConfigureAwait(false);
+        var leaf = LogEntry.LeafEntry(bytes);
+        await PutRecordAsync(new LogFile(TilePath.Record(LogFields.Prefix, leaf), bytes), cancellationToken).ConfigureAwait(false);
+        var append = await LogAppender.AppendAsync(LogFields.Prefix, size, [leaf], ReadAsync, cancellationToken).ConfigureAwait(false);
         if (oldRoot is not null)
         {
             // The right edge this append read must be the committed tree's: a leftover at a committed
@@ -107,6 +110,23 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         }
 
         return cosigned;
+    }
+
+    /// <summary>Creates a commit's record; one already there must be the same bytes (its name is their hash).</summary>
+    private async Task PutRecordAsync(LogFile record, CancellationToken cancellationToken)
+    {
+        if (await store.PutIfAbsentAsync(record.Key, record.Content, policy.For(record.Key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+        {
+            Files++;
+            Bytes += record.Content.Length;
+            return;
+        }
+
+        var existing = await store.GetOrNullAsync(record.Key, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !existing.Content.AsSpan().SequenceEqual(record.Content))
+        {
+            throw new VerificationException($"{store.Location}: {record.Key} is not the record its name hashes (tampered); run 'registry verify'");
+        }
     }
 
     /// <summary>
