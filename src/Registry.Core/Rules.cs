@@ -65,6 +65,11 @@ public static class Rules
     public const string LockInvalid = "lock-invalid";
     public const string LockOutdated = "lock-outdated";
     public const string UpdateUnknown = "update-unknown";
+
+    // Dependencies across registries.
+    public const string DependencyRegistryUnknown = "dependency-registry-unknown";
+    public const string DependencyRegistryConflict = "dependency-registry-conflict";
+    public const string RegistryPin = "registry-pin";
     public const string RedirectLocation = "redirect-location";
     public const string RedirectScheme = "redirect-scheme";
     public const string RedirectDowngrade = "redirect-downgrade";

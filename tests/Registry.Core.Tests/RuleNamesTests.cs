@@ -21,17 +21,6 @@ public sealed partial class RuleNamesTests
         Assert.Empty(documented.Except(constants, StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void The_package_rules_under_their_old_names_are_constants_of_the_list()
-    {
-        var list = typeof(Rules).GetFields().Where(f => f.IsLiteral)
-            .ToDictionary(f => f.Name, f => f.GetRawConstantValue());
-        foreach (var field in typeof(Registry.Core.Packages.PackageRules).GetFields().Where(f => f.IsLiteral))
-        {
-            Assert.Equal(list[field.Name], field.GetRawConstantValue());
-        }
-    }
-
     /// <summary>The first-column names of a doc's rule tables (of one section when a heading is given).</summary>
     private static IEnumerable<string> TableRules(string doc, string? from = null)
     {

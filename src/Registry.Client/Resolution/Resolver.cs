@@ -55,10 +55,13 @@ public sealed class Resolver(
         }
 
         var result = await SolveAsync(new Dictionary<string, ResolvedPackage>(StringComparer.Ordinal), requirements, cancellationToken).ConfigureAwait(false);
-        return result ?? throw new ResolutionException(_lastConflict ?? "no combination of versions satisfies every range");
+        return result ?? throw (_lastConflictRule is { } rule
+            ? new ResolutionException(rule, _lastConflict!)
+            : new ResolutionException(_lastConflict ?? "no combination of versions satisfies every range"));
     }
 
     private string? _lastConflict;
+    private string? _lastConflictRule;
 
     private async Task<Dictionary<string, ResolvedPackage>?> SolveAsync(Dictionary<string, ResolvedPackage> chosen, List<Requirement> requirements, CancellationToken cancellationToken)
     {
@@ -157,9 +160,12 @@ public sealed class Resolver(
         var asks = requirements.Where(r => r.Name == name).Select(r => $"{r.By} requires {name} {r.Range.PrettyPrint()}{(r.Registry == home ? "" : " from " + r.Registry.Url)}").Distinct();
         if (requirements.Where(r => r.Name == name).Select(r => r.Registry).Distinct().Count() > 1)
         {
-            return $"cannot satisfy {name}: it is required from different registries ({string.Join("; ", asks)}), and a project installs one package per name [rule: dependency-registry-conflict]";
+            _lastConflictRule = Rules.DependencyRegistryConflict;
+            return $"cannot satisfy {name}: it is required from different registries ({string.Join("; ", asks)}), "
+                + "and a project installs one package per name";
         }
 
+        _lastConflictRule = null;
         var available = index is null ? "" : $"; available: {string.Join(", ", index.Versions.Select(v => v.Yanked ? v.Version + " (yanked)" : v.Version).DefaultIfEmpty("none"))}";
         return $"cannot satisfy {name}: {string.Join("; ", asks)}{available}";
     }

@@ -17,7 +17,7 @@ public sealed record RegistryPin
     public required string RootSha256 { get; init; }
 
     /// <summary>The rule a malformed pin breaks.</summary>
-    public const string Rule = "registry-pin";
+    public const string Rule = Rules.RegistryPin;
 
     /// <summary>What the rule allows, for messages.</summary>
     public const string RuleText =

@@ -131,21 +131,21 @@ internal static class ManifestParser
         var fields = Fields(value, fileName, $"dependencies.{name}");
         foreach (var key in fields.Keys.Where(k => k is not ("range" or "registry")))
         {
-            throw Reject.Because(fileName, PackageRules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote($"dependencies.{name}.{key}")}", "a dependency object has only \"range\" and \"registry\"");
+            throw Reject.Because(fileName, Rules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote($"dependencies.{name}.{key}")}", "a dependency object has only \"range\" and \"registry\"");
         }
 
         foreach (var key in new[] { "range", "registry" })
         {
             if (!fields.TryGetValue(key, out var field) || field.ValueKind != JsonValueKind.String || field.GetString()!.Length == 0)
             {
-                throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} has no {Reject.Quote(key)} string", $"write \"{name}\": {{\"range\": \"[1.0.0, )\", \"registry\": \"ALIAS\"}}, where ALIAS is a registry the publishing registry knows");
+                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} has no {Reject.Quote(key)} string", $"write \"{name}\": {{\"range\": \"[1.0.0, )\", \"registry\": \"ALIAS\"}}, where ALIAS is a registry the publishing registry knows");
             }
         }
 
         var registry = fields["registry"].GetString()!;
         if (registry.Length > MetadataRules.MaxUrl || registry.Any(char.IsControl))
         {
-            throw Reject.Because(fileName, PackageRules.DependencyInvalid, $"dependency {Reject.Quote(name)} names a registry longer than {MetadataRules.MaxUrl} characters or with control characters", "name a known registry by its alias or URL");
+            throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} names a registry longer than {MetadataRules.MaxUrl} characters or with control characters", "name a known registry by its alias or URL");
         }
 
         registries[name] = registry;

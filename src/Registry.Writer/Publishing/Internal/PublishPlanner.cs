@@ -15,7 +15,7 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
     public RegistrySettings Settings { get; init; } = new();
 
     /// <summary>The rule a dependency breaks when it names a registry the publishing registry does not know.</summary>
-    public const string RegistryUnknownRule = "dependency-registry-unknown";
+    public const string RegistryUnknownRule = Rules.DependencyRegistryUnknown;
 
     public async Task<(ChangeSet, IReadOnlyList<PackageOutcome>)> PlanAsync(RegistryState state, CancellationToken cancellationToken)
     {
