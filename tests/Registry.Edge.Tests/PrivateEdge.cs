@@ -50,12 +50,7 @@ public sealed class PrivateEdge : IAsyncDisposable
     private static async Task<PrivateEdge> StartCoreAsync(Func<PrivateEdge, Uri, Task> create)
     {
         var edge = new PrivateEdge();
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = ClosedPort.Number();
 
         edge.EdgeBase = new Uri($"http://127.0.0.1:{port}/");
         await create(edge, edge.EdgeBase);
@@ -105,12 +100,7 @@ public sealed class PrivateEdge : IAsyncDisposable
     /// </summary>
     public async Task<Uri> StartSecondEdgeAsync()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = ClosedPort.Number();
 
         _secondState = Path.Combine(Registry.Root, "nginx-second");
         await ServersFixture.RunAsync("infra/nginx/start.sh", new()
