@@ -23,7 +23,7 @@ public sealed class RootProbeCacheTests
     {
         await using var origin = await CountingOrigin.StartAsync();
         var state = Path.Combine(Path.GetTempPath(), $"registry-probe-{edge}-{Guid.NewGuid():N}");
-        var port = (await ServersFixture.RunAsync($"infra/{edge}/start.sh", new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
+        var port = (await InfraScript.RunAsync($"infra/{edge}/start.sh", new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
         try
         {
             var edgeUrl = new Uri($"http://127.0.0.1:{port}/");
@@ -56,7 +56,7 @@ public sealed class RootProbeCacheTests
         }
         finally
         {
-            await ServersFixture.RunAsync($"infra/{edge}/stop.sh", new() { ["STATE_DIR"] = state });
+            await InfraScript.RunAsync($"infra/{edge}/stop.sh", new() { ["STATE_DIR"] = state });
         }
     }
 
