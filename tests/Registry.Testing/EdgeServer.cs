@@ -23,13 +23,19 @@ public sealed class EdgeServer : IAsyncDisposable
     /// Starts <c>infra/KIND/start.sh</c> (varnish or nginx) with ORIGIN=host:port of <paramref name="origin"/>
     /// and any further settings of the script (TIMESTAMP_MAX_AGE, TOKEN_CONFIG, PORT).
     /// </summary>
-    public static async Task<EdgeServer> StartAsync(string kind, Uri origin, Dictionary<string, string>? settings = null)
+    public static async Task<EdgeServer> StartAsync(
+        string kind, Uri origin, Dictionary<string, string>? settings = null)
     {
         var state = Path.Combine(Path.GetTempPath(), $"registry-{kind}-{Guid.NewGuid():N}");
-        var environment = new Dictionary<string, string>(settings ?? []) { ["STATE_DIR"] = state, ["ORIGIN"] = $"{origin.Host}:{origin.Port}" };
+        var environment = new Dictionary<string, string>(settings ?? [])
+        {
+            ["STATE_DIR"] = state,
+            ["ORIGIN"] = $"{origin.Host}:{origin.Port}",
+        };
         var port = (await InfraScript.RunAsync($"infra/{kind}/start.sh", environment)).Trim();
         return new EdgeServer(kind, state, new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    public async ValueTask DisposeAsync() => await InfraScript.RunAsync($"infra/{_kind}/stop.sh", new() { ["STATE_DIR"] = StateDir });
+    public async ValueTask DisposeAsync() =>
+        await InfraScript.RunAsync($"infra/{_kind}/stop.sh", new() { ["STATE_DIR"] = StateDir });
 }

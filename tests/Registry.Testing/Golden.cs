@@ -14,7 +14,9 @@ public static class Golden
     public static void AssertMatches(string name, string actual, [CallerFilePath] string callerPath = "") =>
         AssertMatches(name, Encoding.UTF8.GetBytes(actual), callerPath);
 
-    /// <summary>Compares bytes (an index document) with <c>Golden/NAME</c>; a difference is shown as UTF-8 text.</summary>
+    /// <summary>
+    /// Compares bytes (an index document) with <c>Golden/NAME</c>; a difference is shown as UTF-8 text.
+    /// </summary>
     public static void AssertMatches(string name, byte[] actual, [CallerFilePath] string callerPath = "")
     {
         var folder = Path.Combine(ProjectFolder(callerPath), "Golden");
@@ -26,7 +28,9 @@ public static class Golden
             return;
         }
 
-        Assert.True(File.Exists(path), $"golden file {path} is missing; run the tests with REGISTRY_UPDATE_GOLDEN=1 to create it");
+        Assert.True(
+            File.Exists(path),
+            $"golden file {path} is missing; run the tests with REGISTRY_UPDATE_GOLDEN=1 to create it");
         Assert.Equal(Encoding.UTF8.GetString(File.ReadAllBytes(path)), Encoding.UTF8.GetString(actual));
     }
 
@@ -35,7 +39,8 @@ public static class Golden
         var directory = Path.GetDirectoryName(callerPath)!;
         while (Directory.GetFiles(directory, "*.csproj").Length == 0)
         {
-            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException($"no test project above {callerPath}");
+            directory = Path.GetDirectoryName(directory)
+                ?? throw new InvalidOperationException($"no test project above {callerPath}");
         }
 
         return directory;

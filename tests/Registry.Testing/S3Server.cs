@@ -30,14 +30,19 @@ public sealed class S3Server : IAsyncDisposable
         {
             return new S3Server(
                 new Uri(endpoint),
-                Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? throw new InvalidOperationException("REGISTRY_TEST_S3_ENDPOINT needs AWS_ACCESS_KEY_ID"),
-                Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? throw new InvalidOperationException("REGISTRY_TEST_S3_ENDPOINT needs AWS_SECRET_ACCESS_KEY"),
+                Required("AWS_ACCESS_KEY_ID"),
+                Required("AWS_SECRET_ACCESS_KEY"),
                 stateDir: null);
         }
 
         var state = Path.Combine(Path.GetTempPath(), $"registry-radosgw-{Guid.NewGuid():N}");
-        var exports = InfraScript.Exports(await InfraScript.RunAsync("infra/radosgw/start.sh", new() { ["STATE_DIR"] = state }));
-        return new S3Server(new Uri(exports["AWS_ENDPOINT_URL"]), exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], state);
+        var output = await InfraScript.RunAsync("infra/radosgw/start.sh", new() { ["STATE_DIR"] = state });
+        var exports = InfraScript.Exports(output);
+        return new S3Server(
+            new Uri(exports["AWS_ENDPOINT_URL"]),
+            exports["AWS_ACCESS_KEY_ID"],
+            exports["AWS_SECRET_ACCESS_KEY"],
+            state);
     }
 
     public async ValueTask DisposeAsync()
@@ -47,4 +52,7 @@ public sealed class S3Server : IAsyncDisposable
             await InfraScript.RunAsync("infra/radosgw/stop.sh", new() { ["STATE_DIR"] = _stateDir }, "--clean");
         }
     }
+
+    private static string Required(string name) => Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"REGISTRY_TEST_S3_ENDPOINT needs {name}");
 }
