@@ -1,4 +1,5 @@
 using Registry.Cli.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 

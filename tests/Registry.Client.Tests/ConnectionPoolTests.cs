@@ -1,11 +1,6 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Registry.Client;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 
@@ -20,25 +15,18 @@ public sealed class ConnectionPoolTests
         var connections = 0;
         var inFlight = 0;
         var mostInFlight = 0;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => connection =>
-        {
-            Interlocked.Increment(ref connections);
-            return next(connection);
-        })));
-        await using var app = builder.Build();
-        app.Run(async context =>
-        {
-            var now = Interlocked.Increment(ref inFlight);
-            InterlockedMax(ref mostInFlight, now);
-            await Task.Delay(50, Ct);
-            Interlocked.Decrement(ref inFlight);
-            await context.Response.WriteAsync(context.Request.Path.Value!, Ct);
-        });
-        await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
-        var url = new Uri(address.TrimEnd('/') + "/");
+        await using var server = await LoopbackServer.StartAsync(
+            async context =>
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref mostInFlight, now);
+                await Task.Delay(50, Ct);
+                Interlocked.Decrement(ref inFlight);
+                await context.Response.WriteAsync(context.Request.Path.Value!, Ct);
+            },
+            onConnection: _ => Interlocked.Increment(ref connections),
+            cancellationToken: Ct);
+        var url = server.Url;
         using var reader = new HttpObjectReader(url, policy: new HttpPolicy { MaxConnectionsPerOrigin = 4 });
 
         var bodies = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => reader.GetOrNullAsync($"metadata/{i}.json", Ct)));

@@ -2,13 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 
@@ -19,17 +14,16 @@ namespace Registry.Client.Tests;
 /// </summary>
 public sealed class MisbehavingServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
 
-    private MisbehavingServer(WebApplication app, string folder)
+    private MisbehavingServer(string folder)
     {
-        _app = app;
         Folder = folder;
     }
 
     public string Folder { get; set; }
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server.Url;
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -41,22 +35,8 @@ public sealed class MisbehavingServer : IAsyncDisposable
     /// <summary>Starts on a free port of 127.0.0.1: plain HTTP, or HTTPS with <paramref name="certificate"/>.</summary>
     public static async Task<MisbehavingServer> StartAsync(string folder, X509Certificate2? certificate = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        if (certificate is null)
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        }
-        else
-        {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        }
-
-        var app = builder.Build();
-        var server = new MisbehavingServer(app, folder);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        var server = new MisbehavingServer(folder);
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync, certificate);
         return server;
     }
 
@@ -140,9 +120,5 @@ public sealed class MisbehavingServer : IAsyncDisposable
         }
     };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -8,6 +8,7 @@ using Registry.Core.Tuf;
 using Registry.Core.Views;
 using Registry.Search;
 using Registry.Store.S3;
+using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
@@ -79,7 +80,7 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
             Assert.Equal($"/r/nuget/v3/search/query/{key}.json", expected);
         }
 
-        var edge = Path.Combine(ServersFixture.RepositoryRoot, "infra", "edge");
+        var edge = Path.Combine(InfraScript.RepositoryRoot, "infra", "edge");
         var script = $$"""
             import fs from "node:fs";
             import { pathToFileURL } from "node:url";

@@ -50,12 +50,7 @@ public sealed class PrivateEdge : IAsyncDisposable
     private static async Task<PrivateEdge> StartCoreAsync(Func<PrivateEdge, Uri, Task> create)
     {
         var edge = new PrivateEdge();
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = ClosedPort.Number();
 
         edge.EdgeBase = new Uri($"http://127.0.0.1:{port}/");
         await create(edge, edge.EdgeBase);
@@ -64,7 +59,7 @@ public sealed class PrivateEdge : IAsyncDisposable
         await edge.WriteEdgeConfigAsync();
         edge._origin = await RegistryServer.StartAsync(edge.Registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
         edge._nginxState = Path.Combine(edge.Registry.Root, "nginx");
-        await ServersFixture.RunAsync("infra/nginx/start.sh", new()
+        await InfraScript.RunAsync("infra/nginx/start.sh", new()
         {
             ["STATE_DIR"] = edge._nginxState,
             ["ORIGIN"] = $"127.0.0.1:{edge._origin.BaseUri.Port}",
@@ -105,15 +100,10 @@ public sealed class PrivateEdge : IAsyncDisposable
     /// </summary>
     public async Task<Uri> StartSecondEdgeAsync()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = ClosedPort.Number();
 
         _secondState = Path.Combine(Registry.Root, "nginx-second");
-        await ServersFixture.RunAsync("infra/nginx/start.sh", new()
+        await InfraScript.RunAsync("infra/nginx/start.sh", new()
         {
             ["STATE_DIR"] = _secondState,
             ["ORIGIN"] = $"127.0.0.1:{_origin!.BaseUri.Port}",
@@ -128,7 +118,7 @@ public sealed class PrivateEdge : IAsyncDisposable
     {
         if (_nginxState is not null)
         {
-            await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _nginxState });
+            await InfraScript.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _nginxState });
             _nginxState = null;
         }
     }
@@ -137,12 +127,12 @@ public sealed class PrivateEdge : IAsyncDisposable
     {
         if (_secondState is not null)
         {
-            await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _secondState });
+            await InfraScript.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _secondState });
         }
 
         if (_nginxState is not null)
         {
-            await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _nginxState });
+            await InfraScript.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = _nginxState });
         }
 
         if (_origin is not null)

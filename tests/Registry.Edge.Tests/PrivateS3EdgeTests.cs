@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Registry.Cli.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
@@ -25,7 +26,7 @@ public sealed class PrivateS3EdgeTests(ServersFixture servers)
         var edgeConfig = Path.Combine(registry.Local.Root, "edge.json");
         Assert.Equal(0, (await RegistryCli.RunAsync("token", "edge-config", "--keys", registry.Local.Keys, "--out", edgeConfig)).ExitCode);
         var state = Path.Combine(registry.Local.Root, "nginx");
-        var port = (await ServersFixture.RunAsync("infra/nginx/start.sh", new()
+        var port = (await InfraScript.RunAsync("infra/nginx/start.sh", new()
         {
             ["STATE_DIR"] = state,
             ["ORIGIN"] = $"{servers.S3Endpoint.Host}:{servers.S3Endpoint.Port}",
@@ -56,7 +57,7 @@ public sealed class PrivateS3EdgeTests(ServersFixture servers)
         }
         finally
         {
-            await ServersFixture.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = state });
+            await InfraScript.RunAsync("infra/nginx/stop.sh", new() { ["STATE_DIR"] = state });
         }
     }
 }

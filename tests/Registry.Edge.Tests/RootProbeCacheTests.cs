@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
@@ -28,7 +23,7 @@ public sealed class RootProbeCacheTests
     {
         await using var origin = await CountingOrigin.StartAsync();
         var state = Path.Combine(Path.GetTempPath(), $"registry-probe-{edge}-{Guid.NewGuid():N}");
-        var port = (await ServersFixture.RunAsync($"infra/{edge}/start.sh", new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
+        var port = (await InfraScript.RunAsync($"infra/{edge}/start.sh", new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
         try
         {
             var edgeUrl = new Uri($"http://127.0.0.1:{port}/");
@@ -61,7 +56,7 @@ public sealed class RootProbeCacheTests
         }
         finally
         {
-            await ServersFixture.RunAsync($"infra/{edge}/stop.sh", new() { ["STATE_DIR"] = state });
+            await InfraScript.RunAsync($"infra/{edge}/stop.sh", new() { ["STATE_DIR"] = state });
         }
     }
 
@@ -69,9 +64,9 @@ public sealed class RootProbeCacheTests
     private sealed class CountingOrigin : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
-        private WebApplication _app = null!;
+        private LoopbackServer _server = null!;
 
-        public Uri Url { get; private set; } = null!;
+        public Uri Url => _server.Url;
 
         public bool RootPublished { get; set; }
 
@@ -80,11 +75,7 @@ public sealed class RootProbeCacheTests
         public static async Task<CountingOrigin> StartAsync()
         {
             var origin = new CountingOrigin();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            origin._app = builder.Build();
-            origin._app.Run(async context =>
+            origin._server = await LoopbackServer.StartAsync(async context =>
             {
                 var key = context.Request.Path.Value!.TrimStart('/');
                 origin._counts.AddOrUpdate(key, 1, (_, n) => n + 1);
@@ -98,15 +89,9 @@ public sealed class RootProbeCacheTests
                 await Task.Delay(300);
                 context.Response.StatusCode = 404;
             });
-            await origin._app.StartAsync();
-            origin.Url = new Uri(origin._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             return origin;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

@@ -1,10 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
@@ -17,25 +12,17 @@ namespace Registry.Edge.Tests;
 public sealed class StrippingProxy : IAsyncDisposable
 {
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase) { "If-None-Match", "If-Match", "Host", "Transfer-Encoding", "Connection", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256" };
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
 
-    private StrippingProxy(WebApplication app) => _app = app;
-
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server.Url;
 
     public int Stripped;
 
     public static async Task<StrippingProxy> StartAsync(Uri origin)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var proxy = new StrippingProxy(app);
-        app.Run(context => proxy.ForwardAsync(context, origin));
-        await app.StartAsync();
-        proxy.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var proxy = new StrippingProxy();
+        proxy._server = await LoopbackServer.StartAsync(context => proxy.ForwardAsync(context, origin));
         return proxy;
     }
 
@@ -84,8 +71,7 @@ public sealed class StrippingProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _http.Dispose();
     }
 }

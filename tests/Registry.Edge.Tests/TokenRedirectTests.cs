@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
 using Registry.Client;
+using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
@@ -10,79 +10,51 @@ public sealed class TokenRedirectTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     /// <summary>A real HTTP server that logs each request's headers and answers with <paramref name="answer"/>.</summary>
-    private static (HttpListener Listener, ConcurrentQueue<string> Log, Task Loop) Serve(int port, Action<HttpListenerContext> answer)
+    private static async Task<(LoopbackServer Server, ConcurrentQueue<string> Log)> ServeAsync(RequestDelegate answer)
     {
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
         var log = new ConcurrentQueue<string>();
-        var loop = Task.Run(async () =>
-        {
-            while (listener.IsListening)
+        var server = await LoopbackServer.StartAsync(
+            context =>
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                log.Enqueue($"{context.Request.HttpMethod} {context.Request.Url!.AbsolutePath}\n" + string.Join('\n', context.Request.Headers.AllKeys.Select(k => $"{k}: {context.Request.Headers[k]}")));
-                answer(context);
-                context.Response.Close();
-            }
-        });
-        return (listener, log, loop);
+                var request = context.Request;
+                log.Enqueue($"{request.Method} {request.Path}\n" + string.Join('\n', request.Headers.Select(h => $"{h.Key}: {h.Value}")));
+                return answer(context);
+            },
+            cancellationToken: Ct);
+        return (server, log);
     }
 
     [Fact]
     public async Task A_redirect_to_another_origin_reaches_it_without_the_token()
     {
-        int sourcePort = FreePort(), otherPort = FreePort();
-        var other = Serve(otherPort, c =>
+        var other = await ServeAsync(async c =>
         {
             var body = "moved here"u8.ToArray();
             c.Response.StatusCode = 200;
-            c.Response.OutputStream.Write(body);
+            await c.Response.Body.WriteAsync(body);
         });
-        var source = Serve(sourcePort, c =>
+        await using var otherServer = other.Server;
+        var source = await ServeAsync(c =>
         {
             c.Response.StatusCode = 302;
-            c.Response.RedirectLocation = $"http://127.0.0.1:{otherPort}/elsewhere/timestamp.json";
+            c.Response.Headers.Location = new Uri(other.Server.Url, "elsewhere/timestamp.json").ToString();
+            return Task.CompletedTask;
         });
-        try
-        {
-            var baseUri = new Uri($"http://127.0.0.1:{sourcePort}/registry/");
-            const string Token = "rgt1~abc~def~9999999999~~s1~0123456789abcdef";
-            using var reader = new HttpObjectReader(baseUri) { Credential = new ReadCredential("private", baseUri, () => Token, "a test") };
+        await using var sourceServer = source.Server;
+        var baseUri = new Uri(source.Server.Url, "registry/");
+        const string Token = "rgt1~abc~def~9999999999~~s1~0123456789abcdef";
+        using var reader = new HttpObjectReader(baseUri) { Credential = new ReadCredential("private", baseUri, () => Token, "a test") };
 
-            var fetched = await reader.GetOrNullAsync("metadata/timestamp.json", Ct);
+        var fetched = await reader.GetOrNullAsync("metadata/timestamp.json", Ct);
 
-            Assert.Equal("moved here", System.Text.Encoding.UTF8.GetString(fetched!.Content));
-            var sourceLog = string.Join("\n\n", source.Log);
-            var otherLog = string.Join("\n\n", other.Log);
-            Assert.Contains($"Authorization: Bearer {Token}", sourceLog, StringComparison.Ordinal);
-            Assert.Contains("GET /elsewhere/timestamp.json", otherLog, StringComparison.Ordinal);
-            Assert.DoesNotContain("Authorization", otherLog, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain(Token, otherLog, StringComparison.Ordinal);
-        }
-        finally
-        {
-            source.Listener.Stop();
-            other.Listener.Stop();
-            await Task.WhenAll(source.Loop, other.Loop);
-        }
+        Assert.Equal("moved here", System.Text.Encoding.UTF8.GetString(fetched!.Content));
+        var sourceLog = string.Join("\n\n", source.Log);
+        var otherLog = string.Join("\n\n", other.Log);
+        Assert.Contains($"Authorization: Bearer {Token}", sourceLog, StringComparison.Ordinal);
+        Assert.Contains("GET /elsewhere/timestamp.json", otherLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authorization", otherLog, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Token, otherLog, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Registry.Cli.Tests.Support;
 using Registry.Core.Tokens;
+using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
@@ -20,8 +21,8 @@ public sealed class TokenVerifierNodeTests
     private static async Task<(int Status, string Error, string Authorization, string Uri)> RunWithAsync(string kvs, string uri, string? authorization, string? append)
     {
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(ServersFixture.RepositoryRoot, "tests/Registry.Edge.Tests/node/cloudfront-harness.js"));
-        info.ArgumentList.Add(Path.Combine(ServersFixture.RepositoryRoot, "infra/edge/token-verifier.js"));
+        info.ArgumentList.Add(Path.Combine(InfraScript.RepositoryRoot, "tests/Registry.Edge.Tests/node/cloudfront-harness.js"));
+        info.ArgumentList.Add(Path.Combine(InfraScript.RepositoryRoot, "infra/edge/token-verifier.js"));
         info.ArgumentList.Add(kvs);
         info.ArgumentList.Add(uri);
         info.ArgumentList.Add(authorization ?? "");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Registry.Testing;
 
 namespace Registry.Search.Tests;
 
@@ -32,7 +33,7 @@ public sealed partial class SearchPageInBrowserTests
             Assert.Fail("chromium is missing: run infra/install-test-deps.sh");
         }
 
-        using var beacon = new Listener(_ => "ok"u8.ToArray());
+        await using var beacon = await Listener.StartAsync(_ => "ok"u8.ToArray());
         using var registry = await SearchRegistry.CreateAsync();
         var payload = $"<img src=x onerror=\"fetch('{beacon.Url}img')\"><script>fetch('{beacon.Url}script')</script> plugs evil";
         await registry.PublishAsync(
@@ -44,7 +45,7 @@ public sealed partial class SearchPageInBrowserTests
         Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "assets"));
         await File.WriteAllTextAsync(Path.Combine(registry.SiteFolder, "search", "index.html"), Page, SearchRegistry.Ct);
         await File.WriteAllBytesAsync(Path.Combine(registry.SiteFolder, "assets", "search.js"), SearchAssets.Script, SearchRegistry.Ct);
-        using var site = new Listener(path => File.Exists(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) : null);
+        await using var site = await Listener.StartAsync(path => File.Exists(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) : null);
 
         var byPrefix = await DumpDomAsync($"{site.Url}search/index.html?q=plu");
         Assert.Equal(["plug", "plug_cowboy", "evil"], Links(byPrefix).Select(l => l.Text));
@@ -77,7 +78,7 @@ public sealed partial class SearchPageInBrowserTests
         await File.WriteAllTextAsync(Path.Combine(registry.SiteFolder, "search", "index.html"), Page, SearchRegistry.Ct);
         await File.WriteAllBytesAsync(Path.Combine(registry.SiteFolder, "assets", "search.js"), SearchAssets.Script, SearchRegistry.Ct);
         // The shard of a non-ASCII key is fetched percent-encoded (search/v1/shards/%D0%BF%D1%80%D0%B8.json).
-        using var site = new Listener(path => File.Exists(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) : null);
+        await using var site = await Listener.StartAsync(path => File.Exists(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) : null);
 
         foreach (var (query, names) in SearchViewTests.UnicodeQueries)
         {
@@ -122,68 +123,35 @@ public sealed partial class SearchPageInBrowserTests
     }
 
     /// <summary>A static HTTP server on a free loopback port, sending a CSP that forbids inline script, counting requests.</summary>
-    private sealed class Listener : IDisposable
+    private sealed class Listener : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
-        private readonly Func<string, byte[]?> _content;
+        private LoopbackServer _server = null!;
         private int _requests;
 
-        public Listener(Func<string, byte[]?> content)
-        {
-            _content = content;
-            for (var attempt = 0; ; attempt++)
-            {
-                var port = Random.Shared.Next(20000, 60000);
-                try
-                {
-                    _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-                    _listener.Start();
-                    Url = $"http://127.0.0.1:{port}/";
-                    break;
-                }
-                catch (HttpListenerException) when (attempt < 20)
-                {
-                    _listener.Prefixes.Clear();
-                }
-            }
-
-            _ = Task.Run(ServeAsync);
-        }
-
-        public string Url { get; } = "";
+        public string Url => _server.Url.ToString();
 
         public int Requests => Volatile.Read(ref _requests);
 
-        private async Task ServeAsync()
+        public static async Task<Listener> StartAsync(Func<string, byte[]?> content)
         {
-            while (_listener.IsListening)
+            var listener = new Listener();
+            listener._server = await LoopbackServer.StartAsync(async context =>
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                Interlocked.Increment(ref _requests);
-                var path = context.Request.Url!.AbsolutePath;
-                var body = _content(path);
-                context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'";
+                Interlocked.Increment(ref listener._requests);
+                var path = context.Request.Path.ToUriComponent();
+                var body = content(path);
+                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'";
                 context.Response.StatusCode = body is null ? 404 : 200;
                 context.Response.ContentType = path.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript"
                     : path.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/html; charset=utf-8";
                 if (body is not null)
                 {
-                    await context.Response.OutputStream.WriteAsync(body);
+                    await context.Response.Body.WriteAsync(body);
                 }
-
-                context.Response.Close();
-            }
+            });
+            return listener;
         }
 
-        public void Dispose() => _listener.Close();
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

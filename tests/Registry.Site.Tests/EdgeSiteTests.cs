@@ -2,6 +2,7 @@ using OpenQA.Selenium;
 using Registry.Serve;
 using Registry.Site.Internal;
 using Registry.Site.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Site.Tests;
 
@@ -15,7 +16,7 @@ public sealed class EdgeSiteTests(SiteFixture site) : IClassFixture<SiteFixture>
     public async Task The_edge_maps_directories_and_sends_the_site_headers(string kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var edge = await Edge.StartAsync(kind, site.BaseUri);
+        await using var edge = await EdgeServer.StartAsync(kind, site.BaseUri);
         using var http = new HttpClient { BaseAddress = edge.Url };
 
         foreach (var path in new[] { "", "packages/alpha/", "packages/alpha/1.0.0/", "search/?q=alpha" })
@@ -44,7 +45,7 @@ public sealed class EdgeSiteTests(SiteFixture site) : IClassFixture<SiteFixture>
     [Fact]
     public async Task Through_varnish_the_browser_sees_the_site_and_the_hostile_package_reaches_nothing()
     {
-        await using var edge = await Edge.StartAsync("varnish", site.BaseUri);
+        await using var edge = await EdgeServer.StartAsync("varnish", site.BaseUri);
         site.Driver.Navigate().GoToUrl(edge.Url);
         Assert.Equal("beta", site.Driver.FindElements(By.CssSelector("ul.recent li a"))[0].Text);
         site.Driver.Navigate().GoToUrl(new Uri(edge.Url, "packages/evil/"));

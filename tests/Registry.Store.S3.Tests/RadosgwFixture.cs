@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Registry.Store.S3.Internal;
+using Registry.Testing;
 
 [assembly: AssemblyFixture(typeof(Registry.Store.S3.Tests.RadosgwFixture))]
 
@@ -15,7 +15,7 @@ namespace Registry.Store.S3.Tests;
 /// </summary>
 public sealed class RadosgwFixture : IAsyncLifetime
 {
-    private string? _stateDir;
+    private S3Server? _server;
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -23,38 +23,16 @@ public sealed class RadosgwFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var env = new Dictionary<string, string>();
-        var endpoint = Environment.GetEnvironmentVariable("REGISTRY_TEST_S3_ENDPOINT");
-        if (!string.IsNullOrEmpty(endpoint))
-        {
-            env["AWS_ENDPOINT_URL"] = endpoint;
-            env["AWS_ACCESS_KEY_ID"] = Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? throw new InvalidOperationException("REGISTRY_TEST_S3_ENDPOINT needs AWS_ACCESS_KEY_ID");
-            env["AWS_SECRET_ACCESS_KEY"] = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? throw new InvalidOperationException("REGISTRY_TEST_S3_ENDPOINT needs AWS_SECRET_ACCESS_KEY");
-        }
-        else
-        {
-            _stateDir = Path.Combine(Path.GetTempPath(), $"registry-radosgw-{Guid.NewGuid():N}");
-            var output = await RunScriptAsync("start.sh", _stateDir);
-            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var assignment = line.StartsWith("export ", StringComparison.Ordinal) ? line[7..] : line;
-                var eq = assignment.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0)
-                {
-                    env[assignment[..eq]] = assignment[(eq + 1)..];
-                }
-            }
-        }
-
-        Endpoint = new Uri(env["AWS_ENDPOINT_URL"]);
-        Credentials = new BasicAWSCredentials(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]);
+        _server = await S3Server.StartAsync();
+        Endpoint = _server.Endpoint;
+        Credentials = new BasicAWSCredentials(_server.AccessKey, _server.SecretKey);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_stateDir is not null)
+        if (_server is not null)
         {
-            await RunScriptAsync("stop.sh", _stateDir, "--clean");
+            await _server.DisposeAsync();
         }
     }
 
@@ -79,42 +57,6 @@ public sealed class RadosgwFixture : IAsyncLifetime
         var name = $"t-{Guid.NewGuid():N}"[..30];
         await client.PutBucketAsync(name);
         return new TestBucket(client, name);
-    }
-
-    private static async Task<string> RunScriptAsync(string script, string stateDir, string? argument = null)
-    {
-        var path = Path.Combine(FindRepositoryRoot(), "infra", "radosgw", script);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(path);
-        if (argument is not null)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["STATE_DIR"] = stateDir;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot run {path}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{path} exited with {process.ExitCode}:\n{await stderr}");
-        }
-
-        return await stdout;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Registry.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Registry.sln not found above the test binaries");
     }
 }
 

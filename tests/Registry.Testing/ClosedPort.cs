@@ -9,12 +9,15 @@ namespace Registry.Testing;
 /// </summary>
 public static class ClosedPort
 {
-    public static Uri Url()
+    public static Uri Url() => new($"http://127.0.0.1:{Number()}/");
+
+    /// <summary>The port alone: also for a server that must be told its port before it starts (nginx's PORT).</summary>
+    public static int Number()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
+        return port;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Registry.Core.Storage;
@@ -228,7 +229,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
     {
         // FileShare.None takes an exclusive advisory lock (flock) on Unix; the OS releases it
         // when the process dies, so a killed publisher never leaves the registry locked.
-        var deadline = DateTime.UtcNow + LockWait;
+        // A timeout, not a date: the monotonic clock (a wall-clock step cannot stretch or cut the wait).
+        var started = Stopwatch.GetTimestamp();
         var delay = 5;
         while (true)
         {
@@ -236,7 +238,7 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
             {
                 return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (Stopwatch.GetElapsedTime(started) < LockWait)
             {
                 await Task.Delay(Random.Shared.Next(delay, delay * 2), cancellationToken).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 200);

@@ -57,8 +57,8 @@ public sealed class WriterTests : IDisposable
         await writer.YankAsync("alpha", "1.0.0", "security issue", undo: false, Ct);
 
         var state = await RegistryState.LoadAsync(store, Ct);
-        GoldenFile.AssertMatches("index.alpha.json", (await state.ReadTargetOrNullAsync("index/alpha.json", Ct))!);
-        GoldenFile.AssertMatches("index.beta.json", (await state.ReadTargetOrNullAsync("index/beta.json", Ct))!);
+        Golden.AssertMatches("index.alpha.json", (await state.ReadTargetOrNullAsync("index/alpha.json", Ct))!);
+        Golden.AssertMatches("index.beta.json", (await state.ReadTargetOrNullAsync("index/beta.json", Ct))!);
         Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
     }
 
@@ -76,10 +76,10 @@ public sealed class WriterTests : IDisposable
         var pems = keys.Keys.Select(k => k.Public.KeyVal.Public).ToArray();
         string PinAll(byte[] canonical) => pems.Aggregate(Pin(canonical, ids), (text, pem) => text.Replace(pem, "PEM", StringComparison.Ordinal));
 
-        GoldenFile.AssertMatches("doc.targets.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(state.Targets.CanonicalSigned)));
-        GoldenFile.AssertMatches("doc.snapshot.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(state.Snapshot.CanonicalSigned)));
+        Golden.AssertMatches("doc.targets.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(state.Targets.CanonicalSigned)));
+        Golden.AssertMatches("doc.snapshot.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(state.Snapshot.CanonicalSigned)));
         var bin = await state.GetBinAsync(state.Bins.BinFor("index/alpha.json"), Ct);
-        GoldenFile.AssertMatches("doc.bin.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(bin.CanonicalSigned)));
+        Golden.AssertMatches("doc.bin.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(bin.CanonicalSigned)));
         var rootText = System.Text.Encoding.UTF8.GetString(state.Root.FileBytes);
         Assert.Contains("\"consistent_snapshot\":true", rootText, StringComparison.Ordinal);
         Assert.Contains("\"keytype\":\"ecdsa\",\"keyval\":{\"public\":\"-----BEGIN PUBLIC KEY-----\\n", rootText, StringComparison.Ordinal);

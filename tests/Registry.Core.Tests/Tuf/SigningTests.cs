@@ -1,4 +1,5 @@
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Core.Tests.Tuf;
 
@@ -77,5 +78,5 @@ public sealed class SigningTests
 
     [Fact]
     public void Signed_bytes_of_a_timestamp_match_the_golden_file() =>
-        GoldenFile.AssertMatches("timestamp.signed.json", SignedDocument<TimestampMetadata>.Create(Sample(7), [], TufJsonContext.Default.TimestampMetadata).CanonicalSigned);
+        Golden.AssertMatches("timestamp.signed.json", SignedDocument<TimestampMetadata>.Create(Sample(7), [], TufJsonContext.Default.TimestampMetadata).CanonicalSigned);
 }
