@@ -101,7 +101,6 @@ public sealed class PrivateEdge : IAsyncDisposable
     public async Task<Uri> StartSecondEdgeAsync()
     {
         var port = ClosedPort.Number();
-
         _secondState = Path.Combine(Registry.Root, "nginx-second");
         await InfraScript.RunAsync("infra/nginx/start.sh", new()
         {

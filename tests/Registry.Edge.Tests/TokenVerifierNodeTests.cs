@@ -28,7 +28,7 @@ public sealed class TokenVerifierNodeTests
         info.ArgumentList.Add(authorization ?? "");
         if (append is not null)
         {
-            info.ArgumentList.Add(Path.Combine(ServersFixture.RepositoryRoot, append));
+            info.ArgumentList.Add(Path.Combine(InfraScript.RepositoryRoot, append));
         }
 
         using var process = Process.Start(info)!;
