@@ -47,6 +47,14 @@ public sealed class PrivateEdge : IAsyncDisposable
             Assert.True(publish.ExitCode == 0, publish.ToString());
         });
 
+    /// <summary>Initialises the registry, lets <paramref name="prepare"/> configure and publish, then starts the origin and the edge.</summary>
+    public static Task<PrivateEdge> StartAsync(Func<PrivateEdge, Task> prepare) =>
+        StartCoreAsync(async (edge, _) =>
+        {
+            await edge.Registry.InitAsync();
+            await prepare(edge);
+        });
+
     private static async Task<PrivateEdge> StartCoreAsync(Func<PrivateEdge, Uri, Task> create)
     {
         var edge = new PrivateEdge();
