@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Registry.Cli.Internal;
 using Registry.Cli.Commands;
+using Registry.Cli.Internal;
 using Registry.Core;
 
 namespace Registry.Cli;

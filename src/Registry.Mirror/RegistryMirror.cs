@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Registry.Core;
 using Registry.Core.Index;
-using Registry.Core.Views;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Core.Views;
 
 namespace Registry.Mirror;
 

@@ -1,9 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using NuGet.Versioning;
-using Registry.Core;
 using Registry.Core.Index;
-using Registry.Core.Packages;
 
 namespace Registry.Core.NuGet;
 

@@ -26,7 +26,7 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
 
     /// <summary>
     /// Syncs the view of <paramref name="names"/> to the state <paramref name="loadState"/> returns
-    /// (the verified state of <see cref="store"/>). <paramref name="known"/> holds artifact bytes
+    /// (the verified state of <c>store</c>). <paramref name="known"/> holds artifact bytes
     /// already in hand (a publish's packages), by artifact store key, so they are not read back
     /// (a key names its content's sha256, so they need no second check).
     /// </summary>

@@ -11,7 +11,7 @@ namespace Registry.Serve;
 
 /// <summary>
 /// <c>registry witness serve</c>: a C2SP tlog-witness over HTTP, <c>POST /add-checkpoint</c> (everything
-/// else 404), for the logs it is configured with. Logs each answer through <see cref="OnAnswer"/>.
+/// else 404), for the logs it is configured with. Logs each answer through the <c>onAnswer</c> callback.
 /// </summary>
 public sealed class WitnessServer : IAsyncDisposable
 {

@@ -1,6 +1,6 @@
-using Amazon.Runtime;
 using System.Net;
 using System.Runtime.CompilerServices;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Registry.Core;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using NuGet.Versioning;
-using Registry.Core;
 using Registry.Benchmarks;
+using Registry.Core;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;

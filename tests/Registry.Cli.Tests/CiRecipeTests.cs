@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Registry.Cli.Tests.Support;
 using Registry.Serve;
 

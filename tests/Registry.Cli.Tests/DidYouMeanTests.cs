@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Registry.Cli.Tests.Support;
 
 namespace Registry.Cli.Tests;

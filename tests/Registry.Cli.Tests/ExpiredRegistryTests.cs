@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Registry.Core;
 using Registry.Cli.Tests.Support;
+using Registry.Core;
 using Registry.Core.Publishing;
 using Registry.Testing;
 

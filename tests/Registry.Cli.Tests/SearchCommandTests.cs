@@ -6,7 +6,6 @@ using Registry.Core.Tuf;
 using Registry.Core.Views;
 using Registry.Search;
 using Registry.Serve;
-using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 

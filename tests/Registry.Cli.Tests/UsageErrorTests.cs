@@ -1,5 +1,5 @@
-using Registry.Testing;
 using Registry.Cli.Tests.Support;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 

@@ -1,5 +1,4 @@
 using Registry.Core;
-using Registry.Core.Packages;
 using Registry.Testing;
 
 namespace Registry.Client.Tests;

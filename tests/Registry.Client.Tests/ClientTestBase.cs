@@ -1,8 +1,6 @@
 using Registry.Cli.Tests.Support;
 using Registry.Client.Resolution;
 using Registry.Core;
-using Registry.Core.Storage;
-using Registry.Core.Tuf;
 
 namespace Registry.Client.Tests;
 

@@ -1,9 +1,9 @@
-using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Registry.Client;
 using Registry.Testing;
 
 namespace Registry.Client.Tests;

@@ -1,13 +1,13 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NuGet.Versioning;
-using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Serve;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 

@@ -1,10 +1,10 @@
 using System.Net;
-using Registry.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Mirror;
 using Registry.Serve;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 

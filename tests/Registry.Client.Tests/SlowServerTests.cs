@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Globalization;
-using Registry.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Registry.Cli.Tests.Support;
 using Registry.Core;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 

@@ -1,7 +1,7 @@
-using Registry.Testing;
 using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Client.Tests;
 

@@ -2,10 +2,8 @@ using System.Net;
 using System.Text;
 using Registry.Cli.Tests.Support;
 using Registry.Core;
-using Registry.Core.Tuf;
 using Registry.Log;
 using Registry.Serve;
-using Registry.Testing;
 
 namespace Registry.Client.Tests;
 

@@ -1,5 +1,3 @@
-using Registry.Cli.Tests.Support;
-
 namespace Registry.Edge.Tests;
 
 /// <summary>The publish, yank and verify suite against a real S3 server (radosgw).</summary>

@@ -1,5 +1,4 @@
 using AngleSharp.Html.Parser;
-using Registry.Core;
 using Registry.Core.Packages;
 using Registry.Core.Storage;
 using Registry.Site.Internal;

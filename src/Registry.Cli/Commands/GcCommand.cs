@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
 using Registry.Core;
-using Registry.Core.Keys;
 using Registry.Core.Publishing;
 
 namespace Registry.Cli.Commands;

@@ -1,11 +1,9 @@
 using System.CommandLine;
-using Registry.Core;
 using Registry.Cli.Internal;
+using Registry.Core;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
 using Registry.Core.Tuf;
-
-using Registry.Core.NuGet;
 
 namespace Registry.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
 using Registry.Core;
-using Registry.Core.Keys;
 using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;

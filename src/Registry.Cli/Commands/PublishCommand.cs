@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
-using Registry.Core;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
-using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
-using Registry.Core;
 using Registry.Core.Publishing;
 using Registry.Core.Tuf;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using Registry.Cli.Internal;
 using Registry.Core;
 using Registry.Core.Keys;
-using Registry.Core.Publishing;
 using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;

@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using Registry.Core;
 using Registry.Cli.Internal;
-using Registry.Core.Keys;
-using Registry.Core.Publishing;
-
-using Registry.Core.NuGet;
+using Registry.Core;
 
 namespace Registry.Cli.Commands;
 

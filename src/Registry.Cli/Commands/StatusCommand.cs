@@ -1,10 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
-using Registry.Core.Tuf;
-using Registry.Core;
 using Registry.Cli.Internal;
+using Registry.Core;
 using Registry.Core.Keys;
-using Registry.Core.Publishing;
+using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
 using Registry.Core.Publishing;
-using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 

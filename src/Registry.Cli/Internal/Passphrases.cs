@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using Registry.Core.Tuf;
 using Registry.Core;
-using Registry.Core.Keys;
+using Registry.Core.Tuf;
 
 namespace Registry.Cli.Internal;
 

@@ -1,7 +1,7 @@
 using Registry.Core.NuGet;
+using Registry.Core.Views;
 using Registry.Search;
 using Registry.Site;
-using Registry.Core.Views;
 
 namespace Registry.Cli.Internal;
 

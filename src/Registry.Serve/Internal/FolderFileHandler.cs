@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Registry.Core;
 using Registry.Core.Storage;
 
 namespace Registry.Serve.Internal;

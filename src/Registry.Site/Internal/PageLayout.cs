@@ -4,7 +4,7 @@ namespace Registry.Site.Internal;
 
 /// <summary>
 /// The frame every page shares: landmarks (banner, search, main, contentinfo), a skip link as the
-/// first stop of the keyboard, the search form, the stylesheet. <paramref name="root"/> is the
+/// first stop of the keyboard, the search form, the stylesheet. <c>root</c> is the
 /// relative path back to the site's root ("" on the home page, "../../" on a package page), so the
 /// site works under any base URL and on a mirror unchanged. No inline script or style.
 /// </summary>

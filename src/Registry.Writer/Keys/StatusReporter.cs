@@ -1,5 +1,4 @@
 using Registry.Core.Keys.Internal;
-using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

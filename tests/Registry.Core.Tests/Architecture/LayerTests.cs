@@ -1,5 +1,4 @@
 using NetArchTest.Rules;
-using Registry.Core;
 using Registry.Core.NuGet;
 using Registry.Core.Publishing;
 

@@ -1,6 +1,3 @@
-using Registry.Core.Keys;
-using Registry.Core.Publishing;
-
 namespace Registry.Core.Tests.Keys;
 
 public sealed class ExpiryTests

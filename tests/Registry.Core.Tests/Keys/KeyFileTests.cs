@@ -1,4 +1,3 @@
-using Registry.Core.Keys;
 using Registry.Core.Tuf;
 
 namespace Registry.Core.Tests.Keys;

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
-using Registry.Testing;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tests.Publishing;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Core.Tests.Keys;
 

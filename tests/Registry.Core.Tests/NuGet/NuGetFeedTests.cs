@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
-using NuGet.Versioning;
+using Microsoft.Extensions.Time.Testing;
 using Registry.Core.NuGet;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;

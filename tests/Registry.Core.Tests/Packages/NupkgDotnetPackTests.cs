@@ -1,7 +1,6 @@
 using System.Text;
 using NuGet.Versioning;
 using Registry.Core.Packages;
-using Xunit;
 
 namespace Registry.Core.Tests.Packages;
 

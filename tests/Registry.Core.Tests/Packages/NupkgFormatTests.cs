@@ -2,7 +2,6 @@ using System.Text;
 using NuGet.Versioning;
 using Registry.Core.Packages;
 using Registry.Testing;
-using Xunit;
 
 namespace Registry.Core.Tests.Packages;
 

@@ -2,7 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using Registry.Core.Packages;
 using Registry.Testing;
-using Xunit;
 
 namespace Registry.Core.Tests.Packages;
 

@@ -1,6 +1,5 @@
 using Registry.Core.Packages;
 using Registry.Testing;
-using Xunit;
 
 namespace Registry.Core.Tests.Packages;
 

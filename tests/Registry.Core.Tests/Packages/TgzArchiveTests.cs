@@ -1,7 +1,5 @@
 using System.Formats.Tar;
-using Registry.Core.Packages;
 using Registry.Testing;
-using Xunit;
 
 namespace Registry.Core.Tests.Packages;
 

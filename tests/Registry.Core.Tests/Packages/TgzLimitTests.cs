@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using Registry.Core.Packages;
 using Registry.Testing;
-using Xunit;
 
 namespace Registry.Core.Tests.Packages;
 

@@ -1,7 +1,7 @@
-using Registry.Testing;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Core.Tests.Publishing;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
-using Registry.Core.Tuf;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
+using Registry.Core.Tuf;
 using Registry.Log;
 using Registry.Testing;
 

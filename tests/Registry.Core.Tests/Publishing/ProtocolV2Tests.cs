@@ -1,11 +1,11 @@
-using Microsoft.Extensions.Time.Testing;
-using Registry.Testing;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using Registry.Core.Index;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Testing;
 using static Registry.Core.Tests.Publishing.WriterTests;
 
 namespace Registry.Core.Tests.Publishing;

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
-using Registry.Testing;
 using NuGet.Versioning;
-using Registry.Core.Index;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Core.Tests.Publishing;
 

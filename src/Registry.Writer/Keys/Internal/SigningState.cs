@@ -1,4 +1,3 @@
-using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
