@@ -37,10 +37,13 @@ public sealed class ReadCredential
     public string LoginHint { get; init; } = "";
 
     /// <summary>Whether <paramref name="uri"/> is on the credential's origin (scheme, host and port all equal).</summary>
-    public bool AppliesTo(Uri uri) =>
-        string.Equals(uri.Scheme, Origin.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(uri.IdnHost, Origin.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && uri.Port == Origin.Port;
+    public bool AppliesTo(Uri uri) => SameOrigin(uri, Origin);
+
+    /// <summary>Whether two URLs share an origin: scheme, host and port all equal.</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
 
     /// <summary>The token, or null when its provider has none.</summary>
     internal string? Token => _token.Value;

@@ -87,7 +87,7 @@ public sealed class RegistryHome(string path)
             return own;
         }
 
-        if (!source.Mirrors.Any(m => SameOrigin(m, url)))
+        if (!source.Mirrors.Any(m => ReadCredential.SameOrigin(m, url)))
         {
             return null;
         }
@@ -98,9 +98,6 @@ public sealed class RegistryHome(string path)
             LoginHint = $"run 'registry source login {source.Name} --mirror {url}' (the mirror's token on stdin)",
         };
     }
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        string.Equals(a.GetLeftPart(UriPartial.Authority), b.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
 
     public ReadCredential CredentialFor(SourceConfig source)
     {

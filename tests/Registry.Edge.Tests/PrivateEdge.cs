@@ -66,15 +66,22 @@ public sealed class PrivateEdge : IAsyncDisposable
         await edge.IssueAsync("bootstrap", "1d");
         await edge.WriteEdgeConfigAsync();
         edge._origin = await RegistryServer.StartAsync(edge.Registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
-        edge._nginxState = Path.Combine(edge.Registry.Root, "nginx");
+        edge._nginxState = await edge.StartNginxAsync("nginx", port);
+        return edge;
+    }
+
+    /// <summary>Starts nginx with the shipped private template and verifier in front of the origin; returns its state folder.</summary>
+    private async Task<string> StartNginxAsync(string name, int port)
+    {
+        var state = Path.Combine(Registry.Root, name);
         await InfraScript.RunAsync("infra/nginx/start.sh", new()
         {
-            ["STATE_DIR"] = edge._nginxState,
-            ["ORIGIN"] = $"127.0.0.1:{edge._origin.BaseUri.Port}",
-            ["TOKEN_CONFIG"] = edge.EdgeConfigPath,
+            ["STATE_DIR"] = state,
+            ["ORIGIN"] = $"127.0.0.1:{_origin!.BaseUri.Port}",
+            ["TOKEN_CONFIG"] = EdgeConfigPath,
             ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        return edge;
+        return state;
     }
 
     /// <summary>Issues a token with the CLI (<c>token issue --json</c>) and returns its id and text.</summary>
@@ -109,14 +116,7 @@ public sealed class PrivateEdge : IAsyncDisposable
     public async Task<Uri> StartSecondEdgeAsync()
     {
         var port = ClosedPort.Number();
-        _secondState = Path.Combine(Registry.Root, "nginx-second");
-        await InfraScript.RunAsync("infra/nginx/start.sh", new()
-        {
-            ["STATE_DIR"] = _secondState,
-            ["ORIGIN"] = $"127.0.0.1:{_origin!.BaseUri.Port}",
-            ["TOKEN_CONFIG"] = EdgeConfigPath,
-            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        _secondState = await StartNginxAsync("nginx-second", port);
         return new Uri($"http://127.0.0.1:{port}/");
     }
 

@@ -54,14 +54,13 @@ internal static class SourceLoginCommand
         }
 
         var url = SourceConfig.ParseUrl(mirror);
-        var origin = url.GetLeftPart(UriPartial.Authority);
-        if (!source.Mirrors.Any(m => string.Equals(m.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)))
+        if (!source.Mirrors.Any(m => ReadCredential.SameOrigin(m, url)))
         {
             throw new EnvironmentException($"'{mirror}' is not a mirror of source '{source.Name}' (its mirrors: {(source.Mirrors.Count == 0 ? "none" : string.Join(", ", source.Mirrors))}); add it with 'registry source add ... --mirror URL'; nothing was stored");
         }
 
-        return string.Equals(source.Url.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase)
-            ? throw new EnvironmentException($"'{mirror}' is on the source's own origin ({origin}), where the source's token is sent already; log in without --mirror; nothing was stored")
+        return ReadCredential.SameOrigin(source.Url, url)
+            ? throw new EnvironmentException($"'{mirror}' is on the source's own origin ({url.GetLeftPart(UriPartial.Authority)}), where the source's token is sent already; log in without --mirror; nothing was stored")
             : Credentials.KeyFor(source.Name, url);
     }
 
