@@ -18,7 +18,8 @@ public static class CliApp
 
     public static RootCommand Build(CliContext context)
     {
-        var root = new RootCommand("registry: a package registry made of static, signed files (TUF) in a folder or S3 behind a CDN.");
+        var root = new RootCommand(
+            "registry: a package registry made of static, signed files (TUF) in a folder or S3 behind a CDN.");
         root.Options.Add(context.VerboseOption);
         foreach (var command in new[]
         {
@@ -59,14 +60,20 @@ public static class CliApp
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     /// <summary>Runs the CLI in-process with the given output writers (tests use this).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken)
     {
         var context = new CliContext(output, error);
         var root = Build(context);
         NumberParsers.UseReadableMessages(root);
         var parse = root.Parse(HelpRequest(args));
         context.Json = WantsJson(parse);
-        var problems = parse.Errors.Select(p => p.Message).Concat(ArgumentsThatLookLikeOptions(parse)).Select(p => Suggestions.ForParseError(p, parse)).ToList();
+        var problems = parse.Errors.Select(p => p.Message).Concat(ArgumentsThatLookLikeOptions(parse))
+            .Select(p => Suggestions.ForParseError(p, parse))
+            .ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -75,7 +82,8 @@ public static class CliApp
             }
 
             await error.WriteLineAsync($"registry: see '{CommandPath(parse)} --help'").ConfigureAwait(false);
-            return await context.FailAsync(string.Join("; ", problems), null, Usage, writeLine: false).ConfigureAwait(false);
+            return await context.FailAsync(string.Join("; ", problems), null, Usage, writeLine: false)
+                .ConfigureAwait(false);
         }
 
         context.Verbose = parse.GetValue(context.VerboseOption);
@@ -101,7 +109,8 @@ public static class CliApp
         catch (ValidationException e) when (e.Rule is "package-unknown" or "dependency-unknown")
         {
             var refusal = await Suggestions.ForUnknownPackageAsync(e, parse, cancel.Token).ConfigureAwait(false);
-            return await context.FailAsync(refusal.Message, refusal.Rule, refusal.ExitCode, exception: e).ConfigureAwait(false);
+            return await context.FailAsync(refusal.Message, refusal.Rule, refusal.ExitCode, exception: e)
+                .ConfigureAwait(false);
         }
         catch (RegistryException e)
         {
@@ -113,11 +122,16 @@ public static class CliApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException)
         {
-            return await context.FailAsync($"{e.Message} (use --verbose for details)", null, Usage, exception: e).ConfigureAwait(false);
+            return await context.FailAsync($"{e.Message} (use --verbose for details)", null, Usage, exception: e)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return await context.FailAsync($"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (use --verbose for the stack trace)", null, Failed, exception: e).ConfigureAwait(false);
+            return await context.FailAsync(
+                $"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (use --verbose for the stack trace)",
+                null,
+                Failed,
+                exception: e).ConfigureAwait(false);
         }
         finally
         {
@@ -146,7 +160,8 @@ public static class CliApp
     }
 
     private static bool WantsJson(ParseResult parse) =>
-        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == CliContext.JsonOptionName) is Option<bool> json
+        parse.CommandResult.Command.Options
+            .FirstOrDefault(o => o.Name == CliContext.JsonOptionName) is Option<bool> json
         && parse.GetResult(json) is not null && parse.GetValue(json);
 
     /// <summary>
@@ -157,10 +172,13 @@ public static class CliApp
     private static IEnumerable<string> ArgumentsThatLookLikeOptions(ParseResult parse)
     {
         // After "--" every token is an argument on purpose (a file named -x.tgz).
-        var literal = parse.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
+        var literal = parse.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash)
+            .ToHashSet(ReferenceEqualityComparer.Instance);
         return parse.CommandResult.Children.OfType<ArgumentResult>()
             .SelectMany(argument => argument.Tokens)
-            .Where(token => !literal.Contains(token) && token.Value.Length > 1 && token.Value[0] == '-' && !char.IsAsciiDigit(token.Value[1]) && token.Value[1] != '.')
+            .Where(token => !literal.Contains(token) && token.Value.Length > 1 && token.Value[0] == '-'
+                && !char.IsAsciiDigit(token.Value[1])
+                && token.Value[1] != '.')
             .Select(token => $"unknown option '{token.Value}'");
     }
 }

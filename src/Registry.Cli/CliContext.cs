@@ -20,10 +20,12 @@ public sealed class CliContext(TextWriter output, TextWriter error)
     /// <summary>Progress bars only on a real terminal; tests and CI get plain lines.</summary>
     public bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
 
-    public Option<bool> VerboseOption { get; } = new("--verbose", "-v") { Description = "Print details and stack traces", Recursive = true };
+    public Option<bool> VerboseOption { get; }
+        = new("--verbose", "-v") { Description = "Print details and stack traces", Recursive = true };
 
     /// <summary>The <c>--json</c> option of a command whose output a script reads (CliApp finds it by name to print errors as JSON too).</summary>
-    public static Option<bool> JsonOption(string what = "the result") => new(JsonOptionName) { Description = $"Print {what} as one JSON document (errors too: {{\"error\": ...}})" };
+    public static Option<bool> JsonOption(string what = "the result")
+        => new(JsonOptionName) { Description = $"Print {what} as one JSON document (errors too: {{\"error\": ...}})" };
 
     public const string JsonOptionName = "--json";
 
@@ -31,7 +33,8 @@ public sealed class CliContext(TextWriter output, TextWriter error)
 
     public Task WarnAsync(string message) => Error.WriteLineAsync($"registry: warning: {message}");
 
-    public Task WriteJsonAsync<T>(T value, JsonTypeInfo<T> type) => Out.WriteLineAsync(JsonSerializer.Serialize(value, type));
+    public Task WriteJsonAsync<T>(T value, JsonTypeInfo<T> type)
+        => Out.WriteLineAsync(JsonSerializer.Serialize(value, type));
 
     /// <summary>One error line on stderr (with <c>--verbose</c>, the exception too).</summary>
     public async Task ErrorAsync(string message, Exception? exception = null)
@@ -44,7 +47,12 @@ public sealed class CliContext(TextWriter output, TextWriter error)
     }
 
     /// <summary>The command failed: the error line, and with <c>--json</c> the error document on stdout.</summary>
-    public async Task<int> FailAsync(string message, string? rule, int exitCode, Exception? exception = null, bool writeLine = true)
+    public async Task<int> FailAsync(
+        string message,
+        string? rule,
+        int exitCode,
+        Exception? exception = null,
+        bool writeLine = true)
     {
         if (writeLine)
         {
@@ -53,7 +61,9 @@ public sealed class CliContext(TextWriter output, TextWriter error)
 
         if (Json)
         {
-            await WriteJsonAsync(new ErrorOutput(new ErrorDetail(message, rule, exitCode)), CliJsonContext.Default.ErrorOutput).ConfigureAwait(false);
+            await WriteJsonAsync(
+                new ErrorOutput(new ErrorDetail(message, rule, exitCode)),
+                CliJsonContext.Default.ErrorOutput).ConfigureAwait(false);
         }
 
         return exitCode;

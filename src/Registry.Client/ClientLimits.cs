@@ -16,7 +16,11 @@ public sealed record ClientLimits
     public const string MaxMetadataBytesVariable = "REGISTRY_MAX_METADATA_BYTES";
 
     /// <summary>What raises each package limit on a client.</summary>
-    public static LimitSettings PackageVariables { get; } = new("REGISTRY_MAX_PACKAGE_BYTES", "REGISTRY_MAX_UNPACKED_BYTES", "REGISTRY_MAX_ENTRIES", "REGISTRY_MAX_COMPRESSION_RATIO");
+    public static LimitSettings PackageVariables { get; } = new(
+        "REGISTRY_MAX_PACKAGE_BYTES",
+        "REGISTRY_MAX_UNPACKED_BYTES",
+        "REGISTRY_MAX_ENTRIES",
+        "REGISTRY_MAX_COMPRESSION_RATIO");
 
     /// <summary>Largest root, snapshot, targets or bin document: 32 MiB.</summary>
     public long MaxMetadataBytes { get; init; } = 32L * 1024 * 1024;
@@ -36,10 +40,13 @@ public sealed record ClientLimits
             MaxMetadataBytes = Read(MaxMetadataBytesVariable, 1024, Array.MaxLength) ?? defaults.MaxMetadataBytes,
             Packages = defaults.Packages with
             {
-                MaxCompressedBytes = Read(PackageVariables.PackageBytes, 1, Array.MaxLength) ?? defaults.Packages.MaxCompressedBytes,
-                MaxUnpackedBytes = Read(PackageVariables.UnpackedBytes, 1, long.MaxValue) ?? defaults.Packages.MaxUnpackedBytes,
+                MaxCompressedBytes = Read(PackageVariables.PackageBytes, 1, Array.MaxLength)
+                    ?? defaults.Packages.MaxCompressedBytes,
+                MaxUnpackedBytes = Read(PackageVariables.UnpackedBytes, 1, long.MaxValue)
+                    ?? defaults.Packages.MaxUnpackedBytes,
                 MaxEntries = (int?)Read(PackageVariables.Entries, 1, int.MaxValue) ?? defaults.Packages.MaxEntries,
-                MaxCompressionRatio = (int?)Read(PackageVariables.CompressionRatio, 1, int.MaxValue) ?? defaults.Packages.MaxCompressionRatio,
+                MaxCompressionRatio = (int?)Read(PackageVariables.CompressionRatio, 1, int.MaxValue)
+                    ?? defaults.Packages.MaxCompressionRatio,
             },
         };
 
@@ -51,9 +58,11 @@ public sealed record ClientLimits
                 return null;
             }
 
-            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= least && value <= most
+            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= least
+                && value <= most
                 ? value
-                : throw new EnvironmentException($"{name}={text} is not a whole number from {least} to {most}; fix or unset it");
+                : throw new EnvironmentException(
+                    $"{name}={text} is not a whole number from {least} to {most}; fix or unset it");
         }
     }
 }

@@ -72,13 +72,17 @@ public static class Credentials
 
         try
         {
-            var read = JsonSerializer.Deserialize(File.ReadAllBytes(path), CredentialsJsonContext.Default.DictionaryStringStoredCredential);
+            var read = JsonSerializer.Deserialize(
+                File.ReadAllBytes(path),
+                CredentialsJsonContext.Default.DictionaryStringStoredCredential);
             return read is null ? new(StringComparer.Ordinal) : new(read, StringComparer.Ordinal);
         }
         catch (JsonException e)
         {
             // The message names the file, never its content.
-            throw new EnvironmentException($"{path}: malformed JSON; remove it and log in again with 'registry source login NAME'", e);
+            throw new EnvironmentException(
+                $"{path}: malformed JSON; remove it and log in again with 'registry source login NAME'",
+                e);
         }
     }
 

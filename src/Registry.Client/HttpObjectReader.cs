@@ -87,18 +87,32 @@ public sealed class HttpObjectReader : IObjectReader
     /// A conditional GET: null content with <c>NotModified</c> when the server answers 304 to
     /// <paramref name="etag"/>; the object otherwise (null when absent). Capped at <paramref name="maxBytes"/>.
     /// </summary>
-    public async Task<(bool NotModified, StoredObject? Object)> GetIfChangedAsync(string key, string? etag, long maxBytes, CancellationToken cancellationToken)
+    public async Task<(bool NotModified, StoredObject? Object)> GetIfChangedAsync(
+        string key,
+        string? etag,
+        long maxBytes,
+        CancellationToken cancellationToken)
     {
-        var answer = await SendAsync(key, HttpMethod.Get, etag, new BodyCap(maxBytes, Pinned: false, null), cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(
+            key,
+            HttpMethod.Get,
+            etag,
+            new BodyCap(maxBytes, Pinned: false, null),
+            cancellationToken).ConfigureAwait(false);
         return answer is null ? (false, null)
             : answer.Status == HttpStatusCode.NotModified ? (true, null)
             : (false, ToObject(answer));
     }
 
     /// <summary>Reads an object, refusing a body longer than <paramref name="maxBytes"/> or <see cref="MaxBytes"/>.</summary>
-    public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    public async Task<StoredObject?> GetCappedOrNullAsync(
+        string key,
+        long maxBytes,
+        CancellationToken cancellationToken)
     {
-        var cap = maxBytes < MaxBytes ? new BodyCap(maxBytes, Pinned: false, null) : new BodyCap(MaxBytes, Pinned: false, MaxBytesSetting);
+        var cap = maxBytes < MaxBytes
+            ? new BodyCap(maxBytes, Pinned: false, null)
+            : new BodyCap(MaxBytes, Pinned: false, MaxBytesSetting);
         var answer = await SendAsync(key, HttpMethod.Get, null, cap, cancellationToken).ConfigureAwait(false);
         return answer is null ? null : ToObject(answer);
     }
@@ -106,7 +120,12 @@ public sealed class HttpObjectReader : IObjectReader
     /// <summary>Reads an object whose length signed metadata pins (an artifact): capped at that length, not at <see cref="MaxBytes"/>.</summary>
     public async Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken)
     {
-        var answer = await SendAsync(key, HttpMethod.Get, null, new BodyCap(length, Pinned: true, null), cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(
+            key,
+            HttpMethod.Get,
+            null,
+            new BodyCap(length, Pinned: true, null),
+            cancellationToken).ConfigureAwait(false);
         return answer is null ? null : ToObject(answer);
     }
 
@@ -126,14 +145,25 @@ public sealed class HttpObjectReader : IObjectReader
     /// throws. What <paramref name="consume"/> itself throws (a pin mismatch, the destination's
     /// error) is not retried. False when the object does not exist.
     /// </summary>
-    public async Task<bool> ReadStreamingAsync(string key, long maxBytes, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    public async Task<bool> ReadStreamingAsync(
+        string key,
+        long maxBytes,
+        Func<Stream, CancellationToken, Task> consume,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consume);
-        return await SendAsync(key, HttpMethod.Get, null, new BodyCap(maxBytes, Pinned: true, null), consume, cancellationToken).ConfigureAwait(false) is not null;
+        return await SendAsync(
+            key,
+            HttpMethod.Get,
+            null,
+            new BodyCap(maxBytes, Pinned: true, null),
+            consume,
+            cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
-        await SendAsync(key, HttpMethod.Head, null, new BodyCap(0, Pinned: false, null), cancellationToken).ConfigureAwait(false) is not null;
+        await SendAsync(key, HttpMethod.Head, null, new BodyCap(0, Pinned: false, null), cancellationToken)
+            .ConfigureAwait(false) is not null;
 
     public void Dispose()
     {
@@ -144,16 +174,28 @@ public sealed class HttpObjectReader : IObjectReader
 
     }
 
-    private static StoredObject ToObject(HttpAnswer answer) => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
+    private static StoredObject ToObject(HttpAnswer answer)
+        => new(answer.Body!, answer.ETag ?? Hashing.Sha256Hex(answer.Body!));
 
-    private Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, BodyCap cap, CancellationToken cancellationToken) =>
+    private Task<HttpAnswer?> SendAsync(
+        string key,
+        HttpMethod method,
+        string? ifNoneMatch,
+        BodyCap cap,
+        CancellationToken cancellationToken) =>
         SendAsync(key, method, ifNoneMatch, cap, consume: null, cancellationToken);
 
     /// <summary>
     /// One request through the pipeline: null when absent, the answer otherwise; throws for any
     /// other outcome. With <paramref name="consume"/>, a success's body went to it, not into the answer.
     /// </summary>
-    private async Task<HttpAnswer?> SendAsync(string key, HttpMethod method, string? ifNoneMatch, BodyCap cap, Func<Stream, CancellationToken, Task>? consume, CancellationToken cancellationToken)
+    private async Task<HttpAnswer?> SendAsync(
+        string key,
+        HttpMethod method,
+        string? ifNoneMatch,
+        BodyCap cap,
+        Func<Stream, CancellationToken, Task>? consume,
+        CancellationToken cancellationToken)
     {
         var uri = new Uri(BaseUri, key);
         var time = Policy.TimeProvider;
@@ -176,7 +218,15 @@ public sealed class HttpObjectReader : IObjectReader
                 attempts++;
                 try
                 {
-                    var result = await AttemptAsync(uri, method, ifNoneMatch, cap, b => bytesRead += b, consume, cancellationToken, ct).ConfigureAwait(false);
+                    var result = await AttemptAsync(
+                        uri,
+                        method,
+                        ifNoneMatch,
+                        cap,
+                        b => bytesRead += b,
+                        consume,
+                        cancellationToken,
+                        ct).ConfigureAwait(false);
                     unreachable = false;
                     lastProblem = HttpResilience.IsTransient(result.Status) ? $"HTTP {(int)result.Status}" : null;
                     return result;
@@ -187,19 +237,23 @@ public sealed class HttpObjectReader : IObjectReader
                     lastProblem = e.Message;
                     throw;
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested
+                    && !cancellationToken.IsCancellationRequested)
                 {
                     unreachable = false;
-                    lastProblem = $"the attempt took longer than its limit of {HttpResilience.Seconds(Policy.AttemptTimeout)}";
+                    lastProblem
+                        = $"the attempt took longer than its limit of {HttpResilience.Seconds(Policy.AttemptTimeout)}";
                     throw;
                 }
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AttemptFailedException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is AttemptFailedException or TimeoutRejectedException
+            && !cancellationToken.IsCancellationRequested)
         {
             if (e is TimeoutRejectedException && time.GetElapsedTime(start) >= Policy.TotalTimeout)
             {
-                lastProblem = $"the request took longer than its total limit of {HttpResilience.Seconds(Policy.TotalTimeout)}";
+                lastProblem
+                    = $"the request took longer than its total limit of {HttpResilience.Seconds(Policy.TotalTimeout)}";
             }
 
             throw new TransferException(
@@ -211,7 +265,8 @@ public sealed class HttpObjectReader : IObjectReader
             _slots.Release(bulk);
         }
 
-        if (answer.Status == HttpStatusCode.Unauthorized || (answer.Status == HttpStatusCode.Forbidden && answer.TokenError is not null))
+        if (answer.Status == HttpStatusCode.Unauthorized
+            || (answer.Status == HttpStatusCode.Forbidden && answer.TokenError is not null))
         {
             throw TokenRefusals.For(BaseUri, Credential, uri, answer);
         }
@@ -224,7 +279,8 @@ public sealed class HttpObjectReader : IObjectReader
             return null;
         }
 
-        if (answer.Body is null && answer.Status != HttpStatusCode.NotModified && !(method == HttpMethod.Head && (int)answer.Status is >= 200 and < 300))
+        if (answer.Body is null && answer.Status != HttpStatusCode.NotModified
+            && !(method == HttpMethod.Head && (int)answer.Status is >= 200 and < 300))
         {
             var why = answer.RetryAfter > Policy.MaxRetryAfter
                 ? $" (Retry-After {HttpResilience.Seconds(answer.RetryAfter.Value)} is longer than the {HttpResilience.Seconds(Policy.MaxRetryAfter)} this client waits)"
@@ -239,29 +295,45 @@ public sealed class HttpObjectReader : IObjectReader
     /// One attempt: send, then read the whole body under the attempt's token and the low-speed rule,
     /// or hand it to <paramref name="consume"/> (with the caller's token) as it arrives.
     /// </summary>
-    private async Task<HttpAnswer> AttemptAsync(Uri uri, HttpMethod method, string? ifNoneMatch, BodyCap cap, Action<int> onBytes, Func<Stream, CancellationToken, Task>? consume, CancellationToken caller, CancellationToken attempt)
+    private async Task<HttpAnswer> AttemptAsync(
+        Uri uri,
+        HttpMethod method,
+        string? ifNoneMatch,
+        BodyCap cap,
+        Action<int> onBytes,
+        Func<Stream, CancellationToken, Task>? consume,
+        CancellationToken caller,
+        CancellationToken attempt)
     {
         using var watch = new StallWatch(Policy, attempt);
         var connected = false;
         var consuming = false;
         try
         {
-            using var response = await SendFollowingRedirectsAsync(uri, method, ifNoneMatch, watch.Token).ConfigureAwait(false);
+            using var response = await SendFollowingRedirectsAsync(uri, method, ifNoneMatch, watch.Token)
+                .ConfigureAwait(false);
             connected = true;
             watch.HeadersArrived();
             var status = response.StatusCode;
             if (!response.IsSuccessStatusCode || method == HttpMethod.Head)
             {
-                return new HttpAnswer(status, null, null, HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null)
+                return new HttpAnswer(
+                    status,
+                    null,
+                    null,
+                    HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null)
                 {
-                    TokenError = response.Headers.NonValidated.TryGetValues(TokenErrorHeader, out var errors) ? errors.FirstOrDefault() : null,
+                    TokenError = response.Headers.NonValidated.TryGetValues(TokenErrorHeader, out var errors)
+                        ? errors.FirstOrDefault()
+                        : null,
                 };
             }
 
             if (consume is not null)
             {
                 // Network failures of the body arrive as AttemptFailedException; the rest is the consumer's.
-                var stream = await ResponseBodyStream.OpenAsync(response, cap.Bytes, uri, watch, onBytes).ConfigureAwait(false);
+                var stream = await ResponseBodyStream.OpenAsync(response, cap.Bytes, uri, watch, onBytes)
+                    .ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
                     consuming = true;
@@ -278,17 +350,24 @@ public sealed class HttpObjectReader : IObjectReader
         {
             throw new AttemptFailedException(stalled, connecting: false, e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException && !consuming && !attempt.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException && !consuming
+            && !attempt.IsCancellationRequested)
         {
             // Before the headers: the connection failed or was dropped. After: the body was cut short.
             throw connected
-                ? new AttemptFailedException($"body cut short after {watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})", connecting: false, e)
+                ? new AttemptFailedException(
+                    $"body cut short after {watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})",
+                    connecting: false,
+                    e)
                 : new AttemptFailedException($"no response ({e.Message.TrimEnd('.')})", connecting: e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }, e);
         }
         catch (OperationCanceledException e) when (!consuming && !attempt.IsCancellationRequested)
         {
             // Not our token: a timeout of the HttpClient the caller passed in.
-            throw new AttemptFailedException($"the HttpClient gave up ({e.Message.TrimEnd('.')})", connecting: false, e);
+            throw new AttemptFailedException(
+                $"the HttpClient gave up ({e.Message.TrimEnd('.')})",
+                connecting: false,
+                e);
         }
         catch (Exception e) when (attempt.IsCancellationRequested && e is not OperationCanceledException)
         {
@@ -298,12 +377,18 @@ public sealed class HttpObjectReader : IObjectReader
     }
 
     /// <summary>Sends the request and follows its redirects under <see cref="HttpRedirects"/>' rule; returns the final response.</summary>
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri uri, HttpMethod method, string? ifNoneMatch, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(
+        Uri uri,
+        HttpMethod method,
+        string? ifNoneMatch,
+        CancellationToken cancellationToken)
     {
         var target = uri;
         for (var followed = 0; ; followed++)
         {
-            using var request = new HttpRequestMessage(method, target) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+            using var request = new HttpRequestMessage(method, target) {
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
             // Only to the credential's own origin: a redirect elsewhere goes without it.
             if (Credential is not null && Credential.AppliesTo(target) && Credential.Token is { Length: > 0 } token)
             {
@@ -314,7 +399,8 @@ public sealed class HttpObjectReader : IObjectReader
                 request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
             }
 
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                .ConfigureAwait(false);
             Uri? next;
             try
             {

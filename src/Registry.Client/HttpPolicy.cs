@@ -70,10 +70,13 @@ public sealed record HttpPolicy
             MaxRetryAfter = Seconds("REGISTRY_HTTP_MAX_RETRY_AFTER") ?? defaults.MaxRetryAfter,
             MinBytesPerSecond = Count("REGISTRY_HTTP_MIN_SPEED") ?? defaults.MinBytesPerSecond,
             MaxRetries = Count("REGISTRY_HTTP_RETRIES") ?? defaults.MaxRetries,
-            MaxConnectionsPerOrigin = Read("REGISTRY_HTTP_CONNECTIONS", 1, 1024) is { } connections ? (int)connections : defaults.MaxConnectionsPerOrigin,
+            MaxConnectionsPerOrigin = Read("REGISTRY_HTTP_CONNECTIONS", 1, 1024) is { } connections
+                ? (int)connections
+                : defaults.MaxConnectionsPerOrigin,
         };
 
-        TimeSpan? Seconds(string name) => Read(name, 0.001, 86_400) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        TimeSpan? Seconds(string name)
+            => Read(name, 0.001, 86_400) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
         int? Count(string name) => Read(name, 0, int.MaxValue) is { } count ? (int)count : null;
 
@@ -85,7 +88,9 @@ public sealed record HttpPolicy
                 return null;
             }
 
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= least && value <= most
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && value >= least
+                && value <= most
                 ? value
                 : throw new EnvironmentException($"{name}={text} is not a number from {least.ToString(CultureInfo.InvariantCulture)} to {most.ToString(CultureInfo.InvariantCulture)}; fix or unset it");
         }

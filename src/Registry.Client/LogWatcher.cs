@@ -6,7 +6,12 @@ using Registry.Log;
 namespace Registry.Client;
 
 /// <summary>One log entry that names a watched package.</summary>
-public sealed record WatchedChange(long Index, string Package, string IndexSha256, long TimestampVersion, long SnapshotVersion);
+public sealed record WatchedChange(
+    long Index,
+    string Package,
+    string IndexSha256,
+    long TimestampVersion,
+    long SnapshotVersion);
 
 /// <summary>What a watch read: the checkpoint it verified against, and the changes to the watched packages.</summary>
 public sealed record WatchResult(long From, long Size, string RootHash, IReadOnlyList<WatchedChange> Changes);
@@ -21,14 +26,24 @@ public sealed record WatchResult(long From, long Size, string RootHash, IReadOnl
 /// </summary>
 public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolicy? policy = null)
 {
-    public async Task<WatchResult> WatchAsync(RegistryClient client, IReadOnlyCollection<string> names, long since, CancellationToken cancellationToken)
+    public async Task<WatchResult> WatchAsync(
+        RegistryClient client,
+        IReadOnlyCollection<string> names,
+        long since,
+        CancellationToken cancellationToken)
     {
         await client.UpdateAsync(offline: false, cancellationToken).ConfigureAwait(false);
         var trusted = new FolderStore(home.SourcePath(source.Name));
-        var timestampBytes = (await trusted.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false))?.Content
+        var timestampBytes = (await trusted.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken)
+            .ConfigureAwait(false))?.Content
             ?? throw new RegistryException($"source '{source.Name}': no trusted state");
-        var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampBytes, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey).Signed;
-        var stamped = timestamp.Log ?? throw new RegistryException($"source '{source.Name}': the registry keeps no transparency log");
+        var timestamp = SignedDocument<TimestampMetadata>.Parse(
+            timestampBytes,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            RegistryLayout.TimestampKey).Signed;
+        var stamped = timestamp.Log
+            ?? throw new RegistryException($"source '{source.Name}': the registry keeps no transparency log");
         var checkpoint = Checkpoint.Parse(SignedNote.Parse(Convert.FromBase64String(stamped.Checkpoint)).Text);
         var wanted = names.Select(Core.Packages.PackageName.Normalize).ToHashSet(StringComparer.Ordinal);
 
@@ -41,13 +56,19 @@ public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolic
             var root = await tree.RootAsync(cancellationToken).ConfigureAwait(false);
             if (!root.AsSpan().SequenceEqual(checkpoint.Root))
             {
-                throw new LogException($"the log's tiles do not hash to the verified checkpoint (size {checkpoint.Size})");
+                throw new LogException(
+                    $"the log's tiles do not hash to the verified checkpoint (size {checkpoint.Size})");
             }
 
             var start = Math.Clamp(since, 0, checkpoint.Size);
             for (var bundle = start / TilePath.Width; bundle * TilePath.Width < checkpoint.Size; bundle++)
             {
-                var entries = await EntryBundle.ReadAsync(LogFields.Prefix, bundle, TilePath.WidthOf(bundle, checkpoint.Size), read, cancellationToken).ConfigureAwait(false);
+                var entries = await EntryBundle.ReadAsync(
+                    LogFields.Prefix,
+                    bundle,
+                    TilePath.WidthOf(bundle, checkpoint.Size),
+                    read,
+                    cancellationToken).ConfigureAwait(false);
                 var first = Math.Max(start - (bundle * TilePath.Width), 0);
                 for (var i = first; i < entries.Count; i++)
                 {
@@ -60,12 +81,18 @@ public sealed class LogWatcher(RegistryHome home, SourceConfig source, HttpPolic
                 }
 
                 // Each entry is its record's SHA-256: fetch the records (immutable, one request each) and check them.
-                var records = await Task.WhenAll(entries.Skip((int)first).Select(e => LogEntry.ReadRecordAsync(LogFields.Prefix, e, read, cancellationToken))).ConfigureAwait(false);
+                var records = await Task.WhenAll(entries.Skip((int)first).Select(
+                    e => LogEntry.ReadRecordAsync(LogFields.Prefix, e, read, cancellationToken))).ConfigureAwait(false);
                 for (var i = 0; i < records.Length; i++)
                 {
                     var entry = records[i];
                     var index = (bundle * TilePath.Width) + first + i;
-                    changes.AddRange(entry.Packages.Where(p => wanted.Contains(p.Name)).Select(p => new WatchedChange(index, p.Name, p.IndexSha256, entry.TimestampVersion, entry.SnapshotVersion)));
+                    changes.AddRange(entry.Packages.Where(p => wanted.Contains(p.Name)).Select(p => new WatchedChange(
+                        index,
+                        p.Name,
+                        p.IndexSha256,
+                        entry.TimestampVersion,
+                        entry.SnapshotVersion)));
                 }
             }
 

@@ -8,7 +8,11 @@ using Registry.Core.Packages;
 namespace Registry.Client;
 
 /// <summary>What an install did.</summary>
-public sealed record InstallResult(IReadOnlyList<LockedPackage> Installed, IReadOnlyList<string> Names, bool Resolved, UpdateResult Update)
+public sealed record InstallResult(
+    IReadOnlyList<LockedPackage> Installed,
+    IReadOnlyList<string> Names,
+    bool Resolved,
+    UpdateResult Update)
 {
     /// <summary>Folders removed from <c>packages/</c> because the lock no longer names them.</summary>
     public IReadOnlyList<string> Removed { get; init; } = [];
@@ -38,7 +42,11 @@ public sealed class ProjectInstaller(RegistryClient client)
     /// <summary>Told after each package is fetched (from the cache or the registry), in completion order.</summary>
     public IProgress<InstallProgress>? Progress { get; init; }
 
-    public async Task<InstallResult> InstallAsync(string projectDirectory, bool locked, bool offline, CancellationToken cancellationToken)
+    public async Task<InstallResult> InstallAsync(
+        string projectDirectory,
+        bool locked,
+        bool offline,
+        CancellationToken cancellationToken)
     {
         var dependencies = ReadDependencies(projectDirectory);
         var lockFile = LockFile.ReadOrNull(projectDirectory);
@@ -59,7 +67,8 @@ public sealed class ProjectInstaller(RegistryClient client)
 
         // The lock pins every artifact by sha256: when the cache holds them all, no metadata is
         // needed and the install makes no request at all (a dead or hostile server is harmless).
-        if (lockHolds && await AllCachedOrNullAsync(lockFile!, cancellationToken).ConfigureAwait(false) is { } cachedArchives)
+        if (lockHolds
+            && await AllCachedOrNullAsync(lockFile!, cancellationToken).ConfigureAwait(false) is { } cachedArchives)
         {
             var lockedPackages = lockFile!.Packages.ToList();
             Extract(projectDirectory, lockedPackages, cachedArchives);
@@ -68,7 +77,10 @@ public sealed class ProjectInstaller(RegistryClient client)
                 lockFile.Write(projectDirectory);
             }
 
-            return new InstallResult(lockedPackages.Select(p => p.Value).ToList(), lockedPackages.Select(p => p.Key).ToList(), false,
+            return new InstallResult(
+                lockedPackages.Select(p => p.Value).ToList(),
+                lockedPackages.Select(p => p.Key).ToList(),
+                false,
                 new UpdateResult(UpdateStatus.NotNeeded, 0, null, client.Warnings))
             { Removed = RemoveUnlisted(projectDirectory, lockFile), Changed = Changes(before, lockFile.Packages) };
         }
@@ -77,10 +89,18 @@ public sealed class ProjectInstaller(RegistryClient client)
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         if (!lockHolds)
         {
-            lockFile = await ResolveAsync(registries, dependencies, lockFile, keepPinned: _ => true, cancellationToken).ConfigureAwait(false);
+            lockFile = await ResolveAsync(registries, dependencies, lockFile, keepPinned: _ => true, cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        var result = await ApplyAsync(registries, projectDirectory, lockFile!, resolved: !lockHolds, write: !lockHolds || pruned, update, cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(
+            registries,
+            projectDirectory,
+            lockFile!,
+            resolved: !lockHolds,
+            write: !lockHolds || pruned,
+            update,
+            cancellationToken).ConfigureAwait(false);
         return result with { Changed = Changes(before, lockFile!.Packages) };
     }
 
@@ -90,7 +110,11 @@ public sealed class ProjectInstaller(RegistryClient client)
     /// where the ranges allow, then installs the result. A name that is neither a dependency nor
     /// locked is refused before anything changes.
     /// </summary>
-    public async Task<InstallResult> UpdateAsync(string projectDirectory, IReadOnlyCollection<string> names, bool offline, CancellationToken cancellationToken)
+    public async Task<InstallResult> UpdateAsync(
+        string projectDirectory,
+        IReadOnlyCollection<string> names,
+        bool offline,
+        CancellationToken cancellationToken)
     {
         var dependencies = ReadDependencies(projectDirectory);
         var lockFile = LockFile.ReadOrNull(projectDirectory);
@@ -108,33 +132,70 @@ public sealed class ProjectInstaller(RegistryClient client)
         using var registries = new RegistrySet(client, offline);
         var update = await client.UpdateAsync(offline, cancellationToken).ConfigureAwait(false);
         var free = names.ToHashSet(StringComparer.Ordinal);
-        var resolved = await ResolveAsync(registries, dependencies, lockFile, keepPinned: name => free.Count > 0 && !free.Contains(name), cancellationToken).ConfigureAwait(false);
-        var result = await ApplyAsync(registries, projectDirectory, resolved, resolved: true, write: true, update, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveAsync(
+            registries,
+            dependencies,
+            lockFile,
+            keepPinned: name => free.Count > 0 && !free.Contains(name),
+            cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(
+            registries,
+            projectDirectory,
+            resolved,
+            resolved: true,
+            write: true,
+            update,
+            cancellationToken).ConfigureAwait(false);
         return result with { Changed = Changes(lockFile?.Packages ?? [], resolved.Packages) };
     }
 
-    private static List<(string Name, string? From, string? To)> Changes(IReadOnlyDictionary<string, LockedPackage> before, IReadOnlyDictionary<string, LockedPackage> after) =>
+    private static List<(string Name, string? From, string? To)> Changes(
+        IReadOnlyDictionary<string, LockedPackage> before,
+        IReadOnlyDictionary<string, LockedPackage> after) =>
         before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
             .Select(n => (Name: n, From: before.GetValueOrDefault(n)?.Version, To: after.GetValueOrDefault(n)?.Version))
             .Where(c => c.From != c.To)
             .ToList();
 
-    private async Task<LockFile> ResolveAsync(RegistrySet registries, IReadOnlyDictionary<string, VersionRange> dependencies, LockFile? lockFile, Func<string, bool> keepPinned, CancellationToken cancellationToken)
+    private async Task<LockFile> ResolveAsync(
+        RegistrySet registries,
+        IReadOnlyDictionary<string, VersionRange> dependencies,
+        LockFile? lockFile,
+        Func<string, bool> keepPinned,
+        CancellationToken cancellationToken)
     {
         var kept = lockFile?.Packages.Where(p => keepPinned(p.Key)).ToList() ?? [];
         var pins = kept.ToDictionary(p => p.Key, p => NuGetVersion.Parse(p.Value.Version), StringComparer.Ordinal);
         var from = kept.ToDictionary(p => p.Key, p => p.Value.Registry ?? registries.Home, StringComparer.Ordinal);
-        var resolution = await new Resolver(registries.GetIndexAsync, registries.Home, pins, suggest: client.SuggestNamesAsync,
-                likelyPick: (_, entry, registry) => FetchEarly(registries, entry, registry, cancellationToken), lockedFrom: from)
+        var resolution = await new Resolver(
+            registries.GetIndexAsync,
+            registries.Home,
+            pins,
+            suggest: client.SuggestNamesAsync,
+            likelyPick: (_, entry, registry) => FetchEarly(
+                    registries,
+                    entry,
+                    registry,
+                    cancellationToken),
+            lockedFrom: from)
             .ResolveAsync(dependencies, cancellationToken).ConfigureAwait(false);
         client.Warnings.AddRange(registries.Warnings.Except(client.Warnings));
         return new LockFile
         {
-            Packages = new SortedDictionary<string, LockedPackage>(resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry, p.Value.Registry), StringComparer.Ordinal), StringComparer.Ordinal),
+            Packages = new SortedDictionary<string, LockedPackage>(
+                resolution.ToDictionary(p => p.Key, p => Lock(p.Value.Entry, p.Value.Registry), StringComparer.Ordinal),
+                StringComparer.Ordinal),
         };
     }
 
-    private async Task<InstallResult> ApplyAsync(RegistrySet registries, string projectDirectory, LockFile lockFile, bool resolved, bool write, UpdateResult update, CancellationToken cancellationToken)
+    private async Task<InstallResult> ApplyAsync(
+        RegistrySet registries,
+        string projectDirectory,
+        LockFile lockFile,
+        bool resolved,
+        bool write,
+        UpdateResult update,
+        CancellationToken cancellationToken)
     {
         var packages = lockFile.Packages.ToList();
         CheckFolders(projectDirectory, packages);
@@ -142,7 +203,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         var archives = await Task.WhenAll(packages.Select(async p =>
         {
             var archive = await FetchAsync(registries, p.Key, p.Value, cancellationToken).ConfigureAwait(false);
-            Progress?.Report(new InstallProgress(Interlocked.Increment(ref done), packages.Count, p.Key, p.Value.Version));
+            Progress?.Report(
+                new InstallProgress(Interlocked.Increment(ref done), packages.Count, p.Key, p.Value.Version));
             return archive;
         })).ConfigureAwait(false);
         Extract(projectDirectory, packages, archives);
@@ -152,7 +214,11 @@ public sealed class ProjectInstaller(RegistryClient client)
             lockFile.Write(projectDirectory);
         }
 
-        return new InstallResult(packages.Select(p => p.Value).ToList(), packages.Select(p => p.Key).ToList(), resolved, update)
+        return new InstallResult(
+            packages.Select(p => p.Value).ToList(),
+            packages.Select(p => p.Key).ToList(),
+            resolved,
+            update)
         {
             Removed = RemoveUnlisted(projectDirectory, lockFile),
         };
@@ -176,7 +242,9 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             var name = Path.GetFileName(folder);
             var info = new DirectoryInfo(folder);
-            if (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint) || PackageName.Problem(name) is not null || lockFile.Packages.ContainsKey(name))
+            if (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint)
+                || PackageName.Problem(name) is not null
+                || lockFile.Packages.ContainsKey(name))
             {
                 continue;
             }
@@ -205,7 +273,12 @@ public sealed class ProjectInstaller(RegistryClient client)
         CheckFolders(projectDirectory, packages);
         for (var i = 0; i < packages.Count; i++)
         {
-            PackageExtractor.Extract(archives[i], packages[i].Value.Artifact, Path.Combine(projectDirectory, PackagesFolder), packages[i].Key, client.Limits.Packages);
+            PackageExtractor.Extract(
+                archives[i],
+                packages[i].Value.Artifact,
+                Path.Combine(projectDirectory, PackagesFolder),
+                packages[i].Key,
+                client.Limits.Packages);
         }
     }
 
@@ -215,7 +288,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         var archives = new List<byte[]>();
         foreach (var (_, package) in lockFile.Packages)
         {
-            if (await client.GetCachedBlobOrNullAsync(package.Sha256, package.Length, cancellationToken).ConfigureAwait(false) is not { } cached)
+            if (await client.GetCachedBlobOrNullAsync(package.Sha256, package.Length, cancellationToken)
+                .ConfigureAwait(false) is not { } cached)
             {
                 return null;
             }
@@ -232,21 +306,36 @@ public sealed class ProjectInstaller(RegistryClient client)
     /// following it. The bytes are checked against the same signed entry as any other fetch; one the
     /// final resolution does not pick is only kept in the cache (by its sha256).
     /// </summary>
-    private void FetchEarly(RegistrySet registries, IndexEntry entry, RegistryPin registry, CancellationToken cancellationToken)
+    private void FetchEarly(
+        RegistrySet registries,
+        IndexEntry entry,
+        RegistryPin registry,
+        CancellationToken cancellationToken)
     {
         _early.GetOrAdd(entry.Sha256.ToLowerInvariant(), sha256 =>
         {
-            var fetch = Task.Run(async () => await (await registries.ClientForAsync(registry, cancellationToken).ConfigureAwait(false)).GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false), cancellationToken);
+            var fetch = Task.Run(async () => await (await registries.ClientForAsync(
+                registry,
+                cancellationToken).ConfigureAwait(false)).GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false), cancellationToken);
             // Observed here: a fetch for a version the resolution does not pick must not fault unobserved.
-            _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = fetch.ContinueWith(
+                static t => _ = t.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             return fetch;
         });
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<byte[]>> _early = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<byte[]>> _early = new(
+        StringComparer.Ordinal);
 
     /// <summary>A locked package's verified bytes: from the cache by hash, else through the signed metadata.</summary>
-    private async Task<byte[]> FetchAsync(RegistrySet registries, string name, LockedPackage package, CancellationToken cancellationToken)
+    private async Task<byte[]> FetchAsync(
+        RegistrySet registries,
+        string name,
+        LockedPackage package,
+        CancellationToken cancellationToken)
     {
         if (_early.TryGetValue(package.Sha256.ToLowerInvariant(), out var early))
         {
@@ -258,7 +347,8 @@ public sealed class ProjectInstaller(RegistryClient client)
             }
         }
 
-        if (await client.GetCachedBlobOrNullAsync(package.Sha256, package.Length, cancellationToken).ConfigureAwait(false) is { } cached)
+        if (await client.GetCachedBlobOrNullAsync(package.Sha256, package.Length, cancellationToken)
+            .ConfigureAwait(false) is { } cached)
         {
             return cached;
         }
@@ -266,8 +356,10 @@ public sealed class ProjectInstaller(RegistryClient client)
         // From the registry the lock names (a lock written before it: the project's source), pinned by its root.
         var source = await registries.ClientForAsync(package.Registry, cancellationToken).ConfigureAwait(false);
         var index = await source.GetIndexAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new RegistryException($"{name} is locked at {package.Version} but the registry {source.Source.Url} has no such package");
-        var entry = index.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == NuGetVersion.Parse(package.Version))
+            ?? throw new RegistryException(
+                $"{name} is locked at {package.Version} but the registry {source.Source.Url} has no such package");
+        var entry = index.Versions
+            .FirstOrDefault(v => NuGetVersion.Parse(v.Version) == NuGetVersion.Parse(package.Version))
             ?? throw new RegistryException($"{name} {package.Version} is locked but not in the registry's index");
         if (!Core.Tuf.Hashing.HexEquals(entry.Sha256, package.Sha256))
         {
@@ -280,7 +372,9 @@ public sealed class ProjectInstaller(RegistryClient client)
     private static LockedPackage Lock(IndexEntry entry, RegistryPin registry) => new()
     {
         Registry = registry,
-        DependencyRegistries = entry.DependencyRegistries is { } pins ? new SortedDictionary<string, RegistryPin>(pins.ToDictionary(), StringComparer.Ordinal) : null,
+        DependencyRegistries = entry.DependencyRegistries is { } pins
+            ? new SortedDictionary<string, RegistryPin>(pins.ToDictionary(), StringComparer.Ordinal)
+            : null,
         Version = entry.Version,
         Artifact = entry.Artifact,
         Length = entry.Length,
@@ -301,7 +395,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var result = new SortedDictionary<string, VersionRange>(StringComparer.Ordinal);
-            if (document.RootElement.TryGetProperty("dependencies", out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
+            if (document.RootElement.TryGetProperty("dependencies", out var dependencies)
+                && dependencies.ValueKind == JsonValueKind.Object)
             {
                 foreach (var dependency in dependencies.EnumerateObject())
                 {
@@ -310,9 +405,12 @@ public sealed class ProjectInstaller(RegistryClient client)
                         throw new ValidationException(Rules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name, Resolution.LockJsonContext.Default.String)} {problem}; a package name is {PackageName.Rule}");
                     }
 
-                    if (dependency.Value.ValueKind != JsonValueKind.String || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
+                    if (dependency.Value.ValueKind != JsonValueKind.String
+                        || !VersionRange.TryParse(dependency.Value.GetString()!, out var range))
                     {
-                        var hint = dependency.Value.ValueKind == JsonValueKind.String ? RangeSyntax.Hint(dependency.Value.GetString()!) : "a range is a string";
+                        var hint = dependency.Value.ValueKind == JsonValueKind.String
+                            ? RangeSyntax.Hint(dependency.Value.GetString()!)
+                            : "a range is a string";
                         throw new ValidationException(Rules.DependencyInvalid, $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range; {hint}");
                     }
 

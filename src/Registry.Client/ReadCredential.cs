@@ -23,7 +23,8 @@ public sealed class ReadCredential
     }
 
     /// <summary>A credential with a fixed token (e.g. <c>registry mirror --token-env</c>).</summary>
-    public static ReadCredential Fixed(string sourceName, Uri origin, string token, string from) => new(sourceName, origin, () => token, from);
+    public static ReadCredential Fixed(string sourceName, Uri origin, string token, string from)
+        => new(sourceName, origin, () => token, from);
 
     public string SourceName { get; }
 
@@ -63,7 +64,11 @@ public sealed class ReadCredential
             throw new EnvironmentException($"source '{sourceName}': the credential helper is empty");
         }
 
-        var info = new ProcessStartInfo(parts[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(parts[0]) {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false };
         foreach (var argument in parts.Skip(1))
         {
             info.ArgumentList.Add(argument);
@@ -74,11 +79,14 @@ public sealed class ReadCredential
         Process process;
         try
         {
-            process = Process.Start(info) ?? throw new EnvironmentException($"source '{sourceName}': the credential helper '{parts[0]}' did not start");
+            process = Process.Start(info) ?? throw new EnvironmentException(
+                $"source '{sourceName}': the credential helper '{parts[0]}' did not start");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new EnvironmentException($"source '{sourceName}': the credential helper '{parts[0]}' cannot be run ({e.Message})", e);
+            throw new EnvironmentException(
+                $"source '{sourceName}': the credential helper '{parts[0]}' cannot be run ({e.Message})",
+                e);
         }
 
         using (process)
@@ -89,14 +97,17 @@ public sealed class ReadCredential
             if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
             {
                 process.Kill(entireProcessTree: true);
-                throw new EnvironmentException($"source '{sourceName}': the credential helper '{parts[0]}' took longer than 60 s");
+                throw new EnvironmentException(
+                    $"source '{sourceName}': the credential helper '{parts[0]}' took longer than 60 s");
             }
 
             var token = output.Split('\n', 2)[0].Trim();
             return process.ExitCode != 0
-                ? throw new EnvironmentException($"source '{sourceName}': the credential helper '{parts[0]}' failed (exit {process.ExitCode})")
+                ? throw new EnvironmentException(
+                    $"source '{sourceName}': the credential helper '{parts[0]}' failed (exit {process.ExitCode})")
                 : token.Length == 0
-                    ? throw new EnvironmentException($"source '{sourceName}': the credential helper '{parts[0]}' printed no token")
+                    ? throw new EnvironmentException(
+                        $"source '{sourceName}': the credential helper '{parts[0]}' printed no token")
                     : token;
         }
     }

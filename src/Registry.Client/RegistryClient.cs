@@ -30,9 +30,16 @@ public sealed class RegistryClient : IDisposable
     private LocalFirstReader? _local;
     private IReadOnlyCollection<string> _expected = [];
     private DateTimeOffset _updatedAt;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _verifiedBins = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _verifiedBins = new(
+        StringComparer.Ordinal);
 
-    public RegistryClient(RegistryHome home, SourceConfig source, TimeProvider time, HttpPolicy? policy = null, HttpClient? http = null, ClientLimits? limits = null)
+    public RegistryClient(
+        RegistryHome home,
+        SourceConfig source,
+        TimeProvider time,
+        HttpPolicy? policy = null,
+        HttpClient? http = null,
+        ClientLimits? limits = null)
     {
         Limits = limits ?? ClientLimits.Default;
         _home = home;
@@ -82,7 +89,8 @@ public sealed class RegistryClient : IDisposable
     /// when requests are sent, never what is accepted: every file is still verified in trust order.
     /// </summary>
     public void ExpectLookups(IEnumerable<string> names) =>
-        _expected = [.. names.Select(Core.Packages.PackageName.FromUserInput).Where(Core.Packages.PackageName.IsValid).Distinct(StringComparer.Ordinal)];
+        _expected = [.. names.Select(Core.Packages.PackageName.FromUserInput).Where(Core.Packages.PackageName.IsValid)
+            .Distinct(StringComparer.Ordinal)];
 
     /// <summary>
     /// Brings the trusted metadata up to date. When every URL fails, the trusted metadata is used
@@ -92,13 +100,22 @@ public sealed class RegistryClient : IDisposable
     public async Task<UpdateResult> UpdateAsync(bool offline, CancellationToken cancellationToken)
     {
         var now = _updatedAt = _time.GetUtcNow();
-        var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_home.SourcePath(_source.Name), "root.json"), cancellationToken).ConfigureAwait(false), "root.json");
+        var anchor = RootChain.Parse(await File.ReadAllBytesAsync(
+            Path.Combine(_home.SourcePath(_source.Name), "root.json"),
+            cancellationToken).ConfigureAwait(false), "root.json");
         // The trusted store holds only roots this client verified, over any number of updates: its own history.
-        var trusted = await RegistryState.LoadOrNullAsync(_trusted, new StateLoadOptions { Anchor = anchor, MaxRootRotations = RootChain.MaxHistory }, cancellationToken).ConfigureAwait(false);
+        var trusted = await RegistryState.LoadOrNullAsync(
+            _trusted,
+            new StateLoadOptions { Anchor = anchor, MaxRootRotations = RootChain.MaxHistory },
+            cancellationToken).ConfigureAwait(false);
         if (trusted is null)
         {
             // No state yet, but maybe roots kept by an update that stopped at the rotation cap: go on from the newest.
-            anchor = await RootChain.LoadLatestAsync(_trusted, cancellationToken, anchor, maxRotations: RootChain.MaxHistory).ConfigureAwait(false);
+            anchor = await RootChain.LoadLatestAsync(
+                _trusted,
+                cancellationToken,
+                anchor,
+                maxRotations: RootChain.MaxHistory).ConfigureAwait(false);
         }
 
         if (offline)
@@ -116,7 +133,8 @@ public sealed class RegistryClient : IDisposable
         {
             try
             {
-                var result = await UpdateFromAsync(reader, anchor, trusted, now, cancellationToken).ConfigureAwait(false);
+                var result = await UpdateFromAsync(reader, anchor, trusted, now, cancellationToken).ConfigureAwait(
+                    false);
                 _reader = reader;
                 return result;
             }
@@ -141,7 +159,9 @@ public sealed class RegistryClient : IDisposable
 
         if (refused is not null)
         {
-            throw _readers.Count == 1 ? refused : new VerificationException($"source '{_source.Name}': no URL gave a state that verifies ({string.Join("; ", problems)})", refused);
+            throw _readers.Count == 1 ? refused : new VerificationException(
+                $"source '{_source.Name}': no URL gave a state that verifies ({string.Join("; ", problems)})",
+                refused);
         }
 
         if (!sawStale && trusted is not null)
@@ -149,34 +169,59 @@ public sealed class RegistryClient : IDisposable
             return UseCached(trusted, now, "every URL of the source failed", allowExpired: false);
         }
 
-        throw new RegistryException($"source '{_source.Name}': no URL gave a usable state ({string.Join("; ", problems)})");
+        throw new RegistryException(
+            $"source '{_source.Name}': no URL gave a usable state ({string.Join("; ", problems)})");
     }
 
-    private async Task<UpdateResult> UpdateFromAsync(HttpObjectReader reader, SignedDocument<RootMetadata> anchor, RegistryState? trusted, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<UpdateResult> UpdateFromAsync(
+        HttpObjectReader reader,
+        SignedDocument<RootMetadata> anchor,
+        RegistryState? trusted,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        var etagFile = Path.Combine(_home.SourcePath(_source.Name), $"timestamp.{Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(reader.Location))[..16]}.etag");
-        var etag = trusted is not null && File.Exists(etagFile) ? await File.ReadAllTextAsync(etagFile, cancellationToken).ConfigureAwait(false) : null;
-        var (notModified, timestamp) = await reader.GetIfChangedAsync(RegistryLayout.TimestampKey, etag, TimestampCap, cancellationToken).ConfigureAwait(false);
+        var etagFile = Path.Combine(
+            _home.SourcePath(_source.Name),
+            $"timestamp.{Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(reader.Location))[..16]}.etag");
+        var etag = trusted is not null && File.Exists(etagFile)
+            ? await File.ReadAllTextAsync(etagFile, cancellationToken).ConfigureAwait(false)
+            : null;
+        var (notModified, timestamp) = await reader.GetIfChangedAsync(
+            RegistryLayout.TimestampKey,
+            etag,
+            TimestampCap,
+            cancellationToken).ConfigureAwait(false);
         if (notModified && trusted is null)
         {
             throw new RegistryException($"{reader.Location}: answered 304 Not Modified to a request that was not conditional; not a usable registry");
         }
 
-        if (trusted is not null && (notModified || (timestamp is not null && timestamp.Content.AsSpan().SequenceEqual(trusted.Timestamp.FileBytes))))
+        if (trusted is not null && (notModified
+            || (timestamp is not null && timestamp.Content.AsSpan().SequenceEqual(trusted.Timestamp.FileBytes))))
         {
             TrustChecks.VerifyFresh(trusted, now, reader.Location);
-            await AttachAsync(reader, trusted.Root, trusted.Timestamp.FileBytes, cancellationToken).ConfigureAwait(false);
-            return new UpdateResult(UpdateStatus.Unchanged, trusted.Timestamp.Signed.Version, reader.Location, Warnings);
+            await AttachAsync(reader, trusted.Root, trusted.Timestamp.FileBytes, cancellationToken).ConfigureAwait(
+                false);
+            return new UpdateResult(
+                UpdateStatus.Unchanged,
+                trusted.Timestamp.Signed.Version,
+                reader.Location,
+                Warnings);
         }
 
         if (timestamp is null)
         {
-            throw new RegistryException($"{reader.Location}: no {RegistryLayout.TimestampKey}; not a registry (or a wrong URL)");
+            throw new RegistryException(
+                $"{reader.Location}: no {RegistryLayout.TimestampKey}; not a registry (or a wrong URL)");
         }
 
         var local = new LocalFirstReader(reader, _trusted);
         var ahead = new Internal.PrefetchingReader(local);
-        new Internal.UpdatePrefetch(_expected, Limits.MaxMetadataBytes).Start(ahead, timestamp.Content, trusted?.Bins, cancellationToken);
+        new Internal.UpdatePrefetch(_expected, Limits.MaxMetadataBytes).Start(
+            ahead,
+            timestamp.Content,
+            trusted?.Bins,
+            cancellationToken);
         var update = new TrustedUpdate(ahead, anchor, now)
         {
             Trusted = trusted,
@@ -191,9 +236,11 @@ public sealed class RegistryClient : IDisposable
         {
             // As python-tuf does: keep the roots verified so far, so the next update goes on from the last of them.
             var kept = 0;
-            foreach (var (key, content) in update.ToPersist(local).Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
+            foreach (var (key, content) in update.ToPersist(local)
+                .Where(p => p.Key.EndsWith(".root.json", StringComparison.Ordinal)))
             {
-                await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
+                await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken)
+                    .ConfigureAwait(false);
                 kept++;
             }
 
@@ -203,23 +250,36 @@ public sealed class RegistryClient : IDisposable
         // Only what passed verification enters the trusted store; roots last, the timestamp after all.
         foreach (var (key, content) in update.ToPersist(local))
         {
-            await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
+            await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        var current = await _trusted.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        var current = await _trusted.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken)
+            .ConfigureAwait(false);
         if (current is null || !current.Content.AsSpan().SequenceEqual(timestamp.Content))
         {
             // A concurrent client may have stored the same or a newer state: both are verified.
-            await _trusted.SwapAsync(RegistryLayout.TimestampKey, timestamp.Content, current?.VersionTag, ObjectHeadersFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false);
+            await _trusted.SwapAsync(
+                RegistryLayout.TimestampKey,
+                timestamp.Content,
+                current?.VersionTag,
+                ObjectHeadersFor(RegistryLayout.TimestampKey),
+                cancellationToken).ConfigureAwait(false);
         }
 
         RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
-        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, (local, ahead)).ConfigureAwait(false);
+        await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, (local, ahead)).ConfigureAwait(
+            false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
     }
 
     /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>
-    private async Task AttachAsync(HttpObjectReader reader, SignedDocument<RootMetadata> root, byte[] timestamp, CancellationToken cancellationToken, (LocalFirstReader Local, Internal.PrefetchingReader Ahead)? update = null)
+    private async Task AttachAsync(
+        HttpObjectReader reader,
+        SignedDocument<RootMetadata> root,
+        byte[] timestamp,
+        CancellationToken cancellationToken,
+        (LocalFirstReader Local, Internal.PrefetchingReader Ahead)? update = null)
     {
         // After an update, the same readers: the bins prefetched with targets.json are on their way there.
         _local = update?.Local ?? new LocalFirstReader(reader, _trusted);
@@ -239,14 +299,16 @@ public sealed class RegistryClient : IDisposable
         {
             if (_verifiedBins.TryRemove(key, out var content) && _local?.FetchedFromSource.ContainsKey(key) == true)
             {
-                await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken).ConfigureAwait(false);
+                await _trusted.PutIfAbsentAsync(key, content, ObjectHeadersFor(key), cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
     }
 
     private UpdateResult UseCached(RegistryState? trusted, DateTimeOffset now, string why, bool allowExpired)
     {
-        _state = trusted ?? throw new RegistryException($"source '{_source.Name}': {why} and no trusted metadata is cached yet; connect once to fetch it");
+        _state = trusted ?? throw new RegistryException(
+            $"source '{_source.Name}': {why} and no trusted metadata is cached yet; connect once to fetch it");
         try
         {
             TrustChecks.VerifyFresh(trusted, now, "cached metadata");
@@ -254,7 +316,8 @@ public sealed class RegistryClient : IDisposable
         }
         catch (VerificationException e) when (allowExpired)
         {
-            Warnings.Add($"{why}: using EXPIRED cached metadata for '{_source.Name}' because --offline asked for it: {e.Message}");
+            Warnings.Add(
+                $"{why}: using EXPIRED cached metadata for '{_source.Name}' because --offline asked for it: {e.Message}");
         }
         catch (VerificationException e)
         {
@@ -276,7 +339,9 @@ public sealed class RegistryClient : IDisposable
         name = Core.Packages.PackageName.FromUserInput(name);
         if (!Core.Packages.PackageName.IsValid(name))
         {
-            throw new ValidationException(Rules.NameInvalid, $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
+            throw new ValidationException(
+                Rules.NameInvalid,
+                $"'{name}' is not a package name ({Core.Packages.PackageName.Rule})");
         }
 
         var path = RegistryLayout.IndexPath(name);
@@ -286,7 +351,11 @@ public sealed class RegistryClient : IDisposable
             return null;
         }
 
-        var bytes = await GetVerifiedAsync(RegistryLayout.TargetKey(path, target.Sha256), target.Length, target.Sha256, cancellationToken).ConfigureAwait(false);
+        var bytes = await GetVerifiedAsync(
+            RegistryLayout.TargetKey(path, target.Sha256),
+            target.Length,
+            target.Sha256,
+            cancellationToken).ConfigureAwait(false);
         return IndexJson.ParseIndex(bytes, path);
     }
 
@@ -304,11 +373,14 @@ public sealed class RegistryClient : IDisposable
         foreach (var (file, meta) in state.Snapshot.Signed.Meta)
         {
             var bin = file[..^".json".Length];
-            if (state.Bins.IsBinName(bin) && await _trusted.ExistsAsync(RegistryLayout.MetadataKey(bin, meta.Version), cancellationToken).ConfigureAwait(false))
+            if (state.Bins.IsBinName(bin) && await _trusted.ExistsAsync(
+                RegistryLayout.MetadataKey(bin, meta.Version),
+                cancellationToken).ConfigureAwait(false))
             {
                 var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
                 seen.AddRange(document.Signed.Targets.Keys
-                    .Where(path => path.StartsWith("index/", StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal))
+                    .Where(path => path.StartsWith("index/", StringComparison.Ordinal)
+                        && path.EndsWith(".json", StringComparison.Ordinal))
                     .Select(path => path["index/".Length..^".json".Length]));
             }
         }
@@ -316,7 +388,8 @@ public sealed class RegistryClient : IDisposable
         var suggestions = new List<string>();
         foreach (var candidate in Resolution.NameSuggestions.Closest(name, seen))
         {
-            suggestions.Add((await GetIndexAsync(candidate, cancellationToken).ConfigureAwait(false))?.Name ?? candidate);
+            suggestions.Add(
+                (await GetIndexAsync(candidate, cancellationToken).ConfigureAwait(false))?.Name ?? candidate);
         }
 
         return suggestions;
@@ -328,7 +401,11 @@ public sealed class RegistryClient : IDisposable
     /// Served from the cache when present.
     /// </summary>
     public Task<byte[]> GetArtifactAsync(IndexEntry entry, CancellationToken cancellationToken) =>
-        GetVerifiedAsync(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256), entry.Length, entry.Sha256, cancellationToken);
+        GetVerifiedAsync(
+            RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256),
+            entry.Length,
+            entry.Sha256,
+            cancellationToken);
 
     /// <summary>A cached artifact by sha256, verified, with no metadata and no network (for --offline installs from a lock).</summary>
     public async Task<byte[]?> GetCachedBlobOrNullAsync(string sha256, long length, CancellationToken cancellationToken)
@@ -365,7 +442,11 @@ public sealed class RegistryClient : IDisposable
     /// cached. The URL that served the metadata is tried first, then the source's other URLs: a
     /// copy that is missing, stalls, or fails the check is skipped for the next.
     /// </summary>
-    private async Task<byte[]> GetVerifiedAsync(string key, long length, string sha256, CancellationToken cancellationToken)
+    private async Task<byte[]> GetVerifiedAsync(
+        string key,
+        long length,
+        string sha256,
+        CancellationToken cancellationToken)
     {
         if (await GetCachedBlobOrNullAsync(sha256, length, cancellationToken).ConfigureAwait(false) is { } cached)
         {
@@ -378,7 +459,12 @@ public sealed class RegistryClient : IDisposable
         {
             try
             {
-                var content = await reader.ReadPinnedAsync(key, length, sha256, reader.Location + key, cancellationToken).ConfigureAwait(false);
+                var content = await reader.ReadPinnedAsync(
+                    key,
+                    length,
+                    sha256,
+                    reader.Location + key,
+                    cancellationToken).ConfigureAwait(false);
                 await Internal.BlobCache.PutAsync(_cache, sha256, content, cancellationToken).ConfigureAwait(false);
                 return content;
             }

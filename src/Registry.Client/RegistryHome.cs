@@ -48,7 +48,8 @@ public sealed class RegistryHome(string path)
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(file), ClientJsonContext.Default.ListSourceConfig) ?? [];
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), ClientJsonContext.Default.ListSourceConfig)
+                ?? [];
         }
         catch (JsonException e)
         {
@@ -62,10 +63,12 @@ public sealed class RegistryHome(string path)
         var sources = Sources();
         if (name is null)
         {
-            return sources.Count > 0 ? sources[0] : throw new EnvironmentException("no registry source configured: run 'registry source add NAME URL --root FILE'");
+            return sources.Count > 0 ? sources[0] : throw new EnvironmentException(
+                "no registry source configured: run 'registry source add NAME URL --root FILE'");
         }
 
-        return sources.FirstOrDefault(s => s.Name == name) ?? throw new EnvironmentException($"no source named '{name}' (configured: {string.Join(", ", sources.Select(s => s.Name).DefaultIfEmpty("none"))})");
+        return sources.FirstOrDefault(
+            s => s.Name == name) ?? throw new EnvironmentException($"no source named '{name}' (configured: {string.Join(", ", sources.Select(s => s.Name).DefaultIfEmpty("none"))})");
     }
 
     /// <summary>
@@ -93,7 +96,11 @@ public sealed class RegistryHome(string path)
         }
 
         var key = Credentials.KeyFor(source.Name, url);
-        return new ReadCredential(source.Name, url, () => Credentials.StoredOrNull(this, key), $"{Credentials.FileName}, mirror {url.GetLeftPart(UriPartial.Authority)}")
+        return new ReadCredential(
+            source.Name,
+            url,
+            () => Credentials.StoredOrNull(this, key),
+            $"{Credentials.FileName}, mirror {url.GetLeftPart(UriPartial.Authority)}")
         {
             LoginHint = $"run 'registry source login {source.Name} --mirror {url}' (the mirror's token on stdin)",
         };
@@ -105,16 +112,25 @@ public sealed class RegistryHome(string path)
         var hint = $"run 'registry source login {source.Name}' (the token on stdin)";
         if (source.TokenEnv is { Length: > 0 } variable)
         {
-            return new ReadCredential(source.Name, source.Url, () => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value.Trim() : Credentials.StoredOrNull(this, source.Name),
+            return new ReadCredential(source.Name, source.Url, () => Environment.GetEnvironmentVariable(
+                variable) is { Length: > 0 } value ? value.Trim() : Credentials.StoredOrNull(this, source.Name),
                 $"the environment variable {variable}") { LoginHint = $"set {variable}, or {hint}" };
         }
 
         if (source.CredentialHelper is { Length: > 0 } helper)
         {
-            return new ReadCredential(source.Name, source.Url, () => ReadCredential.RunHelper(helper, source.Name, source.Url), $"the credential helper '{helper.Split(' ')[0]}'") { LoginHint = $"fix the credential helper '{helper.Split(' ')[0]}'" };
+            return new ReadCredential(
+                source.Name,
+                source.Url,
+                () => ReadCredential.RunHelper(helper, source.Name, source.Url),
+                $"the credential helper '{helper.Split(' ')[0]}'") { LoginHint = $"fix the credential helper '{helper.Split(' ')[0]}'" };
         }
 
-        return new ReadCredential(source.Name, source.Url, () => Credentials.StoredOrNull(this, source.Name), Credentials.FileName) { LoginHint = hint };
+        return new ReadCredential(
+            source.Name,
+            source.Url,
+            () => Credentials.StoredOrNull(this, source.Name),
+            Credentials.FileName) { LoginHint = hint };
     }
 
     /// <summary>
@@ -124,13 +140,29 @@ public sealed class RegistryHome(string path)
     /// (the first one added stays the default); re-adding a name replaces it in place and
     /// forgets its trusted metadata.
     /// </summary>
-    public async Task<AddedSource> AddSourceAsync(SourceRequest request, HttpPolicy? policy, CancellationToken cancellationToken)
+    public async Task<AddedSource> AddSourceAsync(
+        SourceRequest request,
+        HttpPolicy? policy,
+        CancellationToken cancellationToken)
     {
         CheckName(request.Name);
         var url = SourceConfig.ParseUrl(request.Url);
         var mirrors = request.Mirrors.Select(SourceConfig.ParseUrl).ToList();
-        var config = new SourceConfig { Name = request.Name, Url = url, Mirrors = mirrors, TokenEnv = request.TokenEnv, CredentialHelper = request.CredentialHelper, Witnesses = request.Witnesses, WitnessQuorum = request.WitnessQuorum };
-        var rootBytes = await RootOfTrust.ObtainAsync(url, request.RootFile, request.RootSha256, policy, cancellationToken, CredentialFor(config)).ConfigureAwait(false);
+        var config = new SourceConfig {
+            Name = request.Name,
+            Url = url,
+            Mirrors = mirrors,
+            TokenEnv = request.TokenEnv,
+            CredentialHelper = request.CredentialHelper,
+            Witnesses = request.Witnesses,
+            WitnessQuorum = request.WitnessQuorum };
+        var rootBytes = await RootOfTrust.ObtainAsync(
+            url,
+            request.RootFile,
+            request.RootSha256,
+            policy,
+            cancellationToken,
+            CredentialFor(config)).ConfigureAwait(false);
         var source = AddSource(config, rootBytes);
         return new AddedSource(source, Hashing.Sha256Hex(rootBytes), Sources()[0].Name == source.Name);
     }
@@ -200,7 +232,9 @@ public sealed class RegistryHome(string path)
     }
 
     private void SaveSources(List<SourceConfig> sources) =>
-        WriteAtomically(System.IO.Path.Combine(Path, "sources.json"), JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
+        WriteAtomically(
+            System.IO.Path.Combine(Path, "sources.json"),
+            JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
 
     // A link in place of the folder is removed as a link, never followed.
     private static void RemoveFolder(string folder)

@@ -14,11 +14,19 @@ public static class RootOfTrust
     /// The trust anchor in a root metadata file obtained out of band (<c>--root FILE</c> of
     /// <c>registry mirror</c>): it must exist, parse, and sign itself (<see cref="RootChain.ParseAnchor"/>).
     /// </summary>
-    public static async Task<SignedDocument<RootMetadata>> LoadAnchorAsync(string rootFile, CancellationToken cancellationToken) =>
+    public static async Task<SignedDocument<RootMetadata>> LoadAnchorAsync(
+        string rootFile,
+        CancellationToken cancellationToken) =>
         RootChain.ParseAnchor(await ReadRootFileAsync(rootFile, cancellationToken).ConfigureAwait(false), rootFile);
 
     /// <summary>The root bytes to trust for <paramref name="baseUri"/>, from a file, a pinned hash, or both (checked against each other).</summary>
-    public static async Task<byte[]> ObtainAsync(Uri baseUri, string? rootFile, string? pinnedSha256, HttpPolicy? policy, CancellationToken cancellationToken, ReadCredential? credential = null)
+    public static async Task<byte[]> ObtainAsync(
+        Uri baseUri,
+        string? rootFile,
+        string? pinnedSha256,
+        HttpPolicy? policy,
+        CancellationToken cancellationToken,
+        ReadCredential? credential = null)
     {
         if (pinnedSha256 is not null && (pinnedSha256.Length != 64 || !pinnedSha256.All(char.IsAsciiHexDigit)))
         {
@@ -35,7 +43,10 @@ public static class RootOfTrust
         else if (pinnedSha256 is not null)
         {
             using var reader = new HttpObjectReader(baseUri, policy: policy) { Credential = credential };
-            var fetched = await reader.GetCappedOrNullAsync(RegistryLayout.RootKey(1), RootChain.MaxRootBytes, cancellationToken).ConfigureAwait(false)
+            var fetched = await reader.GetCappedOrNullAsync(
+                RegistryLayout.RootKey(1),
+                RootChain.MaxRootBytes,
+                cancellationToken).ConfigureAwait(false)
                 ?? throw new RegistryException($"{baseUri}{RegistryLayout.RootKey(1)}: not found");
             bytes = fetched.Content;
             what = $"{baseUri}{RegistryLayout.RootKey(1)}";

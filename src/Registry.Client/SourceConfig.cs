@@ -40,7 +40,8 @@ public sealed record SourceConfig
 
     /// <summary>A registry's base URL (http or https; the folder holding <c>metadata/</c> and <c>targets/</c>), with a trailing '/'.</summary>
     public static Uri ParseUrl(string text) =>
-        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri)
+            && uri.Scheme is "http" or "https"
             ? uri
             : throw new EnvironmentException($"'{text}' is not an http(s) URL");
 }

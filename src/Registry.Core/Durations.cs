@@ -13,7 +13,11 @@ public static class Durations
     public static TimeSpan Parse(string text, string what)
     {
         text = text.Trim();
-        if (text.Length >= 2 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= 100_000)
+        if (text.Length >= 2 && long.TryParse(
+            text.AsSpan(0, text.Length - 1),
+            NumberStyles.None,
+            CultureInfo.InvariantCulture,
+            out var number) && number <= 100_000)
         {
             switch (text[^1])
             {
@@ -25,14 +29,19 @@ public static class Durations
             }
         }
 
-        throw new EnvironmentException($"{what}: '{text}' is not a duration; write a whole number and a unit: 90m, 12h, 30d, 2w, 1y");
+        throw new EnvironmentException(
+            $"{what}: '{text}' is not a duration; write a whole number and a unit: 90m, 12h, 30d, 2w, 1y");
     }
 
     /// <summary>Parses <c>ROLE=DURATION[,ROLE=DURATION...]</c> (repeatable); each role must be one of <paramref name="roles"/>.</summary>
-    public static IReadOnlyDictionary<string, TimeSpan> ParseRoleList(IEnumerable<string> texts, IReadOnlyCollection<string> roles, string what)
+    public static IReadOnlyDictionary<string, TimeSpan> ParseRoleList(
+        IEnumerable<string> texts,
+        IReadOnlyCollection<string> roles,
+        string what)
     {
         var result = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        foreach (var item in texts.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var item in texts.SelectMany(
+            t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             var equals = item.IndexOf('=', StringComparison.Ordinal);
             var role = equals < 0 ? item : item[..equals].Trim();

@@ -65,7 +65,10 @@ public sealed class VerificationException : RegistryException
 
     public VerificationException(string message, Exception inner) : base(message, 1, inner) { }
 
-    public VerificationException(string rule, string message, Exception? inner = null) : base(rule, message, 1, inner) { }
+    public VerificationException(
+        string rule,
+        string message,
+        Exception? inner = null) : base(rule, message, 1, inner) { }
 }
 
 /// <summary>A concurrent writer kept winning: the publish was not applied.</summary>
@@ -87,5 +90,8 @@ public sealed class EnvironmentException : RegistryException
 
     public EnvironmentException(string message, Exception inner) : base(message, 2, inner) { }
 
-    public EnvironmentException(string rule, string message, Exception? inner = null) : base(rule, message, 2, inner) { }
+    public EnvironmentException(
+        string rule,
+        string message,
+        Exception? inner = null) : base(rule, message, 2, inner) { }
 }

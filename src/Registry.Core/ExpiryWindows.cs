@@ -44,7 +44,8 @@ public sealed class ExpiryWindows(RegistrySettings settings)
     public TimeSpan RefreshOf(string role) => Min(TimeSpan.FromDays(Settings.RefreshMarginDays), Half(role));
 
     /// <summary>The remaining lifetime under which <c>verify</c> and <c>status</c> warn about <paramref name="role"/>.</summary>
-    public TimeSpan WarningOf(string role) => Min(role == RoleNames.Timestamp ? TimestampWarning : RoleWarning, Half(role));
+    public TimeSpan WarningOf(string role)
+        => Min(role == RoleNames.Timestamp ? TimestampWarning : RoleWarning, Half(role));
 
     public static bool IsExpired(SignedBase signed, DateTimeOffset now) => MetadataVerifier.IsExpired(signed, now);
 
@@ -53,7 +54,8 @@ public sealed class ExpiryWindows(RegistrySettings settings)
         !IsExpired(signed, now) && signed.Expires - now <= (window ?? WarningOf(role));
 
     /// <summary>Whether <c>refresh</c> should re-sign <paramref name="signed"/> now.</summary>
-    public bool IsRefreshDue(SignedBase signed, string role, DateTimeOffset now) => signed.Expires - now <= RefreshOf(role);
+    public bool IsRefreshDue(SignedBase signed, string role, DateTimeOffset now)
+        => signed.Expires - now <= RefreshOf(role);
 
     /// <summary>The most urgent stage <paramref name="signed"/> is in.</summary>
     public ExpiryStage StageOf(SignedBase signed, string role, DateTimeOffset now) =>

@@ -19,7 +19,9 @@ public static class JsonProblem
         var where = new List<string>();
         if (exception.LineNumber is { } line)
         {
-            where.Add(string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, column {(exception.BytePositionInLine ?? 0) + 1}"));
+            where.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"line {line + 1}, column {(exception.BytePositionInLine ?? 0) + 1}"));
         }
 
         if (exception.Path is { Length: > 1 } path)
@@ -92,10 +94,13 @@ public static class JsonProblem
             return message[(type + Converted.Length)..].Trim() switch
             {
                 var t when t.Contains("Dictionary", StringComparison.Ordinal) => "an object was expected",
-                var t when t.Contains("List", StringComparison.Ordinal) || t.Contains("[]", StringComparison.Ordinal) => "an array was expected",
-                var t when t.Contains("Int", StringComparison.Ordinal) || t.Contains("Double", StringComparison.Ordinal) || t.Contains("Decimal", StringComparison.Ordinal) => "a number was expected",
+                var t when t.Contains("List", StringComparison.Ordinal)
+                    || t.Contains("[]", StringComparison.Ordinal) => "an array was expected",
+                var t when t.Contains("Int", StringComparison.Ordinal) || t.Contains("Double", StringComparison.Ordinal)
+                    || t.Contains("Decimal", StringComparison.Ordinal) => "a number was expected",
                 var t when t.Contains("Boolean", StringComparison.Ordinal) => "true or false was expected",
-                var t when t.Contains("String", StringComparison.Ordinal) || t.Contains("Uri", StringComparison.Ordinal) => "a string was expected",
+                var t when t.Contains("String", StringComparison.Ordinal)
+                    || t.Contains("Uri", StringComparison.Ordinal) => "a string was expected",
                 _ => "the value has the wrong type",
             };
         }

@@ -12,7 +12,10 @@ public static class PublicBaseUrl
     /// </summary>
     public static string Normalize(string url, string option = "--nuget-url")
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+            || uri.Query.Length > 0
+            || uri.Fragment.Length > 0
+            || uri.UserInfo.Length > 0)
         {
             throw new EnvironmentException(Rules.NuGetUrl, $"{option} '{url}': not a public base URL; give the http(s) address the registry is served at, e.g. https://cdn.example/registry/");
         }

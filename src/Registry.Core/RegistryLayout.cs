@@ -38,8 +38,10 @@ public static class RegistryLayout
 
     /// <summary>Whether a key is a derived view's fixed-URL entry point (see <see cref="ViewRoots"/>).</summary>
     public static bool IsViewEntryPoint(string key) =>
-        (key.EndsWith("/index.json", StringComparison.Ordinal) && ViewRoots.Any(root => key.StartsWith(root, StringComparison.Ordinal)))
-        || (key.EndsWith(".json", StringComparison.Ordinal) && (key.StartsWith(SearchViewRoot, StringComparison.Ordinal) || key.StartsWith(NuGetSearchRoot, StringComparison.Ordinal)))
+        (key.EndsWith("/index.json", StringComparison.Ordinal)
+            && ViewRoots.Any(root => key.StartsWith(root, StringComparison.Ordinal)))
+        || (key.EndsWith(".json", StringComparison.Ordinal) && (key.StartsWith(SearchViewRoot, StringComparison.Ordinal)
+            || key.StartsWith(NuGetSearchRoot, StringComparison.Ordinal)))
         || IsSitePage(key);
 
     /// <summary>
@@ -49,8 +51,10 @@ public static class RegistryLayout
     public static bool IsSitePage(string key) =>
         key is "index.html" or "feed.xml"
         || key.StartsWith("site/", StringComparison.Ordinal)
-        || ((key.StartsWith("packages/", StringComparison.Ordinal) || key.StartsWith("search/", StringComparison.Ordinal))
-            && (key.EndsWith("/index.html", StringComparison.Ordinal) || key.EndsWith("/badge.svg", StringComparison.Ordinal)));
+        || ((key.StartsWith("packages/", StringComparison.Ordinal)
+            || key.StartsWith("search/", StringComparison.Ordinal))
+            && (key.EndsWith("/index.html", StringComparison.Ordinal)
+                || key.EndsWith("/badge.svg", StringComparison.Ordinal)));
 
     public static string MetadataKey(string role, long version) => $"metadata/{version}.{role}.json";
 

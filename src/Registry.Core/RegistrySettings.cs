@@ -115,10 +115,13 @@ public sealed record RegistrySettings
         var name = text[..equals];
         if (Packages.PackageName.Problem(name) is { } problem)
         {
-            throw new EnvironmentException(Index.RegistryPin.Rule, $"--known-registry: the name '{name}' {problem}; a registry alias is {Packages.PackageName.Rule}");
+            throw new EnvironmentException(
+                Index.RegistryPin.Rule,
+                $"--known-registry: the name '{name}' {problem}; a registry alias is {Packages.PackageName.Rule}");
         }
 
-        return (name, Index.RegistryPin.Parse(text[(equals + 1)..hash], text[(hash + 1)..], $"--known-registry {name}:"));
+        return (name, Index.RegistryPin
+            .Parse(text[(equals + 1)..hash], text[(hash + 1)..], $"--known-registry {name}:"));
     }
 
     [JsonIgnore]
@@ -143,7 +146,8 @@ public sealed record RegistrySettings
         {
             if (span.Ticks % TimeSpan.TicksPerDay != 0)
             {
-                throw new EnvironmentException($"--expiry {role}={Durations.Format(span)}: expiries are whole days (e.g. {role}=1d)");
+                throw new EnvironmentException(
+                    $"--expiry {role}={Durations.Format(span)}: expiries are whole days (e.g. {role}=1d)");
             }
 
             var days = (int)Math.Min(int.MaxValue, span.TotalDays);
@@ -154,7 +158,8 @@ public sealed record RegistrySettings
                 "bins" => settings with { BinsExpiryDays = days },
                 "snapshot" => settings with { SnapshotExpiryDays = days },
                 "timestamp" => settings with { TimestampExpiryDays = days },
-                _ => throw new EnvironmentException($"--expiry: '{role}' is not one of {string.Join(", ", ExpiryRoles)}"),
+                _ => throw new EnvironmentException(
+                    $"--expiry: '{role}' is not one of {string.Join(", ", ExpiryRoles)}"),
             };
         }
 
@@ -184,7 +189,9 @@ public sealed record RegistrySettings
 
         if (NuGetUrl is not null && PublicBaseUrl.Normalize(NuGetUrl) != NuGetUrl)
         {
-            throw new EnvironmentException(Rules.NuGetUrl, $"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/')");
+            throw new EnvironmentException(
+                Rules.NuGetUrl,
+                $"nuget url '{NuGetUrl}' is not in normal form (http or https, ending in '/')");
         }
 
         foreach (var (name, pin) in KnownRegistries ?? new Dictionary<string, Index.RegistryPin>())
@@ -197,7 +204,9 @@ public sealed record RegistrySettings
 
         if (RefreshMarginDays < 0 || RefreshMarginDays > MaxExpiryDays)
         {
-            throw new EnvironmentException(Rules.ExpiryBounds, $"refresh margin {RefreshMarginDays} days is out of bounds (0 to {MaxExpiryDays})");
+            throw new EnvironmentException(
+                Rules.ExpiryBounds,
+                $"refresh margin {RefreshMarginDays} days is out of bounds (0 to {MaxExpiryDays})");
         }
 
         return this;
@@ -209,7 +218,9 @@ public sealed record RegistrySettings
         (await LoadWithTagAsync(store, cancellationToken).ConfigureAwait(false)).Settings;
 
     /// <summary>The stored settings (defaults when none are stored) and the version tag to replace them with <see cref="SaveAsync"/>.</summary>
-    public static async Task<(RegistrySettings Settings, string? VersionTag)> LoadWithTagAsync(IObjectReader store, CancellationToken cancellationToken)
+    public static async Task<(RegistrySettings Settings, string? VersionTag)> LoadWithTagAsync(
+        IObjectReader store,
+        CancellationToken cancellationToken)
     {
         var stored = await store.GetOrNullAsync(Key, cancellationToken).ConfigureAwait(false);
         if (stored is null)
@@ -219,11 +230,14 @@ public sealed record RegistrySettings
 
         try
         {
-            return (JsonSerializer.Deserialize(stored.Content, SettingsJsonContext.Default.RegistrySettings) ?? new RegistrySettings(), stored.VersionTag);
+            return (JsonSerializer.Deserialize(stored.Content, SettingsJsonContext.Default.RegistrySettings)
+                ?? new RegistrySettings(), stored.VersionTag);
         }
         catch (JsonException e)
         {
-            throw new EnvironmentException($"{store.Location}/{Key}: malformed settings ({JsonProblem.Describe(e)})", e);
+            throw new EnvironmentException(
+                $"{store.Location}/{Key}: malformed settings ({JsonProblem.Describe(e)})",
+                e);
         }
     }
 
@@ -231,9 +245,15 @@ public sealed record RegistrySettings
     public async Task SaveAsync(IObjectStore store, string? expectedVersionTag, CancellationToken cancellationToken)
     {
         Validate();
-        if (await store.SwapAsync(Key, ToJson(), expectedVersionTag, new ObjectHeaders("application/json", "no-cache"), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        if (await store.SwapAsync(
+            Key,
+            ToJson(),
+            expectedVersionTag,
+            new ObjectHeaders("application/json", "no-cache"),
+            cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
-            throw new ConflictException($"{store.Location}/{Key}: changed by someone else meanwhile; nothing was written, run the command again");
+            throw new ConflictException(
+                $"{store.Location}/{Key}: changed by someone else meanwhile; nothing was written, run the command again");
         }
     }
 }

@@ -44,7 +44,8 @@ public sealed record Checkpoint(string Origin, long Size, byte[] Root)
             throw new LogException("a checkpoint has at least three lines (origin, size, root hash) and no empty line");
         }
 
-        if (!long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || (lines[1].Length > 1 && lines[1][0] == '0'))
+        if (!long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            || (lines[1].Length > 1 && lines[1][0] == '0'))
         {
             throw new LogException($"checkpoint size '{lines[1]}' is not a decimal without leading zeroes");
         }

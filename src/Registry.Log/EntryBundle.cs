@@ -15,7 +15,8 @@ public static class EntryBundle
         {
             if (entry.Length > MaxEntryBytes)
             {
-                throw new LogException($"a log entry of {entry.Length} bytes is over the tlog-tiles limit of {MaxEntryBytes}");
+                throw new LogException(
+                    $"a log entry of {entry.Length} bytes is over the tlog-tiles limit of {MaxEntryBytes}");
             }
 
             BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)entry.Length);
@@ -31,12 +32,20 @@ public static class EntryBundle
     /// a partial bundle that the log deleted once the full one existed (tlog-tiles allows it) is read as
     /// the full bundle's first entries. Refuses a missing, truncated or short bundle.
     /// </summary>
-    public static async Task<List<byte[]>> ReadAsync(string prefix, long index, int width, LogFileReader read, CancellationToken cancellationToken)
+    public static async Task<List<byte[]>> ReadAsync(
+        string prefix,
+        long index,
+        int width,
+        LogFileReader read,
+        CancellationToken cancellationToken)
     {
         var key = TilePath.Entries(prefix, index, width);
-        var bytes = await PartialFallback.Wrap(read)(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing");
+        var bytes = await PartialFallback.Wrap(read)(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new LogException($"{key}: missing");
         var entries = Decode(bytes);
-        return entries.Count == width ? entries : throw new LogException($"{key}: {entries.Count} entries, its name says {width}");
+        return entries.Count == width
+            ? entries
+            : throw new LogException($"{key}: {entries.Count} entries, its name says {width}");
     }
 
     /// <summary>The entries of a bundle, refusing one that is truncated or has trailing bytes.</summary>

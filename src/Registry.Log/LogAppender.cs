@@ -14,7 +14,12 @@ public sealed record LogAppend(long Size, byte[] Root, IReadOnlyList<LogFile> Fi
 /// </summary>
 public static class LogAppender
 {
-    public static async Task<LogAppend> AppendAsync(string prefix, long size, IReadOnlyList<byte[]> entries, LogFileReader read, CancellationToken cancellationToken)
+    public static async Task<LogAppend> AppendAsync(
+        string prefix,
+        long size,
+        IReadOnlyList<byte[]> entries,
+        LogFileReader read,
+        CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
         {
@@ -29,7 +34,8 @@ public static class LogAppender
         if (size % TilePath.Width != 0)
         {
             var key = TilePath.Entries(prefix, bundleIndex, (int)(size % TilePath.Width));
-            var bytes = await read(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing (the log's right edge)");
+            var bytes = await read(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new LogException($"{key}: missing (the log's right edge)");
             bundle.AddRange(EntryBundle.Decode(bytes));
             if (bundle.Count != size % TilePath.Width)
             {
@@ -42,7 +48,8 @@ public static class LogAppender
             bundle.Add(entry);
             if (bundle.Count == TilePath.Width)
             {
-                files.Add(new LogFile(TilePath.Entries(prefix, bundleIndex, TilePath.Width), EntryBundle.Encode(bundle)));
+                files.Add(
+                    new LogFile(TilePath.Entries(prefix, bundleIndex, TilePath.Width), EntryBundle.Encode(bundle)));
                 bundle.Clear();
                 bundleIndex++;
             }
@@ -64,10 +71,12 @@ public static class LogAppender
             {
                 var width = (int)(count % TilePath.Width);
                 var key = TilePath.Hash(prefix, level, tileIndex, width);
-                var bytes = await read(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing (the log's right edge)");
+                var bytes = await read(key, cancellationToken).ConfigureAwait(false)
+                    ?? throw new LogException($"{key}: missing (the log's right edge)");
                 if (bytes.Length != width * Merkle.HashSize)
                 {
-                    throw new LogException($"{key}: {bytes.Length} bytes, a tile of width {width} has {width * Merkle.HashSize}");
+                    throw new LogException(
+                        $"{key}: {bytes.Length} bytes, a tile of width {width} has {width * Merkle.HashSize}");
                 }
 
                 hashes.AddRange(bytes.Chunk(Merkle.HashSize));
@@ -81,7 +90,9 @@ public static class LogAppender
                 added = true;
                 if (hashes.Count == TilePath.Width)
                 {
-                    files.Add(new LogFile(TilePath.Hash(prefix, level, tileIndex, TilePath.Width), [.. hashes.SelectMany(h => h)]));
+                    files.Add(new LogFile(
+                        TilePath.Hash(prefix, level, tileIndex, TilePath.Width),
+                        [.. hashes.SelectMany(h => h)]));
                     up.Add(Merkle.RootOfLeafHashes(hashes, 0, hashes.Count));
                     hashes.Clear();
                     tileIndex++;
@@ -91,7 +102,8 @@ public static class LogAppender
 
             if (added)
             {
-                files.Add(new LogFile(TilePath.Hash(prefix, level, tileIndex, hashes.Count), [.. hashes.SelectMany(h => h)]));
+                files.Add(
+                    new LogFile(TilePath.Hash(prefix, level, tileIndex, hashes.Count), [.. hashes.SelectMany(h => h)]));
             }
 
             pending = up;
@@ -99,7 +111,10 @@ public static class LogAppender
 
         var newSize = size + entries.Count;
         var written = files.ToDictionary(f => f.Key, f => f.Content, StringComparer.Ordinal);
-        var tree = new TileReader(prefix, newSize, (key, ct) => written.TryGetValue(key, out var b) ? Task.FromResult<byte[]?>(b) : read(key, ct));
+        var tree = new TileReader(
+            prefix,
+            newSize,
+            (key, ct) => written.TryGetValue(key, out var b) ? Task.FromResult<byte[]?>(b) : read(key, ct));
         var root = await tree.RootAsync(cancellationToken).ConfigureAwait(false);
         return new LogAppend(newSize, root, files);
     }

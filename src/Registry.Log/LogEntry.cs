@@ -21,7 +21,12 @@ public sealed record LogPackage(string Name, string IndexSha256);
 /// package NAME SHA256HEX      (zero or more, sorted by name)
 /// </code>
 /// </summary>
-public sealed record LogEntry(long TimestampVersion, long SnapshotVersion, string SnapshotSha256, long RootVersion, IReadOnlyList<LogPackage> Packages)
+public sealed record LogEntry(
+    long TimestampVersion,
+    long SnapshotVersion,
+    string SnapshotSha256,
+    long RootVersion,
+    IReadOnlyList<LogPackage> Packages)
 {
     public const string Header = "registry-log/v2";
 
@@ -35,15 +40,21 @@ public sealed record LogEntry(long TimestampVersion, long SnapshotVersion, strin
     /// The record a leaf entry names, checked: the entry is 32 bytes, the record hashes to it and parses.
     /// <paramref name="read"/> fetches the record file (null: missing).
     /// </summary>
-    public static async Task<LogEntry> ReadRecordAsync(string prefix, byte[] leafEntry, LogFileReader read, CancellationToken cancellationToken)
+    public static async Task<LogEntry> ReadRecordAsync(
+        string prefix,
+        byte[] leafEntry,
+        LogFileReader read,
+        CancellationToken cancellationToken)
     {
         if (leafEntry.Length != LeafEntrySize)
         {
-            throw new LogException($"a log entry of {leafEntry.Length} bytes is not a record's SHA-256 ({LeafEntrySize} bytes)");
+            throw new LogException(
+                $"a log entry of {leafEntry.Length} bytes is not a record's SHA-256 ({LeafEntrySize} bytes)");
         }
 
         var key = TilePath.Record(prefix, leafEntry);
-        var record = await read(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing (the record of a log entry)");
+        var record = await read(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new LogException($"{key}: missing (the record of a log entry)");
         if (!SHA256.HashData(record).AsSpan().SequenceEqual(leafEntry))
         {
             throw new LogException($"{key}: does not hash to its log entry (tampered)");
@@ -82,7 +93,8 @@ public sealed record LogEntry(long TimestampVersion, long SnapshotVersion, strin
         var lines = text.Split('\n');
         if (lines.Length < 5 || lines[0] != Header || lines[^1].Length != 0)
         {
-            throw new LogException($"not a registry log entry (it starts with '{Header}' and has timestamp, snapshot and root lines)");
+            throw new LogException(
+                $"not a registry log entry (it starts with '{Header}' and has timestamp, snapshot and root lines)");
         }
 
         var timestamp = Field(lines[1], "timestamp", 2);
@@ -101,12 +113,18 @@ public sealed record LogEntry(long TimestampVersion, long SnapshotVersion, strin
     private static string[] Field(string line, string name, int count)
     {
         var fields = line.Split(' ');
-        return fields.Length == count && fields[0] == name ? fields : throw new LogException($"log entry line '{line}' is not '{name} ...' with {count - 1} value(s)");
+        return fields.Length == count && fields[0] == name
+            ? fields
+            : throw new LogException($"log entry line '{line}' is not '{name} ...' with {count - 1} value(s)");
     }
 
     private static long Number(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new LogException($"'{text}' in a log entry is not a number");
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new LogException($"'{text}' in a log entry is not a number");
 
     private static string Hex(string text) =>
-        text.Length == 64 && text.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)) ? text : throw new LogException($"'{text}' in a log entry is not a lowercase SHA-256");
+        text.Length == 64 && text.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c))
+            ? text
+            : throw new LogException($"'{text}' in a log entry is not a lowercase SHA-256");
 }

@@ -32,7 +32,8 @@ public static class Merkle
     }
 
     /// <summary>The largest power of two strictly below <paramref name="n"/> (n ≥ 2): RFC 6962's split point k.</summary>
-    public static long SplitPoint(long n) => 1L << (63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(n - 1)));
+    public static long SplitPoint(long n)
+        => 1L << (63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(n - 1)));
 
     /// <summary>The Merkle tree hash of consecutive leaf hashes (the reference definition, for small trees and tests).</summary>
     public static byte[] RootOfLeafHashes(IReadOnlyList<byte[]> leaves, int start, int end)
@@ -52,7 +53,12 @@ public static class Merkle
     }
 
     /// <summary>Whether <paramref name="proof"/> proves that the leaf at <paramref name="index"/> is in the tree of <paramref name="size"/> with <paramref name="root"/>.</summary>
-    public static bool VerifyInclusion(ReadOnlySpan<byte> leafHash, long index, long size, IReadOnlyList<byte[]> proof, ReadOnlySpan<byte> root)
+    public static bool VerifyInclusion(
+        ReadOnlySpan<byte> leafHash,
+        long index,
+        long size,
+        IReadOnlyList<byte[]> proof,
+        ReadOnlySpan<byte> root)
     {
         if (index < 0 || index >= size)
         {
@@ -95,7 +101,12 @@ public static class Merkle
     /// prefix of the tree of <paramref name="newSize"/> with <paramref name="newRoot"/>. The empty tree is a prefix of every tree
     /// (with an empty proof); equal sizes need equal roots and an empty proof.
     /// </summary>
-    public static bool VerifyConsistency(long oldSize, long newSize, IReadOnlyList<byte[]> proof, ReadOnlySpan<byte> oldRoot, ReadOnlySpan<byte> newRoot)
+    public static bool VerifyConsistency(
+        long oldSize,
+        long newSize,
+        IReadOnlyList<byte[]> proof,
+        ReadOnlySpan<byte> oldRoot,
+        ReadOnlySpan<byte> newRoot)
     {
         if (oldSize < 0 || oldSize > newSize)
         {

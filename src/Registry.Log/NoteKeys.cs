@@ -41,15 +41,18 @@ public sealed record NoteVerifier(string Name, NoteKeyType Type, byte[] PublicKe
             throw new LogException($"verifier key '{parts[0]}': the key is not base64");
         }
 
-        if (raw.Length != 1 + Ed25519.PublicKeySize || (raw[0] != (byte)NoteKeyType.Ed25519 && raw[0] != (byte)NoteKeyType.Cosignature))
+        if (raw.Length != 1 + Ed25519.PublicKeySize
+            || (raw[0] != (byte)NoteKeyType.Ed25519 && raw[0] != (byte)NoteKeyType.Cosignature))
         {
             throw new LogException($"verifier key '{parts[0]}': only Ed25519 (type 01) and Ed25519 cosignature (type 04) keys are supported");
         }
 
         var verifier = new NoteVerifier(parts[0], (NoteKeyType)raw[0], raw[1..]);
-        if (!uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id) || id != verifier.KeyId)
+        if (!uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id)
+            || id != verifier.KeyId)
         {
-            throw new LogException($"verifier key '{parts[0]}': key ID {parts[1]} does not match the key ({verifier.KeyId:x8})");
+            throw new LogException(
+                $"verifier key '{parts[0]}': key ID {parts[1]} does not match the key ({verifier.KeyId:x8})");
         }
 
         return verifier;
@@ -88,7 +91,9 @@ public sealed record NoteVerifier(string Name, NoteKeyType Type, byte[] PublicKe
 
     /// <summary>The time a valid cosignature states (seconds since the epoch), or null for a plain signature.</summary>
     public static ulong? CosignatureTime(NoteSignature signature) =>
-        signature.Signature.Length == 8 + Ed25519.SignatureSize ? BinaryPrimitives.ReadUInt64BigEndian(signature.Signature) : null;
+        signature.Signature.Length == 8 + Ed25519.SignatureSize
+            ? BinaryPrimitives.ReadUInt64BigEndian(signature.Signature)
+            : null;
 }
 
 /// <summary>
@@ -126,7 +131,9 @@ public sealed class NoteSigner
     public static NoteSigner FromSeed(string name, NoteKeyType type, byte[] seed)
     {
         CheckName(name);
-        return seed.Length == Ed25519.SecretKeySize ? new NoteSigner(name, type, seed) : throw new LogException("an Ed25519 seed has 32 bytes");
+        return seed.Length == Ed25519.SecretKeySize
+            ? new NoteSigner(name, type, seed)
+            : throw new LogException("an Ed25519 seed has 32 bytes");
     }
 
     public static NoteSigner Parse(string encoded)
@@ -147,13 +154,17 @@ public sealed class NoteSigner
             throw new LogException($"private note key '{parts[2]}': the key is not base64");
         }
 
-        if (raw.Length != 1 + Ed25519.SecretKeySize || (raw[0] != (byte)NoteKeyType.Ed25519 && raw[0] != (byte)NoteKeyType.Cosignature))
+        if (raw.Length != 1 + Ed25519.SecretKeySize
+            || (raw[0] != (byte)NoteKeyType.Ed25519 && raw[0] != (byte)NoteKeyType.Cosignature))
         {
             throw new LogException($"private note key '{parts[2]}': only Ed25519 keys (type 01 or 04)");
         }
 
         var signer = new NoteSigner(parts[2], (NoteKeyType)raw[0], raw[1..]);
-        if (!string.Equals(parts[3], signer.Verifier.KeyId.ToString("x8", CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(
+            parts[3],
+            signer.Verifier.KeyId.ToString("x8", CultureInfo.InvariantCulture),
+            StringComparison.OrdinalIgnoreCase))
         {
             throw new LogException($"private note key '{parts[2]}': key ID {parts[3]} does not match the key");
         }
@@ -181,7 +192,8 @@ public sealed class NoteSigner
     }
 
     internal static byte[] CosignedMessage(string checkpointText, ulong seconds) =>
-        Encoding.UTF8.GetBytes("cosignature/v1\ntime " + seconds.ToString(CultureInfo.InvariantCulture) + "\n" + checkpointText);
+        Encoding.UTF8
+            .GetBytes("cosignature/v1\ntime " + seconds.ToString(CultureInfo.InvariantCulture) + "\n" + checkpointText);
 
     private static void CheckName(string name)
     {

@@ -12,7 +12,10 @@ public static class PartialFallback
     {
         var bytes = await read(key, cancellationToken).ConfigureAwait(false);
         if (bytes is not null || TilePath.FullOf(key) is not { } fullKey
-            || !int.TryParse(key.AsSpan(key.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture, out var width))
+            || !int.TryParse(
+                key.AsSpan(key.LastIndexOf('/') + 1),
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var width))
         {
             return bytes;
         }

@@ -76,7 +76,8 @@ public sealed record SignedNote(string Text, IReadOnlyList<NoteSignature> Signat
         foreach (var line in lines.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(' ');
-            if (parts.Length != 3 || parts[0] != "\u2014" || parts[1].Length == 0 || parts[1].Contains('+', StringComparison.Ordinal))
+            if (parts.Length != 3 || parts[0] != "\u2014" || parts[1].Length == 0
+                || parts[1].Contains('+', StringComparison.Ordinal))
             {
                 throw new LogException($"'{line}' is not a note signature line ('— NAME BASE64')");
             }
@@ -96,7 +97,8 @@ public sealed record SignedNote(string Text, IReadOnlyList<NoteSignature> Signat
                 throw new LogException($"signature of '{parts[1]}' is too short");
             }
 
-            signatures.Add(new NoteSignature(parts[1], (uint)((raw[0] << 24) | (raw[1] << 16) | (raw[2] << 8) | raw[3]), raw[4..]));
+            signatures.Add(
+                new NoteSignature(parts[1], (uint)((raw[0] << 24) | (raw[1] << 16) | (raw[2] << 8) | raw[3]), raw[4..]));
             if (signatures.Count > MaxSignatures)
             {
                 throw new LogException($"a signed note with more than {MaxSignatures} signatures");

@@ -15,19 +15,32 @@ public sealed record LoggedState(SignedNote Note, Checkpoint Checkpoint, LogEntr
 public static class StateProof
 {
     // entry: base64 of the commit's record (the timestamp's "entry" field); the leaf entry is its SHA-256.
-    public static LoggedState Verify(string checkpoint, string entry, IReadOnlyList<string> proof, NoteVerifier log, long timestampVersion, long snapshotVersion, string snapshotSha256)
+    public static LoggedState Verify(
+        string checkpoint,
+        string entry,
+        IReadOnlyList<string> proof,
+        NoteVerifier log,
+        long timestampVersion,
+        long snapshotVersion,
+        string snapshotSha256)
     {
         var (note, opened) = NoteVerification.OpenCheckpoint(Base64(checkpoint, "checkpoint"), log);
         var entryBytes = Base64(entry, "entry");
         var parsed = LogEntry.Parse(entryBytes);
-        if (parsed.TimestampVersion != timestampVersion || parsed.SnapshotVersion != snapshotVersion || !string.Equals(parsed.SnapshotSha256, snapshotSha256, StringComparison.OrdinalIgnoreCase))
+        if (parsed.TimestampVersion != timestampVersion || parsed.SnapshotVersion != snapshotVersion
+            || !string.Equals(parsed.SnapshotSha256, snapshotSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new LogException(
                 $"the log entry (timestamp {parsed.TimestampVersion}, snapshot {parsed.SnapshotVersion} {parsed.SnapshotSha256[..12]}) is not this state (timestamp {timestampVersion}, snapshot {snapshotVersion} {snapshotSha256[..Math.Min(12, snapshotSha256.Length)]})");
         }
 
         var hashes = proof.Select(p => Base64(p, "inclusion proof")).ToList();
-        if (opened.Size == 0 || !Merkle.VerifyInclusion(Merkle.LeafHash(LogEntry.LeafEntry(entryBytes)), opened.Size - 1, opened.Size, hashes, opened.Root))
+        if (opened.Size == 0 || !Merkle.VerifyInclusion(
+            Merkle.LeafHash(LogEntry.LeafEntry(entryBytes)),
+            opened.Size - 1,
+            opened.Size,
+            hashes,
+            opened.Root))
         {
             throw new LogException($"this state's log entry is not in the log's checkpoint (size {opened.Size}): the inclusion proof does not verify");
         }
@@ -40,11 +53,17 @@ public static class StateProof
     /// consistency proof computed from the log's tiles (read through <paramref name="read"/>) verifies.
     /// A rollback or a fork throws <see cref="LogForkException"/> naming both checkpoints and the proof.
     /// </summary>
-    public static async Task<IReadOnlyList<byte[]>> CheckConsistencyAsync(string prefix, Checkpoint trusted, Checkpoint next, LogFileReader read, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<byte[]>> CheckConsistencyAsync(
+        string prefix,
+        Checkpoint trusted,
+        Checkpoint next,
+        LogFileReader read,
+        CancellationToken cancellationToken)
     {
         if (trusted.Origin != next.Origin)
         {
-            throw new LogException($"the checkpoint is of the log '{next.Origin}', the trusted one of '{trusted.Origin}'");
+            throw new LogException(
+                $"the checkpoint is of the log '{next.Origin}', the trusted one of '{trusted.Origin}'");
         }
 
         if (next.Size < trusted.Size)
@@ -55,7 +74,8 @@ public static class StateProof
         List<byte[]> proof = [];
         if (next.Size > trusted.Size && trusted.Size > 0)
         {
-            proof = await new TileReader(prefix, next.Size, read).ConsistencyProofAsync(trusted.Size, cancellationToken).ConfigureAwait(false);
+            proof = await new TileReader(prefix, next.Size, read).ConsistencyProofAsync(trusted.Size, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         if (!Merkle.VerifyConsistency(trusted.Size, next.Size, proof, trusted.Root, next.Root))
@@ -68,8 +88,12 @@ public static class StateProof
 
     private static string Evidence(string what, Checkpoint trusted, Checkpoint next, IReadOnlyList<byte[]> proof)
     {
-        var text = new StringBuilder(what).Append("\n\ntrusted checkpoint:\n").Append(trusted.Text).Append("\nnew checkpoint:\n").Append(next.Text)
-            .Append("\nconsistency proof (").Append(proof.Count).Append(" hashes):\n");
+        var text = new StringBuilder(what).Append("\n\ntrusted checkpoint:\n").Append(trusted.Text)
+            .Append("\nnew checkpoint:\n")
+            .Append(next.Text)
+            .Append("\nconsistency proof (")
+            .Append(proof.Count)
+            .Append(" hashes):\n");
         foreach (var hash in proof)
         {
             text.Append(Convert.ToBase64String(hash)).Append('\n');

@@ -26,10 +26,12 @@ public static class TilePath
     }
 
     /// <summary>An entry bundle; <paramref name="width"/> 256 is the full bundle.</summary>
-    public static string Entries(string prefix, long index, int width) => prefix + "tile/entries/" + Index(index) + Partial(width);
+    public static string Entries(string prefix, long index, int width)
+        => prefix + "tile/entries/" + Index(index) + Partial(width);
 
     /// <summary>The record a leaf entry (a record's SHA-256) names: <c>record/&lt;hex&gt;</c>, content-addressed and immutable.</summary>
-    public static string Record(string prefix, ReadOnlySpan<byte> leafEntry) => prefix + "record/" + Convert.ToHexStringLower(leafEntry);
+    public static string Record(string prefix, ReadOnlySpan<byte> leafEntry)
+        => prefix + "record/" + Convert.ToHexStringLower(leafEntry);
 
     /// <summary>The full tile or bundle that supersedes the partial <paramref name="key"/> (null: not a partial's key).</summary>
     public static string? FullOf(string key)
@@ -44,18 +46,22 @@ public static class TilePath
     /// </summary>
     public static bool IsFullWithin(string prefix, string key, long size)
     {
-        if (!key.StartsWith(prefix + "tile/", StringComparison.Ordinal) || key.Contains(".p/", StringComparison.Ordinal))
+        if (!key.StartsWith(prefix + "tile/", StringComparison.Ordinal)
+            || key.Contains(".p/", StringComparison.Ordinal))
         {
             return false;
         }
 
         var parts = key[(prefix.Length + 5)..].Split('/');
-        var level = parts[0] == "entries" ? 0 : int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : -1;
+        var level = parts[0] == "entries"
+            ? 0
+            : int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : -1;
         long index = 0;
         for (var i = 1; i < parts.Length; i++)
         {
             var digits = i < parts.Length - 1 ? (parts[i].StartsWith('x') ? parts[i][1..] : "") : parts[i];
-            if (digits.Length != 3 || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var element))
+            if (digits.Length != 3
+                || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var element))
             {
                 return false;
             }
@@ -75,7 +81,9 @@ public static class TilePath
         var width = count - (index * Width);
         if (width <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(index), $"tile {index} is beyond the {count} hashes of its level");
+            throw new ArgumentOutOfRangeException(
+                nameof(index),
+                $"tile {index} is beyond the {count} hashes of its level");
         }
 
         return (int)Math.Min(Width, width);

@@ -27,7 +27,8 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
     public Task<byte[]> RootAsync(CancellationToken cancellationToken) => RangeAsync(0, size, cancellationToken);
 
     /// <summary>The leaf hash of entry <paramref name="index"/>.</summary>
-    public Task<byte[]> LeafHashAsync(long index, CancellationToken cancellationToken) => SubtreeAsync(0, index, cancellationToken);
+    public Task<byte[]> LeafHashAsync(long index, CancellationToken cancellationToken)
+        => SubtreeAsync(0, index, cancellationToken);
 
     /// <summary>The RFC 6962 audit path of leaf <paramref name="index"/> in this tree, leaf to root.</summary>
     public async Task<List<byte[]>> InclusionProofAsync(long index, CancellationToken cancellationToken)
@@ -81,7 +82,13 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
     }
 
     // SUBPROOF(m, D[start:end], b) of RFC 6962 section 2.1.2.
-    private async Task SubproofAsync(long m, long start, long end, bool whole, List<byte[]> proof, CancellationToken cancellationToken)
+    private async Task SubproofAsync(
+        long m,
+        long start,
+        long end,
+        bool whole,
+        List<byte[]> proof,
+        CancellationToken cancellationToken)
     {
         var n = end - start;
         if (m == n)
@@ -140,7 +147,8 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
         var offset = (int)(first - (tileIndex * TilePath.Width));
         if ((offset + count) * Merkle.HashSize > tile.Length)
         {
-            throw new LogException($"tile {level}/{tileIndex} of the tree of size {size} is too short for hash {first}");
+            throw new LogException(
+                $"tile {level}/{tileIndex} of the tree of size {size} is too short for hash {first}");
         }
 
         var hashes = new List<byte[]>(count);

@@ -74,7 +74,10 @@ public sealed class Witness(NoteSigner key, IReadOnlyList<NoteVerifier> logs, st
             var latestSize = latest?.Size ?? 0;
             if (oldSize != latestSize)
             {
-                return new WitnessAnswer(409, latestSize.ToString(CultureInfo.InvariantCulture) + "\n", "text/x.tlog.size");
+                return new WitnessAnswer(
+                    409,
+                    latestSize.ToString(CultureInfo.InvariantCulture) + "\n",
+                    "text/x.tlog.size");
             }
 
             if (checkpoint.Size == 0 && !checkpoint.Root.AsSpan().SequenceEqual(Merkle.EmptyRoot()))
@@ -112,12 +115,17 @@ public sealed class Witness(NoteSigner key, IReadOnlyList<NoteVerifier> logs, st
     private string PathOf(string origin)
     {
         Directory.CreateDirectory(folder);
-        return Path.Combine(folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(origin))) + ".checkpoint");
+        return Path.Combine(
+            folder,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(origin))) + ".checkpoint");
     }
 
     /// <summary>The body of add-checkpoint: <c>old N</c>, proof lines, an empty line, then the checkpoint note.</summary>
     public static string FormatRequest(long oldSize, IEnumerable<byte[]> proof, SignedNote note) =>
-        "old " + oldSize.ToString(CultureInfo.InvariantCulture) + "\n" + string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n")) + "\n" + note.Format();
+        "old " + oldSize.ToString(CultureInfo.InvariantCulture) + "\n"
+            + string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n"))
+            + "\n"
+            + note.Format();
 
     private static (long OldSize, List<byte[]> Proof, string Note) ParseRequest(string body)
     {
@@ -128,7 +136,8 @@ public sealed class Witness(NoteSigner key, IReadOnlyList<NoteVerifier> logs, st
         }
 
         var lines = body[..end].Split('\n');
-        if (!lines[0].StartsWith("old ", StringComparison.Ordinal) || !long.TryParse(lines[0][4..], NumberStyles.None, CultureInfo.InvariantCulture, out var oldSize))
+        if (!lines[0].StartsWith("old ", StringComparison.Ordinal)
+            || !long.TryParse(lines[0][4..], NumberStyles.None, CultureInfo.InvariantCulture, out var oldSize))
         {
             throw new LogException("the first line must be 'old N'");
         }

@@ -11,13 +11,18 @@ public sealed record WitnessEndpoint(Uri Url, NoteVerifier Key)
     public static WitnessEndpoint Parse(string text)
     {
         var split = text.IndexOf('=', StringComparison.Ordinal);
-        if (split <= 0 || !Uri.TryCreate(text[..split].EndsWith('/') ? text[..split] : text[..split] + "/", UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        if (split <= 0 || !Uri.TryCreate(
+            text[..split].EndsWith('/') ? text[..split] : text[..split] + "/",
+            UriKind.Absolute,
+            out var url) || url.Scheme is not ("http" or "https"))
         {
             throw new LogException($"witness '{text}': expected URL=VKEY with an http(s) URL");
         }
 
         var key = NoteVerifier.Parse(text[(split + 1)..]);
-        return key.Type == NoteKeyType.Cosignature ? new WitnessEndpoint(url, key) : throw new LogException($"witness '{key.Name}': its key must be a cosignature key (type 04)");
+        return key.Type == NoteKeyType.Cosignature
+            ? new WitnessEndpoint(url, key)
+            : throw new LogException($"witness '{key.Name}': its key must be a cosignature key (type 04)");
     }
 
     public override string ToString() => Url + "=" + Key.Encoded;
@@ -36,11 +41,21 @@ public static class WitnessClient
             for (var attempt = 0; attempt < 2; attempt++)
             {
                 var proof = oldSize == 0 ? [] : await proofFrom(oldSize, cancellationToken).ConfigureAwait(false);
-                using var content = new StringContent(Witness.FormatRequest(oldSize, proof, note), Encoding.UTF8, "text/plain");
-                using var response = await http.PostAsync(new Uri(witness.Url, "add-checkpoint"), content, cancellationToken).ConfigureAwait(false);
+                using var content = new StringContent(
+                    Witness.FormatRequest(oldSize, proof, note),
+                    Encoding.UTF8,
+                    "text/plain");
+                using var response = await http.PostAsync(
+                    new Uri(witness.Url, "add-checkpoint"),
+                    content,
+                    cancellationToken).ConfigureAwait(false);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.Conflict && attempt == 0
-                    && long.TryParse(body.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var theirs) && theirs <= checkpoint.Size)
+                    && long.TryParse(
+                        body.Trim(),
+                        NumberStyles.None,
+                        CultureInfo.InvariantCulture,
+                        out var theirs) && theirs <= checkpoint.Size)
                 {
                     oldSize = theirs;
                     continue;
@@ -51,8 +66,11 @@ public static class WitnessClient
                     return (null, $"witness {witness.Key.Name} ({witness.Url}) refused: {(int)response.StatusCode} {body.Trim()}");
                 }
 
-                var cosignature = SignedNote.ParseSignatureLines(body).FirstOrDefault(s => witness.Key.Verifies(note.Text, s));
-                return cosignature is null ? (null, $"witness {witness.Key.Name} answered without a valid cosignature") : (cosignature, null);
+                var cosignature = SignedNote.ParseSignatureLines(body)
+                    .FirstOrDefault(s => witness.Key.Verifies(note.Text, s));
+                return cosignature is null
+                    ? (null, $"witness {witness.Key.Name} answered without a valid cosignature")
+                    : (cosignature, null);
             }
 
             return (null, $"witness {witness.Key.Name}: still a conflict after catching up");

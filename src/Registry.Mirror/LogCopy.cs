@@ -13,7 +13,13 @@ namespace Registry.Mirror;
 /// </summary>
 internal static class LogCopy
 {
-    public static async Task<(int Files, long Bytes)> CopyAsync(IObjectReader source, IObjectStore destination, RegistryState? current, RegistryState next, Func<string, ObjectHeaders> headers, CancellationToken cancellationToken)
+    public static async Task<(int Files, long Bytes)> CopyAsync(
+        IObjectReader source,
+        IObjectStore destination,
+        RegistryState? current,
+        RegistryState next,
+        Func<string, ObjectHeaders> headers,
+        CancellationToken cancellationToken)
     {
         if (next.Root.Signed.Log is not { } rootLog || next.Timestamp.Signed.Log is not { } stamped)
         {
@@ -25,13 +31,23 @@ internal static class LogCopy
         try
         {
             var snapshot = next.Timestamp.Signed.Meta["snapshot.json"];
-            var logged = StateProof.Verify(stamped.Checkpoint, stamped.Entry, stamped.Proof, NoteVerifier.Parse(rootLog.Key), next.Timestamp.Signed.Version, snapshot.Version, snapshot.Hashes?["sha256"] ?? "");
-            var old = current?.Timestamp.Signed.Log is { } before ? Checkpoint.Parse(SignedNote.Parse(Convert.FromBase64String(before.Checkpoint)).Text) : null;
+            var logged = StateProof.Verify(
+                stamped.Checkpoint,
+                stamped.Entry,
+                stamped.Proof,
+                NoteVerifier.Parse(rootLog.Key),
+                next.Timestamp.Signed.Version,
+                snapshot.Version,
+                snapshot.Hashes?["sha256"] ?? "");
+            var old = current?.Timestamp.Signed.Log is { } before
+                ? Checkpoint.Parse(SignedNote.Parse(Convert.FromBase64String(before.Checkpoint)).Text)
+                : null;
             var size = logged.Checkpoint.Size;
             var oldSize = old?.Size ?? 0;
 
             // A partial the source deleted once its full tile existed is cut from the full one (PartialFallback).
-            var fromSource = PartialFallback.Wrap(async (key, ct) => (await source.GetOrNullAsync(key, ct).ConfigureAwait(false))?.Content);
+            var fromSource = PartialFallback.Wrap(
+                async (key, ct) => (await source.GetOrNullAsync(key, ct).ConfigureAwait(false))?.Content);
             foreach (var key in Keys(size, oldSize))
             {
                 if (await destination.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
@@ -39,14 +55,17 @@ internal static class LogCopy
                     continue;
                 }
 
-                var content = await fromSource(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing at the source");
+                var content = await fromSource(key, cancellationToken).ConfigureAwait(false)
+                    ?? throw new LogException($"{key}: missing at the source");
                 await destination.PutIfAbsentAsync(key, content, headers(key), cancellationToken).ConfigureAwait(false);
                 files++;
                 bytes += content.Length;
             }
 
-            LogFileReader read = async (key, ct) => (await destination.GetOrNullAsync(key, ct).ConfigureAwait(false))?.Content;
-            var root = await new TileReader(LogFields.Prefix, size, read).RootAsync(cancellationToken).ConfigureAwait(false);
+            LogFileReader read = async (key, ct) => (await destination.GetOrNullAsync(key, ct).ConfigureAwait(false))?
+                .Content;
+            var root = await new TileReader(LogFields.Prefix, size, read).RootAsync(cancellationToken)
+                .ConfigureAwait(false);
             if (!root.AsSpan().SequenceEqual(logged.Checkpoint.Root))
             {
                 throw new LogException($"the copied tiles do not hash to the checkpoint (size {size})");
@@ -54,13 +73,23 @@ internal static class LogCopy
 
             if (old is not null)
             {
-                await StateProof.CheckConsistencyAsync(LogFields.Prefix, old, logged.Checkpoint, read, cancellationToken).ConfigureAwait(false);
+                await StateProof.CheckConsistencyAsync(
+                    LogFields.Prefix,
+                    old,
+                    logged.Checkpoint,
+                    read,
+                    cancellationToken).ConfigureAwait(false);
             }
 
             // The records of the new entries (each checked against its entry), so that the mirror's log is whole.
             for (var bundle = oldSize / TilePath.Width; bundle * TilePath.Width < size; bundle++)
             {
-                var entries = await EntryBundle.ReadAsync(LogFields.Prefix, bundle, TilePath.WidthOf(bundle, size), read, cancellationToken).ConfigureAwait(false);
+                var entries = await EntryBundle.ReadAsync(
+                    LogFields.Prefix,
+                    bundle,
+                    TilePath.WidthOf(bundle, size),
+                    read,
+                    cancellationToken).ConfigureAwait(false);
                 foreach (var entry in entries.Skip((int)Math.Max(oldSize - (bundle * TilePath.Width), 0)))
                 {
                     var key = TilePath.Record(LogFields.Prefix, entry);
@@ -69,17 +98,29 @@ internal static class LogCopy
                         continue;
                     }
 
-                    var record = (await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.Content ?? throw new LogException($"{key}: missing at the source");
-                    await LogEntry.ReadRecordAsync(LogFields.Prefix, entry, (_, _) => Task.FromResult<byte[]?>(record), cancellationToken).ConfigureAwait(false);
-                    await destination.PutIfAbsentAsync(key, record, headers(key), cancellationToken).ConfigureAwait(false);
+                    var record = (await source.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.Content
+                        ?? throw new LogException($"{key}: missing at the source");
+                    await LogEntry.ReadRecordAsync(
+                        LogFields.Prefix,
+                        entry,
+                        (_, _) => Task.FromResult<byte[]?>(record),
+                        cancellationToken).ConfigureAwait(false);
+                    await destination.PutIfAbsentAsync(key, record, headers(key), cancellationToken)
+                        .ConfigureAwait(false);
                     files++;
                     bytes += record.Length;
                 }
             }
 
             var note = Convert.FromBase64String(stamped.Checkpoint);
-            var existing = await destination.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
-            await destination.SwapAsync(CachePolicy.LogCheckpointKey, note, existing?.VersionTag, headers(CachePolicy.LogCheckpointKey), cancellationToken).ConfigureAwait(false);
+            var existing = await destination.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken)
+                .ConfigureAwait(false);
+            await destination.SwapAsync(
+                CachePolicy.LogCheckpointKey,
+                note,
+                existing?.VersionTag,
+                headers(CachePolicy.LogCheckpointKey),
+                cancellationToken).ConfigureAwait(false);
             return (files + 1, bytes + note.Length);
         }
         catch (LogException e)

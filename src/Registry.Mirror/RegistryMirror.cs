@@ -17,7 +17,12 @@ namespace Registry.Mirror;
 /// <see cref="MirrorOptions.Parallel"/>, not by their size), and swaps <c>timestamp.json</c> last: the destination is a complete,
 /// valid registry at every instant, and an interrupted sync resumes where it stopped.
 /// </summary>
-public sealed class RegistryMirror(IObjectReader source, IObjectStore destination, SignedDocument<RootMetadata> trustAnchor, TimeProvider time, MirrorOptions? options = null)
+public sealed class RegistryMirror(
+    IObjectReader source,
+    IObjectStore destination,
+    SignedDocument<RootMetadata> trustAnchor,
+    TimeProvider time,
+    MirrorOptions? options = null)
 {
     private readonly TimeProvider _time = time;
     private readonly MirrorOptions _options = options ?? new MirrorOptions();
@@ -28,24 +33,34 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         var publicUrl = _options.NuGetUrl is { } url ? PublicBaseUrl.Normalize(url, "NuGet URL") : null;
         var clock = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
-        var sourceTimestamp = await source.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false)
+        var sourceTimestamp = await source.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken)
+            .ConfigureAwait(false)
             ?? throw new VerificationException($"{source.Location}: no {RegistryLayout.TimestampKey}; not a registry");
-        var destinationTimestamp = await destination.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
-        if (destinationTimestamp is not null && destinationTimestamp.Content.AsSpan().SequenceEqual(sourceTimestamp.Content))
+        var destinationTimestamp = await destination.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken)
+            .ConfigureAwait(false);
+        if (destinationTimestamp is not null
+            && destinationTimestamp.Content.AsSpan().SequenceEqual(sourceTimestamp.Content))
         {
             return new MirrorResult(Unchanged: true, 0, 0, clock.Elapsed, Version(destinationTimestamp));
         }
 
         var current = destinationTimestamp is null ? null
-            : await RegistryState.LoadOrNullAsync(destination, new StateLoadOptions { Anchor = trustAnchor, Timestamp = destinationTimestamp }, cancellationToken).ConfigureAwait(false);
+            : await RegistryState.LoadOrNullAsync(
+                destination,
+                new StateLoadOptions { Anchor = trustAnchor, Timestamp = destinationTimestamp },
+                cancellationToken).ConfigureAwait(false);
         var reader = new LocalFirstReader(source, destination);
         var update = new TrustedUpdate(reader, trustAnchor, now) { Trusted = current, RequireNewerTimestamp = true };
         var next = await update.LoadNextAsync(sourceTimestamp, cancellationToken).ConfigureAwait(false);
         await FetchRootChainAsync(reader, update, next.Root, cancellationToken).ConfigureAwait(false);
         var changedBins = next.Bins.AllNames()
-            .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot.Signed.Meta[bin + ".json"].Version)
+            .Where(bin => current?.Snapshot.Signed.Meta.GetValueOrDefault(bin + ".json")?.Version != next.Snapshot
+                .Signed
+                .Meta[bin + ".json"]
+                .Version)
             .ToList();
-        var changedPackages = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var changedPackages = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(
+            StringComparer.Ordinal);
         var files = 0;
         long bytes = 0;
         var binsDone = 0;
@@ -130,27 +145,42 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         // Only metadata that passed verification is written (the root chain was verified link by link).
         foreach (var (key, content) in update.ToPersist(reader))
         {
-            await destination.PutIfAbsentAsync(key, content, CachePolicyFor(key), cancellationToken).ConfigureAwait(false);
+            await destination.PutIfAbsentAsync(key, content, CachePolicyFor(key), cancellationToken)
+                .ConfigureAwait(false);
             files++;
             bytes += content.LongLength;
         }
 
         // The log before the timestamp: the mirror's state is never ahead of its log.
-        var (logFiles, logBytes) = await LogCopy.CopyAsync(source, destination, current, next, CachePolicyFor, cancellationToken).ConfigureAwait(false);
+        var (logFiles, logBytes) = await LogCopy.CopyAsync(
+            source,
+            destination,
+            current,
+            next,
+            CachePolicyFor,
+            cancellationToken).ConfigureAwait(false);
         files += logFiles;
         bytes += logBytes;
 
         // The views before the timestamp: a sync interrupted after them is redone by the next run.
-        var views = await SyncViewsAsync(publicUrl, changedPackages.Keys.ToList(), next, cancellationToken).ConfigureAwait(false);
-        if (await destination.SwapAsync(RegistryLayout.TimestampKey, sourceTimestamp.Content, destinationTimestamp?.VersionTag, CachePolicyFor(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        var views = await SyncViewsAsync(publicUrl, changedPackages.Keys.ToList(), next, cancellationToken)
+            .ConfigureAwait(false);
+        if (await destination.SwapAsync(
+            RegistryLayout.TimestampKey,
+            sourceTimestamp.Content,
+            destinationTimestamp?.VersionTag,
+            CachePolicyFor(RegistryLayout.TimestampKey),
+            cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
-            throw new ConflictException($"{destination.Location}: timestamp.json changed during the sync (another mirror run?); run again");
+            throw new ConflictException(
+                $"{destination.Location}: timestamp.json changed during the sync (another mirror run?); run again");
         }
 
         files++;
         bytes += sourceTimestamp.Content.LongLength;
         progress?.Report(new MirrorProgress(files, bytes) { Bins = binsDone, BinsTotal = changedBins.Count });
-        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version) { Views = views };
+        return new MirrorResult(Unchanged: false, files, bytes, clock.Elapsed, next.Timestamp.Signed.Version) {
+            Views = views };
     }
 
     /// <summary>
@@ -159,7 +189,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// (so the origin's views are not copied byte for byte); every artifact they name is already
     /// in the destination.
     /// </summary>
-    private async Task<IReadOnlyList<ViewSyncStats>> SyncViewsAsync(string? url, IReadOnlyCollection<string> changed, RegistryState next, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ViewSyncStats>> SyncViewsAsync(
+        string? url,
+        IReadOnlyCollection<string> changed,
+        RegistryState next,
+        CancellationToken cancellationToken)
     {
         var context = new ViewContext
         {
@@ -188,7 +222,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
     /// readers can walk the rotation chain from any root they trust; the chain is verified
     /// link by link and must pass through the mirror's trust anchor.
     /// </summary>
-    private async Task FetchRootChainAsync(LocalFirstReader reader, TrustedUpdate update, SignedDocument<RootMetadata> newest, CancellationToken cancellationToken)
+    private async Task FetchRootChainAsync(
+        LocalFirstReader reader,
+        TrustedUpdate update,
+        SignedDocument<RootMetadata> newest,
+        CancellationToken cancellationToken)
     {
         SignedDocument<RootMetadata>? previous = null;
         for (long version = 1; version <= newest.Signed.Version; version++)
@@ -206,9 +244,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
                 RootChain.VerifySuccessor(previous, root, key);
             }
 
-            if (version == trustAnchor.Signed.Version && !root.CanonicalSigned.AsSpan().SequenceEqual(trustAnchor.CanonicalSigned))
+            if (version == trustAnchor.Signed.Version
+                && !root.CanonicalSigned.AsSpan().SequenceEqual(trustAnchor.CanonicalSigned))
             {
-                throw new VerificationException($"{source.Location}/{key}: differs from the trusted root given to the mirror");
+                throw new VerificationException(
+                    $"{source.Location}/{key}: differs from the trusted root given to the mirror");
             }
 
             update.AddVerified(key, stored.Content);
@@ -242,7 +282,11 @@ public sealed class RegistryMirror(IObjectReader source, IObjectStore destinatio
         new() { MaxDegreeOfParallelism = Math.Max(1, _options.Parallel), CancellationToken = cancellationToken };
 
     private static long Version(StoredObject timestamp) =>
-        SignedDocument<TimestampMetadata>.Parse(timestamp.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey).Signed.Version;
+        SignedDocument<TimestampMetadata>.Parse(
+            timestamp.Content,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            RegistryLayout.TimestampKey).Signed.Version;
 }
 
 public sealed record MirrorOptions
@@ -268,7 +312,12 @@ public sealed record MirrorProgress(int Files, long Bytes)
     public int BinsTotal { get; init; }
 }
 
-public sealed record MirrorResult(bool Unchanged, int FilesFetched, long BytesFetched, TimeSpan Elapsed, long TimestampVersion)
+public sealed record MirrorResult(
+    bool Unchanged,
+    int FilesFetched,
+    long BytesFetched,
+    TimeSpan Elapsed,
+    long TimestampVersion)
 {
     /// <summary>What the mirror's views wrote (views with nothing to do left out).</summary>
     public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];

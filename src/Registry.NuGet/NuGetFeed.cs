@@ -25,7 +25,9 @@ public static class NuGetFeed
     /// <summary>Versions in one registration page, as nuget.org pages them.</summary>
     public const int PageSize = 64;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    private static readonly JsonWriterOptions WriterOptions = new() {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false };
 
     /// <summary>The flat container's versions list of a package (mutable: it changes on publish and yank).</summary>
     public static string VersionsKey(string name) => $"{FlatContainer}{name}/index.json";
@@ -34,7 +36,8 @@ public static class NuGetFeed
     public static string RegistrationKey(string name) => $"{Registration}{name}/index.json";
 
     /// <summary>The .nupkg where NuGet clients fetch it: <c>{id}/{version}/{id}.{version}.nupkg</c>, all lowercase.</summary>
-    public static string PackageKey(string name, string version) => $"{FlatContainer}{name}/{version}/{name}.{version}.nupkg";
+    public static string PackageKey(string name, string version)
+        => $"{FlatContainer}{name}/{version}/{name}.{version}.nupkg";
 
     /// <summary>The .nuspec beside it, which restore reads for dependencies.</summary>
     public static string NuspecKey(string name, string version) => $"{FlatContainer}{name}/{version}/{name}.nuspec";
@@ -43,7 +46,8 @@ public static class NuGetFeed
     public static string VersionText(string version) => RegistryLayout.VersionText(NuGetVersion.Parse(version));
 
     /// <summary>The NuGet versions of an index: entries whose artifact is a .nupkg.</summary>
-    public static IEnumerable<IndexEntry> NuGetEntries(PackageIndex index) => index.Versions.Where(e => e.NuGet is not null);
+    public static IEnumerable<IndexEntry> NuGetEntries(PackageIndex index)
+        => index.Versions.Where(e => e.NuGet is not null);
 
     /// <summary>The service index: where the flat container and the registrations are.</summary>
     public static byte[] ServiceIndex(string baseUrl, IEnumerable<NuGetServiceResource>? more = null) => Write(writer =>
@@ -51,10 +55,18 @@ public static class NuGetFeed
         writer.WriteStartObject();
         writer.WriteString("version", "3.0.0");
         writer.WriteStartArray("resources");
-        Resource(writer, baseUrl + FlatContainer, "PackageBaseAddress/3.0.0", "The .nupkg and .nuspec of every version, and each id's versions list (unlisted versions left out)");
+        Resource(
+            writer,
+            baseUrl + FlatContainer,
+            "PackageBaseAddress/3.0.0",
+            "The .nupkg and .nuspec of every version, and each id's versions list (unlisted versions left out)");
         foreach (var type in (string[])["RegistrationsBaseUrl", "RegistrationsBaseUrl/3.0.0-rc", "RegistrationsBaseUrl/3.0.0-beta", "RegistrationsBaseUrl/3.6.0"])
         {
-            Resource(writer, baseUrl + Registration, type, "Metadata of every version, with its listed state (SemVer 2.0 included)");
+            Resource(
+                writer,
+                baseUrl + Registration,
+                type,
+                "Metadata of every version, with its listed state (SemVer 2.0 included)");
         }
 
         foreach (var resource in more ?? [])
@@ -135,10 +147,12 @@ public static class NuGetFeed
         writer.WriteString("id", nuget.Id);
         writer.WriteString("version", NuGetVersion.Parse(entry.Version).ToNormalizedString());
         writer.WriteBoolean("listed", !entry.Yanked);
-        writer.WriteString("published", entry.Published.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteString("published", entry.Published.UtcDateTime
+            .ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteString("authors", string.Join(", ", entry.Authors ?? []));
         writer.WriteString("description", entry.Description ?? "");
-        if (entry.License is { } license && !license.StartsWith("file:", StringComparison.Ordinal) && !license.Contains("://", StringComparison.Ordinal))
+        if (entry.License is { } license && !license.StartsWith("file:", StringComparison.Ordinal)
+            && !license.Contains("://", StringComparison.Ordinal))
         {
             writer.WriteString("licenseExpression", license);
         }

@@ -20,9 +20,13 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
     private const string Sync = "run 'registry nuget sync'";
 
     /// <summary>Reads the service index (null when there is none) and returns an auditor for the base URL it names.</summary>
-    public static async Task<NuGetFeedAuditor> OpenAsync(IObjectReader reader, ViewFindings findings, CancellationToken cancellationToken)
+    public static async Task<NuGetFeedAuditor> OpenAsync(
+        IObjectReader reader,
+        ViewFindings findings,
+        CancellationToken cancellationToken)
     {
-        var stored = await reader.GetCappedOrNullAsync(NuGetFeed.ServiceIndexKey, 1024 * 1024, cancellationToken).ConfigureAwait(false);
+        var stored = await reader.GetCappedOrNullAsync(NuGetFeed.ServiceIndexKey, 1024 * 1024, cancellationToken)
+            .ConfigureAwait(false);
         if (stored is null)
         {
             return new NuGetFeedAuditor(reader, null);
@@ -34,7 +38,9 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
             foreach (var resource in document.RootElement.GetProperty("resources").EnumerateArray())
             {
                 if (resource.GetProperty("@type").GetString() == "PackageBaseAddress/3.0.0"
-                    && resource.GetProperty("@id").GetString() is { } id && id.EndsWith(NuGetFeed.FlatContainer, StringComparison.Ordinal))
+                    && resource.GetProperty("@id").GetString() is { } id && id.EndsWith(
+                        NuGetFeed.FlatContainer,
+                        StringComparison.Ordinal))
                 {
                     return new NuGetFeedAuditor(reader, id[..^NuGetFeed.FlatContainer.Length]);
                 }
@@ -52,7 +58,8 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
 
     public async Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken)
     {
-        var entries = NuGetFeed.NuGetEntries(index).ToDictionary(e => NuGetFeed.VersionText(e.Version), StringComparer.Ordinal);
+        var entries = NuGetFeed.NuGetEntries(index)
+            .ToDictionary(e => NuGetFeed.VersionText(e.Version), StringComparer.Ordinal);
         if (entries.Count == 0)
         {
             return;
@@ -93,22 +100,34 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
 
         foreach (var (version, _) in entries.Where(e => !e.Value.Yanked && !(listed ?? []).Contains(e.Key)))
         {
-            findings.Warning($"{versionsKey}: does not list {name} {version} yet (published in the signed index); {Sync}");
+            findings.Warning(
+                $"{versionsKey}: does not list {name} {version} yet (published in the signed index); {Sync}");
         }
 
         var registrationKey = NuGetFeed.RegistrationKey(name);
         var registration = await reader.GetOrNullAsync(registrationKey, cancellationToken).ConfigureAwait(false);
-        if (registration is null || !registration.Content.AsSpan().SequenceEqual(NuGetFeed.RegistrationIndex(baseUrl, index)))
+        if (registration is null
+            || !registration.Content.AsSpan().SequenceEqual(NuGetFeed.RegistrationIndex(baseUrl, index)))
         {
-            findings.Warning($"{registrationKey}: {(registration is null ? "missing" : "differs from the signed index")}; {Sync}");
+            findings.Warning(
+                $"{registrationKey}: {(registration is null ? "missing" : "differs from the signed index")}; {Sync}");
         }
     }
 
     /// <summary>A listed version's .nupkg must be the signed bytes, and its .nuspec must be there.</summary>
-    private async Task CheckFilesAsync(string name, string version, IndexEntry entry, ViewFindings findings, CancellationToken cancellationToken)
+    private async Task CheckFilesAsync(
+        string name,
+        string version,
+        IndexEntry entry,
+        ViewFindings findings,
+        CancellationToken cancellationToken)
     {
         var packageKey = NuGetFeed.PackageKey(name, version);
-        var (found, mismatch) = await reader.CheckPinnedStreamAsync(packageKey, entry.Length, entry.Sha256, cancellationToken).ConfigureAwait(false);
+        var (found, mismatch) = await reader.CheckPinnedStreamAsync(
+            packageKey,
+            entry.Length,
+            entry.Sha256,
+            cancellationToken).ConfigureAwait(false);
         if (!found)
         {
             findings.Error($"{packageKey}: listed in the versions list but missing");
@@ -124,7 +143,10 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
         }
     }
 
-    private async Task<List<string>?> ReadVersionsAsync(string key, ViewFindings findings, CancellationToken cancellationToken)
+    private async Task<List<string>?> ReadVersionsAsync(
+        string key,
+        ViewFindings findings,
+        CancellationToken cancellationToken)
     {
         var stored = await reader.GetCappedOrNullAsync(key, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false);
         if (stored is null)
@@ -136,7 +158,9 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
         {
             using var document = JsonDocument.Parse(stored.Content);
             return document.RootElement.GetProperty("versions").EnumerateArray()
-                .Select(v => NuGetVersion.TryParse(v.GetString(), out var parsed) ? RegistryLayout.VersionText(parsed) : throw new JsonException($"'{v}' is not a version"))
+                .Select(v => NuGetVersion.TryParse(v.GetString(), out var parsed)
+                    ? RegistryLayout.VersionText(parsed)
+                    : throw new JsonException($"'{v}' is not a version"))
                 .ToList();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

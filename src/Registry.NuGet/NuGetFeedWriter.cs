@@ -17,7 +17,11 @@ namespace Registry.Core.NuGet;
 /// publish leaves a version missing from the view (the next sync of that package adds it),
 /// never a broken one.
 /// </summary>
-public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePolicy policy, IReadOnlyList<NuGetServiceResource>? moreResources = null)
+public sealed class NuGetFeedWriter(
+    IObjectStore store,
+    string baseUrl,
+    CachePolicy policy,
+    IReadOnlyList<NuGetServiceResource>? moreResources = null)
 {
     private const int MaxRounds = 10;
 
@@ -44,13 +48,17 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
         for (var round = 1; round <= MaxRounds; round++)
         {
             // Tags first, state second: see the class comment.
-            var service = serviceIndexDone ? null : await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, cancellationToken).ConfigureAwait(false);
-            var current = new Dictionary<string, (StoredObject? Versions, StoredObject? Registration)>(StringComparer.Ordinal);
+            var service = serviceIndexDone
+                ? null
+                : await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, cancellationToken).ConfigureAwait(false);
+            var current = new Dictionary<string, (StoredObject? Versions, StoredObject? Registration)>(
+                StringComparer.Ordinal);
             foreach (var name in pending)
             {
                 current[name] = (
                     await store.GetOrNullAsync(NuGetFeed.VersionsKey(name), cancellationToken).ConfigureAwait(false),
-                    await store.GetOrNullAsync(NuGetFeed.RegistrationKey(name), cancellationToken).ConfigureAwait(false));
+                    await store.GetOrNullAsync(NuGetFeed.RegistrationKey(name), cancellationToken)
+                        .ConfigureAwait(false));
             }
 
             var state = await loadState(cancellationToken).ConfigureAwait(false);
@@ -72,7 +80,11 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
 
                 if (!serviceIndexDone)
                 {
-                    if (!await SwapIfChangedAsync(NuGetFeed.ServiceIndexKey, service, NuGetFeed.ServiceIndex(baseUrl, moreResources), cancellationToken).ConfigureAwait(false))
+                    if (!await SwapIfChangedAsync(
+                        NuGetFeed.ServiceIndexKey,
+                        service,
+                        NuGetFeed.ServiceIndex(baseUrl, moreResources),
+                        cancellationToken).ConfigureAwait(false))
                     {
                         lost.Add(name);
                         continue;
@@ -83,8 +95,16 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
 
                 await WriteVersionFilesAsync(index, known, cancellationToken).ConfigureAwait(false);
                 var (versions, registration) = current[name];
-                if (!await SwapIfChangedAsync(NuGetFeed.VersionsKey(index.Name), versions, NuGetFeed.VersionsList(index), cancellationToken).ConfigureAwait(false)
-                    | !await SwapIfChangedAsync(NuGetFeed.RegistrationKey(index.Name), registration, NuGetFeed.RegistrationIndex(baseUrl, index), cancellationToken).ConfigureAwait(false))
+                if (!await SwapIfChangedAsync(
+                    NuGetFeed.VersionsKey(index.Name),
+                    versions,
+                    NuGetFeed.VersionsList(index),
+                    cancellationToken).ConfigureAwait(false)
+                    | !await SwapIfChangedAsync(
+                        NuGetFeed.RegistrationKey(index.Name),
+                        registration,
+                        NuGetFeed.RegistrationIndex(baseUrl, index),
+                        cancellationToken).ConfigureAwait(false))
                 {
                     lost.Add(name);
                     continue;
@@ -105,10 +125,14 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     }
 
     /// <summary>The .nupkg and .nuspec of every NuGet version (yanked ones too: unlisted is not deleted) that the store lacks.</summary>
-    private async Task WriteVersionFilesAsync(PackageIndex index, IReadOnlyDictionary<string, byte[]>? known, CancellationToken cancellationToken)
+    private async Task WriteVersionFilesAsync(
+        PackageIndex index,
+        IReadOnlyDictionary<string, byte[]>? known,
+        CancellationToken cancellationToken)
     {
         var present = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var item in store.ListAsync($"{NuGetFeed.FlatContainer}{index.Name}/", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync($"{NuGetFeed.FlatContainer}{index.Name}/", cancellationToken)
+            .ConfigureAwait(false))
         {
             present.Add(item.Key);
         }
@@ -125,7 +149,12 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
 
             var artifactKey = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
             var content = known?.GetValueOrDefault(artifactKey)
-                ?? await store.ReadPinnedAsync(artifactKey, entry.Length, entry.Sha256, $"{store.Location.TrimEnd('/')}/{artifactKey}", cancellationToken).ConfigureAwait(false);
+                ?? await store.ReadPinnedAsync(
+                    artifactKey,
+                    entry.Length,
+                    entry.Sha256,
+                    $"{store.Location.TrimEnd('/')}/{artifactKey}",
+                    cancellationToken).ConfigureAwait(false);
 
             // The .nuspec before the .nupkg is not needed for correctness (the versions list is
             // written after both), but it keeps a half-written version recognisable as such.
@@ -154,12 +183,14 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
             MaxEntries = int.MaxValue,
         };
         var manifest = PackageReader.FormatOf(nupkg, fileName).Read(nupkg, fileName, limits);
-        return manifest.NuGet?.Nuspec ?? throw new VerificationException($"{entry.Artifact}: signed as a .nupkg but holds no .nuspec");
+        return manifest.NuGet?.Nuspec
+            ?? throw new VerificationException($"{entry.Artifact}: signed as a .nupkg but holds no .nuspec");
     }
 
     private async Task PutAsync(string key, byte[] content, CancellationToken cancellationToken)
     {
-        if (await store.PutIfAbsentAsync(key, content, policy.For(key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+        if (await store.PutIfAbsentAsync(key, content, policy.For(key), cancellationToken)
+            .ConfigureAwait(false) == PutResult.Created)
         {
             _files++;
             _bytes += content.LongLength;
@@ -167,14 +198,19 @@ public sealed class NuGetFeedWriter(IObjectStore store, string baseUrl, CachePol
     }
 
     /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone changed it meanwhile.</summary>
-    private async Task<bool> SwapIfChangedAsync(string key, StoredObject? current, byte[] desired, CancellationToken cancellationToken)
+    private async Task<bool> SwapIfChangedAsync(
+        string key,
+        StoredObject? current,
+        byte[] desired,
+        CancellationToken cancellationToken)
     {
         if (current is not null && current.Content.AsSpan().SequenceEqual(desired))
         {
             return true;
         }
 
-        if (await store.SwapAsync(key, desired, current?.VersionTag, policy.For(key), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        if (await store.SwapAsync(key, desired, current?.VersionTag, policy.For(key), cancellationToken)
+            .ConfigureAwait(false) != SwapResult.Swapped)
         {
             return false;
         }

@@ -12,7 +12,8 @@ namespace Registry.Core.NuGet;
 /// <paramref name="moreResources"/>: further service-index entries for this sync (another view's
 /// services, such as search; the composition root, not this view, knows which views are on).
 /// </summary>
-public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResource>>? moreResources = null) : IRegistryView
+public sealed class NuGetView(
+    Func<ViewContext, IReadOnlyList<NuGetServiceResource>>? moreResources = null) : IRegistryView
 {
     public const string ViewName = "nuget";
 
@@ -32,7 +33,10 @@ public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResour
         }
     }
 
-    public async Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken)
+    public async Task<ViewSyncStats> SyncAsync(
+        ViewContext context,
+        IReadOnlyCollection<string>? names,
+        CancellationToken cancellationToken)
     {
         var url = context.BaseUrl ?? throw new EnvironmentException(
             Rules.NuGetUrl,
@@ -50,15 +54,21 @@ public sealed class NuGetView(Func<ViewContext, IReadOnlyList<NuGetServiceResour
         }
 
         // A publish of packages none of which is a .nupkg has nothing for the feed: no read at all.
-        if (names.Count == 0 || names.All(n => context.Published.TryGetValue(n, out var manifest) && manifest.NuGet is null))
+        if (names.Count == 0
+            || names.All(n => context.Published.TryGetValue(n, out var manifest) && manifest.NuGet is null))
         {
             return new ViewSyncStats(ViewName, 0, 0, 0, 0);
         }
 
         var writer = new NuGetFeedWriter(context.Store, url, context.CachePolicy, moreResources?.Invoke(context));
-        return await writer.SyncAsync(names, context.LoadState, context.KnownArtifacts, cancellationToken).ConfigureAwait(false);
+        return await writer.SyncAsync(names, context.LoadState, context.KnownArtifacts, cancellationToken)
+            .ConfigureAwait(false);
     }
 
-    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken) =>
+    public async Task<IViewAudit> OpenAuditAsync(
+        IObjectReader reader,
+        RegistrySettings settings,
+        ViewFindings findings,
+        CancellationToken cancellationToken) =>
         await NuGetFeedAuditor.OpenAsync(reader, findings, cancellationToken).ConfigureAwait(false);
 }

@@ -65,7 +65,10 @@ public static class NuGetSearch
         }
 
         // ASCII only, as the edges compute it (VCL has no Unicode classes); answers exist for ASCII keys only.
-        var key = new string(first.Where(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')).Take(SearchText.KeyLength).Select(char.ToLowerInvariant).ToArray());
+        var key = new string(first.Where(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9'))
+            .Take(SearchText.KeyLength)
+            .Select(char.ToLowerInvariant)
+            .ToArray());
         return key.Length == 0 ? null : key;
     }
 
@@ -83,12 +86,15 @@ public static class NuGetSearch
         }
 
         return shard.Packages.Values.Where(p => p.NuGetId is not null)
-            .OrderBy(p => best.GetValueOrDefault(p.Name, 2)).ThenBy(p => p.Name.Length).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .OrderBy(p => best.GetValueOrDefault(p.Name, 2)).ThenBy(p => p.Name
+                .Length).ThenBy(p => p.Name, StringComparer.Ordinal)
             .Take(MaxPerKey).ToList();
     }
 
     /// <summary>A NuGet search answer: <c>totalHits</c> and <c>data</c> items with id, version, description, versions and registration.</summary>
-    internal static byte[] Query(string baseUrl, IReadOnlyList<(ShardPackage Package, DateTimeOffset? Published)> packages) => Write(writer =>
+    internal static byte[] Query(
+        string baseUrl,
+        IReadOnlyList<(ShardPackage Package, DateTimeOffset? Published)> packages) => Write(writer =>
     {
         writer.WriteStartObject();
         writer.WriteNumber("totalHits", packages.Count);
@@ -123,7 +129,9 @@ public static class NuGetSearch
             if (published is { } when)
             {
                 // Not a NuGet field (clients ignore it): the default answer is kept in publish order by it.
-                writer.WriteString("published", when.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString(
+                    "published",
+                    when.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             }
 
             writer.WriteEndObject();
@@ -163,8 +171,16 @@ public static class NuGetSearch
             foreach (var item in document.RootElement.GetProperty("data").EnumerateArray())
             {
                 var id = item.GetProperty("id").GetString()!;
-                var published = item.TryGetProperty("published", out var p) && DateTimeOffset.TryParse(p.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var when) ? when : (DateTimeOffset?)null;
-                items.Add((new ShardPackage(id.ToLowerInvariant(), item.GetProperty("version").GetString()!, item.GetProperty("description").GetString() ?? "", id), published));
+                var published = item.TryGetProperty("published", out var p) && DateTimeOffset.TryParse(
+                    p.GetString(),
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal,
+                    out var when) ? when : (DateTimeOffset?)null;
+                items.Add((new ShardPackage(
+                    id.ToLowerInvariant(),
+                    item.GetProperty("version").GetString()!,
+                    item.GetProperty("description").GetString() ?? "",
+                    id), published));
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

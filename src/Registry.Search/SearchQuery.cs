@@ -21,10 +21,16 @@ public static class SearchQuery
     public const int MaxShards = 3;
 
     public static IReadOnlyList<string> Terms(string query) =>
-        SearchText.Fold(query).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(t => SearchText.KeyOf(t) is not null).ToList();
+        SearchText.Fold(query).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Where(t => SearchText.KeyOf(t) is not null)
+            .ToList();
 
     /// <summary>Fetches the shards a query needs from <paramref name="reader"/> (a store, or a registry over HTTP) and answers it.</summary>
-    public static async Task<SearchAnswer> RunAsync(IObjectReader reader, string query, int limit, CancellationToken cancellationToken)
+    public static async Task<SearchAnswer> RunAsync(
+        IObjectReader reader,
+        string query,
+        int limit,
+        CancellationToken cancellationToken)
     {
         var terms = Terms(query);
         var shards = new Dictionary<string, SearchShard>(StringComparer.Ordinal);
@@ -32,7 +38,10 @@ public static class SearchQuery
         long bytes = 0;
         foreach (var key in terms.Select(t => SearchText.KeyOf(t)!).Distinct(StringComparer.Ordinal).Take(MaxShards))
         {
-            var stored = await reader.GetCappedOrNullAsync(SearchLayout.ShardKey(key), 4L * SearchShard.MaxBytes, cancellationToken).ConfigureAwait(false);
+            var stored = await reader.GetCappedOrNullAsync(
+                SearchLayout.ShardKey(key),
+                4L * SearchShard.MaxBytes,
+                cancellationToken).ConfigureAwait(false);
             files++;
             if (stored is null)
             {
@@ -46,7 +55,9 @@ public static class SearchQuery
             }
             catch (FormatException e)
             {
-                throw new Registry.Core.VerificationException($"{reader.Location.TrimEnd('/')}/{SearchLayout.ShardKey(key)}: {e.Message}", e);
+                throw new Registry.Core.VerificationException(
+                    $"{reader.Location.TrimEnd('/')}/{SearchLayout.ShardKey(key)}: {e.Message}",
+                    e);
             }
         }
 
@@ -54,7 +65,10 @@ public static class SearchQuery
     }
 
     /// <summary>Ranks the packages of fetched shards against a query.</summary>
-    public static IReadOnlyList<SearchResult> Answer(string query, IReadOnlyDictionary<string, SearchShard> shards, int limit)
+    public static IReadOnlyList<SearchResult> Answer(
+        string query,
+        IReadOnlyDictionary<string, SearchShard> shards,
+        int limit)
     {
         var terms = Terms(query);
         if (terms.Count == 0)
@@ -79,7 +93,8 @@ public static class SearchQuery
             {
                 foreach (var (word, names) in shard.Words)
                 {
-                    var matches = SearchText.Length(term) < SearchText.KeyLength || SearchText.Length(SearchText.KeyOf(word)!) < SearchText.KeyLength ? word == term : word.StartsWith(term, StringComparison.Ordinal);
+                    var matches = SearchText.Length(term) < SearchText.KeyLength || SearchText.Length(
+                        SearchText.KeyOf(word)!) < SearchText.KeyLength ? word == term : word.StartsWith(term, StringComparison.Ordinal);
                     if (!matches)
                     {
                         continue;
@@ -122,5 +137,6 @@ public static class SearchQuery
     /// <summary>A term matches a record's text when a word of its name or shown description starts with it (or is it, for a short term).</summary>
     private static bool TextMatches(ShardPackage package, string term) =>
         package.Name.StartsWith(term, StringComparison.Ordinal)
-        || SearchText.Tokens(package.Name + " " + package.Description).Any(w => SearchText.Length(term) < SearchText.KeyLength ? w == term : w.StartsWith(term, StringComparison.Ordinal));
+        || SearchText.Tokens(package.Name + " " + package.Description).Any(w => SearchText.Length(term) < SearchText
+            .KeyLength ? w == term : w.StartsWith(term, StringComparison.Ordinal));
 }

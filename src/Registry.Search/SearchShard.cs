@@ -190,7 +190,8 @@ public sealed class SearchShard
     {
         var kept = Words.SelectMany(w => w.Value.Take(Kept(w.Key, w.Value, cap))).ToHashSet(StringComparer.Ordinal);
         var packages = Packages.Values.Where(p => kept.Contains(p.Name)).ToList();
-        var position = packages.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var position = packages.Select((p, i) => (p.Name, i))
+            .ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -250,14 +251,19 @@ public sealed class SearchShard
 
             if (root.GetProperty("key").GetString() != key)
             {
-                throw new FormatException($"holds key '{root.GetProperty("key").GetString()}', its file name says '{key}'");
+                throw new FormatException(
+                    $"holds key '{root.GetProperty("key").GetString()}', its file name says '{key}'");
             }
 
             var shard = new SearchShard(key);
             var names = new List<string>();
             foreach (var item in root.GetProperty("packages").EnumerateArray())
             {
-                var package = new ShardPackage(item[0].GetString()!, item[1].GetString()!, item[2].GetString()!, item.GetArrayLength() > 3 ? item[3].GetString() : null);
+                var package = new ShardPackage(
+                    item[0].GetString()!,
+                    item[1].GetString()!,
+                    item[2].GetString()!,
+                    item.GetArrayLength() > 3 ? item[3].GetString() : null);
                 names.Add(package.Name);
                 if (!shard.Packages.TryAdd(package.Name, package))
                 {

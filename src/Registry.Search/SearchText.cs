@@ -129,7 +129,9 @@ public static class SearchText
     /// </summary>
     public static SearchEntry? EntryOf(PackageIndex index)
     {
-        var listed = index.Versions.Where(v => !v.Yanked).Select(v => (Entry: v, Version: NuGetVersion.Parse(v.Version))).ToList();
+        var listed = index.Versions.Where(v => !v.Yanked)
+            .Select(v => (Entry: v, Version: NuGetVersion.Parse(v.Version)))
+            .ToList();
         if (listed.Count == 0)
         {
             return null;
@@ -228,5 +230,6 @@ public sealed record SearchEntry(string Name, string Version, string Description
     public DateTimeOffset Published { get; init; }
 
     /// <summary>The shard keys this package's words fall in.</summary>
-    public IReadOnlySet<string> Keys => Words.Select(SearchText.KeyOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    public IReadOnlySet<string> Keys
+        => Words.Select(SearchText.KeyOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
 }

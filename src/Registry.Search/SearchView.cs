@@ -29,7 +29,10 @@ public sealed class SearchView : IRegistryView
     {
     }
 
-    public Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken) =>
+    public Task<ViewSyncStats> SyncAsync(
+        ViewContext context,
+        IReadOnlyCollection<string>? names,
+        CancellationToken cancellationToken) =>
         new SearchSync(context).RunAsync(names, cancellationToken);
 
     /// <summary>
@@ -39,7 +42,11 @@ public sealed class SearchView : IRegistryView
     /// written any of the records or shards it probes, it is audited as if turned on; when none,
     /// the registry has no search and nothing is reported.
     /// </summary>
-    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken)
+    public async Task<IViewAudit> OpenAuditAsync(
+        IObjectReader reader,
+        RegistrySettings settings,
+        ViewFindings findings,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(settings);

@@ -30,7 +30,11 @@ public sealed class RegistryServer : IAsyncDisposable
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Starts serving <paramref name="folder"/> on 127.0.0.1 (port 0: any free port).</summary>
-    public static async Task<RegistryServer> StartAsync(string folder, int port, string host = "127.0.0.1", CancellationToken cancellationToken = default)
+    public static async Task<RegistryServer> StartAsync(
+        string folder,
+        int port,
+        string host = "127.0.0.1",
+        CancellationToken cancellationToken = default)
     {
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
@@ -38,17 +42,20 @@ public sealed class RegistryServer : IAsyncDisposable
             throw new Core.EnvironmentException($"{folder}: no such folder to serve");
         }
 
-        var settings = await Core.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken).ConfigureAwait(false);
+        var settings = await Core.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken)
+            .ConfigureAwait(false);
         var app = OriginHost.Create($"http://{host}:{port}").Build();
         var handler = new FolderFileHandler(root, settings.CachePolicy);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First();
         return new RegistryServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
     /// <summary>Waits until the server is stopped (Ctrl+C or the token).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken)
+        => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

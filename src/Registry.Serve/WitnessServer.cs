@@ -25,7 +25,12 @@ public sealed class WitnessServer : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<WitnessServer> StartAsync(Witness witness, int port, string host = "127.0.0.1", Action<string>? onAnswer = null, CancellationToken cancellationToken = default)
+    public static async Task<WitnessServer> StartAsync(
+        Witness witness,
+        int port,
+        string host = "127.0.0.1",
+        Action<string>? onAnswer = null,
+        CancellationToken cancellationToken = default)
     {
         var app = OriginHost.Create($"http://{host}:{port}").Build();
         app.Run(async context =>
@@ -47,11 +52,13 @@ public sealed class WitnessServer : IAsyncDisposable
             await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
         });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First();
         return new WitnessServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken)
+        => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -34,13 +34,20 @@ public sealed class SiteView : IRegistryView
 
     public string EnableOption => "--site on";
 
-    public Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken)
+    public Task<ViewSyncStats> SyncAsync(
+        ViewContext context,
+        IReadOnlyCollection<string>? names,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         return new SiteWriter(context).SyncAsync(names, cancellationToken);
     }
 
-    public async Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken)
+    public async Task<IViewAudit> OpenAuditAsync(
+        IObjectReader reader,
+        RegistrySettings settings,
+        ViewFindings findings,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         return await SiteAudit.OpenAsync(reader, settings.Site, findings, cancellationToken).ConfigureAwait(false);

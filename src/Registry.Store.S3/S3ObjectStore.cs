@@ -27,7 +27,11 @@ public sealed class S3ObjectStore : IObjectStore
     {
     }
 
-    public S3ObjectStore(IAmazonS3 client, S3StoreOptions options, TimeProvider? timeProvider = null, bool ownsClient = false)
+    public S3ObjectStore(
+        IAmazonS3 client,
+        S3StoreOptions options,
+        TimeProvider? timeProvider = null,
+        bool ownsClient = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,7 +54,8 @@ public sealed class S3ObjectStore : IObjectStore
             {
                 try
                 {
-                    using var response = await _s3.Client.GetObjectAsync(_s3.Options.Bucket, fullKey, ct).ConfigureAwait(false);
+                    using var response = await _s3.Client.GetObjectAsync(_s3.Options.Bucket, fullKey, ct)
+                        .ConfigureAwait(false);
                     using var buffer = new MemoryStream();
                     await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
                     return new StoredObject(buffer.ToArray(), ETag.Normalize(response.ETag));
@@ -81,7 +86,8 @@ public sealed class S3ObjectStore : IObjectStore
                 try
                 {
                     // The response stream owns the HTTP response; disposing it releases the connection.
-                    var response = await _s3.Client.GetObjectAsync(_s3.Options.Bucket, fullKey, ct).ConfigureAwait(false);
+                    var response = await _s3.Client.GetObjectAsync(_s3.Options.Bucket, fullKey, ct)
+                        .ConfigureAwait(false);
                     return response.ResponseStream;
                 }
                 catch (AmazonS3Exception e) when (IsNoSuchKey(e))
@@ -116,7 +122,12 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(headers);
@@ -125,7 +136,8 @@ public sealed class S3ObjectStore : IObjectStore
         {
             if (length > _s3.Options.MultipartThreshold && _s3.Options.ConditionalMultipartComplete)
             {
-                return await CreateOnlyMultipart.RunAsync(_s3, fullKey, content, length, headers, cancellationToken).ConfigureAwait(false);
+                return await CreateOnlyMultipart.RunAsync(_s3, fullKey, content, length, headers, cancellationToken)
+                    .ConfigureAwait(false);
             }
 
             if (length > S3StoreOptions.MaxSinglePutBytes)
@@ -134,9 +146,14 @@ public sealed class S3ObjectStore : IObjectStore
                     $"'{key}' is {length} bytes: above 5 GiB a create-only write needs multipart with If-None-Match on CompleteMultipartUpload; enable it only if {Location}'s server honours that header (AWS S3 does, radosgw 16 does not)");
             }
 
-            await using var body = await UploadBody.PrepareAsync(content, length, _s3.Options.MultipartThreshold, cancellationToken).ConfigureAwait(false);
+            await using var body = await UploadBody.PrepareAsync(
+                content,
+                length,
+                _s3.Options.MultipartThreshold,
+                cancellationToken).ConfigureAwait(false);
             var pipeline = length > _s3.Options.MultipartThreshold ? _s3.Transfer : _s3.Small;
-            var result = await PutAsync(pipeline, fullKey, body, headers, r => r.IfNoneMatch = "*", cancellationToken).ConfigureAwait(false);
+            var result = await PutAsync(pipeline, fullKey, body, headers, r => r.IfNoneMatch = "*", cancellationToken)
+                .ConfigureAwait(false);
             return result ? PutResult.Created : PutResult.AlreadyExists;
         }
         catch (AmazonS3Exception e)
@@ -149,7 +166,12 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(headers);
         var fullKey = _s3.FullKey(key);
@@ -159,7 +181,8 @@ public sealed class S3ObjectStore : IObjectStore
             var condition = expectedVersionTag is null
                 ? (Action<PutObjectRequest>)(r => r.IfNoneMatch = "*")
                 : r => r.IfMatch = ETag.ForIfMatch(expectedVersionTag, _s3.Options.QuoteIfMatch);
-            var swapped = await PutAsync(_s3.Small, fullKey, body, headers, condition, cancellationToken).ConfigureAwait(false);
+            var swapped = await PutAsync(_s3.Small, fullKey, body, headers, condition, cancellationToken)
+                .ConfigureAwait(false);
             return swapped ? SwapResult.Swapped : SwapResult.Conflict;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
@@ -177,18 +200,26 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    public async IAsyncEnumerable<StoredItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StoredItem> ListAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var fullPrefix = _s3.Options.Prefix.Length == 0 ? prefix : $"{_s3.Options.Prefix}/{prefix}";
         string? continuation = null;
         do
         {
-            var request = new ListObjectsV2Request { BucketName = _s3.Options.Bucket, Prefix = fullPrefix, MaxKeys = _s3.Options.ListPageSize, ContinuationToken = continuation };
+            var request = new ListObjectsV2Request {
+                BucketName = _s3.Options.Bucket,
+                Prefix = fullPrefix,
+                MaxKeys = _s3.Options.ListPageSize,
+                ContinuationToken = continuation };
             ListObjectsV2Response page;
             try
             {
-                page = await _s3.Small.ExecuteAsync(async ct => await _s3.Client.ListObjectsV2Async(request, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                page = await _s3.Small.ExecuteAsync(
+                    async ct => await _s3.Client.ListObjectsV2Async(request, ct).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonS3Exception e)
             {
@@ -197,7 +228,9 @@ public sealed class S3ObjectStore : IObjectStore
 
             foreach (var item in page.S3Objects ?? [])
             {
-                var modified = item.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+                var modified = item.LastModified is { } m
+                    ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero)
+                    : DateTimeOffset.MinValue;
                 yield return new StoredItem(_s3.RelativeKey(item.Key), item.Size ?? 0, modified);
             }
 
@@ -212,7 +245,8 @@ public sealed class S3ObjectStore : IObjectStore
         try
         {
             await _s3.Small.ExecuteAsync(
-                async ct => await _s3.Client.DeleteObjectAsync(_s3.Options.Bucket, fullKey, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                async ct => await _s3.Client.DeleteObjectAsync(_s3.Options.Bucket, fullKey, ct)
+                    .ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception e)
         {
@@ -237,7 +271,13 @@ public sealed class S3ObjectStore : IObjectStore
     /// failed attempt may be our own first attempt having landed after all: then the object's ETag is
     /// the MD5 of what we sent, and the write counts as done.
     /// </summary>
-    private async Task<bool> PutAsync(Polly.ResiliencePipeline pipeline, string fullKey, UploadBody body, ObjectHeaders headers, Action<PutObjectRequest> condition, CancellationToken cancellationToken)
+    private async Task<bool> PutAsync(
+        Polly.ResiliencePipeline pipeline,
+        string fullKey,
+        UploadBody body,
+        ObjectHeaders headers,
+        Action<PutObjectRequest> condition,
+        CancellationToken cancellationToken)
     {
         var attempts = 0;
         try
@@ -262,7 +302,8 @@ public sealed class S3ObjectStore : IObjectStore
         }
         catch (AmazonS3Exception e) when (S3Context.IsPreconditionFailed(e))
         {
-            return attempts > 1 && await _s3.HeadETagOrNullAsync(fullKey, cancellationToken).ConfigureAwait(false) == body.ExpectedETag;
+            return attempts > 1
+                && await _s3.HeadETagOrNullAsync(fullKey, cancellationToken).ConfigureAwait(false) == body.ExpectedETag;
         }
     }
 

@@ -75,21 +75,29 @@ public sealed record S3StoreOptions
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var bucket = slash < 0 ? rest : rest[..slash];
         var prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
-        if (bucket.Length is < 3 or > 63 || !bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+        if (bucket.Length is < 3 or > 63
+            || !bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
         {
-            throw new EnvironmentException($"'{bucket}' is not a valid S3 bucket name (3-63 characters: a-z, 0-9, '-', '.') in '{location}'");
+            throw new EnvironmentException(
+                $"'{bucket}' is not a valid S3 bucket name (3-63 characters: a-z, 0-9, '-', '.') in '{location}'");
         }
 
-        var url = FirstNonEmpty(endpoint, Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"), Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
+        var url = FirstNonEmpty(
+            endpoint,
+            Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3"),
+            Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
         Uri? endpointUri = null;
         if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out endpointUri))
         {
             throw new EnvironmentException($"S3 endpoint '{url}' is not an absolute URL (e.g. http://127.0.0.1:7480)");
         }
 
-        var region = FirstNonEmpty(Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")) ?? "us-east-1";
+        var region = FirstNonEmpty(
+            Environment.GetEnvironmentVariable("AWS_REGION"),
+            Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")) ?? "us-east-1";
         return new S3StoreOptions { Bucket = bucket, Prefix = prefix, Endpoint = endpointUri, Region = region };
     }
 
-    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+    private static string? FirstNonEmpty(params string?[] values)
+        => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }

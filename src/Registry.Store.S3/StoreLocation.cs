@@ -20,11 +20,17 @@ public static class StoreLocation
     /// one GET, asynchronously; a folder ignores it. <paramref name="s3Endpoint"/> null means
     /// <c>AWS_ENDPOINT_URL_S3</c>, <c>AWS_ENDPOINT_URL</c>, then AWS.
     /// </summary>
-    public static async Task<IObjectStore> OpenAsync(string location, string? s3Endpoint = null, bool? publicRead = null, CancellationToken cancellationToken = default)
+    public static async Task<IObjectStore> OpenAsync(
+        string location,
+        string? s3Endpoint = null,
+        bool? publicRead = null,
+        CancellationToken cancellationToken = default)
     {
-        if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new EnvironmentException($"{location}: a URL is read-only; this command needs the store itself (a folder or s3://)");
+            throw new EnvironmentException(
+                $"{location}: a URL is read-only; this command needs the store itself (a folder or s3://)");
         }
 
         if (!IsS3(location))

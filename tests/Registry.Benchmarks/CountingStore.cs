@@ -37,7 +37,12 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         return inner.ExistsAsync(key, cancellationToken);
     }
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Writes);
         var result = await inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken);
@@ -49,7 +54,12 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         return result;
     }
 
-    public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Writes);
         var result = await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
@@ -61,9 +71,11 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         return result;
     }
 
-    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+        => inner.ListAsync(prefix, cancellationToken);
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+        => inner.DeleteAsync(key, cancellationToken);
 
     public void Dispose() => inner.Dispose();
 }

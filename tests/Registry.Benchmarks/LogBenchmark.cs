@@ -20,9 +20,12 @@ internal static class LogBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var size = args.SkipWhile(a => a != "--commits").Skip(1).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(60_000);
+        var size = args.SkipWhile(a => a != "--commits").Skip(1)
+            .Select(a => long.Parse(a, CultureInfo.InvariantCulture))
+            .FirstOrDefault(60_000);
         var key = NoteSigner.Generate("registry.example.com/log", NoteKeyType.Ed25519);
-        Console.WriteLine($"transparency log at {size:N0} commits (one entry per commit, {Record(size).Length} B records)");
+        Console.WriteLine(
+            $"transparency log at {size:N0} commits (one entry per commit, {Record(size).Length} B records)");
         Console.WriteLine("| row | v1: the record is the entry | v2: the entry is the record's SHA-256 |");
         Console.WriteLine("| --- | --- | --- |");
         var v1 = await MeasureAsync(size, key, n => Record(n), 0);
@@ -35,10 +38,18 @@ internal static class LogBenchmark
         return 0;
     }
 
-    private static Task<List<(string Row, string Figure)>> MeasureAsync(long size, NoteSigner key, Func<long, byte[]> entry, int recordBytes) =>
+    private static Task<List<(string Row, string Figure)>> MeasureAsync(
+        long size,
+        NoteSigner key,
+        Func<long, byte[]> entry,
+        int recordBytes) =>
         MeasureAsync(size, key, entry, _ => recordBytes);
 
-    private static async Task<List<(string Row, string Figure)>> MeasureAsync(long size, NoteSigner key, Func<long, byte[]> entry, Func<long, int> recordBytes)
+    private static async Task<List<(string Row, string Figure)>> MeasureAsync(
+        long size,
+        NoteSigner key,
+        Func<long, byte[]> entry,
+        Func<long, int> recordBytes)
     {
         var store = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         LogFileReader read = (k, _) => Task.FromResult(store.TryGetValue(k, out var b) ? b : null);
@@ -68,7 +79,8 @@ internal static class LogBenchmark
         var tree = new TileReader("log/", size, read);
         var proof = await tree.InclusionProofAsync(size - 1, CancellationToken.None);
         var note = Checkpoint(key, new LogAppend(size, await tree.RootAsync(CancellationToken.None), []));
-        var timestampField = Encoding.UTF8.GetByteCount("\"x-registry-log\":{\"checkpoint\":\"\",\"entry\":\"\",\"proof\":[]}")
+        var timestampField = Encoding.UTF8
+            .GetByteCount("\"x-registry-log\":{\"checkpoint\":\"\",\"entry\":\"\",\"proof\":[]}")
             + Base64(note.Length) + Base64(Record(size - 1).Length) + (proof.Count * (Base64(32) + 3));
 
         var next = await LogAppender.AppendAsync("log/", size, [entry(size)], read, CancellationToken.None);
@@ -103,6 +115,11 @@ internal static class LogBenchmark
     private static byte[] Record(long n)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(n)));
-        return new LogEntry(n + 1, n + 1, hash, 1, [new LogPackage("package-" + (n % 10_000).ToString("00000", CultureInfo.InvariantCulture), hash)]).ToBytes();
+        return new LogEntry(
+            n + 1,
+            n + 1,
+            hash,
+            1,
+            [new LogPackage("package-" + (n % 10_000).ToString("00000", CultureInfo.InvariantCulture), hash)]).ToBytes();
     }
 }

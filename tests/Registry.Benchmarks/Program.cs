@@ -78,7 +78,8 @@ if (args.FirstOrDefault() == "hex")
     var view = Array.IndexOf(args, "--view");
     if (view > 0 && view + 1 < args.Length)
     {
-        return await Registry.Benchmarks.Hex.ViewBench.RunAsync([.. args[1..view], .. args[(view + 2)..]], args[view + 1]);
+        return await Registry.Benchmarks.Hex.ViewBench
+            .RunAsync([.. args[1..view], .. args[(view + 2)..]], args[view + 1]);
     }
 
     return await Registry.Benchmarks.Hex.HexBenchmark.RunAsync(args[1..]);
@@ -118,13 +119,22 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
 {
     var store = new CountingStore(s3Bucket is null
         ? new FolderStore(Path.Combine(folder, "site"))
-        : new Registry.Store.S3.S3ObjectStore(Registry.Store.S3.S3StoreOptions.Parse($"s3://{s3Bucket}/{Path.GetFileName(root)}-{Path.GetFileName(folder)}")));
+        : new Registry.Store.S3.S3ObjectStore(Registry.Store.S3.S3StoreOptions
+            .Parse($"s3://{s3Bucket}/{Path.GetFileName(root)}-{Path.GetFileName(folder)}")));
     using var keys = KeyRing.Load(Path.Combine(folder, "keys"));
-    await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nupkg ? "https://cdn.example/registry/" : null } }, default);
-    var writer = new RegistryWriter(store, keys, TimeProvider.System, new WriterOptions { Views = [new Registry.Core.NuGet.NuGetView()] });
+    await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions {
+        Bins = bins,
+        Settings = new RegistrySettings { NuGetUrl = nupkg ? "https://cdn.example/registry/" : null } }, default);
+    var writer = new RegistryWriter(
+        store,
+        keys,
+        TimeProvider.System,
+        new WriterOptions { Views = [new Registry.Core.NuGet.NuGetView()] });
     for (var start = 0; start < existing; start += 100)
     {
-        var batch = Enumerable.Range(start, Math.Min(100, existing - start)).Select(i => nupkg ? Nupkg($"Existing.Lib{i}") : Package($"existing-{i}", "1.0.0")).ToList();
+        var batch = Enumerable.Range(start, Math.Min(100, existing - start))
+            .Select(i => nupkg ? Nupkg($"Existing.Lib{i}") : Package($"existing-{i}", "1.0.0"))
+            .ToList();
         await writer.PublishAsync(batch, new PublishOptions(), default);
     }
 
@@ -133,10 +143,20 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
     {
         store.Reset();
         var clock = Stopwatch.StartNew();
-        var result = await writer.PublishAsync([nupkg ? Nupkg($"New.Lib{i}") : Package($"new-{i}", "1.0.0")], new PublishOptions(), default);
+        var result = await writer.PublishAsync(
+            [nupkg ? Nupkg($"New.Lib{i}") : Package($"new-{i}", "1.0.0")],
+            new PublishOptions(),
+            default);
         clock.Stop();
         var view = result.Views.FirstOrDefault(v => v.View == Registry.Core.NuGet.NuGetView.ViewName);
-        results.Add(new Sample(result.Stats!.FilesWritten + (view?.FilesWritten ?? 0), store.BytesWritten, store.Reads + store.Writes, store.BytesRead, clock.Elapsed.TotalMilliseconds, view?.FilesWritten ?? 0, view?.BytesWritten ?? 0));
+        results.Add(new Sample(
+            result.Stats!.FilesWritten + (view?.FilesWritten ?? 0),
+            store.BytesWritten,
+            store.Reads + store.Writes,
+            store.BytesRead,
+            clock.Elapsed.TotalMilliseconds,
+            view?.FilesWritten ?? 0,
+            view?.BytesWritten ?? 0));
     }
 
     return results;
@@ -163,7 +183,9 @@ void Print(string label, List<Sample> s) => Console.WriteLine(string.Create(Cult
 static double Median(List<Sample> samples, Func<Sample, double> pick)
 {
     var sorted = samples.Select(pick).Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    return sorted.Count % 2 == 1
+        ? sorted[sorted.Count / 2]
+        : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 int Arg(string name, int fallback)
@@ -172,4 +194,11 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-internal sealed record Sample(int Files, long BytesWritten, int Reads, long BytesRead, double Ms, int ViewFiles = 0, long ViewBytes = 0);
+internal sealed record Sample(
+    int Files,
+    long BytesWritten,
+    int Reads,
+    long BytesRead,
+    double Ms,
+    int ViewFiles = 0,
+    long ViewBytes = 0);

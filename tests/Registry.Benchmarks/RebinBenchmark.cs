@@ -30,14 +30,19 @@ internal static class RebinBenchmark
         {
             var store = new CountingStore(new FolderStore(Path.Combine(root, "site")));
             using var keys = KeyRing.Load(Path.Combine(root, "keys"));
-            await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins }, default);
+            await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(
+                new InitOptions { Bins = bins },
+                default);
             var writer = new RegistryWriter(store, keys, TimeProvider.System);
             var fill = Stopwatch.StartNew();
             for (var start = 0; start < packages; start += 5000)
             {
-                var batch = Enumerable.Range(start, Math.Min(5000, packages - start)).Select(i => Package($"existing-{i}", 64)).ToList();
+                var batch = Enumerable.Range(start, Math.Min(5000, packages - start))
+                    .Select(i => Package($"existing-{i}", 64))
+                    .ToList();
                 await writer.PublishAsync(batch, new PublishOptions(), default);
-                Console.Error.Write($"\rfilled {Math.Min(start + 5000, packages)}/{packages} packages ({fill.Elapsed.TotalSeconds:0} s)");
+                Console.Error.Write(
+                    $"\rfilled {Math.Min(start + 5000, packages)}/{packages} packages ({fill.Elapsed.TotalSeconds:0} s)");
             }
 
             Console.Error.WriteLine();
@@ -46,16 +51,23 @@ internal static class RebinBenchmark
             var clock = Stopwatch.StartNew();
             var rebin = await writer.RebinAsync(to, default);
             clock.Stop();
-            var rebinFigures = (store.Writes, store.BytesWritten, store.Reads, store.BytesRead, clock.Elapsed.TotalSeconds);
+            var rebinFigures = (store.Writes, store.BytesWritten, store.Reads, store.BytesRead, clock.Elapsed
+                .TotalSeconds);
             var after = await MeasureAsync(store, writer, "after", samples);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one publish into a {packages}-package registry (index documents and bins; 4 KiB artifact), median of {samples}:"));
-            Console.WriteLine("  bins                      files  bytes written  of which snapshot  model (bin + snapshot)");
+            Console.WriteLine(
+                "  bins                      files  bytes written  of which snapshot  model (bin + snapshot)");
             Print($"{bins} bins", before, HashBins.PublishBytes(packages, bins));
-            Print($"{to} bins after rebin", after, HashBins.PublishBytes(packages, to, rebin.Plan.RetiredSnapshotEntries));
+            Print(
+                $"{to} bins after rebin",
+                after,
+                HashBins.PublishBytes(packages, to, rebin.Plan.RetiredSnapshotEntries));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rebin {bins} -> {to}: {rebinFigures.Writes} files, {rebinFigures.BytesWritten / 1024.0:0} KiB written, {rebinFigures.Reads} reads, {rebinFigures.BytesRead / 1024.0:0} KiB read, {rebinFigures.Item5:0.0} s; the snapshot keeps {rebin.Plan.RetiredSnapshotEntries} retired bins"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio bytes written after/before: {Median(after, s => s.Bytes) / Median(before, s => s.Bytes):0.00}"));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"ratio bytes written after/before: {Median(after, s => s.Bytes) / Median(before, s => s.Bytes):0.00}"));
             return 0;
         }
         finally
@@ -69,7 +81,11 @@ internal static class RebinBenchmark
 
     private sealed record Figure(int Files, long Bytes, long SnapshotBytes);
 
-    private static async Task<List<Figure>> MeasureAsync(CountingStore store, RegistryWriter writer, string label, int samples)
+    private static async Task<List<Figure>> MeasureAsync(
+        CountingStore store,
+        RegistryWriter writer,
+        string label,
+        int samples)
     {
         var figures = new List<Figure>();
         for (var i = 0; i < samples; i++)
@@ -77,19 +93,25 @@ internal static class RebinBenchmark
             store.Reset();
             var result = await writer.PublishAsync([Package($"new-{label}-{i}", 4096)], new PublishOptions(), default);
             var state = await RegistryState.LoadAsync(store.Inner, default);
-            figures.Add(new Figure(result.Stats!.FilesWritten, store.BytesWritten, state.Snapshot.FileBytes.LongLength));
+            figures.Add(
+                new Figure(result.Stats!.FilesWritten, store.BytesWritten, state.Snapshot.FileBytes.LongLength));
         }
 
         return figures;
     }
 
-    private static void Print(string label, List<Figure> figures, double model) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    private static void Print(
+        string label,
+        List<Figure> figures,
+        double model) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {label,-24} {Median(figures, f => f.Files),6:0} {Median(figures, f => f.Bytes) / 1024,11:0.0} KiB {Median(figures, f => f.SnapshotBytes) / 1024,13:0.0} KiB {model / 1024,15:0.0} KiB"));
 
     private static double Median(List<Figure> figures, Func<Figure, double> pick)
     {
         var sorted = figures.Select(pick).Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        return sorted.Count % 2 == 1
+            ? sorted[sorted.Count / 2]
+            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static PackageFile Package(string name, int bytes)

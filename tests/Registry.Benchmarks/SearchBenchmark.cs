@@ -48,13 +48,22 @@ internal static class SearchBenchmark
         for (var i = 0; i < queries; i++)
         {
             var entry = entries[random.Next(entries.Count)];
-            var description = entry.Words.Where(w => w != entry.Name && !SearchText.Tokens(entry.Name).Contains(w)).ToList();
+            var description = entry.Words.Where(w => w != entry.Name && !SearchText.Tokens(entry.Name).Contains(w))
+                .ToList();
             var word = description.Count > 0 ? description[random.Next(description.Count)] : entry.Name;
-            foreach (var query in new[] { entry.Name, entry.Name[..Math.Min(entry.Name.Length, 3 + random.Next(3))], word, $"{SearchText.Tokens(entry.Name).First()} {word}" })
+            foreach (var query in new[] {
+                entry.Name,
+                entry.Name[..Math.Min(entry.Name.Length, 3 + random.Next(3))],
+                word,
+                $"{SearchText.Tokens(entry.Name).First()} {word}" })
             {
-                var keys = SearchQuery.Terms(query).Select(t => SearchText.KeyOf(t)!).Distinct(StringComparer.Ordinal).Take(SearchQuery.MaxShards).ToList();
-                var fetched = keys.Where(parsed.ContainsKey).ToDictionary(k => k, k => parsed[k], StringComparer.Ordinal);
-                cold.Add((keys.Count, keys.Sum(k => (long)(bytes.GetValueOrDefault(k)?.Length ?? 0)), keys.Sum(k => (long)GzipSize(gzipped, k, bytes))));
+                var keys = SearchQuery.Terms(query).Select(t => SearchText.KeyOf(t)!).Distinct(StringComparer.Ordinal)
+                    .Take(SearchQuery.MaxShards)
+                    .ToList();
+                var fetched = keys.Where(parsed.ContainsKey)
+                    .ToDictionary(k => k, k => parsed[k], StringComparer.Ordinal);
+                cold.Add((keys.Count, keys.Sum(k => (long)(bytes.GetValueOrDefault(k)?.Length ?? 0)), keys.Sum(
+                    k => (long)GzipSize(gzipped, k, bytes))));
                 if (query == entry.Name)
                 {
                     names++;
@@ -130,7 +139,8 @@ internal static class SearchBenchmark
         return shape.Packages.Select(p => SearchText.EntryOf(new PackageIndex
         {
             Name = p.Name,
-            Versions = p.Versions.Select(v => Entry(p.Name, v.Version.ToNormalizedString(), $"{p.Name}: {HexArtifacts.Sentence(random, 8)}")).ToList(),
+            Versions = p.Versions.Select(
+                v => Entry(p.Name, v.Version.ToNormalizedString(), $"{p.Name}: {HexArtifacts.Sentence(random, 8)}")).ToList(),
         })!).ToList();
     }
 
@@ -141,13 +151,16 @@ internal static class SearchBenchmark
         foreach (var line in File.ReadLines(file).Skip(1))
         {
             var columns = line.Split('\t');
-            var name = new string(columns[0].ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-' ? c : '-').ToArray());
+            var name = new string(columns[0].ToLowerInvariant()
+                .Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-' ? c : '-')
+                .ToArray());
             if (columns.Length < 3 || columns[^1].Length == 0 || name.Length is 0 or > 64 || !seen.Add(name))
             {
                 continue;
             }
 
-            entries.Add(SearchText.EntryOf(new PackageIndex { Name = name, Versions = [Entry(name, "1.0.0", columns[^1])] })!);
+            entries.Add(
+                SearchText.EntryOf(new PackageIndex { Name = name, Versions = [Entry(name, "1.0.0", columns[^1])] })!);
             if (entries.Count == packages)
             {
                 break;
@@ -177,5 +190,7 @@ internal static class SearchBenchmark
     private static double Median(IReadOnlyList<int> sorted) => sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
 
     private static int Arg(string[] args, string name, int fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } value
+            ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+            : fallback;
 }

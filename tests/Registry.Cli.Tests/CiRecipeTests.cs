@@ -39,15 +39,25 @@ public sealed partial class CiRecipeTests : IDisposable
     public async Task With_a_restored_cache_and_the_origin_stopped_install_locked_makes_no_request_and_succeeds()
     {
         await _registry.InitAsync();
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", """{"alpha": "[1.0.0, 2.0.0)"}"""))).ExitCode);
-        var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "2.0.0", """{"alpha": "[1.0.0, 2.0.0)"}"""))).ExitCode);
+        var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var url = server.BaseUri.ToString();
 
         // The developer's commit: registry.json, registry.lock, registry-root.json.
         var developer = Directory.CreateDirectory(Path.Combine(_registry.Root, "developer")).FullName;
         File.WriteAllText(Path.Combine(developer, "registry.json"), """{"dependencies": {"beta": "[2.0.0, 3.0.0)"}}""");
-        File.Copy(Path.Combine(_registry.Store, "metadata", "1.root.json"), Path.Combine(developer, "registry-root.json"));
-        var setup = await DocScript.RunAsync(developer, "registry source add team \"$REGISTRY_URL\" --root registry-root.json\nregistry install\n", new Dictionary<string, string> { ["REGISTRY_URL"] = url });
+        File.Copy(
+            Path.Combine(_registry.Store, "metadata", "1.root.json"),
+            Path.Combine(developer, "registry-root.json"));
+        var setup = await DocScript.RunAsync(
+            developer,
+            "registry source add team \"$REGISTRY_URL\" --root registry-root.json\nregistry install\n",
+            new Dictionary<string, string> { ["REGISTRY_URL"] = url });
         Assert.True(setup.ExitCode == 0, setup.ToString());
 
         // CI, first run: a fresh runner, an empty cache.
@@ -59,7 +69,9 @@ public sealed partial class CiRecipeTests : IDisposable
         // The cache is saved and restored elsewhere, the origin goes away, CI runs again.
         await server.DisposeAsync();
         using var probe = new HttpClient();
-        await Assert.ThrowsAsync<HttpRequestException>(() => probe.GetAsync(new Uri(server.BaseUri, "metadata/timestamp.json"), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<HttpRequestException>(() => probe.GetAsync(
+            new Uri(server.BaseUri, "metadata/timestamp.json"),
+            TestContext.Current.CancellationToken));
         var restored = Path.Combine(_registry.Root, "cache-2");
         CopyFolder(home, restored);
         var second = Checkout(developer, "ci-2");
@@ -70,10 +82,13 @@ public sealed partial class CiRecipeTests : IDisposable
         Assert.Matches(@"; 0 request\(s\)", offline.Error);
         Assert.Equal("alpha 1.0.0\n", File.ReadAllText(Path.Combine(second, "packages", "alpha", "lib", "alpha.txt")));
         Assert.True(File.Exists(Path.Combine(second, "packages", "beta", "lib", "beta.txt")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(developer, "registry.lock")), File.ReadAllBytes(Path.Combine(second, "registry.lock")));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(developer, "registry.lock")),
+            File.ReadAllBytes(Path.Combine(second, "registry.lock")));
     }
 
-    private static Dictionary<string, string> Ci(string url, string home) => new() { ["REGISTRY_URL"] = url, ["REGISTRY_HOME"] = home };
+    private static Dictionary<string, string> Ci(string url, string home)
+        => new() { ["REGISTRY_URL"] = url, ["REGISTRY_HOME"] = home };
 
     /// <summary>What a CI runner checks out: the committed files only (no packages/, no home).</summary>
     private string Checkout(string developer, string name)

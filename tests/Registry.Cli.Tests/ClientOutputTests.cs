@@ -15,7 +15,9 @@ public sealed partial class ClientOutputTests : IDisposable
     {
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0"));
-        await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
+        await using var client = await ClientProject.StartAsync(
+            _registry,
+            "{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
 
         var first = await client.RunAsync("install", "--project", client.Folder);
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -43,7 +45,8 @@ public sealed partial class ClientOutputTests : IDisposable
         await _registry.PublishAsync(_registry.Package("alpha", "1.1.0"), _registry.Package("alpha", "1.2.0"));
         await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"[1.0.0, 2.0.0)\"}");
         Assert.Equal("added alpha 1.2.0\n", (await client.RunAsync("install", "--project", client.Folder)).Out);
-        Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.2.0", "--reason", "broken"])).ExitCode);
+        Assert.Equal(0, (await RegistryCli.RunAsync(
+            ["yank", .. _registry.StoreArgs, "alpha", "1.2.0", "--reason", "broken"])).ExitCode);
         var lockFile = Path.Combine(client.Folder, "registry.lock");
         var locked = await File.ReadAllBytesAsync(lockFile, TestContext.Current.CancellationToken);
 
@@ -53,7 +56,10 @@ public sealed partial class ClientOutputTests : IDisposable
 
         Assert.True(update.ExitCode == 0, update.ToString());
         Assert.Equal("downgraded alpha 1.2.0 -> 1.1.0\n", update.Out);
-        Assert.Contains("\"change\":\"downgraded\",\"from\":\"1.2.0\",\"to\":\"1.1.0\"", json.Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "\"change\":\"downgraded\",\"from\":\"1.2.0\",\"to\":\"1.1.0\"",
+            json.Out,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,7 +68,10 @@ public sealed partial class ClientOutputTests : IDisposable
         await _registry.InitAsync();
         await using var client = await ClientProject.StartAsync(_registry);
         var manifest = Path.Combine(client.Folder, "registry.json");
-        await File.WriteAllTextAsync(manifest, "{\"dependencies\": {\"alpha\": \"1.0.0\",}}", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            manifest,
+            "{\"dependencies\": {\"alpha\": \"1.0.0\",}}",
+            TestContext.Current.CancellationToken);
 
         var text = await client.RunAsync("install", "--project", client.Folder);
         var json = await client.RunAsync("install", "--project", client.Folder, "--json");
@@ -106,13 +115,16 @@ public sealed partial class ClientOutputTests : IDisposable
         var files = new[] { "1.0.0", "1.1.0" }.Select(version =>
         {
             var path = Path.Combine(_registry.Root, $"alpha-{version}.tgz");
-            File.WriteAllBytes(path, Tgz.Archive(("registry.json", manifest.Replace("VERSION", version, StringComparison.Ordinal)), ("lib/a.txt", version)));
+            File.WriteAllBytes(path, Tgz.Archive(
+                ("registry.json", manifest.Replace("VERSION", version, StringComparison.Ordinal)),
+                ("lib/a.txt", version)));
             return path;
         }).ToArray();
         var before = TimeProvider.System.GetUtcNow(); // the CLI publishes on the process clock
         Assert.Equal(0, (await _registry.PublishAsync(files)).ExitCode);
         var after = TimeProvider.System.GetUtcNow();
-        Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "CVE-2026-0001"])).ExitCode);
+        Assert.Equal(0, (await RegistryCli.RunAsync(
+            ["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "CVE-2026-0001"])).ExitCode);
         await using var client = await ClientProject.StartAsync(_registry);
 
         var info = await client.RunAsync("info", "alpha");

@@ -27,17 +27,24 @@ public sealed partial class CommandDocsTests
     [MemberData(nameof(Commands))]
     public void Docs_list_exactly_the_options_and_arguments_of_the_help(string path)
     {
-        var command = Leaves(CliApp.Build(new CliContext(TextWriter.Null, TextWriter.Null)), "registry").Single(c => c.Path == path).Command;
+        var command = Leaves(CliApp.Build(new CliContext(TextWriter.Null, TextWriter.Null)), "registry").Single(
+            c => c.Path == path).Command;
         var (heading, text) = Section(path);
         var options = command.Options.Where(o => !Global.Contains(o.Name)).ToList();
 
-        var undocumented = options.Where(o => !o.Aliases.Append(o.Name).Any(name => Regex.IsMatch(text, $@"(?<![a-z0-9-]){Regex.Escape(name)}(?![a-z0-9-])"))).Select(o => o.Name).ToList();
+        var undocumented = options.Where(o => !o.Aliases.Append(o.Name).Any(
+            name => Regex.IsMatch(text, $@"(?<![a-z0-9-]){Regex.Escape(name)}(?![a-z0-9-])"))).Select(o => o.Name).ToList();
         Assert.True(undocumented.Count == 0, $"docs/commands.md, section '{heading}', does not mention {string.Join(", ", undocumented)} of '{path} --help'");
 
-        var arguments = command.Arguments.Select(a => a.Name.ToUpperInvariant()).Where(a => !heading.Contains(a, StringComparison.Ordinal) && !heading.Contains(a.TrimEnd('S') + "...", StringComparison.Ordinal)).ToList();
-        Assert.True(arguments.Count == 0, $"the heading '{heading}' does not name the argument(s) {string.Join(", ", arguments)} of '{path} --help'");
+        var arguments = command.Arguments.Select(a => a.Name.ToUpperInvariant()).Where(a => !heading.Contains(
+            a,
+            StringComparison.Ordinal) && !heading.Contains(a.TrimEnd('S') + "...", StringComparison.Ordinal)).ToList();
+        Assert.True(
+            arguments.Count == 0,
+            $"the heading '{heading}' does not name the argument(s) {string.Join(", ", arguments)} of '{path} --help'");
 
-        var documented = OptionTokens().Matches(heading + "\n" + string.Join("\n", text.Split('\n').Where(l => l.StartsWith("| `--", StringComparison.Ordinal))))
+        var documented = OptionTokens().Matches(heading + "\n"
+            + string.Join("\n", text.Split('\n').Where(l => l.StartsWith("| `--", StringComparison.Ordinal))))
             .Select(m => m.Groups[1].Value).Distinct().ToList();
         var unknown = documented.Where(o => !options.Any(x => x.Name == o || x.Aliases.Contains(o))).ToList();
         Assert.True(unknown.Count == 0, $"docs/commands.md, section '{heading}', documents {string.Join(", ", unknown)}, which '{path} --help' does not list");
@@ -70,12 +77,17 @@ public sealed partial class CommandDocsTests
         var tail = path["registry ".Length..];
         var start = Array.FindIndex(lines, l => l.StartsWith("### ", StringComparison.Ordinal)
             && (l.Contains($"`{path} ", StringComparison.Ordinal) || l.Contains($"`{path}`", StringComparison.Ordinal)
-                || (tail.Contains(' ', StringComparison.Ordinal) && (l.Contains($"`{tail} ", StringComparison.Ordinal) || l.Contains($"`{tail}`", StringComparison.Ordinal)))));
+                || (tail.Contains(' ', StringComparison.Ordinal) && (l.Contains($"`{tail} ", StringComparison.Ordinal)
+                    || l.Contains($"`{tail}`", StringComparison.Ordinal)))));
         Assert.True(start >= 0, $"docs/commands.md has no '### `{path} ...`' section");
-        var end = Array.FindIndex(lines, start + 1, l => l.StartsWith("## ", StringComparison.Ordinal) || l.StartsWith("### ", StringComparison.Ordinal));
+        var end = Array.FindIndex(
+            lines,
+            start + 1,
+            l => l.StartsWith("## ", StringComparison.Ordinal) || l.StartsWith("### ", StringComparison.Ordinal));
         var chapter = Array.FindLastIndex(lines, start, l => l.StartsWith("## ", StringComparison.Ordinal));
         var preambleEnd = Array.FindIndex(lines, chapter + 1, l => l.StartsWith("#", StringComparison.Ordinal));
-        var text = string.Join("\n", lines[chapter..preambleEnd]) + "\n" + string.Join("\n", lines[start..(end < 0 ? lines.Length : end)]);
+        var text = string.Join("\n", lines[chapter..preambleEnd]) + "\n"
+            + string.Join("\n", lines[start..(end < 0 ? lines.Length : end)]);
         return (lines[start], text);
     }
 

@@ -16,7 +16,8 @@ public sealed class ConcurrencyTests : IDisposable
         await _registry.InitAsync();
         const int publishers = 6;
         var files = Enumerable.Range(0, publishers).Select(i => _registry.Package($"pkg{i % 3}", $"1.0.{i}")).ToList();
-        var runs = files.Select(file => RegistryCli.RunProcessAsync(["publish", .. _registry.StoreArgs, file])).ToList();
+        var runs = files.Select(file => RegistryCli.RunProcessAsync(["publish", .. _registry.StoreArgs, file]))
+            .ToList();
         var results = await Task.WhenAll(runs);
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
@@ -72,7 +73,10 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.True(crashed >= 5, $"only {crashed} crash points were exercised");
         var final = await _registry.PublishAsync(beta);
         Assert.Equal(0, final.ExitCode);
-        Assert.Contains("2 packages, 2 versions", (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "2 packages, 2 versions",
+            (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).Out,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +86,8 @@ public sealed class ConcurrencyTests : IDisposable
         var random = new Random(42);
         for (var i = 0; i < 8; i++)
         {
-            using var process = RegistryCli.Start(["publish", .. _registry.StoreArgs, _registry.Package("pkg", $"1.0.{i}")]);
+            using var process = RegistryCli.Start(
+                ["publish", .. _registry.StoreArgs, _registry.Package("pkg", $"1.0.{i}")]);
             await Task.Delay(random.Next(150, 450), TestContext.Current.CancellationToken);
             try
             {

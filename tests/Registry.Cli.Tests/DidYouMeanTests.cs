@@ -14,7 +14,9 @@ public sealed class DidYouMeanTests : IDisposable
     public void Dispose() => _registry.Dispose();
 
     [Theory]
-    [InlineData(new[] { "publsh" }, "registry: error: Unrecognized command or argument 'publsh'; did you mean 'publish'?")]
+    [InlineData(
+        new[] { "publsh" },
+        "registry: error: Unrecognized command or argument 'publsh'; did you mean 'publish'?")]
     [InlineData(new[] { "instal" }, "did you mean 'install'?")]
     [InlineData(new[] { "source", "ad" }, "did you mean 'add'?")]
     [InlineData(new[] { "verify", "--stroe", "x" }, "'--stroe'; did you mean '--store'?")]
@@ -65,7 +67,9 @@ public sealed class DidYouMeanTests : IDisposable
         var result = await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpah", "1.0.0"]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal("registry: error: no package 'alpah' in the registry; did you mean 'alpha'? [rule: package-unknown]\n", result.Error);
+        Assert.Equal(
+            "registry: error: no package 'alpah' in the registry; did you mean 'alpha'? [rule: package-unknown]\n",
+            result.Error);
         Assert.Equal(before, _registry.StoreSnapshot());
     }
 
@@ -79,7 +83,10 @@ public sealed class DidYouMeanTests : IDisposable
         var result = await _registry.PublishAsync(_registry.Package("app", "1.0.0", """{"str-utils": "1.0.0"}"""));
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("depends on 'str-utils', which is not in the registry; did you mean 'str-util'? Otherwise publish it first", result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "depends on 'str-utils', which is not in the registry; did you mean 'str-util'? Otherwise publish it first",
+            result.Error,
+            StringComparison.Ordinal);
         Assert.Contains("[rule: dependency-unknown]", result.Error, StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
     }

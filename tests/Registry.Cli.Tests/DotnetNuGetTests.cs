@@ -31,10 +31,14 @@ public sealed class DotnetNuGetTests(PackedNuGetPackages packages) : IDisposable
     [Fact]
     public async Task A_console_project_restores_a_range_and_its_transitive_dependency_from_a_folder_source()
     {
-        var project = _dotnet.CreateConsoleProject(packages.Folder, new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
+        var project = _dotnet.CreateConsoleProject(
+            packages.Folder,
+            new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
         var result = await _dotnet.RestoreAsync(project);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" }, DotnetNuGet.ResolvedPackages(project));
+        Assert.Equal(
+            new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" },
+            DotnetNuGet.ResolvedPackages(project));
         Assert.True(File.Exists(Path.Combine(_dotnet.PackagesFolder, "my.lib", "1.0.0", "my.lib.1.0.0.nupkg")));
     }
 
@@ -51,7 +55,9 @@ public sealed class DotnetNuGetTests(PackedNuGetPackages packages) : IDisposable
     [Fact]
     public async Task A_missing_id_fails_restore_with_NU1101_and_resolves_nothing()
     {
-        var project = _dotnet.CreateConsoleProject(packages.Folder, new Dictionary<string, string> { ["No.Such"] = "1.0.0" });
+        var project = _dotnet.CreateConsoleProject(
+            packages.Folder,
+            new Dictionary<string, string> { ["No.Such"] = "1.0.0" });
         var result = await _dotnet.RestoreAsync(project);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("NU1101", result.Out, StringComparison.Ordinal);

@@ -25,7 +25,10 @@ public sealed partial class ExpiredRegistryTests : IDisposable
     {
         using var keys = Core.Tuf.KeyRing.Load(_registry.Keys);
         var settings = new RegistrySettings { RootExpiryDays = rootDays };
-        await new RegistryInitializer(new Core.Storage.FolderStore(_registry.Store), keys, Testing.TestClock.FromNow(TimeSpan.FromDays(-daysAgo)))
+        await new RegistryInitializer(
+            new Core.Storage.FolderStore(_registry.Store),
+            keys,
+            Testing.TestClock.FromNow(TimeSpan.FromDays(-daysAgo)))
             .InitAsync(new InitOptions { Bins = 256, Settings = settings }, TestContext.Current.CancellationToken);
     }
 
@@ -68,12 +71,22 @@ public sealed partial class ExpiredRegistryTests : IDisposable
     public async Task Refresh_with_the_keys_the_failure_names_revives_the_registry()
     {
         await InitAsync(daysAgo: 400);
-        var partial = await RegistryCli.RunAsync("refresh", "--store", _registry.Store, "--keys", KeysFor("timestamp", "snapshot"));
+        var partial = await RegistryCli.RunAsync(
+            "refresh",
+            "--store",
+            _registry.Store,
+            "--keys",
+            KeysFor("timestamp", "snapshot"));
         Assert.Equal(1, partial.ExitCode);
         Assert.Contains("targets and 256 bins have expired", partial.Error, StringComparison.Ordinal);
         Assert.Contains("with the targets and snapshot keys", partial.Error, StringComparison.Ordinal);
 
-        var revived = await RegistryCli.RunAsync("refresh", "--store", _registry.Store, "--keys", KeysFor("timestamp", "snapshot", "targets"));
+        var revived = await RegistryCli.RunAsync(
+            "refresh",
+            "--store",
+            _registry.Store,
+            "--keys",
+            KeysFor("timestamp", "snapshot", "targets"));
         Assert.True(revived.ExitCode == 0, revived.ToString());
         Assert.Equal("", revived.Error);
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
@@ -101,7 +114,12 @@ public sealed partial class ExpiredRegistryTests : IDisposable
         await InitAsync(daysAgo: 400, rootDays: 365);
         var before = StoreDigest.Of(_registry.Store);
 
-        var result = await RegistryCli.RunAsync("refresh", "--store", _registry.Store, "--keys", KeysFor("timestamp", "snapshot", "targets"));
+        var result = await RegistryCli.RunAsync(
+            "refresh",
+            "--store",
+            _registry.Store,
+            "--keys",
+            KeysFor("timestamp", "snapshot", "targets"));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
@@ -131,7 +149,9 @@ public sealed partial class ExpiredRegistryTests : IDisposable
     public async Task Verify_warns_once_for_every_bin_near_expiry()
     {
         await InitAsync(daysAgo: 360);
-        Assert.Equal(0, (await RegistryCli.RunAsync("refresh", "--store", _registry.Store, "--keys", KeysFor("timestamp"))).ExitCode);
+        Assert.Equal(
+            0,
+            (await RegistryCli.RunAsync("refresh", "--store", _registry.Store, "--keys", KeysFor("timestamp"))).ExitCode);
 
         var result = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
 

@@ -11,14 +11,22 @@ public sealed class ExpiryTests : IDisposable
     public void Dispose() => _registry.Dispose();
 
     private string Expires(string file) =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", file))).RootElement.GetProperty("signed").GetProperty("expires").GetString()!;
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", file))).RootElement
+            .GetProperty("signed")
+            .GetProperty("expires")
+            .GetString()!;
 
-    private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    private static DateTimeOffset Parse(string text)
+        => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Init_sets_each_roles_expiry()
     {
-        await _registry.InitAsync("--expiry", "root=730d,snapshot=30d", "--expiry", "timestamp=1d,targets=90d,bins=60d");
+        await _registry.InitAsync(
+            "--expiry",
+            "root=730d,snapshot=30d",
+            "--expiry",
+            "timestamp=1d,targets=90d,bins=60d");
         var now = DateTimeOffset.UtcNow;
         Assert.InRange(Parse(Expires("1.root.json")) - now, TimeSpan.FromDays(729), TimeSpan.FromDays(730));
         Assert.InRange(Parse(Expires("1.targets.json")) - now, TimeSpan.FromDays(89), TimeSpan.FromDays(90));
@@ -47,16 +55,27 @@ public sealed class ExpiryTests : IDisposable
     public async Task Settings_change_expiries_later_and_the_next_signatures_use_them()
     {
         await _registry.InitAsync();
-        var changed = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--expiry", "timestamp=2d,snapshot=20d");
+        var changed = await RegistryCli.RunAsync(
+            "settings",
+            "--store",
+            _registry.Store,
+            "--expiry",
+            "timestamp=2d,snapshot=20d");
         Assert.True(changed.ExitCode == 0, changed.ToString());
         Assert.Contains("\"timestamp_expiry_days\": 2", changed.Out, StringComparison.Ordinal);
         Assert.Contains("\"snapshot_expiry_days\": 20", changed.Out, StringComparison.Ordinal);
 
         // The snapshot signed at init (365 days) is re-signed only once it is within its window.
         Assert.Equal(0, (await RegistryCli.RunAsync(["refresh", .. _registry.StoreArgs])).ExitCode);
-        Assert.InRange(Parse(Expires("timestamp.json")) - DateTimeOffset.UtcNow, TimeSpan.FromDays(1.9), TimeSpan.FromDays(2));
+        Assert.InRange(
+            Parse(Expires("timestamp.json")) - DateTimeOffset.UtcNow,
+            TimeSpan.FromDays(1.9),
+            TimeSpan.FromDays(2));
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
-        Assert.InRange(Parse(Expires("2.snapshot.json")) - DateTimeOffset.UtcNow, TimeSpan.FromDays(19.9), TimeSpan.FromDays(20));
+        Assert.InRange(
+            Parse(Expires("2.snapshot.json")) - DateTimeOffset.UtcNow,
+            TimeSpan.FromDays(19.9),
+            TimeSpan.FromDays(20));
 
         var refused = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--expiry", "timestamp=0d");
         Assert.Equal(2, refused.ExitCode);
@@ -75,7 +94,10 @@ public sealed class ExpiryTests : IDisposable
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
         using (var keys = Core.Tuf.KeyRing.Load(_registry.Keys))
         {
-            await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(_registry.Store), keys, Testing.TestClock.FromNow(TimeSpan.FromDays(-6)))
+            await new Core.Publishing.RegistryWriter(
+                new Core.Storage.FolderStore(_registry.Store),
+                keys,
+                Testing.TestClock.FromNow(TimeSpan.FromDays(-6)))
                 .YankAsync("alpha", "1.0.0", null, undo: false, TestContext.Current.CancellationToken);
         }
 

@@ -19,7 +19,10 @@ public sealed class GcTests : IDisposable
     /// <summary>Every file of the store, hidden ones (temporaries, locks, probes) included, with its sha256.</summary>
     private Dictionary<string, string> AllFiles() =>
         Directory.EnumerateFiles(_registry.Store, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(_registry.Store, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+            .ToDictionary(
+                f => Path.GetRelativePath(_registry.Store, f),
+                f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))),
+                StringComparer.Ordinal);
 
     private void Age(TimeSpan age)
     {
@@ -38,7 +41,9 @@ public sealed class GcTests : IDisposable
         }
 
         Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0"])).ExitCode);
-        Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--undo"])).ExitCode);
+        Assert.Equal(
+            0,
+            (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--undo"])).ExitCode);
         Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "beta", "1.1.0"])).ExitCode);
     }
 
@@ -47,7 +52,10 @@ public sealed class GcTests : IDisposable
     {
         await _registry.InitAsync();
         await PublishAndYankManyAsync(12);
-        var roots = Directory.GetFiles(Path.Combine(_registry.Store, "metadata"), "*.root.json").Select(Path.GetFileName).Order().ToList();
+        var roots = Directory.GetFiles(Path.Combine(_registry.Store, "metadata"), "*.root.json")
+            .Select(Path.GetFileName)
+            .Order()
+            .ToList();
         var bytesBefore = AllFiles().Keys.Sum(k => new FileInfo(Path.Combine(_registry.Store, k)).Length);
 
         var gc = await RegistryCli.RunAsync("gc", "--store", _registry.Store, "--grace", "0d", "--json");
@@ -59,11 +67,16 @@ public sealed class GcTests : IDisposable
         Assert.All(result.RootElement.GetProperty("files").EnumerateArray(), f =>
         {
             var key = f.GetProperty("key").GetString()!;
-            Assert.False(key.EndsWith(".root.json", StringComparison.Ordinal) || key == "metadata/timestamp.json" || key == "registry-config.json", key);
+            Assert.False(key.EndsWith(".root.json", StringComparison.Ordinal) || key == "metadata/timestamp.json"
+                || key == "registry-config.json", key);
         });
-        Assert.Equal(roots, Directory.GetFiles(Path.Combine(_registry.Store, "metadata"), "*.root.json").Select(Path.GetFileName).Order().ToList());
+        Assert.Equal(roots, Directory.GetFiles(Path.Combine(_registry.Store, "metadata"), "*.root.json")
+            .Select(Path.GetFileName)
+            .Order()
+            .ToList());
         Assert.True(File.Exists(Path.Combine(_registry.Store, "registry-config.json")));
-        TestContext.Current.SendDiagnosticMessage($"gc after 12 publishes and 3 yanks: {deletedFiles} files, {deletedBytes} of {bytesBefore} bytes reclaimed");
+        TestContext.Current.SendDiagnosticMessage(
+            $"gc after 12 publishes and 3 yanks: {deletedFiles} files, {deletedBytes} of {bytesBefore} bytes reclaimed");
 
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -75,15 +88,25 @@ public sealed class GcTests : IDisposable
 
         await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct);
         var mirror = Path.Combine(_registry.Root, "mirror");
-        var sync = await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", mirror, "--root", Path.Combine(_registry.Store, "metadata", "1.root.json"));
+        var sync = await RegistryCli.RunAsync(
+            "mirror",
+            server.BaseUri.ToString(),
+            "--to",
+            mirror,
+            "--root",
+            Path.Combine(_registry.Store, "metadata", "1.root.json"));
         Assert.True(sync.ExitCode == 0, sync.ToString());
         Assert.Equal(0, (await RegistryCli.RunAsync("verify", "--store", mirror)).ExitCode);
 
         var home = new Dictionary<string, string> { ["REGISTRY_HOME"] = Path.Combine(_registry.Root, "home") };
         var project = Path.Combine(_registry.Root, "project");
         Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "registry.json"), "{\"dependencies\":{\"alpha\":\"[1.0.0, )\",\"beta\":\"[1.0.0, )\"}}", Ct);
-        var add = await RegistryCli.RunProcessAsync(["source", "add", "main", server.BaseUri.ToString(), "--root", Path.Combine(_registry.Store, "metadata", "1.root.json")], home);
+        await File.WriteAllTextAsync(
+            Path.Combine(project, "registry.json"),
+            "{\"dependencies\":{\"alpha\":\"[1.0.0, )\",\"beta\":\"[1.0.0, )\"}}",
+            Ct);
+        var add = await RegistryCli.RunProcessAsync(["source", "add", "main", server.BaseUri.ToString(), "--root", Path
+            .Combine(_registry.Store, "metadata", "1.root.json")], home);
         Assert.True(add.ExitCode == 0, add.ToString());
         var install = await RegistryCli.RunProcessAsync(["install", "--project", project], home);
         Assert.True(install.ExitCode == 0, install.ToString());
@@ -130,7 +153,10 @@ public sealed class GcTests : IDisposable
     {
         await _registry.InitAsync();
         await PublishAndYankManyAsync(4);
-        await File.WriteAllTextAsync(Path.Combine(_registry.Store, "metadata", $".7.bin-01.json.{Guid.NewGuid():N}.tmp"), "partial", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(_registry.Store, "metadata", $".7.bin-01.json.{Guid.NewGuid():N}.tmp"),
+            "partial",
+            Ct);
         Age(TimeSpan.FromDays(30));
         var before = AllFiles();
 
@@ -149,13 +175,19 @@ public sealed class GcTests : IDisposable
     {
         await _registry.InitAsync();
         await PublishAndYankManyAsync(2);
-        var artifact = Directory.GetFiles(Path.Combine(_registry.Store, "targets", "packages"), "*.tgz", SearchOption.AllDirectories)[0];
+        var artifact = Directory.GetFiles(
+            Path.Combine(_registry.Store, "targets", "packages"),
+            "*.tgz",
+            SearchOption.AllDirectories)[0];
         await File.AppendAllTextAsync(artifact, "tampered", Ct);
         var before = AllFiles();
 
         var gc = await RegistryCli.RunAsync("gc", "--store", _registry.Store, "--grace", "0d");
         Assert.Equal(1, gc.ExitCode);
-        Assert.Contains("gc refused, nothing deleted: the current state does not verify", gc.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "gc refused, nothing deleted: the current state does not verify",
+            gc.Error,
+            StringComparison.Ordinal);
         Assert.Equal(before, AllFiles());
     }
 
@@ -173,7 +205,8 @@ public sealed class GcTests : IDisposable
             for (var i = 0; i < 4; i++)
             {
                 var version = $"1.{i}.0";
-                var result = await RegistryCli.RunProcessAsync(["publish", .. _registry.StoreArgs, _registry.Package($"pkg-{p}", version)]);
+                var result = await RegistryCli.RunProcessAsync(
+                    ["publish", .. _registry.StoreArgs, _registry.Package($"pkg-{p}", version)]);
                 if (result.ExitCode == 0)
                 {
                     published.Add($"pkg-{p} {version}");
@@ -206,6 +239,8 @@ public sealed class GcTests : IDisposable
         using var report = JsonDocument.Parse(final.Out);
         Assert.Equal(published.Count + 6, report.RootElement.GetProperty("versions").GetInt32());
         Assert.True(deleted > 0, "gc collected the aged history while the publishers ran");
-        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture, $"{rounds} gc rounds ({deleted} files deleted) beside {published.Count} publishes"));
+        TestContext.Current.SendDiagnosticMessage(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{rounds} gc rounds ({deleted} files deleted) beside {published.Count} publishes"));
     }
 }

@@ -34,7 +34,8 @@ public sealed class HelpAndErrorOutputTests : IDisposable
     {
         var result = await RegistryCli.RunAsync([.. command, "--help"]);
         Assert.Equal(0, result.ExitCode);
-        Golden.AssertMatches($"help.{name}.txt", result.Out.Replace("testhost", "registry", StringComparison.Ordinal).Replace("Registry.Cli.Tests", "registry", StringComparison.Ordinal));
+        Golden.AssertMatches($"help.{name}.txt", result.Out.Replace("testhost", "registry", StringComparison.Ordinal)
+            .Replace("Registry.Cli.Tests", "registry", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,10 +25,13 @@ public sealed class JsonOutputTests : IDisposable
     {
         await _registry.InitAsync();
         var alpha = _registry.Package("alpha", "1.0.0");
-        var publish = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--json", alpha, _registry.Package("beta", "1.0.0")]);
+        var publish = await RegistryCli.RunAsync(
+            ["publish", .. _registry.StoreArgs, "--json", alpha, _registry.Package("beta", "1.0.0")]);
         Assert.True(publish.ExitCode == 0, publish.ToString());
         var published = Parse(publish);
-        Assert.Equal(["published", "published"], published.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("status").GetString()));
+        Assert.Equal(
+            ["published", "published"],
+            published.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("status").GetString()));
         Assert.Equal("alpha", published.GetProperty("packages")[0].GetProperty("name").GetString());
         Assert.Equal(64, published.GetProperty("packages")[0].GetProperty("sha256").GetString()!.Length);
         Assert.Equal(2, published.GetProperty("commit").GetProperty("timestamp_version").GetInt64());
@@ -37,7 +40,8 @@ public sealed class JsonOutputTests : IDisposable
         Assert.Equal("unchanged", again.GetProperty("packages")[0].GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, again.GetProperty("commit").ValueKind);
 
-        var yank = Parse(await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "broken build", "--json"]));
+        var yank = Parse(await RegistryCli.RunAsync(
+            ["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "broken build", "--json"]));
         Assert.Equal("yanked", yank.GetProperty("status").GetString());
         Assert.Equal("broken build", yank.GetProperty("reason").GetString());
         Assert.Equal(3, yank.GetProperty("commit").GetProperty("timestamp_version").GetInt64());
@@ -53,12 +57,16 @@ public sealed class JsonOutputTests : IDisposable
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"));
 
-        var refused = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--json", _registry.Package("alpha", "1.0.0", extraFile: "changed")]);
+        var refused = await RegistryCli.RunAsync(
+            ["publish", .. _registry.StoreArgs, "--json", _registry.Package("alpha", "1.0.0", extraFile: "changed")]);
         Assert.Equal(1, refused.ExitCode);
         var error = Parse(refused).GetProperty("error");
         Assert.Equal("version-immutable", error.GetProperty("rule").GetString());
         Assert.Equal(1, error.GetProperty("exit_code").GetInt32());
-        Assert.Contains("already published with different contents", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "already published with different contents",
+            error.GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.Contains("registry: error:", refused.Error, StringComparison.Ordinal);
 
         var noKeys = await RegistryCli.RunAsync("yank", "--store", _registry.Store, "alpha", "1.0.0", "--json");
@@ -69,7 +77,10 @@ public sealed class JsonOutputTests : IDisposable
 
         var usage = await RegistryCli.RunAsync("gc", "--store", _registry.Store, "--grace-days", "many", "--json");
         Assert.Equal(2, usage.ExitCode);
-        Assert.Contains("'many' is not a number", Parse(usage).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "'many' is not a number",
+            Parse(usage).GetProperty("error").GetProperty("message").GetString(),
+            StringComparison.Ordinal);
 
         var verify = await RegistryCli.RunAsync("verify", "--store", Path.Combine(_registry.Root, "nowhere"), "--json");
         Assert.NotEqual(0, verify.ExitCode);
@@ -81,11 +92,22 @@ public sealed class JsonOutputTests : IDisposable
     {
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"));
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var mirror = Path.Combine(_registry.Root, "mirror");
         var root = Path.Combine(_registry.Store, "metadata", "1.root.json");
 
-        var first = await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", mirror, "--root", root, "--json", "--prune");
+        var first = await RegistryCli.RunAsync(
+            "mirror",
+            server.BaseUri.ToString(),
+            "--to",
+            mirror,
+            "--root",
+            root,
+            "--json",
+            "--prune");
         Assert.True(first.ExitCode == 0, first.ToString());
         var result = Parse(first);
         Assert.False(result.GetProperty("unchanged").GetBoolean());
@@ -94,7 +116,8 @@ public sealed class JsonOutputTests : IDisposable
         Assert.True(result.GetProperty("requests").GetInt32() >= 3);
         Assert.Equal(0, result.GetProperty("pruned").GetProperty("files").GetInt32());
 
-        var second = Parse(await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", mirror, "--root", root, "--json"));
+        var second = Parse(
+            await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", mirror, "--root", root, "--json"));
         Assert.True(second.GetProperty("unchanged").GetBoolean());
         Assert.Equal(JsonValueKind.Null, second.GetProperty("pruned").ValueKind);
     }
@@ -103,15 +126,21 @@ public sealed class JsonOutputTests : IDisposable
     public async Task Client_commands_print_json_install_lists_every_package_and_the_changes()
     {
         await _registry.InitAsync();
-        await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"));
+        await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "1.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"));
         await using var client = await ClientProject.StartAsync(_registry, "{\"beta\":\"[1.0.0, 2.0.0)\"}");
 
         var install = await client.RunAsync("install", "--project", client.Folder, "--json");
         Assert.True(install.ExitCode == 0, install.ToString());
         var installed = Parse(install);
         Assert.True(installed.GetProperty("resolved").GetBoolean());
-        Assert.Equal(["alpha", "beta"], installed.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
-        Assert.Equal(["added", "added"], installed.GetProperty("changes").EnumerateArray().Select(p => p.GetProperty("change").GetString()));
+        Assert.Equal(
+            ["alpha", "beta"],
+            installed.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["added", "added"],
+            installed.GetProperty("changes").EnumerateArray().Select(p => p.GetProperty("change").GetString()));
         Assert.Equal(JsonValueKind.Null, installed.GetProperty("changes")[0].GetProperty("from").ValueKind);
 
         var again = Parse(await client.RunAsync("install", "--project", client.Folder, "--json"));
@@ -125,10 +154,15 @@ public sealed class JsonOutputTests : IDisposable
 
         var info = Parse(await client.RunAsync("info", "beta", "--json"));
         Assert.Equal("beta", info.GetProperty("name").GetString());
-        Assert.Equal("[1.0.0, 2.0.0)", info.GetProperty("versions")[0].GetProperty("dependencies").GetProperty("alpha").GetString());
+        Assert.Equal(
+            "[1.0.0, 2.0.0)",
+            info.GetProperty("versions")[0].GetProperty("dependencies").GetProperty("alpha").GetString());
 
         var missing = await client.RunAsync("info", "ghost", "--json");
         Assert.Equal(1, missing.ExitCode);
-        Assert.Contains("ghost", Parse(missing).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "ghost",
+            Parse(missing).GetProperty("error").GetProperty("message").GetString(),
+            StringComparison.Ordinal);
     }
 }

@@ -24,7 +24,15 @@ public sealed class KeysCommandTests : IDisposable
     [Fact]
     public async Task Generate_writes_an_encrypted_0600_key_and_its_public_half_and_prints_the_key_id()
     {
-        var result = await RegistryCli.RunAsync("keys", "generate", "--role", "timestamp", "--out", KeyDir, "--passphrase-env", _variable);
+        var result = await RegistryCli.RunAsync(
+            "keys",
+            "generate",
+            "--role",
+            "timestamp",
+            "--out",
+            KeyDir,
+            "--passphrase-env",
+            _variable);
         Assert.True(result.ExitCode == 0, result.ToString());
 
         var pem = Directory.GetFiles(KeyDir, "timestamp-*.pem").Single();
@@ -46,19 +54,39 @@ public sealed class KeysCommandTests : IDisposable
     [Fact]
     public async Task Generate_without_a_passphrase_refuses_unless_unencrypted_is_asked_for()
     {
-        var refused = await RegistryCli.RunProcessAsync(["keys", "generate", "--role", "root", "--out", KeyDir], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+        var refused = await RegistryCli.RunProcessAsync(
+            ["keys", "generate", "--role", "root", "--out", KeyDir],
+            new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("no passphrase to encrypt the key with", refused.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(KeyDir) && Directory.EnumerateFileSystemEntries(KeyDir).Any());
 
         var plain = await RegistryCli.RunAsync("keys", "generate", "--role", "root", "--out", KeyDir, "--unencrypted");
         Assert.Equal(0, plain.ExitCode);
-        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", File.ReadAllText(Directory.GetFiles(KeyDir, "root-*.pem").Single()), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "-----BEGIN PRIVATE KEY-----",
+            File.ReadAllText(Directory.GetFiles(KeyDir, "root-*.pem").Single()),
+            StringComparison.Ordinal);
         Assert.Contains("warning: ", plain.Error, StringComparison.Ordinal);
 
-        Assert.Equal(2, (await RegistryCli.RunAsync("keys", "generate", "--role", "bins", "--out", KeyDir, "--unencrypted")).ExitCode);
+        Assert.Equal(2, (await RegistryCli.RunAsync(
+            "keys",
+            "generate",
+            "--role",
+            "bins",
+            "--out",
+            KeyDir,
+            "--unencrypted")).ExitCode);
         Environment.SetEnvironmentVariable(_variable, "short");
-        var weak = await RegistryCli.RunAsync("keys", "generate", "--role", "root", "--out", KeyDir, "--passphrase-env", _variable);
+        var weak = await RegistryCli.RunAsync(
+            "keys",
+            "generate",
+            "--role",
+            "root",
+            "--out",
+            KeyDir,
+            "--passphrase-env",
+            _variable);
         Assert.Equal(2, weak.ExitCode);
         Assert.Contains("use at least 8", weak.Error, StringComparison.Ordinal);
     }
@@ -69,14 +97,20 @@ public sealed class KeysCommandTests : IDisposable
         await _registry.InitAsync("--passphrase-env", _variable);
         foreach (var file in Directory.GetFiles(_registry.Keys, "*.pem"))
         {
-            Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", File.ReadAllText(file), StringComparison.Ordinal);
+            Assert.StartsWith(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+                File.ReadAllText(file),
+                StringComparison.Ordinal);
         }
 
-        var published = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--passphrase-env", _variable, _registry.Package("alpha", "1.0.0")]);
+        var published = await RegistryCli.RunAsync(
+            ["publish", .. _registry.StoreArgs, "--passphrase-env", _variable, _registry.Package("alpha", "1.0.0")]);
         Assert.True(published.ExitCode == 0, published.ToString());
 
         // The default variable works the same, out of process.
-        var refreshed = await RegistryCli.RunProcessAsync(["refresh", .. _registry.StoreArgs], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = Passphrase });
+        var refreshed = await RegistryCli.RunProcessAsync(
+            ["refresh", .. _registry.StoreArgs],
+            new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = Passphrase });
         Assert.True(refreshed.ExitCode == 0, refreshed.ToString());
     }
 
@@ -89,7 +123,8 @@ public sealed class KeysCommandTests : IDisposable
         Environment.SetEnvironmentVariable(wrong, "not the passphrase");
         try
         {
-            var result = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--passphrase-env", wrong, _registry.Package("alpha", "1.0.0")]);
+            var result = await RegistryCli.RunAsync(
+                ["publish", .. _registry.StoreArgs, "--passphrase-env", wrong, _registry.Package("alpha", "1.0.0")]);
             Assert.Equal(2, result.ExitCode);
             Assert.Equal(
                 $"registry: error: {Path.Combine(_registry.Keys, "root.pem")}: cannot decrypt the key with the passphrase from {wrong} (wrong passphrase, or a damaged file)\n",
@@ -100,12 +135,15 @@ public sealed class KeysCommandTests : IDisposable
             Environment.SetEnvironmentVariable(wrong, null);
         }
 
-        var missing = await RegistryCli.RunProcessAsync(["refresh", .. _registry.StoreArgs], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+        var missing = await RegistryCli.RunProcessAsync(
+            ["refresh", .. _registry.StoreArgs],
+            new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
         Assert.Equal(2, missing.ExitCode);
         Assert.Single(missing.Error.Trim().Split('\n'));
         Assert.Contains("the key is encrypted and no passphrase was given", missing.Error, StringComparison.Ordinal);
 
-        var unset = await RegistryCli.RunAsync(["refresh", .. _registry.StoreArgs, "--passphrase-env", "REGISTRY_TEST_UNSET_" + Guid.NewGuid().ToString("N")]);
+        var unset = await RegistryCli.RunAsync(["refresh", .. _registry
+            .StoreArgs, "--passphrase-env", "REGISTRY_TEST_UNSET_" + Guid.NewGuid().ToString("N")]);
         Assert.Equal(2, unset.ExitCode);
         Assert.Contains("the variable is not set", unset.Error, StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
@@ -114,16 +152,29 @@ public sealed class KeysCommandTests : IDisposable
     [Fact]
     public async Task Init_without_a_passphrase_writes_unencrypted_keys_and_warns()
     {
-        var result = await RegistryCli.RunProcessAsync(["init", .. _registry.StoreArgs, "--bins", "4"], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+        var result = await RegistryCli.RunProcessAsync(
+            ["init", .. _registry.StoreArgs, "--bins", "4"],
+            new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("registry: warning: the keys are stored UNENCRYPTED", result.Error, StringComparison.Ordinal);
-        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", File.ReadAllText(Path.Combine(_registry.Keys, "timestamp.pem")), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "-----BEGIN PRIVATE KEY-----",
+            File.ReadAllText(Path.Combine(_registry.Keys, "timestamp.pem")),
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Init_uses_the_keys_that_keys_generate_wrote()
     {
-        var generated = await RegistryCli.RunAsync("keys", "generate", "--role", "root", "--out", _registry.Keys, "--passphrase-env", _variable);
+        var generated = await RegistryCli.RunAsync(
+            "keys",
+            "generate",
+            "--role",
+            "root",
+            "--out",
+            _registry.Keys,
+            "--passphrase-env",
+            _variable);
         var keyId = generated.Out.Split('\n')[0]["key id: ".Length..];
         await _registry.InitAsync("--passphrase-env", _variable);
         var root = File.ReadAllText(Path.Combine(_registry.Store, "metadata", "1.root.json"));

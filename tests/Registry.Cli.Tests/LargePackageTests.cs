@@ -15,7 +15,8 @@ public sealed class LargePackageTests : IDisposable
 
     public void Dispose() => _registry.Dispose();
 
-    private static Dictionary<string, string> Env(params (string Name, string Value)[] variables) => variables.ToDictionary(v => v.Name, v => v.Value);
+    private static Dictionary<string, string> Env(params (string Name, string Value)[] variables)
+        => variables.ToDictionary(v => v.Name, v => v.Value);
 
     /// <summary>A package of incompressible bytes, twice the metadata cap once gzipped.</summary>
     private string LargePackage()
@@ -33,16 +34,21 @@ public sealed class LargePackageTests : IDisposable
         Assert.True(new FileInfo(package).Length > 2 * MetadataCap);
         Assert.Equal(0, (await _registry.PublishAsync(package)).ExitCode);
         await using var client = await ClientProject.StartAsync(_registry, "{\"large\":\"1.0.0\"}");
-        var cap = Env(("REGISTRY_MAX_METADATA_BYTES", MetadataCap.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var cap = Env(
+            ("REGISTRY_MAX_METADATA_BYTES", MetadataCap.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         var fetch = await client.RunAsync(cap, "fetch", "large", "-o", Path.Combine(_registry.Root, "fetched"));
         var install = await client.RunAsync(cap, "install", "--project", client.Folder);
 
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
-        Assert.Equal(await File.ReadAllBytesAsync(package, TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(Path.Combine(_registry.Root, "fetched", "large-1.0.0.tgz"), TestContext.Current.CancellationToken));
+        Assert.Equal(await File.ReadAllBytesAsync(
+            package,
+            TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(Path.Combine(_registry.Root, "fetched", "large-1.0.0.tgz"), TestContext.Current.CancellationToken));
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.Equal("added large 1.0.0\n", install.Out);
-        Assert.Equal(2 * MetadataCap, new FileInfo(Path.Combine(client.Folder, "packages", "large", "lib", "large.bin")).Length);
+        Assert.Equal(
+            2 * MetadataCap,
+            new FileInfo(Path.Combine(client.Folder, "packages", "large", "lib", "large.bin")).Length);
     }
 
     [Fact]
@@ -52,7 +58,11 @@ public sealed class LargePackageTests : IDisposable
         Assert.Equal(0, (await _registry.PublishAsync(LargePackage())).ExitCode);
         await using var client = await ClientProject.StartAsync(_registry, "{\"large\":\"1.0.0\"}");
 
-        var refused = await client.RunAsync(Env(("REGISTRY_MAX_PACKAGE_BYTES", "1000000")), "install", "--project", client.Folder);
+        var refused = await client.RunAsync(
+            Env(("REGISTRY_MAX_PACKAGE_BYTES", "1000000")),
+            "install",
+            "--project",
+            client.Folder);
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("more than the limit of 1000000; make the package smaller, or raise the limit with REGISTRY_MAX_PACKAGE_BYTES [rule: limit-compressed-size]", refused.Error, StringComparison.Ordinal);
@@ -66,7 +76,8 @@ public sealed class LargePackageTests : IDisposable
         await _registry.InitAsync();
         var before = StoreDigest.Of(_registry.Store);
 
-        var refused = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--max-package-bytes", "1000000", LargePackage()]);
+        var refused = await RegistryCli.RunAsync(
+            ["publish", .. _registry.StoreArgs, "--max-package-bytes", "1000000", LargePackage()]);
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("large-1.0.0.tgz: is ", refused.Error, StringComparison.Ordinal);
@@ -80,7 +91,8 @@ public sealed class LargePackageTests : IDisposable
         await _registry.InitAsync();
 
         var published = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--max-package-bytes", "100000000", "--max-entries", "20000", _registry.Package("alpha", "1.0.0")]);
-        var within = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--max-package-bytes", "1000000", _registry.Package("beta", "1.0.0")]);
+        var within = await RegistryCli.RunAsync(
+            ["publish", .. _registry.StoreArgs, "--max-package-bytes", "1000000", _registry.Package("beta", "1.0.0")]);
 
         Assert.True(published.ExitCode == 0, published.ToString());
         Assert.Contains(

@@ -21,7 +21,9 @@ public sealed class LogKillTests : IDisposable
         for (var writes = 0; writes <= 11; writes++)
         {
             var package = _registry.Package($"p{writes}", "1.0.0");
-            var run = await RegistryCli.RunCrashingAfterWritesAsync(writes, ["publish", .. _registry.StoreArgs, package]);
+            var run = await RegistryCli.RunCrashingAfterWritesAsync(
+                writes,
+                ["publish", .. _registry.StoreArgs, package]);
             var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
             Assert.True(verify.ExitCode == 0, $"after a kill following write {writes}: {verify}");
             crashes += run.ExitCode == 0 ? 0 : 1;
@@ -41,12 +43,15 @@ public sealed class LogKillTests : IDisposable
         await _registry.InitAsync("--log", "registry.test/log");
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.1.0"))).ExitCode);
-        var log = Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var log = Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
         var gc = await RegistryCli.RunAsync("gc", "--store", _registry.Store, "--grace", "0d");
         Assert.True(gc.ExitCode == 0, gc.ToString());
 
-        Assert.Equal(log, Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        Assert.Equal(log, Directory.GetFiles(Path.Combine(_registry.Store, "log"), "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal));
         Assert.Equal(0, (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).ExitCode);
     }
 
@@ -56,7 +61,12 @@ public sealed class LogKillTests : IDisposable
         await _registry.InitAsync("--log", "registry.test/log");
         var before = Registry.Testing.StoreDigest.Of(_registry.Store);
 
-        var logKeyAsWitness = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--witness", "http://127.0.0.1:1/=" + File.ReadAllText(Path.Combine(_registry.Keys, "log.pub")).Trim());
+        var logKeyAsWitness = await RegistryCli.RunAsync(
+            "settings",
+            "--store",
+            _registry.Store,
+            "--witness",
+            "http://127.0.0.1:1/=" + File.ReadAllText(Path.Combine(_registry.Keys, "log.pub")).Trim());
         Assert.Equal(2, logKeyAsWitness.ExitCode);
         Assert.Contains("must be a cosignature key (type 04)", logKeyAsWitness.Error, StringComparison.Ordinal);
         var noUrl = await RegistryCli.RunAsync("settings", "--store", _registry.Store, "--witness", "not-a-url");

@@ -14,9 +14,11 @@ public sealed partial class MirrorTests : IDisposable
 
     private string Root => Path.Combine(_source.Store, "metadata", "1.root.json");
 
-    private static int Requests(CliResult result) => int.Parse(RequestsPattern().Match(result.Out).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    private static int Requests(
+        CliResult result) => int.Parse(RequestsPattern().Match(result.Out).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<CliResult> SyncAsync(Uri source) => await RegistryCli.RunAsync("mirror", source.ToString(), "--to", Mirror, "--root", Root);
+    private async Task<CliResult> SyncAsync(Uri source)
+        => await RegistryCli.RunAsync("mirror", source.ToString(), "--to", Mirror, "--root", Root);
 
     private async Task PublishManyAsync(int count)
     {
@@ -29,12 +31,17 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await PublishManyAsync(20);
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
         var first = await SyncAsync(server.BaseUri);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.StartsWith("mirrored timestamp 2:", first.Out, StringComparison.Ordinal);
-        var files = int.Parse(Regex.Match(first.Out, @": (\d+) files").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var files = int.Parse(
+            Regex.Match(first.Out, @": (\d+) files").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(files >= 20 * 3, $"20 packages are at least 60 target files, the summary says {files}");
         var verify = await RegistryCli.RunAsync("verify", "--store", Mirror);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -50,7 +57,10 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await PublishManyAsync(60);
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var initial = await SyncAsync(server.BaseUri);
         Assert.Equal(0, initial.ExitCode);
 
@@ -73,12 +83,18 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await PublishManyAsync(2);
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(0, (await SyncAsync(server.BaseUri)).ExitCode);
         var good = File.ReadAllBytes(Path.Combine(Mirror, "metadata", "timestamp.json"));
 
         Assert.Equal(0, (await _source.PublishAsync(_source.Package("evil", "1.0.0"))).ExitCode);
-        var artifact = Directory.GetFiles(Path.Combine(_source.Store, "targets", "packages", "evil"), "*.tgz", SearchOption.AllDirectories).Single();
+        var artifact = Directory.GetFiles(
+            Path.Combine(_source.Store, "targets", "packages", "evil"),
+            "*.tgz",
+            SearchOption.AllDirectories).Single();
         File.WriteAllText(artifact, "not what was signed");
 
         var sync = await SyncAsync(server.BaseUri);
@@ -96,16 +112,25 @@ public sealed partial class MirrorTests : IDisposable
         var old = Path.Combine(_source.Root, "old-site");
         CopyFolder(_source.Store, old);
         Assert.Equal(0, (await _source.PublishAsync(_source.Package("newer", "1.0.0"))).ExitCode);
-        await using (var current = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken))
+        await using (var current = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(0, (await SyncAsync(current.BaseUri)).ExitCode);
         }
 
-        await using var stale = await RegistryServer.StartAsync(old, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var stale = await RegistryServer.StartAsync(
+            old,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var sync = await SyncAsync(stale.BaseUri);
         Assert.Equal(1, sync.ExitCode);
         Assert.Contains("is older than the trusted", sync.Error, StringComparison.Ordinal);
-        Assert.Contains("2 packages", (await RegistryCli.RunAsync("verify", "--store", Mirror)).Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "2 packages",
+            (await RegistryCli.RunAsync("verify", "--store", Mirror)).Out,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,7 +138,10 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await _source.ExpireTimestampAsync();
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var sync = await SyncAsync(server.BaseUri);
         Assert.Equal(1, sync.ExitCode);
         Assert.Contains("expired", sync.Error, StringComparison.Ordinal);
@@ -124,9 +152,20 @@ public sealed partial class MirrorTests : IDisposable
     public async Task An_unknown_view_is_refused_before_anything_is_read_or_written()
     {
         await _source.InitAsync();
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
-        var sync = await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--view", "nugget");
+        var sync = await RegistryCli.RunAsync(
+            "mirror",
+            server.BaseUri.ToString(),
+            "--to",
+            Mirror,
+            "--root",
+            Root,
+            "--view",
+            "nugget");
 
         Assert.True(sync.ExitCode == 2, sync.ToString());
         Assert.Contains("no view is named 'nugget'", sync.Error, StringComparison.Ordinal);
@@ -139,12 +178,17 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await PublishManyAsync(4);
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(0, (await SyncAsync(server.BaseUri)).ExitCode);
         var more = Enumerable.Range(0, 12).Select(i => _source.Package($"more-{i}", "1.0.0")).ToArray();
         Assert.Equal(0, (await _source.PublishAsync(more)).ExitCode);
 
-        var killed = await RegistryCli.RunCrashingAfterWritesAsync(10, ["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"]);
+        var killed = await RegistryCli.RunCrashingAfterWritesAsync(
+            10,
+            ["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"]);
         Assert.NotEqual(0, killed.ExitCode);
         var midway = await RegistryCli.RunAsync("verify", "--store", Mirror);
         Assert.True(midway.ExitCode == 0, midway.ToString());
@@ -154,7 +198,13 @@ public sealed partial class MirrorTests : IDisposable
         Assert.Equal(0, resumed.ExitCode);
         var full = await RegistryCli.RunAsync("verify", "--store", Mirror);
         Assert.Contains("16 packages", full.Out, StringComparison.Ordinal);
-        var fresh = await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", Path.Combine(_source.Root, "fresh"), "--root", Root);
+        var fresh = await RegistryCli.RunAsync(
+            "mirror",
+            server.BaseUri.ToString(),
+            "--to",
+            Path.Combine(_source.Root, "fresh"),
+            "--root",
+            Root);
         Assert.True(Requests(resumed) < Requests(fresh) - 12, $"resumed: {resumed.Out} from scratch: {fresh.Out}");
     }
 
@@ -163,8 +213,13 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await PublishManyAsync(4);
-        await using var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
-        var killed = await RegistryCli.RunCrashingAfterWritesAsync(4, ["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"]);
+        await using var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
+        var killed = await RegistryCli.RunCrashingAfterWritesAsync(
+            4,
+            ["mirror", server.BaseUri.ToString(), "--to", Mirror, "--root", Root, "--parallel", "1"]);
         Assert.NotEqual(0, killed.ExitCode);
         Assert.True(Directory.Exists(Path.Combine(Mirror, "targets")), killed.ToString());
         Assert.False(File.Exists(Path.Combine(Mirror, "metadata", "timestamp.json")));
@@ -177,7 +232,10 @@ public sealed partial class MirrorTests : IDisposable
             half.Out);
         Assert.DoesNotContain("registry init", half.Out + half.Error, StringComparison.Ordinal);
         Assert.Equal(0, (await SyncAsync(server.BaseUri)).ExitCode);
-        Assert.Contains("4 packages", (await RegistryCli.RunAsync("verify", "--store", Mirror)).Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "4 packages",
+            (await RegistryCli.RunAsync("verify", "--store", Mirror)).Out,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,13 +243,23 @@ public sealed partial class MirrorTests : IDisposable
     {
         await _source.InitAsync();
         await PublishManyAsync(3);
-        await using (var server = await RegistryServer.StartAsync(_source.Store, 0, cancellationToken: TestContext.Current.CancellationToken))
+        await using (var server = await RegistryServer.StartAsync(
+            _source.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(0, (await SyncAsync(server.BaseUri)).ExitCode);
         }
 
-        await using var mirror = await RegistryServer.StartAsync(Mirror, 0, cancellationToken: TestContext.Current.CancellationToken);
-        var result = await TufJs.DownloadIndexAndArtifactsAsync(mirror.BaseUri, Root, Path.Combine(_source.Root, "tufjs"), "index/pkg-2.json");
+        await using var mirror = await RegistryServer.StartAsync(
+            Mirror,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
+        var result = await TufJs.DownloadIndexAndArtifactsAsync(
+            mirror.BaseUri,
+            Root,
+            Path.Combine(_source.Root, "tufjs"),
+            "index/pkg-2.json");
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 

@@ -19,7 +19,13 @@ public sealed class NothingWrittenTests : IDisposable
     {
         await _registry.InitAsync();
         var before = StoreDigest.Of(_registry.Store);
-        var result = await RegistryCli.RunAsync("publish", "--store", _registry.Store, "--keys", Path.Combine(_registry.Root, "nokeys"), _registry.Package("alpha", "1.0.0"));
+        var result = await RegistryCli.RunAsync(
+            "publish",
+            "--store",
+            _registry.Store,
+            "--keys",
+            Path.Combine(_registry.Root, "nokeys"),
+            _registry.Package("alpha", "1.0.0"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("keys folder", result.Error, StringComparison.Ordinal);
         Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
@@ -35,7 +41,13 @@ public sealed class NothingWrittenTests : IDisposable
         {
             await other.InitAsync();
             var before = StoreDigest.Of(_registry.Store);
-            var result = await RegistryCli.RunAsync("publish", "--store", _registry.Store, "--keys", other.Keys, _registry.Package("alpha", "1.0.0"));
+            var result = await RegistryCli.RunAsync(
+                "publish",
+                "--store",
+                _registry.Store,
+                "--keys",
+                other.Keys,
+                _registry.Package("alpha", "1.0.0"));
             Assert.Equal(2, result.ExitCode);
             Assert.Contains("holds 0 of the", result.Error, StringComparison.Ordinal);
             Assert.Equal(before, StoreDigest.Of(_registry.Store));
@@ -51,7 +63,13 @@ public sealed class NothingWrittenTests : IDisposable
     {
         await _registry.InitAsync();
         var missing = Path.Combine(_registry.Root, "not-a-registry");
-        var result = await RegistryCli.RunAsync("publish", "--store", missing, "--keys", _registry.Keys, _registry.Package("alpha", "1.0.0"));
+        var result = await RegistryCli.RunAsync(
+            "publish",
+            "--store",
+            missing,
+            "--keys",
+            _registry.Keys,
+            _registry.Package("alpha", "1.0.0"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no registry here", result.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(missing));
@@ -107,6 +125,8 @@ public sealed class NothingWrittenTests : IDisposable
     private List<string> ProbeFiles()
     {
         var folder = Path.Combine(_registry.Store, ".registry-probe");
-        return Directory.Exists(folder) ? [.. Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).Cast<string>()] : [];
+        return Directory.Exists(folder) ? [.. Directory.EnumerateFiles(folder).Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)
+            .Cast<string>()] : [];
     }
 }

@@ -59,8 +59,18 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
     [Fact]
     public async Task A_console_project_restores_a_published_package_and_its_transitive_dependency_from_registry_serve()
     {
-        await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"), packages.Nupkg("My.Dep", "1.1.0"), packages.Nupkg("My.Lib", "1.0.0"));
-        var published = Path.Combine(_registry.Store, "nuget", "v3", "flatcontainer", "my.lib", "1.0.0", "my.lib.1.0.0.nupkg");
+        await PublishAsync(
+            packages.Nupkg("My.Dep", "1.0.0"),
+            packages.Nupkg("My.Dep", "1.1.0"),
+            packages.Nupkg("My.Lib", "1.0.0"));
+        var published = Path.Combine(
+            _registry.Store,
+            "nuget",
+            "v3",
+            "flatcontainer",
+            "my.lib",
+            "1.0.0",
+            "my.lib.1.0.0.nupkg");
         Assert.Equal(File.ReadAllBytes(packages.Nupkg("My.Lib", "1.0.0")), File.ReadAllBytes(published));
 
         var project = _dotnet.CreateConsoleProject(FeedUrl, new Dictionary<string, string> { ["My.Lib"] = "1.0.0" });
@@ -68,14 +78,19 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
 
         Assert.True(result.ExitCode == 0, result.ToString());
         // My.Lib needs My.Dep [1.0.0, 2.0.0): NuGet takes the lowest version in range.
-        Assert.Equal(new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" }, DotnetNuGet.ResolvedPackages(project));
+        Assert.Equal(
+            new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" },
+            DotnetNuGet.ResolvedPackages(project));
         Assert.True(File.Exists(Path.Combine(_dotnet.PackagesFolder, "my.dep", "1.0.0", "my.dep.1.0.0.nupkg")));
     }
 
     [Fact]
     public async Task A_range_picks_the_lowest_applicable_version_and_after_yank_a_fresh_restore_picks_the_next_one()
     {
-        await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"), packages.Nupkg("My.Lib", "1.0.0"), packages.Nupkg("My.Lib", "1.1.0"));
+        await PublishAsync(
+            packages.Nupkg("My.Dep", "1.0.0"),
+            packages.Nupkg("My.Lib", "1.0.0"),
+            packages.Nupkg("My.Lib", "1.1.0"));
         var references = new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" };
 
         var before = _dotnet.CreateConsoleProject(FeedUrl, references);
@@ -94,7 +109,8 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Equal("1.1.0", DotnetNuGet.ResolvedPackages(after)["My.Lib"]);
         // Yanked, not deleted: the file stays for whoever already depends on it.
-        Assert.True(File.Exists(Path.Combine(_registry.Store, "nuget", "v3", "flatcontainer", "my.lib", "1.0.0", "my.lib.1.0.0.nupkg")));
+        Assert.True(File.Exists(
+            Path.Combine(_registry.Store, "nuget", "v3", "flatcontainer", "my.lib", "1.0.0", "my.lib.1.0.0.nupkg")));
     }
 
     [Fact]
@@ -128,7 +144,10 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
     [Fact]
     public async Task A_mirror_writes_its_own_feed_that_dotnet_restores_from_and_verify_passes()
     {
-        await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"), packages.Nupkg("My.Lib", "1.0.0"), packages.Nupkg("My.Lib", "1.1.0"));
+        await PublishAsync(
+            packages.Nupkg("My.Dep", "1.0.0"),
+            packages.Nupkg("My.Lib", "1.0.0"),
+            packages.Nupkg("My.Lib", "1.1.0"));
         var yank = await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "My.Lib", "1.0.0"]);
         Assert.True(yank.ExitCode == 0, yank.ToString());
         var mirror = Path.Combine(_registry.Root, "mirror");
@@ -137,7 +156,15 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
         var root = Path.Combine(_registry.Root, "1.root.json");
         File.Copy(Path.Combine(_registry.Store, "metadata", "1.root.json"), root);
 
-        var sync = await RegistryCli.RunAsync("mirror", BaseUri.ToString(), "--to", mirror, "--root", root, "--nuget-url", mirrorServer.BaseUri.ToString());
+        var sync = await RegistryCli.RunAsync(
+            "mirror",
+            BaseUri.ToString(),
+            "--to",
+            mirror,
+            "--root",
+            root,
+            "--nuget-url",
+            mirrorServer.BaseUri.ToString());
 
         Assert.True(sync.ExitCode == 0, sync.ToString());
         Assert.Contains("NuGet feed: 2 package(s)", sync.Out, StringComparison.Ordinal);
@@ -145,10 +172,14 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
         var service = File.ReadAllText(Path.Combine(mirror, "nuget", "v3", "index.json"));
         Assert.Contains(mirrorServer.BaseUri.ToString(), service, StringComparison.Ordinal);
         Assert.DoesNotContain(BaseUri.ToString(), service, StringComparison.Ordinal);
-        var project = _dotnet.CreateConsoleProject(new Uri(mirrorServer.BaseUri, "nuget/v3/index.json").ToString(), new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
+        var project = _dotnet.CreateConsoleProject(
+            new Uri(mirrorServer.BaseUri, "nuget/v3/index.json").ToString(),
+            new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
         var restore = await _dotnet.RestoreAsync(project);
         Assert.True(restore.ExitCode == 0, restore.ToString());
-        Assert.Equal(new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.1.0" }, DotnetNuGet.ResolvedPackages(project));
+        Assert.Equal(
+            new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.1.0" },
+            DotnetNuGet.ResolvedPackages(project));
         var verify = await RegistryCli.RunAsync("verify", "--store", mirrorServer.BaseUri.ToString());
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.DoesNotContain("nuget sync", verify.Error, StringComparison.Ordinal);
@@ -214,7 +245,9 @@ public sealed class NuGetFeedTests(PackedNuGetPackages packages) : IAsyncLifetim
 
     [Theory]
     [MemberData(nameof(BadPackages))]
-    public async Task A_bad_nupkg_is_refused_with_its_rule_and_the_store_is_byte_identical(string bad, string rulePattern)
+    public async Task A_bad_nupkg_is_refused_with_its_rule_and_the_store_is_byte_identical(
+        string bad,
+        string rulePattern)
     {
         await PublishAsync(packages.Nupkg("My.Dep", "1.0.0"));
         var real = packages.Nupkg("My.Lib", "1.0.0");

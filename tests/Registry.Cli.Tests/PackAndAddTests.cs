@@ -32,9 +32,23 @@ public sealed class PackAndAddTests : IDisposable
     public async Task Pack_twice_gives_identical_bytes_whatever_the_file_times_and_creation_order()
     {
         var deep = string.Join('/', Enumerable.Repeat("a-long-folder-name", 8)) + "/file.txt";
-        var first = Source("a", Hello, ("lib/z.txt", "z"), ("lib/a.txt", "a"), ("bin/run.sh", "#!/bin/sh\n"), (deep, "deep"));
-        var second = Source("b", Hello, ("bin/run.sh", "#!/bin/sh\n"), (deep, "deep"), ("lib/a.txt", "a"), ("lib/z.txt", "z"));
-        File.SetLastWriteTimeUtc(Path.Combine(second, "lib", "a.txt"), new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
+        var first = Source(
+            "a",
+            Hello,
+            ("lib/z.txt", "z"),
+            ("lib/a.txt", "a"),
+            ("bin/run.sh", "#!/bin/sh\n"),
+            (deep, "deep"));
+        var second = Source(
+            "b",
+            Hello,
+            ("bin/run.sh", "#!/bin/sh\n"),
+            (deep, "deep"),
+            ("lib/a.txt", "a"),
+            ("lib/z.txt", "z"));
+        File.SetLastWriteTimeUtc(
+            Path.Combine(second, "lib", "a.txt"),
+            new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
         File.SetUnixFileMode(Path.Combine(first, "bin", "run.sh"), (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(Path.Combine(second, "bin", "run.sh"), (UnixFileMode)0b111_000_000);
 
@@ -55,8 +69,16 @@ public sealed class PackAndAddTests : IDisposable
     [Fact]
     public async Task Pack_sorts_entries_fixes_times_owners_and_modes_and_leaves_out_vcs_and_install_state()
     {
-        var folder = Source("a", Hello, ("lib/b.txt", "b"), ("README.md", "# hello"), (".git/HEAD", "ref"), ("packages/dep/x.txt", "x"),
-            ("registry.lock", "{}"), ("old-0.9.0.tgz", "old"), ("lib/packages/kept.txt", "kept"));
+        var folder = Source(
+            "a",
+            Hello,
+            ("lib/b.txt", "b"),
+            ("README.md", "# hello"),
+            (".git/HEAD", "ref"),
+            ("packages/dep/x.txt", "x"),
+            ("registry.lock", "{}"),
+            ("old-0.9.0.tgz", "old"),
+            ("lib/packages/kept.txt", "kept"));
         File.SetUnixFileMode(Path.Combine(folder, "lib", "b.txt"), (UnixFileMode)0b111_000_000);
 
         var result = await RegistryCli.RunAsync("pack", folder, "-o", Path.Combine(_registry.Root, "out", "hello.tgz"));
@@ -79,7 +101,11 @@ public sealed class PackAndAddTests : IDisposable
     public async Task What_pack_makes_publishes_long_paths_included()
     {
         await _registry.InitAsync();
-        var folder = Source("a", Hello, ("lib/hello.txt", "hello, team\n"), (string.Join('/', Enumerable.Repeat("a-long-folder-name", 8)) + "/file.txt", "deep"));
+        var folder = Source(
+            "a",
+            Hello,
+            ("lib/hello.txt", "hello, team\n"),
+            (string.Join('/', Enumerable.Repeat("a-long-folder-name", 8)) + "/file.txt", "deep"));
         var pack = await RegistryCli.RunProcessAsync(["pack", folder], null);
         Assert.True(pack.ExitCode == 0, pack.ToString());
 
@@ -95,7 +121,9 @@ public sealed class PackAndAddTests : IDisposable
     [InlineData("""{"name": "hello", "version": "1.0"}""", "version-invalid")]
     [InlineData("""{"name": "hello", "version": "1.0.0", "dependencies": {"alpha": "^1.0.0"}}""", "dependency-invalid")]
     [InlineData("""{"name": "hello", "version": "1.0.0", "colour": "blue"}""", "manifest-unknown-field")]
-    public async Task Pack_refuses_what_publish_refuses_with_the_same_rule_and_writes_nothing(string manifest, string rule)
+    public async Task Pack_refuses_what_publish_refuses_with_the_same_rule_and_writes_nothing(
+        string manifest,
+        string rule)
     {
         var folder = Source("bad", manifest, ("lib/x.txt", "x"));
         var output = Path.Combine(_registry.Root, "bad.tgz");
@@ -121,9 +149,15 @@ public sealed class PackAndAddTests : IDisposable
     public async Task Add_writes_the_latest_versions_caret_range_keeping_the_other_fields()
     {
         await _registry.InitAsync();
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.2.0"), _registry.Package("alpha", "1.4.2"), _registry.Package("alpha", "2.0.0-beta.1"), _registry.Package("beta", "0.3.1"))).ExitCode);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            _registry.Package("alpha", "1.2.0"),
+            _registry.Package("alpha", "1.4.2"),
+            _registry.Package("alpha", "2.0.0-beta.1"),
+            _registry.Package("beta", "0.3.1"))).ExitCode);
         await using var project = await ClientProject.StartAsync(_registry);
-        File.WriteAllText(Path.Combine(project.Folder, "registry.json"), """{"name": "app", "version": "1.0.0", "dependencies": {"beta": "0.1.0"}, "license": "MIT"}""");
+        File.WriteAllText(
+            Path.Combine(project.Folder, "registry.json"),
+            """{"name": "app", "version": "1.0.0", "dependencies": {"beta": "0.1.0"}, "license": "MIT"}""");
 
         var alpha = await project.RunAsync("add", "alpha", "--project", project.Folder);
         var beta = await project.RunAsync("add", "beta@~0.3", "--project", project.Folder);
@@ -132,10 +166,13 @@ public sealed class PackAndAddTests : IDisposable
         Assert.True(beta.ExitCode == 0, beta.ToString());
         Assert.Contains("added alpha \"[1.4.2, 2.0.0)\"", alpha.Out, StringComparison.Ordinal);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.Folder, "registry.json")));
-        Assert.Equal(["name", "version", "dependencies", "license"], manifest.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["name", "version", "dependencies", "license"],
+            manifest.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
             [("beta", "[0.3.0, 0.4.0)"), ("alpha", "[1.4.2, 2.0.0)")],
-            manifest.RootElement.GetProperty("dependencies").EnumerateObject().Select(p => (p.Name, p.Value.GetString()!)));
+            manifest.RootElement.GetProperty("dependencies").EnumerateObject()
+                .Select(p => (p.Name, p.Value.GetString()!)));
 
         var install = await project.RunAsync("install", "--project", project.Folder);
         Assert.True(install.ExitCode == 0, install.ToString());

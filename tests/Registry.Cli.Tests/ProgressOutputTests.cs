@@ -18,7 +18,9 @@ public sealed partial class ProgressOutputTests : IDisposable
     /// <summary>The (done, total) of each <c>registry: WHAT: DONE/TOTAL</c> line.</summary>
     private static List<(int Done, int Total)> Steps(string stderr, string what) =>
         [.. Regex.Matches(stderr, $@"^registry: {what}: (\d+)/(\d+)", RegexOptions.Multiline)
-            .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))];
+            .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(
+                m.Groups[2].Value,
+                CultureInfo.InvariantCulture)))];
 
     private static void AssertCountsUpToTheTotal(List<(int Done, int Total)> steps, CliResult result)
     {
@@ -39,7 +41,9 @@ public sealed partial class ProgressOutputTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         AssertCountsUpToTheTotal(Steps(result.Error, "checking package files"), result);
         Assert.Equal(3, Steps(result.Error, "checking package files")[^1].Total);
-        Assert.All(result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("published ", line, StringComparison.Ordinal));
+        Assert.All(
+            result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            line => Assert.StartsWith("published ", line, StringComparison.Ordinal));
 
         var single = await _registry.PublishAsync(_registry.Package("solo", "1.0.0"));
         Assert.Empty(Steps(single.Error, "checking package files"));
@@ -49,15 +53,27 @@ public sealed partial class ProgressOutputTests : IDisposable
     public async Task The_mirror_counts_bins_out_of_a_total_and_its_last_line_ends_before_the_result()
     {
         await _registry.InitAsync();
-        Assert.Equal(0, (await _registry.PublishAsync([.. Enumerable.Range(0, 12).Select(i => _registry.Package($"pkg-{i}", "1.0.0"))])).ExitCode);
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            [.. Enumerable.Range(0, 12).Select(i => _registry.Package($"pkg-{i}", "1.0.0"))])).ExitCode);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
-        var result = await RegistryCli.RunAsync("mirror", server.BaseUri.ToString(), "--to", Path.Combine(_registry.Root, "mirror"), "--root", Path.Combine(_registry.Store, "metadata", "1.root.json"));
+        var result = await RegistryCli.RunAsync(
+            "mirror",
+            server.BaseUri.ToString(),
+            "--to",
+            Path.Combine(_registry.Root, "mirror"),
+            "--root",
+            Path.Combine(_registry.Store, "metadata", "1.root.json"));
         Assert.True(result.ExitCode == 0, result.ToString());
         var steps = Steps(result.Error, "mirroring bins");
         AssertCountsUpToTheTotal(steps, result);
         Assert.InRange(steps[^1].Total, 2, 16);
-        Assert.Matches(@"^registry: mirroring bins: \d+/\d+ \(\d+ files, \d+\.\d MiB\)\n$", result.Error.Split('\n')[^2] + "\n");
+        Assert.Matches(
+            @"^registry: mirroring bins: \d+/\d+ \(\d+ files, \d+\.\d MiB\)\n$",
+            result.Error.Split('\n')[^2] + "\n");
         Assert.StartsWith("mirrored timestamp 2:", result.Out, StringComparison.Ordinal);
     }
 
@@ -66,9 +82,15 @@ public sealed partial class ProgressOutputTests : IDisposable
     {
         await _registry.InitAsync();
         await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0"));
-        await using var client = await ClientProject.StartAsync(_registry, "{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
+        await using var client = await ClientProject.StartAsync(
+            _registry,
+            "{\"alpha\":\"[1.0.0, 2.0.0)\",\"beta\":\"[1.0.0, 2.0.0)\"}");
 
-        var result = await client.RunAsync(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, "install", "--project", client.Folder);
+        var result = await client.RunAsync(
+            new Dictionary<string, string> { ["NO_COLOR"] = "1" },
+            "install",
+            "--project",
+            client.Folder);
         Assert.True(result.ExitCode == 0, result.ToString());
         AssertCountsUpToTheTotal(Steps(result.Error, "installing"), result);
         Assert.Contains("registry: installing: 2/2 ", result.Error, StringComparison.Ordinal);
@@ -82,12 +104,15 @@ public sealed partial class ProgressOutputTests : IDisposable
         Assert.SkipUnless(File.Exists("/usr/bin/script"), "needs script(1) (util-linux) for a pseudo-terminal");
         await _registry.InitAsync();
         var files = Enumerable.Range(0, 3).Select(i => _registry.Package($"pkg-{i}", "1.0.0")).ToArray();
-        var command = string.Join(' ', ((string[])["dotnet", RegistryCli.RegistryDll, "publish", .. _registry.StoreArgs, .. files]).Select(a => $"'{a}'"));
+        var command = string.Join(' ', ((string[])["dotnet", RegistryCli.RegistryDll, "publish", .. _registry
+            .StoreArgs, .. files]).Select(a => $"'{a}'"));
 
         var plain = await OnTerminalAsync(command, noColor: true);
         Assert.Contains("checking package files 3/3", plain, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\u001b\[38;", plain);
-        Assert.Matches(@"\n(\u001b\[\?25h)?published pkg-0 1\.0\.0 ", plain.Replace("\r", "", StringComparison.Ordinal));
+        Assert.Matches(
+            @"\n(\u001b\[\?25h)?published pkg-0 1\.0\.0 ",
+            plain.Replace("\r", "", StringComparison.Ordinal));
 
         var coloured = await OnTerminalAsync(command, noColor: false);
         Assert.Contains("checking package files 3/3", coloured, StringComparison.Ordinal);
@@ -96,7 +121,10 @@ public sealed partial class ProgressOutputTests : IDisposable
 
     private static async Task<string> OnTerminalAsync(string command, bool noColor)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var info = new System.Diagnostics.ProcessStartInfo("script") {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true };
         foreach (var arg in new[] { "-qec", command, "/dev/null" })
         {
             info.ArgumentList.Add(arg);

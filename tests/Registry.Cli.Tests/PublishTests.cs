@@ -56,7 +56,10 @@ public sealed class PublishTests : IDisposable
         var before = _registry.StoreSnapshot();
         var changed = await _registry.PublishAsync(_registry.Package("alpha", "1.0.0", extraFile: "other contents"));
         Assert.Equal(1, changed.ExitCode);
-        Assert.Contains("alpha 1.0.0 is already published with different contents", changed.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "alpha 1.0.0 is already published with different contents",
+            changed.Error,
+            StringComparison.Ordinal);
         Assert.Contains("[rule: version-immutable]", changed.Error, StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
     }
@@ -64,7 +67,9 @@ public sealed class PublishTests : IDisposable
     [Theory]
     [InlineData("{\"ghost\":\"1.0.0\"}", "dependency-unknown")]
     [InlineData("{\"alpha\":\"[2.0.0, )\"}", "dependency-unsatisfiable")]
-    public async Task Publish_rejects_dependencies_the_registry_cannot_satisfy_and_writes_nothing(string dependencies, string rule)
+    public async Task Publish_rejects_dependencies_the_registry_cannot_satisfy_and_writes_nothing(
+        string dependencies,
+        string rule)
     {
         await _registry.InitAsync();
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
@@ -95,7 +100,9 @@ public sealed class PublishTests : IDisposable
     public async Task A_batch_may_satisfy_its_own_dependencies()
     {
         await _registry.InitAsync();
-        var result = await _registry.PublishAsync(_registry.Package("beta", "1.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"), _registry.Package("alpha", "1.2.0"));
+        var result = await _registry.PublishAsync(
+            _registry.Package("beta", "1.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"),
+            _registry.Package("alpha", "1.2.0"));
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(0, (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).ExitCode);
     }
@@ -111,7 +118,10 @@ public sealed class PublishTests : IDisposable
         var before = _registry.StoreSnapshot();
         var result = await _registry.PublishAsync(_registry.Package(second, "1.0.0"));
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"the name '{second}' collides with the existing package '{first}'", result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            $"the name '{second}' collides with the existing package '{first}'",
+            result.Error,
+            StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
     }
 
@@ -120,10 +130,13 @@ public sealed class PublishTests : IDisposable
     {
         await _registry.InitAsync();
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
-        var yank = await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "broken build"]);
+        var yank = await RegistryCli.RunAsync(
+            ["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--reason", "broken build"]);
         Assert.Equal(0, yank.ExitCode);
         Assert.Equal("yanked alpha 1.0.0\n", yank.Out);
-        var index = File.ReadAllText(Directory.GetFiles(Path.Combine(_registry.Store, "targets", "index")).OrderBy(File.GetLastWriteTimeUtc).Last());
+        var index = File.ReadAllText(Directory.GetFiles(Path.Combine(_registry.Store, "targets", "index"))
+            .OrderBy(File.GetLastWriteTimeUtc)
+            .Last());
         Assert.Contains("\"yanked\":true,\"yanked_reason\":\"broken build\"", index, StringComparison.Ordinal);
 
         var dependent = await _registry.PublishAsync(_registry.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"));
@@ -131,7 +144,9 @@ public sealed class PublishTests : IDisposable
 
         var undo = await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "alpha", "1.0.0", "--undo"]);
         Assert.Equal("un-yanked alpha 1.0.0\n", undo.Out);
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
+        Assert.Equal(
+            0,
+            (await _registry.PublishAsync(_registry.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
         Assert.Equal(0, (await RegistryCli.RunAsync("verify", "--store", _registry.Store)).ExitCode);
     }
 
@@ -158,7 +173,13 @@ public sealed class PublishTests : IDisposable
         Assert.Equal(0, refresh.ExitCode);
         Assert.Contains("re-signed timestamp; timestamp 2", refresh.Out, StringComparison.Ordinal);
 
-        var publish = await RegistryCli.RunAsync("publish", "--store", _registry.Store, "--keys", timestampOnly, _registry.Package("alpha", "1.0.0"));
+        var publish = await RegistryCli.RunAsync(
+            "publish",
+            "--store",
+            _registry.Store,
+            "--keys",
+            timestampOnly,
+            _registry.Package("alpha", "1.0.0"));
         Assert.Equal(2, publish.ExitCode);
         Assert.Contains("holds 0 of the", publish.Error, StringComparison.Ordinal);
     }
@@ -181,15 +202,24 @@ public sealed class PublishTests : IDisposable
     [InlineData("10000", 256)]
     [InlineData("100000", 512)]
     [InlineData("1000000", 2048)]
-    public async Task Init_picks_the_bin_count_that_keeps_a_publish_smallest_for_the_expected_packages(string packages, int bins)
+    public async Task Init_picks_the_bin_count_that_keeps_a_publish_smallest_for_the_expected_packages(
+        string packages,
+        int bins)
     {
-        var result = await RegistryCli.RunProcessAsync(["init", "--store", _registry.Store, "--keys", _registry.Keys, "--expected-packages", packages], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+        var result = await RegistryCli.RunProcessAsync(
+            ["init", "--store", _registry.Store, "--keys", _registry.Keys, "--expected-packages", packages],
+            new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"with {bins} bins", result.Out, StringComparison.Ordinal);
         Assert.Contains($"{bins} bins suit {packages} packages", result.Error, StringComparison.Ordinal);
-        var targets = await File.ReadAllTextAsync(Path.Combine(_registry.Store, "metadata", "1.targets.json"), TestContext.Current.CancellationToken);
-        Assert.Contains($"\"bit_length\":{int.Log2(bins)}", targets.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var targets = await File.ReadAllTextAsync(
+            Path.Combine(_registry.Store, "metadata", "1.targets.json"),
+            TestContext.Current.CancellationToken);
+        Assert.Contains(
+            $"\"bit_length\":{int.Log2(bins)}",
+            targets.Replace(" ", "", StringComparison.Ordinal),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -200,7 +230,10 @@ public sealed class PublishTests : IDisposable
         var result = await RegistryCli.RunProcessAsync(["init", "--store", _registry.Store, "--keys", _registry.Keys, "--bins", "256", "--expected-packages", "1000"], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--bins and --expected-packages both choose the bin count; give one of them", result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "--bins and --expected-packages both choose the bin count; give one of them",
+            result.Error,
+            StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
         Assert.False(Directory.Exists(_registry.Keys) && Directory.EnumerateFiles(_registry.Keys).Any());
     }
@@ -208,7 +241,9 @@ public sealed class PublishTests : IDisposable
     [Fact]
     public async Task Store_and_keys_come_from_the_environment_too()
     {
-        var result = await RegistryCli.RunProcessAsync(["init", "--bins", "4"], new Dictionary<string, string> { ["REGISTRY_STORE"] = _registry.Store, ["REGISTRY_KEYS"] = _registry.Keys });
+        var result = await RegistryCli.RunProcessAsync(
+            ["init", "--bins", "4"],
+            new Dictionary<string, string> { ["REGISTRY_STORE"] = _registry.Store, ["REGISTRY_KEYS"] = _registry.Keys });
         Assert.Equal(0, result.ExitCode);
         Assert.True(File.Exists(Path.Combine(_registry.Store, "metadata", "timestamp.json")));
     }

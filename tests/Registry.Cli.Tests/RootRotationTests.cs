@@ -12,7 +12,10 @@ namespace Registry.Cli.Tests;
 /// </summary>
 public sealed class RootRotationTests : IAsyncLifetime
 {
-    private static readonly HttpPolicy FastPolicy = new() { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(10) };
+    private static readonly HttpPolicy FastPolicy = new() {
+        MaxRetries = 1,
+        BaseDelay = TimeSpan.FromMilliseconds(10),
+        AttemptTimeout = TimeSpan.FromSeconds(10) };
     private readonly TestRegistry _registry = new();
     private readonly string _variable = "REGISTRY_TEST_PASSPHRASE_" + Guid.NewGuid().ToString("N");
     private RegistryServer _server = null!;
@@ -54,12 +57,21 @@ public sealed class RootRotationTests : IAsyncLifetime
         return [.. (await client.GetIndexAsync(name, Ct))!.Versions.Select(v => v.Version)];
     }
 
-    private Task<CliResult> TufJsAsync(params string[] targets) => TufJs.RefreshAndDownloadAsync(_server.BaseUri, RootV1, Work("tufjs"), targets);
+    private Task<CliResult> TufJsAsync(params string[] targets)
+        => TufJs.RefreshAndDownloadAsync(_server.BaseUri, RootV1, Work("tufjs"), targets);
 
     /// <summary>Generates a key into <paramref name="folder"/> (encrypted) and returns its .pub path.</summary>
     private async Task<string> GenerateAsync(string role, string folder)
     {
-        var result = await RegistryCli.RunAsync("keys", "generate", "--role", role, "--out", Work(folder), "--passphrase-env", _variable);
+        var result = await RegistryCli.RunAsync(
+            "keys",
+            "generate",
+            "--role",
+            role,
+            "--out",
+            Work(folder),
+            "--passphrase-env",
+            _variable);
         Assert.True(result.ExitCode == 0, result.ToString());
         var keyId = result.Out.Split('\n')[0]["key id: ".Length..];
         return Path.Combine(Work(folder), $"{role}-{keyId[..8]}.pub");
@@ -71,10 +83,17 @@ public sealed class RootRotationTests : IAsyncLifetime
         using var keys = Core.Tuf.KeyRing.Load(_registry.Keys);
         using var store = new Core.Storage.FolderStore(_registry.Store);
         var current = (await store.GetOrNullAsync(RegistryLayout.TimestampKey, Ct))!;
-        var old = Core.Tuf.SignedDocument<Core.Tuf.TimestampMetadata>.Parse(current.Content, "timestamp", Core.Tuf.TufJsonContext.Default.TimestampMetadata, "timestamp.json");
+        var old = Core.Tuf.SignedDocument<Core.Tuf.TimestampMetadata>
+            .Parse(current.Content, "timestamp", Core.Tuf.TufJsonContext.Default.TimestampMetadata, "timestamp.json");
         var next = Core.Tuf.SignedDocument<Core.Tuf.TimestampMetadata>.Create(
-            old.Signed with { Version = old.Signed.Version + 1 }, keys.Keys.Where(k => k.KeyId == old.Signatures[0].KeyId), Core.Tuf.TufJsonContext.Default.TimestampMetadata);
-        Assert.Equal(Core.Storage.SwapResult.Swapped, await store.SwapAsync(RegistryLayout.TimestampKey, next.FileBytes, current.VersionTag, new Core.Storage.CachePolicy().For(RegistryLayout.TimestampKey), Ct));
+            old.Signed with { Version = old.Signed.Version + 1 }, keys.Keys
+                .Where(k => k.KeyId == old.Signatures[0].KeyId), Core.Tuf.TufJsonContext.Default.TimestampMetadata);
+        Assert.Equal(Core.Storage.SwapResult.Swapped, await store.SwapAsync(
+            RegistryLayout.TimestampKey,
+            next.FileBytes,
+            current.VersionTag,
+            new Core.Storage.CachePolicy().For(RegistryLayout.TimestampKey),
+            Ct));
     }
 
     private static string Private(string pub) => Path.ChangeExtension(pub, ".pem");
@@ -87,7 +106,8 @@ public sealed class RootRotationTests : IAsyncLifetime
 
     private async Task ProposeAsync(string output, params string[] edits)
     {
-        var result = await RegistryCli.RunAsync(["root", "propose", "--store", _registry.Store, "-o", Work(output), "--passphrase-env", _variable, .. edits]);
+        var result = await RegistryCli.RunAsync(
+            ["root", "propose", "--store", _registry.Store, "-o", Work(output), "--passphrase-env", _variable, .. edits]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -127,7 +147,9 @@ public sealed class RootRotationTests : IAsyncLifetime
         var old = await CliAsync("refresh", "--store", _registry.Store, "--keys", _registry.Keys);
         Assert.True(old.ExitCode == 0, old.ToString());
 
-        File.SetLastWriteTimeUtc(Path.Combine(_registry.Store, "metadata", "2.root.json"), DateTime.UtcNow.AddSeconds(-61));
+        File.SetLastWriteTimeUtc(
+            Path.Combine(_registry.Store, "metadata", "2.root.json"),
+            DateTime.UtcNow.AddSeconds(-61));
         var late = await CliAsync("refresh", "--store", _registry.Store, "--keys", Work("new"));
         Assert.True(late.ExitCode == 0, late.ToString());
         Assert.Equal(UpdateStatus.Updated, (await ClientUpdateAsync()).Status);
@@ -141,7 +163,9 @@ public sealed class RootRotationTests : IAsyncLifetime
         Assert.Equal(0, (await TufJsAsync("index/alpha.json")).ExitCode);
 
         // Root 2: every key replaced; root becomes 2 of 3.
-        string[] rootKeys = [await GenerateAsync("root", "k2"), await GenerateAsync("root", "k2"), await GenerateAsync("root", "k2")];
+        string[] rootKeys = [await GenerateAsync("root", "k2"), await GenerateAsync("root", "k2"), await GenerateAsync(
+            "root",
+            "k2")];
         var targets2 = await GenerateAsync("targets", "k2");
         var snapshot2 = await GenerateAsync("snapshot", "k2");
         var timestamp2 = await GenerateAsync("timestamp", "k2");
@@ -159,13 +183,22 @@ public sealed class RootRotationTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_registry.Store, "metadata", "2.root.json")));
 
         await SignAsync("root-2.json", Private(rootKeys[1]));
-        var published = await CliAsync("root", "publish", "--store", _registry.Store, Work("root-2.json"), "--keys", Work("k2"));
+        var published = await CliAsync(
+            "root",
+            "publish",
+            "--store",
+            _registry.Store,
+            Work("root-2.json"),
+            "--keys",
+            Work("k2"));
         Assert.True(published.ExitCode == 0, published.ToString());
         Assert.Contains("published metadata/2.root.json", published.Out, StringComparison.Ordinal);
         Assert.Contains("re-signed timestamp, snapshot (new keys in root 2), targets (new keys in root 2), 16 bins (new targets keys in root 2)", published.Out, StringComparison.Ordinal);
 
-        Assert.Equal(0, (await CliAsync(["publish", "--store", _registry.Store, "--keys", Work("k2"), _registry.Package("beta", "1.0.0")])).ExitCode);
-        var oldKeys = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, _registry.Package("gamma", "0.1.0")]);
+        Assert.Equal(0, (await CliAsync(
+            ["publish", "--store", _registry.Store, "--keys", Work("k2"), _registry.Package("beta", "1.0.0")])).ExitCode);
+        var oldKeys = await RegistryCli.RunAsync(
+            ["publish", .. _registry.StoreArgs, _registry.Package("gamma", "0.1.0")]);
         Assert.Equal(2, oldKeys.ExitCode);
         Assert.Contains("holds 0 of the", oldKeys.Error, StringComparison.Ordinal);
 
@@ -196,23 +229,38 @@ public sealed class RootRotationTests : IAsyncLifetime
         Assert.Contains("holds 1 of the timestamp role's keys, it needs 2", short1.Error, StringComparison.Ordinal);
         var refreshed = await CliAsync("refresh", "--store", _registry.Store, "--keys", Work("k3"));
         Assert.True(refreshed.ExitCode == 0, refreshed.ToString());
-        Assert.Equal(0, (await CliAsync(["publish", "--store", _registry.Store, "--keys", Work("k3"), _registry.Package("gamma", "1.0.0")])).ExitCode);
+        Assert.Equal(0, (await CliAsync(
+            ["publish", "--store", _registry.Store, "--keys", Work("k3"), _registry.Package("gamma", "1.0.0")])).ExitCode);
 
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Equal(0, (await RegistryCli.RunAsync("status", "--store", _registry.Store)).ExitCode);
-        var timestamp = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "timestamp.json"))).RootElement;
+        var timestamp = JsonDocument.Parse(
+            File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "timestamp.json"))).RootElement;
         Assert.Equal(2, timestamp.GetProperty("signatures").GetArrayLength());
 
         // Both clients walk 1 -> 2 -> 3 from the trust they already had.
         Assert.Equal(["1.0.0"], await ClientVersionsAsync("gamma"));
         Assert.True(File.Exists(Path.Combine(Home.SourcePath("main"), "metadata", "3.root.json")));
-        var tufjs = await TufJs.DownloadIndexAndArtifactsAsync(_server.BaseUri, RootV1, Work("tufjs"), "index/gamma.json", "index/beta.json");
+        var tufjs = await TufJs.DownloadIndexAndArtifactsAsync(
+            _server.BaseUri,
+            RootV1,
+            Work("tufjs"),
+            "index/gamma.json",
+            "index/beta.json");
         Assert.True(tufjs.ExitCode == 0, tufjs.ToString());
-        Assert.Equal(3, JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Work("tufjs"), "metadata", "root.json"))).RootElement.GetProperty("signed").GetProperty("version").GetInt32());
+        Assert.Equal(3, JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Work("tufjs"), "metadata", "root.json")))
+            .RootElement
+            .GetProperty("signed")
+            .GetProperty("version")
+            .GetInt32());
 
         // A fresh tuf-js that trusts only root 1 gets there too.
-        var fresh = await TufJs.RefreshAndDownloadAsync(_server.BaseUri, RootV1, Work("tufjs-fresh"), "index/alpha.json");
+        var fresh = await TufJs.RefreshAndDownloadAsync(
+            _server.BaseUri,
+            RootV1,
+            Work("tufjs-fresh"),
+            "index/alpha.json");
         Assert.True(fresh.ExitCode == 0, fresh.ToString());
     }
 
@@ -222,7 +270,12 @@ public sealed class RootRotationTests : IAsyncLifetime
         await ClientUpdateAsync();
         Assert.Equal(0, (await TufJsAsync()).ExitCode);
         var newRoot = await GenerateAsync("root", "k2");
-        await ProposeAsync("root-2.json", "--add-key", $"root={newRoot}", "--remove-key", $"root={Path.Combine(_registry.Keys, "root.pub")}");
+        await ProposeAsync(
+            "root-2.json",
+            "--add-key",
+            $"root={newRoot}",
+            "--remove-key",
+            $"root={Path.Combine(_registry.Keys, "root.pub")}");
         await SignAsync("root-2.json", Private(newRoot));
 
         var refused = await CliAsync("root", "publish", "--store", _registry.Store, Work("root-2.json"));
@@ -277,7 +330,9 @@ public sealed class RootRotationTests : IAsyncLifetime
     [Fact]
     public async Task A_two_of_three_timestamp_role_is_signed_by_two_held_keys_and_a_single_signature_is_refused()
     {
-        string[] keys = [await GenerateAsync("timestamp", "ts"), await GenerateAsync("timestamp", "ts"), await GenerateAsync("timestamp", "ts")];
+        string[] keys = [await GenerateAsync("timestamp", "ts"), await GenerateAsync(
+            "timestamp",
+            "ts"), await GenerateAsync("timestamp", "ts")];
         await ProposeAsync("root-2.json",
             "--add-key", $"timestamp={keys[0]}", "--add-key", $"timestamp={keys[1]}", "--add-key", $"timestamp={keys[2]}",
             "--remove-key", $"timestamp={Path.Combine(_registry.Keys, "timestamp.pub")}", "--threshold", "timestamp=2");
@@ -296,8 +351,11 @@ public sealed class RootRotationTests : IAsyncLifetime
         var document = JsonDocument.Parse(File.ReadAllBytes(path)).RootElement;
         var signature = document.GetProperty("signatures")[0].GetRawText();
         var text = File.ReadAllText(path);
-        File.WriteAllText(path, text.Replace(signature + ",", "", StringComparison.Ordinal).Replace("," + signature, "", StringComparison.Ordinal));
-        Assert.Equal(1, JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.GetProperty("signatures").GetArrayLength());
+        File.WriteAllText(path, text.Replace(signature + ",", "", StringComparison.Ordinal)
+            .Replace("," + signature, "", StringComparison.Ordinal));
+        Assert.Equal(
+            1,
+            JsonDocument.Parse(File.ReadAllBytes(path)).RootElement.GetProperty("signatures").GetArrayLength());
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains("1 valid signature(s), the role needs 2", verify.Out, StringComparison.Ordinal);

@@ -39,7 +39,8 @@ public sealed partial class ScheduleTests
         Assert.Equal(2, sources.Count);
 
         var mapped = config.Element("packageSourceMapping")!.Elements("packageSource")
-            .SelectMany(s => s.Elements("package").Select(p => (Source: s.Attribute("key")!.Value, Pattern: p.Attribute("pattern")!.Value)))
+            .SelectMany(s => s.Elements("package")
+                .Select(p => (Source: s.Attribute("key")!.Value, Pattern: p.Attribute("pattern")!.Value)))
             .ToList();
         Assert.Equal([(key, "Registry.Cli"), (key, "Registry.Cli.*")], mapped);
         Assert.Contains($"NuGetPackageSourceCredentials_{key}:", Workflow, StringComparison.Ordinal);
@@ -57,10 +58,13 @@ public sealed partial class ScheduleTests
     public void No_other_scheduled_job_installs_software_from_a_package_registry()
     {
         var others = Directory.EnumerateFiles(Schedules, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith("registry-refresh.yml", StringComparison.Ordinal) && !f.EndsWith("check.sh", StringComparison.Ordinal));
+            .Where(f => !f.EndsWith("registry-refresh.yml", StringComparison.Ordinal)
+                && !f.EndsWith("check.sh", StringComparison.Ordinal));
         foreach (var file in others)
         {
-            Assert.DoesNotMatch(@"tool install|tool update|pip3? install|npm (i|install)|npx |go install|curl[^\n|]*\|\s*(ba)?sh", File.ReadAllText(file));
+            Assert.DoesNotMatch(
+                @"tool install|tool update|pip3? install|npm (i|install)|npx |go install|curl[^\n|]*\|\s*(ba)?sh",
+                File.ReadAllText(file));
         }
     }
 

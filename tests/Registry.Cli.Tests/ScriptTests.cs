@@ -24,7 +24,9 @@ public sealed partial class ScriptTests : IDisposable
             Assert.True(url.Success, $"no URL in the first line: {line}");
 
             using var http = new HttpClient();
-            using var response = await http.GetAsync(new Uri(new Uri(url.Value), "metadata/timestamp.json"), TestContext.Current.CancellationToken);
+            using var response = await http.GetAsync(
+                new Uri(new Uri(url.Value), "metadata/timestamp.json"),
+                TestContext.Current.CancellationToken);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
         finally

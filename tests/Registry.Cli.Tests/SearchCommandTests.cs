@@ -82,12 +82,20 @@ public sealed class SearchCommandTests : IDisposable
         var shard = Path.Combine(_registry.Store, "search", "v1", "shards", "alp.json");
         File.WriteAllText(shard, File.ReadAllText(shard).Replace("\"1.0.0\"", "\"9.9.9\"", StringComparison.Ordinal));
         var page = Path.Combine(_registry.Store, "packages", "alpha", "index.html");
-        File.WriteAllText(page, File.ReadAllText(page).Replace("data-version=\"1.0.0\"", "data-version=\"6.6.6\"", StringComparison.Ordinal));
+        File.WriteAllText(
+            page,
+            File.ReadAllText(page).Replace("data-version=\"1.0.0\"", "data-version=\"6.6.6\"", StringComparison.Ordinal));
 
         var bad = await RegistryCli.RunAsync("verify", "--store", server.BaseUri.ToString());
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("search/v1/shards/alp.json: shows alpha 9.9.9, a version the signed index does not have", bad.Out, StringComparison.Ordinal);
-        Assert.Contains("packages/alpha/index.html: shows alpha 6.6.6, which the signed index does not have", bad.Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "search/v1/shards/alp.json: shows alpha 9.9.9, a version the signed index does not have",
+            bad.Out,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "packages/alpha/index.html: shows alpha 6.6.6, which the signed index does not have",
+            bad.Out,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,10 +106,19 @@ public sealed class SearchCommandTests : IDisposable
 
         var local = await RegistryCli.RunAsync("search", "alpha", "--store", _registry.Store);
         Assert.True(local.ExitCode == 0, local.ToString());
-        Assert.Equal(["alpha 2.0.0  alpha for tests", "alpha-tools 1.0.0  alpha-tools for tests"], local.Out.TrimEnd().Split('\n'));
+        Assert.Equal(
+            ["alpha 2.0.0  alpha for tests", "alpha-tools 1.0.0  alpha-tools for tests"],
+            local.Out.TrimEnd().Split('\n'));
 
         await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct);
-        var remote = await RegistryCli.RunAsync("search", "alp", "--store", server.BaseUri.ToString(), "--json", "--limit", "1");
+        var remote = await RegistryCli.RunAsync(
+            "search",
+            "alp",
+            "--store",
+            server.BaseUri.ToString(),
+            "--json",
+            "--limit",
+            "1");
         Assert.True(remote.ExitCode == 0, remote.ToString());
         using var json = JsonDocument.Parse(remote.Out);
         Assert.Equal("alpha", json.RootElement.GetProperty("results")[0].GetProperty("name").GetString());
@@ -127,7 +144,9 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal(2, empty.ExitCode);
         Assert.Contains("at least one letter or digit", empty.Error, StringComparison.Ordinal);
 
-        File.WriteAllText(Path.Combine(_registry.Store, "search", "v1", "shards", "alp.json"), "{\"v\":1,\"key\":\"zzz\"}");
+        File.WriteAllText(
+            Path.Combine(_registry.Store, "search", "v1", "shards", "alp.json"),
+            "{\"v\":1,\"key\":\"zzz\"}");
         var malformed = await RegistryCli.RunAsync("search", "alpha", "--store", _registry.Store);
         Assert.Equal(1, malformed.ExitCode);
         Assert.Contains("search/v1/shards/alp.json", malformed.Error, StringComparison.Ordinal);

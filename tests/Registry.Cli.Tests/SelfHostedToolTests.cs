@@ -31,10 +31,20 @@ public sealed partial class SelfHostedToolTests : IDisposable
     public async Task A_registry_hosts_its_own_tool_built_without_clang_and_dotnet_tool_install_runs_it()
     {
         var artifacts = Path.Combine(_registry.Root, "artifacts");
-        var script = await RunScriptAsync(Path.Combine(Repository.Root, "infra", "publish-cli.sh"), "--version", Version, "--output", artifacts);
+        var script = await RunScriptAsync(
+            Path.Combine(Repository.Root, "infra", "publish-cli.sh"),
+            "--version",
+            Version,
+            "--output",
+            artifacts);
         Assert.True(script.ExitCode == 0, script.ToString());
-        Assert.Contains("clang not found: making the framework-dependent tool only", script.Error, StringComparison.Ordinal);
-        var packages = Directory.GetFiles(Path.Combine(artifacts, "tool"), "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(
+            "clang not found: making the framework-dependent tool only",
+            script.Error,
+            StringComparison.Ordinal);
+        var packages = Directory.GetFiles(Path.Combine(artifacts, "tool"), "*.nupkg").Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)
+            .ToList();
         Assert.Equal([$"Registry.Cli.{Version}.nupkg", $"Registry.Cli.any.{Version}.nupkg"], packages);
 
         await _registry.InitAsync();
@@ -55,7 +65,18 @@ public sealed partial class SelfHostedToolTests : IDisposable
             var work = Directory.CreateDirectory(Path.Combine(_dotnet.Root, "work")).FullName;
             DotnetNuGet.WriteNuGetConfig(work, feed);
             var tools = Path.Combine(_dotnet.Root, "tools");
-            var install = await _dotnet.RunAsync(work, DotnetNuGet.DefaultTimeout, "tool", "install", "--tool-path", tools, "--add-source", feed, "--version", Version, "Registry.Cli");
+            var install = await _dotnet.RunAsync(
+                work,
+                DotnetNuGet.DefaultTimeout,
+                "tool",
+                "install",
+                "--tool-path",
+                tools,
+                "--add-source",
+                feed,
+                "--version",
+                Version,
+                "Registry.Cli");
             Assert.True(install.ExitCode == 0, install.ToString());
 
             var version = await RunAsync(Path.Combine(tools, "registry"), ["--version"]);
@@ -78,12 +99,15 @@ public sealed partial class SelfHostedToolTests : IDisposable
     private async Task<CliResult> RunScriptAsync(string script, params string[] args)
     {
         var path = Directory.CreateDirectory(Path.Combine(_registry.Root, "path-without-clang")).FullName;
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Where(Directory.Exists))
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(
+            ':',
+            StringSplitOptions.RemoveEmptyEntries).Where(Directory.Exists))
         {
             foreach (var file in Directory.EnumerateFiles(folder))
             {
                 var link = Path.Combine(path, Path.GetFileName(file));
-                if (!Path.GetFileName(file).StartsWith("clang", StringComparison.Ordinal) && !File.Exists(link) && !Directory.Exists(link))
+                if (!Path.GetFileName(file).StartsWith("clang", StringComparison.Ordinal) && !File.Exists(link)
+                    && !Directory.Exists(link))
                 {
                     File.CreateSymbolicLink(link, file);
                 }
@@ -93,15 +117,26 @@ public sealed partial class SelfHostedToolTests : IDisposable
         return await RunAsync(script, args, new Dictionary<string, string> { ["PATH"] = path });
     }
 
-    private static async Task<CliResult> RunAsync(string file, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    private static async Task<CliResult> RunAsync(
+        string file,
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(file) {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("NUGET_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("FAKETIME", StringComparison.Ordinal) || k is "LD_PRELOAD" or "NO_FAKE_STAT").ToList())
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("NUGET_", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("VSTEST_", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("FAKETIME", StringComparison.Ordinal)
+            || k is "LD_PRELOAD" or "NO_FAKE_STAT").ToList())
         {
             info.Environment.Remove(key);
         }

@@ -34,7 +34,10 @@ public sealed class ServeStartupTests : IDisposable
         }
 
         // Read by the web host's default builder from the current folder, this moved the server elsewhere.
-        await File.WriteAllTextAsync(Path.Combine(cwd, "appsettings.json"), "{\"Kestrel\":{\"Endpoints\":{\"Other\":{\"Url\":\"http://127.0.0.2:0\"}}}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(cwd, "appsettings.json"),
+            "{\"Kestrel\":{\"Endpoints\":{\"Other\":{\"Url\":\"http://127.0.0.2:0\"}}}}",
+            Ct);
 
         using var process = RegistryCli.Start(["serve", _registry.Store, "--port", "0"], workingDirectory: cwd);
         var error = process.StandardError.ReadToEndAsync(Ct);
@@ -67,7 +70,9 @@ public sealed class ServeStartupTests : IDisposable
     {
         if (!process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start(
+                "kill",
+                ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync(Ct);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -85,7 +90,8 @@ public sealed class ServeStartupTests : IDisposable
         {
             if (new FileInfo(fd).LinkTarget == "anon_inode:inotify")
             {
-                watches += File.ReadLines($"/proc/{pid}/fdinfo/{Path.GetFileName(fd)}").Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+                watches += File.ReadLines($"/proc/{pid}/fdinfo/{Path.GetFileName(fd)}")
+                    .Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
             }
         }
 

@@ -24,7 +24,9 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _registry.InitAsync();
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("str_util", "1.0.0"))).ExitCode);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("str_util", "1.0.0"))).ExitCode);
         _server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct);
         Directory.CreateDirectory(Project);
     }
@@ -42,12 +44,16 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
         var first = await RunAsync("source", "add", "main", _server.BaseUri.ToString(), "--root-sha256", hash);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains($"root sha256 {hash}", first.Out, StringComparison.Ordinal);
-        Assert.Equal(0, (await RunAsync("source", "add", "backup", "http://127.0.0.1:9/", "--root", RootFile)).ExitCode);
+        Assert.Equal(
+            0,
+            (await RunAsync("source", "add", "backup", "http://127.0.0.1:9/", "--root", RootFile)).ExitCode);
 
         var info = await RunAsync("info", "alpha");
         Assert.True(info.ExitCode == 0, info.ToString());
         Assert.StartsWith("alpha:", info.Out, StringComparison.Ordinal);
-        Assert.Equal($"* main\t{_server.BaseUri}\n  backup\thttp://127.0.0.1:9/\n", (await RunAsync("source", "list")).Out);
+        Assert.Equal(
+            $"* main\t{_server.BaseUri}\n  backup\thttp://127.0.0.1:9/\n",
+            (await RunAsync("source", "list")).Out);
         using (var listed = System.Text.Json.JsonDocument.Parse((await RunAsync("source", "list", "--json")).Out))
         {
             var sources = listed.RootElement.GetProperty("sources").EnumerateArray().ToList();
@@ -59,7 +65,9 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
         var moved = await RunAsync("source", "default", "backup");
         Assert.Equal(0, moved.ExitCode);
         Assert.Equal("default source backup http://127.0.0.1:9/\n", moved.Out);
-        Assert.Equal($"* backup\thttp://127.0.0.1:9/\n  main\t{_server.BaseUri}\n", (await RunAsync("source", "list")).Out);
+        Assert.Equal(
+            $"* backup\thttp://127.0.0.1:9/\n  main\t{_server.BaseUri}\n",
+            (await RunAsync("source", "list")).Out);
         Assert.Equal(0, (await RunAsync("info", "alpha", "--source", "main")).ExitCode);
 
         var unknown = await RunAsync("source", "default", "nope");
@@ -70,8 +78,13 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
     [Fact]
     public async Task A_dependency_spelt_differently_from_the_published_name_says_which_spelling_is_published()
     {
-        Assert.Equal(0, (await RunAsync("source", "add", "main", _server.BaseUri.ToString(), "--root", RootFile)).ExitCode);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"str-util\":\"1.0.0\"}}", Ct);
+        Assert.Equal(
+            0,
+            (await RunAsync("source", "add", "main", _server.BaseUri.ToString(), "--root", RootFile)).ExitCode);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"str-util\":\"1.0.0\"}}",
+            Ct);
 
         var install = await RunAsync("install", "--project", Project);
 
@@ -85,17 +98,28 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
     [Fact]
     public async Task A_mistyped_name_gets_did_you_mean()
     {
-        Assert.Equal(0, (await RunAsync("source", "add", "main", _server.BaseUri.ToString(), "--root", RootFile)).ExitCode);
+        Assert.Equal(
+            0,
+            (await RunAsync("source", "add", "main", _server.BaseUri.ToString(), "--root", RootFile)).ExitCode);
         Assert.Equal(0, (await RunAsync("info", "alpha")).ExitCode);
 
         var info = await RunAsync("info", "alpah");
         Assert.Equal(1, info.ExitCode);
-        Assert.Contains("no package 'alpah' in the registry; did you mean 'alpha'?", info.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "no package 'alpah' in the registry; did you mean 'alpha'?",
+            info.Error,
+            StringComparison.Ordinal);
 
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"alpah\":\"1.0.0\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"alpah\":\"1.0.0\"}}",
+            Ct);
         var install = await RunAsync("install", "--project", Project);
         Assert.Equal(1, install.ExitCode);
-        Assert.Contains("'alpah' is not in the registry (required by the project); did you mean 'alpha'?", install.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "'alpah' is not in the registry (required by the project); did you mean 'alpha'?",
+            install.Error,
+            StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Project, "packages")));
     }
 
@@ -104,7 +128,10 @@ public sealed class SourcesAndNamesTests : IAsyncLifetime
     {
         var forged = Path.Combine(_registry.Root, "forged.root.json");
         var text = await File.ReadAllTextAsync(RootFile, Ct);
-        await File.WriteAllTextAsync(forged, text.Replace("\"version\":1", "\"version\":7", StringComparison.Ordinal), Ct);
+        await File.WriteAllTextAsync(
+            forged,
+            text.Replace("\"version\":1", "\"version\":7", StringComparison.Ordinal),
+            Ct);
         Assert.NotEqual(text, await File.ReadAllTextAsync(forged, Ct));
         var mirror = Path.Combine(_registry.Root, "mirror");
 

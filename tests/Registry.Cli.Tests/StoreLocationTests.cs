@@ -12,7 +12,9 @@ public sealed class StoreLocationTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "registry-store-location", Guid.NewGuid().ToString("N"));
 
-        using var store = await StoreLocation.OpenAsync(folder, cancellationToken: TestContext.Current.CancellationToken);
+        using var store = await StoreLocation.OpenAsync(
+            folder,
+            cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.IsType<FolderStore>(store);
         Assert.False(Directory.Exists(folder));
@@ -22,7 +24,9 @@ public sealed class StoreLocationTests
     [Fact]
     public async Task A_url_is_refused_as_a_store()
     {
-        var refused = await Assert.ThrowsAsync<EnvironmentException>(() => StoreLocation.OpenAsync("https://cdn.example/registry/", cancellationToken: TestContext.Current.CancellationToken));
+        var refused = await Assert.ThrowsAsync<EnvironmentException>(() => StoreLocation.OpenAsync(
+            "https://cdn.example/registry/",
+            cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Contains("a URL is read-only", refused.Message, StringComparison.Ordinal);
     }
@@ -33,10 +37,16 @@ public sealed class StoreLocationTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StoreLocation.OpenAsync("s3://bucket/registry", "http://127.0.0.1:9", publicRead: null, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StoreLocation.OpenAsync(
+            "s3://bucket/registry",
+            "http://127.0.0.1:9",
+            publicRead: null,
+            cancelled.Token));
     }
 
     [Fact]
     public void The_proof_fingerprint_names_the_s3_endpoint() =>
-        Assert.NotEqual(StoreLocation.Fingerprint("s3://bucket/a", "http://127.0.0.1:9000"), StoreLocation.Fingerprint("s3://bucket/a", "http://127.0.0.1:9001"));
+        Assert.NotEqual(
+            StoreLocation.Fingerprint("s3://bucket/a", "http://127.0.0.1:9000"),
+            StoreLocation.Fingerprint("s3://bucket/a", "http://127.0.0.1:9001"));
 }

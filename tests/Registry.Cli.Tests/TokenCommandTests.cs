@@ -19,7 +19,17 @@ public sealed class TokenCommandTests : IDisposable
         await _registry.InitAsync();
         var before = _registry.StoreSnapshot();
 
-        var issued = await RegistryCli.RunAsync("token", "issue", "--keys", _registry.Keys, "--name", "ci", "--expires", "90d", "--scope", "acme-");
+        var issued = await RegistryCli.RunAsync(
+            "token",
+            "issue",
+            "--keys",
+            _registry.Keys,
+            "--name",
+            "ci",
+            "--expires",
+            "90d",
+            "--scope",
+            "acme-");
 
         Assert.True(issued.ExitCode == 0, issued.ToString());
         Assert.Equal(before, _registry.StoreSnapshot());
@@ -33,11 +43,15 @@ public sealed class TokenCommandTests : IDisposable
         Assert.NotNull(token);
         Assert.Equal("acme-", token.Scope);
         Assert.InRange(token.Expires - DateTimeOffset.UtcNow, TimeSpan.FromDays(89.9), TimeSpan.FromDays(90.1));
-        using var file = JsonDocument.Parse(await File.ReadAllBytesAsync(TokensFile, TestContext.Current.CancellationToken));
+        using var file = JsonDocument.Parse(
+            await File.ReadAllBytesAsync(TokensFile, TestContext.Current.CancellationToken));
         var secret = file.RootElement.GetProperty("secrets")[0].GetProperty("secret").GetString()!;
         Assert.Equal(ReadToken.Mac(secret, token.Claim), mac);
         // The file keeps the token's id, never its text.
-        Assert.DoesNotContain(mac, await File.ReadAllTextAsync(TokensFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            mac,
+            await File.ReadAllTextAsync(TokensFile, TestContext.Current.CancellationToken),
+            StringComparison.Ordinal);
         Assert.Contains("issued token", issued.Error, StringComparison.Ordinal);
     }
 
@@ -63,16 +77,30 @@ public sealed class TokenCommandTests : IDisposable
     public async Task Revoke_list_rotate_retire_and_edge_config_keep_the_edge_list_small()
     {
         Directory.CreateDirectory(_registry.Keys);
-        var first = await RegistryCli.RunAsync("token", "issue", "--keys", _registry.Keys, "--name", "laptop", "--expires", "30d", "--json");
+        var first = await RegistryCli.RunAsync(
+            "token",
+            "issue",
+            "--keys",
+            _registry.Keys,
+            "--name",
+            "laptop",
+            "--expires",
+            "30d",
+            "--json");
         using var issued = JsonDocument.Parse(first.Out);
         var id = issued.RootElement.GetProperty("id").GetString()!;
 
-        Assert.Equal(1, (await RegistryCli.RunAsync("token", "revoke", "--keys", _registry.Keys, "ffffffffffffffff")).ExitCode);
+        Assert.Equal(
+            1,
+            (await RegistryCli.RunAsync("token", "revoke", "--keys", _registry.Keys, "ffffffffffffffff")).ExitCode);
         var revoke = await RegistryCli.RunAsync("token", "revoke", "--keys", _registry.Keys, id[..6]);
         Assert.True(revoke.ExitCode == 0, revoke.ToString());
         var list = await RegistryCli.RunAsync("token", "list", "--keys", _registry.Keys);
         Assert.StartsWith($"{id}\trevoked\t", list.Out, StringComparison.Ordinal);
-        Assert.DoesNotContain(issued.RootElement.GetProperty("token").GetString()!, list.Out + list.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            issued.RootElement.GetProperty("token").GetString()!,
+            list.Out + list.Error,
+            StringComparison.Ordinal);
 
         var onlySecret = await RegistryCli.RunAsync("token", "list", "--keys", _registry.Keys, "--json");
         using var listed = JsonDocument.Parse(onlySecret.Out);
@@ -83,16 +111,24 @@ public sealed class TokenCommandTests : IDisposable
 
         Assert.Equal(0, (await RegistryCli.RunAsync("token", "rotate", "--keys", _registry.Keys)).ExitCode);
         var edge = Path.Combine(_registry.Root, "edge.json");
-        Assert.Equal(0, (await RegistryCli.RunAsync("token", "edge-config", "--keys", _registry.Keys, "--out", edge)).ExitCode);
-        using (var config = JsonDocument.Parse(await File.ReadAllBytesAsync(edge, TestContext.Current.CancellationToken)))
+        Assert.Equal(
+            0,
+            (await RegistryCli.RunAsync("token", "edge-config", "--keys", _registry.Keys, "--out", edge)).ExitCode);
+        using (var config = JsonDocument.Parse(
+            await File.ReadAllBytesAsync(edge, TestContext.Current.CancellationToken)))
         {
             Assert.Equal(2, config.RootElement.GetProperty("secrets").EnumerateObject().Count());
-            Assert.Equal([id], config.RootElement.GetProperty("revoked").EnumerateArray().Select(e => e.GetString()!).ToArray());
+            Assert.Equal(
+                [id],
+                config.RootElement.GetProperty("revoked").EnumerateArray().Select(e => e.GetString()!).ToArray());
         }
 
         Assert.Equal(0, (await RegistryCli.RunAsync("token", "retire", "--keys", _registry.Keys, oldSecret)).ExitCode);
-        Assert.Equal(0, (await RegistryCli.RunAsync("token", "edge-config", "--keys", _registry.Keys, "--out", edge)).ExitCode);
-        using (var config = JsonDocument.Parse(await File.ReadAllBytesAsync(edge, TestContext.Current.CancellationToken)))
+        Assert.Equal(
+            0,
+            (await RegistryCli.RunAsync("token", "edge-config", "--keys", _registry.Keys, "--out", edge)).ExitCode);
+        using (var config = JsonDocument.Parse(
+            await File.ReadAllBytesAsync(edge, TestContext.Current.CancellationToken)))
         {
             Assert.False(config.RootElement.GetProperty("secrets").TryGetProperty(oldSecret, out _));
         }

@@ -20,17 +20,26 @@ public sealed class TufJsTests : IDisposable
     {
         // With a transparency log the root and the timestamp carry x-registry-log: extension fields tuf-js keeps and verifies over.
         await _registry.InitAsync(log ? ["--log", "registry.test/log"] : []);
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
         var work = Path.Combine(_registry.Root, "tufjs");
         var result = await TufJs.DownloadIndexAndArtifactsAsync(server.BaseUri, Root, work, "index/beta.json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .ToList();
         Assert.Equal(2, lines.Count);
         Assert.Equal("packages/beta/2.0.0/beta-2.0.0.tgz", lines[1].GetProperty("artifact").GetString());
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_registry.Root, "beta-2.0.0.tgz")), File.ReadAllBytes(lines[1].GetProperty("file").GetString()!));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(_registry.Root, "beta-2.0.0.tgz")),
+            File.ReadAllBytes(lines[1].GetProperty("file").GetString()!));
     }
 
     [Fact]
@@ -38,9 +47,16 @@ public sealed class TufJsTests : IDisposable
     {
         await _registry.InitAsync();
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
-        var result = await TufJs.RefreshAndDownloadAsync(server.BaseUri, Root, Path.Combine(_registry.Root, "tufjs"), "packages/alpha/1.0.0/alpha-1.0.0.tgz");
+        var result = await TufJs.RefreshAndDownloadAsync(
+            server.BaseUri,
+            Root,
+            Path.Combine(_registry.Root, "tufjs"),
+            "packages/alpha/1.0.0/alpha-1.0.0.tgz");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no target packages/alpha/1.0.0/alpha-1.0.0.tgz", result.Error, StringComparison.Ordinal);
@@ -51,7 +67,10 @@ public sealed class TufJsTests : IDisposable
     {
         await _registry.InitAsync();
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var work = Path.Combine(_registry.Root, "tufjs");
         Assert.Equal(0, (await TufJs.RefreshAndDownloadAsync(server.BaseUri, Root, work, "index/alpha.json")).ExitCode);
 
@@ -70,14 +89,27 @@ public sealed class TufJsTests : IDisposable
     {
         await _registry.InitAsync();
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"))).ExitCode);
-        var artifact = Directory.GetFiles(Path.Combine(_registry.Store, "targets", "packages"), "*.tgz", SearchOption.AllDirectories).Single();
+        var artifact = Directory.GetFiles(
+            Path.Combine(_registry.Store, "targets", "packages"),
+            "*.tgz",
+            SearchOption.AllDirectories).Single();
         var bytes = File.ReadAllBytes(artifact);
         bytes[10] ^= 1;
         File.WriteAllBytes(artifact, bytes);
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
-        var result = await TufJs.DownloadIndexAndArtifactsAsync(server.BaseUri, Root, Path.Combine(_registry.Root, "tufjs"), "index/alpha.json");
+        var result = await TufJs.DownloadIndexAndArtifactsAsync(
+            server.BaseUri,
+            Root,
+            Path.Combine(_registry.Root, "tufjs"),
+            "index/alpha.json");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("length or sha256 differs from the verified index entry", result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "length or sha256 differs from the verified index entry",
+            result.Error,
+            StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,9 @@ public sealed class VerifyTests : IDisposable
     private async Task PublishSampleAsync()
     {
         await _registry.InitAsync();
-        var result = await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"));
+        var result = await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"));
         Assert.Equal(0, result.ExitCode);
     }
 
@@ -28,7 +30,10 @@ public sealed class VerifyTests : IDisposable
         File.WriteAllBytes(artifact, bytes);
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.Equal(1, verify.ExitCode);
-        Assert.Contains("beta-2.0.0.tgz: length or sha256 differs from the signed metadata", verify.Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "beta-2.0.0.tgz: length or sha256 differs from the signed metadata",
+            verify.Out,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +75,9 @@ public sealed class VerifyTests : IDisposable
         Assert.Equal(2, forged.ExitCode);
 
         var timestamp = Path.Combine(_registry.Store, "metadata", "timestamp.json");
-        File.WriteAllText(timestamp, File.ReadAllText(timestamp).Replace("\"version\":2}", "\"version\":3}", StringComparison.Ordinal));
+        File.WriteAllText(
+            timestamp,
+            File.ReadAllText(timestamp).Replace("\"version\":2}", "\"version\":3}", StringComparison.Ordinal));
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains("timestamp.json: 0 valid signature(s), the role needs 1", verify.Out, StringComparison.Ordinal);
@@ -80,7 +87,8 @@ public sealed class VerifyTests : IDisposable
     public async Task Verify_reads_a_registry_over_http()
     {
         await PublishSampleAsync();
-        await using var server = await Serve.RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await Serve.RegistryServer
+            .StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
         var verify = await RegistryCli.RunAsync("verify", "--store", server.BaseUri.ToString());
         Assert.Equal(0, verify.ExitCode);
         Assert.Contains("2 packages, 2 versions", verify.Out, StringComparison.Ordinal);

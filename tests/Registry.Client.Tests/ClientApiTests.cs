@@ -18,18 +18,26 @@ public sealed class ClientApiTests : ClientTestBase
         var home = new RegistryHome(Path.Combine(_registry.Root, "program-home"));
         var hash = Hashing.Sha256Hex(await File.ReadAllBytesAsync(RootFile, Ct));
 
-        var added = await home.AddSourceAsync(new SourceRequest { Name = "main", Url = _server.Url.ToString(), RootSha256 = hash }, FastPolicy, Ct);
+        var added = await home.AddSourceAsync(
+            new SourceRequest { Name = "main", Url = _server.Url.ToString(), RootSha256 = hash },
+            FastPolicy,
+            Ct);
         using var client = new RegistryClient(home, home.Source(null), TimeProvider.System, FastPolicy);
         var result = await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct);
 
         Assert.True(added.IsDefault);
         Assert.Equal(hash, added.RootSha256);
-        Assert.Equal(await File.ReadAllBytesAsync(RootFile, Ct), await File.ReadAllBytesAsync(Path.Combine(home.SourcePath("main"), "root.json"), Ct));
+        Assert.Equal(
+            await File.ReadAllBytesAsync(RootFile, Ct),
+            await File.ReadAllBytesAsync(Path.Combine(home.SourcePath("main"), "root.json"), Ct));
         Assert.Equal(["alpha", "beta"], result.Names);
         Assert.Equal(["1.1.0", "2.0.0"], result.Installed.Select(p => p.Version));
         Assert.True(File.Exists(Path.Combine(Project, "packages", "alpha", "registry.json")));
         Assert.True(File.Exists(Path.Combine(Project, "packages", "beta", "registry.json")));
-        Assert.Contains("\"alpha\"", await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct), StringComparison.Ordinal);
+        Assert.Contains(
+            "\"alpha\"",
+            await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,7 +46,10 @@ public sealed class ClientApiTests : ClientTestBase
         var home = new RegistryHome(Path.Combine(_registry.Root, "program-home"));
 
         var refused = await Assert.ThrowsAsync<VerificationException>(() =>
-            home.AddSourceAsync(new SourceRequest { Name = "main", Url = _server.Url.ToString(), RootSha256 = new string('a', 64) }, FastPolicy, Ct));
+            home.AddSourceAsync(
+                new SourceRequest { Name = "main", Url = _server.Url.ToString(), RootSha256 = new string('a', 64) },
+                FastPolicy,
+                Ct));
 
         Assert.Contains("[rule: root-pin]", refused.Message, StringComparison.Ordinal);
         Assert.Empty(home.Sources());
@@ -52,9 +63,15 @@ public sealed class ClientApiTests : ClientTestBase
         var before = _server.Count();
 
         var refused = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            home.AddSourceAsync(new SourceRequest { Name = "main", Url = "ftp://example.org/registry", RootSha256 = new string('a', 64) }, FastPolicy, Ct));
+            home.AddSourceAsync(new SourceRequest {
+                Name = "main",
+                Url = "ftp://example.org/registry",
+                RootSha256 = new string('a', 64) }, FastPolicy, Ct));
 
-        Assert.Contains("'ftp://example.org/registry' is not an http(s) URL", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "'ftp://example.org/registry' is not an http(s) URL",
+            refused.Message,
+            StringComparison.Ordinal);
         Assert.Equal(before, _server.Count());
         Assert.Empty(home.Sources());
     }
@@ -74,7 +91,10 @@ public sealed class ClientApiTests : ClientTestBase
         AddSource("main", _server.Url); // replaced in place: the order stays
         Assert.Equal(["third", "main", "second"], Home.Sources().Select(s => s.Name));
         var missing = Assert.Throws<EnvironmentException>(() => Home.SetDefault("nope"));
-        Assert.Contains("no source named 'nope' (configured: third, main, second)", missing.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "no source named 'nope' (configured: third, main, second)",
+            missing.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

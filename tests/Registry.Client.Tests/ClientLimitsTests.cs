@@ -10,7 +10,8 @@ namespace Registry.Client.Tests;
 /// </summary>
 public sealed class ClientLimitsTests : ClientTestBase
 {
-    private RegistryClient Client(ClientLimits limits) => new(Home, Home.Source("main"), TimeProvider.System, FastPolicy, limits: limits);
+    private RegistryClient Client(ClientLimits limits)
+        => new(Home, Home.Source("main"), TimeProvider.System, FastPolicy, limits: limits);
 
     [Fact]
     public async Task An_artifact_larger_than_the_metadata_cap_is_read_up_to_its_signed_length()
@@ -37,7 +38,10 @@ public sealed class ClientLimitsTests : ClientTestBase
 
         var error = await Assert.ThrowsAsync<VerificationException>(() => client.UpdateAsync(offline: false, Ct));
 
-        Assert.Contains("exceeds the limit of 256 bytes; raise it with REGISTRY_MAX_METADATA_BYTES", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "exceeds the limit of 256 bytes; raise it with REGISTRY_MAX_METADATA_BYTES",
+            error.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +61,8 @@ public sealed class ClientLimitsTests : ClientTestBase
         var limits = new ClientLimits { Packages = ClientLimits.Default.Packages with { MaxEntries = 1 } };
         using var client = Client(limits);
 
-        var error = await Assert.ThrowsAsync<ValidationException>(() => new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct));
+        var error = await Assert.ThrowsAsync<ValidationException>(
+            () => new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct));
 
         Assert.Equal(Rules.LimitEntries, error.Rule);
         Assert.Contains("or raise the limit with REGISTRY_MAX_ENTRIES", error.Message, StringComparison.Ordinal);
@@ -77,11 +82,16 @@ public sealed class ClientLimitsTests : ClientTestBase
         };
         var limits = ClientLimits.FromEnvironment(environment.GetValueOrDefault);
         Assert.Equal(2048, limits.MaxMetadataBytes);
-        Assert.Equal((100_000_000L, 1_000_000_000L, 20_000, 500), (limits.Packages.MaxCompressedBytes, limits.Packages.MaxUnpackedBytes, limits.Packages.MaxEntries, limits.Packages.MaxCompressionRatio));
+        Assert.Equal((100_000_000L, 1_000_000_000L, 20_000, 500), (limits.Packages.MaxCompressedBytes, limits.Packages
+            .MaxUnpackedBytes, limits.Packages.MaxEntries, limits.Packages.MaxCompressionRatio));
         Assert.Equal(ClientLimits.Default, ClientLimits.FromEnvironment(_ => null));
 
-        var error = Assert.Throws<EnvironmentException>(() => ClientLimits.FromEnvironment(name => name == "REGISTRY_MAX_METADATA_BYTES" ? "32MiB" : null));
+        var error = Assert.Throws<EnvironmentException>(
+            () => ClientLimits.FromEnvironment(name => name == "REGISTRY_MAX_METADATA_BYTES" ? "32MiB" : null));
         Assert.Equal(2, error.ExitCode);
-        Assert.StartsWith("REGISTRY_MAX_METADATA_BYTES=32MiB is not a whole number from 1024 to ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "REGISTRY_MAX_METADATA_BYTES=32MiB is not a whole number from 1024 to ",
+            error.Message,
+            StringComparison.Ordinal);
     }
 }

@@ -10,7 +10,10 @@ namespace Registry.Client.Tests;
 /// </summary>
 public abstract class ClientTestBase : IAsyncLifetime
 {
-    protected static readonly HttpPolicy FastPolicy = new() { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(5) };
+    protected static readonly HttpPolicy FastPolicy = new() {
+        MaxRetries = 2,
+        BaseDelay = TimeSpan.FromMilliseconds(10),
+        AttemptTimeout = TimeSpan.FromSeconds(5) };
     protected readonly TestRegistry _registry = new();
     protected MisbehavingServer _server = null!;
 
@@ -24,13 +27,18 @@ public abstract class ClientTestBase : IAsyncLifetime
     {
         await _registry.InitAsync();
         var published = await _registry.PublishAsync(
-            _registry.Package("alpha", "1.0.0"), _registry.Package("alpha", "1.1.0"), _registry.Package("alpha", "2.0.0"),
+            _registry.Package("alpha", "1.0.0"), _registry.Package("alpha", "1.1.0"), _registry.Package(
+                "alpha",
+                "2.0.0"),
             _registry.Package("beta", "2.0.0", "{\"alpha\":\"[1.0.0, 2.0.0)\"}"));
         Assert.True(published.ExitCode == 0, published.ToString());
         _server = await MisbehavingServer.StartAsync(_registry.Store);
         AddSource("main", _server.Url);
         Directory.CreateDirectory(Project);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}",
+            Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -41,12 +49,18 @@ public abstract class ClientTestBase : IAsyncLifetime
     }
 
     protected SourceConfig AddSource(string name, Uri url, params Uri[] mirrors) =>
-        Home.AddSource(new SourceConfig { Name = name, Url = url, Mirrors = mirrors }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
+        Home.AddSource(
+            new SourceConfig { Name = name, Url = url, Mirrors = mirrors },
+            File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
 
     /// <summary>A client on <paramref name="time"/>, or on the process clock the CLI signed this registry with.</summary>
-    protected RegistryClient Client(TimeProvider? time = null, string source = "main") => new(Home, Home.Source(source), time ?? TimeProvider.System, FastPolicy);
+    protected RegistryClient Client(TimeProvider? time = null, string source = "main")
+        => new(Home, Home.Source(source), time ?? TimeProvider.System, FastPolicy);
 
-    protected async Task<InstallResult> InstallAsync(bool offline = false, bool locked = false, TimeProvider? time = null)
+    protected async Task<InstallResult> InstallAsync(
+        bool offline = false,
+        bool locked = false,
+        TimeProvider? time = null)
     {
         using var client = Client(time);
         return await new ProjectInstaller(client).InstallAsync(Project, locked, offline, Ct);
@@ -60,14 +74,19 @@ public abstract class ClientTestBase : IAsyncLifetime
     {
         Assert.False(File.Exists(Path.Combine(Project, LockFile.FileName)), "a lock file was written");
         Assert.False(Directory.Exists(Path.Combine(Project, "packages")), "packages were installed");
-        Assert.False(File.Exists(Path.Combine(Home.SourcePath(source), RegistryLayout.TimestampKey)), "a timestamp was trusted");
+        Assert.False(
+            File.Exists(Path.Combine(Home.SourcePath(source), RegistryLayout.TimestampKey)),
+            "a timestamp was trusted");
         if (rootsKept)
         {
             return;
         }
 
-        Assert.DoesNotContain(Directory.GetFiles(Home.SourcePath(source), "*.root.json", SearchOption.AllDirectories), f => Path.GetFileName(f) != "1.root.json");
+        Assert.DoesNotContain(
+            Directory.GetFiles(Home.SourcePath(source), "*.root.json", SearchOption.AllDirectories),
+            f => Path.GetFileName(f) != "1.root.json");
     }
 
-    protected string Key(string pattern) => Path.GetRelativePath(_registry.Store, Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single()).Replace('\\', '/');
+    protected string Key(
+        string pattern) => Path.GetRelativePath(_registry.Store, Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single()).Replace('\\', '/');
 }

@@ -16,9 +16,16 @@ public sealed class ClientTests : ClientTestBase
         Assert.Equal(["alpha", "beta"], result.Names);
         Assert.Equal("1.1.0", result.Installed[0].Version);
         Assert.True(File.Exists(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt")));
-        Assert.Equal("alpha 1.1.0\n", await File.ReadAllTextAsync(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt"), Ct));
-        Assert.Contains("\"sha256\"", await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct), StringComparison.Ordinal);
-        Assert.Equal(["packages", "registry.json", "registry.lock"], Directory.GetFileSystemEntries(Project).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            "alpha 1.1.0\n",
+            await File.ReadAllTextAsync(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt"), Ct));
+        Assert.Contains(
+            "\"sha256\"",
+            await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct),
+            StringComparison.Ordinal);
+        Assert.Equal(
+            ["packages", "registry.json", "registry.lock"],
+            Directory.GetFileSystemEntries(Project).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -45,18 +52,23 @@ public sealed class ClientTests : ClientTestBase
 
         Assert.Equal(UpdateStatus.NotNeeded, warm.Update.Status);
         Assert.Equal(before, _server.Count());
-        Assert.Equal("alpha 1.1.0\n", await File.ReadAllTextAsync(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt"), Ct));
+        Assert.Equal(
+            "alpha 1.1.0\n",
+            await File.ReadAllTextAsync(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt"), Ct));
     }
 
     [Fact]
     public async Task A_tampered_artifact_is_refused_and_nothing_is_installed_or_cached()
     {
-        _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Body(Tgz.Package("alpha", "1.1.0", extraFile: "evil"));
+        _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Body(
+            Tgz.Package("alpha", "1.1.0", extraFile: "evil"));
         var error = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
         Assert.Contains("length or sha256 differs from the signed metadata", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Project, "packages")));
         Assert.False(File.Exists(Path.Combine(Project, LockFile.FileName)));
-        var blobs = Directory.Exists(Path.Combine(Home.CachePath, "blobs")) ? Directory.GetFiles(Path.Combine(Home.CachePath, "blobs"), "*", SearchOption.AllDirectories) : [];
+        var blobs = Directory.Exists(Path.Combine(Home.CachePath, "blobs"))
+            ? Directory.GetFiles(Path.Combine(Home.CachePath, "blobs"), "*", SearchOption.AllDirectories)
+            : [];
         Assert.All(blobs, blob => Assert.Equal(Path.GetFileName(blob), Hashing.Sha256Hex(File.ReadAllBytes(blob))));
     }
 
@@ -74,7 +86,8 @@ public sealed class ClientTests : ClientTestBase
         var bins = new HashBins(4, "bin");
         var binKey = Key($"2.{bins.BinFor("index/beta.json")}.json");
         var text = await File.ReadAllTextAsync(Path.Combine(_registry.Store, binKey), Ct);
-        _server.Overrides[binKey] = MisbehavingServer.Body(System.Text.Encoding.UTF8.GetBytes(text.Replace("\"length\":", "\"length\":9", StringComparison.Ordinal)));
+        _server.Overrides[binKey] = MisbehavingServer.Body(
+            System.Text.Encoding.UTF8.GetBytes(text.Replace("\"length\":", "\"length\":9", StringComparison.Ordinal)));
         await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
     }
 
@@ -82,7 +95,8 @@ public sealed class ClientTests : ClientTestBase
     public async Task A_timestamp_with_a_bad_signature_is_refused()
     {
         var text = await File.ReadAllTextAsync(Path.Combine(_registry.Store, "metadata", "timestamp.json"), Ct);
-        _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(System.Text.Encoding.UTF8.GetBytes(text.Replace("\"version\":2}", "\"version\":7}", StringComparison.Ordinal)));
+        _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(System.Text.Encoding.UTF8
+            .GetBytes(text.Replace("\"version\":2}", "\"version\":7}", StringComparison.Ordinal)));
         var error = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
         Assert.Contains("valid signature(s)", error.Message, StringComparison.Ordinal);
     }
@@ -115,7 +129,8 @@ public sealed class ClientTests : ClientTestBase
             Version = 50,
             Expires = DateTimeOffset.UtcNow.AddDays(3),
             Meta = new Dictionary<string, MetaFile> { ["snapshot.json"] = SnapshotMeta(1) },
-        }, keys.Keys.Where(k => File.ReadAllText(keys.FileOf[k.KeyId]).Length > 0 && keys.FileOf[k.KeyId].EndsWith("timestamp.pem", StringComparison.Ordinal)), TufJsonContext.Default.TimestampMetadata);
+        }, keys.Keys.Where(k => File.ReadAllText(keys.FileOf[k.KeyId]).Length > 0 && keys.FileOf[k.KeyId]
+            .EndsWith("timestamp.pem", StringComparison.Ordinal)), TufJsonContext.Default.TimestampMetadata);
         _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(forged.FileBytes);
         using var client = Client();
         var error = await Assert.ThrowsAsync<VerificationException>(() => client.UpdateAsync(false, Ct));
@@ -134,7 +149,8 @@ public sealed class ClientTests : ClientTestBase
     [Fact]
     public async Task A_snapshot_that_disagrees_with_the_timestamp_is_refused()
     {
-        _server.Overrides["metadata/2.snapshot.json"] = MisbehavingServer.Body(await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.snapshot.json"), Ct));
+        _server.Overrides["metadata/2.snapshot.json"] = MisbehavingServer.Body(
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.snapshot.json"), Ct));
         var error = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
         Assert.Contains("snapshot", error.Message, StringComparison.Ordinal);
     }
@@ -151,7 +167,10 @@ public sealed class ClientTests : ClientTestBase
     public async Task A_missing_or_truncated_artifact_is_refused()
     {
         _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Status(404);
-        Assert.Contains("missing", (await Assert.ThrowsAsync<VerificationException>(() => InstallAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "missing",
+            (await Assert.ThrowsAsync<VerificationException>(() => InstallAsync())).Message,
+            StringComparison.Ordinal);
         var bytes = await File.ReadAllBytesAsync(Path.Combine(_registry.Store, Key("*.alpha-1.1.0.tgz")), Ct);
         _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Body(bytes[..(bytes.Length / 2)]);
         await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
@@ -195,7 +214,9 @@ public sealed class ClientTests : ClientTestBase
         await InstallAsync();
         using var keys = KeyRing.Load(_registry.Keys);
         var store = new FolderStore(_registry.Store);
-        var root = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct), "1.root.json");
+        var root = RootChain.Parse(
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct),
+            "1.root.json");
         using var newTimestampKey = SigningKey.Generate();
         var oldTimestampId = root.Signed.Roles[RoleNames.Timestamp].KeyIds[0];
         var keysV2 = root.Signed.Keys.Where(k => k.Key != oldTimestampId).ToDictionary(k => k.Key, k => k.Value);
@@ -204,18 +225,37 @@ public sealed class ClientTests : ClientTestBase
         rolesV2[RoleNames.Timestamp] = new RoleKeys([newTimestampKey.KeyId], 1);
         var rootKey = keys.Keys.Single(k => k.KeyId == root.Signed.Roles[RoleNames.Root].KeyIds[0]);
         var v2 = SignedDocument<RootMetadata>.Create(root.Signed with { Version = 2, Keys = new SortedDictionary<string, TufKey>(keysV2, StringComparer.Ordinal), Roles = new SortedDictionary<string, RoleKeys>(rolesV2, StringComparer.Ordinal) }, [rootKey], TufJsonContext.Default.RootMetadata);
-        await store.PutIfAbsentAsync("metadata/2.root.json", v2.FileBytes, new CachePolicy().For("metadata/2.root.json"), Ct);
+        await store.PutIfAbsentAsync(
+            "metadata/2.root.json",
+            v2.FileBytes,
+            new CachePolicy().For("metadata/2.root.json"),
+            Ct);
         var current = (await store.GetOrNullAsync("metadata/timestamp.json", Ct))!;
-        var old = SignedDocument<TimestampMetadata>.Parse(current.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "t");
-        var rotated = SignedDocument<TimestampMetadata>.Create(old.Signed with { Version = old.Signed.Version + 1 }, [newTimestampKey], TufJsonContext.Default.TimestampMetadata);
-        Assert.Equal(SwapResult.Swapped, await store.SwapAsync("metadata/timestamp.json", rotated.FileBytes, current.VersionTag, new CachePolicy().For("metadata/timestamp.json"), Ct));
+        var old = SignedDocument<TimestampMetadata>.Parse(
+            current.Content,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            "t");
+        var rotated = SignedDocument<TimestampMetadata>.Create(
+            old.Signed with { Version = old.Signed.Version + 1 },
+            [newTimestampKey],
+            TufJsonContext.Default.TimestampMetadata);
+        Assert.Equal(SwapResult.Swapped, await store.SwapAsync(
+            "metadata/timestamp.json",
+            rotated.FileBytes,
+            current.VersionTag,
+            new CachePolicy().For("metadata/timestamp.json"),
+            Ct));
 
         using var client = Client();
         Assert.Equal(UpdateStatus.Updated, (await client.UpdateAsync(false, Ct)).Status);
         Assert.True(File.Exists(Path.Combine(Home.SourcePath("main"), "metadata", "2.root.json")));
 
         // A timestamp still signed by the retired key is now refused.
-        _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(SignedDocument<TimestampMetadata>.Create(old.Signed with { Version = old.Signed.Version + 5 }, keys.Keys.Where(k => k.KeyId == oldTimestampId), TufJsonContext.Default.TimestampMetadata).FileBytes);
+        _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(SignedDocument<TimestampMetadata>.Create(
+            old.Signed with { Version = old.Signed.Version + 5 },
+            keys.Keys.Where(k => k.KeyId == oldTimestampId),
+            TufJsonContext.Default.TimestampMetadata).FileBytes);
         using var again = Client();
         await Assert.ThrowsAsync<VerificationException>(() => again.UpdateAsync(false, Ct));
     }
@@ -230,7 +270,9 @@ public sealed class ClientTests : ClientTestBase
         using var client = Client();
         await client.UpdateAsync(false, Ct);
         var before = _server.Count();
-        Assert.Equal("name-invalid", (await Assert.ThrowsAsync<ValidationException>(() => client.GetIndexAsync(name, Ct))).Rule);
+        Assert.Equal(
+            "name-invalid",
+            (await Assert.ThrowsAsync<ValidationException>(() => client.GetIndexAsync(name, Ct))).Rule);
         Assert.Equal(before, _server.Count());
     }
 
@@ -256,7 +298,9 @@ public sealed class ClientTests : ClientTestBase
         var before = _server.Count();
         var offline = await InstallAsync(offline: true);
         Assert.Equal(UpdateStatus.Cached, offline.Update.Status);
-        Assert.Contains(offline.Update.Warnings, w => w.StartsWith("offline (--offline): using the trusted metadata cached", StringComparison.Ordinal));
+        Assert.Contains(
+            offline.Update.Warnings,
+            w => w.StartsWith("offline (--offline): using the trusted metadata cached", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(Project, "packages", "beta", "lib", "beta.txt")));
         Assert.Equal(before, _server.Count());
     }
@@ -272,8 +316,13 @@ public sealed class ClientTests : ClientTestBase
     public async Task Locked_fails_when_the_lock_does_not_match_the_manifest()
     {
         await InstallAsync();
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"alpha\":\"[2.0.0, )\"}}", Ct);
-        Assert.Equal("lock-outdated", (await Assert.ThrowsAsync<ValidationException>(() => InstallAsync(locked: true))).Rule);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"alpha\":\"[2.0.0, )\"}}",
+            Ct);
+        Assert.Equal(
+            "lock-outdated",
+            (await Assert.ThrowsAsync<ValidationException>(() => InstallAsync(locked: true))).Rule);
         var relocked = await InstallAsync();
         Assert.True(relocked.Resolved);
         Assert.Equal("2.0.0", relocked.Installed.Single().Version);
@@ -282,8 +331,13 @@ public sealed class ClientTests : ClientTestBase
     [Fact]
     public async Task A_conflict_is_explained_by_who_requires_what()
     {
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("gamma", "1.0.0", "{\"alpha\":\"[2.0.0, )\"}"))).ExitCode);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"beta\":\"2.0.0\",\"gamma\":\"1.0.0\"}}", Ct);
+        Assert.Equal(
+            0,
+            (await _registry.PublishAsync(_registry.Package("gamma", "1.0.0", "{\"alpha\":\"[2.0.0, )\"}"))).ExitCode);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"beta\":\"2.0.0\",\"gamma\":\"1.0.0\"}}",
+            Ct);
         var error = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());
         Assert.Contains("beta 2.0.0 requires alpha", error.Message, StringComparison.Ordinal);
         Assert.Contains("gamma 1.0.0 requires alpha", error.Message, StringComparison.Ordinal);
@@ -293,7 +347,10 @@ public sealed class ClientTests : ClientTestBase
     public async Task A_dependency_under_another_spelling_is_found_in_one_lookup_and_named_by_its_published_spelling()
     {
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("str_util", "1.0.0"))).ExitCode);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"str-util\":\"1.0.0\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"str-util\":\"1.0.0\"}}",
+            Ct);
         var before = _server.Count();
 
         var error = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());
@@ -307,17 +364,25 @@ public sealed class ClientTests : ClientTestBase
     public async Task Cold_and_warm_installs_of_thirty_transitive_dependencies_cost_what_they_should()
     {
         // dep-00 .. dep-29: each depends on the next; the project needs dep-00 only.
-        var files = Enumerable.Range(0, 30).Select(i => _registry.Package($"dep-{i:00}", "1.0.0", i == 29 ? "{}" : $"{{\"dep-{i + 1:00}\":\"[1.0.0, 2.0.0)\"}}")).ToArray();
+        var files = Enumerable.Range(0, 30).Select(i => _registry.Package(
+            $"dep-{i:00}",
+            "1.0.0",
+            i == 29 ? "{}" : $"{{\"dep-{i + 1:00}\":\"[1.0.0, 2.0.0)\"}}")).ToArray();
         Assert.Equal(0, (await _registry.PublishAsync(files)).ExitCode);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"dep-00\":\"1.0.0\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"dep-00\":\"1.0.0\"}}",
+            Ct);
 
         var (coldRequests, coldBytes) = (_server.Count(), Interlocked.Read(ref _server.BytesServed));
         var cold = await InstallAsync();
-        (coldRequests, coldBytes) = (_server.Count() - coldRequests, Interlocked.Read(ref _server.BytesServed) - coldBytes);
+        (coldRequests, coldBytes) = (_server.Count() - coldRequests, Interlocked.Read(ref _server.BytesServed)
+            - coldBytes);
         Directory.Delete(Path.Combine(Project, "packages"), recursive: true);
         var (warmRequests, warmBytes) = (_server.Count(), Interlocked.Read(ref _server.BytesServed));
         var warm = await InstallAsync();
-        (warmRequests, warmBytes) = (_server.Count() - warmRequests, Interlocked.Read(ref _server.BytesServed) - warmBytes);
+        (warmRequests, warmBytes) = (_server.Count() - warmRequests, Interlocked.Read(ref _server.BytesServed)
+            - warmBytes);
 
         TestContext.Current.TestOutputHelper?.WriteLine($"cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm (lock + cache): {warmRequests} request(s), {warmBytes} bytes");
         Console.WriteLine($"MEASURE cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm (lock + cache): {warmRequests} request(s), {warmBytes} bytes");

@@ -28,10 +28,14 @@ public sealed class ConnectionPoolTests
         var url = server.Url;
         using var reader = new HttpObjectReader(url, policy: new HttpPolicy { MaxConnectionsPerOrigin = 4 });
 
-        var bodies = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => reader.GetOrNullAsync($"metadata/{i}.json", Ct)));
-        var again = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => reader.GetOrNullAsync($"targets/packages/a/{i}", Ct)));
+        var bodies = await Task.WhenAll(
+            Enumerable.Range(0, 40).Select(i => reader.GetOrNullAsync($"metadata/{i}.json", Ct)));
+        var again = await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(i => reader.GetOrNullAsync($"targets/packages/a/{i}", Ct)));
 
-        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"/metadata/{i}.json"), bodies.Select(b => System.Text.Encoding.UTF8.GetString(b!.Content)));
+        Assert.Equal(
+            Enumerable.Range(0, 40).Select(i => $"/metadata/{i}.json"),
+            bodies.Select(b => System.Text.Encoding.UTF8.GetString(b!.Content)));
         Assert.All(again, Assert.NotNull);
         Assert.Equal(48, reader.RequestCount);
         Assert.True(connections <= 4, $"{connections} connections for 48 requests with a limit of 4");
@@ -42,15 +46,22 @@ public sealed class ConnectionPoolTests
     public void The_connection_limit_comes_from_the_environment_and_a_bad_value_is_refused()
     {
         Assert.Equal(16, HttpPolicy.FromEnvironment(_ => null).MaxConnectionsPerOrigin);
-        Assert.Equal(6, HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "6" : null).MaxConnectionsPerOrigin);
-        var error = Assert.Throws<Core.EnvironmentException>(() => HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "0" : null));
-        Assert.Contains("REGISTRY_HTTP_CONNECTIONS=0 is not a number from 1 to 1024", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            6,
+            HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "6" : null).MaxConnectionsPerOrigin);
+        var error = Assert.Throws<Core.EnvironmentException>(
+            () => HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "0" : null));
+        Assert.Contains(
+            "REGISTRY_HTTP_CONNECTIONS=0 is not a number from 1 to 1024",
+            error.Message,
+            StringComparison.Ordinal);
     }
 
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
-        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        while ((seen = Volatile.Read(ref target)) < value
+            && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
     }

@@ -16,8 +16,12 @@ namespace Registry.Client.Tests;
 /// </summary>
 public sealed class CrossRegistryTests : IAsyncLifetime
 {
-    private static readonly HttpPolicy FastPolicy = new() { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(5) };
-    private const string AppDependencies = "{\"acme-core\":\"[1.0.0, )\",\"left-pad\":{\"range\":\"[1.0.0, )\",\"registry\":\"public\"}}";
+    private static readonly HttpPolicy FastPolicy = new() {
+        MaxRetries = 1,
+        BaseDelay = TimeSpan.FromMilliseconds(10),
+        AttemptTimeout = TimeSpan.FromSeconds(5) };
+    private const string AppDependencies
+        = "{\"acme-core\":\"[1.0.0, )\",\"left-pad\":{\"range\":\"[1.0.0, )\",\"registry\":\"public\"}}";
     private readonly TestRegistry _private = new();
     private readonly TestRegistry _public = new();
     private MisbehavingServer _p = null!;
@@ -29,7 +33,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
 
     private string Project => Path.Combine(_private.Root, "project");
 
-    private string PublicRootSha256 => Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(_public.Store, "metadata", "1.root.json")));
+    private string PublicRootSha256
+        => Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(_public.Store, "metadata", "1.root.json")));
 
     public async ValueTask InitializeAsync()
     {
@@ -39,7 +44,10 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         _q = await MisbehavingServer.StartAsync(_public.Store);
         await PublishAsync(_public, ("left-pad", "1.0.0", "{}"));
         Directory.CreateDirectory(Project);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"acme-app\":\"[1.0.0, )\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"acme-app\":\"[1.0.0, )\"}}",
+            Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -50,28 +58,36 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         _public.Dispose();
     }
 
-    private static async Task PublishAsync(TestRegistry registry, params (string Name, string Version, string Dependencies)[] packages)
+    private static async Task PublishAsync(
+        TestRegistry registry,
+        params (string Name, string Version, string Dependencies)[] packages)
     {
-        var result = await registry.PublishAsync([.. packages.Select(p => registry.Package(p.Name, p.Version, p.Dependencies))]);
+        var result = await registry.PublishAsync(
+            [.. packages.Select(p => registry.Package(p.Name, p.Version, p.Dependencies))]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     /// <summary>P's operator pins Q (or <paramref name="sha256"/> at Q's URL), then P publishes acme-core and acme-app.</summary>
     private async Task PublishPrivateAsync(string? sha256 = null)
     {
-        var settings = await RegistryCli.RunAsync(["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{sha256 ?? PublicRootSha256}"]);
+        var settings = await RegistryCli.RunAsync(
+            ["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{sha256 ?? PublicRootSha256}"]);
         Assert.True(settings.ExitCode == 0, settings.ToString());
         await PublishAsync(_private, ("acme-core", "1.0.0", "{}"), ("acme-app", "1.0.0", AppDependencies));
     }
 
     private void AddSource(string name, Uri url, TestRegistry rootOf) =>
-        Home.AddSource(new SourceConfig { Name = name, Url = url }, File.ReadAllBytes(Path.Combine(rootOf.Store, "metadata", "1.root.json")));
+        Home.AddSource(
+            new SourceConfig { Name = name, Url = url },
+            File.ReadAllBytes(Path.Combine(rootOf.Store, "metadata", "1.root.json")));
 
     private async Task<InstallResult> InstallAsync(bool offline = false, bool update = false)
     {
         using var client = new RegistryClient(Home, Home.Source("p"), TimeProvider.System, FastPolicy);
         var installer = new ProjectInstaller(client);
-        return update ? await installer.UpdateAsync(Project, [], offline, Ct) : await installer.InstallAsync(Project, locked: false, offline, Ct);
+        return update
+            ? await installer.UpdateAsync(Project, [], offline, Ct)
+            : await installer.InstallAsync(Project, locked: false, offline, Ct);
     }
 
     private LockFile Lock => LockFile.ReadOrNull(Project)!;
@@ -109,10 +125,12 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         Assert.Equal(PublicRootSha256, Lock.Packages["left-pad"].Registry!.RootSha256);
         Assert.Equal(_q.Url.AbsoluteUri, Lock.Packages["acme-app"].DependencyRegistries!["left-pad"].Url);
         Assert.Equal(["p"], Home.Sources().Select(s => s.Name)); // the implicit source is not the user's list
-        TestContext.Current.TestOutputHelper?.WriteLine($"cold install: {_p.Count()} request(s) to P, {_q.Count()} to Q");
+        TestContext.Current.TestOutputHelper?
+            .WriteLine($"cold install: {_p.Count()} request(s) to P, {_q.Count()} to Q");
         var (p, q) = (_p.Count(), _q.Count());
         await InstallAsync();
-        TestContext.Current.TestOutputHelper?.WriteLine($"warm install: {_p.Count() - p} request(s) to P, {_q.Count() - q} to Q");
+        TestContext.Current.TestOutputHelper?
+            .WriteLine($"warm install: {_p.Count() - p} request(s) to P, {_q.Count() - q} to Q");
         Assert.Equal(0, _q.Count() - q); // locked and cached: no request at all
 
         await _p.DisposeAsync();
@@ -131,7 +149,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
     [Fact]
     public async Task A_pin_whose_root_is_not_the_one_at_that_url_is_refused_and_nothing_is_installed()
     {
-        await PublishPrivateAsync(sha256: Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(_private.Store, "metadata", "1.root.json"))));
+        await PublishPrivateAsync(
+            sha256: Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(_private.Store, "metadata", "1.root.json"))));
         AddSource("p", _p.Url, _private);
 
         var refusal = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
@@ -162,7 +181,10 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         var before = StoreDigest.Of(_private.Store);
         foreach (var registry in new[] { "nowhere", "https://unknown.example/" })
         {
-            var file = _private.Package("acme-tool", "1.0.0", $"{{\"left-pad\":{{\"range\":\"[1.0.0, )\",\"registry\":\"{registry}\"}}}}");
+            var file = _private.Package(
+                "acme-tool",
+                "1.0.0",
+                $"{{\"left-pad\":{{\"range\":\"[1.0.0, )\",\"registry\":\"{registry}\"}}}}");
             var result = await _private.PublishAsync(file);
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("[rule: dependency-registry-unknown]", result.Error, StringComparison.Ordinal);
@@ -170,7 +192,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
             Assert.Contains("known: public", result.Error, StringComparison.Ordinal);
         }
 
-        var settings = await RegistryCli.RunAsync(["settings", "--store", _private.Store, "--known-registry", "bad=http://registry.example/#" + new string('0', 64)]);
+        var settings = await RegistryCli.RunAsync(["settings", "--store", _private
+            .Store, "--known-registry", "bad=http://registry.example/#" + new string('0', 64)]);
         Assert.Equal(2, settings.ExitCode);
         Assert.Contains("[rule: registry-pin]", settings.Error, StringComparison.Ordinal);
         Assert.Equal(before, StoreDigest.Of(_private.Store));
@@ -181,13 +204,17 @@ public sealed class CrossRegistryTests : IAsyncLifetime
     {
         await PublishPrivateAsync();
         var mirror = Path.Combine(_private.Root, "mirror");
-        var copied = await RegistryCli.RunAsync(["mirror", _p.Url.AbsoluteUri, "--to", mirror, "--root", Path.Combine(_private.Store, "metadata", "1.root.json")]);
+        var copied = await RegistryCli.RunAsync(["mirror", _p.Url.AbsoluteUri, "--to", mirror, "--root", Path.Combine(
+            _private.Store,
+            "metadata",
+            "1.root.json")]);
         Assert.True(copied.ExitCode == 0, copied.ToString());
         var verified = await RegistryCli.RunAsync(["verify", "--store", mirror]);
         Assert.True(verified.ExitCode == 0, verified.ToString());
 
         var index = Directory.GetFiles(Path.Combine(mirror, "targets", "index"), "*.acme-app.json").Single();
-        var entry = IndexJson.ParseIndex(File.ReadAllBytes(index), RegistryLayout.IndexPath("acme-app")).Versions.Single();
+        var entry = IndexJson.ParseIndex(File.ReadAllBytes(index), RegistryLayout.IndexPath("acme-app")).Versions
+            .Single();
         Assert.Equal(_q.Url.AbsoluteUri, entry.DependencyRegistries!["left-pad"].Url);
     }
 
@@ -195,7 +222,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
     public async Task One_name_required_from_two_registries_is_a_conflict_not_a_silent_pick()
     {
         await PublishAsync(_public, ("acme-core", "99.0.0", "{}"), ("q-lib", "1.0.0", "{\"acme-core\":\"[1.0.0, )\"}"));
-        var settings = await RegistryCli.RunAsync(["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{PublicRootSha256}"]);
+        var settings = await RegistryCli.RunAsync(
+            ["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{PublicRootSha256}"]);
         Assert.True(settings.ExitCode == 0, settings.ToString());
         await PublishAsync(_private, ("acme-core", "1.0.0", "{}"), ("acme-app", "1.0.0", "{\"acme-core\":\"[1.0.0, )\",\"q-lib\":{\"range\":\"[1.0.0, )\",\"registry\":\"public\"}}"));
         AddSource("p", _p.Url, _private);
@@ -203,7 +231,10 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         var conflict = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());
         TestContext.Current.TestOutputHelper?.WriteLine(conflict.Message);
         Assert.Contains("dependency-registry-conflict", conflict.Message, StringComparison.Ordinal);
-        Assert.Contains($"q-lib 1.0.0 requires acme-core (>= 1.0.0) from {_q.Url.AbsoluteUri}", conflict.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"q-lib 1.0.0 requires acme-core (>= 1.0.0) from {_q.Url.AbsoluteUri}",
+            conflict.Message,
+            StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Project, LockFile.FileName)));
     }
 
@@ -214,13 +245,15 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         AddSource("p", _p.Url, _private);
         await InstallAsync();
         var edited = Lock;
-        edited.Packages["left-pad"] = edited.Packages["left-pad"] with { Registry = edited.Packages["acme-app"].Registry };
+        edited.Packages["left-pad"] = edited.Packages["left-pad"] with { Registry = edited.Packages["acme-app"]
+            .Registry };
         edited.Write(Project);
         Assert.Equal(_p.Url.AbsoluteUri, Lock.Packages["left-pad"].Registry!.Url);
 
         using (var client = new RegistryClient(Home, Home.Source("p"), TimeProvider.System, FastPolicy))
         {
-            var refused = await Assert.ThrowsAsync<ValidationException>(() => new ProjectInstaller(client).InstallAsync(Project, locked: true, offline: false, Ct));
+            var refused = await Assert.ThrowsAsync<ValidationException>(
+                () => new ProjectInstaller(client).InstallAsync(Project, locked: true, offline: false, Ct));
             Assert.Equal("lock-outdated", refused.Rule);
         }
 
@@ -236,7 +269,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
 
     private string ManifestVersion(string name)
     {
-        var json = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(Project, ProjectInstaller.PackagesFolder, name, "registry.json")));
+        var json = Encoding.UTF8.GetString(
+            File.ReadAllBytes(Path.Combine(Project, ProjectInstaller.PackagesFolder, name, "registry.json")));
         using var document = System.Text.Json.JsonDocument.Parse(json);
         return document.RootElement.GetProperty("version").GetString()!;
     }

@@ -35,12 +35,19 @@ public sealed class LockFileAttackTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _registry.InitAsync();
-        var published = await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"));
+        var published = await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"));
         Assert.True(published.ExitCode == 0, published.ToString());
         _server = await MisbehavingServer.StartAsync(_registry.Store);
-        Home.AddSource(new SourceConfig { Name = "main", Url = _server.Url }, await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct));
+        Home.AddSource(
+            new SourceConfig { Name = "main", Url = _server.Url },
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct));
         Directory.CreateDirectory(Project);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}",
+            Ct);
 
         // A genuine install first: the lock file exists and alpha's bytes are in the cache, so the
         // attack needs no network (as it would on a developer's machine).
@@ -58,12 +65,18 @@ public sealed class LockFileAttackTests : IAsyncLifetime
 
     private async Task<InstallResult> InstallAsync(bool offline = false)
     {
-        using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, new HttpPolicy { MaxRetries = 1 });
+        using var client = new RegistryClient(
+            Home,
+            Home.Source("main"),
+            TimeProvider.System,
+            new HttpPolicy { MaxRetries = 1 });
         return await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline, Ct);
     }
 
     private Task<CliResult> CliAsync(params string[] args) =>
-        RegistryCli.RunProcessAsync(args, new Dictionary<string, string> { ["REGISTRY_HOME"] = HomePath, ["NO_COLOR"] = "1" });
+        RegistryCli.RunProcessAsync(
+            args,
+            new Dictionary<string, string> { ["REGISTRY_HOME"] = HomePath, ["NO_COLOR"] = "1" });
 
     /// <summary>Every file and link under a folder with its content hash: equal snapshots mean nothing changed.</summary>
     private static SortedDictionary<string, string> Snapshot(string folder)
@@ -74,7 +87,10 @@ public sealed class LockFileAttackTests : IAsyncLifetime
             return result;
         }
 
-        foreach (var path in Directory.EnumerateFileSystemEntries(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var path in Directory.EnumerateFileSystemEntries(
+            folder,
+            "*",
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             var info = new FileInfo(path);
             result[Path.GetRelativePath(folder, path)] = info.LinkTarget is { } target ? "link " + target
@@ -167,7 +183,10 @@ public sealed class LockFileAttackTests : IAsyncLifetime
     [Fact]
     public async Task Install_refuses_a_path_as_a_dependency_name_in_registry_json()
     {
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"../../victim\":\"1.0.0\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"../../victim\":\"1.0.0\"}}",
+            Ct);
         var result = await CliAsync("install", "--project", Project);
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("[rule: name-invalid]", result.Error, StringComparison.Ordinal);
@@ -192,7 +211,9 @@ public sealed class LockFileAttackTests : IAsyncLifetime
     public async Task Removing_an_old_package_folder_does_not_follow_links_inside_it()
     {
         Directory.CreateSymbolicLink(Path.Combine(Packages, "alpha", "escape"), Victim);
-        File.CreateSymbolicLink(Path.Combine(Packages, "alpha", "precious-link.txt"), Path.Combine(Victim, "precious.txt"));
+        File.CreateSymbolicLink(
+            Path.Combine(Packages, "alpha", "precious-link.txt"),
+            Path.Combine(Victim, "precious.txt"));
         var victim = Snapshot(Victim);
 
         await InstallAsync();

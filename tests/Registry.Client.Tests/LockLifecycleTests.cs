@@ -12,11 +12,15 @@ public sealed class LockLifecycleTests : ClientTestBase
     private string Packages => Path.Combine(Project, ProjectInstaller.PackagesFolder);
 
     private async Task DependOnAsync(string dependenciesJson) =>
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), $"{{\"dependencies\":{dependenciesJson}}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            $"{{\"dependencies\":{dependenciesJson}}}",
+            Ct);
 
     private async Task PublishAsync(params (string Name, string Version, string Dependencies)[] packages)
     {
-        var result = await _registry.PublishAsync([.. packages.Select(p => _registry.Package(p.Name, p.Version, p.Dependencies))]);
+        var result = await _registry.PublishAsync(
+            [.. packages.Select(p => _registry.Package(p.Name, p.Version, p.Dependencies))]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -39,9 +43,14 @@ public sealed class LockLifecycleTests : ClientTestBase
         await DependOnAsync("{\"beta\":\"[2.0.0, 3.0.0)\"}");
         var result = await InstallAsync();
         Assert.Equal(["alpha", "beta"], Lock.Packages.Keys);
-        Assert.DoesNotContain("gamma", await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "gamma",
+            await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct),
+            StringComparison.Ordinal);
         Assert.Equal(["gamma"], result.Removed);
-        Assert.Equal(["alpha", "beta"], Directory.GetDirectories(Packages).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["alpha", "beta"],
+            Directory.GetDirectories(Packages).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("1.1.0", Lock.Packages["alpha"].Version);
 
         await DependOnAsync("{\"gamma\":\"1.0.0\"}");
@@ -104,7 +113,9 @@ public sealed class LockLifecycleTests : ClientTestBase
 
         var all = await UpdateAsync();
         Assert.Equal([("alpha", (string?)"1.1.0", (string?)"1.2.0")], all.Changed);
-        Assert.Equal("alpha 1.2.0\n", await File.ReadAllTextAsync(Path.Combine(Packages, "alpha", "lib", "alpha.txt"), Ct));
+        Assert.Equal(
+            "alpha 1.2.0\n",
+            await File.ReadAllTextAsync(Path.Combine(Packages, "alpha", "lib", "alpha.txt"), Ct));
     }
 
     [Fact]
@@ -122,7 +133,9 @@ public sealed class LockLifecycleTests : ClientTestBase
     {
         // beta 2.0.0 asks alpha [1.0.0, 2.0.0); delta asks alpha [2.0.0-beta.1, 3.0.0). The only
         // version in both by NuGet's comparison is 2.0.0-beta.1, which beta's range does not name.
-        await PublishAsync(("alpha", "2.0.0-beta.1", "{}"), ("delta", "1.0.0", "{\"alpha\":\"[2.0.0-beta.1, 3.0.0)\"}"));
+        await PublishAsync(
+            ("alpha", "2.0.0-beta.1", "{}"),
+            ("delta", "1.0.0", "{\"alpha\":\"[2.0.0-beta.1, 3.0.0)\"}"));
         await DependOnAsync("{\"beta\":\"[2.0.0, 3.0.0)\",\"delta\":\"1.0.0\"}");
         var error = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());
         Assert.Contains("cannot satisfy alpha", error.Message, StringComparison.Ordinal);
@@ -143,6 +156,8 @@ public sealed class LockLifecycleTests : ClientTestBase
         Assert.True(Resolver.Allows(range, NuGet.Versioning.NuGetVersion.Parse("2.0.0-beta.2")));
         Assert.True(Resolver.Allows(range, NuGet.Versioning.NuGetVersion.Parse("2.5.0")));
         Assert.False(Resolver.Allows(range, NuGet.Versioning.NuGetVersion.Parse("2.1.0-rc.1")));
-        Assert.False(Resolver.Allows(NuGet.Versioning.VersionRange.Parse("[1.0.0, 2.0.0)"), NuGet.Versioning.NuGetVersion.Parse("2.0.0-beta.1")));
+        Assert.False(Resolver.Allows(
+            NuGet.Versioning.VersionRange.Parse("[1.0.0, 2.0.0)"),
+            NuGet.Versioning.NuGetVersion.Parse("2.0.0-beta.1")));
     }
 }

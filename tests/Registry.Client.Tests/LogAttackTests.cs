@@ -13,7 +13,10 @@ namespace Registry.Client.Tests;
 /// </summary>
 public sealed class LogAttackTests : IAsyncLifetime
 {
-    private static readonly HttpPolicy FastPolicy = new() { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(5) };
+    private static readonly HttpPolicy FastPolicy = new() {
+        MaxRetries = 1,
+        BaseDelay = TimeSpan.FromMilliseconds(10),
+        AttemptTimeout = TimeSpan.FromSeconds(5) };
     private readonly TestRegistry _registry = new();
     private MisbehavingServer _server = null!;
 
@@ -36,11 +39,14 @@ public sealed class LogAttackTests : IAsyncLifetime
     }
 
     private SourceConfig AddSource(string name, IReadOnlyList<string>? witnesses = null, int quorum = 0) =>
-        Home.AddSource(new SourceConfig { Name = name, Url = _server.Url, Witnesses = witnesses, WitnessQuorum = quorum }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
+        Home.AddSource(
+            new SourceConfig { Name = name, Url = _server.Url, Witnesses = witnesses, WitnessQuorum = quorum },
+            File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
 
     private async Task PublishAsync(string store, string name, string version)
     {
-        var result = await RegistryCli.RunAsync(["publish", "--store", store, "--keys", _registry.Keys, _registry.Package(name, version)]);
+        var result = await RegistryCli.RunAsync(
+            ["publish", "--store", store, "--keys", _registry.Keys, _registry.Package(name, version)]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -125,13 +131,22 @@ public sealed class LogAttackTests : IAsyncLifetime
         var tampered = bytes.ToArray();
         tampered[70] ^= 1; // the new leaf's hash, which the consistency proof 2 -> 3 uses
         _server.Overrides[tile] = MisbehavingServer.Body(tampered);
-        Assert.Contains("not consistent", (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "not consistent",
+            (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message,
+            StringComparison.Ordinal);
 
         _server.Overrides[tile] = MisbehavingServer.Body(bytes[..64]);
-        Assert.Contains("truncated", (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "truncated",
+            (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message,
+            StringComparison.Ordinal);
 
         _server.Overrides[tile] = MisbehavingServer.Status(404);
-        Assert.Contains("missing", (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "missing",
+            (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message,
+            StringComparison.Ordinal);
 
         _server.Overrides.Clear();
         Assert.Equal(UpdateStatus.Updated, (await UpdateAsync()).Status);
@@ -142,19 +157,40 @@ public sealed class LogAttackTests : IAsyncLifetime
     {
         var timestamp = await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "timestamp.json"), Ct);
         var keys = KeyRing.Load(_registry.Keys);
-        var signed = SignedDocument<TimestampMetadata>.Parse(timestamp, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "timestamp.json").Signed;
-        var timestampKeys = keys.Keys.Where(k => Path.GetFileName(keys.FileOf[k.KeyId]).StartsWith("timestamp", StringComparison.Ordinal)).ToList();
+        var signed = SignedDocument<TimestampMetadata>.Parse(
+            timestamp,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            "timestamp.json").Signed;
+        var timestampKeys = keys.Keys.Where(
+            k => Path.GetFileName(keys.FileOf[k.KeyId]).StartsWith("timestamp", StringComparison.Ordinal)).ToList();
 
-        var withoutLog = SignedDocument<TimestampMetadata>.Create(signed with { Version = signed.Version + 1, Log = null }, timestampKeys, TufJsonContext.Default.TimestampMetadata);
+        var withoutLog = SignedDocument<TimestampMetadata>.Create(
+            signed with { Version = signed.Version + 1, Log = null },
+            timestampKeys,
+            TufJsonContext.Default.TimestampMetadata);
         _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(withoutLog.FileBytes);
-        Assert.Contains("carries no checkpoint", (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "carries no checkpoint",
+            (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message,
+            StringComparison.Ordinal);
 
         // A genuinely signed timestamp for a state the log never recorded: it reuses the logged entry of another.
-        var otherEntry = new LogEntry(signed.Version + 1, signed.Meta["snapshot.json"].Version, new string('0', 64), 1, []);
+        var otherEntry = new LogEntry(
+            signed.Version + 1,
+            signed.Meta["snapshot.json"].Version,
+            new string('0', 64),
+            1,
+            []);
         var notLogged = SignedDocument<TimestampMetadata>.Create(signed with { Version = signed.Version + 1, Log = signed.Log! with { Entry = Convert.ToBase64String(otherEntry.ToBytes()) } }, timestampKeys, TufJsonContext.Default.TimestampMetadata);
         _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(notLogged.FileBytes);
-        Assert.Contains("is not this state", (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(Home.SourcePath("main"), "metadata", "timestamp.json")), "a refused state was trusted");
+        Assert.Contains(
+            "is not this state",
+            (await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync())).Message,
+            StringComparison.Ordinal);
+        Assert.False(
+            File.Exists(Path.Combine(Home.SourcePath("main"), "metadata", "timestamp.json")),
+            "a refused state was trusted");
     }
 
     [Fact]
@@ -163,7 +199,10 @@ public sealed class LogAttackTests : IAsyncLifetime
         var witness = NoteSigner.Generate("witness.test/w1", NoteKeyType.Cosignature);
         AddSource("witnessed", [witness.Verifier.Encoded], quorum: 1);
         var refused = await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync("witnessed"));
-        Assert.Contains("0 valid witness cosignature(s); the source requires 1", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "0 valid witness cosignature(s); the source requires 1",
+            refused.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,7 +217,11 @@ public sealed class LogAttackTests : IAsyncLifetime
             var verify = await RegistryCli.RunAsync(["verify", "--store", mirror]);
             Assert.True(verify.ExitCode == 0, verify.ToString());
             Assert.Equal(
-                Convert.FromBase64String(SignedDocument<TimestampMetadata>.Parse(File.ReadAllBytes(Path.Combine(mirror, "metadata", "timestamp.json")), RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "t").Signed.Log!.Checkpoint),
+                Convert.FromBase64String(SignedDocument<TimestampMetadata>.Parse(
+                    File.ReadAllBytes(Path.Combine(mirror, "metadata", "timestamp.json")),
+                    RoleNames.Timestamp,
+                    TufJsonContext.Default.TimestampMetadata,
+                    "t").Signed.Log!.Checkpoint),
                 File.ReadAllBytes(Path.Combine(mirror, "log", "checkpoint")));
             await PublishAsync(_registry.Store, $"beta{round}", "1.0.0");
         }

@@ -16,11 +16,15 @@ public sealed class LogWatchTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _registry.InitAsync("--log", "registry.test/log");
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0"))).ExitCode);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "1.0.0"))).ExitCode);
         Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.1.0"))).ExitCode);
         Assert.Equal(0, (await RegistryCli.RunAsync(["yank", .. _registry.StoreArgs, "beta", "1.0.0"])).ExitCode);
         _server = await MisbehavingServer.StartAsync(_registry.Store);
-        Home.AddSource(new SourceConfig { Name = "main", Url = _server.Url }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
+        Home.AddSource(
+            new SourceConfig { Name = "main", Url = _server.Url },
+            File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
     }
 
     public async ValueTask DisposeAsync()
@@ -32,7 +36,11 @@ public sealed class LogWatchTests : IAsyncLifetime
     private async Task<WatchResult> WatchAsync(string[] names, long since = 0)
     {
         var source = Home.Source("main");
-        using var client = new RegistryClient(Home, source, TimeProvider.System, new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        using var client = new RegistryClient(
+            Home,
+            source,
+            TimeProvider.System,
+            new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
         return await new LogWatcher(Home, source).WatchAsync(client, names, since, Ct);
     }
 
@@ -41,7 +49,9 @@ public sealed class LogWatchTests : IAsyncLifetime
     {
         var all = await WatchAsync(["alpha", "beta"]);
         Assert.Equal(4, all.Size);
-        Assert.Equal([(1L, "alpha"), (1L, "beta"), (2L, "alpha"), (3L, "beta")], all.Changes.Select(c => (c.Index, c.Package)));
+        Assert.Equal(
+            [(1L, "alpha"), (1L, "beta"), (2L, "alpha"), (3L, "beta")],
+            all.Changes.Select(c => (c.Index, c.Package)));
 
         var later = await WatchAsync(["beta"], since: 2);
         Assert.Equal([3L], later.Changes.Select(c => c.Index));
@@ -65,27 +75,40 @@ public sealed class LogWatchTests : IAsyncLifetime
         }
 
         Registry.Testing.TestClock.BackdateFiles(_registry.Store, clock.GetUtcNow().AddDays(-30));
-        var gc = await new Core.Publishing.RegistryCollector(store, clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct);
+        var gc = await new Core.Publishing.RegistryCollector(store, clock).CollectAsync(
+            TimeSpan.FromDays(7),
+            dryRun: false,
+            Ct);
         Assert.Contains("log/tile/0/000.p/4", gc.Deleted);
         Assert.Contains("log/tile/entries/000.p/255", gc.Deleted);
         Assert.False(File.Exists(Path.Combine(_registry.Store, "log", "tile", "entries", "000.p", "4")));
 
         var all = await WatchAsync(["alpha", "beta"]);
         Assert.Equal(260, all.Size);
-        Assert.Equal([(1L, "alpha"), (1L, "beta"), (2L, "alpha"), (3L, "beta")], all.Changes.Select(c => (c.Index, c.Package)));
+        Assert.Equal(
+            [(1L, "alpha"), (1L, "beta"), (2L, "alpha"), (3L, "beta")],
+            all.Changes.Select(c => (c.Index, c.Package)));
         Assert.True((await new Core.Publishing.RegistryAuditor(store, clock).AuditAsync(Ct)).Ok);
 
         // A new client's cold update, with the partials gone.
         var fresh = new RegistryHome(Path.Combine(_registry.Root, "fresh-home"));
-        fresh.AddSource(new SourceConfig { Name = "main", Url = _server.Url }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
-        using var client = new RegistryClient(fresh, fresh.Source("main"), clock, new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        fresh.AddSource(
+            new SourceConfig { Name = "main", Url = _server.Url },
+            File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
+        using var client = new RegistryClient(
+            fresh,
+            fresh.Source("main"),
+            clock,
+            new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
         await client.UpdateAsync(offline: false, Ct);
     }
 
     [Fact]
     public async Task An_entry_that_is_not_the_one_the_checkpoint_commits_to_is_refused()
     {
-        var bundle = await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "log", "tile", "entries", "000.p", "4"), Ct);
+        var bundle = await File.ReadAllBytesAsync(
+            Path.Combine(_registry.Store, "log", "tile", "entries", "000.p", "4"),
+            Ct);
         var tampered = bundle.ToArray();
         tampered[^3] ^= 1;
         _server.Overrides["log/tile/entries/000.p/4"] = MisbehavingServer.Body(tampered);

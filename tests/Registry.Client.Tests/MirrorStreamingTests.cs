@@ -31,7 +31,8 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
         var random = new Random(7);
         while (text.Length < 3_000_000)
         {
-            text.Append(random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            text.Append(random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture))
+                .Append('\n');
         }
 
         var file = Path.Combine(_registry.Root, "big-1.0.0.tgz");
@@ -39,7 +40,10 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
             ("registry.json", "{\"name\":\"big\",\"version\":\"1.0.0\",\"description\":\"a large package\",\"dependencies\":{}}"),
             ("lib/data.txt", text.ToString())));
         Assert.Equal(0, (await _registry.PublishAsync(file)).ExitCode);
-        _artifact = File.ReadAllBytes(Directory.GetFiles(Path.Combine(_registry.Store, "targets", "packages", "big"), "*.tgz", SearchOption.AllDirectories).Single());
+        _artifact = File.ReadAllBytes(Directory.GetFiles(
+            Path.Combine(_registry.Store, "targets", "packages", "big"),
+            "*.tgz",
+            SearchOption.AllDirectories).Single());
         Assert.True(_artifact.Length > 1_000_000, $"artifact of {_artifact.Length} bytes");
         _server = await MisbehavingServer.StartAsync(_registry.Store);
     }
@@ -52,8 +56,12 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
 
     private async Task<MirrorResult> SyncAsync(IObjectStore destination)
     {
-        var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct), "root");
-        using var reader = new HttpObjectReader(_server.Url, policy: new HttpPolicy { BaseDelay = TimeSpan.FromMilliseconds(10) });
+        var anchor = RootChain.Parse(
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct),
+            "root");
+        using var reader = new HttpObjectReader(
+            _server.Url,
+            policy: new HttpPolicy { BaseDelay = TimeSpan.FromMilliseconds(10) });
         return await new RegistryMirror(reader, destination, anchor, TimeProvider.System).SyncAsync(null, Ct); // the registry was signed by the CLI on the process clock
     }
 
@@ -76,14 +84,18 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
             context.Response.ContentLength = _artifact.Length;
             await context.Response.Body.WriteAsync(_artifact.AsMemory(0, _artifact.Length / 2), context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            waitedForDestination = await Task.WhenAny(received.Task, Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted)) == received.Task;
+            waitedForDestination = await Task.WhenAny(
+                received.Task,
+                Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted)) == received.Task;
             await context.Response.Body.WriteAsync(_artifact.AsMemory(_artifact.Length / 2), context.RequestAborted);
         };
         using var destination = new WatchingStore(new FolderStore(MirrorFolder), received);
 
         await SyncAsync(destination);
 
-        Assert.True(waitedForDestination, "the destination got no byte of the artifact before the source finished sending it");
+        Assert.True(
+            waitedForDestination,
+            "the destination got no byte of the artifact before the source finished sending it");
         Assert.Equal(_artifact, File.ReadAllBytes(Assert.Single(PackageFiles())));
         var verify = await RegistryCli.RunAsync("verify", "--store", MirrorFolder);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -131,7 +143,8 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
 
         Assert.Contains(Artifact[1..], refused.Message, StringComparison.Ordinal);
         Assert.True(
-            refused.Message.Contains("length or sha256 differs from the signed metadata", StringComparison.Ordinal) || refused.Message.Contains("exceeds the limit", StringComparison.Ordinal),
+            refused.Message.Contains("length or sha256 differs from the signed metadata", StringComparison.Ordinal)
+                || refused.Message.Contains("exceeds the limit", StringComparison.Ordinal),
             refused.Message);
         Assert.Equal(1, ArtifactRequests);
         Assert.Empty(PackageFiles());
@@ -143,7 +156,12 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
     {
         public string Location => inner.Location;
 
-        public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+        public async Task<PutResult> PutIfAbsentAsync(
+            string key,
+            Stream content,
+            long length,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken)
         {
             var watched = new SignallingStream(content, 64 * 1024, received);
             await using (watched.ConfigureAwait(false))
@@ -152,18 +170,28 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
             }
         }
 
-        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) => inner.GetOrNullAsync(key, cancellationToken);
+        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.GetOrNullAsync(key, cancellationToken);
 
-        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+            => inner.ExistsAsync(key, cancellationToken);
 
-        public Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        public Task<SwapResult> SwapAsync(
+            string key,
+            ReadOnlyMemory<byte> content,
+            string? expectedVersionTag,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken) =>
             inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
 
-        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+            => inner.ListAsync(prefix, cancellationToken);
 
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken)
+            => inner.DeleteAsync(key, cancellationToken);
 
         public void Dispose() => inner.Dispose();
     }
@@ -182,7 +210,9 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
 
         public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer,
+            CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken);
             _read += read;

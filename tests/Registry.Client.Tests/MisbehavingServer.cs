@@ -57,7 +57,8 @@ public sealed class MisbehavingServer : IAsyncDisposable
     {
         var key = context.Request.Path.Value!.TrimStart('/');
         Requests.Enqueue(key);
-        var handler = Overrides.GetValueOrDefault(key) ?? Overrides.FirstOrDefault(o => o.Key.StartsWith('*') && key.EndsWith(o.Key[1..], StringComparison.Ordinal)).Value;
+        var handler = Overrides.GetValueOrDefault(key) ?? Overrides.FirstOrDefault(
+            o => o.Key.StartsWith('*') && key.EndsWith(o.Key[1..], StringComparison.Ordinal)).Value;
         if (handler is not null)
         {
             await handler(context);
@@ -85,7 +86,8 @@ public sealed class MisbehavingServer : IAsyncDisposable
     }
 
     /// <summary>Answers with other bytes for the path.</summary>
-    public static Func<HttpContext, Task> Body(byte[] bytes) => context => context.Response.Body.WriteAsync(bytes).AsTask();
+    public static Func<HttpContext, Task> Body(byte[] bytes)
+        => context => context.Response.Body.WriteAsync(bytes).AsTask();
 
     /// <summary>Answers with a redirect to <paramref name="location"/>, sent as given (relative or absolute, any scheme).</summary>
     public static Func<HttpContext, Task> Redirect(string location, int status = 302) => context =>

@@ -9,7 +9,10 @@ public sealed class NameSuggestionTests : ClientTestBase
     public async Task A_typo_in_a_dependency_is_answered_with_the_close_name_from_the_bins_already_verified()
     {
         await InstallAsync(); // verifies the bins of alpha and beta
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"alpah\":\"1.0.0\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"alpah\":\"1.0.0\"}}",
+            Ct);
         var lockBefore = await File.ReadAllTextAsync(Path.Combine(Project, LockFile.FileName), Ct);
 
         var error = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());

@@ -53,10 +53,13 @@ public sealed class ReachableStatesPropertyTests
         var clock = TestClock.Fixed(); // one clock for the writer, every client and the auditor
         await new RegistryInitializer(store, keys, clock).InitAsync(new InitOptions { Bins = 4 }, Ct);
         var writer = new RegistryWriter(store, keys, clock);
-        var model = new Dictionary<string, SortedDictionary<NuGetVersion, (bool Yanked, byte[] Bytes)>>(StringComparer.Ordinal);
+        var model = new Dictionary<string, SortedDictionary<NuGetVersion, (bool Yanked, byte[] Bytes)>>(
+            StringComparer.Ordinal);
         await using var server = await RegistryServer.StartAsync(registry.Store, 0, cancellationToken: Ct);
         var home = new RegistryHome(Path.Combine(registry.Root, "home"));
-        home.AddSource(new SourceConfig { Name = "main", Url = server.BaseUri }, await File.ReadAllBytesAsync(Path.Combine(registry.Store, "metadata", "1.root.json"), Ct));
+        home.AddSource(
+            new SourceConfig { Name = "main", Url = server.BaseUri },
+            await File.ReadAllBytesAsync(Path.Combine(registry.Store, "metadata", "1.root.json"), Ct));
         var what = string.Join(", ", sequence.Select(o => o.ToString()));
 
         foreach (var op in sequence)
@@ -68,14 +71,25 @@ public sealed class ReachableStatesPropertyTests
                 case "publish":
                     var version = new NuGetVersion(1, versions?.Count ?? 0, 0, op.Pick == 5 ? "rc.1" : null);
                     var dependency = model.Keys.FirstOrDefault(n => n != name && model[n].Values.Any(v => !v.Yanked));
-                    var bytes = Tgz.Package(name, version.ToNormalizedString(), dependency is null ? "{}" : $"{{\"{dependency}\":\"[1.0.0-0, )\"}}");
+                    var bytes = Tgz.Package(
+                        name,
+                        version.ToNormalizedString(),
+                        dependency is null ? "{}" : $"{{\"{dependency}\":\"[1.0.0-0, )\"}}");
                     var manifest = new TgzPackageFormat().Read(bytes, $"{name}.tgz", PackageLimits.Default);
-                    await writer.PublishAsync([new PackageFile(manifest, $"{name}.tgz", ".tgz", bytes)], new PublishOptions(), Ct);
+                    await writer.PublishAsync(
+                        [new PackageFile(manifest, $"{name}.tgz", ".tgz", bytes)],
+                        new PublishOptions(),
+                        Ct);
                     (model.TryGetValue(name, out var list) ? list : model[name] = new())[version] = (false, bytes);
                     break;
                 case "yank" or "unyank" when versions is { Count: > 0 }:
                     var target = versions.Keys.ElementAt(op.Pick % versions.Count);
-                    await writer.YankAsync(name, target.ToNormalizedString(), op.Kind == "yank" ? "property test" : null, undo: op.Kind == "unyank", Ct);
+                    await writer.YankAsync(
+                        name,
+                        target.ToNormalizedString(),
+                        op.Kind == "yank" ? "property test" : null,
+                        undo: op.Kind == "unyank",
+                        Ct);
                     versions[target] = (op.Kind == "yank", versions[target].Bytes);
                     break;
                 case "refresh":
@@ -90,10 +104,14 @@ public sealed class ReachableStatesPropertyTests
             {
                 var index = await client.GetIndexAsync(package, Ct);
                 Assert.True(index is not null, $"{package} missing after: {what}");
-                Assert.Equal(expected.Select(v => (v.Key.ToNormalizedString(), v.Value.Yanked)), index.Versions.Select(v => (NuGetVersion.Parse(v.Version).ToNormalizedString(), v.Yanked)));
+                Assert.Equal(
+                    expected.Select(v => (v.Key.ToNormalizedString(), v.Value.Yanked)),
+                    index.Versions.Select(v => (NuGetVersion.Parse(v.Version).ToNormalizedString(), v.Yanked)));
                 foreach (var entry in index.Versions)
                 {
-                    Assert.Equal(expected[NuGetVersion.Parse(entry.Version)].Bytes, await client.GetArtifactAsync(entry, Ct));
+                    Assert.Equal(
+                        expected[NuGetVersion.Parse(entry.Version)].Bytes,
+                        await client.GetArtifactAsync(entry, Ct));
                 }
             }
         }

@@ -60,7 +60,10 @@ public sealed class RedirectAttackTests : ClientTestBase
         var result = await RegistryCli.RunAsync("verify", "--store", _server.Url.ToString());
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("to file:///etc/passwd: only http and https redirects are followed [rule: redirect-scheme]", result.Out + result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "to file:///etc/passwd: only http and https redirects are followed [rule: redirect-scheme]",
+            result.Out + result.Error,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected", result.Out + result.Error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, _server.Count(k => k == Timestamp));
     }
@@ -76,7 +79,8 @@ public sealed class RedirectAttackTests : ClientTestBase
         using var http = Pinning(certificate);
         using var client = new RegistryClient(Home, Home.Source("tls"), TimeProvider.System, FastPolicy, http: http);
 
-        var error = await Assert.ThrowsAsync<RegistryException>(() => new ProjectInstaller(client).InstallAsync(Project, false, false, Ct));
+        var error = await Assert.ThrowsAsync<RegistryException>(
+            () => new ProjectInstaller(client).InstallAsync(Project, false, false, Ct));
 
         Assert.Contains($"refused the redirect from {tls.Url}{Timestamp} to {downgrade}: https is never redirected down to http [rule: redirect-downgrade]", error.Message, StringComparison.Ordinal);
         Assert.Empty(_server.Requests);
@@ -121,7 +125,8 @@ public sealed class RedirectAttackTests : ClientTestBase
     private static HttpClient Pinning(X509Certificate2 certificate) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
-        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString() },
+        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?
+            .GetCertHashString() == certificate.GetCertHashString() },
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,

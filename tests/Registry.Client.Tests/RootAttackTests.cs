@@ -27,17 +27,23 @@ public sealed class RootAttackTests : ClientTestBase
         {
             Version = 2,
             Keys = new Dictionary<string, TufKey>(root1.Signed.Keys) { [aliasId] = alias },
-            Roles = new Dictionary<string, RoleKeys>(root1.Signed.Roles) { [RoleNames.Timestamp] = new([timestampKey.KeyId, aliasId], 2) },
+            Roles = new Dictionary<string, RoleKeys>(root1.Signed.Roles) {
+                [RoleNames.Timestamp] = new([timestampKey.KeyId, aliasId], 2) },
         }, [rootKey], TufJsonContext.Default.RootMetadata);
         var timestamp = SignedDocument<TimestampMetadata>.Parse(
-            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "timestamp.json"), Ct), RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "timestamp.json");
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "timestamp.json"), Ct), RoleNames
+                .Timestamp, TufJsonContext.Default.TimestampMetadata, "timestamp.json");
         _server.Overrides[NextRoot] = MisbehavingServer.Body(root2.FileBytes);
-        _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(KeyAliases.SignedAgainUnder(timestamp, timestampKey, aliasId).FileBytes);
+        _server.Overrides["metadata/timestamp.json"] = MisbehavingServer.Body(
+            KeyAliases.SignedAgainUnder(timestamp, timestampKey, aliasId).FileBytes);
 
         var error = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
 
         Assert.Equal("root-duplicate-key", error.Rule);
-        Assert.Contains($"{NextRoot}: root lists one public key under two key ids", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"{NextRoot}: root lists one public key under two key ids",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.Equal(1, _server.Count(k => k == NextRoot));
         AssertNothingInstalled();
     }
@@ -51,7 +57,10 @@ public sealed class RootAttackTests : ClientTestBase
         var error = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
 
         Assert.Equal("root-rotations", error.Rule);
-        Assert.Contains("metadata/34.root.json exists, more than 32 root rotations past root version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "metadata/34.root.json exists, more than 32 root rotations past root version 1",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(2, 33), RootsRequested());
         AssertNothingInstalled(rootsKept: true);
 
@@ -61,7 +70,10 @@ public sealed class RootAttackTests : ClientTestBase
         Assert.False(File.Exists(Path.Combine(trustedRoots, "34.root.json")));
         Assert.Contains("kept the 32 root(s) verified so far", error.Message, StringComparison.Ordinal);
         var again = await Assert.ThrowsAsync<VerificationException>(() => InstallAsync());
-        Assert.Contains("metadata/66.root.json exists, more than 32 root rotations past root version 33", again.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "metadata/66.root.json exists, more than 32 root rotations past root version 33",
+            again.Message,
+            StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(trustedRoots, "65.root.json")));
     }
 
@@ -74,17 +86,23 @@ public sealed class RootAttackTests : ClientTestBase
         await ServeRootsWithoutEndAsync(keys);
         var proposal = Path.Combine(_registry.Root, "proposal.json");
 
-        var result = await RegistryCli.RunAsync([.. command.Split(' '), "--store", _server.Url.ToString(), .. command == "verify" ? Array.Empty<string>() : ["-o", proposal]]);
+        var result = await RegistryCli.RunAsync([.. command.Split(' '), "--store", _server.Url
+            .ToString(), .. command == "verify" ? Array.Empty<string>() : ["-o", proposal]]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("metadata/1002.root.json exists, more than 1000 root rotations past root version 1", result.Out + result.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "metadata/1002.root.json exists, more than 1000 root rotations past root version 1",
+            result.Out + result.Error,
+            StringComparison.Ordinal);
         Assert.Contains("[rule: root-rotations]", result.Out + result.Error, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(1, 1002), RootsRequested());
         Assert.False(File.Exists(proposal));
     }
 
     private async Task<SignedDocument<RootMetadata>> ReadRootAsync(long version) =>
-        RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", $"{version}.root.json"), Ct), $"{version}.root.json");
+        RootChain.Parse(
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", $"{version}.root.json"), Ct),
+            $"{version}.root.json");
 
     /// <summary>Serves <c>1.root.json</c> as stored and, for every N above it, a root N signed by the root key: each a valid successor.</summary>
     private async Task ServeRootsWithoutEndAsync(KeyRing keys)
@@ -96,13 +114,19 @@ public sealed class RootAttackTests : ClientTestBase
         {
             var version = VersionOf(context.Request.Path.Value!);
             var bytes = version == 1 ? root1.FileBytes : made.GetOrAdd(version, v =>
-                SignedDocument<RootMetadata>.Create(root1.Signed with { Version = v }, [rootKey], TufJsonContext.Default.RootMetadata).FileBytes);
+                SignedDocument<RootMetadata>.Create(
+                    root1.Signed with { Version = v },
+                    [rootKey],
+                    TufJsonContext.Default.RootMetadata).FileBytes);
             return context.Response.Body.WriteAsync(bytes).AsTask();
         };
     }
 
     /// <summary>The root versions the server was asked for, in order.</summary>
-    private List<int> RootsRequested() => [.. _server.Requests.Where(k => k.EndsWith(".root.json", StringComparison.Ordinal)).Select(k => (int)VersionOf(k))];
+    private List<int> RootsRequested() => [.. _server.Requests
+        .Where(k => k.EndsWith(".root.json", StringComparison.Ordinal))
+        .Select(k => (int)VersionOf(k))];
 
-    private static long VersionOf(string rootPath) => long.Parse(rootPath.Split('/')[^1].Split('.')[0], CultureInfo.InvariantCulture);
+    private static long VersionOf(string rootPath)
+        => long.Parse(rootPath.Split('/')[^1].Split('.')[0], CultureInfo.InvariantCulture);
 }

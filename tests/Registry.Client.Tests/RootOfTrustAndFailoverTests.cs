@@ -11,10 +11,16 @@ public sealed class RootOfTrustAndFailoverTests : ClientTestBase
     [Fact]
     public async Task A_root_file_and_a_pinned_hash_that_disagree_are_refused()
     {
-        var refused = await Assert.ThrowsAsync<VerificationException>(() => RootOfTrust.ObtainAsync(_server.Url, RootFile, new string('0', 64), FastPolicy, Ct));
+        var refused = await Assert.ThrowsAsync<VerificationException>(
+            () => RootOfTrust.ObtainAsync(_server.Url, RootFile, new string('0', 64), FastPolicy, Ct));
 
         Assert.Contains("[rule: root-pin]", refused.Message, StringComparison.Ordinal);
-        var agreed = await RootOfTrust.ObtainAsync(_server.Url, RootFile, Hashing.Sha256Hex(await File.ReadAllBytesAsync(RootFile, Ct)), FastPolicy, Ct);
+        var agreed = await RootOfTrust.ObtainAsync(
+            _server.Url,
+            RootFile,
+            Hashing.Sha256Hex(await File.ReadAllBytesAsync(RootFile, Ct)),
+            FastPolicy,
+            Ct);
         Assert.Equal(await File.ReadAllBytesAsync(RootFile, Ct), agreed);
     }
 
@@ -23,7 +29,8 @@ public sealed class RootOfTrustAndFailoverTests : ClientTestBase
     {
         _server.Overrides["metadata/1.root.json"] = MisbehavingServer.Endless();
 
-        var refused = await Assert.ThrowsAsync<VerificationException>(() => RootOfTrust.ObtainAsync(_server.Url, null, new string('0', 64), FastPolicy, Ct));
+        var refused = await Assert.ThrowsAsync<VerificationException>(
+            () => RootOfTrust.ObtainAsync(_server.Url, null, new string('0', 64), FastPolicy, Ct));
 
         Assert.Contains("exceeds the limit of 524288", refused.Message, StringComparison.Ordinal);
     }
@@ -33,12 +40,15 @@ public sealed class RootOfTrustAndFailoverTests : ClientTestBase
     {
         await using var mirror = await MisbehavingServer.StartAsync(_registry.Store);
         AddSource("main", _server.Url, mirror.Url);
-        _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Body(Registry.Cli.Tests.Support.Tgz.Package("alpha", "1.1.0", extraFile: "evil"));
+        _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Body(
+            Registry.Cli.Tests.Support.Tgz.Package("alpha", "1.1.0", extraFile: "evil"));
 
         var result = await InstallAsync();
 
         Assert.Equal(["alpha", "beta"], result.Names);
         Assert.Equal(1, mirror.Count(k => k.EndsWith(".alpha-1.1.0.tgz", StringComparison.Ordinal)));
-        Assert.Equal("alpha 1.1.0\n", await File.ReadAllTextAsync(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt"), Ct));
+        Assert.Equal(
+            "alpha 1.1.0\n",
+            await File.ReadAllTextAsync(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt"), Ct));
     }
 }

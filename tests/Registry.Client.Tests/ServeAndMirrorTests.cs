@@ -17,7 +17,9 @@ public sealed class ServeAndMirrorTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _registry.InitAsync();
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
+        Assert.Equal(0, (await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"))).ExitCode);
     }
 
     public ValueTask DisposeAsync()
@@ -49,7 +51,11 @@ public sealed class ServeAndMirrorTests : IAsyncLifetime
         Assert.Equal(10, (await partial.Content.ReadAsByteArrayAsync(Ct)).Length);
         Assert.Equal("public, max-age=31536000, immutable", partial.Headers.CacheControl!.ToString());
 
-        foreach (var hidden in new[] { "registry-config.json", "metadata/.timestamp.json.lock", "metadata/../registry-config.json", "%2e%2e/etc/passwd" })
+        foreach (var hidden in new[] {
+            "registry-config.json",
+            "metadata/.timestamp.json.lock",
+            "metadata/../registry-config.json",
+            "%2e%2e/etc/passwd" })
         {
             using var response = await http.GetAsync(hidden, Ct);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -60,22 +66,35 @@ public sealed class ServeAndMirrorTests : IAsyncLifetime
     public async Task A_client_installs_from_a_mirror_copy_when_the_primary_is_down()
     {
         var mirrorFolder = Path.Combine(_registry.Root, "mirror");
-        var anchor = RootChain.Parse(await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct), "root");
+        var anchor = RootChain.Parse(
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct),
+            "root");
         await using (var origin = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: Ct))
         {
             using var reader = new HttpObjectReader(origin.BaseUri);
-            await new RegistryMirror(reader, new FolderStore(mirrorFolder), anchor, TimeProvider.System).SyncAsync(null, Ct);
+            await new RegistryMirror(reader, new FolderStore(mirrorFolder), anchor, TimeProvider.System).SyncAsync(
+                null,
+                Ct);
         }
 
         await using var mirror = await RegistryServer.StartAsync(mirrorFolder, 0, cancellationToken: Ct);
         var home = new RegistryHome(Path.Combine(_registry.Root, "home"));
         var dead = ClosedPort.Url();
-        home.AddSource(new SourceConfig { Name = "main", Url = dead, Mirrors = [mirror.BaseUri] }, await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct));
+        home.AddSource(
+            new SourceConfig { Name = "main", Url = dead, Mirrors = [mirror.BaseUri] },
+            await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", "1.root.json"), Ct));
         var project = Path.Combine(_registry.Root, "project");
         Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "registry.json"), "{\"dependencies\":{\"beta\":\"1.0.0\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(project, "registry.json"),
+            "{\"dependencies\":{\"beta\":\"1.0.0\"}}",
+            Ct);
 
-        using var client = new RegistryClient(home, home.Source("main"), TimeProvider.System, new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        using var client = new RegistryClient(
+            home,
+            home.Source("main"),
+            TimeProvider.System,
+            new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
         var result = await new ProjectInstaller(client).InstallAsync(project, locked: false, offline: false, Ct);
         Assert.Equal(["alpha", "beta"], result.Names);
         Assert.Equal(mirror.BaseUri.ToString(), result.Update.Url);

@@ -20,11 +20,16 @@ public sealed class ServeHostTests : IDisposable
     public async Task Serve_host_has_no_file_configuration_and_its_content_root_is_the_tool_folder()
     {
         await _registry.InitAsync();
-        await using var server = await RegistryServer.StartAsync(_registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await RegistryServer.StartAsync(
+            _registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
 
         var configuration = (IConfigurationRoot)server.Services.GetRequiredService<IConfiguration>();
         Assert.DoesNotContain(configuration.Providers, p => p is FileConfigurationProvider);
         var environment = server.Services.GetRequiredService<IHostEnvironment>();
-        Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(environment.ContentRootPath));
+        Assert.Equal(
+            Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory),
+            Path.TrimEndingDirectorySeparator(environment.ContentRootPath));
     }
 }

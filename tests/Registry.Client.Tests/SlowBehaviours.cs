@@ -53,7 +53,9 @@ public sealed class SlowBehaviours(TimeProvider? time = null)
         {
             for (long sent = 0; content is null || sent < content.Length; sent += chunk)
             {
-                var piece = content is null ? new byte[chunk] : content.AsMemory((int)sent, (int)Math.Min(chunk, content.Length - sent)).ToArray();
+                var piece = content is null
+                    ? new byte[chunk]
+                    : content.AsMemory((int)sent, (int)Math.Min(chunk, content.Length - sent)).ToArray();
                 await context.Response.Body.WriteAsync(piece, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 Interlocked.Add(ref _bytesSent, piece.Length);

@@ -45,13 +45,18 @@ public sealed class SlowServerTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _registry.InitAsync();
-        var published = await _registry.PublishAsync(_registry.Package("alpha", "1.0.0"), _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"));
+        var published = await _registry.PublishAsync(
+            _registry.Package("alpha", "1.0.0"),
+            _registry.Package("beta", "2.0.0", "{\"alpha\":\"1.0.0\"}"));
         Assert.True(published.ExitCode == 0, published.ToString());
         _primary = await MisbehavingServer.StartAsync(_registry.Store);
         _mirror = await MisbehavingServer.StartAsync(_registry.Store);
         Home.AddSource(new SourceConfig { Name = "main", Url = _primary.Url, Mirrors = [_mirror.Url] }, RootBytes);
         Directory.CreateDirectory(Project);
-        await File.WriteAllTextAsync(Path.Combine(Project, "registry.json"), "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(Project, "registry.json"),
+            "{\"dependencies\":{\"beta\":\"[2.0.0, 3.0.0)\"}}",
+            Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -64,11 +69,14 @@ public sealed class SlowServerTests : IAsyncLifetime
     private static void Report(string what, TimeSpan elapsed, long bytes, string detail = "") =>
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FIGURE {what}: gave up after {elapsed.TotalSeconds:0.00} s, {bytes} byte(s) read{(detail.Length > 0 ? "; " + detail : "")}"));
 
-    private async Task<(TransferException Error, TimeSpan Elapsed)> FailingReadAsync(HttpPolicy policy, string key = "metadata/1.root.json")
+    private async Task<(TransferException Error, TimeSpan Elapsed)> FailingReadAsync(
+        HttpPolicy policy,
+        string key = "metadata/1.root.json")
     {
         using var reader = new HttpObjectReader(_primary.Url, policy: policy);
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<TransferException>(() => reader.GetCappedOrNullAsync(key, 1024 * 1024, Ct));
+        var error = await Assert.ThrowsAsync<TransferException>(
+            () => reader.GetCappedOrNullAsync(key, 1024 * 1024, Ct));
         Assert.Equal(1, error.ExitCode);
         return (error, clock.Elapsed);
     }
@@ -137,7 +145,10 @@ public sealed class SlowServerTests : IAsyncLifetime
         var (error, elapsed) = await FailingReadAsync(Fast);
 
         Report("body cut at half (3 attempts)", elapsed, error.BytesRead, error.Message);
-        Assert.Contains($"body cut short after {RootBytes.Length / 2} byte(s)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"body cut short after {RootBytes.Length / 2} byte(s)",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.Equal(3, slow.Requests);
         Assert.Equal(3L * (RootBytes.Length / 2), error.BytesRead);
     }
@@ -148,7 +159,9 @@ public sealed class SlowServerTests : IAsyncLifetime
     public async Task A_503_with_Retry_After_is_waited_for_then_retried(string form)
     {
         var slow = new SlowBehaviours();
-        var retryAfter = form == "delta" ? "2" : DateTimeOffset.UtcNow.AddSeconds(3).ToString("R", CultureInfo.InvariantCulture);
+        var retryAfter = form == "delta"
+            ? "2"
+            : DateTimeOffset.UtcNow.AddSeconds(3).ToString("R", CultureInfo.InvariantCulture);
         _primary.Overrides[RootKey] = slow.UnavailableThen(1, retryAfter, RootBytes);
         using var reader = new HttpObjectReader(_primary.Url, policy: Fast);
         var clock = Stopwatch.StartNew();
@@ -169,10 +182,14 @@ public sealed class SlowServerTests : IAsyncLifetime
         using var reader = new HttpObjectReader(_primary.Url, policy: Fast);
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<RegistryException>(() => reader.GetCappedOrNullAsync(RootKey, 1024 * 1024, Ct));
+        var error = await Assert.ThrowsAsync<RegistryException>(
+            () => reader.GetCappedOrNullAsync(RootKey, 1024 * 1024, Ct));
 
         Report("503 Retry-After 3600 (bound 3 s)", clock.Elapsed, 0, error.Message);
-        Assert.Contains("Retry-After 3600 s is longer than the 3 s this client waits", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Retry-After 3600 s is longer than the 3 s this client waits",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.Equal(1, slow.Requests);
         Assert.Equal(1, error.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));
@@ -185,7 +202,8 @@ public sealed class SlowServerTests : IAsyncLifetime
         using var reader = new HttpObjectReader(_primary.Url, policy: Fast);
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<VerificationException>(() => reader.GetCappedOrNullAsync(RootKey, 1024 * 1024, Ct));
+        var error = await Assert.ThrowsAsync<VerificationException>(
+            () => reader.GetCappedOrNullAsync(RootKey, 1024 * 1024, Ct));
 
         Report("endless body at full speed (cap 1 MiB)", clock.Elapsed, 1024 * 1024, error.Message);
         Assert.Contains("exceeds the limit of 1048576", error.Message, StringComparison.Ordinal);
@@ -210,10 +228,15 @@ public sealed class SlowServerTests : IAsyncLifetime
 
         var result = await new ProjectInstaller(client).InstallAsync(Project, locked: false, offline: false, Ct);
 
-        Report($"{how} on {key} at the primary, then the mirror", clock.Elapsed, slow.BytesSent, string.Join(" | ", client.Warnings));
+        Report(
+            $"{how} on {key} at the primary, then the mirror",
+            clock.Elapsed,
+            slow.BytesSent,
+            string.Join(" | ", client.Warnings));
         Assert.Equal(["alpha", "beta"], result.Names);
         Assert.Equal(_mirror.Url.ToString(), result.Update.Url);
-        Assert.Contains(client.Warnings, w => w.Contains(_primary.Url.ToString(), StringComparison.Ordinal) && w.Contains("gave up after 3 attempt(s)", StringComparison.Ordinal));
+        Assert.Contains(client.Warnings, w => w.Contains(_primary.Url.ToString(), StringComparison.Ordinal)
+            && w.Contains("gave up after 3 attempt(s)", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(Project, "packages", "alpha", "lib", "alpha.txt")));
     }
 
@@ -222,7 +245,8 @@ public sealed class SlowServerTests : IAsyncLifetime
     [InlineData("cut", "body cut short")]
     public async Task A_stalled_or_cut_artifact_fails_install_with_exit_1_through_the_CLI(string how, string expected)
     {
-        var artifact = File.ReadAllBytes(Directory.GetFiles(_registry.Store, "*alpha-1.0.0.tgz", SearchOption.AllDirectories).Single());
+        var artifact = File.ReadAllBytes(
+            Directory.GetFiles(_registry.Store, "*alpha-1.0.0.tgz", SearchOption.AllDirectories).Single());
         var slow = new SlowBehaviours();
         var behaviour = how == "stall" ? slow.HeadersThenStall(artifact.Length) : slow.CutShort(artifact, 10);
         _primary.Overrides["*alpha-1.0.0.tgz"] = behaviour;
@@ -278,7 +302,8 @@ public sealed class SlowServerTests : IAsyncLifetime
             time.Advance(TimeSpan.FromSeconds(stepSeconds));
             await Task.Delay(3, Ct);
             var waited = Stopwatch.StartNew();
-            while (sent is not null && sent.BytesSent == before && !read.IsCompleted && waited.ElapsedMilliseconds < 2000)
+            while (sent is not null && sent.BytesSent == before && !read.IsCompleted
+                && waited.ElapsedMilliseconds < 2000)
             {
                 await Task.Delay(5, Ct);
             }

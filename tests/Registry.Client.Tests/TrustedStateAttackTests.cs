@@ -22,11 +22,17 @@ public sealed class TrustedStateAttackTests : ClientTestBase
         var names = Enumerable.Range(0, 40).Select(i => $"p{i}").ToList();
         var good = names.First();
         var bad = names.First(n => Bins.BinFor($"index/{n}.json") != Bins.BinFor($"index/{good}.json"));
-        Assert.Equal(0, (await _registry.PublishAsync(_registry.Package(good, "1.0.0"), _registry.Package(bad, "1.0.0"))).ExitCode);
-        var badBin = Directory.GetFiles(Path.Combine(_registry.Store, "metadata"), $"*.{Bins.BinFor($"index/{bad}.json")}.json")
-            .Select(f => "metadata/" + Path.GetFileName(f)).OrderByDescending(k => long.Parse(k.Split('/', '.')[1], System.Globalization.CultureInfo.InvariantCulture)).First();
+        Assert.Equal(
+            0,
+            (await _registry.PublishAsync(_registry.Package(good, "1.0.0"), _registry.Package(bad, "1.0.0"))).ExitCode);
+        var badBin = Directory.GetFiles(
+            Path.Combine(_registry.Store, "metadata"),
+            $"*.{Bins.BinFor($"index/{bad}.json")}.json")
+            .Select(f => "metadata/" + Path.GetFileName(f)).OrderByDescending(
+                k => long.Parse(k.Split('/', '.')[1], System.Globalization.CultureInfo.InvariantCulture)).First();
         var text = await File.ReadAllTextAsync(Path.Combine(_registry.Store, badBin), Ct);
-        _server.Overrides[badBin] = MisbehavingServer.Body(System.Text.Encoding.UTF8.GetBytes(text.Replace("\"length\":", "\"length\":9", StringComparison.Ordinal)));
+        _server.Overrides[badBin] = MisbehavingServer.Body(
+            System.Text.Encoding.UTF8.GetBytes(text.Replace("\"length\":", "\"length\":9", StringComparison.Ordinal)));
 
         using (var client = Client())
         {
@@ -35,7 +41,9 @@ public sealed class TrustedStateAttackTests : ClientTestBase
             await Assert.ThrowsAsync<VerificationException>(() => lookups);
         }
 
-        Assert.False(File.Exists(Path.Combine(Home.SourcePath("main"), badBin)), "the tampered bin was kept as trusted");
+        Assert.False(
+            File.Exists(Path.Combine(Home.SourcePath("main"), badBin)),
+            "the tampered bin was kept as trusted");
         _server.Overrides.Clear();
         using var again = Client();
         await again.UpdateAsync(offline: false, Ct);
@@ -58,7 +66,9 @@ public sealed class TrustedStateAttackTests : ClientTestBase
 
         var offline = await InstallAsync(offline: true, time: later);
         Assert.Equal(UpdateStatus.Cached, offline.Update.Status);
-        Assert.Contains(offline.Update.Warnings, w => w.Contains("EXPIRED", StringComparison.Ordinal) && w.Contains("--offline", StringComparison.Ordinal));
+        Assert.Contains(
+            offline.Update.Warnings,
+            w => w.Contains("EXPIRED", StringComparison.Ordinal) && w.Contains("--offline", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -71,7 +81,9 @@ public sealed class TrustedStateAttackTests : ClientTestBase
         var result = await InstallAsync();
 
         Assert.Equal(UpdateStatus.Cached, result.Update.Status);
-        Assert.Contains(result.Update.Warnings, w => w.Contains("every URL of the source failed", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Update.Warnings,
+            w => w.Contains("every URL of the source failed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -117,22 +129,41 @@ public sealed class TrustedStateAttackTests : ClientTestBase
         var bin = await state.GetBinAsync(binName, Ct);
         var roles = state.Root.Signed.Roles;
         var delegation = state.Targets.Signed.Delegations!.SuccinctRoles;
-        var newBin = SignedDocument<TargetsMetadata>.Create(bin.Signed with { Version = bin.Signed.Version + 1, Expires = binExpires },
-            keys.KeysFor("bins", new RoleKeys(delegation.KeyIds, delegation.Threshold)), TufJsonContext.Default.TargetsMetadata);
-        await File.WriteAllBytesAsync(Path.Combine(_registry.Store, "metadata", $"{newBin.Signed.Version}.{binName}.json"), newBin.FileBytes, Ct);
-        var meta = new SortedDictionary<string, MetaFile>(state.Snapshot.Signed.Meta.ToDictionary(), StringComparer.Ordinal) { [binName + ".json"] = new() { Version = newBin.Signed.Version } };
-        var snapshot = SignedDocument<SnapshotMetadata>.Create(state.Snapshot.Signed with { Version = state.Snapshot.Signed.Version + 1, Meta = meta },
-            keys.KeysFor("snapshot", roles["snapshot"]), TufJsonContext.Default.SnapshotMetadata);
-        await File.WriteAllBytesAsync(Path.Combine(_registry.Store, "metadata", $"{snapshot.Signed.Version}.snapshot.json"), snapshot.FileBytes, Ct);
+        var newBin = SignedDocument<TargetsMetadata>.Create(
+            bin.Signed with { Version = bin.Signed.Version + 1, Expires = binExpires },
+            keys.KeysFor("bins", new RoleKeys(delegation.KeyIds, delegation.Threshold)),
+            TufJsonContext.Default
+                .TargetsMetadata);
+        await File.WriteAllBytesAsync(
+            Path.Combine(_registry.Store, "metadata", $"{newBin.Signed.Version}.{binName}.json"),
+            newBin.FileBytes,
+            Ct);
+        var meta = new SortedDictionary<string, MetaFile>(
+            state.Snapshot.Signed.Meta.ToDictionary(),
+            StringComparer.Ordinal) { [binName + ".json"] = new() { Version = newBin.Signed.Version } };
+        var snapshot = SignedDocument<SnapshotMetadata>.Create(
+            state.Snapshot.Signed with { Version = state.Snapshot.Signed.Version + 1, Meta = meta },
+            keys.KeysFor("snapshot", roles["snapshot"]),
+            TufJsonContext.Default.SnapshotMetadata);
+        await File.WriteAllBytesAsync(
+            Path.Combine(_registry.Store, "metadata", $"{snapshot.Signed.Version}.snapshot.json"),
+            snapshot.FileBytes,
+            Ct);
         var timestamp = SignedDocument<TimestampMetadata>.Create(state.Timestamp.Signed with
         {
             Version = state.Timestamp.Signed.Version + 1,
             Meta = new Dictionary<string, MetaFile>
             {
-                ["snapshot.json"] = new() { Version = snapshot.Signed.Version, Length = snapshot.FileBytes.LongLength, Hashes = new Dictionary<string, string> { ["sha256"] = Hashing.Sha256Hex(snapshot.FileBytes) } },
+                ["snapshot.json"] = new() {
+                    Version = snapshot.Signed.Version,
+                    Length = snapshot.FileBytes.LongLength,
+                    Hashes = new Dictionary<string, string> { ["sha256"] = Hashing.Sha256Hex(snapshot.FileBytes) } },
             },
         }, keys.KeysFor("timestamp", roles["timestamp"]), TufJsonContext.Default.TimestampMetadata);
-        await File.WriteAllBytesAsync(Path.Combine(_registry.Store, "metadata", "timestamp.json"), timestamp.FileBytes, Ct);
+        await File.WriteAllBytesAsync(
+            Path.Combine(_registry.Store, "metadata", "timestamp.json"),
+            timestamp.FileBytes,
+            Ct);
     }
 
     [Fact]

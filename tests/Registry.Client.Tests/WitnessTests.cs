@@ -34,11 +34,16 @@ public sealed class WitnessTests : IAsyncLifetime
             var key = NoteSigner.Generate($"witness.test/w{i}", NoteKeyType.Cosignature);
             var state = Path.Combine(_registry.Root, $"witness-{i}");
             var name = key.Name;
-            var server = await WitnessServer.StartAsync(new Witness(key, [LogKey], state, TimeProvider.System), 0, onAnswer: line => { lock (_answers) { _answers.Add(name + " " + line); } }, cancellationToken: Ct);
+            var server = await WitnessServer.StartAsync(
+                new Witness(key, [LogKey], state, TimeProvider.System),
+                0,
+                onAnswer: line => { lock (_answers) { _answers.Add(name + " " + line); } },
+                cancellationToken: Ct);
             _witnesses.Add((server, key, state));
         }
 
-        var settings = await RegistryCli.RunAsync(["settings", "--store", _registry.Store, "--witness", .. _witnesses.Select(w => $"{w.Server.BaseUri}={w.Key.Verifier.Encoded}")]);
+        var settings = await RegistryCli.RunAsync(["settings", "--store", _registry.Store, "--witness", .. _witnesses
+            .Select(w => $"{w.Server.BaseUri}={w.Key.Verifier.Encoded}")]);
         Assert.True(settings.ExitCode == 0, settings.ToString());
         _server = await MisbehavingServer.StartAsync(_registry.Store);
     }
@@ -55,16 +60,26 @@ public sealed class WitnessTests : IAsyncLifetime
     }
 
     private async Task<CliResult> PublishAsync(string name, string version, string? store = null) =>
-        await RegistryCli.RunAsync(["publish", "--store", store ?? _registry.Store, "--keys", _registry.Keys, _registry.Package(name, version)]);
+        await RegistryCli.RunAsync(
+            ["publish", "--store", store ?? _registry.Store, "--keys", _registry.Keys, _registry.Package(name, version)]);
 
     private async Task<UpdateResult> UpdateAsync(string source, int quorum)
     {
-        Home.AddSource(new SourceConfig { Name = source, Url = _server.Url, Witnesses = [.. _witnesses.Select(w => w.Key.Verifier.Encoded)], WitnessQuorum = quorum }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
-        using var client = new RegistryClient(Home, Home.Source(source), TimeProvider.System, new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        Home.AddSource(new SourceConfig {
+            Name = source,
+            Url = _server.Url,
+            Witnesses = [.. _witnesses.Select(w => w.Key.Verifier.Encoded)],
+            WitnessQuorum = quorum }, File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
+        using var client = new RegistryClient(
+            Home,
+            Home.Source(source),
+            TimeProvider.System,
+            new HttpPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
         return await client.UpdateAsync(offline: false, Ct);
     }
 
-    private SignedNote StoredCheckpoint() => SignedNote.Parse(File.ReadAllBytes(Path.Combine(_registry.Store, "log", "checkpoint")));
+    private SignedNote StoredCheckpoint()
+        => SignedNote.Parse(File.ReadAllBytes(Path.Combine(_registry.Store, "log", "checkpoint")));
 
     [Fact]
     public async Task Each_commit_is_cosigned_by_every_witness_and_a_client_counts_them_against_its_quorum()
@@ -72,7 +87,9 @@ public sealed class WitnessTests : IAsyncLifetime
         Assert.Equal(0, (await PublishAsync("alpha", "1.0.0")).ExitCode);
         Assert.Equal(3, StoredCheckpoint().VerifiedBy(_witnesses.Select(w => w.Key.Verifier)).Count);
         Assert.Equal(UpdateStatus.Updated, (await UpdateAsync("three", quorum: 3)).Status);
-        Assert.Equal(2, new Witness(_witnesses[0].Key, [LogKey], _witnesses[0].State, TimeProvider.System).Latest(Origin)!.Size);
+        Assert.Equal(
+            2,
+            new Witness(_witnesses[0].Key, [LogKey], _witnesses[0].State, TimeProvider.System).Latest(Origin)!.Size);
 
         // One witness goes away: the publish warns and stands; a quorum of three refuses, two accepts.
         await _witnesses[2].Server.DisposeAsync();
@@ -81,7 +98,10 @@ public sealed class WitnessTests : IAsyncLifetime
         Assert.Contains("witness.test/w3", published.Error, StringComparison.Ordinal);
         Assert.Equal(2, StoredCheckpoint().VerifiedBy(_witnesses.Select(w => w.Key.Verifier)).Count);
         var refused = await Assert.ThrowsAsync<VerificationException>(() => UpdateAsync("three", quorum: 3));
-        Assert.Contains("2 valid witness cosignature(s); the source requires 3", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "2 valid witness cosignature(s); the source requires 3",
+            refused.Message,
+            StringComparison.Ordinal);
         Assert.Equal(UpdateStatus.Updated, (await UpdateAsync("two", quorum: 2)).Status);
     }
 
@@ -105,8 +125,13 @@ public sealed class WitnessTests : IAsyncLifetime
 
         async Task<(HttpStatusCode Status, string Body, string? Type)> PostAsync(string body)
         {
-            using var response = await http.PostAsync(new Uri(witness, "add-checkpoint"), new StringContent(body, Encoding.UTF8), Ct);
-            return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct), response.Content.Headers.ContentType?.MediaType);
+            using var response = await http.PostAsync(
+                new Uri(witness, "add-checkpoint"),
+                new StringContent(body, Encoding.UTF8),
+                Ct);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct), response.Content.Headers
+                .ContentType?
+                .MediaType);
         }
 
         // The same size (2) as the witnessed checkpoint, another root: a fork.
@@ -119,10 +144,13 @@ public sealed class WitnessTests : IAsyncLifetime
 
         var stranger = NoteSigner.Generate("other.test/log", NoteKeyType.Ed25519);
         var text = new Checkpoint("other.test/log", 1, Merkle.LeafHash([1])).Text;
-        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(Witness.FormatRequest(0, [], new SignedNote(text, [stranger.Sign(text, DateTimeOffset.UnixEpoch)])))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(
+            Witness.FormatRequest(0, [], new SignedNote(text, [stranger.Sign(text, DateTimeOffset.UnixEpoch)])))).Status);
         var bad = forked with { Text = forked.Text.Replace("\n2\n", "\n3\n", StringComparison.Ordinal) };
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(Witness.FormatRequest(2, [], bad))).Status);
-        Assert.Equal(2, new Witness(_witnesses[0].Key, [LogKey], _witnesses[0].State, TimeProvider.System).Latest(Origin)!.Size);
+        Assert.Equal(
+            2,
+            new Witness(_witnesses[0].Key, [LogKey], _witnesses[0].State, TimeProvider.System).Latest(Origin)!.Size);
         Assert.Contains(_answers, a => a.Contains("add-checkpoint: 422", StringComparison.Ordinal));
     }
 }

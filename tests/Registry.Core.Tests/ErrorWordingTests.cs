@@ -29,7 +29,8 @@ public sealed class ErrorWordingTests
     [InlineData("{\"bins\": \"many\"}", "line 1, column 16, at $.bins: a number was expected, not a string")]
     public void A_json_problem_is_worded_with_the_position_and_no_dotnet_text(string json, string expected)
     {
-        var e = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, ErrorWordingJsonContext.Default.Settings));
+        var e = Assert.ThrowsAny<JsonException>(
+            () => JsonSerializer.Deserialize(json, ErrorWordingJsonContext.Default.Settings));
         var text = JsonProblem.Describe(e);
         Assert.True(text.StartsWith(expected, StringComparison.Ordinal), $"{text} (from: {e.Message})");
         Assert.DoesNotContain("LineNumber", text, StringComparison.Ordinal);
@@ -54,7 +55,9 @@ public sealed class ErrorWordingTests
     [Fact]
     public void Json_nested_past_the_depth_limit_is_worded_as_nesting()
     {
-        var e = Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(new string('[', 70) + new string(']', 70), new JsonDocumentOptions { MaxDepth = 32 }).Dispose());
+        var e = Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(
+            new string('[', 70) + new string(']', 70),
+            new JsonDocumentOptions { MaxDepth = 32 }).Dispose());
         Assert.Equal("line 1, column 33: objects and arrays nested more than 32 deep", JsonProblem.Describe(e));
     }
 }
@@ -65,7 +68,8 @@ internal sealed class Settings
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Settings))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
 internal sealed partial class ErrorWordingJsonContext : System.Text.Json.Serialization.JsonSerializerContext
 {
 }

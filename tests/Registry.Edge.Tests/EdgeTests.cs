@@ -50,7 +50,10 @@ public sealed class EdgeTests(ServersFixture servers)
         var root = Path.Combine(local.Root, "1.root.json");
         using (var http = new HttpClient())
         {
-            await File.WriteAllBytesAsync(root, await http.GetByteArrayAsync(new Uri(registry.OriginBase, "metadata/1.root.json"), Ct), Ct);
+            await File.WriteAllBytesAsync(
+                root,
+                await http.GetByteArrayAsync(new Uri(registry.OriginBase, "metadata/1.root.json"), Ct),
+                Ct);
         }
 
         var tufjs = Path.Combine(local.Root, "tufjs");
@@ -58,7 +61,9 @@ public sealed class EdgeTests(ServersFixture servers)
         Assert.True(before.ExitCode == 0, before.ToString());
 
         // A publish lands at the origin while the edge still holds the old timestamp.json.
-        Assert.Equal(0, (await registry.PublishAsync(local.Package("alpha", "1.1.0"), local.Package("beta", "1.0.0"))).ExitCode);
+        Assert.Equal(
+            0,
+            (await registry.PublishAsync(local.Package("alpha", "1.1.0"), local.Package("beta", "1.0.0"))).ExitCode);
         var stale = await TufJs.RefreshAndDownloadAsync(registry.EdgeBase, root, tufjs, "index/alpha.json");
         Assert.True(stale.ExitCode == 0, stale.ToString());
         var staleIndex = IndexVersions(stale);
@@ -68,20 +73,32 @@ public sealed class EdgeTests(ServersFixture servers)
         // The edge holds the old timestamp.json for 30 s; a purge (loopback only) ends that early.
         using (var http = new HttpClient())
         {
-            using var purge = await http.SendAsync(new HttpRequestMessage(new HttpMethod("PURGE"), new Uri(registry.EdgeBase, "metadata/timestamp.json")), Ct);
+            using var purge = await http.SendAsync(
+                new HttpRequestMessage(new HttpMethod("PURGE"), new Uri(registry.EdgeBase, "metadata/timestamp.json")),
+                Ct);
             Assert.True(purge.IsSuccessStatusCode, $"PURGE answered {(int)purge.StatusCode}");
         }
 
-        var fresh = await TufJs.RefreshAndDownloadAsync(registry.EdgeBase, root, tufjs, "index/alpha.json", "index/beta.json");
+        var fresh = await TufJs.RefreshAndDownloadAsync(
+            registry.EdgeBase,
+            root,
+            tufjs,
+            "index/alpha.json",
+            "index/beta.json");
         Assert.True(fresh.ExitCode == 0, fresh.ToString());
         Assert.Equal(["1.0.0"], staleIndex);
         Assert.Equal(["1.0.0", "1.1.0"], IndexVersions(fresh));
-        Assert.Contains("2 packages, 3 versions", (await registry.RunAsync("verify", "--store", registry.EdgeBase.ToString())).Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "2 packages, 3 versions",
+            (await registry.RunAsync("verify", "--store", registry.EdgeBase.ToString())).Out,
+            StringComparison.Ordinal);
     }
 
     private static List<string> IndexVersions(CliResult result)
     {
         var file = JsonDocument.Parse(result.Out.Split('\n')[0]).RootElement.GetProperty("file").GetString()!;
-        return JsonDocument.Parse(File.ReadAllBytes(file)).RootElement.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()!).ToList();
+        return JsonDocument.Parse(File.ReadAllBytes(file)).RootElement.GetProperty("versions").EnumerateArray()
+            .Select(v => v.GetProperty("version").GetString()!)
+            .ToList();
     }
 }

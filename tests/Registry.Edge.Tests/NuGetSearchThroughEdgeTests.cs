@@ -29,7 +29,11 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         await registry.CreateAsync("--nuget-url", registry.EdgeBase.ToString());
         var publish = await registry.PublishAsync([.. packages.All]);
         Assert.True(publish.ExitCode == 0, publish.ToString());
-        using (var store = await StoreLocation.OpenAsync(registry.Location, servers.S3Endpoint.ToString(), publicRead: true, Ct))
+        using (var store = await StoreLocation.OpenAsync(
+            registry.Location,
+            servers.S3Endpoint.ToString(),
+            publicRead: true,
+            Ct))
         {
             await new SearchView().SyncAsync(new ViewContext
             {
@@ -46,12 +50,26 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         var folder = Directory.CreateDirectory(Path.Combine(dotnet.Root, "search")).FullName;
         DotnetNuGet.WriteNuGetConfig(folder, new Uri(registry.EdgeBase, "nuget/v3/index.json").ToString());
 
-        var found = await dotnet.RunAsync(folder, DotnetNuGet.DefaultTimeout, "package", "search", "my.l", "--format", "json");
+        var found = await dotnet.RunAsync(
+            folder,
+            DotnetNuGet.DefaultTimeout,
+            "package",
+            "search",
+            "my.l",
+            "--format",
+            "json");
         Assert.True(found.ExitCode == 0, found.ToString());
         Assert.Contains("My.Lib", Ids(found.Out));
         Assert.DoesNotContain("My.Dep", Ids(found.Out));
 
-        var none = await dotnet.RunAsync(folder, DotnetNuGet.DefaultTimeout, "package", "search", "zzzz", "--format", "json");
+        var none = await dotnet.RunAsync(
+            folder,
+            DotnetNuGet.DefaultTimeout,
+            "package",
+            "search",
+            "zzzz",
+            "--format",
+            "json");
         Assert.True(none.ExitCode == 0, none.ToString());
         Assert.Empty(Ids(none.Out));
 
@@ -59,8 +77,12 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         using var http = new HttpClient();
         var bare = await http.GetStringAsync(new Uri(registry.OriginBase, "nuget/v3/search/query.json?q=zzzz"), Ct);
         using var recent = JsonDocument.Parse(bare);
-        Assert.Contains("My.Lib", recent.RootElement.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("id").GetString()));
-        var autocomplete = await http.GetStringAsync(new Uri(registry.EdgeBase, "nuget/v3/search/autocomplete.json?q=My.D&take=5"), Ct);
+        Assert.Contains(
+            "My.Lib",
+            recent.RootElement.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("id").GetString()));
+        var autocomplete = await http.GetStringAsync(
+            new Uri(registry.EdgeBase, "nuget/v3/search/autocomplete.json?q=My.D&take=5"),
+            Ct);
         Assert.Contains("\"My.Dep\"", autocomplete, StringComparison.Ordinal);
     }
 
@@ -72,7 +94,10 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
     [InlineData("/r/nuget/v3/search/query.json", "q=%C3%BCber.Lib&take=5", "/r/nuget/v3/search/query/ber.json")]
     [InlineData("/r/nuget/v3/search/query.json", "", "/r/nuget/v3/search/query.json")]
     [InlineData("/r/nuget/v3/index.json", "", "/r/nuget/v3/index.json")]
-    public async Task CloudFront_function_and_Cloudflare_worker_route_a_query_to_the_key_the_writer_uses(string path, string query, string expected)
+    public async Task CloudFront_function_and_Cloudflare_worker_route_a_query_to_the_key_the_writer_uses(
+        string path,
+        string query,
+        string expected)
     {
         var q = Uri.UnescapeDataString(System.Web.HttpUtility.ParseQueryString(query)["q"] ?? "");
         if (path.EndsWith("/query.json", StringComparison.Ordinal) && NuGetSearch.KeyOfQuery(q) is { } key)
@@ -96,7 +121,9 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         await File.WriteAllTextAsync(file, script, Ct);
         try
         {
-            var info = new ProcessStartInfo("node", [file]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var info = new ProcessStartInfo("node", [file]) {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true };
             using var node = Process.Start(info)!;
             var output = await node.StandardOutput.ReadToEndAsync(Ct);
             var error = await node.StandardError.ReadToEndAsync(Ct);
@@ -116,17 +143,24 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         var stored = (await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, Ct))!;
         var index = JsonNode.Parse(stored.Content)!.AsObject();
         var resources = index["resources"]!.AsArray();
-        if (resources.Any(r => r!["@type"]!.GetValue<string>().StartsWith("SearchQueryService", StringComparison.Ordinal)))
+        if (resources.Any(
+            r => r!["@type"]!.GetValue<string>().StartsWith("SearchQueryService", StringComparison.Ordinal)))
         {
             return;
         }
 
         foreach (var resource in NuGetSearch.ServiceIndexResources(baseUrl))
         {
-            resources.Add(new JsonObject { ["@id"] = resource.Id, ["@type"] = resource.Type, ["comment"] = resource.Comment });
+            resources.Add(
+                new JsonObject { ["@id"] = resource.Id, ["@type"] = resource.Type, ["comment"] = resource.Comment });
         }
 
-        var swapped = await store.SwapAsync(NuGetFeed.ServiceIndexKey, System.Text.Encoding.UTF8.GetBytes(index.ToJsonString()), stored.VersionTag, new CachePolicy(60).For(NuGetFeed.ServiceIndexKey), Ct);
+        var swapped = await store.SwapAsync(
+            NuGetFeed.ServiceIndexKey,
+            System.Text.Encoding.UTF8.GetBytes(index.ToJsonString()),
+            stored.VersionTag,
+            new CachePolicy(60).For(NuGetFeed.ServiceIndexKey),
+            Ct);
         Assert.Equal(SwapResult.Swapped, swapped);
     }
 
@@ -135,7 +169,9 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
     {
         using var document = JsonDocument.Parse(output);
         return document.RootElement.GetProperty("searchResult").EnumerateArray()
-            .SelectMany(source => source.TryGetProperty("packages", out var list) ? list.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .SelectMany(source => source.TryGetProperty("packages", out var list)
+                ? list.EnumerateArray()
+                : Enumerable.Empty<JsonElement>())
             .Select(p => p.GetProperty("id").GetString()!)
             .ToList();
     }

@@ -29,24 +29,34 @@ public sealed class NuGetThroughEdgeTests(ServersFixture servers, PackedNuGetPac
         var feed = new Uri(registry.EdgeBase, "nuget/v3/index.json").ToString();
         using var dotnet = new DotnetNuGet();
 
-        var project = dotnet.CreateConsoleProject(feed, new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
+        var project = dotnet.CreateConsoleProject(
+            feed,
+            new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" });
         var first = await dotnet.RestoreAsync(project);
 
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Equal(new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" }, DotnetNuGet.ResolvedPackages(project));
+        Assert.Equal(
+            new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" },
+            DotnetNuGet.ResolvedPackages(project));
 
         // What the edge sent: the versions list is short-lived, the .nupkg cached for good.
         using var http = new HttpClient();
-        using (var versions = await http.GetAsync(new Uri(registry.EdgeBase, "nuget/v3/flatcontainer/my.lib/index.json"), Ct))
+        using (var versions = await http.GetAsync(
+            new Uri(registry.EdgeBase, "nuget/v3/flatcontainer/my.lib/index.json"),
+            Ct))
         {
             Assert.Equal(TimeSpan.FromSeconds(2), versions.Headers.CacheControl!.MaxAge);
             Assert.Contains("\"1.0.0\"", await versions.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        using (var nupkg = await http.GetAsync(new Uri(registry.EdgeBase, "nuget/v3/flatcontainer/my.lib/1.0.0/my.lib.1.0.0.nupkg"), Ct))
+        using (var nupkg = await http.GetAsync(
+            new Uri(registry.EdgeBase, "nuget/v3/flatcontainer/my.lib/1.0.0/my.lib.1.0.0.nupkg"),
+            Ct))
         {
             Assert.Equal(TimeSpan.FromDays(365), nupkg.Headers.CacheControl!.MaxAge);
-            Assert.Equal(await File.ReadAllBytesAsync(packages.Nupkg("My.Lib", "1.0.0"), Ct), await nupkg.Content.ReadAsByteArrayAsync(Ct));
+            Assert.Equal(
+                await File.ReadAllBytesAsync(packages.Nupkg("My.Lib", "1.0.0"), Ct),
+                await nupkg.Content.ReadAsByteArrayAsync(Ct));
         }
 
         var yank = await registry.RunAsync(["yank", .. registry.StoreArgs, "My.Lib", "1.0.0", "--reason", "broken"]);
@@ -54,7 +64,10 @@ public sealed class NuGetThroughEdgeTests(ServersFixture servers, PackedNuGetPac
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
 
         dotnet.ResetCaches();
-        var fresh = dotnet.CreateConsoleProject(feed, new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" }, name: "Fresh");
+        var fresh = dotnet.CreateConsoleProject(
+            feed,
+            new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" },
+            name: "Fresh");
         var second = await dotnet.RestoreAsync(fresh);
 
         Assert.True(second.ExitCode == 0, second.ToString());

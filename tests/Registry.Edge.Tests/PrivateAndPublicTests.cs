@@ -35,25 +35,41 @@ public sealed class PrivateAndPublicTests
         }
     }
 
-    private static async Task InstallAcrossAsync(TestRegistry publicRegistry, RegistryServer publicOrigin, Action stopped)
+    private static async Task InstallAcrossAsync(
+        TestRegistry publicRegistry,
+        RegistryServer publicOrigin,
+        Action stopped)
     {
-        var publicRoot = Hashing.Sha256Hex(await File.ReadAllBytesAsync(Path.Combine(publicRegistry.Store, "metadata", "1.root.json"), Ct));
-        const string AppDependencies = """{"acme-core": "[1.0.0, )", "left-pad": {"range": "[1.0.0, )", "registry": "public"}}""";
+        var publicRoot = Hashing.Sha256Hex(
+            await File.ReadAllBytesAsync(Path.Combine(publicRegistry.Store, "metadata", "1.root.json"), Ct));
+        const string AppDependencies
+            = """{"acme-core": "[1.0.0, )", "left-pad": {"range": "[1.0.0, )", "registry": "public"}}""";
         await using var edge = await PrivateEdge.StartAsync(async e =>
         {
-            var settings = await RegistryCli.RunAsync("settings", "--store", e.Registry.Store, "--known-registry", $"public={publicOrigin.BaseUri}#{publicRoot}");
+            var settings = await RegistryCli.RunAsync(
+                "settings",
+                "--store",
+                e.Registry.Store,
+                "--known-registry",
+                $"public={publicOrigin.BaseUri}#{publicRoot}");
             Assert.True(settings.ExitCode == 0, settings.ToString());
-            var publish = await e.Registry.PublishAsync([e.Registry.Package("acme-core", "1.0.0"), e.Registry.Package("acme-app", "1.0.0", AppDependencies)]);
+            var publish = await e.Registry.PublishAsync(
+                [e.Registry.Package("acme-core", "1.0.0"), e.Registry.Package("acme-app", "1.0.0", AppDependencies)]);
             Assert.True(publish.ExitCode == 0, publish.ToString());
         });
         var (_, token) = await edge.IssueAsync("ci", "90d");
         var home = Path.Combine(edge.Registry.Root, "home");
         var project = Directory.CreateDirectory(Path.Combine(edge.Registry.Root, "project")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(project, "registry.json"), """{"dependencies": {"acme-app": "[1.0.0, )"}}""", Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(project, "registry.json"),
+            """{"dependencies": {"acme-app": "[1.0.0, )"}}""",
+            Ct);
         var env = new Dictionary<string, string> { ["REGISTRY_HOME"] = home };
         var outputs = new List<CliResult>
         {
-            await RegistryCli.RunProcessAsync(["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile], env),
+            await RegistryCli.RunProcessAsync(
+                ["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile],
+                env),
             await RegistryCli.RunProcessAsync(["source", "login", "private"], env, token + "\n"),
             await RegistryCli.RunProcessAsync(["install", "--project", project], env),
         };
@@ -80,8 +96,12 @@ public sealed class PrivateAndPublicTests
         // The token is in credentials.json only: not in any output, the lock or the cache.
         var secret = token.Split('~')[^1];
         Assert.All(outputs, o => Assert.DoesNotContain(secret, o.Out + o.Error, StringComparison.Ordinal));
-        Assert.DoesNotContain(secret, await File.ReadAllTextAsync(Path.Combine(project, "registry.lock"), Ct), StringComparison.Ordinal);
-        foreach (var file in Directory.GetFiles(home, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "credentials.json"))
+        Assert.DoesNotContain(
+            secret,
+            await File.ReadAllTextAsync(Path.Combine(project, "registry.lock"), Ct),
+            StringComparison.Ordinal);
+        foreach (var file in Directory.GetFiles(home, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "credentials.json"))
         {
             Assert.DoesNotContain(secret, await File.ReadAllTextAsync(file, Ct), StringComparison.Ordinal);
         }

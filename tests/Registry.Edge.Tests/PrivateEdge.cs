@@ -34,7 +34,8 @@ public sealed class PrivateEdge : IAsyncDisposable
         StartCoreAsync(async (edge, _) =>
         {
             await edge.Registry.InitAsync();
-            var publish = await edge.Registry.PublishAsync([.. packages.Select(p => edge.Registry.Package(p.Name, p.Version, p.Dependencies))]);
+            var publish = await edge.Registry
+                .PublishAsync([.. packages.Select(p => edge.Registry.Package(p.Name, p.Version, p.Dependencies))]);
             Assert.True(publish.ExitCode == 0, publish.ToString());
         });
 
@@ -65,7 +66,10 @@ public sealed class PrivateEdge : IAsyncDisposable
         // One token first, so that tokens.json (registry id, secret) exists for the edge config.
         await edge.IssueAsync("bootstrap", "1d");
         await edge.WriteEdgeConfigAsync();
-        edge._origin = await RegistryServer.StartAsync(edge.Registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        edge._origin = await RegistryServer.StartAsync(
+            edge.Registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         edge._nginxState = await edge.StartNginxAsync("nginx", port);
         return edge;
     }
@@ -85,7 +89,11 @@ public sealed class PrivateEdge : IAsyncDisposable
     }
 
     /// <summary>Issues a token with the CLI (<c>token issue --json</c>) and returns its id and text.</summary>
-    public async Task<(string Id, string Token)> IssueAsync(string name, string expires, string? scope = null, string? keys = null)
+    public async Task<(string Id, string Token)> IssueAsync(
+        string name,
+        string expires,
+        string? scope = null,
+        string? keys = null)
     {
         var result = await RegistryCli.RunAsync(["token", "issue", "--keys", keys ?? Registry.Keys, "--name", name, "--expires", expires, "--json", .. scope is null ? Array.Empty<string>() : ["--scope", scope]]);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -95,7 +103,13 @@ public sealed class PrivateEdge : IAsyncDisposable
 
     public async Task WriteEdgeConfigAsync()
     {
-        var result = await RegistryCli.RunAsync("token", "edge-config", "--keys", Registry.Keys, "--out", EdgeConfigPath);
+        var result = await RegistryCli.RunAsync(
+            "token",
+            "edge-config",
+            "--keys",
+            Registry.Keys,
+            "--out",
+            EdgeConfigPath);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -105,7 +119,12 @@ public sealed class PrivateEdge : IAsyncDisposable
         using var json = JsonDocument.Parse(File.ReadAllBytes(TokenFile.PathIn(Registry.Keys)));
         var registry = json.RootElement.GetProperty("registry").GetString()!;
         var secret = json.RootElement.GetProperty("secrets")[0];
-        var expired = new ReadToken(registry, "0123456789abcdef", TestClock.FromNow(TimeSpan.FromDays(-1)).GetUtcNow().ToUnixTimeSeconds(), "", secret.GetProperty("id").GetString()!);
+        var expired = new ReadToken(
+            registry,
+            "0123456789abcdef",
+            TestClock.FromNow(TimeSpan.FromDays(-1)).GetUtcNow().ToUnixTimeSeconds(),
+            "",
+            secret.GetProperty("id").GetString()!);
         return expired.Sign(secret.GetProperty("secret").GetString()!);
     }
 

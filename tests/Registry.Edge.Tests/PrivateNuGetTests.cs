@@ -41,16 +41,24 @@ public sealed class PrivateNuGetTests(PackedNuGetPackages packages)
         var feed = new Uri(edge.EdgeBase, "nuget/v3/index.json").ToString();
         using var dotnet = new DotnetNuGet();
 
-        var denied = dotnet.CreateConsoleProject(feed, new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" }, name: "Denied");
+        var denied = dotnet.CreateConsoleProject(
+            feed,
+            new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" },
+            name: "Denied");
         WriteConfig(denied, feed, token: null);
         var refused = await dotnet.RestoreAsync(denied);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("401", refused.Out + refused.Error, StringComparison.Ordinal);
 
-        var granted = dotnet.CreateConsoleProject(feed, new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" }, name: "Granted");
+        var granted = dotnet.CreateConsoleProject(
+            feed,
+            new Dictionary<string, string> { ["My.Lib"] = "[1.0.0, 2.0.0)" },
+            name: "Granted");
         WriteConfig(granted, feed, token);
         var restored = await dotnet.RestoreAsync(granted);
         Assert.True(restored.ExitCode == 0, restored.ToString());
-        Assert.Equal(new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" }, DotnetNuGet.ResolvedPackages(granted));
+        Assert.Equal(
+            new Dictionary<string, string> { ["My.Dep"] = "1.0.0", ["My.Lib"] = "1.0.0" },
+            DotnetNuGet.ResolvedPackages(granted));
     }
 }

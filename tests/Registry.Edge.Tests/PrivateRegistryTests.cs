@@ -13,7 +13,10 @@ public sealed class PrivateRegistryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(HttpStatusCode Status, string? Error, string? Challenge)> GetAsync(Uri url, string? bearer = null, string? basicPassword = null)
+    private static async Task<(HttpStatusCode Status, string? Error, string? Challenge)> GetAsync(
+        Uri url,
+        string? bearer = null,
+        string? basicPassword = null)
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -24,7 +27,9 @@ public sealed class PrivateRegistryTests
 
         if (basicPassword is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("anyone:" + basicPassword)));
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes("anyone:" + basicPassword)));
         }
 
         using var response = await http.SendAsync(request, Ct);
@@ -55,18 +60,25 @@ public sealed class PrivateRegistryTests
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(timestamp, bearer: valid)).Status);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(artifact, bearer: valid)).Status);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(artifact, basicPassword: valid)).Status);
-        Assert.Equal((HttpStatusCode.Unauthorized, "expired"), Pick(await GetAsync(timestamp, bearer: edge.ExpiredToken())));
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, "expired"),
+            Pick(await GetAsync(timestamp, bearer: edge.ExpiredToken())));
         Assert.Equal((HttpStatusCode.Unauthorized, "revoked"), Pick(await GetAsync(timestamp, bearer: revoked)));
         Assert.Equal((HttpStatusCode.Unauthorized, "wrong-registry"), Pick(await GetAsync(timestamp, bearer: foreign)));
         // Tampering: widen the scoped token to every package, keep its signature.
         var widened = string.Join('~', scoped.Split('~').Select((part, i) => i == 4 ? "" : part));
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid"), Pick(await GetAsync(artifact, bearer: widened)));
-        Assert.Equal((HttpStatusCode.Unauthorized, "invalid"), Pick(await GetAsync(timestamp, bearer: valid[..^1] + (valid[^1] == '0' ? '1' : '0'))));
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, "invalid"),
+            Pick(await GetAsync(timestamp, bearer: valid[..^1] + (valid[^1] == '0' ? '1' : '0'))));
         // Scope: metadata is readable, another package's files are not.
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(timestamp, bearer: scoped)).Status);
         Assert.Equal((HttpStatusCode.Forbidden, "scope"), Pick(await GetAsync(artifact, bearer: scoped)));
         // The access log records requests, never a token.
-        Assert.DoesNotContain(valid.Split('~')[^1], await File.ReadAllTextAsync(Path.Combine(edge.NginxState, "access.log"), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            valid.Split('~')[^1],
+            await File.ReadAllTextAsync(Path.Combine(edge.NginxState, "access.log"), Ct),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,12 +107,20 @@ public sealed class PrivateRegistryTests
         using var page = await http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("script-src 'self'", string.Join(",", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Contains(
+            "script-src 'self'",
+            string.Join(",", page.Headers.GetValues("Content-Security-Policy")),
+            StringComparison.Ordinal);
         Assert.Contains("acme-core", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, new Uri(edge.EdgeBase, "packages/acme-core/"), bearer: null)).Status);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await SendAsync(http, new Uri(edge.EdgeBase, "packages/acme-core/"), bearer: null)).Status);
     }
 
-    private static async Task<(HttpStatusCode Status, string? Cache)> SendAsync(HttpClient http, Uri url, string? bearer)
+    private static async Task<(HttpStatusCode Status, string? Cache)> SendAsync(
+        HttpClient http,
+        Uri url,
+        string? bearer)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (bearer is not null)
@@ -109,7 +129,9 @@ public sealed class PrivateRegistryTests
         }
 
         using var response = await http.SendAsync(request, Ct);
-        return (response.StatusCode, response.Headers.TryGetValues("X-Cache", out var cache) ? string.Join(",", cache) : null);
+        return (response.StatusCode, response.Headers.TryGetValues("X-Cache", out var cache)
+            ? string.Join(",", cache)
+            : null);
     }
 
     [Fact]
@@ -125,17 +147,24 @@ public sealed class PrivateRegistryTests
         var fetched = Directory.CreateDirectory(Path.Combine(edge.Registry.Root, "fetched")).FullName;
         var outputs = new List<CliResult>
         {
-            await RegistryCli.RunProcessAsync(["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile, "--mirror", mirror.ToString()], env),
+            await RegistryCli.RunProcessAsync(["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge
+                .RootFile, "--mirror", mirror.ToString()], env),
             await RegistryCli.RunProcessAsync(["source", "login", "private"], env, primaryToken + "\n"),
         };
         Assert.All(outputs, o => Assert.True(o.ExitCode == 0, o.ToString()));
 
         // A URL that is not one of the source's mirrors, or the source's own origin: exit 2, nothing stored.
         var before = await File.ReadAllBytesAsync(credentials, Ct);
-        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", "http://127.0.0.1:9/"], env, mirrorToken + "\n"));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["source", "login", "private", "--mirror", "http://127.0.0.1:9/"],
+            env,
+            mirrorToken + "\n"));
         Assert.Equal(2, outputs[^1].ExitCode);
         Assert.Contains("is not a mirror of source 'private'", outputs[^1].Error, StringComparison.Ordinal);
-        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", new Uri(edge.EdgeBase, "copy/").ToString()], env, mirrorToken + "\n"));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["source", "login", "private", "--mirror", new Uri(edge.EdgeBase, "copy/").ToString()],
+            env,
+            mirrorToken + "\n"));
         Assert.Equal(2, outputs[^1].ExitCode);
         Assert.Equal(before, await File.ReadAllBytesAsync(credentials, Ct));
 
@@ -143,33 +172,50 @@ public sealed class PrivateRegistryTests
         // token configuration, so it would accept the source's token: its 401 for a missing token
         // shows the token was not sent there (and names the fix).
         await edge.StopFirstEdgeAsync();
-        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetched], env));
+        outputs.Add(
+            await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetched], env));
         Assert.Equal(2, outputs[^1].ExitCode);
         Assert.Contains("needs a read token", outputs[^1].Error, StringComparison.Ordinal);
-        Assert.Contains($"registry source login private --mirror {mirror}", outputs[^1].Error, StringComparison.Ordinal);
+        Assert.Contains(
+            $"registry source login private --mirror {mirror}",
+            outputs[^1].Error,
+            StringComparison.Ordinal);
 
         // With the mirror's own token it installs from the mirror.
-        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", mirror.ToString()], env, mirrorToken + "\n"));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["source", "login", "private", "--mirror", mirror.ToString()],
+            env,
+            mirrorToken + "\n"));
         Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
-        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetched], env));
+        outputs.Add(
+            await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetched], env));
         Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
         Assert.Single(Directory.GetFiles(fetched, "acme-core*"));
 
         // Logout of the mirror forgets its token only; source remove forgets both.
-        outputs.Add(await RegistryCli.RunProcessAsync(["source", "logout", "private", "--mirror", mirror.ToString()], env));
+        outputs.Add(
+            await RegistryCli.RunProcessAsync(["source", "logout", "private", "--mirror", mirror.ToString()], env));
         Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
         var stored = await File.ReadAllTextAsync(credentials, Ct);
         Assert.DoesNotContain(mirrorToken, stored, StringComparison.Ordinal);
         Assert.Contains(primaryToken, stored, StringComparison.Ordinal);
-        outputs.Add(await RegistryCli.RunProcessAsync(["source", "login", "private", "--mirror", mirror.ToString()], env, mirrorToken + "\n"));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["source", "login", "private", "--mirror", mirror.ToString()],
+            env,
+            mirrorToken + "\n"));
         outputs.Add(await RegistryCli.RunProcessAsync(["source", "remove", "private"], env));
         Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
         Assert.Equal("{}", (await File.ReadAllTextAsync(credentials, Ct)).Trim());
-        Assert.All(outputs, o => Assert.DoesNotContain(primaryToken.Split('~')[^1], o.Out + o.Error, StringComparison.Ordinal));
-        Assert.All(outputs, o => Assert.DoesNotContain(mirrorToken.Split('~')[^1], o.Out + o.Error, StringComparison.Ordinal));
+        Assert.All(
+            outputs,
+            o => Assert.DoesNotContain(primaryToken.Split('~')[^1], o.Out + o.Error, StringComparison.Ordinal));
+        Assert.All(
+            outputs,
+            o => Assert.DoesNotContain(mirrorToken.Split('~')[^1], o.Out + o.Error, StringComparison.Ordinal));
     }
 
-    private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Error, string? Challenge) answer) => (answer.Status, answer.Error);
+    private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Error, string? Challenge) answer)
+        => (answer.Status, answer.Error);
 
     [Fact]
     public async Task The_client_needs_a_login_then_installs_and_never_shows_or_caches_the_token()
@@ -180,12 +226,15 @@ public sealed class PrivateRegistryTests
         var env = new Dictionary<string, string> { ["REGISTRY_HOME"] = home };
         var outputs = new List<CliResult>
         {
-            await RegistryCli.RunProcessAsync(["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile], env),
+            await RegistryCli.RunProcessAsync(
+                ["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile],
+                env),
         };
         Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
         var fetchFolder = Directory.CreateDirectory(Path.Combine(edge.Registry.Root, "fetched")).FullName;
 
-        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetchFolder], env));
+        outputs.Add(
+            await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetchFolder], env));
         Assert.Equal(2, outputs[^1].ExitCode);
         Assert.Contains("source 'private'", outputs[^1].Error, StringComparison.Ordinal);
         Assert.Contains("needs a read token", outputs[^1].Error, StringComparison.Ordinal);
@@ -199,7 +248,9 @@ public sealed class PrivateRegistryTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
         }
 
-        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetchFolder, "--verbose"], env));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["fetch", "acme-core", "--source", "private", "-o", fetchFolder, "--verbose"],
+            env));
         Assert.True(outputs[^1].ExitCode == 0, outputs[^1].ToString());
         Assert.Single(Directory.GetFiles(fetchFolder, "acme-core*"));
         outputs.Add(await RegistryCli.RunProcessAsync(["source", "list", "--json"], env));
@@ -212,8 +263,12 @@ public sealed class PrivateRegistryTests
         }
 
         // An expired token is named as expired; a token from --token-env wins over the stored one.
-        outputs.Add(await RegistryCli.RunProcessAsync(["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile, "--token-env", "ACME_TOKEN"], env));
-        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "acme-core", "--source", "private", "-o", fetchFolder], new Dictionary<string, string>(env) { ["ACME_TOKEN"] = edge.ExpiredToken() }));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile, "--token-env", "ACME_TOKEN"],
+            env));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["fetch", "acme-core", "--source", "private", "-o", fetchFolder],
+            new Dictionary<string, string>(env) { ["ACME_TOKEN"] = edge.ExpiredToken() }));
         Assert.Equal(2, outputs[^1].ExitCode);
         Assert.Contains("the read token has expired", outputs[^1].Error, StringComparison.Ordinal);
         Assert.Contains("set ACME_TOKEN", outputs[^1].Error, StringComparison.Ordinal);
@@ -221,7 +276,9 @@ public sealed class PrivateRegistryTests
         // A token scoped to other packages: the edge's 403 is named as "does not grant" (other-lib is
         // not in the cache; the acme-core fetched above would still install from it).
         var (_, scoped) = await edge.IssueAsync("acme only", "30d", scope: "acme-");
-        outputs.Add(await RegistryCli.RunProcessAsync(["fetch", "other-lib", "--source", "private", "-o", fetchFolder, "--json"], new Dictionary<string, string>(env) { ["ACME_TOKEN"] = scoped }));
+        outputs.Add(await RegistryCli.RunProcessAsync(
+            ["fetch", "other-lib", "--source", "private", "-o", fetchFolder, "--json"],
+            new Dictionary<string, string>(env) { ["ACME_TOKEN"] = scoped }));
         Assert.Equal(1, outputs[^1].ExitCode);
         Assert.Contains("does not grant", outputs[^1].Error, StringComparison.Ordinal);
 
@@ -246,11 +303,13 @@ public sealed class PrivateRegistryTests
         var (_, token) = await edge.IssueAsync("mirror job", "1d");
         var destination = Path.Combine(edge.Registry.Root, "mirror");
 
-        var refused = await RegistryCli.RunProcessAsync(["mirror", edge.EdgeBase.ToString(), "--to", destination, "--root", edge.RootFile]);
+        var refused = await RegistryCli.RunProcessAsync(
+            ["mirror", edge.EdgeBase.ToString(), "--to", destination, "--root", edge.RootFile]);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("needs a read token (HTTP 401)", refused.Error, StringComparison.Ordinal);
 
-        var mirrored = await RegistryCli.RunProcessAsync(["mirror", edge.EdgeBase.ToString(), "--to", destination, "--root", edge.RootFile, "--token-env", "MIRROR_TOKEN"],
+        var mirrored = await RegistryCli.RunProcessAsync(["mirror", edge.EdgeBase
+            .ToString(), "--to", destination, "--root", edge.RootFile, "--token-env", "MIRROR_TOKEN"],
             new Dictionary<string, string> { ["MIRROR_TOKEN"] = token });
         Assert.True(mirrored.ExitCode == 0, mirrored.ToString());
         Assert.DoesNotContain(token.Split('~')[^1], mirrored.Out + mirrored.Error, StringComparison.Ordinal);

@@ -19,12 +19,27 @@ public sealed class PrivateS3EdgeTests(ServersFixture servers)
         await registry.CreateAsync();
         var publish = await registry.PublishAsync(registry.Local.Package("acme-core", "1.0.0"));
         Assert.True(publish.ExitCode == 0, publish.ToString());
-        var issue = await RegistryCli.RunAsync("token", "issue", "--keys", registry.Local.Keys, "--name", "ci", "--expires", "1d", "--json");
+        var issue = await RegistryCli.RunAsync(
+            "token",
+            "issue",
+            "--keys",
+            registry.Local.Keys,
+            "--name",
+            "ci",
+            "--expires",
+            "1d",
+            "--json");
         Assert.True(issue.ExitCode == 0, issue.ToString());
         using var issued = JsonDocument.Parse(issue.Out);
         var token = issued.RootElement.GetProperty("token").GetString()!;
         var edgeConfig = Path.Combine(registry.Local.Root, "edge.json");
-        Assert.Equal(0, (await RegistryCli.RunAsync("token", "edge-config", "--keys", registry.Local.Keys, "--out", edgeConfig)).ExitCode);
+        Assert.Equal(0, (await RegistryCli.RunAsync(
+            "token",
+            "edge-config",
+            "--keys",
+            registry.Local.Keys,
+            "--out",
+            edgeConfig)).ExitCode);
         var state = Path.Combine(registry.Local.Root, "nginx");
         var port = (await InfraScript.RunAsync("infra/nginx/start.sh", new()
         {
@@ -37,19 +52,28 @@ public sealed class PrivateS3EdgeTests(ServersFixture servers)
             var edge = new Uri($"http://127.0.0.1:{port}/{registry.Bucket}/registry/");
             var root = Path.Combine(registry.Local.Root, "1.root.json");
             using (var s3 = servers.CreateClient())
-            using (var response = await s3.GetObjectAsync(registry.Bucket, "registry/metadata/1.root.json", TestContext.Current.CancellationToken))
+            using (var response = await s3.GetObjectAsync(
+                registry.Bucket,
+                "registry/metadata/1.root.json",
+                TestContext.Current.CancellationToken))
             {
                 await response.WriteResponseStreamToFileAsync(root, false, TestContext.Current.CancellationToken);
             }
 
-            var env = new Dictionary<string, string> { ["REGISTRY_HOME"] = Path.Combine(registry.Local.Root, "home"), ["ACME_TOKEN"] = token };
+            var env = new Dictionary<string, string> {
+                ["REGISTRY_HOME"] = Path.Combine(registry.Local.Root, "home"),
+                ["ACME_TOKEN"] = token };
             var folder = Directory.CreateDirectory(Path.Combine(registry.Local.Root, "fetched")).FullName;
-            Assert.Equal(0, (await RegistryCli.RunProcessAsync(["source", "add", "acme", edge.ToString(), "--root", root, "--token-env", "NO_SUCH_VARIABLE"], env)).ExitCode);
+            Assert.Equal(0, (await RegistryCli.RunProcessAsync(
+                ["source", "add", "acme", edge.ToString(), "--root", root, "--token-env", "NO_SUCH_VARIABLE"],
+                env)).ExitCode);
             var refused = await RegistryCli.RunProcessAsync(["fetch", "acme-core", "-o", folder], env);
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("needs a read token", refused.Error, StringComparison.Ordinal);
 
-            Assert.Equal(0, (await RegistryCli.RunProcessAsync(["source", "add", "acme", edge.ToString(), "--root", root, "--token-env", "ACME_TOKEN"], env)).ExitCode);
+            Assert.Equal(0, (await RegistryCli.RunProcessAsync(
+                ["source", "add", "acme", edge.ToString(), "--root", root, "--token-env", "ACME_TOKEN"],
+                env)).ExitCode);
             var fetched = await RegistryCli.RunProcessAsync(["fetch", "acme-core", "-o", folder], env);
             Assert.True(fetched.ExitCode == 0, fetched.ToString());
             Assert.Single(Directory.GetFiles(folder, "acme-core*"));

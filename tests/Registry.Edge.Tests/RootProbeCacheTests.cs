@@ -19,18 +19,22 @@ public sealed class RootProbeCacheTests
     [Theory]
     [InlineData("varnish")]
     [InlineData("nginx")]
-    public async Task Cold_root_probes_reach_the_origin_once_per_timestamp_max_age_and_a_rotation_shows_after_it(string edge)
+    public async Task Cold_root_probes_reach_the_origin_once_per_timestamp_max_age_and_a_rotation_shows_after_it(
+        string edge)
     {
         await using var origin = await CountingOrigin.StartAsync();
         var state = Path.Combine(Path.GetTempPath(), $"registry-probe-{edge}-{Guid.NewGuid():N}");
-        var port = (await InfraScript.RunAsync($"infra/{edge}/start.sh", new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
+        var port = (await InfraScript.RunAsync(
+            $"infra/{edge}/start.sh",
+            new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
         try
         {
             var edgeUrl = new Uri($"http://127.0.0.1:{port}/");
             using var http = new HttpClient();
 
             // Two cold clients probe at once, a third just after: one request reaches the origin.
-            var probes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => http.GetAsync(new Uri(edgeUrl, Probe), Ct)));
+            var probes = await Task.WhenAll(
+                Enumerable.Range(0, 2).Select(_ => http.GetAsync(new Uri(edgeUrl, Probe), Ct)));
             using var third = await http.GetAsync(new Uri(edgeUrl, Probe), Ct);
             Assert.All(probes.Append(third), r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
             Assert.Equal(1, origin.Count(Probe));

@@ -11,7 +11,8 @@ public sealed class S3ConcurrencyTests(ServersFixture servers)
         await using var registry = new S3Registry(servers);
         await registry.CreateAsync();
         var files = Enumerable.Range(0, 8).Select(i => registry.Local.Package($"racer{i % 4}", $"1.0.{i}")).ToList();
-        var results = await Task.WhenAll(files.Select(f => RegistryCli.RunProcessAsync(["publish", .. registry.StoreArgs, f], servers.Environment)));
+        var results = await Task.WhenAll(
+            files.Select(f => RegistryCli.RunProcessAsync(["publish", .. registry.StoreArgs, f], servers.Environment)));
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
         var verify = await registry.RunAsync("verify", "--store", registry.Location);
@@ -42,6 +43,9 @@ public sealed class S3ConcurrencyTests(ServersFixture servers)
 
         Assert.True(crashes >= 5, $"only {crashes} crash points exercised");
         Assert.Equal(0, (await registry.PublishAsync(beta)).ExitCode);
-        Assert.Contains("2 packages", (await registry.RunAsync("verify", "--store", registry.Location)).Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "2 packages",
+            (await registry.RunAsync("verify", "--store", registry.Location)).Out,
+            StringComparison.Ordinal);
     }
 }

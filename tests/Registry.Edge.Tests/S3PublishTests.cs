@@ -9,9 +9,14 @@ public sealed class S3PublishTests(ServersFixture servers)
         await using var registry = new S3Registry(servers);
         await registry.CreateAsync();
         var local = registry.Local;
-        var first = await registry.PublishAsync(local.Package("alpha", "1.0.0"), local.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"));
+        var first = await registry.PublishAsync(
+            local.Package("alpha", "1.0.0"),
+            local.Package("beta", "1.0.0", "{\"alpha\":\"1.0.0\"}"));
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.StartsWith("unchanged alpha 1.0.0", (await registry.PublishAsync(local.Package("alpha", "1.0.0"))).Out, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "unchanged alpha 1.0.0",
+            (await registry.PublishAsync(local.Package("alpha", "1.0.0"))).Out,
+            StringComparison.Ordinal);
 
         var before = await registry.ObjectsAsync();
         var changed = await registry.PublishAsync(local.Package("alpha", "1.0.0", extraFile: "other bytes"));
@@ -21,7 +26,9 @@ public sealed class S3PublishTests(ServersFixture servers)
         Assert.Equal(1, unknown.ExitCode);
         Assert.Equal(before, await registry.ObjectsAsync());
 
-        Assert.Equal(0, (await registry.RunAsync(["yank", .. registry.StoreArgs, "beta", "1.0.0", "--reason", "test"])).ExitCode);
+        Assert.Equal(
+            0,
+            (await registry.RunAsync(["yank", .. registry.StoreArgs, "beta", "1.0.0", "--reason", "test"])).ExitCode);
         Assert.Equal(0, (await registry.RunAsync(["yank", .. registry.StoreArgs, "beta", "1.0.0", "--undo"])).ExitCode);
         Assert.Equal(0, (await registry.RunAsync(["refresh", .. registry.StoreArgs])).ExitCode);
 
@@ -40,16 +47,20 @@ public sealed class S3PublishTests(ServersFixture servers)
         Assert.Equal(0, (await registry.PublishAsync(registry.Local.Package("alpha", "1.0.0"))).ExitCode);
         using var http = new HttpClient();
         async Task<HttpResponseMessage> Head(string key) =>
-            await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(registry.OriginBase, key)), TestContext.Current.CancellationToken);
+            await http.SendAsync(
+                new HttpRequestMessage(HttpMethod.Head, new Uri(registry.OriginBase, key)),
+                TestContext.Current.CancellationToken);
 
         var timestamp = await Head("metadata/timestamp.json");
         Assert.Equal("public, max-age=30", timestamp.Headers.CacheControl!.ToString());
         Assert.Equal("application/json", timestamp.Content.Headers.ContentType!.MediaType);
         var root = await Head("metadata/1.root.json");
         Assert.Equal("public, max-age=31536000, immutable", root.Headers.CacheControl!.ToString());
-        var artifactKey = (await registry.ObjectsAsync()).Keys.Single(k => k.EndsWith(".alpha-1.0.0.tgz", StringComparison.Ordinal))["registry/".Length..];
+        var artifactKey = (await registry.ObjectsAsync()).Keys
+            .Single(k => k.EndsWith(".alpha-1.0.0.tgz", StringComparison.Ordinal))["registry/".Length..];
         var artifact = await Head(artifactKey);
         Assert.Equal("application/gzip", artifact.Content.Headers.ContentType!.MediaType);
-        Assert.True(artifact.Headers.CacheControl!.Public && artifact.Headers.CacheControl.MaxAge == TimeSpan.FromDays(365));
+        Assert.True(
+            artifact.Headers.CacheControl!.Public && artifact.Headers.CacheControl.MaxAge == TimeSpan.FromDays(365));
     }
 }

@@ -30,7 +30,8 @@ public sealed class S3Registry(ServersFixture servers) : IAsyncDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => RegistryCli.RunAsync(args);
 
-    public Task<CliResult> PublishAsync(params string[] files) => RegistryCli.RunAsync(["publish", .. StoreArgs, .. files]);
+    public Task<CliResult> PublishAsync(params string[] files)
+        => RegistryCli.RunAsync(["publish", .. StoreArgs, .. files]);
 
     /// <summary>Every object and its ETag: equal snapshots mean nothing was written.</summary>
     public async Task<Dictionary<string, string>> ObjectsAsync()
@@ -40,7 +41,9 @@ public sealed class S3Registry(ServersFixture servers) : IAsyncDisposable
         string? token = null;
         do
         {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, ContinuationToken = token }, TestContext.Current.CancellationToken);
+            var page = await s3.ListObjectsV2Async(
+                new ListObjectsV2Request { BucketName = Bucket, ContinuationToken = token },
+                TestContext.Current.CancellationToken);
             foreach (var item in page.S3Objects ?? [])
             {
                 result[item.Key] = item.ETag;

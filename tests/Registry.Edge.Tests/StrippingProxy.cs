@@ -11,7 +11,16 @@ namespace Registry.Edge.Tests;
 /// </summary>
 public sealed class StrippingProxy : IAsyncDisposable
 {
-    private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase) { "If-None-Match", "If-Match", "Host", "Transfer-Encoding", "Connection", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256" };
+    private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase) {
+        "If-None-Match",
+        "If-Match",
+        "Host",
+        "Transfer-Encoding",
+        "Connection",
+        "Authorization",
+        "X-Amz-Date",
+        "X-Amz-Security-Token",
+        "X-Amz-Content-SHA256" };
     private LoopbackServer _server = null!;
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
 
@@ -29,7 +38,9 @@ public sealed class StrippingProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context, Uri origin)
     {
         var request = context.Request;
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(origin, request.Path + request.QueryString));
+        using var message = new HttpRequestMessage(
+            new HttpMethod(request.Method),
+            new Uri(origin, request.Path + request.QueryString));
         if (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"))
         {
             message.Content = new StreamContent(request.Body);
@@ -37,7 +48,8 @@ public sealed class StrippingProxy : IAsyncDisposable
 
         foreach (var (name, values) in request.Headers)
         {
-            if (name.Equals("If-None-Match", StringComparison.OrdinalIgnoreCase) || name.Equals("If-Match", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("If-None-Match", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("If-Match", StringComparison.OrdinalIgnoreCase))
             {
                 Interlocked.Increment(ref Stripped);
                 continue;
@@ -56,7 +68,10 @@ public sealed class StrippingProxy : IAsyncDisposable
 
         // SigV4 signs the Host the client addressed: keep it.
         message.Headers.Host = request.Host.Value;
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        using var response = await _http.SendAsync(
+            message,
+            HttpCompletionOption.ResponseHeadersRead,
+            context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {

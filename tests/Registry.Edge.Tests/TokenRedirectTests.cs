@@ -18,7 +18,8 @@ public sealed class TokenRedirectTests
             context =>
             {
                 var request = context.Request;
-                log.Enqueue($"{request.Method} {request.Path}\n" + string.Join('\n', request.Headers.Select(h => $"{h.Key}: {h.Value}")));
+                log.Enqueue($"{request.Method} {request.Path}\n"
+                    + string.Join('\n', request.Headers.Select(h => $"{h.Key}: {h.Value}")));
                 return answer(context);
             },
             cancellationToken: Ct);
@@ -44,7 +45,8 @@ public sealed class TokenRedirectTests
         await using var sourceServer = source.Server;
         var baseUri = new Uri(source.Server.Url, "registry/");
         const string Token = "rgt1~abc~def~9999999999~~s1~0123456789abcdef";
-        using var reader = new HttpObjectReader(baseUri) { Credential = new ReadCredential("private", baseUri, () => Token, "a test") };
+        using var reader = new HttpObjectReader(baseUri) {
+            Credential = new ReadCredential("private", baseUri, () => Token, "a test") };
 
         var fetched = await reader.GetOrNullAsync("metadata/timestamp.json", Ct);
 
@@ -60,7 +62,11 @@ public sealed class TokenRedirectTests
     [Fact]
     public void A_credential_applies_to_its_scheme_host_and_port_only()
     {
-        var credential = new ReadCredential("private", new Uri("https://cdn.example/registry/"), () => "tok-secret", "a test");
+        var credential = new ReadCredential(
+            "private",
+            new Uri("https://cdn.example/registry/"),
+            () => "tok-secret",
+            "a test");
 
         Assert.True(credential.AppliesTo(new Uri("https://cdn.example/registry/metadata/timestamp.json")));
         Assert.True(credential.AppliesTo(new Uri("https://CDN.example:443/other/path")));

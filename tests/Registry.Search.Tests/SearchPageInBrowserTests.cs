@@ -42,9 +42,16 @@ public sealed partial class SearchPageInBrowserTests
             SearchRegistry.Package("evil", "6.6.6", payload));
         Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "search"));
         Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "assets"));
-        await File.WriteAllTextAsync(Path.Combine(registry.SiteFolder, "search", "index.html"), Page, SearchRegistry.Ct);
-        await File.WriteAllBytesAsync(Path.Combine(registry.SiteFolder, "assets", "search.js"), SearchAssets.Script, SearchRegistry.Ct);
-        await using var site = await Listener.StartAsync(path => File.Exists(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) : null);
+        await File.WriteAllTextAsync(
+            Path.Combine(registry.SiteFolder, "search", "index.html"),
+            Page,
+            SearchRegistry.Ct);
+        await File.WriteAllBytesAsync(
+            Path.Combine(registry.SiteFolder, "assets", "search.js"),
+            SearchAssets.Script,
+            SearchRegistry.Ct);
+        await using var site = await Listener.StartAsync(path => File.Exists(
+            Path.Combine(registry.SiteFolder, path.TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) : null);
 
         var byPrefix = await DumpDomAsync($"{site.Url}search/index.html?q=plu");
         Assert.Equal(["plug", "plug_cowboy", "evil"], Links(byPrefix).Select(l => l.Text));
@@ -71,25 +78,38 @@ public sealed partial class SearchPageInBrowserTests
         }
 
         using var registry = await SearchRegistry.CreateAsync();
-        await registry.PublishAsync(SearchViewTests.UnicodePackages.Select(p => SearchRegistry.Package(p.Name, "1.0.0", p.Description)).ToArray());
+        await registry.PublishAsync(SearchViewTests.UnicodePackages
+            .Select(p => SearchRegistry.Package(p.Name, "1.0.0", p.Description))
+            .ToArray());
         Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "search"));
         Directory.CreateDirectory(Path.Combine(registry.SiteFolder, "assets"));
-        await File.WriteAllTextAsync(Path.Combine(registry.SiteFolder, "search", "index.html"), Page, SearchRegistry.Ct);
-        await File.WriteAllBytesAsync(Path.Combine(registry.SiteFolder, "assets", "search.js"), SearchAssets.Script, SearchRegistry.Ct);
+        await File.WriteAllTextAsync(
+            Path.Combine(registry.SiteFolder, "search", "index.html"),
+            Page,
+            SearchRegistry.Ct);
+        await File.WriteAllBytesAsync(
+            Path.Combine(registry.SiteFolder, "assets", "search.js"),
+            SearchAssets.Script,
+            SearchRegistry.Ct);
         // The shard of a non-ASCII key is fetched percent-encoded (search/v1/shards/%D0%BF%D1%80%D0%B8.json).
-        await using var site = await Listener.StartAsync(path => File.Exists(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) : null);
+        await using var site = await Listener.StartAsync(path => File.Exists(
+            Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) : null);
 
         foreach (var (query, names) in SearchViewTests.UnicodeQueries)
         {
             var dom = await DumpDomAsync($"{site.Url}search/index.html?q={Uri.EscapeDataString(query)}");
             var shown = Links(dom).Select(l => l.Text).ToList();
-            Assert.True(names.SequenceEqual(shown), $"{query}: the page shows [{string.Join(", ", shown)}], expected [{string.Join(", ", names)}]");
+            Assert.True(
+                names.SequenceEqual(shown),
+                $"{query}: the page shows [{string.Join(", ", shown)}], expected [{string.Join(", ", names)}]");
             Assert.Equal(await registry.NamesAsync(query), shown);
         }
     }
 
     private static List<(string Href, string Text)> Links(string dom) =>
-        LinkPattern().Matches(dom).Select(m => (WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+        LinkPattern().Matches(dom)
+            .Select(m => (WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value)))
+            .ToList();
 
     [GeneratedRegex("<a href=\"([^\"]*)\">([^<]*)</a>")]
     private static partial Regex LinkPattern();
@@ -139,10 +159,13 @@ public sealed partial class SearchPageInBrowserTests
                 Interlocked.Increment(ref listener._requests);
                 var path = context.Request.Path.ToUriComponent();
                 var body = content(path);
-                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'";
+                context.Response.Headers.ContentSecurityPolicy
+                    = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'";
                 context.Response.StatusCode = body is null ? 404 : 200;
                 context.Response.ContentType = path.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript"
-                    : path.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "text/html; charset=utf-8";
+                    : path.EndsWith(".json", StringComparison.Ordinal)
+                        ? "application/json"
+                        : "text/html; charset=utf-8";
                 if (body is not null)
                 {
                     await context.Response.Body.WriteAsync(body);

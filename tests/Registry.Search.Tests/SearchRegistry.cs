@@ -14,7 +14,10 @@ namespace Registry.Search.Tests;
 internal sealed class SearchRegistry : IDisposable
 {
     public const string Url = "https://cdn.example/registry/";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-search-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-search-tests",
+        Guid.NewGuid().ToString("N"));
 
     public FakeTimeProvider Clock { get; } = TestClock.Fixed();
 
@@ -37,12 +40,19 @@ internal sealed class SearchRegistry : IDisposable
         registry.Keys = KeyRing.Load(Path.Combine(registry._root, "keys"));
         registry.BaseUrl = nugetUrl;
         await new RegistryInitializer(registry.Store, registry.Keys, registry.Clock)
-            .InitAsync(new InitOptions { Bins = 16, Settings = new RegistrySettings { Search = true, NuGetUrl = nugetUrl } }, Ct);
+            .InitAsync(
+                new InitOptions { Bins = 16, Settings = new RegistrySettings { Search = true, NuGetUrl = nugetUrl } },
+                Ct);
         return registry;
     }
 
     public static PackageFile Package(string name, string version, string? description) => new(
-        new PackageManifest { Name = name, Version = NuGetVersion.Parse(version), Dependencies = new Dictionary<string, VersionRange>(), Description = description, License = "MIT" },
+        new PackageManifest {
+            Name = name,
+            Version = NuGetVersion.Parse(version),
+            Dependencies = new Dictionary<string, VersionRange>(),
+            Description = description,
+            License = "MIT" },
         $"{name}-{version}.tgz",
         ".tgz",
         System.Text.Encoding.UTF8.GetBytes($"pretend archive of {name} {version}"));
@@ -59,7 +69,10 @@ internal sealed class SearchRegistry : IDisposable
     /// <summary>Publishes, then syncs the view of the packages published (what the writer does after its commit).</summary>
     public async Task<ViewSyncStats> PublishAsync(params PackageFile[] packages)
     {
-        await new RegistryWriter(Store, Keys, Clock).PublishAsync(packages, new PublishOptions { SkipDependencyCheck = true }, Ct);
+        await new RegistryWriter(Store, Keys, Clock).PublishAsync(
+            packages,
+            new PublishOptions { SkipDependencyCheck = true },
+            Ct);
         Clock.Advance(TimeSpan.FromMinutes(1));
         return await View.SyncAsync(Context(), packages.Select(p => p.Manifest.Name).ToList(), Ct);
     }
@@ -70,9 +83,11 @@ internal sealed class SearchRegistry : IDisposable
         return await View.SyncAsync(Context(), [name], Ct);
     }
 
-    public Task<SearchAnswer> SearchAsync(string query, int limit = 20) => SearchQuery.RunAsync(Store, query, limit, Ct);
+    public Task<SearchAnswer> SearchAsync(string query, int limit = 20)
+        => SearchQuery.RunAsync(Store, query, limit, Ct);
 
-    public async Task<List<string>> NamesAsync(string query) => (await SearchAsync(query)).Results.Select(r => r.Name).ToList();
+    public async Task<List<string>> NamesAsync(string query)
+        => (await SearchAsync(query)).Results.Select(r => r.Name).ToList();
 
     public void Dispose()
     {
@@ -98,11 +113,18 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         return inner.GetOrNullAsync(key, cancellationToken);
     }
 
-    public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+    public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+        => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+        => inner.ExistsAsync(key, cancellationToken);
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         var result = await inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken);
         if (result == PutResult.Created)
@@ -116,7 +138,12 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         return result;
     }
 
-    public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         var result = await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
         if (result == SwapResult.Swapped)
@@ -130,9 +157,11 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         return result;
     }
 
-    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+        => inner.ListAsync(prefix, cancellationToken);
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+        => inner.DeleteAsync(key, cancellationToken);
 
     public void Dispose() => inner.Dispose();
 }

@@ -45,12 +45,15 @@ public sealed class SearchViewTests
     public async Task A_publish_rewrites_only_the_shards_its_words_fall_in_and_its_record()
     {
         using var registry = await SearchRegistry.CreateAsync();
-        await registry.PublishAsync(SearchRegistry.Package("alpha", "1.0.0", "zebra yak"), SearchRegistry.Package("beta", "1.0.0", "xylophone quartz"));
+        await registry.PublishAsync(
+            SearchRegistry.Package("alpha", "1.0.0", "zebra yak"),
+            SearchRegistry.Package("beta", "1.0.0", "xylophone quartz"));
         registry.Store.Written.Clear();
 
         var stats = await registry.PublishAsync(SearchRegistry.Package("gamma", "1.0.0", "zebra quilt"));
 
-        var search = registry.Store.Written.Where(k => k.StartsWith("search/", StringComparison.Ordinal)).Order().ToList();
+        var search = registry.Store.Written.Where(k => k.StartsWith("search/", StringComparison.Ordinal)).Order()
+            .ToList();
         Assert.Equal(["search/v1/packages/gamma.json", "search/v1/shards/gam.json", "search/v1/shards/qui.json", "search/v1/shards/zeb.json"], search);
         Assert.Equal(search.Count, stats.FilesWritten);
         Assert.Equal(1, stats.Attempts);
@@ -75,7 +78,9 @@ public sealed class SearchViewTests
         Assert.Empty(await registry.NamesAsync("obsolete"));
         Assert.Equal(["parser"], await registry.NamesAsync("modern"));
         Assert.Contains("search/v1/shards/obs.json", registry.Store.Written);
-        var shard = SearchShard.Parse((await registry.Store.GetOrNullAsync("search/v1/shards/obs.json", Ct))!.Content, "obs");
+        var shard = SearchShard.Parse(
+            (await registry.Store.GetOrNullAsync("search/v1/shards/obs.json", Ct))!.Content,
+            "obs");
         Assert.Empty(shard.Packages);
         Assert.Empty(shard.Words);
         Assert.Equal("1.1.0", (await registry.SearchAsync("parser")).Results.Single().Version);
@@ -108,10 +113,14 @@ public sealed class SearchViewTests
     public async Task Hostile_text_is_escaped_in_shards_and_read_back_unchanged()
     {
         using var registry = await SearchRegistry.CreateAsync();
-        const string hostile = "<script>alert(1)</script><img src=x onerror=alert(2)> \"quoted\" 'single' &amp; \u2028 break";
+        const string hostile
+            = "<script>alert(1)</script><img src=x onerror=alert(2)> \"quoted\" 'single' &amp; \u2028 break";
         await registry.PublishAsync(SearchRegistry.Package("evil", "1.0.0", hostile));
 
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(registry.SiteFolder, "search"), "*.json", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(
+            Path.Combine(registry.SiteFolder, "search"),
+            "*.json",
+            SearchOption.AllDirectories))
         {
             var text = File.ReadAllText(file);
             Assert.DoesNotContain("<", text, StringComparison.Ordinal);
@@ -163,11 +172,13 @@ public sealed class SearchViewTests
     public async Task Non_ascii_words_are_indexed_and_case_folded()
     {
         using var registry = await SearchRegistry.CreateAsync();
-        await registry.PublishAsync(UnicodePackages.Select(p => SearchRegistry.Package(p.Name, "1.0.0", p.Description)).ToArray());
+        await registry.PublishAsync(
+            UnicodePackages.Select(p => SearchRegistry.Package(p.Name, "1.0.0", p.Description)).ToArray());
 
         foreach (var (query, names) in UnicodeQueries)
         {
-            Assert.True(names.SequenceEqual(await registry.NamesAsync(query)), $"{query}: expected [{string.Join(", ", names)}], got [{string.Join(", ", await registry.NamesAsync(query))}]");
+            Assert.True(names.SequenceEqual(
+                await registry.NamesAsync(query)), $"{query}: expected [{string.Join(", ", names)}], got [{string.Join(", ", await registry.NamesAsync(query))}]");
         }
 
         Assert.True(File.Exists(Path.Combine(registry.SiteFolder, "search/v1/shards/при.json")));
@@ -206,21 +217,33 @@ public sealed class SearchViewTests
         SearchText.EntryOf(new Core.Index.PackageIndex
         {
             Name = name,
-            Versions = [new Core.Index.IndexEntry { Version = "1.0.0", Dependencies = new Dictionary<string, string>(), Artifact = $"packages/{name}/1.0.0/{name}-1.0.0.tgz", Length = 1, Sha256 = new string('0', 64), Published = DateTimeOffset.UnixEpoch, Description = description }],
+            Versions = [new Core.Index.IndexEntry {
+                Version = "1.0.0",
+                Dependencies = new Dictionary<string, string>(),
+                Artifact = $"packages/{name}/1.0.0/{name}-1.0.0.tgz",
+                Length = 1,
+                Sha256 = new string('0', 64),
+                Published = DateTimeOffset.UnixEpoch,
+                Description = description }],
         })!;
 
     [Fact]
     public async Task A_shard_stays_within_its_byte_bound_when_many_packages_share_a_word()
     {
         using var registry = await SearchRegistry.CreateAsync();
-        var packages = Enumerable.Range(0, 400).Select(i => SearchRegistry.Package($"common-{i:D3}", "1.0.0", $"common words for package {i} " + new string('x', 100))).ToArray();
+        var packages = Enumerable.Range(0, 400).Select(i => SearchRegistry.Package(
+            $"common-{i:D3}",
+            "1.0.0",
+            $"common words for package {i} " + new string('x', 100))).ToArray();
         await registry.PublishAsync(packages);
 
         var bytes = (await registry.Store.GetOrNullAsync("search/v1/shards/com.json", Ct))!.Content;
         Assert.InRange(bytes.Length, 1, SearchShard.MaxBytes);
         var shard = SearchShard.Parse(bytes, "com");
         Assert.InRange(shard.Words["common"].Count, 1, SearchShard.MaxPerWord);
-        Assert.Equal(["common-000", "common-001"], (await registry.SearchAsync("common", 2)).Results.Select(r => r.Name));
+        Assert.Equal(
+            ["common-000", "common-001"],
+            (await registry.SearchAsync("common", 2)).Results.Select(r => r.Name));
     }
 
     [Fact]
@@ -236,19 +259,23 @@ public sealed class SearchViewTests
         await Overwrite(registry, "search/v1/shards/for.json", old);
         var (errors, warnings) = await AuditAsync(registry);
         Assert.Empty(errors);
-        Assert.Contains(warnings, w => w.Contains("search/v1/shards/for.json", StringComparison.Ordinal) && w.Contains("older version", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("search/v1/shards/for.json", StringComparison.Ordinal)
+            && w.Contains("older version", StringComparison.Ordinal));
 
         // Tampered: a package and words the signed index never had.
         var forged = Encoding.UTF8.GetBytes("""{"v":1,"key":"too","packages":[["tool","9.9.9","Download me"],["toolz","1.0.0","x"]],"words":[["tool",[0,1]],["toolkit",[0]]]}""");
         await Overwrite(registry, "search/v1/shards/too.json", forged);
         (errors, warnings) = await AuditAsync(registry);
-        Assert.Contains(errors, e => e.Contains("toolz", StringComparison.Ordinal) && e.Contains("does not have", StringComparison.Ordinal));
+        Assert.Contains(
+            errors,
+            e => e.Contains("toolz", StringComparison.Ordinal) && e.Contains("does not have", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("9.9.9", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("'toolkit'", StringComparison.Ordinal));
 
         await Overwrite(registry, "search/v1/shards/lin.json", Encoding.UTF8.GetBytes("{not json"));
         (errors, _) = await AuditAsync(registry);
-        Assert.Contains(errors, e => e.Contains("search/v1/shards/lin.json", StringComparison.Ordinal) && e.Contains("not a search shard", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("search/v1/shards/lin.json", StringComparison.Ordinal)
+            && e.Contains("not a search shard", StringComparison.Ordinal));
 
         // A full sync repairs all of it.
         await registry.View.SyncAsync(registry.Context(), null, Ct);
@@ -263,10 +290,14 @@ public sealed class SearchViewTests
         using var registry = await SearchRegistry.CreateAsync();
         await registry.PublishAsync(SearchRegistry.Package("one", "1.0.0", "first"));
         await new Registry.Core.Publishing.RegistryWriter(registry.Store, registry.Keys, registry.Clock)
-            .PublishAsync([SearchRegistry.Package("two", "1.0.0", "second")], new Registry.Core.Publishing.PublishOptions(), Ct);
+            .PublishAsync(
+                [SearchRegistry.Package("two", "1.0.0", "second")],
+                new Registry.Core.Publishing.PublishOptions(),
+                Ct);
         var before = StoreDigest.Of(registry.SiteFolder);
 
-        var context = registry.Context(_ => throw new VerificationException("metadata/3.snapshot.json: signature does not verify"));
+        var context = registry.Context(
+            _ => throw new VerificationException("metadata/3.snapshot.json: signature does not verify"));
         await Assert.ThrowsAsync<VerificationException>(() => registry.View.SyncAsync(context, ["two"], Ct));
         await Assert.ThrowsAsync<VerificationException>(() => registry.View.SyncAsync(context, null, Ct));
 
@@ -278,7 +309,10 @@ public sealed class SearchViewTests
     {
         using var registry = await SearchRegistry.CreateAsync();
         await new Registry.Core.Publishing.RegistryWriter(registry.Store, registry.Keys, registry.Clock).PublishAsync(
-            [SearchRegistry.Package("ecto", "3.0.0", "Database wrapper"), SearchRegistry.Package("jason", "1.4.0", "JSON parser")], new Registry.Core.Publishing.PublishOptions(), Ct);
+            [SearchRegistry.Package("ecto", "3.0.0", "Database wrapper"), SearchRegistry.Package(
+                "jason",
+                "1.4.0",
+                "JSON parser")], new Registry.Core.Publishing.PublishOptions(), Ct);
         Assert.Empty(await registry.NamesAsync("ecto"));
 
         var stats = await registry.View.SyncAsync(registry.Context(), null, Ct);
@@ -295,7 +329,10 @@ public sealed class SearchViewTests
         using var registry = await SearchRegistry.CreateAsync();
         var writer = new Registry.Core.Publishing.RegistryWriter(registry.Store, registry.Keys, registry.Clock);
         var names = Enumerable.Range(0, 6).Select(i => $"shared-{i}").ToList();
-        await writer.PublishAsync(names.Select(n => SearchRegistry.Package(n, "1.0.0", "shared words")).ToList(), new Registry.Core.Publishing.PublishOptions(), Ct);
+        await writer.PublishAsync(
+            names.Select(n => SearchRegistry.Package(n, "1.0.0", "shared words")).ToList(),
+            new Registry.Core.Publishing.PublishOptions(),
+            Ct);
 
         await Task.WhenAll(names.Select(n => Task.Run(() => registry.View.SyncAsync(registry.Context(), [n], Ct), Ct)));
 
@@ -309,24 +346,34 @@ public sealed class SearchViewTests
         await registry.PublishAsync(NuGetPackages.Nupkg("My.Lib", "1.2.0"));
         await registry.PublishAsync(SearchRegistry.Package("my-tool", "1.0.0", "not a nuget package"));
 
-        using var query = JsonDocument.Parse((await registry.Store.GetOrNullAsync(NuGetSearch.QueryKey("myl"), Ct))!.Content);
+        using var query = JsonDocument.Parse(
+            (await registry.Store.GetOrNullAsync(NuGetSearch.QueryKey("myl"), Ct))!.Content);
         var item = query.RootElement.GetProperty("data").EnumerateArray().Single();
         Assert.Equal("My.Lib", item.GetProperty("id").GetString());
         Assert.Equal("1.2.0", item.GetProperty("version").GetString());
-        Assert.Equal(SearchRegistry.Url + "nuget/v3/registration/my.lib/index.json", item.GetProperty("registration").GetString());
+        Assert.Equal(
+            SearchRegistry.Url + "nuget/v3/registration/my.lib/index.json",
+            item.GetProperty("registration").GetString());
         Assert.Equal("1.2.0", item.GetProperty("versions")[0].GetProperty("version").GetString());
 
-        using var recent = JsonDocument.Parse((await registry.Store.GetOrNullAsync(NuGetSearch.QueryDefaultKey, Ct))!.Content);
+        using var recent = JsonDocument.Parse(
+            (await registry.Store.GetOrNullAsync(NuGetSearch.QueryDefaultKey, Ct))!.Content);
         Assert.Equal(1, recent.RootElement.GetProperty("totalHits").GetInt32());
-        using var autocomplete = JsonDocument.Parse((await registry.Store.GetOrNullAsync(NuGetSearch.AutocompleteKey("myl"), Ct))!.Content);
-        Assert.Equal(["My.Lib"], autocomplete.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
+        using var autocomplete = JsonDocument.Parse(
+            (await registry.Store.GetOrNullAsync(NuGetSearch.AutocompleteKey("myl"), Ct))!.Content);
+        Assert.Equal(
+            ["My.Lib"],
+            autocomplete.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
         Assert.Null(await registry.Store.GetOrNullAsync(NuGetSearch.QueryKey("myt"), Ct));
         Assert.Equal("public, max-age=60", new CachePolicy(60).CacheControlOf(NuGetSearch.QueryKey("myl")));
         Assert.Equal("public, max-age=60", new CachePolicy(60).CacheControlOf(SearchLayout.ShardKey("myl")));
 
         var resources = NuGetSearch.ServiceIndexResources(SearchRegistry.Url);
-        Assert.Contains(resources, r => r.Type == "SearchQueryService/3.5.0" && r.Id == SearchRegistry.Url + "nuget/v3/search/query.json");
-        Assert.Contains(resources, r => r.Type == "SearchAutocompleteService" && r.Id == SearchRegistry.Url + "nuget/v3/search/autocomplete.json");
+        Assert.Contains(
+            resources,
+            r => r.Type == "SearchQueryService/3.5.0" && r.Id == SearchRegistry.Url + "nuget/v3/search/query.json");
+        Assert.Contains(resources, r => r.Type == "SearchAutocompleteService"
+            && r.Id == SearchRegistry.Url + "nuget/v3/search/autocomplete.json");
         Assert.Equal("myl", NuGetSearch.KeyOfQuery("  My.Lib  other"));
     }
 
@@ -336,7 +383,13 @@ public sealed class SearchViewTests
         var script = Encoding.UTF8.GetString(SearchAssets.Script);
         Assert.Contains("search-results", script, StringComparison.Ordinal);
         Assert.Contains("textContent", script, StringComparison.Ordinal);
-        foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function" })
+        foreach (var sink in new[] {
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function" })
         {
             Assert.DoesNotContain(sink, script, StringComparison.Ordinal);
         }
@@ -345,7 +398,9 @@ public sealed class SearchViewTests
     private static async Task Overwrite(SearchRegistry registry, string key, byte[] content)
     {
         var current = await registry.Store.GetOrNullAsync(key, Ct);
-        Assert.Equal(SwapResult.Swapped, await registry.Store.SwapAsync(key, content, current?.VersionTag, new CachePolicy().For(key), Ct));
+        Assert.Equal(
+            SwapResult.Swapped,
+            await registry.Store.SwapAsync(key, content, current?.VersionTag, new CachePolicy().For(key), Ct));
     }
 
     private static async Task AssertAuditCleanAsync(SearchRegistry registry)
@@ -360,13 +415,17 @@ public sealed class SearchViewTests
         var errors = new ConcurrentBag<string>();
         var warnings = new ConcurrentBag<string>();
         var findings = new ViewFindings(errors, warnings);
-        var audit = await registry.View.OpenAuditAsync(registry.Store, await RegistrySettings.LoadAsync(registry.Store, Ct), findings, Ct);
+        var audit = await registry.View
+            .OpenAuditAsync(registry.Store, await RegistrySettings.LoadAsync(registry.Store, Ct), findings, Ct);
         var state = await RegistryState.LoadAsync(registry.Store, Ct);
         foreach (var bin in state.Bins.AllNames())
         {
             foreach (var path in (await state.GetBinAsync(bin, Ct)).Signed.Targets.Keys)
             {
-                await audit.CheckAsync(IndexJson.ParseIndex((await state.ReadTargetOrNullAsync(path, Ct))!, path), findings, Ct);
+                await audit.CheckAsync(
+                    IndexJson.ParseIndex((await state.ReadTargetOrNullAsync(path, Ct))!, path),
+                    findings,
+                    Ct);
             }
         }
 

@@ -13,7 +13,8 @@ namespace Registry.Site.Tests;
 [Trait("Category", "Browser")]
 public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
 {
-    private static readonly string[] PageTypes = ["", "search/?q=alpha", "packages/alpha/", "packages/alpha/1.1.0/", "packages/evil/"];
+    private static readonly string[] PageTypes
+        = ["", "search/?q=alpha", "packages/alpha/", "packages/alpha/1.1.0/", "packages/evil/"];
 
     [Fact]
     public void Home_page_lists_a_fresh_publish_and_the_counts()
@@ -22,9 +23,18 @@ public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
         var recent = site.Driver.FindElements(By.CssSelector("ul.recent li a")).Select(a => a.Text).ToList();
         Assert.Equal("beta", recent[0]);
         Assert.Contains("alpha", recent);
-        Assert.Contains("3 packages, 4 versions.", site.Driver.FindElement(By.CssSelector("p.counts")).Text, StringComparison.Ordinal);
-        Assert.Contains("--root-sha256", site.Driver.FindElement(By.Id("use")).FindElement(By.XPath("..")).Text, StringComparison.Ordinal);
-        Assert.Contains("Timestamp", site.Driver.FindElement(By.Id("status")).FindElement(By.XPath("..")).Text, StringComparison.Ordinal);
+        Assert.Contains(
+            "3 packages, 4 versions.",
+            site.Driver.FindElement(By.CssSelector("p.counts")).Text,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "--root-sha256",
+            site.Driver.FindElement(By.Id("use")).FindElement(By.XPath("..")).Text,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "Timestamp",
+            site.Driver.FindElement(By.Id("status")).FindElement(By.XPath("..")).Text,
+            StringComparison.Ordinal);
         site.Screenshot("home");
 
         site.Driver.FindElement(By.LinkText("beta")).Click();
@@ -42,14 +52,21 @@ public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Contains("yanked: corrupts files larger than 2 GB", rows[0].Text, StringComparison.Ordinal);
         Assert.Equal("Alpha reads alpha files.", site.Driver.FindElement(By.CssSelector(".readme p")).Text);
         Assert.Equal("Usage", site.Driver.FindElement(By.CssSelector(".readme h4")).Text);
-        Assert.Contains("Latest version 1.0.0", site.Driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
+        Assert.Contains(
+            "Latest version 1.0.0",
+            site.Driver.FindElement(By.TagName("main")).Text,
+            StringComparison.Ordinal);
         site.Screenshot("package");
 
         rows[0].FindElement(By.TagName("a")).Click();
-        Assert.Contains("corrupts files larger than 2 GB", site.Driver.FindElement(By.CssSelector("p.yanked")).Text, StringComparison.Ordinal);
+        Assert.Contains(
+            "corrupts files larger than 2 GB",
+            site.Driver.FindElement(By.CssSelector("p.yanked")).Text,
+            StringComparison.Ordinal);
         site.Screenshot("version");
 
-        var download = site.Driver.FindElement(By.XPath("//dt[.='Download']/following-sibling::dd/a")).GetAttribute("href")!;
+        var download = site.Driver.FindElement(By.XPath("//dt[.='Download']/following-sibling::dd/a"))
+            .GetAttribute("href")!;
         using var http = new HttpClient();
         var bytes = await http.GetByteArrayAsync(download, TestContext.Current.CancellationToken);
         var sha = site.Driver.FindElement(By.CssSelector(".sha")).Text;
@@ -80,7 +97,8 @@ public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
             new Actions(site.Driver).SendKeys(Keys.Tab).Perform();
             var active = Active();
             reachedSearch |= active.GetAttribute("id") == "search-input";
-            if (active.TagName == "a" && active.GetAttribute("href")?.EndsWith("/packages/alpha/", StringComparison.Ordinal) == true)
+            if (active.TagName == "a"
+                && active.GetAttribute("href")?.EndsWith("/packages/alpha/", StringComparison.Ordinal) == true)
             {
                 package = active;
             }
@@ -129,10 +147,16 @@ public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
     [Fact]
     public async Task A_hostile_package_runs_nothing_and_reaches_nothing()
     {
-        foreach (var path in new[] { "packages/evil/", "packages/evil/1.0.0/", "", "feed.xml", "packages/evil/badge.svg" })
+        foreach (var path in new[] {
+            "packages/evil/",
+            "packages/evil/1.0.0/",
+            "",
+            "feed.xml",
+            "packages/evil/badge.svg" })
         {
             site.Open(path);
-            foreach (var element in site.Driver.FindElements(By.CssSelector("main *, .description, .readme *")).Take(200))
+            foreach (var element in site.Driver.FindElements(By.CssSelector("main *, .description, .readme *"))
+                .Take(200))
             {
                 try
                 {

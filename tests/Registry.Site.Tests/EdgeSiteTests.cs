@@ -26,7 +26,9 @@ public sealed class EdgeSiteTests(SiteFixture site) : IClassFixture<SiteFixture>
                 using var page = await http.GetAsync(path, ct);
                 Assert.True(page.IsSuccessStatusCode, $"{kind} /{path}: {(int)page.StatusCode}");
                 Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType!.ToString());
-                Assert.Equal(SiteHeaders.ContentSecurityPolicy, string.Join(",", page.Headers.GetValues("Content-Security-Policy")));
+                Assert.Equal(
+                    SiteHeaders.ContentSecurityPolicy,
+                    string.Join(",", page.Headers.GetValues("Content-Security-Policy")));
                 Assert.Equal("nosniff", string.Join(",", page.Headers.GetValues("X-Content-Type-Options")));
                 Assert.Equal("public, max-age=60", page.Headers.CacheControl!.ToString());
                 if (read == 1)

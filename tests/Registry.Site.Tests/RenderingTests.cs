@@ -59,10 +59,13 @@ public sealed class RenderingTests
     [Fact]
     public void Badge_text_is_escaped_svg_without_script()
     {
-        var svg = System.Text.Encoding.UTF8.GetString(VersionBadge.Render("a<script>", "1.0.0\"><script>alert(1)</script>", yanked: true));
+        var svg = System.Text.Encoding.UTF8
+            .GetString(VersionBadge.Render("a<script>", "1.0.0\"><script>alert(1)</script>", yanked: true));
         var document = System.Xml.Linq.XDocument.Parse(svg); // well-formed: nothing broke out
         Assert.DoesNotContain(document.Descendants(), e => e.Name.LocalName is "script" or "foreignObject" or "a");
-        Assert.DoesNotContain(document.Descendants().SelectMany(e => e.Attributes()), a => a.Name.LocalName.StartsWith("on", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            document.Descendants().SelectMany(e => e.Attributes()),
+            a => a.Name.LocalName.StartsWith("on", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -81,17 +84,25 @@ public sealed class RenderingTests
                 $"<{element.LocalName}> in the page: {element.OuterHtml}");
             if (element.LocalName == "script")
             {
-                Assert.True(allowSiteScript && element.GetAttribute("src") is { } src && src.Contains("assets/search.", StringComparison.Ordinal) && element.TextContent.Length == 0,
+                Assert.True(allowSiteScript && element.GetAttribute("src") is { } src
+                    && src.Contains("assets/search.", StringComparison.Ordinal)
+                    && element.TextContent.Length == 0,
                     $"a script element: {element.OuterHtml}");
             }
 
             foreach (var attribute in element.Attributes)
             {
-                Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"event attribute {attribute.Name} on <{element.LocalName}>");
-                Assert.False(attribute.Name is "style" or "srcdoc" or "formaction", $"attribute {attribute.Name} on <{element.LocalName}>");
+                Assert.False(
+                    attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase),
+                    $"event attribute {attribute.Name} on <{element.LocalName}>");
+                Assert.False(
+                    attribute.Name is "style" or "srcdoc" or "formaction",
+                    $"attribute {attribute.Name} on <{element.LocalName}>");
                 if (attribute.Name is "href" or "src" or "action" or "xlink:href")
                 {
-                    Assert.True(SafeMarkdown.IsAllowedLink(attribute.Value), $"{attribute.Name}=\"{attribute.Value}\" on <{element.LocalName}>");
+                    Assert.True(
+                        SafeMarkdown.IsAllowedLink(attribute.Value),
+                        $"{attribute.Name}=\"{attribute.Value}\" on <{element.LocalName}>");
                 }
             }
         }

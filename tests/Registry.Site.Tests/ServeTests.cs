@@ -16,14 +16,17 @@ public sealed class ServeTests
         using var registry = await SiteRegistry.CreateAsync();
         await registry.PublishAsync(registry.Package(PackageBuilder.Create("alpha", "1.0.0")));
         await using var server = await RegistryServer.StartAsync(registry.Folder, 0, cancellationToken: ct);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseUri };
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) {
+            BaseAddress = server.BaseUri };
 
         foreach (var path in new[] { "", "packages/alpha/", "packages/alpha/1.0.0/", "search/" })
         {
             using var page = await http.GetAsync(path, ct);
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType!.ToString());
-            Assert.Equal(SiteHeaders.ContentSecurityPolicy, string.Join(",", page.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal(
+                SiteHeaders.ContentSecurityPolicy,
+                string.Join(",", page.Headers.GetValues("Content-Security-Policy")));
             Assert.Contains("script-src 'self'", SiteHeaders.ContentSecurityPolicy, StringComparison.Ordinal);
             Assert.DoesNotContain("unsafe-inline", SiteHeaders.ContentSecurityPolicy, StringComparison.Ordinal);
             Assert.Equal("nosniff", string.Join(",", page.Headers.GetValues("X-Content-Type-Options")));

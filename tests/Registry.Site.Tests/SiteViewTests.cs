@@ -25,24 +25,44 @@ public sealed class SiteViewTests
         var stats = await registry.PublishAsync(registry.Package(Alpha("1.0.0")));
 
         Assert.Equal(1, stats.Packages);
-        foreach (var key in new[] { "index.html", "search/index.html", "feed.xml", "packages/alpha/index.html", "packages/alpha/1.0.0/index.html", "packages/alpha/badge.svg", SiteAssets.Css.Key, SiteAssets.Search.Key })
+        foreach (var key in new[] {
+            "index.html",
+            "search/index.html",
+            "feed.xml",
+            "packages/alpha/index.html",
+            "packages/alpha/1.0.0/index.html",
+            "packages/alpha/badge.svg",
+            SiteAssets.Css.Key,
+            SiteAssets.Search.Key })
         {
             Assert.True(registry.Exists(key), key);
         }
 
         var home = registry.Read("index.html");
-        Assert.Contains("<form id=\"search-form\" role=\"search\" action=\"search/\" method=\"get\">", home, StringComparison.Ordinal);
+        Assert.Contains(
+            "<form id=\"search-form\" role=\"search\" action=\"search/\" method=\"get\">",
+            home,
+            StringComparison.Ordinal);
         Assert.Contains("<input id=\"search-input\" name=\"q\" type=\"search\"", home, StringComparison.Ordinal);
         Assert.Contains("href=\"packages/alpha/\"", home, StringComparison.Ordinal);
         Assert.Contains("data-packages=\"1\"", home, StringComparison.Ordinal);
         Assert.Contains("data-versions=\"1\"", home, StringComparison.Ordinal);
-        Assert.Contains("registry source add NAME https://cdn.example/registry/ --root-sha256 ", home, StringComparison.Ordinal);
-        Assert.Contains("dotnet nuget add source https://cdn.example/registry/nuget/v3/index.json", home, StringComparison.Ordinal);
+        Assert.Contains(
+            "registry source add NAME https://cdn.example/registry/ --root-sha256 ",
+            home,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "dotnet nuget add source https://cdn.example/registry/nuget/v3/index.json",
+            home,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("<script", home, StringComparison.Ordinal);
 
         var search = registry.Read("search/index.html");
         Assert.Contains("<div id=\"search-results\" aria-live=\"polite\"></div>", search, StringComparison.Ordinal);
-        Assert.Contains($"<script src=\"../{SiteAssets.Search.Key}\" defer></script>", search, StringComparison.Ordinal);
+        Assert.Contains(
+            $"<script src=\"../{SiteAssets.Search.Key}\" defer></script>",
+            search,
+            StringComparison.Ordinal);
 
         var page = registry.Read("packages/alpha/index.html");
         Assert.Contains("Alpha does the first thing", page, StringComparison.Ordinal);
@@ -50,7 +70,10 @@ public sealed class SiteViewTests
         Assert.Contains("href=\"https://example.com/alpha\"", page, StringComparison.Ordinal);
         Assert.Matches("href=\"../../targets/packages/alpha/1.0.0/[0-9a-f]{64}.alpha-1.0.0.tgz\"", page);
         Assert.Contains("&quot;alpha&quot;: &quot;1.0.0&quot;", page, StringComparison.Ordinal);
-        Assert.Contains("<title>registry: 1.0.0</title>".Replace("registry", "alpha", StringComparison.Ordinal), registry.Read("packages/alpha/badge.svg"), StringComparison.Ordinal);
+        Assert.Contains(
+            "<title>registry: 1.0.0</title>".Replace("registry", "alpha", StringComparison.Ordinal),
+            registry.Read("packages/alpha/badge.svg"),
+            StringComparison.Ordinal);
         Assert.Contains("<title>alpha 1.0.0</title>", registry.Read("feed.xml"), StringComparison.Ordinal);
     }
 
@@ -58,7 +81,9 @@ public sealed class SiteViewTests
     public async Task A_second_sync_with_nothing_changed_writes_nothing()
     {
         using var registry = await SiteRegistry.CreateAsync();
-        await registry.PublishAsync(registry.Package(Alpha("1.0.0")), registry.Package(PackageBuilder.Create("beta", "2.0.0").DependsOn("alpha", "1.0.0")));
+        await registry.PublishAsync(
+            registry.Package(Alpha("1.0.0")),
+            registry.Package(PackageBuilder.Create("beta", "2.0.0").DependsOn("alpha", "1.0.0")));
         var before = registry.Snapshot();
 
         var again = await registry.SyncAsync(["alpha", "beta"]);
@@ -74,22 +99,31 @@ public sealed class SiteViewTests
     {
         using var registry = await SiteRegistry.CreateAsync();
         await registry.PublishAsync(registry.Package(Alpha("1.0.0")));
-        await registry.PublishAsync(registry.Package(Alpha("1.1.0")), registry.Package(PackageBuilder.Create("beta", "2.0.0").DependsOn("alpha", "1.0.0")));
+        await registry.PublishAsync(
+            registry.Package(Alpha("1.1.0")),
+            registry.Package(PackageBuilder.Create("beta", "2.0.0").DependsOn("alpha", "1.0.0")));
         await registry.YankAsync("alpha", "1.1.0", "broke the <build>");
 
         var page = new HtmlParser().ParseDocument(registry.Read("packages/alpha/index.html"));
-        var rows = page.QuerySelectorAll("tr[data-version]").Select(r => (r.GetAttribute("data-version"), r.GetAttribute("data-yanked"))).ToList();
+        var rows = page.QuerySelectorAll("tr[data-version]")
+            .Select(r => (r.GetAttribute("data-version"), r.GetAttribute("data-yanked")))
+            .ToList();
         Assert.Equal([("1.1.0", "true"), ("1.0.0", "false")], rows);
         Assert.Equal("broke the <build>", page.QuerySelector(".reason")!.TextContent);
         Assert.Contains("Latest version <strong>1.0.0</strong>", page.Body!.InnerHtml, StringComparison.Ordinal); // the yanked 1.1.0 is not offered
         Assert.Contains("Version 1.0.0 of", page.QuerySelector(".readme")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("broke the &lt;build&gt;", registry.Read("packages/alpha/1.1.0/index.html"), StringComparison.Ordinal);
+        Assert.Contains(
+            "broke the &lt;build&gt;",
+            registry.Read("packages/alpha/1.1.0/index.html"),
+            StringComparison.Ordinal);
         Assert.Contains("href=\"../../../packages/alpha/\"", registry.Read("packages/beta/2.0.0/index.html"), StringComparison.Ordinal); // dependency as a link
 
         var home = new HtmlParser().ParseDocument(registry.Read("index.html"));
         Assert.Equal("2", home.QuerySelector("[data-packages]")!.GetAttribute("data-packages"));
         Assert.Equal("3", home.QuerySelector("[data-versions]")!.GetAttribute("data-versions"));
-        Assert.Equal(["alpha", "beta", "alpha"], home.QuerySelectorAll("ul.recent li a").Select(a => a.TextContent).ToList());
+        Assert.Equal(
+            ["alpha", "beta", "alpha"],
+            home.QuerySelectorAll("ul.recent li a").Select(a => a.TextContent).ToList());
     }
 
     [Fact]
@@ -99,11 +133,18 @@ public sealed class SiteViewTests
         var names = Enumerable.Range(0, 8).Select(i => $"pkg{i}").ToList();
         foreach (var name in names)
         {
-            await new Core.Publishing.RegistryWriter(registry.Store, Core.Tuf.KeyRing.Load(Path.Combine(registry.Root, "keys")), registry.Clock)
-                .PublishAsync([registry.Package(PackageBuilder.Create(name, "1.0.0"))], new Core.Publishing.PublishOptions(), Ct);
+            await new Core.Publishing.RegistryWriter(
+                registry.Store,
+                Core.Tuf.KeyRing.Load(Path.Combine(registry.Root, "keys")),
+                registry.Clock)
+                .PublishAsync(
+                    [registry.Package(PackageBuilder.Create(name, "1.0.0"))],
+                    new Core.Publishing.PublishOptions(),
+                    Ct);
         }
 
-        await Task.WhenAll(names.Select(name => Task.Run(() => new SiteView().SyncAsync(registry.Context(), [name], Ct), Ct)));
+        await Task.WhenAll(
+            names.Select(name => Task.Run(() => new SiteView().SyncAsync(registry.Context(), [name], Ct), Ct)));
 
         var state = SiteState.Parse(File.ReadAllBytes(Path.Combine(registry.Folder, "site/state.json")));
         Assert.Equal((8, 8L), (state.Packages, state.Versions));
@@ -125,12 +166,16 @@ public sealed class SiteViewTests
         Assert.DoesNotContain("recent", state, StringComparison.Ordinal);
         Assert.DoesNotContain("alpha", state, StringComparison.Ordinal);
         var recent = HomePage.ParseRecent(File.ReadAllBytes(Path.Combine(registry.Folder, "index.html")));
-        Assert.Equal([("beta", "2.0.0-rc.1", false), ("alpha", "1.0.0", true)], recent.Select(r => (r.Name, r.Version, r.Yanked)).ToList());
+        Assert.Equal(
+            [("beta", "2.0.0-rc.1", false), ("alpha", "1.0.0", true)],
+            recent.Select(r => (r.Name, r.Version, r.Yanked)).ToList());
 
         // The list survives a sync of another package (read back, merged, written again).
         await registry.PublishAsync(registry.Package(PackageBuilder.Create("gamma", "0.1.0")));
-        Assert.Equal(["gamma", "beta", "alpha"], HomePage.ParseRecent(File.ReadAllBytes(Path.Combine(registry.Folder, "index.html"))).Select(r => r.Name).ToList());
-        Assert.Equal(3, System.Xml.Linq.XDocument.Parse(registry.Read("feed.xml")).Descendants().Count(e => e.Name.LocalName == "entry"));
+        Assert.Equal(["gamma", "beta", "alpha"], HomePage.ParseRecent(
+            File.ReadAllBytes(Path.Combine(registry.Folder, "index.html"))).Select(r => r.Name).ToList());
+        Assert.Equal(3, System.Xml.Linq.XDocument.Parse(registry.Read("feed.xml")).Descendants()
+            .Count(e => e.Name.LocalName == "entry"));
     }
 
     [Fact]
@@ -138,7 +183,8 @@ public sealed class SiteViewTests
     {
         var state = new SiteState { Shards = new(StringComparer.Ordinal) { ["0a"] = new ShardTotal(3, 7) } };
         Assert.Equal("{\"shards\":{\"0a\":[3,7]}}", System.Text.Encoding.UTF8.GetString(state.ToJson()));
-        var first = SiteState.TryParse("{\"shards\":{\"0a\":{\"packages\":3,\"versions\":7}},\"recent\":[]}"u8.ToArray());
+        var first = SiteState.TryParse(
+            "{\"shards\":{\"0a\":{\"packages\":3,\"versions\":7}},\"recent\":[]}"u8.ToArray());
         Assert.Equal((3, 7L), (first!.Packages, first.Versions));
         Assert.Null(SiteState.TryParse("{\"shards\":{\"0a\":[3]}}"u8.ToArray()));
         Assert.Null(SiteState.TryParse("{\"shards\":{\"0a\":[-1,2]}}"u8.ToArray()));
@@ -154,12 +200,19 @@ public sealed class SiteViewTests
 
         var before = File.ReadAllBytes(Path.Combine(registry.Folder, "packages/alpha/index.html"));
         File.Delete(Path.Combine(registry.Folder, "packages/alpha/1.0.0/index.html"));
-        await new Core.Publishing.RegistryWriter(registry.Store, Core.Tuf.KeyRing.Load(Path.Combine(registry.Root, "keys")), registry.Clock).YankAsync("alpha", "1.1.0", "bad", undo: false, Ct);
+        await new Core.Publishing.RegistryWriter(
+            registry.Store,
+            Core.Tuf.KeyRing.Load(Path.Combine(registry.Root, "keys")),
+            registry.Clock).YankAsync("alpha", "1.1.0", "bad", undo: false, Ct);
 
         var (errors, warnings) = await registry.AuditAsync();
         Assert.Empty(errors);
-        Assert.Contains(warnings, w => w.Contains("packages/alpha/1.0.0/index.html: alpha 1.0.0 has no page yet", StringComparison.Ordinal));
-        Assert.Contains(warnings, w => w.Contains("shows alpha 1.1.0 as available, the signed index says yanked (behind)", StringComparison.Ordinal));
+        Assert.Contains(
+            warnings,
+            w => w.Contains("packages/alpha/1.0.0/index.html: alpha 1.0.0 has no page yet", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains(
+            "shows alpha 1.1.0 as available, the signed index says yanked (behind)",
+            StringComparison.Ordinal));
         Assert.All(warnings, w => Assert.EndsWith("run 'registry sync'", w, StringComparison.Ordinal));
 
         await registry.SyncAsync();
@@ -175,22 +228,39 @@ public sealed class SiteViewTests
         var page = registry.Read("packages/alpha/index.html");
         var sha = new HtmlParser().ParseDocument(page).QuerySelector("tr[data-version]")!.GetAttribute("data-sha256")!;
         registry.Write("packages/alpha/index.html", page.Replace(sha, new string('0', 64), StringComparison.Ordinal)
-            .Replace("<tbody>\n", "<tbody>\n<tr data-version=\"9.9.9\" data-yanked=\"false\" data-sha256=\"x\">", StringComparison.Ordinal));
+            .Replace(
+                "<tbody>\n",
+                "<tbody>\n<tr data-version=\"9.9.9\" data-yanked=\"false\" data-sha256=\"x\">",
+                StringComparison.Ordinal));
         var state = registry.Read("site/state.json");
         registry.Write("site/state.json", state.Replace("[1,1]", "[1,5]", StringComparison.Ordinal));
 
         var (errors, _) = await registry.AuditAsync();
 
-        Assert.Contains(errors, e => e.Contains("shows alpha 9.9.9, which the signed index does not have", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains($"shows sha256 {new string('0', 64)} for alpha 1.0.0, the signed index pins {sha}", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("index.html: counts 5 versions, the signed index has 1", StringComparison.Ordinal));
+        Assert.Contains(
+            errors,
+            e => e.Contains("shows alpha 9.9.9, which the signed index does not have", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains(
+            $"shows sha256 {new string('0', 64)} for alpha 1.0.0, the signed index pins {sha}",
+            StringComparison.Ordinal));
+        Assert.Contains(
+            errors,
+            e => e.Contains("index.html: counts 5 versions, the signed index has 1", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Site_pages_get_the_short_max_age_and_assets_are_immutable()
     {
         var policy = new CachePolicy(60);
-        foreach (var key in new[] { "index.html", "feed.xml", "search/index.html", "packages/alpha/index.html", "packages/alpha/1.0.0/index.html", "packages/alpha/badge.svg", "site/state.json", "site/counts/0a.json" })
+        foreach (var key in new[] {
+            "index.html",
+            "feed.xml",
+            "search/index.html",
+            "packages/alpha/index.html",
+            "packages/alpha/1.0.0/index.html",
+            "packages/alpha/badge.svg",
+            "site/state.json",
+            "site/counts/0a.json" })
         {
             Assert.True(CachePolicy.IsMutable(key), key);
             Assert.Equal("public, max-age=60", policy.CacheControlOf(key));
@@ -216,9 +286,13 @@ public sealed class SiteViewTests
             RenderingTests.AssertInert(new HtmlParser().ParseDocument(registry.Read(key)));
         }
 
-        RenderingTests.AssertInert(new HtmlParser().ParseDocument(registry.Read("search/index.html")), allowSiteScript: true);
+        RenderingTests.AssertInert(
+            new HtmlParser().ParseDocument(registry.Read("search/index.html")),
+            allowSiteScript: true);
         var feed = System.Xml.Linq.XDocument.Parse(registry.Read("feed.xml")); // well-formed: nothing broke out
-        Assert.Equal("evil 1.0.0", feed.Descendants().Single(e => e.Name.LocalName == "entry").Elements().First(e => e.Name.LocalName == "title").Value);
+        Assert.Equal("evil 1.0.0", feed.Descendants().Single(e => e.Name.LocalName == "entry").Elements()
+            .First(e => e.Name.LocalName == "title")
+            .Value);
     }
 
     [Fact]
@@ -245,15 +319,23 @@ public sealed class SiteViewTests
             .WithFile("docs/README.md", "# My.Lib\n\nUse **My.Lib** <script>alert(1)</script>.\n")
             .WithFile("README.md", "the wrong readme");
         var content = builder.Build();
-        var package = new PackageFile(new NupkgPackageFormat().Read(content, builder.FileName, PackageLimits.Default), builder.FileName, ".nupkg", content);
+        var package = new PackageFile(
+            new NupkgPackageFormat().Read(content, builder.FileName, PackageLimits.Default),
+            builder.FileName,
+            ".nupkg",
+            content);
 
         await registry.PublishAsync(package);
 
         var page = registry.Read("packages/my.lib/index.html");
         Assert.Contains("dotnet add package My.Lib --version 1.2.0", page, StringComparison.Ordinal);
-        Assert.Contains("Use <strong>My.Lib</strong> &lt;script&gt;alert(1)&lt;/script&gt;.", page, StringComparison.Ordinal);
+        Assert.Contains(
+            "Use <strong>My.Lib</strong> &lt;script&gt;alert(1)&lt;/script&gt;.",
+            page,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("the wrong readme", page, StringComparison.Ordinal);
     }
 
-    private static (int, int) Counts((List<string> Errors, List<string> Warnings) findings) => (findings.Errors.Count, findings.Warnings.Count);
+    private static (int, int) Counts((List<string> Errors, List<string> Warnings) findings)
+        => (findings.Errors.Count, findings.Warnings.Count);
 }

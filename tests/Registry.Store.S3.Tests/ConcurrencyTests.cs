@@ -18,14 +18,20 @@ public sealed class ConcurrencyTests(RadosgwFixture rgw)
         var tasks = Enumerable.Range(0, 16).Select(async i =>
         {
             await start.WaitAsync(Ct);
-            return (Writer: i, Result: await store.PutIfAbsentAsync("race.json", Encoding.UTF8.GetBytes($"writer {i}"), Json, Ct));
+            return (Writer: i, Result: await store.PutIfAbsentAsync(
+                "race.json",
+                Encoding.UTF8.GetBytes($"writer {i}"),
+                Json,
+                Ct));
         }).ToList();
         start.Release(16);
         var results = await Task.WhenAll(tasks);
 
         var winner = Assert.Single(results, r => r.Result == PutResult.Created);
         Assert.Equal(15, results.Count(r => r.Result == PutResult.AlreadyExists));
-        Assert.Equal($"writer {winner.Writer}", Encoding.UTF8.GetString((await store.GetOrNullAsync("race.json", Ct))!.Content));
+        Assert.Equal(
+            $"writer {winner.Writer}",
+            Encoding.UTF8.GetString((await store.GetOrNullAsync("race.json", Ct))!.Content));
     }
 
     [Fact]

@@ -40,9 +40,11 @@ internal sealed class GeneratedStream(long length, int seed, Exception? failAfte
         return n;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(Read(buffer.Span));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => Task.FromResult(Read(buffer, offset, count));
 
     public override void Flush()
     {
@@ -93,7 +95,9 @@ internal sealed class InstrumentedHttpClientFactory : HttpClientFactory, IDispos
 
         public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request,
+            CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Requests);
             var response = await base.SendAsync(request, cancellationToken);

@@ -18,12 +18,16 @@ public sealed class LargeUploadTests(RadosgwFixture rgw)
 
         await using (var first = new GeneratedStream(FortyMegabytes, seed: 1))
         {
-            Assert.Equal(PutResult.Created, await store.PutIfAbsentAsync("big.tgz", first, FortyMegabytes, Artifact, Ct));
+            Assert.Equal(
+                PutResult.Created,
+                await store.PutIfAbsentAsync("big.tgz", first, FortyMegabytes, Artifact, Ct));
         }
 
         await using (var second = new GeneratedStream(FortyMegabytes, seed: 2))
         {
-            Assert.Equal(PutResult.AlreadyExists, await store.PutIfAbsentAsync("big.tgz", second, FortyMegabytes, Artifact, Ct));
+            Assert.Equal(
+                PutResult.AlreadyExists,
+                await store.PutIfAbsentAsync("big.tgz", second, FortyMegabytes, Artifact, Ct));
         }
 
         Assert.Equal(GeneratedStream.Sha256(FortyMegabytes, 1), await Sha256Async(store, "big.tgz"));
@@ -33,7 +37,9 @@ public sealed class LargeUploadTests(RadosgwFixture rgw)
     public async Task A_seekable_large_stream_is_sent_from_where_it_stands()
     {
         await using var bucket = await rgw.NewBucketAsync();
-        using var store = new S3ObjectStore(bucket.Client, rgw.Options(bucket.Name) with { MultipartThreshold = 1024 * 1024 });
+        using var store = new S3ObjectStore(
+            bucket.Client,
+            rgw.Options(bucket.Name) with { MultipartThreshold = 1024 * 1024 });
         var path = Path.GetTempFileName();
         try
         {
@@ -44,7 +50,9 @@ public sealed class LargeUploadTests(RadosgwFixture rgw)
             }
 
             await using var content = File.OpenRead(path);
-            Assert.Equal(PutResult.Created, await store.PutIfAbsentAsync("file.tgz", content, content.Length, Artifact, Ct));
+            Assert.Equal(
+                PutResult.Created,
+                await store.PutIfAbsentAsync("file.tgz", content, content.Length, Artifact, Ct));
             Assert.Equal(GeneratedStream.Sha256(3 * 1024 * 1024, 3), await Sha256Async(store, "file.tgz"));
         }
         finally
@@ -57,7 +65,8 @@ public sealed class LargeUploadTests(RadosgwFixture rgw)
     public async Task Multipart_upload_creates_the_object_when_enabled()
     {
         await using var bucket = await rgw.NewBucketAsync();
-        var options = rgw.Options(bucket.Name) with { ConditionalMultipartComplete = true, MultipartThreshold = 6 * 1024 * 1024, PartSize = 5 * 1024 * 1024 };
+        var options = rgw.Options(bucket.Name) with { ConditionalMultipartComplete = true, MultipartThreshold = 6 * 1024
+            * 1024, PartSize = 5 * 1024 * 1024 };
         using var store = new S3ObjectStore(bucket.Client, options);
         const long length = 12L * 1024 * 1024 + 7;
 
@@ -77,12 +86,14 @@ public sealed class LargeUploadTests(RadosgwFixture rgw)
     public async Task A_failing_multipart_upload_is_aborted_and_leaves_nothing()
     {
         await using var bucket = await rgw.NewBucketAsync();
-        var options = rgw.Options(bucket.Name) with { ConditionalMultipartComplete = true, MultipartThreshold = 6 * 1024 * 1024, PartSize = 5 * 1024 * 1024 };
+        var options = rgw.Options(bucket.Name) with { ConditionalMultipartComplete = true, MultipartThreshold = 6 * 1024
+            * 1024, PartSize = 5 * 1024 * 1024 };
         using var store = new S3ObjectStore(bucket.Client, options);
         const long length = 20L * 1024 * 1024;
 
         await using var content = new GeneratedStream(length, seed: 5, failAfterHalf: new IOException("disk gone"));
-        await Assert.ThrowsAsync<IOException>(() => store.PutIfAbsentAsync("broken.tgz", content, length, Artifact, Ct));
+        await Assert.ThrowsAsync<IOException>(
+            () => store.PutIfAbsentAsync("broken.tgz", content, length, Artifact, Ct));
 
         Assert.False(await store.ExistsAsync("broken.tgz", Ct));
         Assert.Empty((await bucket.Client.ListMultipartUploadsAsync(bucket.Name, Ct)).MultipartUploads ?? []);
@@ -97,19 +108,41 @@ public sealed class LargeUploadTests(RadosgwFixture rgw)
     public async Task Radosgw16_ignores_if_none_match_on_complete_multipart_upload()
     {
         await using var bucket = await rgw.NewBucketAsync();
-        await bucket.Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket.Name, Key = "k", ContentBody = "original" }, Ct);
+        await bucket.Client
+            .PutObjectAsync(new PutObjectRequest { BucketName = bucket.Name, Key = "k", ContentBody = "original" }, Ct);
 
         var upload = await bucket.Client.InitiateMultipartUploadAsync(bucket.Name, "k", Ct);
         var part = await bucket.Client.UploadPartAsync(
-            new UploadPartRequest { BucketName = bucket.Name, Key = "k", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream("replaced"u8.ToArray()) }, Ct);
+            new UploadPartRequest {
+                BucketName = bucket.Name,
+                Key = "k",
+                UploadId = upload.UploadId,
+                PartNumber = 1,
+                InputStream = new MemoryStream("replaced"u8.ToArray()) }, Ct);
         await bucket.Client.CompleteMultipartUploadAsync(
-            new CompleteMultipartUploadRequest { BucketName = bucket.Name, Key = "k", UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)], IfNoneMatch = "*" }, Ct);
+            new CompleteMultipartUploadRequest {
+                BucketName = bucket.Name,
+                Key = "k",
+                UploadId = upload.UploadId,
+                PartETags = [new PartETag(1, part.ETag)],
+                IfNoneMatch = "*" }, Ct);
 
         await bucket.Client.CopyObjectAsync(
-            new CopyObjectRequest { SourceBucket = bucket.Name, SourceKey = "k", DestinationBucket = bucket.Name, DestinationKey = "k2", IfNoneMatch = "*" }, Ct);
-        await bucket.Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket.Name, Key = "k3", ContentBody = "x" }, Ct);
+            new CopyObjectRequest {
+                SourceBucket = bucket.Name,
+                SourceKey = "k",
+                DestinationBucket = bucket.Name,
+                DestinationKey = "k2",
+                IfNoneMatch = "*" }, Ct);
+        await bucket.Client
+            .PutObjectAsync(new PutObjectRequest { BucketName = bucket.Name, Key = "k3", ContentBody = "x" }, Ct);
         await bucket.Client.CopyObjectAsync(
-            new CopyObjectRequest { SourceBucket = bucket.Name, SourceKey = "k", DestinationBucket = bucket.Name, DestinationKey = "k3", IfNoneMatch = "*" }, Ct);
+            new CopyObjectRequest {
+                SourceBucket = bucket.Name,
+                SourceKey = "k",
+                DestinationBucket = bucket.Name,
+                DestinationKey = "k3",
+                IfNoneMatch = "*" }, Ct);
 
         using var k = await bucket.Client.GetObjectAsync(bucket.Name, "k", Ct);
         Assert.Equal("replaced", await new StreamReader(k.ResponseStream).ReadToEndAsync(Ct));

@@ -16,17 +16,25 @@ public sealed class MemoryTests(RadosgwFixture rgw)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var bucket = await rgw.NewBucketAsync();
-        using var store = new S3ObjectStore(bucket.Client, rgw.Options(bucket.Name) with { ConditionalMultipartComplete = multipart, PartSize = 5 * 1024 * 1024 });
+        using var store = new S3ObjectStore(
+            bucket.Client,
+            rgw.Options(bucket.Name) with { ConditionalMultipartComplete = multipart, PartSize = 5 * 1024 * 1024 });
         const long length = 40L * 1024 * 1024;
 
         var before = GC.GetTotalAllocatedBytes(precise: true);
         await using (var content = new GeneratedStream(length, seed: 6))
         {
-            Assert.Equal(PutResult.Created, await store.PutIfAbsentAsync("big.tgz", content, length, new ObjectHeaders("application/gzip", CachePolicy.Immutable), ct));
+            Assert.Equal(PutResult.Created, await store.PutIfAbsentAsync(
+                "big.tgz",
+                content,
+                length,
+                new ObjectHeaders("application/gzip", CachePolicy.Immutable),
+                ct));
         }
 
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        TestContext.Current.SendDiagnosticMessage($"40 MB upload (multipart: {multipart}) allocated {allocated / 1024 / 1024} MiB");
+        TestContext.Current
+            .SendDiagnosticMessage($"40 MB upload (multipart: {multipart}) allocated {allocated / 1024 / 1024} MiB");
         Assert.True(allocated < length / 2, $"allocated {allocated} bytes for a {length}-byte upload");
     }
 }

@@ -37,7 +37,12 @@ public sealed class RadosgwFixture : IAsyncLifetime
     }
 
     public S3StoreOptions Options(string bucket, string prefix = "") =>
-        new() { Bucket = bucket, Prefix = prefix, Endpoint = Endpoint, MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(20) };
+        new() {
+            Bucket = bucket,
+            Prefix = prefix,
+            Endpoint = Endpoint,
+            MaxRetries = 2,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20) };
 
     public AmazonS3Client CreateClient(HttpClientFactory? httpClientFactory = null)
     {

@@ -34,14 +34,18 @@ public sealed class RetryClassifierTests
         Assert.True(RetryClassifier.IsTransient(new TimeoutRejectedException()));
         Assert.True(RetryClassifier.IsTransient(new HttpRequestException("reset")));
         Assert.True(RetryClassifier.IsTransient(new IOException("reset")));
-        Assert.True(RetryClassifier.IsTransient(new AmazonClientException("wrapped", new HttpRequestException("reset"))));
+        Assert.True(
+            RetryClassifier.IsTransient(new AmazonClientException("wrapped", new HttpRequestException("reset"))));
         Assert.False(RetryClassifier.IsTransient(new ArgumentException("bug")));
     }
 
     [Fact]
     public async Task The_pipeline_retries_a_503_and_gives_up_on_a_412_at_once()
     {
-        var options = new S3StoreOptions { Bucket = "b", MaxRetries = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
+        var options = new S3StoreOptions {
+            Bucket = "b",
+            MaxRetries = 3,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
         var pipeline = S3Pipelines.Create(options, TimeSpan.FromSeconds(5), TimeProvider.System);
 
         var attempts = 0;
@@ -49,7 +53,12 @@ public sealed class RetryClassifierTests
         {
             if (++attempts < 3)
             {
-                throw new AmazonS3Exception("slow", ErrorType.Receiver, "SlowDown", "r", HttpStatusCode.ServiceUnavailable);
+                throw new AmazonS3Exception(
+                    "slow",
+                    ErrorType.Receiver,
+                    "SlowDown",
+                    "r",
+                    HttpStatusCode.ServiceUnavailable);
             }
 
             return ValueTask.CompletedTask;
@@ -60,7 +69,12 @@ public sealed class RetryClassifierTests
         await Assert.ThrowsAsync<AmazonS3Exception>(async () => await pipeline.ExecuteAsync(_ =>
         {
             attempts++;
-            throw new AmazonS3Exception("no", ErrorType.Sender, "PreconditionFailed", "r", HttpStatusCode.PreconditionFailed);
+            throw new AmazonS3Exception(
+                "no",
+                ErrorType.Sender,
+                "PreconditionFailed",
+                "r",
+                HttpStatusCode.PreconditionFailed);
         }, TestContext.Current.CancellationToken));
         Assert.Equal(1, attempts);
     }
@@ -68,7 +82,10 @@ public sealed class RetryClassifierTests
     [Fact]
     public async Task A_hung_attempt_times_out_and_is_retried()
     {
-        var options = new S3StoreOptions { Bucket = "b", MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
+        var options = new S3StoreOptions {
+            Bucket = "b",
+            MaxRetries = 2,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
         var pipeline = S3Pipelines.Create(options, TimeSpan.FromMilliseconds(100), TimeProvider.System);
         var attempts = 0;
         await pipeline.ExecuteAsync(async ct =>

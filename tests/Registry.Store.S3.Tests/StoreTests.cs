@@ -30,7 +30,9 @@ public sealed class StoreTests(RadosgwFixture rgw)
         using var store = new S3ObjectStore(bucket.Client, rgw.Options(bucket.Name));
         const string key = CachePolicy.TimestampKey;
 
-        Assert.Equal(SwapResult.Conflict, await store.SwapAsync(key, "v0"u8.ToArray(), "0123456789abcdef0123456789abcdef", Json, Ct));
+        Assert.Equal(
+            SwapResult.Conflict,
+            await store.SwapAsync(key, "v0"u8.ToArray(), "0123456789abcdef0123456789abcdef", Json, Ct));
         Assert.Equal(SwapResult.Swapped, await store.SwapAsync(key, "v1"u8.ToArray(), null, Json, Ct));
         var v1 = (await store.GetOrNullAsync(key, Ct))!;
 
@@ -42,7 +44,9 @@ public sealed class StoreTests(RadosgwFixture rgw)
         Assert.Equal("v2", Encoding.UTF8.GetString(current.Content));
         Assert.NotEqual(v1.VersionTag, current.VersionTag);
         // The tag is accepted quoted too (as a caller may have kept it from an HTTP ETag header).
-        Assert.Equal(SwapResult.Swapped, await store.SwapAsync(key, "v4"u8.ToArray(), $"\"{current.VersionTag}\"", Json, Ct));
+        Assert.Equal(
+            SwapResult.Swapped,
+            await store.SwapAsync(key, "v4"u8.ToArray(), $"\"{current.VersionTag}\"", Json, Ct));
     }
 
     [Fact]
@@ -53,7 +57,12 @@ public sealed class StoreTests(RadosgwFixture rgw)
         var policy = new CachePolicy(timestampMaxAgeSeconds: 5);
 
         await store.PutIfAbsentAsync("targets/x.tgz", new byte[] { 1, 2, 3 }, policy.For("targets/x.tgz"), Ct);
-        await store.SwapAsync(CachePolicy.TimestampKey, "{}"u8.ToArray(), null, policy.For(CachePolicy.TimestampKey), Ct);
+        await store.SwapAsync(
+            CachePolicy.TimestampKey,
+            "{}"u8.ToArray(),
+            null,
+            policy.For(CachePolicy.TimestampKey),
+            Ct);
 
         using var http = new HttpClient();
         using var artifact = await http.GetAsync(new Uri(rgw.Endpoint, $"/{bucket.Name}/pub/targets/x.tgz"), Ct);
@@ -62,7 +71,9 @@ public sealed class StoreTests(RadosgwFixture rgw)
         Assert.Equal(CachePolicy.Immutable, string.Join(", ", artifact.Headers.GetValues("Cache-Control")));
         Assert.Equal([1, 2, 3], await artifact.Content.ReadAsByteArrayAsync(Ct));
 
-        using var timestamp = await http.GetAsync(new Uri(rgw.Endpoint, $"/{bucket.Name}/pub/{CachePolicy.TimestampKey}"), Ct);
+        using var timestamp = await http.GetAsync(
+            new Uri(rgw.Endpoint, $"/{bucket.Name}/pub/{CachePolicy.TimestampKey}"),
+            Ct);
         Assert.Equal("application/json", timestamp.Content.Headers.ContentType?.MediaType);
         Assert.Equal("public, max-age=5", string.Join(", ", timestamp.Headers.GetValues("Cache-Control")));
     }
@@ -107,7 +118,9 @@ public sealed class StoreTests(RadosgwFixture rgw)
     public async Task List_pages_through_every_key_under_a_prefix()
     {
         await using var bucket = await rgw.NewBucketAsync();
-        using var store = new S3ObjectStore(bucket.Client, rgw.Options(bucket.Name, "reg/one") with { ListPageSize = 2 });
+        using var store = new S3ObjectStore(
+            bucket.Client,
+            rgw.Options(bucket.Name, "reg/one") with { ListPageSize = 2 });
         using var other = new S3ObjectStore(bucket.Client, rgw.Options(bucket.Name, "reg/two"));
         var keys = Enumerable.Range(0, 7).Select(i => $"targets/index/{i}.json").ToList();
         foreach (var key in keys)

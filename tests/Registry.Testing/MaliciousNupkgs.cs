@@ -16,7 +16,8 @@ public static class MaliciousNupkgs
 
     public static byte[] ParentPathEntry(string name = "../evil") => Valid().WithFile(name, [1, 2, 3]).Build();
 
-    public static byte[] SymlinkEntry(string name = "lib/passwd", string target = "/etc/passwd") => Valid().WithFile(name, target, Symlink).Build();
+    public static byte[] SymlinkEntry(string name = "lib/passwd", string target = "/etc/passwd")
+        => Valid().WithFile(name, target, Symlink).Build();
 
     public static byte[] FifoEntry() => Valid().WithFile("lib/pipe", [], Fifo).Build();
 
@@ -41,11 +42,15 @@ public static class MaliciousNupkgs
     }
 
     /// <summary>A package with one entry of <paramref name="unpackedBytes"/> zeros, its header telling the truth; streamed, never held unpacked.</summary>
-    public static byte[] ZipBomb(long unpackedBytes) => Valid().WithEntry("lib/bomb.bin", () => new ZeroStream(unpackedBytes)).Build();
+    public static byte[] ZipBomb(long unpackedBytes)
+        => Valid().WithEntry("lib/bomb.bin", () => new ZeroStream(unpackedBytes)).Build();
 
     /// <summary>A bomb whose headers claim the entry unpacks to <paramref name="claimedBytes"/>.</summary>
     public static byte[] LyingZipBomb(long unpackedBytes, uint claimedBytes) =>
-        Patch(ZipBomb(unpackedBytes), "lib/bomb.bin", (header, central) => BinaryPrimitives.WriteUInt32LittleEndian(header[(central ? 24 : 22)..], claimedBytes));
+        Patch(
+            ZipBomb(unpackedBytes),
+            "lib/bomb.bin",
+            (header, central) => BinaryPrimitives.WriteUInt32LittleEndian(header[(central ? 24 : 22)..], claimedBytes));
 
     /// <summary>A package with <paramref name="files"/> tiny files besides its .nuspec.</summary>
     public static byte[] ManyEntries(int files)

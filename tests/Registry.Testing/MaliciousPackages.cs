@@ -21,7 +21,8 @@ public static class MaliciousPackages
     public static byte[] CharacterDeviceEntry(string name = "dev/tty") =>
         Valid().WithEntry(PackageBuilder.Entry(TarEntryType.CharacterDevice, name)).Build();
 
-    public static byte[] ManifestMissing() => Valid().WithoutManifest().WithFile("README.md", "no manifest here").Build();
+    public static byte[] ManifestMissing()
+        => Valid().WithoutManifest().WithFile("README.md", "no manifest here").Build();
 
     /// <summary>A valid package cut in half, so the gzip stream ends early.</summary>
     public static byte[] TruncatedGzip()

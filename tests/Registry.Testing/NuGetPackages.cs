@@ -10,12 +10,18 @@ public static class NuGetPackages
     /// authors, a description and an MIT license; <paramref name="payloadBytes"/> adds a lib file
     /// of random, incompressible bytes (for measuring).
     /// </summary>
-    public static PackageFile Nupkg(string id, string version, (string Id, string Range)[]? dependencies = null, int payloadBytes = 0)
+    public static PackageFile Nupkg(
+        string id,
+        string version,
+        (string Id, string Range)[]? dependencies = null,
+        int payloadBytes = 0)
     {
         var builder = NupkgBuilder.Create(id, version)
             .WithMetadata($"<authors>Ada, Grace</authors><description>The {id} library</description><license type=\"expression\">MIT</license>")
             .WithGroup("net8.0")
-            .WithFile($"lib/net8.0/{id}.dll", payloadBytes > 0 ? Random.Shared.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), payloadBytes) : MaliciousPackages.Noise(64));
+            .WithFile($"lib/net8.0/{id}.dll", payloadBytes > 0
+                ? Random.Shared.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), payloadBytes)
+                : MaliciousPackages.Noise(64));
         foreach (var (dependency, range) in dependencies ?? [])
         {
             builder.DependsOn("net8.0", dependency, range);

@@ -99,9 +99,11 @@ public sealed class NupkgBuilder
         return this;
     }
 
-    public NupkgBuilder WithFile(string path, string text, int unixMode = 0) => WithFile(path, Encoding.UTF8.GetBytes(text), unixMode);
+    public NupkgBuilder WithFile(string path, string text, int unixMode = 0)
+        => WithFile(path, Encoding.UTF8.GetBytes(text), unixMode);
 
-    public NupkgBuilder WithFile(string path, byte[] content, int unixMode = 0) => WithEntry(path, () => new MemoryStream(content, writable: false), unixMode);
+    public NupkgBuilder WithFile(string path, byte[] content, int unixMode = 0)
+        => WithEntry(path, () => new MemoryStream(content, writable: false), unixMode);
 
     /// <summary>An entry as is: any name, data from <paramref name="data"/> (e.g. a ZeroStream), the unix mode (type and permissions) in the external attributes.</summary>
     public NupkgBuilder WithEntry(string path, Func<Stream> data, int unixMode = 0)
@@ -134,7 +136,8 @@ public sealed class NupkgBuilder
 
                 foreach (var (_, id, range) in _dependencies.Where(d => d.Framework == framework && d.Id.Length > 0))
                 {
-                    xml.Append($"<dependency id=\"{id}\"").Append(range is null ? "" : $" version=\"{range}\"").Append(" exclude=\"Build,Analyzers\" />");
+                    xml.Append($"<dependency id=\"{id}\"").Append(range is null ? "" : $" version=\"{range}\"")
+                        .Append(" exclude=\"Build,Analyzers\" />");
                 }
 
                 xml.Append(_grouped ? "</group>" : "");

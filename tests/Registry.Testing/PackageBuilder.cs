@@ -56,7 +56,8 @@ public sealed class PackageBuilder
         return this;
     }
 
-    public PackageBuilder WithFile(string path, string text) => WithFile(path, System.Text.Encoding.UTF8.GetBytes(text));
+    public PackageBuilder WithFile(string path, string text)
+        => WithFile(path, System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>Uses these exact bytes as <c>registry.json</c> instead of the generated manifest.</summary>
     public PackageBuilder WithManifestJson(string rawJson)

@@ -47,7 +47,12 @@ public static class TestClock
     /// (a few real milliseconds apart, so continuations run), until it completes or <paramref name="limit"/>
     /// of fake time has passed; then awaits it. Lets code that waits on the clock finish in real milliseconds.
     /// </summary>
-    public static async Task<T> RunAsync<T>(this FakeTimeProvider clock, Func<Task<T>> work, TimeSpan step, TimeSpan? limit = null, CancellationToken cancellationToken = default)
+    public static async Task<T> RunAsync<T>(
+        this FakeTimeProvider clock,
+        Func<Task<T>> work,
+        TimeSpan step,
+        TimeSpan? limit = null,
+        CancellationToken cancellationToken = default)
     {
         var start = clock.GetUtcNow();
         var task = work();

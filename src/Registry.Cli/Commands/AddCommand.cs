@@ -18,8 +18,11 @@ internal static class AddCommand
 {
     public static Command Create(CliContext context)
     {
-        var spec = new Argument<string>("package") { Description = "NAME, or NAME@RANGE (NuGet range such as \"[1.0.0, 2.0.0)\", or ^1.0 / ~1.2 / 1.x, written in NuGet's syntax)" };
-        var project = new Option<string>("--project") { Description = "The project folder (its registry.json is created when missing)", DefaultValueFactory = _ => "." };
+        var spec = new Argument<string>(
+            "package") { Description = "NAME, or NAME@RANGE (NuGet range such as \"[1.0.0, 2.0.0)\", or ^1.0 / ~1.2 / 1.x, written in NuGet's syntax)" };
+        var project = new Option<string>("--project") {
+            Description = "The project folder (its registry.json is created when missing)",
+            DefaultValueFactory = _ => "." };
         var options = new ClientOptions();
         var command = new Command("add", "Add a dependency to the project's registry.json: the latest version's range (like cargo add), or the range given");
         command.Arguments.Add(spec);
@@ -40,13 +43,19 @@ internal static class AddCommand
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             var range = written is null ? VersionRange.All : VersionRange.Parse(written);
             using var registries = new RegistrySet(client, parse.GetValue(options.Offline));
-            var resolved = await new Resolver(registries.GetIndexAsync, registries.Home, suggest: client.SuggestNamesAsync)
+            var resolved = await new Resolver(
+                registries.GetIndexAsync,
+                registries.Home,
+                suggest: client.SuggestNamesAsync)
                 .ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct).ConfigureAwait(false);
             var version = resolved[name].Version;
-            written ??= RangeSyntax.NuGetEquivalentOrNull($"^{version.ToNormalizedString()}") ?? $"[{version.ToNormalizedString()}, )";
+            written ??= RangeSyntax.NuGetEquivalentOrNull($"^{version.ToNormalizedString()}")
+                ?? $"[{version.ToNormalizedString()}, )";
 
-            await File.WriteAllBytesAsync(file, WithDependency(original, file, name, written), ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"added {name} \"{written}\" (latest match {version.ToNormalizedString()}) to {file}").ConfigureAwait(false);
+            await File.WriteAllBytesAsync(file, WithDependency(original, file, name, written), ct)
+                .ConfigureAwait(false);
+            await context.Out.WriteLineAsync(
+                $"added {name} \"{written}\" (latest match {version.ToNormalizedString()}) to {file}").ConfigureAwait(false);
             await context.InfoAsync("run 'registry install' to resolve, lock and download it").ConfigureAwait(false);
             return CliApp.Ok;
         });
@@ -70,7 +79,9 @@ internal static class AddCommand
     {
         using var document = ParseObject(original ?? "{}"u8.ToArray(), file);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             var wroteDependencies = false;
@@ -135,7 +146,9 @@ internal static class AddCommand
     {
         try
         {
-            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
+            var document = JsonDocument.Parse(
+                bytes,
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return document;
@@ -145,9 +158,12 @@ internal static class AddCommand
         }
         catch (JsonException e)
         {
-            throw new EnvironmentException($"{file}: is not valid JSON ({e.Message}); fix it, then run 'registry add' again", e);
+            throw new EnvironmentException(
+                $"{file}: is not valid JSON ({e.Message}); fix it, then run 'registry add' again",
+                e);
         }
 
-        throw new EnvironmentException($"{file}: is not a JSON object; a project's registry.json is {{\"dependencies\": {{...}}}}");
+        throw new EnvironmentException(
+            $"{file}: is not a JSON object; a project's registry.json is {{\"dependencies\": {{...}}}}");
     }
 }

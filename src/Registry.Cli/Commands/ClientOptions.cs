@@ -6,9 +6,11 @@ namespace Registry.Cli.Commands;
 /// <summary>Options every client command shares: which source, whether to stay offline, JSON output.</summary>
 internal sealed class ClientOptions
 {
-    public Option<string?> Source { get; } = new("--source") { Description = "The configured source to read (default: the first, see 'registry source list')" };
+    public Option<string?> Source { get; } = new("--source") {
+        Description = "The configured source to read (default: the first, see 'registry source list')" };
 
-    public Option<bool> Offline { get; } = new("--offline") { Description = "Use only the trusted metadata and files already in the cache" };
+    public Option<bool> Offline { get; }
+        = new("--offline") { Description = "Use only the trusted metadata and files already in the cache" };
 
     /// <summary>Every client command prints its result as JSON on request (read through <see cref="CliContext.Json"/>).</summary>
     public Option<bool> Json { get; } = CliContext.JsonOption();
@@ -21,7 +23,12 @@ internal sealed class ClientOptions
     }
 
     public RegistryClient Open(ParseResult parse) =>
-        new(RegistryHome.Default(), RegistryHome.Default().Source(parse.GetValue(Source)), TimeProvider.System, HttpPolicy.FromEnvironment(), limits: ClientLimits.FromEnvironment());
+        new(
+            RegistryHome.Default(),
+            RegistryHome.Default().Source(parse.GetValue(Source)),
+            TimeProvider.System,
+            HttpPolicy.FromEnvironment(),
+            limits: ClientLimits.FromEnvironment());
 
     public static async Task ReportAsync(CliContext context, RegistryClient client, UpdateResult update)
     {

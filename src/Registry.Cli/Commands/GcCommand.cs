@@ -11,9 +11,12 @@ internal static class GcCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var grace = new Option<string?>("--grace") { Description = "Keep every file younger than this and everything a state current within it references: 90m, 12h, 7d, 2w [default: 7d]" };
-        var graceDays = new Option<double?>("--grace-days") { Description = "The grace period in days (same as --grace Nd)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted without deleting or writing anything" };
+        var grace = new Option<string?>(
+            "--grace") { Description = "Keep every file younger than this and everything a state current within it references: 90m, 12h, 7d, 2w [default: 7d]" };
+        var graceDays = new Option<double?>("--grace-days") {
+            Description = "The grace period in days (same as --grace Nd)" };
+        var dryRun = new Option<bool>("--dry-run") {
+            Description = "List what would be deleted without deleting or writing anything" };
         var json = CliContext.JsonOption("the result");
         var command = new Command("gc", "Delete files no state current within the grace period references (replaced metadata, leftovers of crashed publishes); never roots or timestamp.json");
         store.AddTo(command, keys: false, unsafeStore: false);
@@ -27,14 +30,19 @@ internal static class GcCommand
             var isDryRun = parse.GetValue(dryRun);
 
             // No precondition probe: it writes, and gc needs neither create-only writes nor compare-and-swap.
-            using var target = await StoreFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), publicRead: false, ct).ConfigureAwait(false);
+            using var target = await StoreFactory.OpenAsync(
+                store.StoreLocation(parse),
+                parse.GetValue(store.S3Endpoint),
+                publicRead: false,
+                ct).ConfigureAwait(false);
             var settings = await RegistrySettings.LoadAsync(target, ct).ConfigureAwait(false);
             if (period < TimeSpan.FromDays(settings.TimestampExpiryDays))
             {
                 await context.WarnAsync($"grace period {Durations.Format(period)} is shorter than the timestamp expiry ({settings.TimestampExpiryDays}d): a reader holding an older, still valid timestamp (an edge past its max-age, a mirror mid-sync) may find files gone").ConfigureAwait(false);
             }
 
-            var result = await new RegistryCollector(target, TimeProvider.System).CollectAsync(period, isDryRun, ct).ConfigureAwait(false);
+            var result = await new RegistryCollector(target, TimeProvider.System).CollectAsync(period, isDryRun, ct)
+                .ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(result, CliJsonContext.Default.CollectResult).ConfigureAwait(false);
@@ -43,12 +51,14 @@ internal static class GcCommand
 
             foreach (var file in result.Files)
             {
-                await context.Out.WriteLineAsync($"{(isDryRun ? "would delete" : "deleted")} {file.Key} ({file.Length} bytes)").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(
+                    $"{(isDryRun ? "would delete" : "deleted")} {file.Key} ({file.Length} bytes)").ConfigureAwait(false);
             }
 
             foreach (var key in result.Restored)
             {
-                await context.WarnAsync($"put back {key}: a publish that ran during gc re-used it").ConfigureAwait(false);
+                await context.WarnAsync($"put back {key}: a publish that ran during gc re-used it")
+                    .ConfigureAwait(false);
             }
 
             await context.Out.WriteLineAsync($"{(isDryRun ? "would delete" : "deleted")} {result.DeletedFiles} files, {result.DeletedBytes} bytes; kept {result.Kept}").ConfigureAwait(false);
@@ -66,7 +76,9 @@ internal static class GcCommand
 
         if (graceDays is { } days)
         {
-            return days >= 0 && days <= 36500 ? TimeSpan.FromDays(days) : throw new EnvironmentException($"gc --grace-days: {days} is not between 0 and 36500");
+            return days >= 0 && days <= 36500
+                ? TimeSpan.FromDays(days)
+                : throw new EnvironmentException($"gc --grace-days: {days} is not between 0 and 36500");
         }
 
         return grace switch

@@ -25,7 +25,8 @@ internal static class InfoCommand
                 ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct).ConfigureAwait(false))}");
             if (context.Json)
             {
-                await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index))).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index)))
+                    .ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
@@ -61,10 +62,16 @@ internal static class InfoCommand
         yield return "  versions:";
         foreach (var version in index.Versions)
         {
-            var yanked = version.Yanked ? $"  yanked{(version.YankedReason is null ? "" : ": " + version.YankedReason)}" : "";
-            var dependencies = version.Dependencies.Count == 0 ? "" : "  depends on " + string.Join(", ", version.Dependencies.Select(d =>
+            var yanked = version.Yanked
+                ? $"  yanked{(version.YankedReason is null ? "" : ": " + version.YankedReason)}"
+                : "";
+            var dependencies = version.Dependencies.Count == 0
+                ? ""
+                : "  depends on " + string.Join(", ", version.Dependencies.Select(d =>
                 $"{d.Key} {d.Value}{(version.DependencyRegistries?.GetValueOrDefault(d.Key) is { } pin ? " from " + pin.Url : "")}"));
-            yield return string.Create(CultureInfo.InvariantCulture, $"    {version.Version}  published {version.Published:yyyy-MM-dd HH:mm}Z{yanked}{dependencies}");
+            yield return string.Create(
+                CultureInfo.InvariantCulture,
+                $"    {version.Version}  published {version.Published:yyyy-MM-dd HH:mm}Z{yanked}{dependencies}");
         }
     }
 }

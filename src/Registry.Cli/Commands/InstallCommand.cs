@@ -10,10 +10,15 @@ internal static class InstallCommand
 {
     public static Command Create(CliContext context)
     {
-        var project = new Option<string>("--project", "-p") { Description = "The project folder (holding registry.json)", DefaultValueFactory = _ => "." };
-        var locked = new Option<bool>("--locked") { Description = "Fail unless registry.lock already satisfies registry.json (CI)" };
+        var project = new Option<string>("--project", "-p") {
+            Description = "The project folder (holding registry.json)",
+            DefaultValueFactory = _ => "." };
+        var locked = new Option<bool>("--locked") {
+            Description = "Fail unless registry.lock already satisfies registry.json (CI)" };
         var options = new ClientOptions();
-        var command = new Command("install", "Install the dependencies of registry.json into packages/, writing registry.lock");
+        var command = new Command(
+            "install",
+            "Install the dependencies of registry.json into packages/, writing registry.lock");
         command.Options.Add(project);
         command.Options.Add(locked);
         options.AddTo(command);
@@ -21,7 +26,11 @@ internal static class InstallCommand
         {
             using var client = options.Open(parse);
             var result = await ProgressRenderer.RunAsync(context, "installing", progress => Installer(client, progress)
-                .InstallAsync(Path.GetFullPath(parse.GetValue(project)!), parse.GetValue(locked), parse.GetValue(options.Offline), ct)).ConfigureAwait(false);
+                .InstallAsync(
+                    Path.GetFullPath(parse.GetValue(project)!),
+                    parse.GetValue(locked),
+                    parse.GetValue(options.Offline),
+                    ct)).ConfigureAwait(false);
             await ReportAsync(context, client, result).ConfigureAwait(false);
             return CliApp.Ok;
         });
@@ -30,7 +39,9 @@ internal static class InstallCommand
 
     public static ProjectInstaller Installer(RegistryClient client, IProgress<ProgressStep> progress) => new(client)
     {
-        Progress = ProgressRenderer.Map<InstallProgress>(progress, p => new ProgressStep(p.Done, p.Total, $"{p.Name} {p.Version}")),
+        Progress = ProgressRenderer.Map<InstallProgress>(
+            progress,
+            p => new ProgressStep(p.Done, p.Total, $"{p.Name} {p.Version}")),
     };
 
     /// <summary>
@@ -51,8 +62,11 @@ internal static class InstallCommand
         var folders = result.Removed.Where(name => !changes.Any(c => c.Name == name && c.To is null)).ToList();
         if (context.Json)
         {
-            var packages = result.Names.Select((name, i) => new InstalledPackageOutput(name, result.Installed[i].Version, result.Installed[i].Sha256)).ToList();
-            await context.WriteJsonAsync(new InstallOutput(result.Resolved, packages, changes, result.Removed, client.Requests), CliJsonContext.Default.InstallOutput).ConfigureAwait(false);
+            var packages = result.Names.Select(
+                (name, i) => new InstalledPackageOutput(name, result.Installed[i].Version, result.Installed[i].Sha256)).ToList();
+            await context.WriteJsonAsync(
+                new InstallOutput(result.Resolved, packages, changes, result.Removed, client.Requests),
+                CliJsonContext.Default.InstallOutput).ConfigureAwait(false);
         }
         else
         {

@@ -10,10 +10,15 @@ internal static class KeysGenerateCommand
 {
     public static Command Create(CliContext context)
     {
-        var role = new Option<string>("--role") { Description = "The role the key is for: root, targets, snapshot or timestamp (names the file)", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Folder to write ROLE-KEYID.pem (private, mode 0600) and ROLE-KEYID.pub into", Required = true };
+        var role = new Option<string>("--role") {
+            Description = "The role the key is for: root, targets, snapshot or timestamp (names the file)",
+            Required = true };
+        var output = new Option<string>("--out", "-o") {
+            Description = "Folder to write ROLE-KEYID.pem (private, mode 0600) and ROLE-KEYID.pub into",
+            Required = true };
         var passphraseEnv = Passphrases.CreateOption();
-        var unencrypted = new Option<bool>("--unencrypted") { Description = "Write the private key unencrypted, on purpose (e.g. for a CI secret store that encrypts it)" };
+        var unencrypted = new Option<bool>("--unencrypted") {
+            Description = "Write the private key unencrypted, on purpose (e.g. for a CI secret store that encrypts it)" };
         var command = new Command("generate", "Generate an ECDSA P-256 key: PKCS#8 encrypted with a passphrase (AES-256-CBC, PBKDF2-SHA256) unless --unencrypted; prints its key id and public key");
         command.Options.Add(role);
         command.Options.Add(output);
@@ -32,15 +37,18 @@ internal static class KeysGenerateCommand
             var path = Path.Combine(parse.GetValue(output)!, $"{roleName}-{key.KeyId[..8]}.pem");
             KeyFile.Write(path, key, passphrase);
             await context.Out.WriteLineAsync($"key id: {key.KeyId}").ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"private key: {path} ({(passphrase is null ? "UNENCRYPTED" : "encrypted")}, mode 0600)").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(
+                $"private key: {path} ({(passphrase is null ? "UNENCRYPTED" : "encrypted")}, mode 0600)").ConfigureAwait(false);
             await context.Out.WriteLineAsync($"public key: {KeyFile.PublicPath(path)}").ConfigureAwait(false);
             await context.Out.WriteAsync(key.Public.KeyVal.Public).ConfigureAwait(false);
             if (passphrase is null)
             {
-                await context.WarnAsync($"{path} is stored unencrypted (--unencrypted); anyone who can read it can sign as {roleName}").ConfigureAwait(false);
+                await context.WarnAsync(
+                    $"{path} is stored unencrypted (--unencrypted); anyone who can read it can sign as {roleName}").ConfigureAwait(false);
             }
 
-            await context.InfoAsync($"add it to the root with: registry root propose --add-key {roleName}={KeyFile.PublicPath(path)} ...").ConfigureAwait(false);
+            await context.InfoAsync(
+                $"add it to the root with: registry root propose --add-key {roleName}={KeyFile.PublicPath(path)} ...").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -10,9 +10,13 @@ internal static class LogCommand
     public static Command Create(CliContext context)
     {
         var group = new Command("log", "Read a registry's transparency log");
-        var names = new Argument<string[]>("name") { Description = "Package names to watch", Arity = ArgumentArity.OneOrMore };
-        var since = new Option<long>("--since") { Description = "Start at this entry index (default 0: the whole log); a monitor passes the size it printed last time" };
-        var source = new Option<string?>("--source") { Description = "The configured source to read (default: the first)" };
+        var names = new Argument<string[]>("name") {
+            Description = "Package names to watch",
+            Arity = ArgumentArity.OneOrMore };
+        var since = new Option<long>(
+            "--since") { Description = "Start at this entry index (default 0: the whole log); a monitor passes the size it printed last time" };
+        var source = new Option<string?>("--source") {
+            Description = "The configured source to read (default: the first)" };
         var json = CliContext.JsonOption();
         var watch = new Command("watch", "List every log entry that changed the named packages, each verified against the checkpoint the client verified; exit 1 when an entry does not verify");
         watch.Arguments.Add(names);
@@ -23,8 +27,17 @@ internal static class LogCommand
         {
             var home = RegistryHome.Default();
             var config = home.Source(parse.GetValue(source));
-            using var client = new RegistryClient(home, config, TimeProvider.System, HttpPolicy.FromEnvironment(), limits: ClientLimits.FromEnvironment());
-            var result = await new LogWatcher(home, config, HttpPolicy.FromEnvironment()).WatchAsync(client, parse.GetValue(names)!, parse.GetValue(since), ct).ConfigureAwait(false);
+            using var client = new RegistryClient(
+                home,
+                config,
+                TimeProvider.System,
+                HttpPolicy.FromEnvironment(),
+                limits: ClientLimits.FromEnvironment());
+            var result = await new LogWatcher(home, config, HttpPolicy.FromEnvironment()).WatchAsync(
+                client,
+                parse.GetValue(names)!,
+                parse.GetValue(since),
+                ct).ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(result, CliJsonContext.Default.WatchResult).ConfigureAwait(false);

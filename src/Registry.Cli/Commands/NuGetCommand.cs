@@ -16,9 +16,12 @@ internal static class NuGetCommand
     public static Command CreateSync(CliContext context)
     {
         var store = new StoreOptions();
-        var view = new Option<string?>("--view") { Description = $"Only this view ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); default: every view the registry's settings turn on" };
+        var view = new Option<string?>(
+            "--view") { Description = $"Only this view ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); default: every view the registry's settings turn on" };
         var names = Names();
-        var sync = new Command("sync", "Rewrite the derived views' files (NuGet feed, ...) that differ from the signed index; needs no key");
+        var sync = new Command(
+            "sync",
+            "Rewrite the derived views' files (NuGet feed, ...) that differ from the signed index; needs no key");
         store.AddTo(sync, keys: false);
         sync.Options.Add(view);
         sync.Arguments.Add(names);
@@ -28,7 +31,9 @@ internal static class NuGetCommand
 
     public static Command Create(CliContext context)
     {
-        var group = new Command("nuget", "The NuGet v3 feed written beside the signed index for .nupkg packages (at NUGET-URL nuget/v3/index.json)");
+        var group = new Command(
+            "nuget",
+            "The NuGet v3 feed written beside the signed index for .nupkg packages (at NUGET-URL nuget/v3/index.json)");
         var store = new StoreOptions();
         var names = Names();
         var sync = new Command("sync", "Rewrite the NuGet feed files that differ from the signed index (versions lists, registrations, missing .nupkg/.nuspec); needs no key; the same as 'registry sync --view nuget'");
@@ -40,17 +45,30 @@ internal static class NuGetCommand
     }
 
     private static Argument<string[]> Names() =>
-        new("name") { Description = "Packages whose view files to bring up to date (default: every package)", Arity = ArgumentArity.ZeroOrMore };
+        new("name") {
+            Description = "Packages whose view files to bring up to date (default: every package)",
+            Arity = ArgumentArity.ZeroOrMore };
 
-    private static async Task<int> RunAsync(CliContext context, StoreOptions store, ParseResult parse, string? only, string[]? names, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        CliContext context,
+        StoreOptions store,
+        ParseResult parse,
+        string? only,
+        string[]? names,
+        CancellationToken ct)
     {
         using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
         var settings = await RegistrySettings.LoadAsync(target, ct).ConfigureAwait(false);
         var given = names is { Length: > 0 } list ? list : null;
-        var results = await new ViewSync(target, RegistryViews.All, TimeProvider.System).SyncAsync(settings, given, ct, only).ConfigureAwait(false);
+        var results = await new ViewSync(target, RegistryViews.All, TimeProvider.System).SyncAsync(
+            settings,
+            given,
+            ct,
+            only).ConfigureAwait(false);
         if (results.Count == 0)
         {
-            await context.Out.WriteLineAsync("no view is turned on in this registry's settings; nothing to sync").ConfigureAwait(false);
+            await context.Out.WriteLineAsync("no view is turned on in this registry's settings; nothing to sync")
+                .ConfigureAwait(false);
         }
 
         foreach (var stats in results)

@@ -11,8 +11,11 @@ internal static class PackCommand
 {
     public static Command Create(CliContext context)
     {
-        var folder = new Argument<string>("folder") { Description = "The folder to pack, with registry.json at its root (default: the current folder)", DefaultValueFactory = _ => "." };
-        var output = new Option<string?>("--output", "-o") { Description = "The package file to write (default: NAME-VERSION.tgz in the current folder)" };
+        var folder = new Argument<string>("folder") {
+            Description = "The folder to pack, with registry.json at its root (default: the current folder)",
+            DefaultValueFactory = _ => "." };
+        var output = new Option<string?>("--output", "-o") {
+            Description = "The package file to write (default: NAME-VERSION.tgz in the current folder)" };
         var limits = new LimitOptions();
         var command = new Command("pack", "Make a reproducible .tgz of a folder with registry.json (sorted entries; fixed times, owners, modes), checked by the rules publish applies");
         command.Arguments.Add(folder);
@@ -40,7 +43,8 @@ internal static class PackCommand
 
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(packed.Content));
             await context.Out.WriteLineAsync($"packed {packed.Manifest.Name} {RegistryLayout.VersionText(packed.Manifest.Version)} sha256:{sha256} {file}").ConfigureAwait(false);
-            await context.InfoAsync($"{packed.Files.Count} file(s), {packed.Content.Length} bytes").ConfigureAwait(false);
+            await context.InfoAsync($"{packed.Files.Count} file(s), {packed.Content.Length} bytes")
+                .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -11,11 +11,15 @@ internal static class PublishCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var files = new Argument<string[]>("files") { Description = "Package files: .tgz with registry.json at the root, or .nupkg (needs the registry's NuGet URL: init or settings --nuget-url)", Arity = ArgumentArity.OneOrMore };
-        var skipDeps = new Option<bool>("--skip-dependency-check") { Description = "Publish even when a dependency is not (yet) satisfiable in the registry" };
+        var files = new Argument<string[]>(
+            "files") { Description = "Package files: .tgz with registry.json at the root, or .nupkg (needs the registry's NuGet URL: init or settings --nuget-url)", Arity = ArgumentArity.OneOrMore };
+        var skipDeps = new Option<bool>("--skip-dependency-check") {
+            Description = "Publish even when a dependency is not (yet) satisfiable in the registry" };
         var limits = new LimitOptions();
         var json = CliContext.JsonOption();
-        var command = new Command("publish", "Validate package files and publish them in one transaction; the same bytes again is a no-op");
+        var command = new Command(
+            "publish",
+            "Validate package files and publish them in one transaction; the same bytes again is a no-op");
         store.AddTo(command);
         command.Arguments.Add(files);
         command.Options.Add(skipDeps);
@@ -30,20 +34,34 @@ internal static class PublishCommand
             var paths = parse.GetValue(files)!;
             var packages = paths.Length == 1
                 ? await ReadAllAsync(paths, packageLimits, context, null).ConfigureAwait(false)
-                : await ProgressRenderer.RunAsync(context, "checking package files", progress => ReadAllAsync(paths, packageLimits, context, progress)).ConfigureAwait(false);
+                : await ProgressRenderer.RunAsync(
+                    context,
+                    "checking package files",
+                    progress => ReadAllAsync(paths, packageLimits, context, progress)).ConfigureAwait(false);
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
             var writer = new RegistryWriter(target, keys, TimeProvider.System, options: new WriterOptions
             {
                 Views = RegistryViews.All,
-                OnConflict = attempt => context.InfoAsync($"another publisher changed the registry; retrying (attempt {attempt + 1})"),
+                OnConflict = attempt => context.InfoAsync(
+                    $"another publisher changed the registry; retrying (attempt {attempt + 1})"),
             });
-            var result = await writer.PublishAsync(packages, new PublishOptions { SkipDependencyCheck = parse.GetValue(skipDeps) }, ct).ConfigureAwait(false);
+            var result = await writer.PublishAsync(
+                packages,
+                new PublishOptions { SkipDependencyCheck = parse.GetValue(skipDeps) },
+                ct).ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(new PublishOutput(
-                    [.. result.Packages.Select(p => new PublishedPackageOutput(p.Name, p.Version, Verb(p.Status), p.Sha256, p.Length, p.Artifact))],
-                    result.Stats, RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.PublishOutput).ConfigureAwait(false);
+                    [.. result.Packages.Select(p => new PublishedPackageOutput(
+                        p.Name,
+                        p.Version,
+                        Verb(p.Status),
+                        p.Sha256,
+                        p.Length,
+                        p.Artifact))],
+                    result.Stats, RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default
+                        .PublishOutput).ConfigureAwait(false);
             }
             else
             {
@@ -60,7 +78,8 @@ internal static class PublishCommand
             }
             else
             {
-                await context.InfoAsync("nothing to do: every package is already published with the same bytes").ConfigureAwait(false);
+                await context.InfoAsync("nothing to do: every package is already published with the same bytes")
+                    .ConfigureAwait(false);
             }
 
             if (RegistryViews.NuGetOf(result.Views) is { } feed)

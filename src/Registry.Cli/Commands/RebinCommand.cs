@@ -22,17 +22,24 @@ internal static class RebinCommand
             var count = binCount.Resolve(parse, 0);
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(target, keys, TimeProvider.System, new WriterOptions { Views = RegistryViews.All }).RebinAsync(count, ct).ConfigureAwait(false);
+            var result = await new RegistryWriter(
+                target,
+                keys,
+                TimeProvider.System,
+                new WriterOptions { Views = RegistryViews.All }).RebinAsync(count, ct).ConfigureAwait(false);
             var plan = result.Plan;
             if (context.Json)
             {
-                await context.WriteJsonAsync(new RebinOutput(plan.OldBins, plan.NewBins, plan.Targets, plan.RetiredSnapshotEntries, result.Stats), CliJsonContext.Default.RebinOutput).ConfigureAwait(false);
+                await context.WriteJsonAsync(
+                    new RebinOutput(plan.OldBins, plan.NewBins, plan.Targets, plan.RetiredSnapshotEntries, result.Stats),
+                    CliJsonContext.Default.RebinOutput).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
             if (result.Stats is not { } stats)
             {
-                await context.Out.WriteLineAsync($"{target.Location} already has {plan.OldBins} bins; nothing was changed").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(
+                    $"{target.Location} already has {plan.OldBins} bins; nothing was changed").ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
@@ -40,7 +47,10 @@ internal static class RebinCommand
                 $"re-sharded {plan.Targets} index documents from {plan.OldBins} into {plan.NewBins} bins; snapshot {stats.SnapshotVersion}, timestamp {stats.TimestampVersion} ({stats.FilesWritten} files, {stats.BytesWritten / 1024.0:0.#} KiB)").ConfigureAwait(false);
             if (plan.Targets is { } packages)
             {
-                var (was, now) = (HashBins.PublishBytes(packages, plan.OldBins), HashBins.PublishBytes(packages, plan.NewBins, plan.RetiredSnapshotEntries));
+                var (was, now) = (HashBins.PublishBytes(packages, plan.OldBins), HashBins.PublishBytes(
+                    packages,
+                    plan.NewBins,
+                    plan.RetiredSnapshotEntries));
                 if (now > was)
                 {
                     await context.WarnAsync($"with the {plan.RetiredSnapshotEntries} retired bins the snapshot keeps listing, a publish now writes more than before ({now / 1024:0.#} KiB of bin and snapshot, was {was / 1024:0.#} KiB) until the snapshot key is rotated: rebin to grow, not to shrink").ConfigureAwait(false);

@@ -18,14 +18,21 @@ internal static class RefreshCommand
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(target, keys, TimeProvider.System, new WriterOptions { Views = RegistryViews.All }).RefreshAsync(ct).ConfigureAwait(false);
+            var result = await new RegistryWriter(
+                target,
+                keys,
+                TimeProvider.System,
+                new WriterOptions { Views = RegistryViews.All }).RefreshAsync(ct).ConfigureAwait(false);
             if (context.Json)
             {
-                await context.WriteJsonAsync(new RefreshOutput(result.Resigned, result.MissingKeys, result.Stats), CliJsonContext.Default.RefreshOutput).ConfigureAwait(false);
+                await context.WriteJsonAsync(
+                    new RefreshOutput(result.Resigned, result.MissingKeys, result.Stats),
+                    CliJsonContext.Default.RefreshOutput).ConfigureAwait(false);
             }
             else
             {
-                await context.Out.WriteLineAsync($"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(
+                    $"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
             }
 
             await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);

@@ -8,7 +8,9 @@ internal static class RootGroupCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("root", "Rotate keys, change thresholds or renew the root: propose version N+1, collect signatures, publish");
+        var command = new Command(
+            "root",
+            "Rotate keys, change thresholds or renew the root: propose version N+1, collect signatures, publish");
         command.Subcommands.Add(RootProposeCommand.Create(context));
         command.Subcommands.Add(RootSignCommand.Create(context));
         command.Subcommands.Add(RootPublishCommand.Create(context));

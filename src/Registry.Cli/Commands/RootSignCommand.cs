@@ -10,10 +10,15 @@ internal static class RootSignCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "The root proposal (from 'registry root propose'); signed in place" };
-        var keyFiles = new Option<string[]>("--key") { Description = "A private key file to sign with (repeatable)", Required = true };
+        var file = new Argument<string>("file") {
+            Description = "The root proposal (from 'registry root propose'); signed in place" };
+        var keyFiles = new Option<string[]>("--key") {
+            Description = "A private key file to sign with (repeatable)",
+            Required = true };
         var passphraseEnv = Passphrases.CreateOption();
-        var command = new Command("sign", "Sign a root proposal with root keys (old and new); can run on a separate, offline machine");
+        var command = new Command(
+            "sign",
+            "Sign a root proposal with root keys (old and new); can run on a separate, offline machine");
         command.Arguments.Add(file);
         command.Options.Add(keyFiles);
         command.Options.Add(passphraseEnv);
@@ -32,7 +37,8 @@ internal static class RootSignCommand
             {
                 using var key = KeyFile.Read(keyFile, passphrases);
                 proposal = RootRotation.Sign(proposal, key);
-                await context.Out.WriteLineAsync($"signed {path} with {key.KeyId[..12]} ({keyFile})").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"signed {path} with {key.KeyId[..12]} ({keyFile})")
+                    .ConfigureAwait(false);
                 if (!proposal.Signed.Roles[RoleNames.Root].KeyIds.Contains(key.KeyId))
                 {
                     await context.WarnAsync($"{key.KeyId[..12]} is not a root key of version {proposal.Signed.Version}; its signature counts only if it is a root key of version {proposal.Signed.Version - 1}").ConfigureAwait(false);

@@ -11,10 +11,14 @@ internal static class SearchCommand
 {
     public static Command Create(CliContext context)
     {
-        var query = new Argument<string>("query") { Description = "Words to find: a package name, the start of one, or words of a description" };
+        var query = new Argument<string>("query") {
+            Description = "Words to find: a package name, the start of one, or words of a description" };
         var store = new StoreOptions();
-        store.Store.Description = "Where the registry is: a folder, s3://bucket/prefix or its https:// URL [env: REGISTRY_STORE]";
-        var limit = new Option<int>("--limit") { Description = "Most results to print (1 to 1000)", DefaultValueFactory = _ => 20 };
+        store.Store.Description
+            = "Where the registry is: a folder, s3://bucket/prefix or its https:// URL [env: REGISTRY_STORE]";
+        var limit = new Option<int>("--limit") {
+            Description = "Most results to print (1 to 1000)",
+            DefaultValueFactory = _ => 20 };
         var json = CliContext.JsonOption("the results");
         var command = new Command("search", "Find packages by name, name prefix or description words, from the registry's static search index (needs 'registry settings --search on')");
         command.Arguments.Add(query);
@@ -35,7 +39,10 @@ internal static class SearchCommand
                 throw new EnvironmentException($"'{text}': a query needs at least one letter or digit");
             }
 
-            using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
+            using var reader = await ReaderFactory.OpenAsync(
+                store.StoreLocation(parse),
+                parse.GetValue(store.S3Endpoint),
+                ct).ConfigureAwait(false);
             var answer = await SearchQuery.RunAsync(reader, text, max, ct).ConfigureAwait(false);
             if (context.Json)
             {
@@ -50,7 +57,9 @@ internal static class SearchCommand
 
             foreach (var result in answer.Results)
             {
-                await context.Out.WriteLineAsync(result.Description.Length == 0 ? $"{result.Name} {result.Version}" : $"{result.Name} {result.Version}  {result.Description}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(result.Description.Length == 0
+                    ? $"{result.Name} {result.Version}"
+                    : $"{result.Name} {result.Version}  {result.Description}").ConfigureAwait(false);
             }
 
             if (context.Verbose)

@@ -10,7 +10,9 @@ internal static class SourceCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("source", "Configure the registries the client reads (kept in $REGISTRY_HOME, default ~/.registry)");
+        var command = new Command(
+            "source",
+            "Configure the registries the client reads (kept in $REGISTRY_HOME, default ~/.registry)");
         command.Subcommands.Add(Add(context));
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Remove(context));
@@ -23,12 +25,19 @@ internal static class SourceCommand
     private static Command Add(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "A name for the source" };
-        var url = new Argument<string>("url") { Description = "Base URL of the registry (the folder holding metadata/ and targets/)" };
-        var root = new Option<string?>("--root") { Description = "The registry's root metadata file (1.root.json), obtained out of band" };
-        var rootHash = new Option<string?>("--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this (with --root: the file must have this sha256)" };
-        var mirrors = new Option<string[]>("--mirror") { Description = "A mirror URL tried when the primary fails (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var tokenEnv = new Option<string?>("--token-env") { Description = "A private registry: read its read token from this environment variable (only the name is kept)" };
-        var helper = new Option<string?>("--credential-helper") { Description = "A private registry: a command that prints its read token (run when the token is first needed)" };
+        var url = new Argument<string>("url") {
+            Description = "Base URL of the registry (the folder holding metadata/ and targets/)" };
+        var root = new Option<string?>("--root") {
+            Description = "The registry's root metadata file (1.root.json), obtained out of band" };
+        var rootHash = new Option<string?>(
+            "--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this (with --root: the file must have this sha256)" };
+        var mirrors = new Option<string[]>("--mirror") {
+            Description = "A mirror URL tried when the primary fails (repeatable)",
+            AllowMultipleArgumentsPerToken = false };
+        var tokenEnv = new Option<string?>(
+            "--token-env") { Description = "A private registry: read its read token from this environment variable (only the name is kept)" };
+        var helper = new Option<string?>(
+            "--credential-helper") { Description = "A private registry: a command that prints its read token (run when the token is first needed)" };
         var command = new Command("add", "Add (or replace) a source and its root of trust");
         command.Options.Add(tokenEnv);
         command.Options.Add(helper);
@@ -37,13 +46,17 @@ internal static class SourceCommand
         command.Options.Add(root);
         command.Options.Add(rootHash);
         command.Options.Add(mirrors);
-        var witnesses = new Option<string[]>("--witness") { Description = "A witness's verifier key (NAME+KEYID+BASE64, type 04) whose cosignatures on the registry's log checkpoint count (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var quorum = new Option<int>("--witness-quorum") { Description = "Accept a state only if this many of the --witness keys cosigned its log checkpoint (default: all given)" };
+        var witnesses = new Option<string[]>(
+            "--witness") { Description = "A witness's verifier key (NAME+KEYID+BASE64, type 04) whose cosignatures on the registry's log checkpoint count (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var quorum = new Option<int>(
+            "--witness-quorum") { Description = "Accept a state only if this many of the --witness keys cosigned its log checkpoint (default: all given)" };
         command.Options.Add(witnesses);
         command.Options.Add(quorum);
         command.SetAction(async (parse, ct) =>
         {
-            var witnessKeys = SourceWitnesses.Check(parse.GetValue(witnesses) ?? [], parse.GetResult(quorum) is null ? null : parse.GetValue(quorum));
+            var witnessKeys = SourceWitnesses.Check(
+                parse.GetValue(witnesses) ?? [],
+                parse.GetResult(quorum) is null ? null : parse.GetValue(quorum));
             var added = await RegistryHome.Default().AddSourceAsync(new SourceRequest
             {
                 Name = parse.GetValue(name)!,
@@ -65,7 +78,9 @@ internal static class SourceCommand
 
     private static Command List(CliContext context)
     {
-        var command = new Command("list", "List the configured sources in order; '*' marks the default (the first), read when no --source is given");
+        var command = new Command(
+            "list",
+            "List the configured sources in order; '*' marks the default (the first), read when no --source is given");
         var json = CliContext.JsonOption("the sources");
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
@@ -73,7 +88,11 @@ internal static class SourceCommand
             var sources = RegistryHome.Default().Sources();
             if (context.Json)
             {
-                await context.WriteJsonAsync(new SourceListOutput([.. sources.Select((s, i) => new SourceOutput(s.Name, s.Url.ToString(), [.. s.Mirrors.Select(m => m.ToString())], i == 0))]), CliJsonContext.Default.SourceListOutput).ConfigureAwait(false);
+                await context.WriteJsonAsync(new SourceListOutput([.. sources.Select((s, i) => new SourceOutput(
+                    s.Name,
+                    s.Url.ToString(),
+                    [.. s.Mirrors.Select(m => m.ToString())],
+                    i == 0))]), CliJsonContext.Default.SourceListOutput).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
@@ -109,7 +128,9 @@ internal static class SourceCommand
     private static Command Default(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "The source to read when no --source is given" };
-        var command = new Command("default", "Make a source the default: it moves to the front of the list, the others keep their order");
+        var command = new Command(
+            "default",
+            "Make a source the default: it moves to the front of the list, the others keep their order");
         command.Arguments.Add(name);
         command.SetAction(async (parse, ct) =>
         {

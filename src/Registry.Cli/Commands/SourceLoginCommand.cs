@@ -10,7 +10,8 @@ internal static class SourceLoginCommand
     public static Command Login(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "The source the token is for" };
-        var mirror = MirrorOption("The token is for this mirror of the source (on another origin), not for the source's own URL");
+        var mirror = MirrorOption(
+            "The token is for this mirror of the source (on another origin), not for the source's own URL");
         var command = new Command("login", "Store a private source's read token, read from stdin (never from the command line), in $REGISTRY_HOME/credentials.json, mode 0600");
         command.Arguments.Add(name);
         command.Options.Add(mirror);
@@ -28,7 +29,8 @@ internal static class SourceLoginCommand
             var token = (await Console.In.ReadLineAsync(ct).ConfigureAwait(false))?.Trim();
             if (string.IsNullOrEmpty(token))
             {
-                throw new EnvironmentException("no token on stdin: pipe it in, e.g. 'registry source login NAME < token.txt'; nothing was stored");
+                throw new EnvironmentException(
+                    "no token on stdin: pipe it in, e.g. 'registry source login NAME < token.txt'; nothing was stored");
             }
 
             if (token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
@@ -37,7 +39,8 @@ internal static class SourceLoginCommand
             }
 
             Credentials.Store(home, key, token);
-            await context.Out.WriteLineAsync($"stored the read token for {what} in {Credentials.PathIn(home)}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"stored the read token for {what} in {Credentials.PathIn(home)}")
+                .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -12,7 +12,8 @@ internal static class StatusCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var keys = new Option<string?>("--keys", "-k") { Description = "A keys folder: show which of its key files hold each role's keys" };
+        var keys = new Option<string?>("--keys", "-k") {
+            Description = "A keys folder: show which of its key files hold each role's keys" };
         var warn = new Option<string[]>("--warn")
         {
             Description = "Warning windows per role, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp (default: timestamp 1d, others 30d, each at most half the role's expiry)",
@@ -26,20 +27,30 @@ internal static class StatusCommand
         command.SetAction(async (parse, ct) =>
         {
             var windows = Durations.ParseRoleList(parse.GetValue(warn) ?? [], RegistrySettings.ExpiryRoles, "--warn");
-            var keyFiles = parse.GetValue(keys) is { } folder ? KeyFile.ScanFolder(folder) : new Dictionary<string, IReadOnlyList<string>>();
-            using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
-            var report = await new StatusReporter(reader, TimeProvider.System).ReportAsync(windows, keyFiles, ct).ConfigureAwait(false);
+            var keyFiles = parse.GetValue(keys) is { } folder
+                ? KeyFile.ScanFolder(folder)
+                : new Dictionary<string, IReadOnlyList<string>>();
+            using var reader = await ReaderFactory.OpenAsync(
+                store.StoreLocation(parse),
+                parse.GetValue(store.S3Endpoint),
+                ct).ConfigureAwait(false);
+            var report = await new StatusReporter(reader, TimeProvider.System).ReportAsync(windows, keyFiles, ct)
+                .ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(report, CliJsonContext.Default.StatusReport).ConfigureAwait(false);
                 return report.ExitCode;
             }
 
-            await context.Out.WriteLineAsync($"{report.Location} (root version {report.RootVersion}) at {report.Now:yyyy-MM-ddTHH:mm:ssZ}").ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"{"role",-10} {"version",-9} {"expires",-20} {"left",-10} {"keys",-6} state").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(
+                $"{report.Location} (root version {report.RootVersion}) at {report.Now:yyyy-MM-ddTHH:mm:ssZ}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(
+                $"{"role",-10} {"version",-9} {"expires",-20} {"left",-10} {"keys",-6} state").ConfigureAwait(false);
             foreach (var role in report.Roles)
             {
-                var version = role.MaxVersion is { } max && max != role.Version ? $"{role.Version}..{max}" : $"{role.Version}";
+                var version = role.MaxVersion is { } max && max != role.Version
+                    ? $"{role.Version}..{max}"
+                    : $"{role.Version}";
                 var state = role.Health switch
                 {
                     RoleHealth.Ok => "ok",
@@ -52,7 +63,8 @@ internal static class StatusCommand
                 foreach (var id in role.KeyIds)
                 {
                     var files = keyFiles.GetValueOrDefault(id);
-                    await context.Out.WriteLineAsync($"    key {id}{(files is null ? "" : "  held: " + string.Join(", ", files))}").ConfigureAwait(false);
+                    await context.Out.WriteLineAsync(
+                        $"    key {id}{(files is null ? "" : "  held: " + string.Join(", ", files))}").ConfigureAwait(false);
                 }
             }
 

@@ -27,21 +27,31 @@ internal static class TokenCommand
 
     private static Option<string?> KeysOption() => new("--keys", "-k")
     {
-        Description = "Folder of the signing keys; the token secret lives beside them in tokens.json [env: REGISTRY_KEYS]",
+        Description
+            = "Folder of the signing keys; the token secret lives beside them in tokens.json [env: REGISTRY_KEYS]",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REGISTRY_KEYS"),
     };
 
     private static string Keys(ParseResult parse, Option<string?> keys) =>
-        parse.GetValue(keys) is { Length: > 0 } folder ? folder : throw new EnvironmentException("no keys folder given: pass --keys DIR or set REGISTRY_KEYS");
+        parse.GetValue(keys) is { Length: > 0 } folder
+            ? folder
+            : throw new EnvironmentException("no keys folder given: pass --keys DIR or set REGISTRY_KEYS");
 
     private static Command Issue(CliContext context)
     {
         var keys = KeysOption();
-        var name = new Option<string>("--name") { Description = "Who or what the token is for (shown by 'token list')", Required = true };
-        var expires = new Option<string>("--expires") { Description = "How long it lasts: 90d, 12h, 2w, 1y (at most 5y)", Required = true };
-        var scope = new Option<string?>("--scope") { Description = "Only packages whose name starts with this prefix (default: every package; metadata is always readable)" };
+        var name = new Option<string>("--name") {
+            Description = "Who or what the token is for (shown by 'token list')",
+            Required = true };
+        var expires = new Option<string>("--expires") {
+            Description = "How long it lasts: 90d, 12h, 2w, 1y (at most 5y)",
+            Required = true };
+        var scope = new Option<string?>(
+            "--scope") { Description = "Only packages whose name starts with this prefix (default: every package; metadata is always readable)" };
         var json = CliContext.JsonOption("the token");
-        var command = new Command("issue", "Issue a read token and print it once (stdout); only its id, name, scope and expiry are kept");
+        var command = new Command(
+            "issue",
+            "Issue a read token and print it once (stdout); only its id, name, scope and expiry are kept");
         foreach (var option in new Option[] { keys, name, expires, scope, json })
         {
             command.Options.Add(option);
@@ -52,13 +62,17 @@ internal static class TokenCommand
             var lifetime = Durations.Parse(parse.GetValue(expires)!, "--expires");
             if (lifetime > TimeSpan.FromDays(5 * 365))
             {
-                throw new EnvironmentException(Rules.TokenLifetime, $"--expires {parse.GetValue(expires)}: at most 5y; a read token should expire");
+                throw new EnvironmentException(
+                    Rules.TokenLifetime,
+                    $"--expires {parse.GetValue(expires)}: at most 5y; a read token should expire");
             }
 
             var prefix = parse.GetValue(scope) ?? "";
-            if (prefix.Length > 0 && (prefix.Length > 64 || !prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.')))
+            if (prefix.Length > 0 && (prefix.Length > 64
+                || !prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.')))
             {
-                throw new EnvironmentException($"--scope '{prefix}': a scope is the start of package names: {PackageNameRule}");
+                throw new EnvironmentException(
+                    $"--scope '{prefix}': a scope is the start of package names: {PackageNameRule}");
             }
 
             var label = parse.GetValue(name)!.Trim();
@@ -72,7 +86,9 @@ internal static class TokenCommand
             file.Save();
             if (context.Json)
             {
-                await context.WriteJsonAsync(new TokenIssuedOutput(record.Id, record.Name, record.Scope, record.Expires, text), CliJsonContext.Default.TokenIssuedOutput).ConfigureAwait(false);
+                await context.WriteJsonAsync(
+                    new TokenIssuedOutput(record.Id, record.Name, record.Scope, record.Expires, text),
+                    CliJsonContext.Default.TokenIssuedOutput).ConfigureAwait(false);
             }
             else
             {
@@ -100,8 +116,10 @@ internal static class TokenCommand
             var now = TimeProvider.System.GetUtcNow();
             if (context.Json)
             {
-                await context.WriteJsonAsync(new TokenListOutput(file.Document.Registry, [.. file.Document.Secrets.Select(s => s.Id)],
-                    [.. file.Document.Tokens.Select(t => new TokenOutput(t.Id, t.Name, t.Scope, t.Expires, t.Revoked, State(t, now)))]), CliJsonContext.Default.TokenListOutput).ConfigureAwait(false);
+                await context.WriteJsonAsync(new TokenListOutput(file.Document.Registry, [.. file.Document.Secrets
+                    .Select(s => s.Id)],
+                    [.. file.Document.Tokens.Select(
+                        t => new TokenOutput(t.Id, t.Name, t.Scope, t.Expires, t.Revoked, State(t, now)))]), CliJsonContext.Default.TokenListOutput).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
@@ -119,15 +137,20 @@ internal static class TokenCommand
     private static Command Revoke(CliContext context)
     {
         var keys = KeysOption();
-        var id = new Argument<string>("id") { Description = "The token's id (or a unique start of it), from 'token list'" };
-        var command = new Command("revoke", "Revoke a token: it is refused once the edge reads the new revocation list ('token edge-config')");
+        var id = new Argument<string>("id") {
+            Description = "The token's id (or a unique start of it), from 'token list'" };
+        var command = new Command(
+            "revoke",
+            "Revoke a token: it is refused once the edge reads the new revocation list ('token edge-config')");
         command.Options.Add(keys);
         command.Arguments.Add(id);
         command.SetAction(async (parse, ct) =>
         {
             var file = TokenFile.Open(Keys(parse, keys), create: false);
             var revoked = file.Revoke(parse.GetValue(id)!, TimeProvider.System.GetUtcNow())
-                ?? throw new RegistryException(Rules.TokenUnknown, $"no token with id '{parse.GetValue(id)}' (see 'registry token list')");
+                ?? throw new RegistryException(
+                    Rules.TokenUnknown,
+                    $"no token with id '{parse.GetValue(id)}' (see 'registry token list')");
             file.Save();
             await context.Out.WriteLineAsync($"revoked {revoked.Id} '{revoked.Name}'").ConfigureAwait(false);
             await context.InfoAsync("give the edge the new list: registry token edge-config --out FILE (nginx), or put its 'revoked' into the KeyValueStore (docs/deploy.md)").ConfigureAwait(false);
@@ -139,7 +162,9 @@ internal static class TokenCommand
     private static Command Rotate(CliContext context)
     {
         var keys = KeysOption();
-        var command = new Command("rotate", "Add a new secret that signs new tokens; the old ones keep verifying until 'token retire'");
+        var command = new Command(
+            "rotate",
+            "Add a new secret that signs new tokens; the old ones keep verifying until 'token retire'");
         command.Options.Add(keys);
         command.SetAction(async (parse, ct) =>
         {
@@ -147,7 +172,8 @@ internal static class TokenCommand
             var secret = file.Rotate();
             file.Save();
             await context.Out.WriteLineAsync($"new secret {secret.Id}").ConfigureAwait(false);
-            await context.InfoAsync("deploy the edge config, reissue tokens, then retire the old secret with 'registry token retire ID'").ConfigureAwait(false);
+            await context.InfoAsync(
+                "deploy the edge config, reissue tokens, then retire the old secret with 'registry token retire ID'").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -174,7 +200,9 @@ internal static class TokenCommand
     private static Command EdgeConfigCommand(CliContext context)
     {
         var keys = KeysOption();
-        var output = new Option<string>("--out", "-o") { Description = "Where to write the edge's JSON (secrets, revoked ids): mode 0640, for nginx's $registry_token_config", Required = true };
+        var output = new Option<string>(
+            "--out",
+            "-o") { Description = "Where to write the edge's JSON (secrets, revoked ids): mode 0640, for nginx's $registry_token_config", Required = true };
         var command = new Command("edge-config", "Write what the edge verifier reads: the registry's token id, the secrets that verify, the revoked ids not yet expired");
         command.Options.Add(keys);
         command.Options.Add(output);
@@ -189,7 +217,9 @@ internal static class TokenCommand
         return command;
     }
 
-    private static string State(TokenRecord token, DateTimeOffset now) => token.Revoked is not null ? "revoked" : token.Expires <= now ? "expired" : "valid";
+    private static string State(TokenRecord token, DateTimeOffset now)
+        => token.Revoked is not null ? "revoked" : token.Expires <= now ? "expired" : "valid";
 
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset time)
+        => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

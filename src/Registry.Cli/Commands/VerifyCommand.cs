@@ -11,13 +11,19 @@ internal static class VerifyCommand
     {
         var store = new StoreOptions();
         var json = CliContext.JsonOption("the report");
-        var command = new Command("verify", "Audit a registry in a store or over HTTP(S): signatures, hashes, lengths, expiry, references");
+        var command = new Command(
+            "verify",
+            "Audit a registry in a store or over HTTP(S): signatures, hashes, lengths, expiry, references");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            using var reader = await ReaderFactory.OpenAsync(store.StoreLocation(parse), parse.GetValue(store.S3Endpoint), ct).ConfigureAwait(false);
-            var report = await new RegistryAuditor(reader, TimeProvider.System, views: RegistryViews.All).AuditAsync(ct).ConfigureAwait(false);
+            using var reader = await ReaderFactory.OpenAsync(
+                store.StoreLocation(parse),
+                parse.GetValue(store.S3Endpoint),
+                ct).ConfigureAwait(false);
+            var report = await new RegistryAuditor(reader, TimeProvider.System, views: RegistryViews.All).AuditAsync(ct)
+                .ConfigureAwait(false);
             if (context.Json)
             {
                 await context.WriteJsonAsync(report, CliJsonContext.Default.AuditReport).ConfigureAwait(false);

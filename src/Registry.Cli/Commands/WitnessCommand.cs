@@ -11,13 +11,25 @@ internal static class WitnessCommand
 {
     public static Command Create(CliContext context)
     {
-        var group = new Command("witness", "Witness transparency logs: cosign each log's checkpoints that extend the last one seen");
-        var key = new Option<string>("--key") { Description = "The witness's private cosigner key file (PRIVATE+KEY+...); made with --name when absent", Required = true };
-        var name = new Option<string?>("--name") { Description = "The witness's name (e.g. witness.example.com/w1), to make a new key with" };
-        var logs = new Option<string[]>("--log") { Description = "A log to witness: its verifier key NAME+KEYID+BASE64 (the 'key' of the registry root's x-registry-log); repeatable", Required = true, AllowMultipleArgumentsPerToken = true };
-        var state = new Option<string>("--state") { Description = "Folder keeping the latest cosigned checkpoint of each log", Required = true };
-        var port = new Option<int>("--port", "-p") { Description = "Port (0: any free port)", DefaultValueFactory = _ => 8081 }.InRange(0, 65535);
-        var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var group = new Command(
+            "witness",
+            "Witness transparency logs: cosign each log's checkpoints that extend the last one seen");
+        var key = new Option<string>("--key") {
+            Description = "The witness's private cosigner key file (PRIVATE+KEY+...); made with --name when absent",
+            Required = true };
+        var name = new Option<string?>("--name") {
+            Description = "The witness's name (e.g. witness.example.com/w1), to make a new key with" };
+        var logs = new Option<string[]>(
+            "--log") { Description = "A log to witness: its verifier key NAME+KEYID+BASE64 (the 'key' of the registry root's x-registry-log); repeatable", Required = true, AllowMultipleArgumentsPerToken = true };
+        var state = new Option<string>("--state") {
+            Description = "Folder keeping the latest cosigned checkpoint of each log",
+            Required = true };
+        var port = new Option<int>("--port", "-p") {
+            Description = "Port (0: any free port)",
+            DefaultValueFactory = _ => 8081 }.InRange(0, 65535);
+        var host = new Option<string>("--host") {
+            Description = "Address to listen on",
+            DefaultValueFactory = _ => "127.0.0.1" };
         var serve = new Command("serve", "Serve POST /add-checkpoint (C2SP tlog-witness): 200 with a cosignature, 404 unknown log, 403 bad signature, 400 bad request, 409 wrong old size, 422 inconsistent");
         foreach (var option in new Option[] { key, name, logs, state, port, host })
         {
@@ -38,10 +50,16 @@ internal static class WitnessCommand
             }
 
             var witness = new Witness(signer, verifiers, parse.GetValue(state)!, TimeProvider.System);
-            var server = await WitnessServer.StartAsync(witness, parse.GetValue(port), parse.GetValue(host)!, line => context.Error.WriteLine("registry: info: " + line), ct).ConfigureAwait(false);
+            var server = await WitnessServer.StartAsync(
+                witness,
+                parse.GetValue(port),
+                parse.GetValue(host)!,
+                line => context.Error.WriteLine("registry: info: " + line),
+                ct).ConfigureAwait(false);
             await using (server.ConfigureAwait(false))
             {
-                await context.Out.WriteLineAsync($"witness {signer.Verifier.Encoded} at {server.BaseUri}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"witness {signer.Verifier.Encoded} at {server.BaseUri}")
+                    .ConfigureAwait(false);
                 await context.Out.FlushAsync(ct).ConfigureAwait(false);
                 try
                 {
@@ -65,7 +83,9 @@ internal static class WitnessCommand
             if (File.Exists(path))
             {
                 var existing = NoteSigner.Parse(File.ReadAllText(path));
-                return existing.Type == NoteKeyType.Cosignature ? existing : throw new EnvironmentException($"{path}: not a cosigner key (type 04)");
+                return existing.Type == NoteKeyType.Cosignature
+                    ? existing
+                    : throw new EnvironmentException($"{path}: not a cosigner key (type 04)");
             }
 
             if (name is null)

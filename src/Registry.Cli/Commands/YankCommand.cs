@@ -15,7 +15,9 @@ internal static class YankCommand
         var reason = new Option<string?>("--reason") { Description = "Why (shown to users)" };
         var undo = new Option<bool>("--undo") { Description = "Un-yank the version" };
         var json = CliContext.JsonOption();
-        var command = new Command("yank", "Yank a version: new resolutions skip it, existing lock files still install it");
+        var command = new Command(
+            "yank",
+            "Yank a version: new resolutions skip it, existing lock files still install it");
         store.AddTo(command);
         command.Arguments.Add(name);
         command.Arguments.Add(version);
@@ -26,7 +28,11 @@ internal static class YankCommand
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(target, keys, TimeProvider.System, new WriterOptions { Views = RegistryViews.All }).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
+            var result = await new RegistryWriter(
+                target,
+                keys,
+                TimeProvider.System,
+                new WriterOptions { Views = RegistryViews.All }).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
             var text = result.Status switch
             {
                 YankStatus.Yanked => "yanked",
@@ -34,8 +40,15 @@ internal static class YankCommand
                 _ => "unchanged",
             };
             await (context.Json
-                ? context.WriteJsonAsync(new YankOutput(parse.GetValue(name)!, parse.GetValue(version)!, text, parse.GetValue(reason), result.Stats, RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.YankOutput)
-                : context.Out.WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}")).ConfigureAwait(false);
+                ? context.WriteJsonAsync(new YankOutput(
+                    parse.GetValue(name)!,
+                    parse.GetValue(version)!,
+                    text,
+                    parse.GetValue(reason),
+                    result.Stats,
+                    RegistryViews.NuGetOf(result.Views)), CliJsonContext.Default.YankOutput)
+                : context.Out
+                    .WriteLineAsync($"{text} {parse.GetValue(name)} {parse.GetValue(version)}")).ConfigureAwait(false);
             await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {

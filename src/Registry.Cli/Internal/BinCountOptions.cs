@@ -29,7 +29,8 @@ internal sealed class BinCountOptions(string binsDescription)
         var (bins, expected) = (parse.GetValue(Bins), parse.GetValue(ExpectedPackages));
         if (bins is not null && expected is not null)
         {
-            throw new EnvironmentException("--bins and --expected-packages both choose the bin count; give one of them");
+            throw new EnvironmentException(
+                "--bins and --expected-packages both choose the bin count; give one of them");
         }
 
         if (expected is < 0)

@@ -13,13 +13,21 @@ internal sealed class LimitOptions
 {
     private static readonly PackageLimits Defaults = PackageLimits.Default;
 
-    public Option<long> MaxPackageBytes { get; } = new("--max-package-bytes") { Description = "Largest package file", DefaultValueFactory = _ => Defaults.MaxCompressedBytes };
+    public Option<long> MaxPackageBytes { get; } = new("--max-package-bytes") {
+        Description = "Largest package file",
+        DefaultValueFactory = _ => Defaults.MaxCompressedBytes };
 
-    public Option<long> MaxUnpackedBytes { get; } = new("--max-unpacked-bytes") { Description = "Largest unpacked size of a package", DefaultValueFactory = _ => Defaults.MaxUnpackedBytes };
+    public Option<long> MaxUnpackedBytes { get; } = new("--max-unpacked-bytes") {
+        Description = "Largest unpacked size of a package",
+        DefaultValueFactory = _ => Defaults.MaxUnpackedBytes };
 
-    public Option<int> MaxEntries { get; } = new("--max-entries") { Description = "Most entries in a package archive", DefaultValueFactory = _ => Defaults.MaxEntries };
+    public Option<int> MaxEntries { get; } = new("--max-entries") {
+        Description = "Most entries in a package archive",
+        DefaultValueFactory = _ => Defaults.MaxEntries };
 
-    public Option<int> MaxRatio { get; } = new("--max-compression-ratio") { Description = "Largest unpacked/compressed ratio (zip-bomb guard)", DefaultValueFactory = _ => Defaults.MaxCompressionRatio };
+    public Option<int> MaxRatio { get; } = new("--max-compression-ratio") {
+        Description = "Largest unpacked/compressed ratio (zip-bomb guard)",
+        DefaultValueFactory = _ => Defaults.MaxCompressionRatio };
 
     public void AddTo(Command command)
     {

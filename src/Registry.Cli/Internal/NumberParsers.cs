@@ -21,10 +21,12 @@ internal static class NumberParsers
             {
                 case Option<int> o: o.CustomParser ??= r => Parse(r, o.Name, int.MinValue, int.MaxValue); break;
                 case Option<long> o: o.CustomParser ??= r => Parse(r, o.Name, long.MinValue, long.MaxValue); break;
-                case Option<double> o: o.CustomParser ??= r => Parse(r, o.Name, double.MinValue, double.MaxValue); break;
+                case Option<double> o: o.CustomParser
+                    ??= r => Parse(r, o.Name, double.MinValue, double.MaxValue); break;
                 case Option<int?> o: o.CustomParser ??= r => Parse(r, o.Name, int.MinValue, int.MaxValue); break;
                 case Option<long?> o: o.CustomParser ??= r => Parse(r, o.Name, long.MinValue, long.MaxValue); break;
-                case Option<double?> o: o.CustomParser ??= r => Parse(r, o.Name, double.MinValue, double.MaxValue); break;
+                case Option<double?> o: o.CustomParser
+                    ??= r => Parse(r, o.Name, double.MinValue, double.MaxValue); break;
                 default: break;
             }
         }
@@ -47,14 +49,22 @@ internal static class NumberParsers
     {
         var text = result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value;
         var whole = typeof(T) != typeof(double);
-        if (T.TryParse(text, whole ? NumberStyles.Integer : NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        if (T.TryParse(
+            text,
+            whole ? NumberStyles.Integer : NumberStyles.Float,
+            CultureInfo.InvariantCulture,
+            out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        var number = whole ? BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) : T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        var number = whole
+            ? BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            : T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
         result.AddError(number
-            ? string.Create(CultureInfo.InvariantCulture, $"option '{option}': '{text}' is out of range ({min} to {max})")
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"option '{option}': '{text}' is out of range ({min} to {max})")
             : $"option '{option}': '{text}' is not {(whole ? "a whole number" : "a number")}");
         return default;
     }

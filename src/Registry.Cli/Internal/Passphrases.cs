@@ -92,5 +92,6 @@ internal static class Passphrases
     public static string CheckStrength(string passphrase, string origin) =>
         passphrase.Length >= MinimumLength
             ? passphrase
-            : throw new EnvironmentException($"the passphrase from {origin} has {passphrase.Length} characters; use at least {MinimumLength}");
+            : throw new EnvironmentException(
+                $"the passphrase from {origin} has {passphrase.Length} characters; use at least {MinimumLength}");
 }

@@ -23,7 +23,10 @@ internal readonly record struct ProgressStep(long Done, long Total, string Detai
 /// </remarks>
 internal static class ProgressRenderer
 {
-    public static async Task<T> RunAsync<T>(CliContext context, string what, Func<IProgress<ProgressStep>, Task<T>> work)
+    public static async Task<T> RunAsync<T>(
+        CliContext context,
+        string what,
+        Func<IProgress<ProgressStep>, Task<T>> work)
     {
         if (!context.ErrorIsTerminal)
         {
@@ -36,12 +39,18 @@ internal static class ProgressRenderer
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(context.Error),
-            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
+                ? ColorSystemSupport.NoColors
+                : ColorSystemSupport.Detect,
         });
         return await console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Columns(
+                new TaskDescriptionColumn(),
+                new ProgressBarColumn(),
+                new PercentageColumn(),
+                new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask(Markup.Escape($"{what}"), autoStart: true, maxValue: 1);
@@ -59,7 +68,9 @@ internal static class ProgressRenderer
                         shown = step.Done;
                         task.MaxValue = Math.Max(1, step.Total);
                         task.Value = step.Done;
-                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{what} {step.Done}/{step.Total} {step.Detail}"));
+                        task.Description = Markup.Escape(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{what} {step.Done}/{step.Total} {step.Detail}"));
                     }
                 })).ConfigureAwait(false);
                 task.Value = task.MaxValue;
@@ -117,6 +128,8 @@ internal static class ProgressRenderer
         }
 
         private void Print(ProgressStep step) =>
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registry: {what}: {step.Done}/{step.Total}{(step.Detail.Length == 0 ? "" : " " + step.Detail)}"));
+            error.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"registry: {what}: {step.Done}/{step.Total}{(step.Detail.Length == 0 ? "" : " " + step.Detail)}"));
     }
 }

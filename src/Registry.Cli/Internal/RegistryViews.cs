@@ -15,7 +15,9 @@ internal static class RegistryViews
     public static IReadOnlyList<IRegistryView> All { get; } =
     [
         // The feed lists the search services when the search view is written beside it.
-        new NuGetView(context => context.EnabledViews.Contains(SearchView.ViewName) && context.BaseUrl is { } url ? NuGetSearch.ServiceIndexResources(url) : []),
+        new NuGetView(context => context.EnabledViews.Contains(SearchView.ViewName) && context.BaseUrl is { } url
+            ? NuGetSearch.ServiceIndexResources(url)
+            : []),
         new SearchView(),
         new SiteView(),
     ];

@@ -10,7 +10,9 @@ internal static class SourceWitnesses
     {
         if (keys.Length == 0)
         {
-            return quorum is null or 0 ? (null, 0) : throw new EnvironmentException("--witness-quorum needs --witness keys to count");
+            return quorum is null or 0
+                ? (null, 0)
+                : throw new EnvironmentException("--witness-quorum needs --witness keys to count");
         }
 
         var parsed = new List<string>();
@@ -19,7 +21,8 @@ internal static class SourceWitnesses
             try
             {
                 var verifier = NoteVerifier.Parse(key);
-                parsed.Add(verifier.Type == NoteKeyType.Cosignature ? verifier.Encoded : throw new EnvironmentException($"--witness {verifier.Name}: not a witness cosigner key (type 04)"));
+                parsed.Add(verifier.Type == NoteKeyType.Cosignature ? verifier.Encoded : throw new EnvironmentException(
+                    $"--witness {verifier.Name}: not a witness cosigner key (type 04)"));
             }
             catch (LogException e)
             {
@@ -28,6 +31,7 @@ internal static class SourceWitnesses
         }
 
         var k = quorum ?? parsed.Count;
-        return k >= 1 && k <= parsed.Count ? (parsed, k) : throw new EnvironmentException($"--witness-quorum {k}: must be between 1 and the {parsed.Count} witness key(s) given");
+        return k >= 1 && k <= parsed.Count ? (parsed, k) : throw new EnvironmentException(
+            $"--witness-quorum {k}: must be between 1 and the {parsed.Count} witness key(s) given");
     }
 }

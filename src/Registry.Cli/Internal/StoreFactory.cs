@@ -15,9 +15,14 @@ internal static class StoreFactory
     internal static readonly AsyncLocal<Func<IObjectStore, IObjectStore>?> TestWrapper = new();
 
     /// <inheritdoc cref="StoreLocation.OpenAsync"/>
-    public static async Task<IObjectStore> OpenAsync(string location, string? s3Endpoint, bool? publicRead, CancellationToken cancellationToken)
+    public static async Task<IObjectStore> OpenAsync(
+        string location,
+        string? s3Endpoint,
+        bool? publicRead,
+        CancellationToken cancellationToken)
     {
-        var store = await StoreLocation.OpenAsync(location, s3Endpoint, publicRead, cancellationToken).ConfigureAwait(false);
+        var store = await StoreLocation.OpenAsync(location, s3Endpoint, publicRead, cancellationToken)
+            .ConfigureAwait(false);
         return TestWrapper.Value is { } wrap ? wrap(store) : store;
     }
 }

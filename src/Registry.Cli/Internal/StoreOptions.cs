@@ -55,7 +55,8 @@ internal sealed class StoreOptions
     public string StoreLocation(ParseResult parse) =>
         parse.GetValue(Store) is { Length: > 0 } store
             ? store
-            : throw new EnvironmentException("no store given: pass --store DIR|s3://bucket/prefix or set REGISTRY_STORE");
+            : throw new EnvironmentException(
+                "no store given: pass --store DIR|s3://bucket/prefix or set REGISTRY_STORE");
 
     public string KeysFolder(ParseResult parse) =>
         parse.GetValue(Keys) is { Length: > 0 } keys
@@ -78,13 +79,21 @@ internal sealed class StoreOptions
     /// Opens the store for writing. Nothing is written here: the store's preconditions are
     /// proven (once per configuration, see <see cref="ProvenStore"/>) just before the first write.
     /// </summary>
-    public async Task<IObjectStore> OpenWritableAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken, bool? publicRead = null)
+    public async Task<IObjectStore> OpenWritableAsync(
+        ParseResult parse,
+        CliContext context,
+        CancellationToken cancellationToken,
+        bool? publicRead = null)
     {
         var location = StoreLocation(parse);
         var endpoint = parse.GetValue(S3Endpoint);
         var allowUnsafe = parse.GetValue(AllowUnsafeStore);
-        var store = await StoreFactory.OpenAsync(location, endpoint, publicRead, cancellationToken).ConfigureAwait(false);
-        return new ProvenStore(store, Registry.Store.S3.StoreLocation.Fingerprint(location, endpoint), problem => OnUnsafeAsync(store.Location, problem, allowUnsafe, context));
+        var store = await StoreFactory.OpenAsync(location, endpoint, publicRead, cancellationToken)
+            .ConfigureAwait(false);
+        return new ProvenStore(
+            store,
+            Registry.Store.S3.StoreLocation.Fingerprint(location, endpoint),
+            problem => OnUnsafeAsync(store.Location, problem, allowUnsafe, context));
     }
 
     /// <summary>Refuses a store that does not enforce preconditions, or warns when the user accepted the risk.</summary>

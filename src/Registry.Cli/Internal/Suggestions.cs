@@ -19,7 +19,8 @@ internal static partial class Suggestions
     public static string ForParseError(string message, ParseResult parse)
     {
         var token = QuotedToken().Match(message);
-        if (!token.Success || !(message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal) || message.StartsWith("unknown option", StringComparison.Ordinal)))
+        if (!token.Success || !(message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)
+            || message.StartsWith("unknown option", StringComparison.Ordinal)))
         {
             return message;
         }
@@ -75,11 +76,15 @@ internal static partial class Suggestions
     /// bin of the store: a cost paid only on this error path. The refusal unchanged when the
     /// store cannot be read for it, or no name is close.
     /// </summary>
-    public static async Task<RegistryException> ForUnknownPackageAsync(ValidationException error, ParseResult parse, CancellationToken cancellationToken)
+    public static async Task<RegistryException> ForUnknownPackageAsync(
+        ValidationException error,
+        ParseResult parse,
+        CancellationToken cancellationToken)
     {
         var subject = error.Rule switch
         {
-            "package-unknown" when !error.Message.Contains("published as", StringComparison.Ordinal) => UnknownPackage().Match(error.Message),
+            "package-unknown" when !error.Message.Contains("published as", StringComparison.Ordinal) => UnknownPackage()
+                .Match(error.Message),
             "dependency-unknown" => UnknownDependency().Match(error.Message),
             _ => Match.Empty,
         };
@@ -91,7 +96,8 @@ internal static partial class Suggestions
 
         try
         {
-            var reader = await ReaderFactory.OpenAsync(location, Value(parse, "--s3-endpoint"), cancellationToken).ConfigureAwait(false);
+            var reader = await ReaderFactory.OpenAsync(location, Value(parse, "--s3-endpoint"), cancellationToken)
+                .ConfigureAwait(false);
             try
             {
                 var state = await RegistryState.LoadAsync(reader, cancellationToken).ConfigureAwait(false);
@@ -103,7 +109,8 @@ internal static partial class Suggestions
                     {
                         var document = await state.GetBinAsync(bin, cancellationToken).ConfigureAwait(false);
                         names.AddRange(document.Signed.Targets.Keys
-                            .Where(path => path.StartsWith("index/", StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal))
+                            .Where(path => path.StartsWith("index/", StringComparison.Ordinal)
+                                && path.EndsWith(".json", StringComparison.Ordinal))
                             .Select(path => path["index/".Length..^".json".Length]));
                     }
                 }
@@ -127,11 +134,15 @@ internal static partial class Suggestions
     private static string WithPhrase(string message, string phrase)
     {
         var semicolon = message.IndexOf("; ", StringComparison.Ordinal);
-        return semicolon < 0 ? message + phrase : $"{message[..semicolon]}{phrase} Otherwise {message[(semicolon + 2)..]}";
+        return semicolon < 0
+            ? message + phrase
+            : $"{message[..semicolon]}{phrase} Otherwise {message[(semicolon + 2)..]}";
     }
 
     private static string? Value(ParseResult parse, string name) =>
-        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name) is Option<string?> option ? parse.GetValue(option) : null;
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name) is Option<string?> option
+            ? parse.GetValue(option)
+            : null;
 
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex QuotedToken();

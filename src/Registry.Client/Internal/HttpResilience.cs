@@ -14,7 +14,10 @@ internal sealed record HttpAnswer(HttpStatusCode Status, string? ETag, byte[]? B
 }
 
 /// <summary>An attempt that failed in transfer (connection, stall, cut body): retried like a 5xx.</summary>
-internal sealed class AttemptFailedException(string message, bool connecting, Exception? inner = null) : Exception(message, inner)
+internal sealed class AttemptFailedException(
+    string message,
+    bool connecting,
+    Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>Whether the attempt failed before any response arrived (the server is unreachable).</summary>
     public bool Connecting { get; } = connecting;
@@ -53,14 +56,17 @@ internal static class HttpResilience
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     /// <summary>The server's Retry-After as a delay from now on the policy's clock, or null when absent.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    public static TimeSpan? RetryAfter(
+        HttpResponseMessage response,
+        TimeProvider time) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
         { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
 
-    public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+    public static string Seconds(TimeSpan span)
+        => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
     private static bool ShouldRetry(Outcome<HttpAnswer> outcome, HttpPolicy policy) => outcome switch
     {

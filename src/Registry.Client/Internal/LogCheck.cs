@@ -16,7 +16,12 @@ internal static class LogCheck
 {
     public const string Rule = Rules.Log;
 
-    public static async Task VerifyAsync(IObjectReader reader, RegistryState? trusted, RegistryState next, SourceConfig source, CancellationToken cancellationToken)
+    public static async Task VerifyAsync(
+        IObjectReader reader,
+        RegistryState? trusted,
+        RegistryState next,
+        SourceConfig source,
+        CancellationToken cancellationToken)
     {
         var rootLog = next.Root.Signed.Log;
         if (rootLog is null)
@@ -29,11 +34,20 @@ internal static class LogCheck
             return;
         }
 
-        var stamped = next.Timestamp.Signed.Log ?? throw Refused(reader, $"the root names the log '{rootLog.Origin}' but the timestamp carries no checkpoint");
+        var stamped = next.Timestamp.Signed.Log ?? throw Refused(
+            reader,
+            $"the root names the log '{rootLog.Origin}' but the timestamp carries no checkpoint");
         try
         {
             var snapshot = next.Timestamp.Signed.Meta["snapshot.json"];
-            var logged = StateProof.Verify(stamped.Checkpoint, stamped.Entry, stamped.Proof, NoteVerifier.Parse(rootLog.Key), next.Timestamp.Signed.Version, snapshot.Version, snapshot.Hashes?["sha256"] ?? "");
+            var logged = StateProof.Verify(
+                stamped.Checkpoint,
+                stamped.Entry,
+                stamped.Proof,
+                NoteVerifier.Parse(rootLog.Key),
+                next.Timestamp.Signed.Version,
+                snapshot.Version,
+                snapshot.Hashes?["sha256"] ?? "");
             if (source.WitnessQuorum > 0)
             {
                 var witnesses = (source.Witnesses ?? []).Select(NoteVerifier.Parse).ToList();
@@ -47,7 +61,12 @@ internal static class LogCheck
             if (trusted?.Timestamp.Signed.Log is { } before && trusted.Root.Signed.Log?.Origin == rootLog.Origin)
             {
                 var old = Checkpoint.Parse(SignedNote.Parse(Convert.FromBase64String(before.Checkpoint)).Text);
-                await StateProof.CheckConsistencyAsync(LogFields.Prefix, old, logged.Checkpoint, async (key, ct) => (await reader.GetOrNullAsync(key, ct).ConfigureAwait(false))?.Content, cancellationToken).ConfigureAwait(false);
+                await StateProof.CheckConsistencyAsync(
+                    LogFields.Prefix,
+                    old,
+                    logged.Checkpoint,
+                    async (key, ct) => (await reader.GetOrNullAsync(key, ct).ConfigureAwait(false))?.Content,
+                    cancellationToken).ConfigureAwait(false);
             }
         }
         catch (LogException e)
@@ -56,5 +75,6 @@ internal static class LogCheck
         }
     }
 
-    private static VerificationException Refused(IObjectReader reader, string message) => new(Rule, $"{reader.Location}: {message}");
+    private static VerificationException Refused(IObjectReader reader, string message)
+        => new(Rule, $"{reader.Location}: {message}");
 }

@@ -15,7 +15,8 @@ namespace Registry.Client.Internal;
 /// </summary>
 internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
 {
-    private readonly ConcurrentDictionary<string, (long Cap, Task<StoredObject?> Read)> _ahead = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Cap, Task<StoredObject?> Read)> _ahead = new(
+        StringComparer.Ordinal);
 
     public string Location => inner.Location;
 
@@ -26,7 +27,11 @@ internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
         {
             var read = inner.GetCappedOrNullAsync(k, maxBytes, cancellationToken);
             // Observed here, so that a prefetch nobody asks for never surfaces as an unobserved fault.
-            _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = read.ContinueWith(
+                static t => _ = t.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             return (maxBytes, read);
         });
     }
@@ -37,7 +42,10 @@ internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
     public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) =>
         GetCappedOrNullAsync(key, long.MaxValue, cancellationToken);
 
-    public async Task<StoredObject?> GetCappedOrNullAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    public async Task<StoredObject?> GetCappedOrNullAsync(
+        string key,
+        long maxBytes,
+        CancellationToken cancellationToken)
     {
         if (_ahead.TryRemove(key, out var ahead))
         {
@@ -68,9 +76,11 @@ internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
     public Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken) =>
         inner.GetPinnedOrNullAsync(key, length, cancellationToken);
 
-    public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+    public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+        => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+        => inner.ExistsAsync(key, cancellationToken);
 
     public void Dispose()
     {

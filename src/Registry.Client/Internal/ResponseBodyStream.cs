@@ -41,14 +41,24 @@ internal sealed class ResponseBodyStream : Stream
     }
 
     /// <summary>The body of <paramref name="response"/>, refused at once when its declared length passes the cap.</summary>
-    public static async Task<ResponseBodyStream> OpenAsync(HttpResponseMessage response, long maxBytes, Uri uri, StallWatch watch, Action<int> onBytes)
+    public static async Task<ResponseBodyStream> OpenAsync(
+        HttpResponseMessage response,
+        long maxBytes,
+        Uri uri,
+        StallWatch watch,
+        Action<int> onBytes)
     {
         if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
         {
             throw new VerificationException($"{uri}: response of {declared} bytes exceeds the limit of {maxBytes}");
         }
 
-        return new ResponseBodyStream(await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false), maxBytes, uri, watch, onBytes);
+        return new ResponseBodyStream(
+            await response.Content.ReadAsStreamAsync(watch.Token).ConfigureAwait(false),
+            maxBytes,
+            uri,
+            watch,
+            onBytes);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -59,7 +69,8 @@ internal sealed class ResponseBodyStream : Stream
             // The attempt's token: the attempt timeout and the low-speed rule stop a slow body.
             read = await _body.ReadAsync(buffer, _watch.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !_watch.Token.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException
+            && !_watch.Token.IsCancellationRequested)
         {
             throw CutShort(e);
         }
@@ -74,7 +85,8 @@ internal sealed class ResponseBodyStream : Stream
         {
             read = _body.Read(buffer);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !_watch.Token.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException
+            && !_watch.Token.IsCancellationRequested)
         {
             throw CutShort(e);
         }

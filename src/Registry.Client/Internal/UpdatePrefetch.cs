@@ -24,7 +24,11 @@ internal sealed class UpdatePrefetch(IReadOnlyCollection<string> expected, long 
         try
         {
             snapshot = SignedDocument<TimestampMetadata>
-                .Parse(timestamp, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey)
+                .Parse(
+                    timestamp,
+                    RoleNames.Timestamp,
+                    TufJsonContext.Default.TimestampMetadata,
+                    RegistryLayout.TimestampKey)
                 .Signed.Meta.GetValueOrDefault(RoleNames.Snapshot + ".json");
         }
         catch (RegistryException)

@@ -32,8 +32,11 @@ public sealed record LockFile
     /// from its dependent's registry.
     /// </summary>
     public bool Satisfies(IReadOnlyDictionary<string, VersionRange> dependencies, RegistryPin home) =>
-        dependencies.All(d => Packages.TryGetValue(d.Key, out var p) && Resolver.Allows(d.Value, NuGetVersion.Parse(p.Version)) && (p.Registry ?? home) == home)
-        && Packages.Values.All(p => p.Dependencies.All(d => Packages.TryGetValue(d.Key, out var q) && Resolver.Allows(VersionRange.Parse(d.Value), NuGetVersion.Parse(q.Version))
+        dependencies.All(d => Packages.TryGetValue(d.Key, out var p)
+            && Resolver.Allows(d.Value, NuGetVersion.Parse(p.Version))
+            && (p.Registry ?? home) == home)
+        && Packages.Values.All(p => p.Dependencies.All(d => Packages.TryGetValue(d.Key, out var q)
+            && Resolver.Allows(VersionRange.Parse(d.Value), NuGetVersion.Parse(q.Version))
             && (q.Registry ?? home) == (p.DependencyRegistries?.GetValueOrDefault(d.Key) ?? p.Registry ?? home)));
 
     /// <summary>
@@ -76,7 +79,9 @@ public sealed record LockFile
         }
         catch (JsonException e)
         {
-            throw new ValidationException(InvalidRule, $"{path}: not a valid lock file ({JsonProblem.Describe(e)}); delete it to resolve again");
+            throw new ValidationException(
+                InvalidRule,
+                $"{path}: not a valid lock file ({JsonProblem.Describe(e)}); delete it to resolve again");
         }
 
         lockFile?.Check(path);
@@ -92,7 +97,9 @@ public sealed record LockFile
         const string Fix = "fix the entry or delete the lock file and run 'registry install' to resolve again";
         if (LockVersion != 1)
         {
-            throw new ValidationException(InvalidRule, $"{path}: lock_version {LockVersion} is not supported (this client writes 1); {Fix}");
+            throw new ValidationException(
+                InvalidRule,
+                $"{path}: lock_version {LockVersion} is not supported (this client writes 1); {Fix}");
         }
 
         if (Packages is null)
@@ -108,9 +115,13 @@ public sealed record LockFile
                 throw new ValidationException(InvalidRule, $"{path}: package '{name}' {problem}; {Fix}");
             }
 
-            foreach (var pin in (package.DependencyRegistries?.Values.AsEnumerable() ?? []).Prepend(package.Registry).OfType<RegistryPin>())
+            foreach (var pin in (package.DependencyRegistries?.Values.AsEnumerable() ?? []).Prepend(package.Registry)
+                .OfType<RegistryPin>())
             {
-                if (!Uri.TryCreate(pin.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !pin.Url.EndsWith('/') || !IsSha256(pin.RootSha256) || pin.RootSha256.Any(char.IsAsciiLetterUpper))
+                if (!Uri.TryCreate(pin.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
+                    || !pin.Url.EndsWith('/')
+                    || !IsSha256(pin.RootSha256)
+                    || pin.RootSha256.Any(char.IsAsciiLetterUpper))
                 {
                     throw new ValidationException(InvalidRule, $"{path}: package '{name}' names the registry {Show(pin.Url)} {Show(pin.RootSha256)}, not an http(s) URL ending in '/' and a root sha256 of 64 lowercase hex digits; {Fix}");
                 }
@@ -129,32 +140,41 @@ public sealed record LockFile
 
     private static string? Problem(LockedPackage? package) =>
         package is null ? "is null"
-        : !NuGetVersion.TryParse(package.Version, out _) ? $"has the version {Show(package.Version)}, not a SemVer version"
-        : package.Length < 0 ? $"has the negative length {package.Length}"
+        : !NuGetVersion.TryParse(package.Version, out _)
+            ? $"has the version {Show(package.Version)}, not a SemVer version"
+            : package.Length < 0 ? $"has the negative length {package.Length}"
         : !IsSha256(package.Sha256) ? $"has the sha256 {Show(package.Sha256)}, not 64 hex digits"
-        : !IsArtifactPath(package.Artifact) ? $"has the artifact path {Show(package.Artifact)}, not a relative path inside the registry"
-        : package.Dependencies is null ? "has no dependencies object"
+        : !IsArtifactPath(package.Artifact)
+            ? $"has the artifact path {Show(package.Artifact)}, not a relative path inside the registry"
+            : package.Dependencies is null ? "has no dependencies object"
         : null;
 
     private static void CheckName(string path, string what, string name, string fix)
     {
         if (PackageName.Problem(name) is { } problem)
         {
-            throw new ValidationException(Rules.NameInvalid, $"{path}: {what} name {Show(name)} {problem}; a package name is {PackageName.Rule}; {fix}");
+            throw new ValidationException(
+                Rules.NameInvalid,
+                $"{path}: {what} name {Show(name)} {problem}; a package name is {PackageName.Rule}; {fix}");
         }
     }
 
     private static bool IsSha256(string? text) => text is { Length: 64 } && text.All(c => char.IsAsciiHexDigit(c));
 
     private static bool IsArtifactPath(string? text) =>
-        !string.IsNullOrEmpty(text) && text[0] != '/' && !text.Contains('\\', StringComparison.Ordinal) && !text.Any(char.IsControl)
-        && !text.Split('/').Any(segment => segment is "" or "." or "..");
+        !string.IsNullOrEmpty(text) && text[0] != '/' && !text.Contains('\\', StringComparison.Ordinal)
+            && !text.Any(char.IsControl)
+            && !text.Split('/').Any(segment => segment is "" or "." or "..");
 
     /// <summary>A value from the file, quoted as JSON so control characters and quotes stay visible on one line.</summary>
-    private static string Show(string? value) => value is null ? "null" : JsonSerializer.Serialize(value.Length > 200 ? value[..200] + "..." : value, LockJsonContext.Default.String);
+    private static string Show(string? value) => value is null
+        ? "null"
+        : JsonSerializer.Serialize(value.Length > 200 ? value[..200] + "..." : value, LockJsonContext.Default.String);
 
     public void Write(string projectDirectory) =>
-        RegistryHome.WriteAtomically(Path.Combine(projectDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, LockJsonContext.Default.LockFile));
+        RegistryHome.WriteAtomically(
+            Path.Combine(projectDirectory, FileName),
+            JsonSerializer.SerializeToUtf8Bytes(this, LockJsonContext.Default.LockFile));
 }
 
 public sealed record LockedPackage

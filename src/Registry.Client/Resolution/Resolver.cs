@@ -40,12 +40,15 @@ public sealed class Resolver(
     Action<string, IndexEntry, RegistryPin>? likelyPick = null,
     IReadOnlyDictionary<string, RegistryPin>? lockedFrom = null)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<PackageIndex?>> _indexes = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<PackageIndex?>> _indexes = new(
+        StringComparer.Ordinal);
     private readonly Dictionary<string, List<VersionRange>> _asked = new(StringComparer.Ordinal);
     private int _steps;
     private CancellationToken _cancellation;
 
-    public async Task<IReadOnlyDictionary<string, ResolvedPackage>> ResolveAsync(IReadOnlyDictionary<string, VersionRange> dependencies, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, ResolvedPackage>> ResolveAsync(
+        IReadOnlyDictionary<string, VersionRange> dependencies,
+        CancellationToken cancellationToken)
     {
         _cancellation = cancellationToken;
         var requirements = dependencies.Select(d => new Requirement(d.Key, d.Value, "the project", home)).ToList();
@@ -54,7 +57,10 @@ public sealed class Resolver(
             Expect(requirement.Name, requirement.Registry, requirement.Range);
         }
 
-        var result = await SolveAsync(new Dictionary<string, ResolvedPackage>(StringComparer.Ordinal), requirements, cancellationToken).ConfigureAwait(false);
+        var result = await SolveAsync(
+            new Dictionary<string, ResolvedPackage>(StringComparer.Ordinal),
+            requirements,
+            cancellationToken).ConfigureAwait(false);
         return result ?? throw (_lastConflictRule is { } rule
             ? new ResolutionException(rule, _lastConflict!)
             : new ResolutionException(_lastConflict ?? "no combination of versions satisfies every range"));
@@ -63,24 +69,31 @@ public sealed class Resolver(
     private string? _lastConflict;
     private string? _lastConflictRule;
 
-    private async Task<Dictionary<string, ResolvedPackage>?> SolveAsync(Dictionary<string, ResolvedPackage> chosen, List<Requirement> requirements, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, ResolvedPackage>?> SolveAsync(
+        Dictionary<string, ResolvedPackage> chosen,
+        List<Requirement> requirements,
+        CancellationToken cancellationToken)
     {
         if (++_steps > maxSteps)
         {
-            throw new ResolutionException($"gave up after {maxSteps} resolution steps; pin some versions in the project's ranges");
+            throw new ResolutionException(
+                $"gave up after {maxSteps} resolution steps; pin some versions in the project's ranges");
         }
 
         // Every requirement on a chosen package must hold; the first open one is decided next.
         foreach (var requirement in requirements)
         {
-            if (chosen.TryGetValue(requirement.Name, out var picked) && (!Allows(requirement.Range, picked.Version) || requirement.Registry != picked.Registry))
+            if (chosen.TryGetValue(requirement.Name, out var picked)
+                && (!Allows(requirement.Range, picked.Version) || requirement.Registry != picked.Registry))
             {
                 _lastConflict = Explain(requirement.Name, requirements);
                 return null;
             }
         }
 
-        var open = requirements.Select(r => r.Name).Where(n => !chosen.ContainsKey(n)).Distinct().Order(StringComparer.Ordinal).FirstOrDefault();
+        var open = requirements.Select(r => r.Name).Where(n => !chosen.ContainsKey(n)).Distinct()
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
         if (open is null)
         {
             return chosen;
@@ -97,7 +110,9 @@ public sealed class Resolver(
         var index = await IndexAsync(open, registry).ConfigureAwait(false);
         if (index is null)
         {
-            var suggestions = suggest is null || registry != home ? [] : await suggest(open, cancellationToken).ConfigureAwait(false);
+            var suggestions = suggest is null || registry != home
+                ? []
+                : await suggest(open, cancellationToken).ConfigureAwait(false);
             throw new ResolutionException($"'{open}' is not in the registry{(registry == home ? "" : " " + registry.Url)} (required by {string.Join(", ", ranges.Select(r => r.By).Distinct())}){NameSuggestions.DidYouMean(suggestions)}");
         }
 
@@ -116,8 +131,10 @@ public sealed class Resolver(
                 Expect(dependency.Name, dependency.Registry, dependency.Range);
             }
 
-            var next = new Dictionary<string, ResolvedPackage>(chosen, StringComparer.Ordinal) { [open] = new ResolvedPackage(open, version, entry, registry) };
-            var solved = await SolveAsync(next, [.. requirements, .. dependencies], cancellationToken).ConfigureAwait(false);
+            var next = new Dictionary<string, ResolvedPackage>(chosen, StringComparer.Ordinal) {
+                [open] = new ResolvedPackage(open, version, entry, registry) };
+            var solved = await SolveAsync(next, [.. requirements, .. dependencies], cancellationToken).ConfigureAwait(
+                false);
             if (solved is not null)
             {
                 return solved;
@@ -129,11 +146,21 @@ public sealed class Resolver(
 
     /// <summary>An entry's dependencies, each in the registry its entry pins, else in <paramref name="registry"/> (its own).</summary>
     private static List<Requirement> DependenciesOf(IndexEntry entry, RegistryPin registry, string by) =>
-        [.. entry.Dependencies.Select(d => new Requirement(d.Key, VersionRange.Parse(d.Value), by, entry.DependencyRegistries?.GetValueOrDefault(d.Key) ?? registry))];
+        [.. entry.Dependencies.Select(d => new Requirement(
+            d.Key,
+            VersionRange.Parse(d.Value),
+            by,
+            entry.DependencyRegistries?.GetValueOrDefault(d.Key) ?? registry))];
 
-    private IEnumerable<(NuGetVersion Version, IndexEntry Entry)> Candidates(string name, RegistryPin registry, PackageIndex index, List<Requirement> ranges)
+    private IEnumerable<(NuGetVersion Version, IndexEntry Entry)> Candidates(
+        string name,
+        RegistryPin registry,
+        PackageIndex index,
+        List<Requirement> ranges)
     {
-        var pinned = lockedFrom?.GetValueOrDefault(name) is { } from && from != registry ? null : locked?.GetValueOrDefault(name);
+        var pinned = lockedFrom?.GetValueOrDefault(name) is { } from && from != registry
+            ? null
+            : locked?.GetValueOrDefault(name);
         return index.Versions
             .Select(e => (Version: NuGetVersion.Parse(e.Version), Entry: e))
             .Where(c => ranges.All(r => Allows(r.Range, c.Version)))
@@ -150,14 +177,17 @@ public sealed class Resolver(
     /// </summary>
     public static bool Allows(VersionRange range, NuGetVersion version) =>
         range.Satisfies(version)
-        && (!version.IsPrerelease || NamesPrereleaseOf(range.MinVersion, version) || NamesPrereleaseOf(range.MaxVersion, version));
+        && (!version.IsPrerelease || NamesPrereleaseOf(range.MinVersion, version)
+            || NamesPrereleaseOf(range.MaxVersion, version));
 
     private static bool NamesPrereleaseOf(NuGetVersion? bound, NuGetVersion version) =>
-        bound is { IsPrerelease: true } && bound.Major == version.Major && bound.Minor == version.Minor && bound.Patch == version.Patch;
+        bound is { IsPrerelease: true } && bound.Major == version.Major && bound.Minor == version.Minor
+            && bound.Patch == version.Patch;
 
     private string Explain(string name, List<Requirement> requirements, PackageIndex? index = null)
     {
-        var asks = requirements.Where(r => r.Name == name).Select(r => $"{r.By} requires {name} {r.Range.PrettyPrint()}{(r.Registry == home ? "" : " from " + r.Registry.Url)}").Distinct();
+        var asks = requirements.Where(
+            r => r.Name == name).Select(r => $"{r.By} requires {name} {r.Range.PrettyPrint()}{(r.Registry == home ? "" : " from " + r.Registry.Url)}").Distinct();
         if (requirements.Where(r => r.Name == name).Select(r => r.Registry).Distinct().Count() > 1)
         {
             _lastConflictRule = Rules.DependencyRegistryConflict;
@@ -208,12 +238,19 @@ public sealed class Resolver(
         {
             var fetch = FetchAndLookAheadAsync(name, registry, _cancellation);
             // Observed here: a look-ahead the solver never awaits must not fault unobserved.
-            _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = fetch.ContinueWith(
+                static t => _ = t.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             return fetch;
         });
     }
 
-    private async Task<PackageIndex?> FetchAndLookAheadAsync(string name, RegistryPin registry, CancellationToken cancellationToken)
+    private async Task<PackageIndex?> FetchAndLookAheadAsync(
+        string name,
+        RegistryPin registry,
+        CancellationToken cancellationToken)
     {
         await Task.Yield();
         var index = await IndexOfAsync(name, registry, cancellationToken).ConfigureAwait(false);
@@ -239,7 +276,9 @@ public sealed class Resolver(
             ranges = [.. _asked.GetValueOrDefault(Key(name, registry)) ?? []];
         }
 
-        return Candidates(name, registry, index, [.. ranges.Select(r => new Requirement(name, r, "", registry))]).Select(c => c.Entry).FirstOrDefault();
+        return Candidates(name, registry, index, [.. ranges.Select(r => new Requirement(name, r, "", registry))])
+            .Select(c => c.Entry)
+            .FirstOrDefault();
     }
 
     /// <summary>
@@ -247,7 +286,10 @@ public sealed class Resolver(
     /// one package to the registry; the resolver asks for the published spelling so that lock
     /// files and <c>packages/</c> folders have one name per package.
     /// </summary>
-    private async Task<PackageIndex?> IndexOfAsync(string name, RegistryPin registry, CancellationToken cancellationToken)
+    private async Task<PackageIndex?> IndexOfAsync(
+        string name,
+        RegistryPin registry,
+        CancellationToken cancellationToken)
     {
         var index = await indexOf(name, registry, cancellationToken).ConfigureAwait(false);
         if (index is not null && index.Name != name)

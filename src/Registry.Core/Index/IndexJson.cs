@@ -19,7 +19,8 @@ public static class IndexJson
         RespectRequiredConstructorParameters = true,
     });
 
-    public static byte[] Serialize(PackageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, Context.PackageIndex);
+    public static byte[] Serialize(PackageIndex index)
+        => JsonSerializer.SerializeToUtf8Bytes(index, Context.PackageIndex);
 
     /// <summary>Parses an index document read from <paramref name="targetPath"/> and checks it with <see cref="IndexRules"/>.</summary>
     public static PackageIndex ParseIndex(ReadOnlySpan<byte> bytes, string targetPath)
@@ -29,11 +30,15 @@ public static class IndexJson
         return index;
     }
 
-    private static T Parse<T>(ReadOnlySpan<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string source)
+    private static T Parse<T>(
+        ReadOnlySpan<byte> bytes,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info,
+        string source)
     {
         try
         {
-            return JsonSerializer.Deserialize(bytes, info) ?? throw new VerificationException($"{source}: empty document");
+            return JsonSerializer.Deserialize(bytes, info)
+                ?? throw new VerificationException($"{source}: empty document");
         }
         catch (JsonException e)
         {

@@ -27,7 +27,9 @@ public static class IndexRules
 
         if (RegistryLayout.IndexPath(index.Name) != targetPath)
         {
-            throw Fail(targetPath, $"holds the index of '{index.Name}', which belongs at {RegistryLayout.IndexPath(index.Name)}");
+            throw Fail(
+                targetPath,
+                $"holds the index of '{index.Name}', which belongs at {RegistryLayout.IndexPath(index.Name)}");
         }
 
         NuGetVersion? previous = null;
@@ -40,12 +42,15 @@ public static class IndexRules
 
             if (previous is not null && version <= previous)
             {
-                throw Fail(targetPath, $"version {entry.Version} is out of order or repeated (versions are unique and ascending)");
+                throw Fail(
+                    targetPath,
+                    $"version {entry.Version} is out of order or repeated (versions are unique and ascending)");
             }
 
             previous = version;
             var what = $"{index.Name} {entry.Version}";
-            if (!RegistryLayout.ArtifactExtensions.Any(ext => entry.Artifact == RegistryLayout.ArtifactPath(index.Name, version, ext)))
+            if (!RegistryLayout.ArtifactExtensions
+                .Any(ext => entry.Artifact == RegistryLayout.ArtifactPath(index.Name, version, ext)))
             {
                 throw Fail(targetPath, $"{what} names artifact '{entry.Artifact}', not its canonical path {RegistryLayout.ArtifactPath(index.Name, version, RegistryLayout.ArtifactExtensions[0])}");
             }
@@ -72,12 +77,16 @@ public static class IndexRules
             {
                 if (!entry.Dependencies.ContainsKey(dependency))
                 {
-                    throw Fail(targetPath, $"{what} names a registry for '{dependency}', which is not one of its dependencies");
+                    throw Fail(
+                        targetPath,
+                        $"{what} names a registry for '{dependency}', which is not one of its dependencies");
                 }
 
                 if (RegistryPin.Problem(pin) is { } pinProblem)
                 {
-                    throw Fail(targetPath, $"{what}: the registry of dependency '{dependency}' {pinProblem} ({RegistryPin.RuleText})");
+                    throw Fail(
+                        targetPath,
+                        $"{what}: the registry of dependency '{dependency}' {pinProblem} ({RegistryPin.RuleText})");
                 }
             }
 
@@ -94,7 +103,9 @@ public static class IndexRules
         var isNupkg = entry.Artifact.EndsWith(".nupkg", StringComparison.Ordinal);
         if (isNupkg != entry.NuGet is not null)
         {
-            throw Fail(targetPath, isNupkg ? $"{what} is a .nupkg without its NuGet id and dependency groups" : $"{what} has NuGet facts but its artifact is not a .nupkg");
+            throw Fail(targetPath, isNupkg
+                ? $"{what} is a .nupkg without its NuGet id and dependency groups"
+                : $"{what} has NuGet facts but its artifact is not a .nupkg");
         }
 
         if (entry.NuGet is not { } nuget)
@@ -111,9 +122,12 @@ public static class IndexRules
         {
             foreach (var dependency in group.Dependencies)
             {
-                if (!PackageName.IsValid(dependency.Id.ToLowerInvariant()) || !VersionRange.TryParse(dependency.Range, out _))
+                if (!PackageName.IsValid(dependency.Id.ToLowerInvariant())
+                    || !VersionRange.TryParse(dependency.Range, out _))
                 {
-                    throw Fail(targetPath, $"{what} has a malformed NuGet dependency '{dependency.Id}' '{dependency.Range}'");
+                    throw Fail(
+                        targetPath,
+                        $"{what} has a malformed NuGet dependency '{dependency.Id}' '{dependency.Range}'");
                 }
             }
         }

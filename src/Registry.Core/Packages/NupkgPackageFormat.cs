@@ -26,7 +26,11 @@ public sealed class NupkgPackageFormat : IPackageFormat
         return manifest;
     }
 
-    public PackageManifest Extract(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, string directory)
+    public PackageManifest Extract(
+        ReadOnlyMemory<byte> content,
+        string fileName,
+        PackageLimits limits,
+        string directory)
     {
         // Validate completely first, as publish does, so nothing is written for a refused package;
         // then read again with the same scanner, writing what it reads.

@@ -13,7 +13,13 @@ namespace Registry.Core.Packages;
 /// </summary>
 public static class PackageExtractor
 {
-    public static PackageManifest Extract(byte[] archive, string artifactName, string packagesDirectory, string name, PackageLimits? limits = null, IReadOnlyList<IPackageFormat>? formats = null)
+    public static PackageManifest Extract(
+        byte[] archive,
+        string artifactName,
+        string packagesDirectory,
+        string name,
+        PackageLimits? limits = null,
+        IReadOnlyList<IPackageFormat>? formats = null)
     {
         var target = PackageFolder(packagesDirectory, name);
         var fileName = Path.GetFileName(artifactName);
@@ -25,7 +31,8 @@ public static class PackageExtractor
             var manifest = format.Extract(archive, fileName, limits ?? PackageLimits.Default, staging);
             if (manifest.Name != name)
             {
-                throw new VerificationException($"{fileName}: the package inside is named '{manifest.Name}', not '{name}'; refused");
+                throw new VerificationException(
+                    $"{fileName}: the package inside is named '{manifest.Name}', not '{name}'; refused");
             }
 
             RemoveEntry(target);
@@ -57,9 +64,12 @@ public static class PackageExtractor
 
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(packagesDirectory));
         var folder = Path.GetFullPath(Path.Combine(root, name));
-        if (!string.Equals(Path.GetDirectoryName(folder), root, StringComparison.Ordinal) || !string.Equals(Path.GetFileName(folder), name, StringComparison.Ordinal))
+        if (!string.Equals(Path.GetDirectoryName(folder), root, StringComparison.Ordinal)
+            || !string.Equals(Path.GetFileName(folder), name, StringComparison.Ordinal))
         {
-            throw new ValidationException(Rules.NameInvalid, $"package name {Reject.Quote(name)} resolves to {folder}, outside {root}; refused");
+            throw new ValidationException(
+                Rules.NameInvalid,
+                $"package name {Reject.Quote(name)} resolves to {folder}, outside {root}; refused");
         }
 
         return folder;

@@ -38,7 +38,11 @@ public sealed record PackageLimits
     /// </summary>
     public IReadOnlyList<LimitGap> Above(PackageLimits accepted)
     {
-        var fallback = new LimitSettings(nameof(MaxCompressedBytes), nameof(MaxUnpackedBytes), nameof(MaxEntries), nameof(MaxCompressionRatio));
+        var fallback = new LimitSettings(
+            nameof(MaxCompressedBytes),
+            nameof(MaxUnpackedBytes),
+            nameof(MaxEntries),
+            nameof(MaxCompressionRatio));
         var (mine, theirs) = (Settings ?? fallback, accepted.Settings ?? fallback);
         return new LimitGap[]
         {

@@ -32,7 +32,9 @@ public static class PackageName
         {
             if (!IsAllowed(c))
             {
-                return c is >= 'A' and <= 'Z' ? $"contains the uppercase letter '{c}' (names are lowercase)" : $"contains '{Printable(c)}'";
+                return c is >= 'A' and <= 'Z'
+                    ? $"contains the uppercase letter '{c}' (names are lowercase)"
+                    : $"contains '{Printable(c)}'";
             }
         }
 

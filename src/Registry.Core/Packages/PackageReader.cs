@@ -6,7 +6,8 @@ public static class PackageReader
     private const int HeadLength = 512;
 
     /// <summary>The formats tried, in order, when the caller gives none.</summary>
-    public static IReadOnlyList<IPackageFormat> DefaultFormats { get; } = [new TgzPackageFormat(), new NupkgPackageFormat()];
+    public static IReadOnlyList<IPackageFormat> DefaultFormats { get; }
+        = [new TgzPackageFormat(), new NupkgPackageFormat()];
 
     /// <summary>
     /// Reads and validates the package at <paramref name="path"/>. Throws
@@ -54,7 +55,10 @@ public static class PackageReader
     /// The format of a package file, picked by its name and first bytes: the same choice for
     /// publish and for extraction. Throws <see cref="ValidationException"/> (format-unknown) when none matches.
     /// </summary>
-    public static IPackageFormat FormatOf(ReadOnlySpan<byte> content, string fileName, IReadOnlyList<IPackageFormat>? formats = null) =>
+    public static IPackageFormat FormatOf(
+        ReadOnlySpan<byte> content,
+        string fileName,
+        IReadOnlyList<IPackageFormat>? formats = null) =>
         Pick(formats ?? DefaultFormats, fileName, content[..Math.Min(HeadLength, content.Length)])
         ?? throw new ValidationException(Rules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root, or a NuGet package (.nupkg)");
 

@@ -23,7 +23,8 @@ public static partial class RangeSyntax
         text = text.Trim();
         if (Hyphen().Match(text) is { Success: true } hyphen)
         {
-            return Partial.ParseOrNull(hyphen.Groups[1].Value) is { } low && Partial.ParseOrNull(hyphen.Groups[2].Value) is { } high
+            return Partial.ParseOrNull(hyphen.Groups[1].Value) is { } low
+                && Partial.ParseOrNull(hyphen.Groups[2].Value) is { } high
                 ? $"[{low}, {high}]"
                 : null;
         }
@@ -49,7 +50,8 @@ public static partial class RangeSyntax
             return $"[{exact}]";
         }
 
-        if (Wildcard().Match(text) is { Success: true } wildcard && Partial.ParseOrNull(wildcard.Groups[1].Value) is { } prefix)
+        if (Wildcard().Match(text) is { Success: true } wildcard
+            && Partial.ParseOrNull(wildcard.Groups[1].Value) is { } prefix)
         {
             return $"[{prefix}, {prefix.NextTilde()})";
         }
@@ -66,7 +68,11 @@ public static partial class RangeSyntax
     /// <summary><c>&gt;=1.0</c> is a lower bound <c>[1.0.0</c>, <c>&lt;2</c> an upper bound <c>2.0.0)</c>.</summary>
     private static (bool Lower, char Bracket, Partial Version)? Bound(string text)
     {
-        foreach (var (op, lower, bracket) in new[] { (">=", true, '['), ("<=", false, ']'), (">", true, '('), ("<", false, ')') })
+        foreach (var (op, lower, bracket) in new[] {
+            (">=", true, '['),
+            ("<=", false, ']'),
+            (">", true, '('),
+            ("<", false, ')') })
         {
             if (text.StartsWith(op, StringComparison.Ordinal) && Partial.ParseOrNull(text[op.Length..]) is { } version)
             {
@@ -83,7 +89,10 @@ public static partial class RangeSyntax
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\.[xX*]$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Wildcard();
 
-    [GeneratedRegex(@"^v?(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?(-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(
+        @"^v?(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?(-[0-9A-Za-z.-]+)?$",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
     private static partial Regex Version();
 
     /// <summary>A version as npm and cargo let one be written: 1, 1.2, 1.2.3, with an optional pre-release.</summary>
@@ -99,7 +108,12 @@ public static partial class RangeSyntax
 
             static int Part(Group group) => group.Success ? int.Parse(group.Value, CultureInfo.InvariantCulture) : 0;
             var parts = match.Groups[3].Success ? 3 : match.Groups[2].Success ? 2 : 1;
-            return new Partial(Part(match.Groups[1]), Part(match.Groups[2]), Part(match.Groups[3]), parts, match.Groups[4].Value);
+            return new Partial(
+                Part(match.Groups[1]),
+                Part(match.Groups[2]),
+                Part(match.Groups[3]),
+                parts,
+                match.Groups[4].Value);
         }
 
         /// <summary>^1.2.3 stops below 2.0.0, ^0.2.3 below 0.3.0, ^0.0.3 below 0.0.4 (the leftmost non-zero part).</summary>

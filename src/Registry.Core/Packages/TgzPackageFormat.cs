@@ -17,7 +17,8 @@ public sealed class TgzPackageFormat : IPackageFormat
         || (head is [0x1f, 0x8b, ..] && !fileName.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase));
 
     internal static bool HasExtension(string fileName) =>
-        fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase);
+        fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)
+            || fileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase);
 
     public PackageManifest Read(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits)
     {
@@ -26,7 +27,11 @@ public sealed class TgzPackageFormat : IPackageFormat
         return manifest;
     }
 
-    public PackageManifest Extract(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, string directory)
+    public PackageManifest Extract(
+        ReadOnlyMemory<byte> content,
+        string fileName,
+        PackageLimits limits,
+        string directory)
     {
         // Validate completely first, as publish does, so nothing is written for a refused package;
         // then read again with the same scanner, writing what it reads.

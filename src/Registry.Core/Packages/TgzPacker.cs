@@ -29,9 +29,11 @@ public static class TgzPacker
     /// <summary>Files of the folder's root never packed: the project's lock (install state, not content) and earlier packs (<c>*.tgz</c>).</summary>
     public static IReadOnlyList<string> ExcludedRootFiles { get; } = ["registry.lock", "*.tgz"];
 
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+        | UnixFileMode.OtherRead;
 
-    private const UnixFileMode ExecutableMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const UnixFileMode ExecutableMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherExecute;
 
     /// <summary>
     /// Packs <paramref name="directory"/>, leaving out <paramref name="skipFile"/> (the output, when it
@@ -88,12 +90,14 @@ public static class TgzPacker
 
             if (entry is DirectoryInfo)
             {
-                if (!(folder == root && ExcludedFolders.Contains(entry.Name, StringComparer.Ordinal)) && entry.Name is not (".git" or ".hg" or ".svn"))
+                if (!(folder == root && ExcludedFolders.Contains(entry.Name, StringComparer.Ordinal))
+                    && entry.Name is not (".git" or ".hg" or ".svn"))
                 {
                     Collect(root, entry.FullName, skip, files);
                 }
             }
-            else if (entry.FullName != skip && !(folder == root && (entry.Name == "registry.lock" || entry.Name.EndsWith(".tgz", StringComparison.Ordinal))))
+            else if (entry.FullName != skip && !(folder == root
+                && (entry.Name == "registry.lock" || entry.Name.EndsWith(".tgz", StringComparison.Ordinal))))
             {
                 files.Add(relative);
             }
@@ -112,7 +116,8 @@ public static class TgzPacker
             {
                 var path = Path.Combine(root, file);
                 using var data = File.OpenRead(path);
-                var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+                var executable = !OperatingSystem.IsWindows()
+                    && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
                 tar.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, file)
                 {
                     DataStream = data,

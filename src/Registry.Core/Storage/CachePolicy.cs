@@ -54,7 +54,8 @@ public sealed class CachePolicy
     }
 
     /// <summary>Whether a key's content may change: the timestamp and the derived views' entry points (the protocol's rule: the store and the edge need no view to apply it).</summary>
-    public static bool IsMutable(string key) => key == TimestampKey || key == LogCheckpointKey || RegistryLayout.IsViewEntryPoint(key);
+    public static bool IsMutable(string key)
+        => key == TimestampKey || key == LogCheckpointKey || RegistryLayout.IsViewEntryPoint(key);
 
     public static string ContentTypeOf(string key) =>
         key.EndsWith(".json", StringComparison.Ordinal) ? "application/json"
@@ -63,8 +64,10 @@ public sealed class CachePolicy
         : key.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript; charset=utf-8"
         : key.EndsWith(".svg", StringComparison.Ordinal) ? "image/svg+xml"
         : key == "feed.xml" ? "application/atom+xml; charset=utf-8"
-        : key == LogCheckpointKey || key.StartsWith(LogRecordPrefix, StringComparison.Ordinal) ? "text/plain; charset=utf-8"
-        : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
-        : key.EndsWith(".nuspec", StringComparison.Ordinal) ? "application/xml"
+        : key == LogCheckpointKey || key.StartsWith(LogRecordPrefix, StringComparison.Ordinal)
+            ? "text/plain; charset=utf-8"
+            : key.EndsWith(".tgz", StringComparison.Ordinal) || key.EndsWith(".tar.gz", StringComparison.Ordinal)
+            ? "application/gzip"
+            : key.EndsWith(".nuspec", StringComparison.Ordinal) ? "application/xml"
         : "application/octet-stream";
 }

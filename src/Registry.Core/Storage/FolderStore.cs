@@ -30,7 +30,9 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         {
             var bytes = await File.ReadAllBytesAsync(PathOf(key), cancellationToken).ConfigureAwait(false);
             // A folder's version tag is its content's sha256 (what an S3 ETag is to a single-part upload).
-            return new StoredObject(bytes, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+            return new StoredObject(
+                bytes,
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -42,7 +44,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
     {
         try
         {
-            return Task.FromResult<Stream?>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
+            return Task.FromResult<Stream?>(
+                new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -50,9 +53,15 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         }
     }
 
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(key)));
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+        => Task.FromResult(File.Exists(PathOf(key)));
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         if (File.Exists(path))
@@ -71,11 +80,18 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         }
     }
 
-    public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var lockFile = await AcquireLockAsync(Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.lock"), cancellationToken).ConfigureAwait(false);
+        using var lockFile = await AcquireLockAsync(
+            Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.lock"),
+            cancellationToken).ConfigureAwait(false);
         var current = await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
         if (current?.VersionTag != expectedVersionTag)
         {
@@ -96,7 +112,9 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
         return SwapResult.Swapped;
     }
 
-    public async IAsyncEnumerable<StoredItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StoredItem> ListAsync(
+        string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         // Walk only the folder the prefix names (a listing of one package's files must not cost the whole store).
@@ -107,7 +125,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
             yield break;
         }
 
-        foreach (var file in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
@@ -129,7 +148,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
     /// precondition probe's keys). The lock of an existing object, <c>timestamp.json</c>'s, is
     /// never listed: deleting it while a writer holds it would let a second writer lock a new file.
     /// </summary>
-    public async IAsyncEnumerable<StoredItem> ListLeftoversAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StoredItem> ListLeftoversAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         if (!Directory.Exists(Root))
@@ -137,7 +157,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
             yield break;
         }
 
-        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
@@ -171,7 +192,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
     public static bool IsInternal(string key)
     {
         var name = key[(key.LastIndexOf('/') + 1)..];
-        return name.StartsWith('.') && (name.EndsWith(TempSuffix, StringComparison.Ordinal) || name.EndsWith(".lock", StringComparison.Ordinal));
+        return name.StartsWith('.') && (name.EndsWith(TempSuffix, StringComparison.Ordinal)
+            || name.EndsWith(".lock", StringComparison.Ordinal));
     }
 
     /// <summary>A listed file's size and time, or null when it vanished since it was listed (a temporary file, a probe key).</summary>
@@ -190,7 +212,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
 
         private string PathOf(string key)
     {
-        if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Contains('\\', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal)
+        if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Contains('\\', StringComparison.Ordinal)
+            || key.Contains('\0', StringComparison.Ordinal)
             || key.Split('/').Any(segment => segment is "" or "." or ".."))
         {
             throw new ArgumentException($"invalid store key '{key}'", nameof(key));

@@ -54,7 +54,8 @@ public interface IObjectReader : IDisposable
         var stored = await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored is not null && stored.Content.LongLength > maxBytes)
         {
-            throw new VerificationException($"{Location.TrimEnd('/')}/{key}: {stored.Content.LongLength} bytes, more than the {maxBytes} allowed");
+            throw new VerificationException(
+                $"{Location.TrimEnd('/')}/{key}: {stored.Content.LongLength} bytes, more than the {maxBytes} allowed");
         }
 
         return stored;
@@ -75,7 +76,11 @@ public interface IObjectReader : IDisposable
     /// <paramref name="consume"/> again on a fresh body: it must leave nothing behind when it
     /// throws (a create-only write does not).
     /// </summary>
-    async Task<bool> ReadStreamingAsync(string key, long maxBytes, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    async Task<bool> ReadStreamingAsync(
+        string key,
+        long maxBytes,
+        Func<Stream, CancellationToken, Task> consume,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consume);
         var stream = await OpenReadOrNullAsync(key, cancellationToken).ConfigureAwait(false);
@@ -106,13 +111,23 @@ public interface IObjectStore : IObjectReader
     /// Creates an object only if the key is free. The object appears whole or not at all:
     /// a crash never leaves a partial object under the key.
     /// </summary>
-    Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken);
+    Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces an object only if its current version tag is <paramref name="expectedVersionTag"/>
     /// (null: only if it does not exist). Atomic: readers see the old bytes or the new, never a mix.
     /// </summary>
-    Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken);
+    Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken);
 
     /// <summary>Lists objects under a key prefix (for garbage collection and audits).</summary>
     IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken);
@@ -125,9 +140,15 @@ public interface IObjectStore : IObjectReader
 public static class ObjectStoreExtensions
 {
     /// <summary>Creates an object from bytes only if the key is free.</summary>
-    public static async Task<PutResult> PutIfAbsentAsync(this IObjectStore store, string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken)
+    public static async Task<PutResult> PutIfAbsentAsync(
+        this IObjectStore store,
+        string key,
+        ReadOnlyMemory<byte> content,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(content.ToArray(), writable: false);
-        return await store.PutIfAbsentAsync(key, stream, content.Length, headers, cancellationToken).ConfigureAwait(false);
+        return await store.PutIfAbsentAsync(key, stream, content.Length, headers, cancellationToken)
+            .ConfigureAwait(false);
     }
 }

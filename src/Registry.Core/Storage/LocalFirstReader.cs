@@ -24,9 +24,13 @@ public sealed class LocalFirstReader(IObjectReader source, IObjectReader destina
     public Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken) =>
         GetAsync(key, (reader, ct) => reader.GetPinnedOrNullAsync(key, length, ct), cancellationToken);
 
-    private async Task<StoredObject?> GetAsync(string key, Func<IObjectReader, CancellationToken, Task<StoredObject?>> read, CancellationToken cancellationToken)
+    private async Task<StoredObject?> GetAsync(
+        string key,
+        Func<IObjectReader, CancellationToken, Task<StoredObject?>> read,
+        CancellationToken cancellationToken)
     {
-        if (key != RegistryLayout.TimestampKey && await read(destination, cancellationToken).ConfigureAwait(false) is { } local)
+        if (key != RegistryLayout.TimestampKey
+            && await read(destination, cancellationToken).ConfigureAwait(false) is { } local)
         {
             return local;
         }
@@ -41,10 +45,13 @@ public sealed class LocalFirstReader(IObjectReader source, IObjectReader destina
     }
 
     public async Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) =>
-        await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false) is { } stored ? new MemoryStream(stored.Content, writable: false) : null;
+        await GetOrNullAsync(key, cancellationToken).ConfigureAwait(false) is { } stored
+            ? new MemoryStream(stored.Content, writable: false)
+            : null;
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
-        await destination.ExistsAsync(key, cancellationToken).ConfigureAwait(false) || await source.ExistsAsync(key, cancellationToken).ConfigureAwait(false);
+        await destination.ExistsAsync(key, cancellationToken).ConfigureAwait(false)
+            || await source.ExistsAsync(key, cancellationToken).ConfigureAwait(false);
 
     public void Dispose()
     {

@@ -29,7 +29,10 @@ public static class PreconditionProbe
     /// Returns null when the store was already proven for <paramref name="fingerprint"/>
     /// (one read) or passes the probe now (then the proof is recorded), else what it failed.
     /// </summary>
-    public static async Task<string?> EnsureAsync(IObjectStore store, string fingerprint, CancellationToken cancellationToken)
+    public static async Task<string?> EnsureAsync(
+        IObjectStore store,
+        string fingerprint,
+        CancellationToken cancellationToken)
     {
         var expected = System.Text.Encoding.UTF8.GetBytes(fingerprint);
         var proof = await store.GetOrNullAsync(ProofKey, cancellationToken).ConfigureAwait(false);
@@ -38,20 +41,23 @@ public static class PreconditionProbe
             return null;
         }
 
-        if (await ProbeCreateOnlyAsync(store, Prefix + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false) is { } problem)
+        if (await ProbeCreateOnlyAsync(store, Prefix + Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(
+            false) is { } problem)
         {
             return problem;
         }
 
         // The compare-and-swap is proven on the proof object itself: a stale tag must be
         // refused, then the current tag must let the new fingerprint in.
-        if (await store.SwapAsync(ProofKey, expected, "stale-" + proof?.VersionTag, Headers, cancellationToken).ConfigureAwait(false) != SwapResult.Conflict)
+        if (await store.SwapAsync(ProofKey, expected, "stale-" + proof?.VersionTag, Headers, cancellationToken)
+            .ConfigureAwait(false) != SwapResult.Conflict)
         {
             await store.DeleteAsync(ProofKey, cancellationToken).ConfigureAwait(false);
             return "a compare-and-swap (If-Match) with a stale version tag was accepted";
         }
 
-        if (await store.SwapAsync(ProofKey, expected, proof?.VersionTag, Headers, cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        if (await store.SwapAsync(ProofKey, expected, proof?.VersionTag, Headers, cancellationToken)
+            .ConfigureAwait(false) != SwapResult.Swapped)
         {
             // Another publisher may have recorded the same proof meanwhile.
             var now = await store.GetOrNullAsync(ProofKey, cancellationToken).ConfigureAwait(false);
@@ -81,12 +87,18 @@ public static class PreconditionProbe
                 return "a created object could not be read back";
             }
 
-            if (await store.SwapAsync(key, "third"u8.ToArray(), "stale-" + current.VersionTag, Headers, cancellationToken).ConfigureAwait(false) != SwapResult.Conflict)
+            if (await store.SwapAsync(
+                key,
+                "third"u8.ToArray(),
+                "stale-" + current.VersionTag,
+                Headers,
+                cancellationToken).ConfigureAwait(false) != SwapResult.Conflict)
             {
                 return "a compare-and-swap (If-Match) with a stale version tag was accepted";
             }
 
-            return await store.SwapAsync(key, "fourth"u8.ToArray(), current.VersionTag, Headers, cancellationToken).ConfigureAwait(false) != SwapResult.Swapped
+            return await store.SwapAsync(key, "fourth"u8.ToArray(), current.VersionTag, Headers, cancellationToken)
+                .ConfigureAwait(false) != SwapResult.Swapped
                 ? "a compare-and-swap with the current version tag was refused"
                 : null;
         }
@@ -97,17 +109,22 @@ public static class PreconditionProbe
     }
 
     /// <summary>A create-only write of <paramref name="key"/>, then a second one that must be refused; the key is removed after.</summary>
-    private static async Task<string?> ProbeCreateOnlyAsync(IObjectStore store, string key, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeCreateOnlyAsync(
+        IObjectStore store,
+        string key,
+        CancellationToken cancellationToken)
     {
         try
         {
-            var first = await store.PutIfAbsentAsync(key, "first"u8.ToArray(), Headers, cancellationToken).ConfigureAwait(false);
+            var first = await store.PutIfAbsentAsync(key, "first"u8.ToArray(), Headers, cancellationToken)
+                .ConfigureAwait(false);
             if (first != PutResult.Created)
             {
                 return "a create-only write of a new key was refused";
             }
 
-            if (await store.PutIfAbsentAsync(key, "second"u8.ToArray(), Headers, cancellationToken).ConfigureAwait(false) != PutResult.AlreadyExists)
+            if (await store.PutIfAbsentAsync(key, "second"u8.ToArray(), Headers, cancellationToken)
+                .ConfigureAwait(false) != PutResult.AlreadyExists)
             {
                 return "a second create-only write (If-None-Match: *) of the same key was accepted";
             }

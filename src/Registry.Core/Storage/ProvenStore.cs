@@ -17,24 +17,39 @@ public sealed class ProvenStore(IObjectStore inner, string fingerprint, Func<str
 
     public string Location => inner.Location;
 
-    public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) => inner.GetOrNullAsync(key, cancellationToken);
+    public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+        => inner.GetOrNullAsync(key, cancellationToken);
 
-    public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+    public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+        => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+        => inner.ExistsAsync(key, cancellationToken);
 
-    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+        => inner.ListAsync(prefix, cancellationToken);
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         await ProveAsync(cancellationToken).ConfigureAwait(false);
         return await inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         await ProveAsync(cancellationToken).ConfigureAwait(false);
-        return await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken).ConfigureAwait(false);
+        return await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -64,7 +79,8 @@ public sealed class ProvenStore(IObjectStore inner, string fingerprint, Func<str
                 return;
             }
 
-            if (await PreconditionProbe.EnsureAsync(inner, fingerprint, cancellationToken).ConfigureAwait(false) is { } problem)
+            if (await PreconditionProbe.EnsureAsync(inner, fingerprint, cancellationToken)
+                .ConfigureAwait(false) is { } problem)
             {
                 await onUnsafe(problem).ConfigureAwait(false);
             }

@@ -101,7 +101,8 @@ public static class CanonicalJson
     private static void WriteString(string value, Stream output, bool escapeControl)
     {
         output.WriteByte((byte)'"');
-        var escaped = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        var escaped = value.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal);
         if (escapeControl && escaped.Any(char.IsControl))
         {
             var builder = new StringBuilder(escaped.Length + 16);

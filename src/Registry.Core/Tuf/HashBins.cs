@@ -41,7 +41,9 @@ public sealed class HashBins
     {
         if (binCount < 2 || binCount > (1 << 20) || (binCount & (binCount - 1)) != 0)
         {
-            throw new ValidationException(Rules.Bins, $"--bins {binCount}: the bin count must be a power of two from 2 to 1048576 (e.g. 256, 4096)");
+            throw new ValidationException(
+                Rules.Bins,
+                $"--bins {binCount}: the bin count must be a power of two from 2 to 1048576 (e.g. 256, 4096)");
         }
 
         return int.Log2(binCount);
@@ -80,7 +82,8 @@ public sealed class HashBins
     public static double PublishBytes(long packages, long bins, long retired = 0) =>
         ((double)Math.Max(packages, 0) / bins * BinEntryBytes) + ((double)(bins + retired) * SnapshotEntryBytes);
 
-    public string NameOf(long bin) => $"{NamePrefix}-{bin.ToString("x" + SuffixLength.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
+    public string NameOf(
+        long bin) => $"{NamePrefix}-{bin.ToString("x" + SuffixLength.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
 
     public string BinFor(string targetPath)
     {

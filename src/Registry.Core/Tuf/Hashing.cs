@@ -7,7 +7,9 @@ public static class Hashing
 {
     public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    public static async Task<(string Sha256, long Length)> Sha256HexAsync(Stream data, CancellationToken cancellationToken)
+    public static async Task<(string Sha256, long Length)> Sha256HexAsync(
+        Stream data,
+        CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];

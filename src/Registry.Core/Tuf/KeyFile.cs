@@ -14,10 +14,12 @@ public static class KeyFile
 
     public const string PublicExtension = ".pub";
 
-    public static bool IsEncrypted(string pem) => pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
+    public static bool IsEncrypted(string pem)
+        => pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
 
     public static bool IsPublicOnly(string pem) =>
-        pem.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal) && !pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal);
+        pem.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)
+            && !pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal);
 
     /// <summary>The public key file beside a private key file: <c>NAME.pub</c>.</summary>
     public static string PublicPath(string privatePath) => Path.ChangeExtension(privatePath, PublicExtension);
@@ -46,13 +48,17 @@ public static class KeyFile
         var publicPath = PublicPath(path);
         if (File.Exists(path) || File.Exists(publicPath))
         {
-            throw new EnvironmentException($"{(File.Exists(path) ? path : publicPath)}: exists already; a key file is never overwritten");
+            throw new EnvironmentException(
+                $"{(File.Exists(path) ? path : publicPath)}: exists already; a key file is never overwritten");
         }
 
         var pem = passphrase is null ? key.ExportPrivatePem() : key.ExportEncryptedPrivatePem(passphrase, Iterations);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         WriteNew(path, pem, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        WriteNew(publicPath, key.Public.KeyVal.Public, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        WriteNew(
+            publicPath,
+            key.Public.KeyVal.Public,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     /// <summary>
@@ -97,7 +103,9 @@ public static class KeyFile
             }
 
             var publicPath = PublicPath(path);
-            return File.Exists(publicPath) ? SigningKey.KeyIdOf(SigningKey.PublicKeyFromPem(File.ReadAllText(publicPath), publicPath)) : null;
+            return File.Exists(publicPath)
+                ? SigningKey.KeyIdOf(SigningKey.PublicKeyFromPem(File.ReadAllText(publicPath), publicPath))
+                : null;
         }
         catch (EnvironmentException)
         {

@@ -15,7 +15,11 @@ public sealed class KeyRing : IDisposable
     private readonly Dictionary<string, string> _fileOf;
     private readonly PassphraseSource _passphrases;
 
-    private KeyRing(string folder, Dictionary<string, SigningKey> byId, Dictionary<string, string> fileOf, PassphraseSource passphrases)
+    private KeyRing(
+        string folder,
+        Dictionary<string, SigningKey> byId,
+        Dictionary<string, string> fileOf,
+        PassphraseSource passphrases)
     {
         Folder = folder;
         _byId = byId;
@@ -82,7 +86,10 @@ public sealed class KeyRing : IDisposable
         var path = Path.Combine(Folder, role + ".pem");
         if (!File.Exists(path) && Directory.Exists(Folder))
         {
-            var generated = Directory.GetFiles(Folder, role + "-*.pem").Where(f => !KeyFile.IsPublicOnly(File.ReadAllText(f))).Order(StringComparer.Ordinal).ToList();
+            var generated = Directory.GetFiles(Folder, role + "-*.pem")
+                .Where(f => !KeyFile.IsPublicOnly(File.ReadAllText(f)))
+                .Order(StringComparer.Ordinal)
+                .ToList();
             if (generated.Count > 1)
             {
                 throw new EnvironmentException(
@@ -119,7 +126,8 @@ public sealed class KeyRing : IDisposable
     /// </summary>
     public IReadOnlyList<SigningKey> KeysFor(string roleName, RoleKeys role)
     {
-        var held = role.KeyIds.Distinct(StringComparer.Ordinal).Where(_byId.ContainsKey).Select(id => _byId[id]).ToList();
+        var held = role.KeyIds.Distinct(StringComparer.Ordinal).Where(_byId.ContainsKey).Select(id => _byId[id])
+            .ToList();
         if (held.Count < role.Threshold)
         {
             throw new EnvironmentException(
@@ -130,7 +138,8 @@ public sealed class KeyRing : IDisposable
         return held;
     }
 
-    public bool Holds(RoleKeys role) => role.KeyIds.Distinct(StringComparer.Ordinal).Count(_byId.ContainsKey) >= role.Threshold;
+    public bool Holds(RoleKeys role)
+        => role.KeyIds.Distinct(StringComparer.Ordinal).Count(_byId.ContainsKey) >= role.Threshold;
 
     public void Dispose()
     {

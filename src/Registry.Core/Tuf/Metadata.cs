@@ -136,7 +136,9 @@ public sealed record TargetFile
     public required IReadOnlyDictionary<string, string> Hashes { get; init; }
 
     [JsonIgnore]
-    public string Sha256 => Hashes.TryGetValue("sha256", out var hash) ? hash : throw new VerificationException("target has no sha256 hash");
+    public string Sha256 => Hashes.TryGetValue("sha256", out var hash)
+        ? hash
+        : throw new VerificationException("target has no sha256 hash");
 }
 
 /// <summary>Hashed-bin delegation (TAP 15 succinct roles): 2^bit_length bins named prefix-XX.</summary>

@@ -8,7 +8,11 @@ namespace Registry.Core.Tuf;
 /// </summary>
 public static class MetadataVerifier
 {
-    public static void VerifyThreshold<T>(SignedDocument<T> document, RoleKeys role, IReadOnlyDictionary<string, TufKey> keys, string source)
+    public static void VerifyThreshold<T>(
+        SignedDocument<T> document,
+        RoleKeys role,
+        IReadOnlyDictionary<string, TufKey> keys,
+        string source)
         where T : SignedBase
     {
         var valid = CountValidSignatures(document, role, keys);
@@ -19,7 +23,10 @@ public static class MetadataVerifier
         }
     }
 
-    public static int CountValidSignatures<T>(SignedDocument<T> document, RoleKeys role, IReadOnlyDictionary<string, TufKey> keys)
+    public static int CountValidSignatures<T>(
+        SignedDocument<T> document,
+        RoleKeys role,
+        IReadOnlyDictionary<string, TufKey> keys)
         where T : SignedBase
     {
         if (role.Threshold < 1)
@@ -32,7 +39,8 @@ public static class MetadataVerifier
         var countedKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var signature in document.Signatures)
         {
-            if (!allowed.Contains(signature.KeyId) || counted.Contains(signature.KeyId) || !keys.TryGetValue(signature.KeyId, out var key))
+            if (!allowed.Contains(signature.KeyId) || counted.Contains(signature.KeyId)
+                || !keys.TryGetValue(signature.KeyId, out var key))
             {
                 continue;
             }

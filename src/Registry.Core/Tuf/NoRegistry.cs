@@ -15,7 +15,8 @@ public static class NoRegistry
         var location = store.Location;
         if (!await HoldsRegistryFilesAsync(store, cancellationToken).ConfigureAwait(false))
         {
-            return new EnvironmentException($"{location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
+            return new EnvironmentException(
+                $"{location}: no registry here (no {RegistryLayout.TimestampKey}); run 'registry init' first");
         }
 
         if (await store.ExistsAsync(RegistrySettings.Key, cancellationToken).ConfigureAwait(false))

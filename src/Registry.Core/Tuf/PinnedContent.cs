@@ -13,7 +13,13 @@ namespace Registry.Core.Tuf;
 public static class PinnedContent
 {
     /// <summary>The verified bytes of <paramref name="key"/>; <paramref name="source"/> names it in messages (a key, a URL).</summary>
-    public static async Task<byte[]> ReadPinnedAsync(this IObjectReader reader, string key, long length, string sha256, string source, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadPinnedAsync(
+        this IObjectReader reader,
+        string key,
+        long length,
+        string sha256,
+        string source,
+        CancellationToken cancellationToken)
     {
         var stored = await reader.GetPinnedOrNullAsync(key, length, cancellationToken).ConfigureAwait(false)
             ?? throw new VerificationException($"{source}: pinned by the signed metadata but missing");
@@ -25,7 +31,12 @@ public static class PinnedContent
     /// Streams a pinned file through its pin check without holding it in memory (artifacts, for
     /// audits): whether it exists, and when it does, why it is not the pinned bytes (null: it is).
     /// </summary>
-    public static async Task<(bool Found, string? Mismatch)> CheckPinnedStreamAsync(this IObjectReader reader, string key, long length, string sha256, CancellationToken cancellationToken)
+    public static async Task<(bool Found, string? Mismatch)> CheckPinnedStreamAsync(
+        this IObjectReader reader,
+        string key,
+        long length,
+        string sha256,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -51,7 +62,15 @@ public static class PinnedContent
     /// completes only once they are verified, so a file that is not the pinned one is refused and
     /// leaves nothing at the destination. <paramref name="source"/> names it in messages.
     /// </summary>
-    public static async Task<PutResult> CopyPinnedAsync(this IObjectReader reader, string key, long length, string sha256, IObjectStore destination, ObjectHeaders headers, string source, CancellationToken cancellationToken)
+    public static async Task<PutResult> CopyPinnedAsync(
+        this IObjectReader reader,
+        string key,
+        long length,
+        string sha256,
+        IObjectStore destination,
+        ObjectHeaders headers,
+        string source,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var result = PutResult.AlreadyExists;

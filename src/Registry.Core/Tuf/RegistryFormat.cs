@@ -22,9 +22,13 @@ public static class RegistryFormat
             return;
         }
 
-        var what = format is null ? $"has no '{FieldName}' field (format 1, the layout before protocol v2)" : $"declares registry format {format}";
+        var what = format is null
+            ? $"has no '{FieldName}' field (format 1, the layout before protocol v2)"
+            : $"declares registry format {format}";
         throw new VerificationException(
             $"{source}: {what}; this registry tool reads format {Current} only. " +
-            (format > Current ? "Upgrade the registry tool." : "Re-create the registry with 'registry init' and publish its packages again."));
+            (format > Current
+                ? "Upgrade the registry tool."
+                : "Re-create the registry with 'registry init' and publish its packages again."));
     }
 }

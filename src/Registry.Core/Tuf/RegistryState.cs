@@ -73,16 +73,21 @@ public sealed class RegistryState
     internal IObjectReader Store => _store;
 
     /// <summary>This state under a newer root of the same chain: after a root rotation, a writer signs with the new root's keys.</summary>
-    public RegistryState WithRoot(SignedDocument<RootMetadata> root) => new(_store, _onVerified, root, Timestamp, TimestampTag, Snapshot, Targets);
+    public RegistryState WithRoot(SignedDocument<RootMetadata> root)
+        => new(_store, _onVerified, root, Timestamp, TimestampTag, Snapshot, Targets);
 
     /// <summary>Reads and verifies the current state, or returns null when the store holds no registry.</summary>
     public static Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken) =>
         LoadOrNullAsync(store, new StateLoadOptions(), cancellationToken);
 
     /// <summary>Reads and verifies the current state, or returns null when the store holds no <c>timestamp.json</c>.</summary>
-    public static async Task<RegistryState?> LoadOrNullAsync(IObjectReader store, StateLoadOptions options, CancellationToken cancellationToken)
+    public static async Task<RegistryState?> LoadOrNullAsync(
+        IObjectReader store,
+        StateLoadOptions options,
+        CancellationToken cancellationToken)
     {
-        var timestampObject = options.Timestamp ?? await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
+        var timestampObject = options.Timestamp
+            ?? await store.GetOrNullAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false);
         if (timestampObject is null)
         {
             return null;
@@ -90,19 +95,55 @@ public sealed class RegistryState
 
         var root = !options.ProbeNewerRoots && options.Anchor is not null
             ? options.Anchor
-            : await RootChain.LoadLatestAsync(store, cancellationToken, options.Anchor, options.OnVerified, options.MaxRootRotations).ConfigureAwait(false);
+            : await RootChain.LoadLatestAsync(
+                store,
+                cancellationToken,
+                options.Anchor,
+                options.OnVerified,
+                options.MaxRootRotations).ConfigureAwait(false);
         RegistryFormat.Check(root.Signed.LayoutVersion, RegistryLayout.RootKey(root.Signed.Version));
         var keys = root.Signed.Keys;
-        var timestamp = SignedDocument<TimestampMetadata>.Parse(timestampObject.Content, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, RegistryLayout.TimestampKey);
-        MetadataVerifier.VerifyThreshold(timestamp, root.Signed.Roles[RoleNames.Timestamp], keys, RegistryLayout.TimestampKey);
+        var timestamp = SignedDocument<TimestampMetadata>.Parse(
+            timestampObject.Content,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            RegistryLayout.TimestampKey);
+        MetadataVerifier.VerifyThreshold(
+            timestamp,
+            root.Signed.Roles[RoleNames.Timestamp],
+            keys,
+            RegistryLayout.TimestampKey);
 
-        var snapshot = await ReadRoleAsync(store, timestamp.Signed.Meta, RegistryLayout.TimestampKey, RoleNames.Snapshot, TufJsonContext.Default.SnapshotMetadata, root.Signed.Roles[RoleNames.Snapshot], keys, cancellationToken).ConfigureAwait(false);
+        var snapshot = await ReadRoleAsync(
+            store,
+            timestamp.Signed.Meta,
+            RegistryLayout.TimestampKey,
+            RoleNames.Snapshot,
+            TufJsonContext.Default.SnapshotMetadata,
+            root.Signed.Roles[RoleNames.Snapshot],
+            keys,
+            cancellationToken).ConfigureAwait(false);
         var snapshotKey = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshot.Signed.Version);
-        var targets = await ReadRoleAsync(store, snapshot.Signed.Meta, snapshotKey, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, root.Signed.Roles[RoleNames.Targets], keys, cancellationToken).ConfigureAwait(false);
+        var targets = await ReadRoleAsync(
+            store,
+            snapshot.Signed.Meta,
+            snapshotKey,
+            RoleNames.Targets,
+            TufJsonContext.Default.TargetsMetadata,
+            root.Signed.Roles[RoleNames.Targets],
+            keys,
+            cancellationToken).ConfigureAwait(false);
         var targetsKey = RegistryLayout.MetadataKey(RoleNames.Targets, targets.Signed.Version);
         RegistryFormat.Check(targets.Signed.LayoutVersion, targetsKey);
 
-        var state = new RegistryState(store, options.OnVerified, root, timestamp, timestampObject.VersionTag, snapshot, targets);
+        var state = new RegistryState(
+            store,
+            options.OnVerified,
+            root,
+            timestamp,
+            timestampObject.VersionTag,
+            snapshot,
+            targets);
         options.OnVerified?.Invoke(snapshotKey, snapshot.FileBytes);
         options.OnVerified?.Invoke(targetsKey, targets.FileBytes);
         return state;
@@ -115,7 +156,9 @@ public sealed class RegistryState
     /// <summary>The verified bin document of a bin name, read once (concurrent callers share one read).</summary>
     public async Task<SignedDocument<TargetsMetadata>> GetBinAsync(string bin, CancellationToken cancellationToken)
     {
-        var load = _bins.GetOrAdd(bin, name => new Lazy<Task<SignedDocument<TargetsMetadata>>>(() => LoadBinAsync(name, cancellationToken)));
+        var load = _bins.GetOrAdd(
+            bin,
+            name => new Lazy<Task<SignedDocument<TargetsMetadata>>>(() => LoadBinAsync(name, cancellationToken)));
         try
         {
             return await load.Value.ConfigureAwait(false);
@@ -133,15 +176,24 @@ public sealed class RegistryState
             ?? throw new VerificationException($"snapshot version {Snapshot.Signed.Version} does not list bin {bin}");
         var key = RegistryLayout.MetadataKey(bin, meta.Version);
         var bytes = await ReadMetaAsync(_store, key, meta, cancellationToken).ConfigureAwait(false);
-        var document = SignedDocument<TargetsMetadata>.Parse(bytes, RoleNames.Targets, TufJsonContext.Default.TargetsMetadata, key);
+        var document = SignedDocument<TargetsMetadata>.Parse(
+            bytes,
+            RoleNames.Targets,
+            TufJsonContext.Default.TargetsMetadata,
+            key);
         var roles = Targets.Signed.Delegations!;
-        MetadataVerifier.VerifyThreshold(document, new RoleKeys(roles.SuccinctRoles.KeyIds, roles.SuccinctRoles.Threshold), roles.Keys, key);
+        MetadataVerifier.VerifyThreshold(
+            document,
+            new RoleKeys(roles.SuccinctRoles.KeyIds, roles.SuccinctRoles.Threshold),
+            roles.Keys,
+            key);
         CheckVersion(document.Signed, meta, key);
         foreach (var path in document.Signed.Targets.Keys)
         {
             if (Bins.BinFor(path) != bin)
             {
-                throw new VerificationException($"{key}: lists target '{path}', which belongs to bin {Bins.BinFor(path)}");
+                throw new VerificationException(
+                    $"{key}: lists target '{path}', which belongs to bin {Bins.BinFor(path)}");
             }
         }
 
@@ -166,12 +218,20 @@ public sealed class RegistryState
         }
 
         var key = RegistryLayout.TargetKey(targetPath, target.Sha256);
-        return await _store.ReadPinnedAsync(key, target.Length, target.Sha256, key, cancellationToken).ConfigureAwait(false);
+        return await _store.ReadPinnedAsync(key, target.Length, target.Sha256, key, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>A top-level role's document as its parent lists it: read, parsed, signed by the role's threshold, at the listed version.</summary>
-    private static async Task<SignedDocument<T>> ReadRoleAsync<T>(IObjectReader store, IReadOnlyDictionary<string, MetaFile> parentMeta, string parentKey, string role,
-        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, RoleKeys roleKeys, IReadOnlyDictionary<string, TufKey> keys, CancellationToken cancellationToken)
+    private static async Task<SignedDocument<T>> ReadRoleAsync<T>(
+        IObjectReader store,
+        IReadOnlyDictionary<string, MetaFile> parentMeta,
+        string parentKey,
+        string role,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info,
+        RoleKeys roleKeys,
+        IReadOnlyDictionary<string, TufKey> keys,
+        CancellationToken cancellationToken)
         where T : SignedBase
     {
         var meta = parentMeta.GetValueOrDefault(role + ".json")
@@ -185,9 +245,14 @@ public sealed class RegistryState
     }
 
     /// <summary>A metadata file its parent describes: never read past a declared length; length and sha256 checked when declared.</summary>
-    private static async Task<byte[]> ReadMetaAsync(IObjectReader store, string key, MetaFile meta, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadMetaAsync(
+        IObjectReader store,
+        string key,
+        MetaFile meta,
+        CancellationToken cancellationToken)
     {
-        var stored = await store.GetCappedOrNullAsync(key, meta.Length ?? long.MaxValue, cancellationToken).ConfigureAwait(false)
+        var stored = await store.GetCappedOrNullAsync(key, meta.Length ?? long.MaxValue, cancellationToken)
+            .ConfigureAwait(false)
             ?? throw new VerificationException($"{key}: referenced by the signed metadata but missing from the store");
         if (meta.Length is { } length)
         {

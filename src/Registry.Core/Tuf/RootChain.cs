@@ -54,14 +54,26 @@ public static class RootChain
     }
 
     /// <summary>Verifies <paramref name="next"/> as the successor of <paramref name="trusted"/>.</summary>
-    public static void VerifySuccessor(SignedDocument<RootMetadata> trusted, SignedDocument<RootMetadata> next, string source)
+    public static void VerifySuccessor(
+        SignedDocument<RootMetadata> trusted,
+        SignedDocument<RootMetadata> next,
+        string source)
     {
         VerifyWellFormed(next.Signed, source);
-        MetadataVerifier.VerifyThreshold(next, trusted.Signed.Roles[RoleNames.Root], trusted.Signed.Keys, source + " (by the previous root's keys)");
-        MetadataVerifier.VerifyThreshold(next, next.Signed.Roles[RoleNames.Root], next.Signed.Keys, source + " (by its own keys)");
+        MetadataVerifier.VerifyThreshold(
+            next,
+            trusted.Signed.Roles[RoleNames.Root],
+            trusted.Signed.Keys,
+            source + " (by the previous root's keys)");
+        MetadataVerifier.VerifyThreshold(
+            next,
+            next.Signed.Roles[RoleNames.Root],
+            next.Signed.Keys,
+            source + " (by its own keys)");
         if (next.Signed.Version != trusted.Signed.Version + 1)
         {
-            throw new VerificationException($"{source}: root version {next.Signed.Version} does not follow {trusted.Signed.Version}");
+            throw new VerificationException(
+                $"{source}: root version {next.Signed.Version} does not follow {trusted.Signed.Version}");
         }
     }
 
@@ -84,7 +96,9 @@ public static class RootChain
 
         if (!root.ConsistentSnapshot)
         {
-            throw new VerificationException(Rules.RootInvalid, $"{source}: consistent_snapshot must be true for this registry layout");
+            throw new VerificationException(
+                Rules.RootInvalid,
+                $"{source}: consistent_snapshot must be true for this registry layout");
         }
 
         var idOfKey = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -111,23 +125,40 @@ public static class RootChain
     /// At most <paramref name="maxRotations"/> rotations past the start; by default
     /// <see cref="MaxRotations"/> past an anchor, <see cref="MaxHistory"/> from <c>1.root.json</c>.
     /// </remarks>
-    public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(IObjectReader store, CancellationToken cancellationToken, SignedDocument<RootMetadata>? anchor = null, Action<string, byte[]>? onVerified = null, int? maxRotations = null)
+    public static async Task<SignedDocument<RootMetadata>> LoadLatestAsync(
+        IObjectReader store,
+        CancellationToken cancellationToken,
+        SignedDocument<RootMetadata>? anchor = null,
+        Action<string, byte[]>? onVerified = null,
+        int? maxRotations = null)
     {
         var start = anchor ?? await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false);
-        return await FollowAsync(store, start, maxRotations ?? (anchor is null ? MaxHistory : MaxRotations), (key, bytes, _) => onVerified?.Invoke(key, bytes), cancellationToken).ConfigureAwait(false);
+        return await FollowAsync(
+            store,
+            start,
+            maxRotations ?? (anchor is null ? MaxHistory : MaxRotations),
+            (key, bytes, _) => onVerified?.Invoke(key, bytes),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before; oldest first.</summary>
-    public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(IObjectReader store, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(
+        IObjectReader store,
+        CancellationToken cancellationToken)
     {
-        var chain = new List<SignedDocument<RootMetadata>> { await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false) };
-        await FollowAsync(store, chain[0], MaxHistory, (_, _, root) => chain.Add(root), cancellationToken).ConfigureAwait(false);
+        var chain = new List<SignedDocument<RootMetadata>> {
+            await LoadFirstAsync(store, cancellationToken).ConfigureAwait(false) };
+        await FollowAsync(store, chain[0], MaxHistory, (_, _, root) => chain.Add(root), cancellationToken)
+            .ConfigureAwait(false);
         return chain;
     }
 
-    private static async Task<SignedDocument<RootMetadata>> LoadFirstAsync(IObjectReader store, CancellationToken cancellationToken)
+    private static async Task<SignedDocument<RootMetadata>> LoadFirstAsync(
+        IObjectReader store,
+        CancellationToken cancellationToken)
     {
-        var first = await store.GetCappedOrNullAsync(RegistryLayout.RootKey(1), MaxRootBytes, cancellationToken).ConfigureAwait(false)
+        var first = await store.GetCappedOrNullAsync(RegistryLayout.RootKey(1), MaxRootBytes, cancellationToken)
+            .ConfigureAwait(false)
             ?? throw new VerificationException($"{store.Location}: {RegistryLayout.RootKey(1)} is missing");
         return ParseAnchor(first.Content, RegistryLayout.RootKey(1));
     }
@@ -136,7 +167,12 @@ public static class RootChain
     /// Follows <c>N+1.root.json</c> from <paramref name="start"/> while the next one exists, for at
     /// most <paramref name="cap"/> rotations; reports each verified root; returns the newest.
     /// </summary>
-    private static async Task<SignedDocument<RootMetadata>> FollowAsync(IObjectReader store, SignedDocument<RootMetadata> start, int cap, Action<string, byte[], SignedDocument<RootMetadata>> onVerified, CancellationToken cancellationToken)
+    private static async Task<SignedDocument<RootMetadata>> FollowAsync(
+        IObjectReader store,
+        SignedDocument<RootMetadata> start,
+        int cap,
+        Action<string, byte[], SignedDocument<RootMetadata>> onVerified,
+        CancellationToken cancellationToken)
     {
         var trusted = start;
         while (true)

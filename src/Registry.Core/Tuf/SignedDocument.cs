@@ -53,7 +53,11 @@ public sealed class SignedDocument<T>
 
         var signatures = byKey.Values.OrderBy(s => s.KeyId, StringComparer.Ordinal).ToList();
         using var document = JsonDocument.Parse(FileBytes);
-        return new SignedDocument<T>(Signed, CanonicalSigned, signatures, Layout(document.RootElement.GetProperty("signed"), signatures));
+        return new SignedDocument<T>(
+            Signed,
+            CanonicalSigned,
+            signatures,
+            Layout(document.RootElement.GetProperty("signed"), signatures));
     }
 
     private static byte[] Layout(JsonElement signed, IReadOnlyList<Signature> signatures)
@@ -67,7 +71,8 @@ public sealed class SignedDocument<T>
                 file.WriteByte((byte)',');
             }
 
-            file.Write(Encoding.UTF8.GetBytes($"{{\"keyid\":\"{signatures[i].KeyId}\",\"sig\":\"{signatures[i].Sig}\"}}"));
+            file.Write(
+                Encoding.UTF8.GetBytes($"{{\"keyid\":\"{signatures[i].KeyId}\",\"sig\":\"{signatures[i].Sig}\"}}"));
         }
 
         file.Write("],\"signed\":"u8);
@@ -80,7 +85,11 @@ public sealed class SignedDocument<T>
     /// Parses a metadata file. Checks only its shape and type; signatures are checked by
     /// <see cref="MetadataVerifier"/> against the keys the caller trusts.
     /// </summary>
-    public static SignedDocument<T> Parse(byte[] fileBytes, string expectedType, JsonTypeInfo<T> typeInfo, string source)
+    public static SignedDocument<T> Parse(
+        byte[] fileBytes,
+        string expectedType,
+        JsonTypeInfo<T> typeInfo,
+        string source)
     {
         try
         {
@@ -103,8 +112,12 @@ public sealed class SignedDocument<T>
             var signatures = new List<Signature>();
             foreach (var s in signaturesElement.EnumerateArray())
             {
-                var keyId = s.TryGetProperty("keyid", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : null;
-                var sig = s.TryGetProperty("sig", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : null;
+                var keyId = s.TryGetProperty("keyid", out var k) && k.ValueKind == JsonValueKind.String
+                    ? k.GetString()!
+                    : null;
+                var sig = s.TryGetProperty("sig", out var v) && v.ValueKind == JsonValueKind.String
+                    ? v.GetString()!
+                    : null;
                 if (keyId is null || sig is null)
                 {
                     throw new VerificationException($"{source}: malformed signature entry");
@@ -114,12 +127,15 @@ public sealed class SignedDocument<T>
             }
 
             var canonical = CanonicalJson.Serialize(signedElement);
-            var signed = signedElement.Deserialize(typeInfo) ?? throw new VerificationException($"{source}: empty 'signed'");
+            var signed = signedElement.Deserialize(typeInfo)
+                ?? throw new VerificationException($"{source}: empty 'signed'");
             return new SignedDocument<T>(signed, canonical, signatures, fileBytes);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            throw new VerificationException($"{source}: malformed metadata ({(e is JsonException json ? JsonProblem.Describe(json) : e.Message)})", e);
+            throw new VerificationException(
+                $"{source}: malformed metadata ({(e is JsonException json ? JsonProblem.Describe(json) : e.Message)})",
+                e);
         }
     }
 }

@@ -65,7 +65,8 @@ public sealed class SigningKey : IDisposable
         if (!IsP256(key))
         {
             key.Dispose();
-            throw new EnvironmentException($"{source}: the key is not on curve P-256; registry keys are ecdsa-sha2-nistp256");
+            throw new EnvironmentException(
+                $"{source}: the key is not on curve P-256; registry keys are ecdsa-sha2-nistp256");
         }
 
         return new SigningKey(key);
@@ -75,7 +76,9 @@ public sealed class SigningKey : IDisposable
 
     /// <summary>The private key as an <c>ENCRYPTED PRIVATE KEY</c> PEM: PKCS#8 PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256.</summary>
     public string ExportEncryptedPrivatePem(string passphrase, int iterations) =>
-        _key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, iterations)) + "\n";
+        _key.ExportEncryptedPkcs8PrivateKeyPem(
+            passphrase,
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, iterations)) + "\n";
 
     /// <summary>Reads a public key PEM (<c>PUBLIC KEY</c>, SubjectPublicKeyInfo) as TUF writes it; refuses any curve but P-256.</summary>
     public static TufKey PublicKeyFromPem(string pem, string source)
@@ -92,28 +95,32 @@ public sealed class SigningKey : IDisposable
 
         if (!IsP256(key))
         {
-            throw new EnvironmentException($"{source}: the key is not on curve P-256; registry keys are ecdsa-sha2-nistp256");
+            throw new EnvironmentException(
+                $"{source}: the key is not on curve P-256; registry keys are ecdsa-sha2-nistp256");
         }
 
         return PublicKeyOf(key);
     }
 
     public Signature Sign(ReadOnlySpan<byte> canonicalSigned) =>
-        new(KeyId, Convert.ToHexStringLower(_key.SignData(canonicalSigned, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
+        new(KeyId, Convert.ToHexStringLower(
+            _key.SignData(canonicalSigned, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
 
     public void Dispose() => _key.Dispose();
 
     private static bool IsP256(ECDsa key)
     {
         var curve = key.ExportParameters(false).Curve;
-        return curve.Oid?.Value == ECCurve.NamedCurves.nistP256.Oid.Value || curve.Oid?.FriendlyName is "nistP256" or "ECDSA_P256";
+        return curve.Oid?.Value == ECCurve.NamedCurves.nistP256.Oid.Value
+            || curve.Oid?.FriendlyName is "nistP256" or "ECDSA_P256";
     }
 
     public static TufKey PublicKeyOf(ECDsa key) =>
         new(KeyType, Scheme, new KeyValue(key.ExportSubjectPublicKeyInfoPem() + "\n"));
 
     public static string KeyIdOf(TufKey key) =>
-        Hashing.Sha256Hex(CanonicalJson.Serialize(JsonSerializer.SerializeToElement(key, TufJsonContext.Default.TufKey)));
+        Hashing.Sha256Hex(
+            CanonicalJson.Serialize(JsonSerializer.SerializeToElement(key, TufJsonContext.Default.TufKey)));
 
     /// <summary>Whether <paramref name="signature"/> (hex DER) is a valid signature of the data by the key.</summary>
     public static bool Verify(TufKey key, ReadOnlySpan<byte> data, string signature)
@@ -134,7 +141,8 @@ public sealed class SigningKey : IDisposable
         }
 
         using var ecdsa = ImportPublicOrNull(key);
-        return ecdsa is not null && ecdsa.VerifyData(data, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        return ecdsa is not null
+            && ecdsa.VerifyData(data, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 
     /// <summary>

@@ -25,7 +25,8 @@ public static class TrustChecks
                 $"{source}: timestamp version {next.Timestamp.Signed.Version} is older than the trusted {trusted.Timestamp.Signed.Version} (a stale mirror or a rollback)");
         }
 
-        if (next.Timestamp.Signed.Version == trusted.Timestamp.Signed.Version && !next.Timestamp.CanonicalSigned.AsSpan().SequenceEqual(trusted.Timestamp.CanonicalSigned))
+        if (next.Timestamp.Signed.Version == trusted.Timestamp.Signed.Version
+            && !next.Timestamp.CanonicalSigned.AsSpan().SequenceEqual(trusted.Timestamp.CanonicalSigned))
         {
             throw new VerificationException($"{source}: timestamp version {next.Timestamp.Signed.Version} differs from the trusted one with the same version");
         }

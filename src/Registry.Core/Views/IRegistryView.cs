@@ -38,14 +38,21 @@ public interface IRegistryView
     /// <see cref="ViewContext.LoadState"/> returns. Idempotent: a second call with nothing
     /// changed writes nothing.
     /// </summary>
-    Task<ViewSyncStats> SyncAsync(ViewContext context, IReadOnlyCollection<string>? names, CancellationToken cancellationToken);
+    Task<ViewSyncStats> SyncAsync(
+        ViewContext context,
+        IReadOnlyCollection<string>? names,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens an audit of the view as stored in <paramref name="reader"/>, for <c>verify</c>, under the
     /// registry's <paramref name="settings"/> (defaults when the reader has none, as over HTTP): a view
     /// the settings leave off and whose files are absent has nothing to report.
     /// </summary>
-    Task<IViewAudit> OpenAuditAsync(IObjectReader reader, RegistrySettings settings, ViewFindings findings, CancellationToken cancellationToken);
+    Task<IViewAudit> OpenAuditAsync(
+        IObjectReader reader,
+        RegistrySettings settings,
+        ViewFindings findings,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>The audit of a view that has nothing to report (the settings leave it off).</summary>
@@ -53,7 +60,8 @@ public sealed class NoViewAudit : IViewAudit
 {
     public static NoViewAudit Instance { get; } = new();
 
-    public Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken)
+        => Task.CompletedTask;
 
     public Task FinishAsync(ViewFindings findings, CancellationToken cancellationToken) => Task.CompletedTask;
 }
@@ -90,14 +98,16 @@ public sealed class ViewContext
     public IReadOnlyCollection<string> EnabledViews { get; init; } = [];
 
     /// <summary>Artifact bytes already in hand (a publish's packages), by artifact store key; they need no second check.</summary>
-    public IReadOnlyDictionary<string, byte[]> KnownArtifacts { get; init; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, byte[]> KnownArtifacts { get; init; }
+        = new Dictionary<string, byte[]>(StringComparer.Ordinal);
 
     /// <summary>
     /// The manifests of the packages the commit published, by name (empty after a yank, a refresh
     /// or for <c>registry sync</c>): a hint that lets a view skip packages it has nothing to do
     /// with without a read; what a view writes still comes from <see cref="LoadState"/>.
     /// </summary>
-    public IReadOnlyDictionary<string, PackageManifest> Published { get; init; } = new Dictionary<string, PackageManifest>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, PackageManifest> Published { get; init; }
+        = new Dictionary<string, PackageManifest>(StringComparer.Ordinal);
 }
 
 /// <summary>What one view sync wrote.</summary>
@@ -112,7 +122,10 @@ public sealed record ViewSyncStats(string View, int Packages, int FilesWritten, 
 public static class ViewNames
 {
     public static RegistryException Unknown(string name, IEnumerable<IRegistryView> views) =>
-        new(Rules.ViewName, $"no view is named '{name}'; the views are {string.Join(", ", views.Select(v => v.Name))}", 2);
+        new(
+            Rules.ViewName,
+            $"no view is named '{name}'; the views are {string.Join(", ", views.Select(v => v.Name))}",
+            2);
 }
 
 /// <summary>An audit's errors (a client of the view would be hurt) and warnings (the view is only behind: <c>registry sync</c> repairs it).</summary>
@@ -121,7 +134,9 @@ public sealed class ViewFindings
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors;
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _warnings;
 
-    public ViewFindings(System.Collections.Concurrent.ConcurrentBag<string> errors, System.Collections.Concurrent.ConcurrentBag<string> warnings)
+    public ViewFindings(
+        System.Collections.Concurrent.ConcurrentBag<string> errors,
+        System.Collections.Concurrent.ConcurrentBag<string> warnings)
     {
         _errors = errors;
         _warnings = warnings;

@@ -27,7 +27,8 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
 
     public async Task FinishAsync(ViewFindings findings, CancellationToken cancellationToken)
     {
-        var entries = _indexes.Values.Select(SearchText.EntryOf).OfType<SearchEntry>().ToDictionary(e => e.Name, StringComparer.Ordinal);
+        var entries = _indexes.Values.Select(SearchText.EntryOf).OfType<SearchEntry>()
+            .ToDictionary(e => e.Name, StringComparer.Ordinal);
         var expected = SearchIndexBuilder.Build(entries.Values);
         if (probe && !await IsWrittenAsync(expected, cancellationToken).ConfigureAwait(false))
         {
@@ -53,7 +54,8 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
         {
             var want = expected.GetValueOrDefault(key);
             var file = SearchLayout.ShardKey(key);
-            var stored = await reader.GetCappedOrNullAsync(file, 4L * SearchShard.MaxBytes, cancellationToken).ConfigureAwait(false);
+            var stored = await reader.GetCappedOrNullAsync(file, 4L * SearchShard.MaxBytes, cancellationToken)
+                .ConfigureAwait(false);
             if (stored is null)
             {
                 if (want is not null)
@@ -77,8 +79,10 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
 
             var errors = CheckAgainstSigned(file, shard, findings);
             want ??= new SearchShard(key);
-            var full = want.Words.ToDictionary(w => w.Key, w => w.Value.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-            if (errors == 0 && !stored.Content.AsSpan().SequenceEqual(want.ToBoundedJson()) && !IsTrimmedSubset(shard, full))
+            var full = want.Words
+                .ToDictionary(w => w.Key, w => w.Value.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+            if (errors == 0 && !stored.Content.AsSpan().SequenceEqual(want.ToBoundedJson())
+                && !IsTrimmedSubset(shard, full))
             {
                 findings.Warning($"{file}: behind the signed index; {Sync}");
             }
@@ -89,10 +93,14 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
     /// Whether the view wrote anything, where the settings cannot say: the records of the first
     /// packages by name, then the shards with the most packages (at most 2 x <see cref="Probes"/> requests).
     /// </summary>
-    private async Task<bool> IsWrittenAsync(IReadOnlyDictionary<string, SearchShard> expected, CancellationToken cancellationToken)
+    private async Task<bool> IsWrittenAsync(
+        IReadOnlyDictionary<string, SearchShard> expected,
+        CancellationToken cancellationToken)
     {
         var probes = _indexes.Keys.Order(StringComparer.Ordinal).Take(Probes).Select(SearchLayout.PackageKey)
-            .Concat(expected.OrderByDescending(s => s.Value.Packages.Count).ThenBy(s => s.Key, StringComparer.Ordinal).Take(Probes).Select(s => SearchLayout.ShardKey(s.Key)));
+            .Concat(expected.OrderByDescending(s => s.Value.Packages.Count).ThenBy(s => s.Key, StringComparer.Ordinal)
+                .Take(Probes)
+                .Select(s => SearchLayout.ShardKey(s.Key)));
         foreach (var key in probes)
         {
             if (await reader.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
@@ -120,7 +128,8 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
             var version = index.Versions.FirstOrDefault(v => v.Version == package.Version);
             if (version is null)
             {
-                findings.Error($"{file}: shows {package.Name} {package.Version}, a version the signed index does not have");
+                findings.Error(
+                    $"{file}: shows {package.Name} {package.Version}, a version the signed index does not have");
                 errors++;
             }
             else if (!index.Versions.Any(v => SearchText.Shorten(v.Description ?? "") == package.Description))
@@ -128,7 +137,8 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
                 findings.Error($"{file}: shows a description of {package.Name} that no signed version has");
                 errors++;
             }
-            else if (SearchText.EntryOf(index) is not { } entry || entry.Version != package.Version || entry.Description != package.Description)
+            else if (SearchText.EntryOf(index) is not { } entry || entry.Version != package.Version
+                || entry.Description != package.Description)
             {
                 findings.Warning($"{file}: shows {package.Name} {package.Version}{(version.Yanked ? " (yanked)" : "")}, not its newest listed version and description; {Sync}");
             }
@@ -161,5 +171,6 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
     /// </summary>
     private static bool IsTrimmedSubset(SearchShard stored, Dictionary<string, HashSet<string>> full) =>
         stored.Words.Count == full.Count
-        && full.All(w => stored.Words.TryGetValue(w.Key, out var names) && names.Count > 0 && names.All(w.Value.Contains));
+        && full.All(
+            w => stored.Words.TryGetValue(w.Key, out var names) && names.Count > 0 && names.All(w.Value.Contains));
 }

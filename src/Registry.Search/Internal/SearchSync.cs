@@ -38,7 +38,8 @@ internal sealed class SearchSync(ViewContext context)
             var records = new Dictionary<string, StoredObject?>(StringComparer.Ordinal);
             foreach (var name in pending)
             {
-                records[name] = await Store.GetOrNullAsync(SearchLayout.PackageKey(name), cancellationToken).ConfigureAwait(false);
+                records[name] = await Store.GetOrNullAsync(SearchLayout.PackageKey(name), cancellationToken)
+                    .ConfigureAwait(false);
             }
 
             var probe = await context.LoadState(cancellationToken).ConfigureAwait(false);
@@ -55,10 +56,13 @@ internal sealed class SearchSync(ViewContext context)
             var shards = new Dictionary<string, StoredObject?>(StringComparer.Ordinal);
             foreach (var key in keys)
             {
-                shards[key] = await Store.GetOrNullAsync(SearchLayout.ShardKey(key), cancellationToken).ConfigureAwait(false);
+                shards[key] = await Store.GetOrNullAsync(SearchLayout.ShardKey(key), cancellationToken)
+                    .ConfigureAwait(false);
             }
 
-            var nuget = context.BaseUrl is null ? null : await NuGetSearchWriter.ReadTagsAsync(Store, keys, cancellationToken).ConfigureAwait(false);
+            var nuget = context.BaseUrl is null
+                ? null
+                : await NuGetSearchWriter.ReadTagsAsync(Store, keys, cancellationToken).ConfigureAwait(false);
             var state = await context.LoadState(cancellationToken).ConfigureAwait(false);
 
             var lost = new List<string>();
@@ -110,7 +114,11 @@ internal sealed class SearchSync(ViewContext context)
                     }
                 }
 
-                if (!await SwapIfChangedAsync(SearchLayout.ShardKey(key), shards[key], shard.ToBoundedJson(), cancellationToken).ConfigureAwait(false))
+                if (!await SwapIfChangedAsync(
+                    SearchLayout.ShardKey(key),
+                    shards[key],
+                    shard.ToBoundedJson(),
+                    cancellationToken).ConfigureAwait(false))
                 {
                     lostKeys.Add(key);
                     continue;
@@ -119,7 +127,12 @@ internal sealed class SearchSync(ViewContext context)
                 written[key] = shard;
             }
 
-            if (nuget is not null && !await nuget.WriteAsync(context.BaseUrl!, written, changes.ToDictionary(c => c.Key, c => c.Value.Entry, StringComparer.Ordinal), SwapIfChangedAsync, cancellationToken).ConfigureAwait(false))
+            if (nuget is not null && !await nuget.WriteAsync(
+                context.BaseUrl!,
+                written,
+                changes.ToDictionary(c => c.Key, c => c.Value.Entry, StringComparer.Ordinal),
+                SwapIfChangedAsync,
+                cancellationToken).ConfigureAwait(false))
             {
                 lost.AddRange(changes.Keys);
                 pending = [.. lost.Distinct(StringComparer.Ordinal)];
@@ -129,7 +142,11 @@ internal sealed class SearchSync(ViewContext context)
             foreach (var (name, change) in changes)
             {
                 if (change.Keys.Overlaps(lostKeys)
-                    || !await SwapIfChangedAsync(SearchLayout.PackageKey(name), records[name], PackageRecord.Write(name, change.Entry?.Keys ?? new HashSet<string>()), cancellationToken).ConfigureAwait(false))
+                    || !await SwapIfChangedAsync(
+                        SearchLayout.PackageKey(name),
+                        records[name],
+                        PackageRecord.Write(name, change.Entry?.Keys ?? new HashSet<string>()),
+                        cancellationToken).ConfigureAwait(false))
                 {
                     lost.Add(name);
                     continue;
@@ -169,18 +186,34 @@ internal sealed class SearchSync(ViewContext context)
             }
 
             var built = SearchIndexBuilder.Build(entries);
-            var nuget = context.BaseUrl is null ? null : await NuGetSearchWriter.ReadTagsAsync(Store, built.Keys.Concat(shards.Keys.Select(KeyOfShardFile)), cancellationToken).ConfigureAwait(false);
+            var nuget = context.BaseUrl is null ? null : await NuGetSearchWriter.ReadTagsAsync(
+                Store,
+                built.Keys.Concat(shards.Keys.Select(KeyOfShardFile)),
+                cancellationToken).ConfigureAwait(false);
             var lost = false;
-            foreach (var key in built.Keys.Union(shards.Keys.Select(KeyOfShardFile), StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            foreach (var key in built.Keys.Union(shards.Keys.Select(KeyOfShardFile), StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal))
             {
                 var shard = built.GetValueOrDefault(key) ?? new SearchShard(key);
-                lost |= !await SwapIfChangedAsync(SearchLayout.ShardKey(key), shards.GetValueOrDefault(SearchLayout.ShardKey(key)), shard.ToBoundedJson(), cancellationToken).ConfigureAwait(false);
+                lost |= !await SwapIfChangedAsync(
+                    SearchLayout.ShardKey(key),
+                    shards.GetValueOrDefault(SearchLayout.ShardKey(key)),
+                    shard.ToBoundedJson(),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             if (nuget is not null)
             {
-                var all = built.Keys.Union(shards.Keys.Select(KeyOfShardFile), StringComparer.Ordinal).ToDictionary(k => k, k => built.GetValueOrDefault(k) ?? new SearchShard(k), StringComparer.Ordinal);
-                lost |= !await nuget.WriteAllAsync(context.BaseUrl!, all, entries, SwapIfChangedAsync, cancellationToken).ConfigureAwait(false);
+                var all = built.Keys.Union(shards.Keys.Select(KeyOfShardFile), StringComparer.Ordinal).ToDictionary(
+                    k => k,
+                    k => built.GetValueOrDefault(k) ?? new SearchShard(k),
+                    StringComparer.Ordinal);
+                lost |= !await nuget.WriteAllAsync(
+                    context.BaseUrl!,
+                    all,
+                    entries,
+                    SwapIfChangedAsync,
+                    cancellationToken).ConfigureAwait(false);
             }
 
             var byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -188,7 +221,11 @@ internal sealed class SearchSync(ViewContext context)
             {
                 var keys = byName.TryGetValue(name, out var entry) ? entry.Keys : new HashSet<string>();
                 var key = SearchLayout.PackageKey(name);
-                lost |= !await SwapIfChangedAsync(key, records.GetValueOrDefault(key), PackageRecord.Write(name, keys), cancellationToken).ConfigureAwait(false);
+                lost |= !await SwapIfChangedAsync(
+                    key,
+                    records.GetValueOrDefault(key),
+                    PackageRecord.Write(name, keys),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             if (!lost)
@@ -202,7 +239,9 @@ internal sealed class SearchSync(ViewContext context)
 
     private static string KeyOfShardFile(string storeKey) => storeKey[SearchLayout.Shards.Length..^".json".Length];
 
-    private async Task<Dictionary<string, StoredObject?>> ReadAllAsync(string prefix, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, StoredObject?>> ReadAllAsync(
+        string prefix,
+        CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, StoredObject?>(StringComparer.Ordinal);
         await foreach (var item in Store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
@@ -222,7 +261,10 @@ internal sealed class SearchSync(ViewContext context)
         [.. (await state.ReadAllAsync(cancellationToken).ConfigureAwait(false)).Select(w => w.Index)];
 
     /// <summary>The published spelling and search entry of NAME in a state (entry null: every version yanked); null when the package does not exist.</summary>
-    private static async Task<(string Name, SearchEntry? Entry)?> ReadEntryAsync(RegistryState state, string name, CancellationToken cancellationToken)
+    private static async Task<(string Name, SearchEntry? Entry)?> ReadEntryAsync(
+        RegistryState state,
+        string name,
+        CancellationToken cancellationToken)
     {
         var path = RegistryLayout.IndexPath(name);
         var bytes = await state.ReadTargetOrNullAsync(path, cancellationToken).ConfigureAwait(false);
@@ -254,14 +296,19 @@ internal sealed class SearchSync(ViewContext context)
     }
 
     /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone changed it meanwhile.</summary>
-    private async Task<bool> SwapIfChangedAsync(string key, StoredObject? current, byte[] desired, CancellationToken cancellationToken)
+    private async Task<bool> SwapIfChangedAsync(
+        string key,
+        StoredObject? current,
+        byte[] desired,
+        CancellationToken cancellationToken)
     {
         if (current is not null && current.Content.AsSpan().SequenceEqual(desired))
         {
             return true;
         }
 
-        if (await Store.SwapAsync(key, desired, current?.VersionTag, context.CachePolicy.For(key), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        if (await Store.SwapAsync(key, desired, current?.VersionTag, context.CachePolicy.For(key), cancellationToken)
+            .ConfigureAwait(false) != SwapResult.Swapped)
         {
             return false;
         }

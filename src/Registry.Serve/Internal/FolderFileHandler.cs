@@ -28,7 +28,8 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
         {
             key += SiteHeaders.DirectoryIndex; // a directory URL is its index page, as the edge configurations map it
         }
-        else if (IsServable(key) && !File.Exists(Path.Combine(root, key)) && File.Exists(Path.Combine(root, key, SiteHeaders.DirectoryIndex)))
+        else if (IsServable(key) && !File.Exists(Path.Combine(root, key))
+            && File.Exists(Path.Combine(root, key, SiteHeaders.DirectoryIndex)))
         {
             // A directory without its slash: relative links on its page need the slash.
             response.StatusCode = StatusCodes.Status301MovedPermanently;
@@ -61,7 +62,9 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
         }
         else
         {
-            etag = _etags.GetOrAdd((path, info.Length, info.LastWriteTimeUtc), static k => Quote(SHA256.HashData(File.ReadAllBytes(k.Path))));
+            etag = _etags.GetOrAdd(
+                (path, info.Length, info.LastWriteTimeUtc),
+                static k => Quote(SHA256.HashData(File.ReadAllBytes(k.Path))));
         }
 
         response.Headers.ETag = etag;
@@ -74,7 +77,8 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
             response.Headers.ContentSecurityPolicy = SiteHeaders.ContentSecurityPolicy;
         }
 
-        if (request.Headers.IfNoneMatch.Count > 0 && request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag))))
+        if (request.Headers.IfNoneMatch.Count > 0 && request.Headers.IfNoneMatch
+            .Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag))))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -82,10 +86,13 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
 
         var length = content?.LongLength ?? info.Length;
         long start = 0, end = length - 1;
-        if (RangeHeaderValue.TryParse(request.Headers.Range.ToString(), out var range) && range.Unit == "bytes" && range.Ranges.Count == 1)
+        if (RangeHeaderValue.TryParse(request.Headers.Range.ToString(), out var range) && range.Unit == "bytes"
+            && range.Ranges.Count == 1)
         {
             var r = range.Ranges.First();
-            (start, end) = r.From is { } from ? (from, Math.Min(r.To ?? length - 1, length - 1)) : (Math.Max(0, length - (r.To ?? 0)), length - 1);
+            (start, end) = r.From is { } from
+                ? (from, Math.Min(r.To ?? length - 1, length - 1))
+                : (Math.Max(0, length - (r.To ?? 0)), length - 1);
             if (start >= length || start > end)
             {
                 response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
@@ -105,7 +112,8 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
 
         if (content is not null)
         {
-            await response.Body.WriteAsync(content.AsMemory((int)start, (int)(end - start + 1)), context.RequestAborted).ConfigureAwait(false);
+            await response.Body.WriteAsync(content.AsMemory((int)start, (int)(end - start + 1)), context.RequestAborted)
+                .ConfigureAwait(false);
             return;
         }
 

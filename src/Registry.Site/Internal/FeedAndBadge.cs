@@ -22,13 +22,25 @@ internal static class AtomFeed
         xml.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Recent publishes</title>\n")
             .Append("<id>").Append(Html.Text(site)).Append("feed.xml</id>\n")
             .Append("<updated>").Append(Stamp(updated)).Append("</updated>\n")
-            .Append("<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n<author><name>registry</name></author>\n");
+            .Append(
+                "<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n<author><name>registry</name></author>\n");
         foreach (var item in state.Recent.Take(Entries))
         {
-            xml.Append("<entry>\n<title>").Append(Html.Text($"{item.Name} {item.Version}{(item.Yanked ? " (yanked)" : "")}")).Append("</title>\n")
-                .Append("<id>").Append(Html.Text($"{site}packages/{item.Name}/{item.Version}")).Append("</id>\n")
-                .Append("<updated>").Append(Stamp(item.Published)).Append("</updated>\n")
-                .Append("<link href=\"packages/").Append(Html.Attr(item.Name)).Append('/').Append(Html.Attr(PackagePage.VersionText(item.Version))).Append("/\"/>\n")
+            xml.Append("<entry>\n<title>")
+                .Append(Html.Text($"{item.Name} {item.Version}{(item.Yanked ? " (yanked)" : "")}"))
+                .Append("</title>\n")
+                .Append("<id>")
+                .Append(Html.Text($"{site}packages/{item.Name}/{item.Version}"))
+                .Append("</id>\n")
+                .Append("<updated>")
+                .Append(Stamp(item.Published))
+                .Append("</updated>\n")
+                .Append("<link href=\"packages/")
+                .Append(Html.Attr(item
+                    .Name))
+                .Append('/')
+                .Append(Html.Attr(PackagePage.VersionText(item.Version)))
+                .Append("/\"/>\n")
                 .Append("</entry>\n");
         }
 
@@ -36,7 +48,8 @@ internal static class AtomFeed
         return Encoding.UTF8.GetBytes(xml.ToString());
     }
 
-    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    private static string Stamp(DateTimeOffset time)
+        => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A package's version badge (<c>packages/NAME/badge.svg</c>): text only, escaped, no script, no links.</summary>

@@ -6,7 +6,13 @@ using System.Text.RegularExpressions;
 namespace Registry.Site.Internal;
 
 /// <summary>What the home page's status panel says: facts of the signed metadata the page was written from.</summary>
-internal sealed record SignedStatus(long TimestampVersion, DateTimeOffset TimestampExpires, long SnapshotVersion, DateTimeOffset SnapshotExpires, long RootVersion, string RootSha256);
+internal sealed record SignedStatus(
+    long TimestampVersion,
+    DateTimeOffset TimestampExpires,
+    long SnapshotVersion,
+    DateTimeOffset SnapshotExpires,
+    long RootVersion,
+    string RootSha256);
 
 /// <summary>The home page (<c>index.html</c>): search, counts, how to use the registry, status, the last publishes.</summary>
 internal static partial class HomePage
@@ -30,9 +36,18 @@ internal static partial class HomePage
         var recent = new List<RecentPublish>();
         foreach (Match item in RecentItem().Matches(Encoding.UTF8.GetString(page)))
         {
-            if (DateTimeOffset.TryParseExact(item.Groups["time"].Value, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var published))
+            if (DateTimeOffset.TryParseExact(
+                item.Groups["time"].Value,
+                "yyyy-MM-ddTHH:mm:ssZ",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var published))
             {
-                recent.Add(new RecentPublish(WebUtility.HtmlDecode(item.Groups["name"].Value), WebUtility.HtmlDecode(item.Groups["version"].Value), published, item.Groups["yanked"].Success));
+                recent.Add(new RecentPublish(
+                    WebUtility.HtmlDecode(item.Groups["name"].Value),
+                    WebUtility.HtmlDecode(item.Groups["version"].Value),
+                    published,
+                    item.Groups["yanked"].Success));
             }
         }
 
@@ -47,10 +62,12 @@ internal static partial class HomePage
             .Append(CultureInfo.InvariantCulture, $"<p class=\"counts\"><strong data-packages=\"{state.Packages}\">{state.Packages:N0}</strong> packages, <strong data-versions=\"{state.Versions}\">{state.Versions:N0}</strong> versions.</p>\n")
             .Append("<section aria-labelledby=\"use\">\n<h2 id=\"use\">Use this registry</h2>\n")
             .Append("<p>Add it as a source; the client trusts it through the sha256 of its first root metadata:</p>\n")
-            .Append("<pre><code>registry source add NAME ").Append(Html.Text(url)).Append(" --root-sha256 ").Append(Html.Text(status.RootSha256)).Append("</code></pre>\n");
+            .Append("<pre><code>registry source add NAME ").Append(Html
+                .Text(url)).Append(" --root-sha256 ").Append(Html.Text(status.RootSha256)).Append("</code></pre>\n");
         if (baseUrl is null)
         {
-            main.Append("<p class=\"muted\">URL: where this registry is served (its public URL is not configured).</p>\n");
+            main.Append(
+                "<p class=\"muted\">URL: where this registry is served (its public URL is not configured).</p>\n");
         }
         else
         {
@@ -79,8 +96,12 @@ internal static partial class HomePage
             main.Append("<ul class=\"recent\">\n");
             foreach (var item in state.Recent)
             {
-                main.Append("<li><a href=\"packages/").Append(Html.Attr(item.Name)).Append("/\">").Append(Html.Text(item.Name)).Append("</a> ")
-                    .Append(Html.Text(item.Version)).Append(' ').Append(Html.Time(item.Published));
+                main.Append("<li><a href=\"packages/").Append(Html.Attr(item.Name)).Append("/\">")
+                    .Append(Html.Text(item.Name))
+                    .Append("</a> ")
+                    .Append(Html.Text(item.Version))
+                    .Append(' ')
+                    .Append(Html.Time(item.Published));
                 if (item.Yanked)
                 {
                     main.Append(" <span class=\"yanked\">yanked</span>");
@@ -99,7 +120,8 @@ internal static partial class HomePage
     [GeneratedRegex("<li><a href=\"packages/(?<name>[^\"/<]*)/\">[^<]*</a> (?<version>[^ <]*) <time datetime=\"(?<time>[^\"]*)\">[^<]*</time>(?<yanked> <span class=\"yanked\">yanked</span>)?</li>")]
     private static partial Regex RecentItem();
 
-    public static string Shorten(string text, int most) => text.Length <= most ? text : string.Concat(text.AsSpan(0, most - 1), "…");
+    public static string Shorten(string text, int most)
+        => text.Length <= most ? text : string.Concat(text.AsSpan(0, most - 1), "…");
 }
 
 /// <summary>The search page (<c>search/index.html</c>): the form, an empty live region, the search script.</summary>

@@ -49,7 +49,9 @@ internal static class Html
             return null;
         }
 
-        return Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "mailto" ? uri.AbsoluteUri : null;
+        return Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "mailto"
+            ? uri.AbsoluteUri
+            : null;
     }
 
     /// <summary>A link when the URL is safe, else the URL as escaped text.</summary>

@@ -15,7 +15,8 @@ internal static class PackagePage
 {
     public static string Key(string name) => $"packages/{name}/index.html";
 
-    public static string VersionKey(string name, string version) => $"packages/{name}/{VersionText(version)}/index.html";
+    public static string VersionKey(string name, string version)
+        => $"packages/{name}/{VersionText(version)}/index.html";
 
     public static string BadgeKey(string name) => $"packages/{name}/badge.svg";
 
@@ -52,22 +53,36 @@ internal static class PackagePage
         Install(main, name, latest);
         Facts(main, latest, root, VersionText(latest.Version) + "/");
         main.Append("<section aria-labelledby=\"versions\">\n<h2 id=\"versions\">Versions</h2>\n<table>\n<caption class=\"muted\">")
-            .Append(index.Versions.Count.ToString(CultureInfo.InvariantCulture)).Append(index.Versions.Count == 1 ? " version" : " versions")
+            .Append(index.Versions.Count.ToString(CultureInfo
+                .InvariantCulture)).Append(index.Versions.Count == 1 ? " version" : " versions")
             .Append(", newest first</caption>\n<thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Published</th><th scope=\"col\">State</th><th scope=\"col\">Size</th><th scope=\"col\">Download</th></tr></thead>\n<tbody>\n");
         foreach (var entry in index.Versions.OrderByDescending(e => NuGetVersion.Parse(e.Version)))
         {
             var text = VersionText(entry.Version);
-            main.Append("<tr data-version=\"").Append(Html.Attr(text)).Append("\" data-yanked=\"").Append(entry.Yanked ? "true" : "false")
-                .Append("\" data-sha256=\"").Append(Html.Attr(entry.Sha256)).Append("\"><td><a href=\"").Append(Html.Attr(text)).Append("/\">").Append(Html.Text(entry.Version)).Append("</a></td><td>")
-                .Append(Html.Time(entry.Published)).Append("</td><td>");
+            main.Append("<tr data-version=\"").Append(Html.Attr(text)).Append("\" data-yanked=\"")
+                .Append(entry.Yanked ? "true" : "false")
+                .Append("\" data-sha256=\"")
+                .Append(Html.Attr(entry.Sha256))
+                .Append("\"><td><a href=\"")
+                .Append(
+                    Html.Attr(text))
+                .Append("/\">")
+                .Append(Html.Text(entry.Version))
+                .Append("</a></td><td>")
+                .Append(Html.Time(entry.Published))
+                .Append("</td><td>");
             YankState(main, entry);
-            main.Append("</td><td>").Append(Html.Size(entry.Length)).Append("</td><td><a href=\"").Append(root).Append(Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256)))
-                .Append("\">").Append(Html.Text(FileName(entry))).Append("</a></td></tr>\n");
+            main.Append("</td><td>").Append(Html.Size(entry.Length)).Append("</td><td><a href=\"").Append(root)
+                .Append(Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256)))
+                .Append("\">")
+                .Append(Html.Text(FileName(entry)))
+                .Append("</a></td></tr>\n");
         }
 
         main.Append("</tbody>\n</table>\n</section>\n");
         main.Append("<section aria-labelledby=\"readme\" class=\"readme\">\n<h2 id=\"readme\">README</h2>\n")
-            .Append(readme is null ? "<p class=\"muted\">This package has no README.</p>\n" : SafeMarkdown.ToHtml(readme))
+            .Append(
+                readme is null ? "<p class=\"muted\">This package has no README.</p>\n" : SafeMarkdown.ToHtml(readme))
             .Append("</section>\n");
         return PageLayout.Page(root, $"{name} {latest.Version}", main.ToString());
     }
@@ -101,11 +116,14 @@ internal static class PackagePage
     private static void Install(StringBuilder main, string name, IndexEntry entry)
     {
         main.Append("<section aria-labelledby=\"install\">\n<h2 id=\"install\">Install</h2>\n<p>In a project's <code>registry.json</code> dependencies, then <code>registry install</code>:</p>\n<pre><code>&quot;")
-            .Append(Html.Text(name)).Append("&quot;: &quot;").Append(Html.Text(entry.Version)).Append("&quot;</code></pre>\n")
-            .Append("<p>Or fetch it alone:</p>\n<pre><code>registry fetch ").Append(Html.Text(name)).Append('@').Append(Html.Text(entry.Version)).Append("</code></pre>\n");
+            .Append(Html.Text(name)).Append("&quot;: &quot;").Append(Html.Text(entry
+                .Version)).Append("&quot;</code></pre>\n")
+            .Append("<p>Or fetch it alone:</p>\n<pre><code>registry fetch ").Append(Html
+                .Text(name)).Append('@').Append(Html.Text(entry.Version)).Append("</code></pre>\n");
         if (entry.NuGet is { } nuget)
         {
-            main.Append("<p>With the NuGet feed as a source:</p>\n<pre><code>dotnet add package ").Append(Html.Text(nuget.Id)).Append(" --version ").Append(Html.Text(entry.Version)).Append("</code></pre>\n");
+            main.Append("<p>With the NuGet feed as a source:</p>\n<pre><code>dotnet add package ").Append(
+                Html.Text(nuget.Id)).Append(" --version ").Append(Html.Text(entry.Version)).Append("</code></pre>\n");
         }
 
         main.Append("</section>\n");
@@ -113,7 +131,8 @@ internal static class PackagePage
 
     private static void Facts(StringBuilder main, IndexEntry entry, string root, string? versionLink)
     {
-        main.Append("<section aria-labelledby=\"about\">\n<h2 id=\"about\">About ").Append(versionLink is null ? "this version" : "the latest version").Append("</h2>\n<dl class=\"facts\">\n");
+        main.Append("<section aria-labelledby=\"about\">\n<h2 id=\"about\">About ").Append(
+            versionLink is null ? "this version" : "the latest version").Append("</h2>\n<dl class=\"facts\">\n");
         Fact(main, "License", entry.License is null ? null : Html.Text(entry.License));
         Fact(main, "Authors", entry.Authors is { Count: > 0 } authors ? Html.Text(string.Join(", ", authors)) : null);
         Fact(main, "Homepage", entry.Homepage is null ? null : Html.LinkOrText(entry.Homepage));
@@ -127,7 +146,8 @@ internal static class PackagePage
             Fact(main, "Details", $"<a href=\"{Html.Attr(versionLink)}\">{Html.Text(entry.Version)}</a>");
         }
 
-        main.Append("</dl>\n</section>\n<section aria-labelledby=\"dependencies\">\n<h2 id=\"dependencies\">Dependencies</h2>\n");
+        main.Append(
+            "</dl>\n</section>\n<section aria-labelledby=\"dependencies\">\n<h2 id=\"dependencies\">Dependencies</h2>\n");
         if (entry.Dependencies.Count == 0)
         {
             main.Append("<p>None.</p>\n");
@@ -139,8 +159,16 @@ internal static class PackagePage
             {
                 // A dependency pinned to another registry links to that registry's site, and says which one.
                 var pin = entry.DependencyRegistries?.GetValueOrDefault(dependency);
-                main.Append("<li><a href=\"").Append(pin is null ? root : Html.Attr(pin.Url)).Append("packages/").Append(Html.Attr(dependency)).Append("/\">").Append(Html.Text(dependency)).Append("</a> <code>")
-                    .Append(Html.Text(range)).Append("</code>").Append(pin is null ? "" : " from " + Html.Text(pin.Url)).Append("</li>\n");
+                main.Append("<li><a href=\"").Append(pin is null ? root : Html.Attr(pin.Url)).Append("packages/")
+                    .Append(Html.Attr(dependency))
+                    .Append("/\">")
+                    .Append(Html.Text(dependency))
+                    .Append("</a> <code>")
+                    .Append(Html.Text(range))
+                    .Append("</code>")
+                    .Append(
+                        pin is null ? "" : " from " + Html.Text(pin.Url))
+                    .Append("</li>\n");
             }
 
             main.Append("</ul>\n");

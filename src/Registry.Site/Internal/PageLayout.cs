@@ -18,22 +18,26 @@ internal static class PageLayout
             .Append("<meta name=\"referrer\" content=\"no-referrer\">\n")
             .Append("<title>").Append(Html.Text(title)).Append("</title>\n")
             .Append("<link rel=\"stylesheet\" href=\"").Append(root).Append(SiteAssets.Css.Key).Append("\">\n")
-            .Append("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Recent publishes\" href=\"").Append(root).Append("feed.xml\">\n");
+            .Append("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Recent publishes\" href=\"").Append(
+                root).Append("feed.xml\">\n");
         if (script is not null)
         {
             html.Append("<script src=\"").Append(root).Append(script).Append("\" defer></script>\n");
         }
 
         html.Append("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
-            .Append("<header>\n<nav aria-label=\"Site\">\n<a class=\"brand\" href=\"").Append(root.Length == 0 ? "./" : root).Append("\">Package registry</a>\n")
-            .Append("<form id=\"search-form\" role=\"search\" action=\"").Append(root).Append("search/\" method=\"get\">")
+            .Append("<header>\n<nav aria-label=\"Site\">\n<a class=\"brand\" href=\"").Append(
+                root.Length == 0 ? "./" : root).Append("\">Package registry</a>\n")
+            .Append("<form id=\"search-form\" role=\"search\" action=\"").Append(root).Append(
+                "search/\" method=\"get\">")
             .Append("<label for=\"search-input\">Search packages</label>")
             .Append("<input id=\"search-input\" name=\"q\" type=\"search\" placeholder=\"name or words\" autocomplete=\"off\" spellcheck=\"false\">")
             .Append("<button type=\"submit\">Search</button></form>\n</nav>\n</header>\n")
             .Append("<main id=\"main\" tabindex=\"-1\"").Append(mainAttributes).Append(">\n")
             .Append(main)
             .Append("</main>\n<footer>\n<p>Every page here is derived from the registry's signed index; clients verify the signed metadata itself. ")
-            .Append("<a href=\"").Append(root).Append("feed.xml\">Recent publishes (Atom)</a></p>\n</footer>\n</body>\n</html>\n");
+            .Append("<a href=\"").Append(root).Append(
+                "feed.xml\">Recent publishes (Atom)</a></p>\n</footer>\n</body>\n</html>\n");
         return Encoding.UTF8.GetBytes(html.ToString());
     }
 }

@@ -39,7 +39,9 @@ internal static class ReadmeReader
         {
             var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
             var rank = Array.IndexOf(Names, name.ToLowerInvariant());
-            if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && rank >= 0 && rank < bestRank && entry.DataStream is { } data)
+            if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && rank >= 0
+                && rank < bestRank
+                && entry.DataStream is { } data)
             {
                 best = ReadText(data);
                 bestRank = rank;
@@ -52,7 +54,8 @@ internal static class ReadmeReader
     private static string? FromNupkg(byte[] artifact)
     {
         using var zip = new ZipArchive(new MemoryStream(artifact, writable: false), ZipArchiveMode.Read);
-        var nuspec = zip.Entries.FirstOrDefault(e => !e.FullName.Contains('/', StringComparison.Ordinal) && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
+        var nuspec = zip.Entries.FirstOrDefault(e => !e.FullName.Contains('/', StringComparison.Ordinal)
+            && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
         var named = nuspec is null ? null : ReadmeElement(nuspec);
         var entry = (named is null ? null : zip.GetEntry(named.Replace('\\', '/').TrimStart('/')))
             ?? zip.Entries.FirstOrDefault(e => Names.Contains(e.FullName.ToLowerInvariant()));
@@ -68,7 +71,10 @@ internal static class ReadmeReader
     private static string? ReadmeElement(ZipArchiveEntry nuspec)
     {
         using var stream = nuspec.Open();
-        using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 4 * 1024 * 1024 });
+        using var reader = XmlReader.Create(stream, new XmlReaderSettings {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = 4 * 1024 * 1024 });
         while (reader.Read())
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "readme")

@@ -61,7 +61,9 @@ internal static class SafeMarkdown
         Pipeline.Setup(renderer);
         renderer.Render(document);
         writer.Flush();
-        return cut ? writer + "<p><em>(README shortened: it is longer than this page shows.)</em></p>\n" : writer.ToString();
+        return cut
+            ? writer + "<p><em>(README shortened: it is longer than this page shows.)</em></p>\n"
+            : writer.ToString();
     }
 
     /// <summary>http, https, mailto, or a relative reference (no scheme); nothing with control characters or spaces a browser would strip.</summary>

@@ -22,9 +22,14 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
     private int _packages;
     private long _versions;
 
-    public static async Task<SiteAudit> OpenAsync(IObjectReader reader, bool turnedOn, ViewFindings findings, CancellationToken cancellationToken)
+    public static async Task<SiteAudit> OpenAsync(
+        IObjectReader reader,
+        bool turnedOn,
+        ViewFindings findings,
+        CancellationToken cancellationToken)
     {
-        var stored = await reader.GetCappedOrNullAsync(SiteWriter.StateKey, MaxPage, cancellationToken).ConfigureAwait(false);
+        var stored = await reader.GetCappedOrNullAsync(SiteWriter.StateKey, MaxPage, cancellationToken)
+            .ConfigureAwait(false);
         if (stored is null)
         {
             // A site the settings leave off and that was never written has nothing to report.
@@ -69,7 +74,14 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
         {
             var version = row.Groups["version"].Value;
             shown.Add(version);
-            Compare(findings, key, index.Name, version, row.Groups["yanked"].Value == "true", row.Groups["sha"].Value, signed);
+            Compare(
+                findings,
+                key,
+                index.Name,
+                version,
+                row.Groups["yanked"].Value == "true",
+                row.Groups["sha"].Value,
+                signed);
         }
 
         foreach (var (version, entry) in signed)
@@ -87,7 +99,14 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
             }
             else if (Main().Match(versionPage) is { Success: true } main)
             {
-                Compare(findings, versionKey, index.Name, main.Groups["version"].Value, main.Groups["yanked"].Value == "true", main.Groups["sha"].Value, signed);
+                Compare(
+                    findings,
+                    versionKey,
+                    index.Name,
+                    main.Groups["version"].Value,
+                    main.Groups["yanked"].Value == "true",
+                    main.Groups["sha"].Value,
+                    signed);
             }
             else
             {
@@ -124,7 +143,14 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
         }
     }
 
-    private static void Compare(ViewFindings findings, string key, string name, string version, bool yanked, string sha256, Dictionary<string, IndexEntry> signed)
+    private static void Compare(
+        ViewFindings findings,
+        string key,
+        string name,
+        string version,
+        bool yanked,
+        string sha256,
+        Dictionary<string, IndexEntry> signed)
     {
         if (!signed.TryGetValue(version, out var entry))
         {
@@ -132,7 +158,8 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
         }
         else if (!string.Equals(entry.Sha256, sha256, StringComparison.Ordinal))
         {
-            findings.Error($"{key}: shows sha256 {sha256} for {name} {version}, the signed index pins {entry.Sha256}; {Sync}");
+            findings.Error(
+                $"{key}: shows sha256 {sha256} for {name} {version}, the signed index pins {entry.Sha256}; {Sync}");
         }
         else if (entry.Yanked != yanked)
         {
@@ -145,7 +172,8 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
             ? Encoding.UTF8.GetString(stored.Content)
             : null;
 
-    [GeneratedRegex("<tr data-version=\"(?<version>[^\"]*)\" data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
+    [GeneratedRegex(
+        "<tr data-version=\"(?<version>[^\"]*)\" data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
     private static partial Regex Row();
 
     [GeneratedRegex("<main id=\"main\" tabindex=\"-1\" data-version=\"(?<version>[^\"]*)\" data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]

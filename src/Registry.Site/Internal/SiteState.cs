@@ -33,7 +33,8 @@ internal sealed record SiteState
     [JsonIgnore]
     public long Versions => Shards.Values.Sum(s => s.Versions);
 
-    public static string ShardOf(string name) => (SHA256.HashData(Encoding.UTF8.GetBytes(name))[0] % ShardCount).ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+    public static string ShardOf(
+        string name) => (SHA256.HashData(Encoding.UTF8.GetBytes(name))[0] % ShardCount).ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
 
     public static SiteState Parse(byte[]? bytes) =>
         Deserialize(bytes, SiteJsonContext.Default.SiteState) is { } state
@@ -50,7 +51,8 @@ internal sealed record SiteState
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SiteJsonContext.Default.SiteState);
 
-    public static byte[] ShardJson(SortedDictionary<string, int> shard) => JsonSerializer.SerializeToUtf8Bytes(shard, SiteJsonContext.Default.SortedDictionaryStringInt32);
+    public static byte[] ShardJson(SortedDictionary<string, int> shard)
+        => JsonSerializer.SerializeToUtf8Bytes(shard, SiteJsonContext.Default.SortedDictionaryStringInt32);
 
     /// <summary>A state that is not the site's own (edited, truncated) is rebuilt, not trusted: the next full sync restores it.</summary>
     private static T? Deserialize<T>(byte[]? bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)

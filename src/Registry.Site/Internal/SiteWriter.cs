@@ -52,7 +52,9 @@ internal sealed class SiteWriter(ViewContext context)
         return new ViewSyncStats(SiteView.ViewName, packages, _files, _bytes, attempts);
     }
 
-    private async Task<(int Synced, int Rounds)> SyncBatchAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    private async Task<(int Synced, int Rounds)> SyncBatchAsync(
+        IReadOnlyList<string> names,
+        CancellationToken cancellationToken)
     {
         var pending = names.ToList();
         for (var round = 1; round <= MaxRounds; round++)
@@ -71,9 +73,11 @@ internal sealed class SiteWriter(ViewContext context)
             var pages = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
             foreach (var name in pending)
             {
-                await foreach (var item in _store.ListAsync($"packages/{name}/", cancellationToken).ConfigureAwait(false))
+                await foreach (var item in _store.ListAsync($"packages/{name}/", cancellationToken)
+                    .ConfigureAwait(false))
                 {
-                    if (RegistryLayout.IsSitePage(item.Key) && await _store.GetOrNullAsync(item.Key, cancellationToken).ConfigureAwait(false) is { } page)
+                    if (RegistryLayout.IsSitePage(item.Key)
+                        && await _store.GetOrNullAsync(item.Key, cancellationToken).ConfigureAwait(false) is { } page)
                     {
                         pages[item.Key] = page;
                     }
@@ -116,18 +120,34 @@ internal sealed class SiteWriter(ViewContext context)
                     counts[index.Name] = index.Versions.Count;
                 }
 
-                lost |= !await SwapIfChangedAsync(ShardKey(group.Key), stored, SiteState.ShardJson(counts), cancellationToken).ConfigureAwait(false);
+                lost |= !await SwapIfChangedAsync(
+                    ShardKey(group.Key),
+                    stored,
+                    SiteState.ShardJson(counts),
+                    cancellationToken).ConfigureAwait(false);
                 totals[group.Key] = new ShardTotal(counts.Count, counts.Values.Sum(v => (long)v));
             }
 
             if (!lost && renamed.Count == 0)
             {
-                var next = new SiteState { Shards = totals, Recent = MergeRecent(HomePage.ParseRecent(home?.Content), synced) };
+                var next = new SiteState {
+                    Shards = totals,
+                    Recent = MergeRecent(HomePage.ParseRecent(home?.Content), synced) };
                 var status = await StatusAsync(state, cancellationToken).ConfigureAwait(false);
-                if (await SwapIfChangedAsync(StateKey, siteState, next.ToJson(), cancellationToken).ConfigureAwait(false)
-                    && await SwapIfChangedAsync(HomePage.Key, home, HomePage.Render(next, status, context.BaseUrl), cancellationToken).ConfigureAwait(false)
-                    && await SwapIfChangedAsync(AtomFeed.Key, feed, AtomFeed.Render(next, context.BaseUrl), cancellationToken).ConfigureAwait(false)
-                    && await SwapIfChangedAsync(SearchPage.Key, search, SearchPage.Render(), cancellationToken).ConfigureAwait(false))
+                if (await SwapIfChangedAsync(StateKey, siteState, next.ToJson(), cancellationToken).ConfigureAwait(
+                    false)
+                    && await SwapIfChangedAsync(
+                        HomePage.Key,
+                        home,
+                        HomePage.Render(next, status, context.BaseUrl),
+                        cancellationToken).ConfigureAwait(false)
+                    && await SwapIfChangedAsync(
+                        AtomFeed.Key,
+                        feed,
+                        AtomFeed.Render(next, context.BaseUrl),
+                        cancellationToken).ConfigureAwait(false)
+                    && await SwapIfChangedAsync(SearchPage.Key, search, SearchPage.Render(), cancellationToken)
+                        .ConfigureAwait(false))
                 {
                     return (synced.Count, round);
                 }
@@ -135,28 +155,45 @@ internal sealed class SiteWriter(ViewContext context)
 
             // Something changed under this round (or a name was asked under another spelling): redo
             // every name of the batch from a newer state; pages already right are not written again.
-            pending = [.. pending.Except(renamed.Select(r => r.Asked), StringComparer.Ordinal).Concat(renamed.Select(r => r.Published)).Distinct(StringComparer.Ordinal)];
+            pending = [.. pending.Except(renamed.Select(r => r.Asked), StringComparer.Ordinal)
+                .Concat(renamed.Select(r => r.Published))
+                .Distinct(StringComparer.Ordinal)];
         }
 
         throw new ConflictException($"{_store.Location}: the web site of {string.Join(", ", pending)} kept changing under this writer; the signed publish stands, run 'registry sync' to bring the site up to date");
     }
 
     /// <summary>Every page of one package (version pages, package page, badge); false when a swap lost.</summary>
-    private async Task<bool> WritePackageAsync(PackageIndex index, Dictionary<string, StoredObject> pages, CancellationToken cancellationToken)
+    private async Task<bool> WritePackageAsync(
+        PackageIndex index,
+        Dictionary<string, StoredObject> pages,
+        CancellationToken cancellationToken)
     {
         var ok = true;
         foreach (var entry in index.Versions)
         {
             var key = PackagePage.VersionKey(index.Name, entry.Version);
-            ok &= await SwapIfChangedAsync(key, pages.GetValueOrDefault(key), PackagePage.RenderVersion(index, entry), cancellationToken).ConfigureAwait(false);
+            ok &= await SwapIfChangedAsync(
+                key,
+                pages.GetValueOrDefault(key),
+                PackagePage.RenderVersion(index, entry),
+                cancellationToken).ConfigureAwait(false);
         }
 
         var latest = PackagePage.Latest(index);
         var readme = await ReadmeOfAsync(latest, cancellationToken).ConfigureAwait(false);
         var pageKey = PackagePage.Key(index.Name);
-        ok &= await SwapIfChangedAsync(pageKey, pages.GetValueOrDefault(pageKey), PackagePage.Render(index, readme), cancellationToken).ConfigureAwait(false);
+        ok &= await SwapIfChangedAsync(
+            pageKey,
+            pages.GetValueOrDefault(pageKey),
+            PackagePage.Render(index, readme),
+            cancellationToken).ConfigureAwait(false);
         var badgeKey = PackagePage.BadgeKey(index.Name);
-        ok &= await SwapIfChangedAsync(badgeKey, pages.GetValueOrDefault(badgeKey), VersionBadge.Render(index.Name, latest.Version, latest.Yanked), cancellationToken).ConfigureAwait(false);
+        ok &= await SwapIfChangedAsync(
+            badgeKey,
+            pages.GetValueOrDefault(badgeKey),
+            VersionBadge.Render(index.Name, latest.Version, latest.Yanked),
+            cancellationToken).ConfigureAwait(false);
         return ok;
     }
 
@@ -165,15 +202,23 @@ internal sealed class SiteWriter(ViewContext context)
     {
         var key = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
         var bytes = context.KnownArtifacts.GetValueOrDefault(key)
-            ?? await _store.ReadPinnedAsync(key, entry.Length, entry.Sha256, $"{_store.Location.TrimEnd('/')}/{key}", cancellationToken).ConfigureAwait(false);
+            ?? await _store.ReadPinnedAsync(
+                key,
+                entry.Length,
+                entry.Sha256,
+                $"{_store.Location.TrimEnd('/')}/{key}",
+                cancellationToken).ConfigureAwait(false);
         return ReadmeReader.ReadOrNull(bytes, entry.Artifact);
     }
 
-    private static IReadOnlyList<RecentPublish> MergeRecent(IReadOnlyList<RecentPublish> recent, IReadOnlyList<PackageIndex> synced)
+    private static IReadOnlyList<RecentPublish> MergeRecent(
+        IReadOnlyList<RecentPublish> recent,
+        IReadOnlyList<PackageIndex> synced)
     {
         var names = synced.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         return recent.Where(r => !names.Contains(r.Name))
-            .Concat(synced.SelectMany(i => i.Versions.Select(e => new RecentPublish(i.Name, e.Version, e.Published, e.Yanked))))
+            .Concat(synced.SelectMany(
+                i => i.Versions.Select(e => new RecentPublish(i.Name, e.Version, e.Published, e.Yanked))))
             .OrderByDescending(r => r.Published)
             .ThenBy(r => r.Name, StringComparer.Ordinal)
             .ThenByDescending(r => NuGetVersion.Parse(r.Version))
@@ -205,7 +250,8 @@ internal sealed class SiteWriter(ViewContext context)
 
     private async Task PutAsync(string key, byte[] content, CancellationToken cancellationToken)
     {
-        if (await _store.PutIfAbsentAsync(key, content, context.CachePolicy.For(key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+        if (await _store.PutIfAbsentAsync(key, content, context.CachePolicy.For(key), cancellationToken)
+            .ConfigureAwait(false) == PutResult.Created)
         {
             _files++;
             _bytes += content.LongLength;
@@ -213,14 +259,19 @@ internal sealed class SiteWriter(ViewContext context)
     }
 
     /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone changed it meanwhile.</summary>
-    private async Task<bool> SwapIfChangedAsync(string key, StoredObject? current, byte[] desired, CancellationToken cancellationToken)
+    private async Task<bool> SwapIfChangedAsync(
+        string key,
+        StoredObject? current,
+        byte[] desired,
+        CancellationToken cancellationToken)
     {
         if (current is not null && current.Content.AsSpan().SequenceEqual(desired))
         {
             return true;
         }
 
-        if (await _store.SwapAsync(key, desired, current?.VersionTag, context.CachePolicy.For(key), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        if (await _store.SwapAsync(key, desired, current?.VersionTag, context.CachePolicy.For(key), cancellationToken)
+            .ConfigureAwait(false) != SwapResult.Swapped)
         {
             return false;
         }

@@ -14,22 +14,35 @@ namespace Registry.Store.S3.Internal;
 /// </summary>
 internal static class CreateOnlyMultipart
 {
-    public static async Task<PutResult> RunAsync(S3Context s3, string fullKey, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public static async Task<PutResult> RunAsync(
+        S3Context s3,
+        string fullKey,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = s3.Options.Bucket, Key = fullKey };
         s3.Apply(initiate, headers);
         var uploadId = (await s3.Small.ExecuteAsync(
-            async ct => await s3.Client.InitiateMultipartUploadAsync(initiate, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).UploadId;
+            async ct => await s3.Client.InitiateMultipartUploadAsync(initiate, ct)
+                .ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).UploadId;
         try
         {
-            var (parts, md5s) = await UploadPartsAsync(s3, fullKey, uploadId, content, length, cancellationToken).ConfigureAwait(false);
+            var (parts, md5s) = await UploadPartsAsync(s3, fullKey, uploadId, content, length, cancellationToken)
+                .ConfigureAwait(false);
             var attempts = 0;
             try
             {
                 await s3.Small.ExecuteAsync(async ct =>
                 {
                     attempts++;
-                    var complete = new CompleteMultipartUploadRequest { BucketName = s3.Options.Bucket, Key = fullKey, UploadId = uploadId, PartETags = parts, IfNoneMatch = "*" };
+                    var complete = new CompleteMultipartUploadRequest {
+                        BucketName = s3.Options.Bucket,
+                        Key = fullKey,
+                        UploadId = uploadId,
+                        PartETags = parts,
+                        IfNoneMatch = "*" };
                     await s3.Client.CompleteMultipartUploadAsync(complete, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 return PutResult.Created;
@@ -37,7 +50,9 @@ internal static class CreateOnlyMultipart
             catch (AmazonS3Exception e) when (S3Context.IsPreconditionFailed(e))
             {
                 await AbortAsync(s3, fullKey, uploadId).ConfigureAwait(false);
-                var current = attempts > 1 ? await s3.HeadETagOrNullAsync(fullKey, cancellationToken).ConfigureAwait(false) : null;
+                var current = attempts > 1
+                    ? await s3.HeadETagOrNullAsync(fullKey, cancellationToken).ConfigureAwait(false)
+                    : null;
                 return current == ETag.OfMultipart(md5s) ? PutResult.Created : PutResult.AlreadyExists;
             }
         }
@@ -67,7 +82,13 @@ internal static class CreateOnlyMultipart
                 var response = await s3.Transfer.ExecuteAsync(async ct =>
                 {
                     using var body = new MemoryStream(buffer, 0, size, writable: false);
-                    var request = new UploadPartRequest { BucketName = s3.Options.Bucket, Key = fullKey, UploadId = uploadId, PartNumber = partNumber, InputStream = body, PartSize = size };
+                    var request = new UploadPartRequest {
+                        BucketName = s3.Options.Bucket,
+                        Key = fullKey,
+                        UploadId = uploadId,
+                        PartNumber = partNumber,
+                        InputStream = body,
+                        PartSize = size };
                     return await s3.Client.UploadPartAsync(request, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 parts.Add(new PartETag(partNumber, response.ETag));
@@ -87,7 +108,9 @@ internal static class CreateOnlyMultipart
         {
             // Not the caller's token: a cancelled upload must still be cleaned up.
             using var timeout = new CancellationTokenSource(s3.Options.AttemptTimeout);
-            await s3.Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = s3.Options.Bucket, Key = fullKey, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
+            await s3.Client.AbortMultipartUploadAsync(
+                new AbortMultipartUploadRequest { BucketName = s3.Options.Bucket, Key = fullKey, UploadId = uploadId },
+                timeout.Token).ConfigureAwait(false);
         }
         catch (AmazonS3Exception)
         {

@@ -16,7 +16,8 @@ internal static class RetryClassifier
     public static bool IsTransient(Exception exception) => exception switch
     {
         TimeoutRejectedException => true,
-        AmazonServiceException service when service.StatusCode != 0 => IsTransientStatus(service.StatusCode, service.ErrorCode),
+        AmazonServiceException service when service
+            .StatusCode != 0 => IsTransientStatus(service.StatusCode, service.ErrorCode),
         AmazonServiceException { InnerException: { } inner } => IsTransient(inner),
         AmazonClientException { InnerException: { } inner } => IsTransient(inner),
         HttpRequestException or IOException or SocketException => true,

@@ -17,7 +17,8 @@ internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimePr
     public Polly.ResiliencePipeline Small { get; } = S3Pipelines.Create(options, options.AttemptTimeout, timeProvider);
 
     /// <summary>For large transfers: a streamed PUT, one multipart part.</summary>
-    public Polly.ResiliencePipeline Transfer { get; } = S3Pipelines.Create(options, options.TransferAttemptTimeout, timeProvider);
+    public Polly.ResiliencePipeline Transfer { get; }
+        = S3Pipelines.Create(options, options.TransferAttemptTimeout, timeProvider);
 
     public string FullKey(string key)
     {
@@ -55,7 +56,9 @@ internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimePr
         {
             try
             {
-                var head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Options.Bucket, Key = fullKey }, ct).ConfigureAwait(false);
+                var head = await Client.GetObjectMetadataAsync(
+                    new GetObjectMetadataRequest { BucketName = Options.Bucket, Key = fullKey },
+                    ct).ConfigureAwait(false);
                 return ETag.Normalize(head.ETag);
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
@@ -75,8 +78,12 @@ internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimePr
     /// <summary>Turns a final, non-retryable failure into one line a user can act on.</summary>
     public Exception Translate(AmazonS3Exception e, string action, string key) => e switch
     {
-        { ErrorCode: "NoSuchBucket" } => new EnvironmentException($"S3 bucket '{Options.Bucket}' does not exist ({Options.Location}); create it or fix the location", e),
+        { ErrorCode: "NoSuchBucket" } => new EnvironmentException(
+            $"S3 bucket '{Options.Bucket}' does not exist ({Options.Location}); create it or fix the location",
+            e),
         { StatusCode: HttpStatusCode.Forbidden } => new EnvironmentException($"S3 refused to {action} '{key}' in {Options.Location}: {e.ErrorCode} (check the credentials and the bucket policy)", e),
-        _ => new RegistryException($"S3 failed to {action} '{key}' in {Options.Location}: {(int)e.StatusCode} {e.ErrorCode} {e.Message}", e),
+        _ => new RegistryException(
+            $"S3 failed to {action} '{key}' in {Options.Location}: {(int)e.StatusCode} {e.ErrorCode} {e.Message}",
+            e),
     };
 }

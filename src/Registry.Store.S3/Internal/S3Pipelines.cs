@@ -14,7 +14,8 @@ internal static class S3Pipelines
             builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && RetryClassifier.IsTransient(e)),
+                    args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested
+                        && RetryClassifier.IsTransient(e)),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 MaxRetryAttempts = options.MaxRetries,

@@ -33,10 +33,19 @@ internal sealed class UploadBody : IAsyncDisposable
     public static UploadBody FromBytes(ReadOnlyMemory<byte> content)
     {
         var bytes = content.ToArray();
-        return new UploadBody(new MemoryStream(bytes, writable: false), 0, owned: true, MD5.HashData(bytes), bytes.Length);
+        return new UploadBody(
+            new MemoryStream(bytes, writable: false),
+            0,
+            owned: true,
+            MD5.HashData(bytes),
+            bytes.Length);
     }
 
-    public static async Task<UploadBody> PrepareAsync(Stream content, long length, long memoryLimit, CancellationToken cancellationToken)
+    public static async Task<UploadBody> PrepareAsync(
+        Stream content,
+        long length,
+        long memoryLimit,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length <= memoryLimit)
@@ -52,7 +61,9 @@ internal sealed class UploadBody : IAsyncDisposable
             var start = content.Position;
             if (content.Length - start != length)
             {
-                throw new ArgumentException($"The stream holds {content.Length - start} bytes, not the {length} announced.", nameof(length));
+                throw new ArgumentException(
+                    $"The stream holds {content.Length - start} bytes, not the {length} announced.",
+                    nameof(length));
             }
 
             var md5 = await HashAsync(content, length, copyTo: null, cancellationToken).ConfigureAwait(false);
@@ -60,7 +71,13 @@ internal sealed class UploadBody : IAsyncDisposable
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"registry-s3-{Guid.NewGuid():N}.part");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, CopyBufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var file = new FileStream(
+            path,
+            FileMode.CreateNew,
+            FileAccess.ReadWrite,
+            FileShare.None,
+            CopyBufferSize,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
             var md5 = await HashAsync(content, length, file, cancellationToken).ConfigureAwait(false);
@@ -90,17 +107,24 @@ internal sealed class UploadBody : IAsyncDisposable
         }
     }
 
-    private static async Task<byte[]> HashAsync(Stream source, long length, Stream? copyTo, CancellationToken cancellationToken)
+    private static async Task<byte[]> HashAsync(
+        Stream source,
+        long length,
+        Stream? copyTo,
+        CancellationToken cancellationToken)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var buffer = new byte[CopyBufferSize];
         var left = length;
         while (left > 0)
         {
-            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken)
+                .ConfigureAwait(false);
             if (read == 0)
             {
-                throw new ArgumentException($"The stream ended {left} bytes before the {length} announced.", nameof(length));
+                throw new ArgumentException(
+                    $"The stream ended {left} bytes before the {length} announced.",
+                    nameof(length));
             }
 
             md5.AppendData(buffer, 0, read);

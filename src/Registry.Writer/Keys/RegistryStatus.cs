@@ -57,7 +57,11 @@ public sealed record RoleStatus
 /// The report behind <c>registry status</c>. <see cref="ExitCode"/>: 0 all fine, 1 something
 /// expired (or must be re-signed after a root rotation), 3 something within its warning window.
 /// </summary>
-public sealed record StatusReport(string Location, DateTimeOffset Now, long RootVersion, IReadOnlyList<RoleStatus> Roles)
+public sealed record StatusReport(
+    string Location,
+    DateTimeOffset Now,
+    long RootVersion,
+    IReadOnlyList<RoleStatus> Roles)
 {
     public const int Expired = 1;
     public const int Warning = 3;

@@ -33,11 +33,15 @@ public static class RootProposal
         }
 
         var keys = new Dictionary<string, TufKey>(current.Keys, StringComparer.Ordinal);
-        var roles = current.Roles.ToDictionary(r => r.Key, r => (Ids: r.Value.KeyIds.Distinct(StringComparer.Ordinal).ToList(), r.Value.Threshold), StringComparer.Ordinal);
+        var roles = current.Roles.ToDictionary(
+            r => r.Key,
+            r => (Ids: r.Value.KeyIds.Distinct(StringComparer.Ordinal).ToList(), r.Value.Threshold),
+            StringComparer.Ordinal);
         foreach (var (role, keyId) in edits.RemoveKeys)
         {
             var ids = RoleOf(roles, role).Ids;
-            var matches = ids.Where(id => keyId.Length >= 8 && id.StartsWith(keyId, StringComparison.OrdinalIgnoreCase)).ToList();
+            var matches = ids.Where(id => keyId.Length >= 8 && id.StartsWith(keyId, StringComparison.OrdinalIgnoreCase))
+                .ToList();
             if (matches.Count != 1)
             {
                 throw new EnvironmentException(matches.Count == 0
@@ -54,7 +58,8 @@ public static class RootProposal
             var id = SigningKey.KeyIdOf(key);
             if (ids.Contains(id))
             {
-                throw new EnvironmentException($"--add-key {role}=...: key {SigningKey.ShortId(id)} is already a {role} key");
+                throw new EnvironmentException(
+                    $"--add-key {role}=...: key {SigningKey.ShortId(id)} is already a {role} key");
             }
 
             ids.Add(id);
@@ -82,8 +87,12 @@ public static class RootProposal
         {
             Version = current.Version + 1,
             Expires = TruncateToSeconds(now + edits.Expires),
-            Keys = new SortedDictionary<string, TufKey>(keys.Where(k => used.Contains(k.Key)).ToDictionary(), StringComparer.Ordinal),
-            Roles = new SortedDictionary<string, RoleKeys>(roles.ToDictionary(r => r.Key, r => new RoleKeys(r.Value.Ids, r.Value.Threshold)), StringComparer.Ordinal),
+            Keys = new SortedDictionary<string, TufKey>(
+                keys.Where(k => used.Contains(k.Key)).ToDictionary(),
+                StringComparer.Ordinal),
+            Roles = new SortedDictionary<string, RoleKeys>(
+                roles.ToDictionary(r => r.Key, r => new RoleKeys(r.Value.Ids, r.Value.Threshold)),
+                StringComparer.Ordinal),
         };
         return SignedDocument<RootMetadata>.Create(next, [], TufJsonContext.Default.RootMetadata);
     }
@@ -110,13 +119,17 @@ public static class RootProposal
 
     /// <summary>One line per role: its threshold and key ids.</summary>
     public static IReadOnlyList<string> Summarize(RootMetadata root) =>
-        [.. root.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}: {r.Value.Threshold} of {string.Join(", ", r.Value.KeyIds.Select(SigningKey.ShortId))}")];
+        [.. root.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(
+            r => $"{r.Key}: {r.Value.Threshold} of {string.Join(", ", r.Value.KeyIds.Select(SigningKey.ShortId))}")];
 
     /// <summary>The first 12 hex digits of a key id, as messages show it.</summary>
-    private static (List<string> Ids, int Threshold) RoleOf(Dictionary<string, (List<string> Ids, int Threshold)> roles, string role) =>
+    private static (List<string> Ids, int Threshold) RoleOf(
+        Dictionary<string, (List<string> Ids, int Threshold)> roles,
+        string role) =>
         roles.TryGetValue(role, out var entry)
             ? entry
             : throw new EnvironmentException($"'{role}' is not a role of the root; the roles are {string.Join(", ", roles.Keys.Order(StringComparer.Ordinal))}");
 
-    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time)
+        => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 }

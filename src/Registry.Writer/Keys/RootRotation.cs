@@ -4,13 +4,25 @@ using Registry.Core.Tuf;
 namespace Registry.Core.Keys;
 
 /// <summary>How many valid signatures a proposed root carries, by the old root's keys and by its own.</summary>
-public sealed record RootSignatureCount(long TrustedVersion, int ByTrusted, int TrustedThreshold, int ByItself, int OwnThreshold, IReadOnlyList<string> UnsignedTrustedKeys, IReadOnlyList<string> UnsignedOwnKeys)
+public sealed record RootSignatureCount(
+    long TrustedVersion,
+    int ByTrusted,
+    int TrustedThreshold,
+    int ByItself,
+    int OwnThreshold,
+    IReadOnlyList<string> UnsignedTrustedKeys,
+    IReadOnlyList<string> UnsignedOwnKeys)
 {
     public bool Complete => ByTrusted >= TrustedThreshold && ByItself >= OwnThreshold;
 }
 
 /// <summary>What <c>root publish</c> wrote, and which roles the writers must now sign with new keys.</summary>
-public sealed record RootPublishResult(long Version, string Key, string Sha256, IReadOnlyList<string> Changes, IReadOnlyList<string> RolesWithNewKeys);
+public sealed record RootPublishResult(
+    long Version,
+    string Key,
+    string Sha256,
+    IReadOnlyList<string> Changes,
+    IReadOnlyList<string> RolesWithNewKeys);
 
 /// <summary>
 /// Root rotation by the TUF rules: root N+1 must be signed by a threshold of root N's root
@@ -58,12 +70,14 @@ public static class RootRotation
         var byTrusted = MetadataVerifier.CountValidSignatures(proposal, trustedRole, trusted.Signed.Keys);
         var byItself = MetadataVerifier.CountValidSignatures(proposal, ownRole, proposal.Signed.Keys);
         var valid = proposal.Signatures
-            .Where(s => (trusted.Signed.Keys.TryGetValue(s.KeyId, out var k) || proposal.Signed.Keys.TryGetValue(s.KeyId, out k)) && SigningKey.Verify(k, proposal.CanonicalSigned, s.Sig))
+            .Where(s => (trusted.Signed.Keys.TryGetValue(s.KeyId, out var k) || proposal.Signed.Keys
+                .TryGetValue(s.KeyId, out k)) && SigningKey.Verify(k, proposal.CanonicalSigned, s.Sig))
             .Select(s => s.KeyId)
             .ToHashSet(StringComparer.Ordinal);
         return new RootSignatureCount(
             trusted.Signed.Version, byTrusted, trustedRole.Threshold, byItself, ownRole.Threshold,
-            [.. trustedRole.KeyIds.Where(id => !valid.Contains(id))], [.. ownRole.KeyIds.Where(id => !valid.Contains(id))]);
+            [.. trustedRole.KeyIds.Where(id => !valid.Contains(id))], [.. ownRole.KeyIds
+                .Where(id => !valid.Contains(id))]);
     }
 
     /// <summary>
@@ -71,7 +85,11 @@ public static class RootRotation
     /// that is not version N+1, is expired, is not a well-formed root (<see cref="RootChain.VerifyWellFormed"/>),
     /// or lacks either threshold of signatures.
     /// </summary>
-    public static async Task<RootPublishResult> PublishAsync(IObjectStore store, SignedDocument<RootMetadata> proposal, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<RootPublishResult> PublishAsync(
+        IObjectStore store,
+        SignedDocument<RootMetadata> proposal,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var chain = await RootChain.LoadChainAsync(store, cancellationToken).ConfigureAwait(false);
         var trusted = chain[^1];
@@ -84,7 +102,9 @@ public static class RootRotation
 
         if (MetadataVerifier.IsExpired(proposal.Signed, time.GetUtcNow()))
         {
-            throw new ValidationException(Rules.RootExpired, $"the proposal expired at {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; propose again");
+            throw new ValidationException(
+                Rules.RootExpired,
+                $"the proposal expired at {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; propose again");
         }
 
         RootChain.VerifyWellFormed(proposal.Signed, "the proposal");
@@ -97,15 +117,22 @@ public static class RootRotation
         RootChain.VerifySuccessor(trusted, proposal, $"root version {version}");
         var key = RegistryLayout.RootKey(version);
         var policy = (await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false)).CachePolicy;
-        if (await store.PutIfAbsentAsync(key, proposal.FileBytes, policy.For(key), cancellationToken).ConfigureAwait(false) != PutResult.Created)
+        if (await store.PutIfAbsentAsync(key, proposal.FileBytes, policy.For(key), cancellationToken)
+            .ConfigureAwait(false) != PutResult.Created)
         {
-            throw new ConflictException($"{store.Location}/{key}: another root version {version} was published meanwhile; nothing was written");
+            throw new ConflictException(
+                $"{store.Location}/{key}: another root version {version} was published meanwhile; nothing was written");
         }
 
         var rolesWithNewKeys = RoleNames.TopLevel
             .Where(r => r != RoleNames.Root && !SameRole(trusted.Signed, proposal.Signed, r))
             .ToList();
-        return new RootPublishResult(version, key, Hashing.Sha256Hex(proposal.FileBytes), RootProposal.Describe(trusted.Signed, proposal.Signed), rolesWithNewKeys);
+        return new RootPublishResult(
+            version,
+            key,
+            Hashing.Sha256Hex(proposal.FileBytes),
+            RootProposal.Describe(trusted.Signed, proposal.Signed),
+            rolesWithNewKeys);
     }
 
     /// <summary>One line saying which thresholds are short and which keys have not signed.</summary>

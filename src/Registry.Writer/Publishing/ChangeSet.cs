@@ -37,7 +37,11 @@ public sealed class ChangeSet
     /// </summary>
     public IReadOnlyDictionary<string, SortedDictionary<string, TargetFile>>? NewBins { get; set; }
 
-    public bool IsEmpty => _targets.Count == 0 && _artifacts.Count == 0 && BinEdits.Count == 0 && BinsToResign.Count == 0 && !ResignTargets && !ResignSnapshot && NewBins is null;
+    public bool IsEmpty => _targets.Count == 0 && _artifacts.Count == 0 && BinEdits.Count == 0
+        && BinsToResign.Count == 0
+        && !ResignTargets
+        && !ResignSnapshot
+        && NewBins is null;
 
     /// <summary>Adds an artifact, stored at its content-addressed key; returns its length and sha256 for the index entry.</summary>
     public (long Length, string Sha256) AddArtifact(string artifactPath, byte[] content)
@@ -74,10 +78,16 @@ public sealed record PendingTarget(string Path, byte[] Content, TargetFile Info)
 public sealed record PendingArtifact(string Key, byte[] Content);
 
 /// <summary>What a committed transaction wrote: a measure of the cost of a publish.</summary>
-public sealed record CommitStats(int FilesWritten, long BytesWritten, long SnapshotVersion, long TimestampVersion, int Attempts)
+public sealed record CommitStats(
+    int FilesWritten,
+    long BytesWritten,
+    long SnapshotVersion,
+    long TimestampVersion,
+    int Attempts)
 {
     /// <summary>Configured witnesses that did not cosign the log's new checkpoint (the commit stands; clients with a quorum may refuse it).</summary>
     [System.Text.Json.Serialization.JsonPropertyName("witness_problems")]
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? WitnessProblems { get; init; }
 }

@@ -14,7 +14,11 @@ namespace Registry.Core.Publishing;
 /// entry, the expiry of every role, and each derived view it is given against the signed index. Reads only; works on any <see cref="IObjectReader"/> (a store,
 /// or the CDN over HTTP).
 /// </summary>
-public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int parallelism = 8, IReadOnlyList<IRegistryView>? views = null)
+public sealed class RegistryAuditor(
+    IObjectReader reader,
+    TimeProvider time,
+    int parallelism = 8,
+    IReadOnlyList<IRegistryView>? views = null)
 {
     private readonly TimeProvider _time = time;
 
@@ -47,9 +51,12 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
 
         var binNames = state.Bins.AllNames().ToList();
         var listed = state.Snapshot.Signed.Meta.Keys.Where(k => k != "targets.json").ToHashSet(StringComparer.Ordinal);
-        foreach (var extra in listed.Except(binNames.Select(b => b + ".json")).Where(file => !(file.EndsWith(".json", StringComparison.Ordinal) && state.Bins.IsAnyBinName(file[..^".json".Length]))))
+        foreach (var extra in listed.Except(binNames.Select(b => b + ".json")).Where(file => !(file.EndsWith(
+            ".json",
+            StringComparison.Ordinal) && state.Bins.IsAnyBinName(file[..^".json".Length]))))
         {
-            errors.Add($"snapshot: lists '{extra}', which is not a bin of the delegation (nor of an earlier bin count)");
+            errors.Add(
+                $"snapshot: lists '{extra}', which is not a bin of the delegation (nor of an earlier bin count)");
         }
 
         var findings = new ViewFindings(errors, warnings);
@@ -113,10 +120,15 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
     }
 
     /// <summary>An artifact against its index entry, hashed while streaming (artifacts are not held in memory).</summary>
-    private async Task CheckArtifactAsync(PackageIndex index, IndexEntry entry, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    private async Task CheckArtifactAsync(
+        PackageIndex index,
+        IndexEntry entry,
+        ConcurrentBag<string> errors,
+        CancellationToken cancellationToken)
     {
         var key = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
-        var (found, mismatch) = await reader.CheckPinnedStreamAsync(key, entry.Length, entry.Sha256, cancellationToken).ConfigureAwait(false);
+        var (found, mismatch) = await reader.CheckPinnedStreamAsync(key, entry.Length, entry.Sha256, cancellationToken)
+            .ConfigureAwait(false);
         if (!found)
         {
             errors.Add($"{key}: {index.Name} {entry.Version}'s artifact is pinned by the signed index but missing");
@@ -132,7 +144,13 @@ public sealed class RegistryAuditor(IObjectReader reader, TimeProvider time, int
 }
 
 /// <summary>The result of an audit: an empty <see cref="Errors"/> means the registry verifies.</summary>
-public sealed record AuditReport(IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings, int Packages, int Versions, int Targets, long TargetBytes)
+public sealed record AuditReport(
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<string> Warnings,
+    int Packages,
+    int Versions,
+    int Targets,
+    long TargetBytes)
 {
     public bool Ok => Errors.Count == 0;
 }

@@ -51,7 +51,9 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
         }
         catch (VerificationException e)
         {
-            throw new VerificationException($"gc refused, nothing deleted: the current state does not verify ({e.Message}); run 'registry verify'", e);
+            throw new VerificationException(
+                $"gc refused, nothing deleted: the current state does not verify ({e.Message}); run 'registry verify'",
+                e);
         }
 
         foreach (var snapshotVersion in SnapshotsCurrentSince(items.Values, cutoff))
@@ -59,7 +61,9 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
             await marker.MarkSnapshotAsync(snapshotVersion, cancellationToken).ConfigureAwait(false);
         }
 
-        var candidates = items.Values.Where(item => item.LastModified <= cutoff && IsCollectable(item.Key) && !marker.IsLive(item.Key)).ToList();
+        var candidates = items.Values
+            .Where(item => item.LastModified <= cutoff && IsCollectable(item.Key) && !marker.IsLive(item.Key))
+            .ToList();
         var policy = (await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false)).CachePolicy;
         candidates.AddRange(LogPartials.Superseded(items, state, policy, grace, _time.GetUtcNow()));
         if (store is ILeftoverStore leftovers)
@@ -82,7 +86,8 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
             {
                 // A publish re-uses a content-addressed file that exists (PutIfAbsent: AlreadyExists):
                 // keep its bytes until the post-check has seen that no new state references it.
-                if (heldBytes + item.Length > MaxHeldBytes || await store.GetOrNullAsync(item.Key, cancellationToken).ConfigureAwait(false) is not { } stored)
+                if (heldBytes + item.Length > MaxHeldBytes
+                    || await store.GetOrNullAsync(item.Key, cancellationToken).ConfigureAwait(false) is not { } stored)
                 {
                     continue;
                 }
@@ -99,7 +104,9 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
             deleted.Add(item);
         }
 
-        var restored = held.Count == 0 ? [] : await RestoreReusedAsync(state, marker, held, cancellationToken).ConfigureAwait(false);
+        var restored = held.Count == 0
+            ? []
+            : await RestoreReusedAsync(state, marker, held, cancellationToken).ConfigureAwait(false);
         var kept = items.Count - deleted.Count(d => items.ContainsKey(d.Key)) + restored.Count;
         return new CollectResult(
             dryRun,
@@ -115,14 +122,20 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
     /// they reference. A publisher stalled for longer than the settle time between that write
     /// and its snapshot can still miss this; the grace period is what protects it.
     /// </summary>
-    private async Task<List<string>> RestoreReusedAsync(RegistryState before, ReferenceMarker marker, Dictionary<string, byte[]> held, CancellationToken cancellationToken)
+    private async Task<List<string>> RestoreReusedAsync(
+        RegistryState before,
+        ReferenceMarker marker,
+        Dictionary<string, byte[]> held,
+        CancellationToken cancellationToken)
     {
         // A publisher writes its bins and snapshot milliseconds after re-using a file; wait a
         // little so that one that re-used a file just before it went is seen by the check.
         await Task.Delay(SettleTime, _time, cancellationToken).ConfigureAwait(false);
         try
         {
-            for (var version = before.Snapshot.Signed.Version + 1; await store.ExistsAsync(RegistryLayout.MetadataKey(RoleNames.Snapshot, version), cancellationToken).ConfigureAwait(false); version++)
+            for (var version = before.Snapshot.Signed.Version + 1; await store.ExistsAsync(
+                RegistryLayout.MetadataKey(RoleNames.Snapshot, version),
+                cancellationToken).ConfigureAwait(false); version++)
             {
                 await marker.MarkSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
             }
@@ -133,10 +146,14 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
             return await RestoreAsync(held.Keys.ToList(), held, cancellationToken).ConfigureAwait(false);
         }
 
-        return await RestoreAsync(held.Keys.Where(marker.IsLive).ToList(), held, cancellationToken).ConfigureAwait(false);
+        return await RestoreAsync(held.Keys.Where(marker.IsLive).ToList(), held, cancellationToken).ConfigureAwait(
+            false);
     }
 
-    private async Task<List<string>> RestoreAsync(List<string> keys, Dictionary<string, byte[]> held, CancellationToken cancellationToken)
+    private async Task<List<string>> RestoreAsync(
+        List<string> keys,
+        Dictionary<string, byte[]> held,
+        CancellationToken cancellationToken)
     {
         var policy = (await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false)).CachePolicy;
         foreach (var key in keys)
@@ -152,12 +169,15 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
     /// the store's precondition proof (and its lock) or a foreign file.
     /// </summary>
     private static bool IsCollectable(string key) =>
-        (key.StartsWith("metadata/", StringComparison.Ordinal) && !key.EndsWith(".root.json", StringComparison.Ordinal) && key != RegistryLayout.TimestampKey)
+        (key.StartsWith("metadata/", StringComparison.Ordinal) && !key.EndsWith(".root.json", StringComparison.Ordinal)
+            && key != RegistryLayout.TimestampKey)
         || key.StartsWith("targets/", StringComparison.Ordinal)
         || (key.StartsWith(PreconditionProbe.Prefix, StringComparison.Ordinal) && !IsProof(key));
 
     private static bool IsProof(string key) =>
-        key == PreconditionProbe.ProofKey || key == PreconditionProbe.Prefix + "." + PreconditionProbe.ProofKey[PreconditionProbe.Prefix.Length..] + ".lock";
+        key == PreconditionProbe.ProofKey || key == PreconditionProbe.Prefix + "."
+            + PreconditionProbe.ProofKey[PreconditionProbe.Prefix.Length..]
+            + ".lock";
 
     /// <summary>Content-addressed files a publish may re-use instead of writing (versioned metadata never is).</summary>
     private static bool IsReusable(string key) => key.StartsWith("targets/", StringComparison.Ordinal);
@@ -177,7 +197,11 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
 }
 
 /// <summary>What garbage collection removed (or would remove, in a dry run), and what it put back after a racing publish re-used it.</summary>
-public sealed record CollectResult(bool DryRun, IReadOnlyList<DeletedFile> Files, IReadOnlyList<string> Restored, int Kept)
+public sealed record CollectResult(
+    bool DryRun,
+    IReadOnlyList<DeletedFile> Files,
+    IReadOnlyList<string> Restored,
+    int Kept)
 {
     /// <summary>The deleted keys.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -39,8 +39,12 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
             Type = RoleNames.Root,
             Version = 1,
             Expires = now.AddDays(settings.RootExpiryDays),
-            Keys = new SortedDictionary<string, TufKey>(roleKeys.Values.DistinctBy(k => k.KeyId).ToDictionary(k => k.KeyId, k => k.Public), StringComparer.Ordinal),
-            Roles = new SortedDictionary<string, RoleKeys>(roleKeys.ToDictionary(p => p.Key, p => new RoleKeys([p.Value.KeyId], 1)), StringComparer.Ordinal),
+            Keys = new SortedDictionary<string, TufKey>(
+                roleKeys.Values.DistinctBy(k => k.KeyId).ToDictionary(k => k.KeyId, k => k.Public),
+                StringComparer.Ordinal),
+            Roles = new SortedDictionary<string, RoleKeys>(
+                roleKeys.ToDictionary(p => p.Key, p => new RoleKeys([p.Value.KeyId], 1)),
+                StringComparer.Ordinal),
             LayoutVersion = RegistryFormat.Current,
             Log = logKey is null ? null : new RootLog(logKey.Name, logKey.Verifier.Encoded),
         }, [roleKeys[RoleNames.Root]], TufJsonContext.Default.RootMetadata);
@@ -55,14 +59,19 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
             Delegations = new Delegations
             {
                 Keys = new Dictionary<string, TufKey> { [targetsKey.KeyId] = targetsKey.Public },
-                SuccinctRoles = new SuccinctRoles { KeyIds = [targetsKey.KeyId], Threshold = 1, BitLength = bitLength, NamePrefix = bins.NamePrefix },
+                SuccinctRoles = new SuccinctRoles {
+                    KeyIds = [targetsKey.KeyId],
+                    Threshold = 1,
+                    BitLength = bitLength,
+                    NamePrefix = bins.NamePrefix },
             },
             LayoutVersion = RegistryFormat.Current,
         }, [targetsKey], TufJsonContext.Default.TargetsMetadata);
 
         await PutAsync(RegistrySettings.Key, settings.ToJson(), policy, cancellationToken).ConfigureAwait(false);
         await PutAsync(RegistryLayout.RootKey(1), root.FileBytes, policy, cancellationToken).ConfigureAwait(false);
-        await PutAsync(RegistryLayout.MetadataKey(RoleNames.Targets, 1), targets.FileBytes, policy, cancellationToken).ConfigureAwait(false);
+        await PutAsync(RegistryLayout.MetadataKey(RoleNames.Targets, 1), targets.FileBytes, policy, cancellationToken)
+            .ConfigureAwait(false);
 
         var emptyBin = new TargetsMetadata
         {
@@ -71,11 +80,18 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
             Expires = now.AddDays(settings.BinsExpiryDays),
             Targets = new Dictionary<string, TargetFile>(),
         };
-        var binBytes = SignedDocument<TargetsMetadata>.Create(emptyBin, [targetsKey], TufJsonContext.Default.TargetsMetadata).FileBytes;
-        await Parallel.ForEachAsync(bins.AllNames(), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (bin, ct) => await PutAsync(RegistryLayout.MetadataKey(bin, 1), binBytes, policy, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var binBytes = SignedDocument<TargetsMetadata>.Create(
+            emptyBin,
+            [targetsKey],
+            TufJsonContext.Default.TargetsMetadata).FileBytes;
+        await Parallel.ForEachAsync(bins.AllNames(), new ParallelOptions {
+            MaxDegreeOfParallelism = 16,
+            CancellationToken = cancellationToken },
+            async (bin, ct) => await PutAsync(RegistryLayout.MetadataKey(bin, 1), binBytes, policy, ct).ConfigureAwait(
+                false)).ConfigureAwait(false);
 
-        var meta = new SortedDictionary<string, MetaFile>(StringComparer.Ordinal) { ["targets.json"] = new() { Version = 1 } };
+        var meta = new SortedDictionary<string, MetaFile>(StringComparer.Ordinal) {
+            ["targets.json"] = new() { Version = 1 } };
         foreach (var bin in bins.AllNames())
         {
             meta[bin + ".json"] = new MetaFile { Version = 1 };
@@ -88,14 +104,21 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
             Expires = now.AddDays(settings.SnapshotExpiryDays),
             Meta = meta,
         }, [roleKeys[RoleNames.Snapshot]], TufJsonContext.Default.SnapshotMetadata);
-        await PutAsync(RegistryLayout.MetadataKey(RoleNames.Snapshot, 1), snapshot.FileBytes, policy, cancellationToken).ConfigureAwait(false);
+        await PutAsync(RegistryLayout.MetadataKey(RoleNames.Snapshot, 1), snapshot.FileBytes, policy, cancellationToken)
+            .ConfigureAwait(false);
 
         TimestampLog? log = null;
         if (logKey is not null)
         {
             // The log's entry 0 is the empty registry.
             var entry = new Log.LogEntry(1, 1, Hashing.Sha256Hex(snapshot.FileBytes), 1, []);
-            log = await new Internal.LogCommitter(store, logKey, root.Signed.Log!, policy, _time, TimeSpan.FromSeconds(10)).AppendAsync(entry, cancellationToken).ConfigureAwait(false)
+            log = await new Internal.LogCommitter(
+                store,
+                logKey,
+                root.Signed.Log!,
+                policy,
+                _time,
+                TimeSpan.FromSeconds(10)).AppendAsync(entry, cancellationToken).ConfigureAwait(false)
                 ?? throw new ConflictException($"{store.Location}: another init created the log at the same time");
         }
 
@@ -115,19 +138,30 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
                 },
             },
         }, [roleKeys[RoleNames.Timestamp]], TufJsonContext.Default.TimestampMetadata);
-        if (await store.SwapAsync(RegistryLayout.TimestampKey, timestamp.FileBytes, null, policy.For(RegistryLayout.TimestampKey), cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
+        if (await store.SwapAsync(
+            RegistryLayout.TimestampKey,
+            timestamp.FileBytes,
+            null,
+            policy.For(RegistryLayout.TimestampKey),
+            cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
             throw new ConflictException($"{store.Location}: another init created the registry at the same time");
         }
 
-        return new InitResult(Hashing.Sha256Hex(root.FileBytes), root.FileBytes, bins.Count, roleKeys.ToDictionary(p => p.Key, p => keys.FileOf[p.Value.KeyId]));
+        return new InitResult(
+            Hashing.Sha256Hex(root.FileBytes),
+            root.FileBytes,
+            bins.Count,
+            roleKeys.ToDictionary(p => p.Key, p => keys.FileOf[p.Value.KeyId]));
     }
 
     private async Task PutAsync(string key, byte[] content, CachePolicy policy, CancellationToken cancellationToken)
     {
-        if (await store.PutIfAbsentAsync(key, content, policy.For(key), cancellationToken).ConfigureAwait(false) != PutResult.Created)
+        if (await store.PutIfAbsentAsync(key, content, policy.For(key), cancellationToken)
+            .ConfigureAwait(false) != PutResult.Created)
         {
-            throw new ConflictException($"{store.Location}/{key}: exists already; another init is running or an earlier one was interrupted");
+            throw new ConflictException(
+                $"{store.Location}/{key}: exists already; another init is running or an earlier one was interrupted");
         }
     }
 }
@@ -147,4 +181,8 @@ public sealed record InitOptions
 }
 
 /// <summary>The new registry's trust anchor (<c>1.root.json</c>) and where its keys are.</summary>
-public sealed record InitResult(string RootSha256, byte[] RootBytes, long BinCount, IReadOnlyDictionary<string, string> KeyFiles);
+public sealed record InitResult(
+    string RootSha256,
+    byte[] RootBytes,
+    long BinCount,
+    IReadOnlyDictionary<string, string> KeyFiles);

@@ -25,7 +25,10 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     /// these packages, also when nothing new was committed, which repairs a view a killed publish
     /// left behind. A view refuses, before any write, packages it cannot serve.
     /// </summary>
-    public async Task<PublishResult> PublishAsync(IReadOnlyList<Packages.PackageFile> packages, PublishOptions publish, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishAsync(
+        IReadOnlyList<Packages.PackageFile> packages,
+        PublishOptions publish,
+        CancellationToken cancellationToken)
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         foreach (var view in _options.Views)
@@ -52,12 +55,23 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
             }
         }
 
-        var published = packages.GroupBy(p => p.Manifest.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Manifest, StringComparer.Ordinal);
-        var views = await Views.SyncAsync(settings, [.. published.Keys], cancellationToken, known: known, published: published).ConfigureAwait(false);
+        var published = packages.GroupBy(p => p.Manifest.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Manifest, StringComparer.Ordinal);
+        var views = await Views.SyncAsync(
+            settings,
+            [.. published.Keys],
+            cancellationToken,
+            known: known,
+            published: published).ConfigureAwait(false);
         return new PublishResult(outcomes, stats) { Views = Touched(views) };
     }
 
-    public async Task<YankResult> YankAsync(string name, string version, string? reason, bool undo, CancellationToken cancellationToken)
+    public async Task<YankResult> YankAsync(
+        string name,
+        string version,
+        string? reason,
+        bool undo,
+        CancellationToken cancellationToken)
     {
         name = Packages.PackageName.FromUserInput(name);
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
@@ -81,7 +95,11 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     public async Task<RefreshResult> RefreshAsync(CancellationToken cancellationToken)
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        var (plan, stats) = await RunAsync(settings, (state, ct) => RefreshPlanner.PlanAsync(state, keys, settings, _time, ct), cancellationToken, commitEmpty: true).ConfigureAwait(false);
+        var (plan, stats) = await RunAsync(
+            settings,
+            (state, ct) => RefreshPlanner.PlanAsync(state, keys, settings, _time, ct),
+            cancellationToken,
+            commitEmpty: true).ConfigureAwait(false);
 
         // No package changed, but registry-wide pages (a status panel with the new expiry) follow the commit.
         await Views.SyncAsync(settings, [], cancellationToken).ConfigureAwait(false);
@@ -99,7 +117,10 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
     public async Task<RebinResult> RebinAsync(int binCount, CancellationToken cancellationToken)
     {
         var settings = await RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        var (plan, stats) = await RunAsync(settings, (state, ct) => RebinPlanner.PlanAsync(state, binCount, ct), cancellationToken).ConfigureAwait(false);
+        var (plan, stats) = await RunAsync(
+            settings,
+            (state, ct) => RebinPlanner.PlanAsync(state, binCount, ct),
+            cancellationToken).ConfigureAwait(false);
         return new RebinResult(plan, stats);
     }
 
@@ -121,7 +142,8 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
             }
 
             RequireSigningKeys(state, changes);
-            await RotationWait.CheckAsync(store, state, changes, keys, settings, _time, cancellationToken).ConfigureAwait(false);
+            await RotationWait.CheckAsync(store, state, changes, keys, settings, _time, cancellationToken)
+                .ConfigureAwait(false);
             var writer = new StateWriter(store, keys, settings, _time, _options.LogLease);
             var stats = await writer.CommitAsync(state, changes, cancellationToken).ConfigureAwait(false);
             if (stats is not null)
@@ -202,7 +224,13 @@ public enum PublishStatus
     AlreadyPublished,
 }
 
-public sealed record PackageOutcome(string Name, string Version, PublishStatus Status, string Sha256, long Length, string Artifact);
+public sealed record PackageOutcome(
+    string Name,
+    string Version,
+    PublishStatus Status,
+    string Sha256,
+    long Length,
+    string Artifact);
 
 public sealed record PublishResult(IReadOnlyList<PackageOutcome> Packages, CommitStats? Stats)
 {
@@ -233,4 +261,7 @@ public sealed record RebinPlan(long OldBins, long NewBins, int? Targets, int Ret
 /// <summary>A rebin's plan and, when it committed, its cost (null: the registry already had that many bins).</summary>
 public sealed record RebinResult(RebinPlan Plan, CommitStats? Stats);
 
-public sealed record RefreshResult(IReadOnlyList<string> Resigned, IReadOnlyList<string> MissingKeys, CommitStats Stats);
+public sealed record RefreshResult(
+    IReadOnlyList<string> Resigned,
+    IReadOnlyList<string> MissingKeys,
+    CommitStats Stats);

@@ -72,7 +72,9 @@ public sealed class ViewSync(IObjectStore store, IReadOnlyList<IRegistryView> vi
         {
             throw failures.Count == 1
                 ? failures[0]
-                : new RegistryException(string.Join("; ", failures.Select(f => f.Message)), failures.Max(f => f.ExitCode));
+                : new RegistryException(
+                    string.Join("; ", failures.Select(f => f.Message)),
+                    failures.Max(f => f.ExitCode));
         }
 
         return results;

@@ -21,20 +21,29 @@ public sealed record ReadToken(string Registry, string Id, long ExpiresUnixSecon
     public DateTimeOffset Expires => DateTimeOffset.FromUnixTimeSeconds(ExpiresUnixSeconds);
 
     /// <summary>The text that is signed (every field but the signature).</summary>
-    public string Claim => string.Join(Separator, Prefix, Registry, Id, ExpiresUnixSeconds.ToString(CultureInfo.InvariantCulture), Scope, SecretId);
+    public string Claim => string.Join(
+        Separator,
+        Prefix,
+        Registry,
+        Id,
+        ExpiresUnixSeconds.ToString(CultureInfo.InvariantCulture),
+        Scope,
+        SecretId);
 
     /// <summary>The token's text: the claim and its HMAC under <paramref name="secretHex"/>.</summary>
     public string Sign(string secretHex) => Claim + Separator + Mac(secretHex, Claim);
 
     public static string Mac(string secretHex, string claim) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.ASCII.GetBytes(secretHex), Encoding.UTF8.GetBytes(claim)));
+        Convert.ToHexStringLower(
+            HMACSHA256.HashData(Encoding.ASCII.GetBytes(secretHex), Encoding.UTF8.GetBytes(claim)));
 
     /// <summary>Reads the fields of a token's text (without checking its signature), or null when it is not one.</summary>
     public static ReadToken? ParseOrNull(string text, out string signature)
     {
         signature = "";
         var parts = text.Trim().Split(Separator);
-        if (parts.Length != 7 || parts[0] != Prefix || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        if (parts.Length != 7 || parts[0] != Prefix
+            || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
             return null;
         }
@@ -44,5 +53,6 @@ public sealed record ReadToken(string Registry, string Id, long ExpiresUnixSecon
     }
 
     /// <summary>A package name is in a scope when the scope is empty or a prefix of it (case-insensitive, as NuGet ids are).</summary>
-    public bool Grants(string packageName) => Scope.Length == 0 || packageName.StartsWith(Scope, StringComparison.OrdinalIgnoreCase);
+    public bool Grants(string packageName)
+        => Scope.Length == 0 || packageName.StartsWith(Scope, StringComparison.OrdinalIgnoreCase);
 }

@@ -38,13 +38,18 @@ public sealed class TokenFile
         if (!File.Exists(path))
         {
             return create
-                ? new TokenFile(path, new TokenFileDocument(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), [NewSecret()], []))
+                ? new TokenFile(path, new TokenFileDocument(
+                    Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+                    [NewSecret()],
+                    []))
                 : throw new EnvironmentException($"no read tokens issued from '{keysFolder}' yet ({FileName} is absent): issue one with 'registry token issue'");
         }
 
         try
         {
-            var document = JsonSerializer.Deserialize(File.ReadAllBytes(path), TokenJsonContext.Default.TokenFileDocument)
+            var document = JsonSerializer.Deserialize(
+                File.ReadAllBytes(path),
+                TokenJsonContext.Default.TokenFileDocument)
                 ?? throw new JsonException("null");
             return document.Secrets.Count == 0
                 ? throw new EnvironmentException($"{path} lists no secret: it is damaged; restore it from a backup")
@@ -74,7 +79,8 @@ public sealed class TokenFile
         var matches = Document.Tokens.Where(t => t.Id.StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count > 1)
         {
-            throw new EnvironmentException($"token id '{id}' matches {matches.Count} tokens; give more of it (see 'registry token list')");
+            throw new EnvironmentException(
+                $"token id '{id}' matches {matches.Count} tokens; give more of it (see 'registry token list')");
         }
 
         if (matches.Count == 0)
@@ -100,7 +106,8 @@ public sealed class TokenFile
     {
         if (Document.Secrets.All(s => s.Id != secretId))
         {
-            throw new EnvironmentException($"no secret '{secretId}'; the secrets are {string.Join(", ", Document.Secrets.Select(s => s.Id))}");
+            throw new EnvironmentException(
+                $"no secret '{secretId}'; the secrets are {string.Join(", ", Document.Secrets.Select(s => s.Id))}");
         }
 
         if (Document.Secrets.Count == 1)
@@ -152,7 +159,9 @@ public sealed class TokenFile
         File.Move(temp, path, overwrite: true);
     }
 
-    private static TokenSecret NewSecret() => new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+    private static TokenSecret NewSecret() => new(
+        Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+        Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
 }
 
 public sealed record TokenFileDocument(

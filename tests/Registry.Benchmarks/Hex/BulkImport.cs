@@ -9,8 +9,17 @@ namespace Registry.Benchmarks.Hex;
 /// <summary>One import transaction: files in it, versions in the registry after it, its wall and CPU time (publish only, not generation).</summary>
 internal sealed record BatchFigure(int Files, int FirstPackage, int VersionsAfter, double WallMs, double CpuMs);
 
-internal sealed record ImportFigures(int Versions, double PublishSeconds, double GenerateSeconds, double VersionsPerSecond,
-    double StartWallMs, double EndWallMs, double StartCpuMs, double EndCpuMs, int StartVersions, IReadOnlyList<BatchFigure> Batches)
+internal sealed record ImportFigures(
+    int Versions,
+    double PublishSeconds,
+    double GenerateSeconds,
+    double VersionsPerSecond,
+    double StartWallMs,
+    double EndWallMs,
+    double StartCpuMs,
+    double EndCpuMs,
+    int StartVersions,
+    IReadOnlyList<BatchFigure> Batches)
 {
     public double CpuGrowth => EndCpuMs / StartCpuMs;
 
@@ -30,7 +39,9 @@ internal static class BulkImport
     {
         var store = new FolderStore(workspace.Full);
         using var keys = KeyRing.Load(workspace.Keys);
-        await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = options.Bins, LogOrigin = options.LogOrigin }, default);
+        await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(
+            new InitOptions { Bins = options.Bins, LogOrigin = options.LogOrigin },
+            default);
         var writer = new RegistryWriter(store, keys, TimeProvider.System);
         var order = shape.Packages.SelectMany(p => p.Versions.Select(v => (Package: p, Version: v))).ToList();
         var batches = new List<BatchFigure>();
@@ -54,7 +65,10 @@ internal static class BulkImport
 
             var clock = Stopwatch.StartNew();
             var files = new PackageFile[end - start];
-            Parallel.For(start, end, i => files[i - start] = Read(shape, order[i].Package, order[i].Version, options.Seed));
+            Parallel.For(
+                start,
+                end,
+                i => files[i - start] = Read(shape, order[i].Package, order[i].Version, options.Seed));
             generate += clock.Elapsed;
 
             var cpu = Environment.CpuUsage.TotalTime;
@@ -62,7 +76,12 @@ internal static class BulkImport
             await writer.PublishAsync(files, new PublishOptions(), default);
             var wall = clock.Elapsed.TotalMilliseconds;
             published += files.Length;
-            batches.Add(new BatchFigure(files.Length, order[start].Package.Index, published, wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds));
+            batches.Add(new BatchFigure(
+                files.Length,
+                order[start].Package.Index,
+                published,
+                wall,
+                (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds));
             if (batches.Count % 20 == 0 || end == order.Count)
             {
                 var rate = published / (total.Elapsed - generate).TotalSeconds;
@@ -81,7 +100,8 @@ internal static class BulkImport
         var last = full.TakeLast(Window).ToList();
         return new ImportFigures(published, publishSeconds, generate.TotalSeconds, published / publishSeconds,
             Stats.Median(first.Select(b => b.WallMs)), Stats.Median(last.Select(b => b.WallMs)),
-            Stats.Median(first.Select(b => b.CpuMs)), Stats.Median(last.Select(b => b.CpuMs)), first.FirstOrDefault()?.VersionsAfter ?? 0, batches);
+            Stats.Median(first.Select(b => b.CpuMs)), Stats.Median(last.Select(b => b.CpuMs)), first.FirstOrDefault()?
+                .VersionsAfter ?? 0, batches);
     }
 
     public static PackageFile Read(HexShape shape, HexPackage package, HexVersion version, int seed)
@@ -99,7 +119,9 @@ internal static class Stats
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? double.NaN
-            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+            : sorted.Count % 2 == 1
+                ? sorted[sorted.Count / 2]
+                : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     public static double Median(IEnumerable<long> values) => Median(values.Select(v => (double)v));

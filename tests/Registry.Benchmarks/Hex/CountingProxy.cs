@@ -18,7 +18,12 @@ internal sealed record ClassTraffic(int Requests, long Bytes);
 /// encoding), response header bytes (status line and headers, approximated as HTTP/1.1 text),
 /// 304 answers, and the same split by kind of file.
 /// </summary>
-internal sealed record TrafficFigures(int Requests, long Bytes, long HeaderBytes, int NotModified, IReadOnlyDictionary<string, ClassTraffic> ByClass);
+internal sealed record TrafficFigures(
+    int Requests,
+    long Bytes,
+    long HeaderBytes,
+    int NotModified,
+    IReadOnlyDictionary<string, ClassTraffic> ByClass);
 
 /// <summary>
 /// A reverse proxy on 127.0.0.1 that forwards every request to an upstream (<c>registry serve</c>)
@@ -27,9 +32,22 @@ internal sealed record TrafficFigures(int Requests, long Bytes, long HeaderBytes
 /// </summary>
 internal sealed class CountingProxy : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer" };
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) {
+        "Host",
+        "Connection",
+        "Keep-Alive",
+        "Transfer-Encoding",
+        "Upgrade",
+        "Proxy-Connection",
+        "TE",
+        "Trailer" };
     private readonly ConcurrentDictionary<string, long[]> _classes = new(StringComparer.Ordinal);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 64 });
+    private readonly HttpClient _http = new(new SocketsHttpHandler {
+        AutomaticDecompression = DecompressionMethods.None,
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        MaxConnectionsPerServer = 64 });
     private readonly string _upstream;
     private WebApplication? _app;
     private int _requests;
@@ -44,13 +62,16 @@ internal sealed class CountingProxy : IAsyncDisposable
     public static async Task<CountingProxy> StartAsync(Uri upstream)
     {
         var proxy = new CountingProxy(upstream);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         proxy._app = builder.Build();
         proxy._app.Run(proxy.ForwardAsync);
         await proxy._app.StartAsync();
-        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses
+            .First();
         proxy.BaseUri = new Uri(address.TrimEnd('/') + "/");
         return proxy;
     }
@@ -61,16 +82,21 @@ internal sealed class CountingProxy : IAsyncDisposable
         _classes.Clear();
     }
 
-    public TrafficFigures Figures() => new(_requests, Interlocked.Read(ref _bytes), Interlocked.Read(ref _headerBytes), _notModified,
-        _classes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => new ClassTraffic((int)p.Value[0], p.Value[1]), StringComparer.Ordinal));
+    public TrafficFigures Figures() => new(_requests, Interlocked.Read(ref _bytes), Interlocked.Read(
+        ref _headerBytes), _notModified,
+        _classes.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ToDictionary(p => p.Key, p => new ClassTraffic((int)p.Value[0], p.Value[1]), StringComparer.Ordinal));
 
     /// <summary>The kind of file a URL path names, by the registry's layout.</summary>
     public static string Classify(string path) => path.TrimStart('/') switch
     {
         "metadata/timestamp.json" => "timestamp",
-        var p when p.StartsWith("metadata/", StringComparison.Ordinal) && p.EndsWith(".root.json", StringComparison.Ordinal) => "root",
-        var p when p.StartsWith("metadata/", StringComparison.Ordinal) && p.EndsWith(".snapshot.json", StringComparison.Ordinal) => "snapshot",
-        var p when p.StartsWith("metadata/", StringComparison.Ordinal) && p.EndsWith(".targets.json", StringComparison.Ordinal) => "targets",
+        var p when p.StartsWith("metadata/", StringComparison.Ordinal)
+            && p.EndsWith(".root.json", StringComparison.Ordinal) => "root",
+        var p when p.StartsWith("metadata/", StringComparison.Ordinal)
+            && p.EndsWith(".snapshot.json", StringComparison.Ordinal) => "snapshot",
+        var p when p.StartsWith("metadata/", StringComparison.Ordinal)
+            && p.EndsWith(".targets.json", StringComparison.Ordinal) => "targets",
         var p when p.StartsWith("metadata/", StringComparison.Ordinal) => "bins",
         var p when p.StartsWith("targets/index/", StringComparison.Ordinal) => "index",
         var p when p.StartsWith("targets/names/", StringComparison.Ordinal) => "names",
@@ -81,16 +107,22 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext context)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"{_upstream}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
+        using var request = new HttpRequestMessage(
+            new HttpMethod(context.Request.Method),
+            $"{_upstream}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
         foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
         {
             request.Headers.TryAddWithoutValidation(name, values.ToArray());
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        using var response = await _http.SendAsync(
+            request,
+            HttpCompletionOption.ResponseHeadersRead,
+            context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;
         long headerBytes = $"HTTP/1.1 {(int)response.StatusCode} {response.ReasonPhrase}\r\n\r\n".Length;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => !HopByHop.Contains(h.Key)))
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)
+            .Where(h => !HopByHop.Contains(h.Key)))
         {
             context.Response.Headers[name] = values.ToArray();
             headerBytes += values.Sum(v => name.Length + 4 + v.Length);

@@ -40,7 +40,9 @@ internal static class DebFile
 
     private static void Member(Stream output, string name, byte[] content)
     {
-        var header = string.Create(CultureInfo.InvariantCulture, $"{name,-16}{Time.ToUnixTimeSeconds(),-12}{0,-6}{0,-6}{"100644",-8}{content.Length,-10}`\n");
+        var header = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{name,-16}{Time.ToUnixTimeSeconds(),-12}{0,-6}{0,-6}{"100644",-8}{content.Length,-10}`\n");
         output.Write(Encoding.ASCII.GetBytes(header));
         output.Write(content);
         if (content.Length % 2 == 1)

@@ -55,7 +55,8 @@ internal static class HexArtifacts
     public static string Source(Random random, string module, int length)
     {
         var text = new StringBuilder(length + 256);
-        text.Append("defmodule ").Append(module).Append(" do\n  @moduledoc \"\"\"\n  ").Append(Sentence(random, 20)).Append("\n  \"\"\"\n\n");
+        text.Append("defmodule ").Append(module).Append(" do\n  @moduledoc \"\"\"\n  ").Append(Sentence(random, 20))
+            .Append("\n  \"\"\"\n\n");
         var names = Enumerable.Range(0, 12).Select(_ => Identifier(random)).ToArray();
         while (text.Length < length)
         {
@@ -66,16 +67,38 @@ internal static class HexArtifacts
             switch (random.Next(3))
             {
                 case 0:
-                    text.Append("    ").Append(a).Append("\n    |> Enum.map(fn x -> x + ").Append(random.Next(100)).Append(" end)\n    |> ")
-                        .Append(module).Append('.').Append(names[random.Next(names.Length)]).Append('(').Append(b).Append(")\n");
+                    text.Append("    ").Append(a).Append("\n    |> Enum.map(fn x -> x + ").Append(random.Next(100))
+                        .Append(" end)\n    |> ")
+                        .Append(module)
+                        .Append('.')
+                        .Append(names[random.Next(names
+                            .Length)])
+                        .Append('(')
+                        .Append(b)
+                        .Append(")\n");
                     break;
                 case 1:
-                    text.Append("    case ").Append(a).Append(" do\n      {:ok, ").Append(b).Append("} -> {:ok, Map.put(").Append(b).Append(", :")
-                        .Append(Words[random.Next(Words.Length)]).Append(", ").Append(random.Next(1000)).Append(")}\n      {:error, reason} -> {:error, reason}\n    end\n");
+                    text.Append("    case ").Append(a).Append(" do\n      {:ok, ").Append(b)
+                        .Append("} -> {:ok, Map.put(")
+                        .Append(b)
+                        .Append(", :")
+                        .Append(Words[random.Next(Words.Length)])
+                        .Append(", ")
+                        .Append(random
+                            .Next(1000))
+                        .Append(")}\n      {:error, reason} -> {:error, reason}\n    end\n");
                     break;
                 default:
-                    text.Append("    with {:ok, ").Append(a).Append("} <- fetch_").Append(Words[random.Next(Words.Length)]).Append('(').Append(b)
-                        .Append("),\n         :ok <- validate(").Append(a).Append(") do\n      ").Append(a).Append("\n    end\n");
+                    text.Append("    with {:ok, ").Append(a).Append("} <- fetch_")
+                        .Append(Words[random.Next(Words.Length)])
+                        .Append('(')
+                        .Append(b)
+                        .Append("),\n         :ok <- validate(")
+                        .Append(a)
+                        .Append(") do\n      ")
+                        .Append(a)
+                        .Append(
+                            "\n    end\n");
                     break;
             }
 
@@ -86,10 +109,13 @@ internal static class HexArtifacts
     }
 
     internal static string Sentence(Random random, int words) =>
-        string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[(int)(Words.Length * Math.Pow(random.NextDouble(), 2))]));
+        string.Join(
+            ' ',
+            Enumerable.Range(0, words).Select(_ => Words[(int)(Words.Length * Math.Pow(random.NextDouble(), 2))]));
 
     private static string Identifier(Random random) =>
-        string.Concat(Enumerable.Range(0, 2 + random.Next(2)).Select(_ => Words[random.Next(Words.Length)]).Select(w => w[..Math.Min(4, w.Length)]));
+        string.Concat(Enumerable.Range(0, 2 + random.Next(2)).Select(_ => Words[random.Next(Words.Length)])
+            .Select(w => w[..Math.Min(4, w.Length)]));
 
     private static string Module(string name) =>
         string.Concat(name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));

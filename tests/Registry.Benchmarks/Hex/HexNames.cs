@@ -23,7 +23,8 @@ internal static class HexNames
         var names = new string[count];
         for (var i = 0; i < count; i++)
         {
-            var word = string.Concat(Enumerable.Range(0, 2 + random.Next(2)).Select(_ => Syllables[random.Next(Syllables.Length)]));
+            var word = string.Concat(
+                Enumerable.Range(0, 2 + random.Next(2)).Select(_ => Syllables[random.Next(Syllables.Length)]));
             var name = random.NextDouble() < 0.4 ? $"{word}-{Suffixes[random.Next(Suffixes.Length)]}" : word;
             var unique = name;
             for (var n = 2; !taken.Add(unique); n++)

@@ -63,7 +63,8 @@ internal sealed record HexOptions
         var options = new HexOptions();
         for (var i = 0; i < args.Count; i++)
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
+            string Value()
+                => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
             int Number() => int.Parse(Value(), CultureInfo.InvariantCulture);
             options = args[i] switch
             {
@@ -86,7 +87,8 @@ internal sealed record HexOptions
 
         if (options.Packages < 10 || options.Versions < options.Packages || options.Samples < 1 || options.Batch < 1)
         {
-            throw new ArgumentException($"need --packages >= 10, --versions >= --packages, --samples >= 1, --batch >= 1\n{Usage}");
+            throw new ArgumentException(
+                $"need --packages >= 10, --versions >= --packages, --samples >= 1, --batch >= 1\n{Usage}");
         }
 
         if (options.Peer is not (null or "reprepro"))

@@ -11,7 +11,8 @@ internal static class HexReport
         var o = r.Options;
         var text = new StringBuilder();
         void Line(string line) => text.Append(line).Append('\n');
-        void Row(string step, string figure, string ratio = "", string target = "") => Line($"| {step} | {figure} | {ratio} | {target} |");
+        void Row(string step, string figure, string ratio = "", string target = "")
+            => Line($"| {step} | {figure} | {ratio} | {target} |");
 
         Line($"### {N(o.Packages)} packages, {N(r.Shape.Versions)} versions, {o.Bins} bins (seed {o.Seed})");
         Line("");
@@ -27,12 +28,18 @@ internal static class HexReport
         Line("| --- | --- | --- | --- |");
         if (r.Import is { } import)
         {
-            var reused = r.ImportReused ? $" (from the run that generated the kept folder, commit {r.ImportCommit})" : "";
+            var reused = r.ImportReused
+                ? $" (from the run that generated the kept folder, commit {r.ImportCommit})"
+                : "";
             Row($"bulk import, library, {o.Batch}-file batches{reused}", $"{N(import.Versions)} versions in {import.PublishSeconds:0} s of publishing: {import.VersionsPerSecond:0.0} versions/s " +
                 $"(generating the packages took {import.GenerateSeconds:0} s more)");
             Row($"import CPU per batch: first 10 past the hubs (at {N(import.StartVersions)} versions) → last 10",
-                $"{import.StartCpuMs / 1000:0.00} s → {import.EndCpuMs / 1000:0.00} s", X(import.CpuGrowth), Target("does not grow", import.CpuGrowth <= 1.5));
-            Row("import wall time per batch, same batches", $"{import.StartWallMs / 1000:0.00} s → {import.EndWallMs / 1000:0.00} s", X(import.WallGrowth));
+                $"{import.StartCpuMs / 1000:0.00} s → {import.EndCpuMs / 1000:0.00} s", X(import
+                    .CpuGrowth), Target("does not grow", import.CpuGrowth <= 1.5));
+            Row(
+                "import wall time per batch, same batches",
+                $"{import.StartWallMs / 1000:0.00} s → {import.EndWallMs / 1000:0.00} s",
+                X(import.WallGrowth));
         }
 
         Row("CLI start-up (`registry --version`)", $"{r.CliStartSeconds:0.000} s");
@@ -40,11 +47,19 @@ internal static class HexReport
         foreach (var p in r.Publish)
         {
             var label = p.Registry switch { "empty" => "the empty registry (only this package)", "middle" => $"the {N(p.Packages)}-package registry ({N(r.Shape.MiddleVersions)} versions)", _ => $"the full registry ({N(p.Packages)})" };
-            var ratio = empty is null || p == empty ? "" : $"time {X(p.Seconds / empty.Seconds)}, bytes {X(p.Bytes / empty.Bytes)} of empty";
+            var ratio = empty is null || p == empty
+                ? ""
+                : $"time {X(p.Seconds / empty.Seconds)}, bytes {X(p.Bytes / empty.Bytes)} of empty";
             var target = p.Registry == "full" && empty is not null
-                ? Target("< 40 KB and ≤ 2x empty; time ≤ 1.2x empty", p.Bytes < 40_000 && p.Bytes <= 2 * empty.Bytes && p.Seconds <= 1.2 * empty.Seconds)
+                ? Target(
+                    "< 40 KB and ≤ 2x empty; time ≤ 1.2x empty",
+                    p.Bytes < 40_000 && p.Bytes <= 2 * empty.Bytes && p.Seconds <= 1.2 * empty.Seconds)
                 : "";
-            Row($"publish one new version (CLI) into {label}", $"{p.Seconds:0.000} s, {p.Files:0} files, {Kb(p.Bytes)}", ratio, target);
+            Row(
+                $"publish one new version (CLI) into {label}",
+                $"{p.Seconds:0.000} s, {p.Files:0} files, {Kb(p.Bytes)}",
+                ratio,
+                target);
         }
 
         if (r.Options.Log)
@@ -52,7 +67,11 @@ internal static class HexReport
             foreach (var p in r.Publish)
             {
                 // Consecutive commits: the figure follows the log's position in its 256-entry tile (`log` mode: over a whole tile).
-                Row($"log: bytes a publish adds into the {p.Registry} registry (of the above)", $"median {Kb(p.LogBytes)}, max {Kb(p.LogBytesMax)}", "", Target("≤ 12 KB (median)", p.LogBytes <= 12_288));
+                Row(
+                    $"log: bytes a publish adds into the {p.Registry} registry (of the above)",
+                    $"median {Kb(p.LogBytes)}, max {Kb(p.LogBytesMax)}",
+                    "",
+                    Target("≤ 12 KB (median)", p.LogBytes <= 12_288));
             }
         }
 
@@ -60,7 +79,9 @@ internal static class HexReport
         {
             var full = r.Publish.FirstOrDefault(p => p.Registry == "full");
             Row($"reprepro includedeb of one .deb into {N(peer.Packages)} packages (signed)", $"{peer.Seconds:0.000} s",
-                full is null ? "" : $"ours (full) {X(full.Seconds / peer.Seconds)} reprepro", Target("ours faster", full is not null && full.Seconds < peer.Seconds));
+                full is null ? "" : $"ours (full) {X(full.Seconds / peer.Seconds)} reprepro", Target(
+                    "ours faster",
+                    full is not null && full.Seconds < peer.Seconds));
         }
 
         if (r.Sizes is { } s)
@@ -68,7 +89,9 @@ internal static class HexReport
             Row("timestamp.json", Kb(s.Timestamp));
             Row("snapshot", Kb(s.Snapshot));
             Row($"bins ({N(s.Bins)})", $"median {Kb(s.BinMedian)}, max {Kb(s.BinMax)}, total {Mb(s.BinTotal)}");
-            Row($"index files ({N(s.IndexFiles)} current)", $"median {Kb(s.IndexMedian)}, max {Kb(s.IndexMax)}, total {Mb(s.IndexTotal)}");
+            Row(
+                $"index files ({N(s.IndexFiles)} current)",
+                $"median {Kb(s.IndexMedian)}, max {Kb(s.IndexMax)}, total {Mb(s.IndexTotal)}");
             if (s.NameMarkers > 0)
             {
                 Row("name markers (targets)", N(s.NameMarkers));
@@ -82,7 +105,11 @@ internal static class HexReport
             }
         }
 
-        Row("`registry serve` start-up, run from the folder holding the site", $"{r.ServeStartSeconds:0.00} s", "", Target("about 1 s", r.ServeStartSeconds <= 1.5));
+        Row(
+            "`registry serve` start-up, run from the folder holding the site",
+            $"{r.ServeStartSeconds:0.00} s",
+            "",
+            Target("about 1 s", r.ServeStartSeconds <= 1.5));
         if (r.Install is { } install)
         {
             foreach (var c in install.Cases)
@@ -90,11 +117,17 @@ internal static class HexReport
                 var (ratio, target) = c.Case switch
                 {
                     "cold" => ($"bytes {X(c.Bytes / install.NeededBytes)} needed ({Kb(install.NeededIndexBytes)} index + {Kb(install.NeededArtifactBytes)} artifacts)",
-                        Target($"≤ {(3 * install.Packages) + 5} requests, ≤ 2x needed", c.Requests <= (3 * install.Packages) + 5 && c.Bytes <= 2 * install.NeededBytes)),
+                        Target(
+                            $"≤ {(3 * install.Packages) + 5} requests, ≤ 2x needed",
+                            c.Requests <= (3 * install.Packages) + 5 && c.Bytes <= 2 * install.NeededBytes)),
                     "warm" => ("", Target("1 request", c.Requests <= 1)),
                     _ => ("", ""),
                 };
-                Row($"install {c.Case}, {install.Packages} packages ({install.Direct} direct)", $"{Requests(c.Requests)}, {Kb(c.Bytes)}, {c.Seconds:0.000} s", ratio, target);
+                Row(
+                    $"install {c.Case}, {install.Packages} packages ({install.Direct} direct)",
+                    $"{Requests(c.Requests)}, {Kb(c.Bytes)}, {c.Seconds:0.000} s",
+                    ratio,
+                    target);
             }
 
             if (r.Options.Log && r.Sizes is { } logSizes)
@@ -116,9 +149,14 @@ internal static class HexReport
 
         foreach (var m in r.Mirror ?? [])
         {
-            var target = m.Case.StartsWith("after", StringComparison.Ordinal) ? Target("< 400 requests, < 2 MB", m.Requests < 400 && m.Bytes < 2_000_000)
+            var target = m.Case.StartsWith("after", StringComparison.Ordinal)
+                ? Target("< 400 requests, < 2 MB", m.Requests < 400 && m.Bytes < 2_000_000)
                 : m.Case == "unchanged" ? Target("1 request", m.Requests <= 1) : "";
-            Row($"mirror sync, {m.Case}{(m.Samples == 1 ? " (one run)" : "")}", $"{Requests(m.Requests)}, {Mb(m.Bytes)}, {m.Seconds:0.00} s, peak RSS {m.PeakRssMegabytes:0} MB", "", target);
+            Row(
+                $"mirror sync, {m.Case}{(m.Samples == 1 ? " (one run)" : "")}",
+                $"{Requests(m.Requests)}, {Mb(m.Bytes)}, {m.Seconds:0.00} s, peak RSS {m.PeakRssMegabytes:0} MB",
+                "",
+                target);
         }
 
         if (r.Verify is { } v)
@@ -149,12 +187,16 @@ internal static class HexReport
             return;
         }
 
-        text.Append("\nRequests / bytes by kind of file (first sample):\n\n| kind | ").Append(string.Join(" | ", columns.Select(c => c.Name))).Append(" |\n|")
-            .Append(string.Concat(Enumerable.Repeat(" --- |", columns.Count + 1))).Append('\n');
+        text.Append("\nRequests / bytes by kind of file (first sample):\n\n| kind | ")
+            .Append(string.Join(" | ", columns.Select(c => c.Name)))
+            .Append(" |\n|")
+            .Append(string.Concat(Enumerable.Repeat(" --- |", columns.Count + 1)))
+            .Append('\n');
         foreach (var kind in columns.SelectMany(c => c.Traffic.ByClass.Keys).Distinct().Order(StringComparer.Ordinal))
         {
             text.Append("| ").Append(kind).Append(" | ")
-                .Append(string.Join(" | ", columns.Select(c => c.Traffic.ByClass.TryGetValue(kind, out var t) ? $"{N(t.Requests)} / {Mb(t.Bytes)}" : "")))
+                .Append(string.Join(" | ", columns.Select(
+                    c => c.Traffic.ByClass.TryGetValue(kind, out var t) ? $"{N(t.Requests)} / {Mb(t.Bytes)}" : "")))
                 .Append(" |\n");
         }
     }
@@ -165,9 +207,12 @@ internal static class HexReport
 
     private static string N(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
-    private static string X(double ratio) => double.IsFinite(ratio) ? string.Create(CultureInfo.InvariantCulture, $"x{ratio:0.00}") : "n/a";
+    private static string X(double ratio)
+        => double.IsFinite(ratio) ? string.Create(CultureInfo.InvariantCulture, $"x{ratio:0.00}") : "n/a";
 
-    private static string Kb(double bytes) => bytes < 1000 ? $"{bytes:0} B" : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1000:0.0} KB");
+    private static string Kb(double bytes)
+        => bytes < 1000 ? $"{bytes:0} B" : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1000:0.0} KB");
 
-    private static string Mb(double bytes) => bytes < 1_000_000 ? Kb(bytes) : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000:0.00} MB");
+    private static string Mb(double bytes)
+        => bytes < 1_000_000 ? Kb(bytes) : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000:0.00} MB");
 }

@@ -44,14 +44,21 @@ internal sealed class HexRun(HexShape shape, HexOptions options, Workspace works
         var writer = new RegistryWriter(new FolderStore(site), keys, TimeProvider.System);
         foreach (var package in packages)
         {
-            await writer.PublishAsync([BulkImport.Read(shape, package, NextVersion(package), options.Seed)], new PublishOptions(), default);
+            await writer.PublishAsync(
+                [BulkImport.Read(shape, package, NextVersion(package), options.Seed)],
+                new PublishOptions(),
+                default);
         }
     }
 
     /// <summary>A typical long-tail package among the first <paramref name="within"/>: 1-3 versions, some dependencies.</summary>
     public HexPackage TypicalPackage(int within) =>
-        shape.Packages.Skip(within / 2).Take(within - (within / 2)).FirstOrDefault(p => p.Versions.Count <= 3 && p.Latest.Dependencies.Count is >= 1 and <= 3)
-        ?? shape.Packages.Take(within).OrderBy(p => p.Latest.Dependencies.Count == 0 ? 1 : 0).ThenBy(p => p.Versions.Count).ThenByDescending(p => p.Index).First();
+        shape.Packages.Skip(within / 2).Take(within - (within / 2))
+            .FirstOrDefault(p => p.Versions.Count <= 3 && p.Latest.Dependencies.Count is >= 1 and <= 3)
+        ?? shape.Packages.Take(within).OrderBy(p => p.Latest.Dependencies.Count == 0 ? 1 : 0)
+            .ThenBy(p => p.Versions.Count)
+            .ThenByDescending(p => p.Index)
+            .First();
 
     /// <summary>
     /// A project whose dependencies' transitive closure (through the latest versions) is exactly

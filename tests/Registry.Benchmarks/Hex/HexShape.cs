@@ -3,7 +3,12 @@ using NuGet.Versioning;
 namespace Registry.Benchmarks.Hex;
 
 /// <summary>One generated package: its versions oldest first, in publish order (dependencies come earlier).</summary>
-internal sealed record HexPackage(int Index, string Name, IReadOnlyList<HexVersion> Versions, int Depth, int BaseArtifactBytes)
+internal sealed record HexPackage(
+    int Index,
+    string Name,
+    IReadOnlyList<HexVersion> Versions,
+    int Depth,
+    int BaseArtifactBytes)
 {
     public HexVersion Latest => Versions[^1];
 }
@@ -57,16 +62,22 @@ internal sealed class HexShape
                 attachment[depth[d]].Add(d);
             }
 
-            var introducedAt = dependencies.ToDictionary(d => d, _ => random.NextDouble() < 0.7 ? 0 : random.Next(counts[i]));
+            var introducedAt = dependencies.ToDictionary(
+                d => d,
+                _ => random.NextDouble() < 0.7 ? 0 : random.Next(counts[i]));
             var numbers = VersionNumbers(random, counts[i]);
             var baseBytes = (int)Math.Clamp(Math.Exp(Math.Log(7500) + (0.8 * Gaussian(random))), 1500, 120_000);
             var list = new List<HexVersion>(counts[i]);
             for (var k = 0; k < counts[i]; k++)
             {
                 var ranges = dependencies.Where(d => introducedAt[d] <= k)
-                    .Select(d => new HexDependency(d, CompatibleRange(result[d].Versions[(int)((long)(result[d].Versions.Count - 1) * (k + 1) / counts[i])].Version)))
+                    .Select(d => new HexDependency(d, CompatibleRange(
+                        result[d].Versions[(int)((long)(result[d].Versions.Count - 1) * (k + 1) / counts[i])].Version)))
                     .ToList();
-                list.Add(new HexVersion(numbers[k], ranges, (int)(baseBytes * (0.9 + (0.2 * random.NextDouble())) * (1 + (0.2 * k / counts[i])))));
+                list.Add(new HexVersion(
+                    numbers[k],
+                    ranges,
+                    (int)(baseBytes * (0.9 + (0.2 * random.NextDouble())) * (1 + (0.2 * k / counts[i])))));
             }
 
             result.Add(new HexPackage(i, names[i], list, depth[i], baseBytes));
@@ -121,7 +132,9 @@ internal sealed class HexShape
         // others attach to, so the hubs) get the largest counts: old hubs have the most releases.
         // So the registry as it stood after its first 1,000 packages is shaped like the whole.
         random.Shuffle(counts);
-        var largest = Enumerable.Range(0, packages).OrderByDescending(i => counts[i]).ThenBy(i => i).Take(Math.Min(Foundation, packages)).ToList();
+        var largest = Enumerable.Range(0, packages).OrderByDescending(i => counts[i]).ThenBy(i => i)
+            .Take(Math.Min(Foundation, packages))
+            .ToList();
         var foundation = largest.Select(i => counts[i]).ToList();
         var rest = Enumerable.Range(0, packages).Except(largest).Select(i => counts[i]).ToList();
         counts = [.. foundation, .. rest];
@@ -132,7 +145,9 @@ internal sealed class HexShape
     {
         var chosen = new List<int>();
         var r = random.NextDouble();
-        var wanted = index < Foundation || r < 0.25 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
+        var wanted = index < Foundation || r < 0.25
+            ? 0
+            : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.82 ? 3 : r < 0.9 ? 4 : 5 + random.Next(4);
         if (wanted == 0)
         {
             return chosen;
@@ -188,7 +203,9 @@ internal sealed class HexShape
             if (k > 0)
             {
                 var r = random.NextDouble();
-                (major, minor, patch) = r < 0.7 ? (major, minor, patch + 1) : r < 0.96 ? (major, minor + 1, 0) : (major + 1, 0, 0);
+                (major, minor, patch) = r < 0.7
+                    ? (major, minor, patch + 1)
+                    : r < 0.96 ? (major, minor + 1, 0) : (major + 1, 0, 0);
             }
 
             list.Add(new NuGetVersion(major, minor, patch));

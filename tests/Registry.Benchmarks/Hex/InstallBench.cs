@@ -3,9 +3,19 @@ using System.Text.Json;
 namespace Registry.Benchmarks.Hex;
 
 /// <summary>One install case: medians over the samples, and the first sample's traffic split by kind of file.</summary>
-internal sealed record InstallCase(string Case, double Seconds, double Requests, double Bytes, TrafficFigures FirstSample);
+internal sealed record InstallCase(
+    string Case,
+    double Seconds,
+    double Requests,
+    double Bytes,
+    TrafficFigures FirstSample);
 
-internal sealed record InstallFigures(int Packages, int Direct, long NeededIndexBytes, long NeededArtifactBytes, IReadOnlyList<InstallCase> Cases)
+internal sealed record InstallFigures(
+    int Packages,
+    int Direct,
+    long NeededIndexBytes,
+    long NeededArtifactBytes,
+    IReadOnlyList<InstallCase> Cases)
 {
     public long NeededBytes => NeededIndexBytes + NeededArtifactBytes;
 }
@@ -36,13 +46,18 @@ internal static class InstallBench
             home = Path.Combine(folder, $"home-{s}");
             project = Path.Combine(folder, $"project-{s}");
             Directory.CreateDirectory(project);
-            File.WriteAllText(Path.Combine(project, "registry.json"), JsonSerializer.Serialize(new { dependencies = direct }));
-            (await run.Cli.RunAsync(["source", "add", "main", proxy.BaseUri.AbsoluteUri, "--root", root], env: Home(home))).Check("registry source add");
+            File.WriteAllText(
+                Path.Combine(project, "registry.json"),
+                JsonSerializer.Serialize(new { dependencies = direct }));
+            (await run.Cli.RunAsync(
+                ["source", "add", "main", proxy.BaseUri.AbsoluteUri, "--root", root],
+                env: Home(home))).Check("registry source add");
             cold.Add(await InstallAsync(run, proxy, project, home, "cold"));
         }
 
         cases.Add(Summarise("cold", cold));
-        var locked = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(project, "registry.lock"))).RootElement.GetProperty("packages");
+        var locked = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(project, "registry.lock"))).RootElement
+            .GetProperty("packages");
         var lockedNames = locked.EnumerateObject().Select(p => p.Name).ToList();
         if (lockedNames.Count != closure.Count)
         {
@@ -51,8 +66,12 @@ internal static class InstallBench
 
         var targets = StoreFiles.CurrentTargets(site);
         var byName = targets.Where(t => t.Key.StartsWith("index/", StringComparison.Ordinal))
-            .ToLookup(t => Path.GetFileNameWithoutExtension(t.Key["index/".Length..]), t => t.Value, StringComparer.Ordinal);
-        var neededIndex = lockedNames.Sum(n => targets.TryGetValue($"index/{n}.json", out var length) ? length : byName[n].FirstOrDefault());
+            .ToLookup(
+                t => Path.GetFileNameWithoutExtension(t.Key["index/".Length..]),
+                t => t.Value,
+                StringComparer.Ordinal);
+        var neededIndex = lockedNames.Sum(
+            n => targets.TryGetValue($"index/{n}.json", out var length) ? length : byName[n].FirstOrDefault());
         var neededArtifacts = locked.EnumerateObject().Sum(p => p.Value.GetProperty("length").GetInt64());
 
         var warm = new List<(ProcResult, TrafficFigures)>();
@@ -79,17 +98,26 @@ internal static class InstallBench
         return new InstallFigures(lockedNames.Count, direct.Count, neededIndex, neededArtifacts, cases);
     }
 
-    private static async Task<(ProcResult, TrafficFigures)> InstallAsync(HexRun run, CountingProxy proxy, string project, string home, string label)
+    private static async Task<(ProcResult, TrafficFigures)> InstallAsync(
+        HexRun run,
+        CountingProxy proxy,
+        string project,
+        string home,
+        string label)
     {
         proxy.Reset();
-        var result = (await run.Cli.RunAsync(["install", "--project", project], env: Home(home))).Check($"registry install ({label})");
+        var result = (await run.Cli.RunAsync(["install", "--project", project], env: Home(home))).Check(
+            $"registry install ({label})");
         var traffic = proxy.Figures();
         Proc.Say($"install {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, {traffic.Bytes} bytes");
         return (result, traffic);
     }
 
-    private static InstallCase Summarise(string label, List<(ProcResult Result, TrafficFigures Traffic)> samples) => new(label,
-        Stats.Median(samples.Select(s => s.Result.Elapsed.TotalSeconds)), Stats.Median(samples.Select(s => (double)s.Traffic.Requests)),
+    private static InstallCase Summarise(
+        string label,
+        List<(ProcResult Result, TrafficFigures Traffic)> samples) => new(label,
+        Stats.Median(samples.Select(s => s.Result.Elapsed.TotalSeconds)), Stats.Median(
+            samples.Select(s => (double)s.Traffic.Requests)),
         Stats.Median(samples.Select(s => (double)s.Traffic.Bytes)), samples[0].Traffic);
 
     private static Dictionary<string, string> Home(string home) => new() { ["REGISTRY_HOME"] = home };

@@ -7,13 +7,19 @@ internal sealed record ProcResult(int ExitCode, string Out, string Err, TimeSpan
 {
     public ProcResult Check(string what) => ExitCode == 0
         ? this
-        : throw new InvalidOperationException($"{what} failed with exit code {ExitCode}:\n{Err.Trim()}\n{Out.Trim()}".Trim());
+        : throw new InvalidOperationException(
+            $"{what} failed with exit code {ExitCode}:\n{Err.Trim()}\n{Out.Trim()}".Trim());
 }
 
 /// <summary>Runs child processes (the CLI, git, cp, reprepro) and times them from start to exit.</summary>
 internal static class Proc
 {
-    public static async Task<ProcResult> RunAsync(string file, IEnumerable<string> args, string? cwd = null, IReadOnlyDictionary<string, string>? env = null, CancellationToken cancellationToken = default)
+    public static async Task<ProcResult> RunAsync(
+        string file,
+        IEnumerable<string> args,
+        string? cwd = null,
+        IReadOnlyDictionary<string, string>? env = null,
+        CancellationToken cancellationToken = default)
     {
         using var process = new Process { StartInfo = Start(file, args, cwd, env) };
         var clock = Stopwatch.StartNew();
@@ -25,7 +31,11 @@ internal static class Proc
         return new ProcResult(process.ExitCode, await output, await error, clock.Elapsed);
     }
 
-    public static ProcessStartInfo Start(string file, IEnumerable<string> args, string? cwd, IReadOnlyDictionary<string, string>? env)
+    public static ProcessStartInfo Start(
+        string file,
+        IEnumerable<string> args,
+        string? cwd,
+        IReadOnlyDictionary<string, string>? env)
     {
         var info = new ProcessStartInfo(file)
         {

@@ -26,9 +26,15 @@ internal sealed class RegistryCli
         if (given is null)
         {
             Proc.Say($"dotnet publish src/Registry.Cli -c Release -o {output}");
-            (await Proc.RunAsync("dotnet", ["publish", Path.Combine(repository, "src", "Registry.Cli", "Registry.Cli.csproj"), "-c", "Release", "-o", output, "-nologo", "-v", "quiet", "-clp:ErrorsOnly"]))
+            (await Proc.RunAsync("dotnet", ["publish", Path.Combine(
+                repository,
+                "src",
+                "Registry.Cli",
+                "Registry.Cli.csproj"), "-c", "Release", "-o", output, "-nologo", "-v", "quiet", "-clp:ErrorsOnly"]))
                 .Check("dotnet publish src/Registry.Cli");
-            given = File.Exists(Path.Combine(output, "registry")) ? Path.Combine(output, "registry") : Path.Combine(output, "registry.dll");
+            given = File.Exists(Path.Combine(output, "registry"))
+                ? Path.Combine(output, "registry")
+                : Path.Combine(output, "registry.dll");
         }
 
         return given.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
@@ -36,7 +42,10 @@ internal sealed class RegistryCli
             : new RegistryCli(given, [], given);
     }
 
-    public Task<ProcResult> RunAsync(IEnumerable<string> args, string? cwd = null, IReadOnlyDictionary<string, string>? env = null) =>
+    public Task<ProcResult> RunAsync(
+        IEnumerable<string> args,
+        string? cwd = null,
+        IReadOnlyDictionary<string, string>? env = null) =>
         Proc.RunAsync(_file, _prefix.Concat(args), cwd, env);
 
     /// <summary>Runs under <c>/usr/bin/time -v</c>; the result's Err holds time's report (with the peak RSS).</summary>

@@ -3,9 +3,22 @@ using System.Text.Json;
 
 namespace Registry.Benchmarks.Hex;
 
-internal sealed record PeerImportFigures(int Packages, int Seed, int Generator, double Seconds, string Version, string Key);
+internal sealed record PeerImportFigures(
+    int Packages,
+    int Seed,
+    int Generator,
+    double Seconds,
+    string Version,
+    string Key);
 
-internal sealed record PeerFigures(int Packages, double Seconds, IReadOnlyList<double> SampleSeconds, long PackagesFileBytes, long PackagesGzBytes, long InReleaseBytes, PeerImportFigures Import);
+internal sealed record PeerFigures(
+    int Packages,
+    double Seconds,
+    IReadOnlyList<double> SampleSeconds,
+    long PackagesFileBytes,
+    long PackagesGzBytes,
+    long InReleaseBytes,
+    PeerImportFigures Import);
 
 /// <summary>
 /// The peer: reprepro (Debian) keeping a signed apt repository (<c>SignWith</c>, a
@@ -33,8 +46,11 @@ internal static class RepreproPeer
             for (var s = 1; s <= run.Options.Samples; s++)
             {
                 var deb = Path.Combine(run.Workspace.Run, $"{package.Name}_1.0.{s}_amd64.deb");
-                await File.WriteAllBytesAsync(deb, DebFile.Build(package.Name, $"1.0.{s}", $"benchmark package {package.Name}"));
-                var result = (await Proc.RunAsync("reprepro", ["-b", repo, "includedeb", Codename, deb], env: env)).Check("reprepro includedeb");
+                await File.WriteAllBytesAsync(
+                    deb,
+                    DebFile.Build(package.Name, $"1.0.{s}", $"benchmark package {package.Name}"));
+                var result = (await Proc.RunAsync("reprepro", ["-b", repo, "includedeb", Codename, deb], env: env))
+                    .Check("reprepro includedeb");
                 seconds.Add(result.Elapsed.TotalSeconds);
             }
 
@@ -52,10 +68,17 @@ internal static class RepreproPeer
         }
     }
 
-    private static async Task<PeerImportFigures> LoadOrBuildAsync(HexRun run, string folder, Dictionary<string, string> env)
+    private static async Task<PeerImportFigures> LoadOrBuildAsync(
+        HexRun run,
+        string folder,
+        Dictionary<string, string> env)
     {
         var stateFile = Path.Combine(folder, "peer.json");
-        if (File.Exists(stateFile) && JsonSerializer.Deserialize<PeerImportFigures>(File.ReadAllBytes(stateFile)) is { } kept && kept.Packages == run.Options.Packages && kept.Seed == run.Options.Seed && kept.Generator == HexShape.GeneratorVersion)
+        if (File.Exists(stateFile)
+            && JsonSerializer.Deserialize<PeerImportFigures>(File.ReadAllBytes(stateFile)) is { } kept
+            && kept.Packages == run.Options.Packages
+            && kept.Seed == run.Options.Seed
+            && kept.Generator == HexShape.GeneratorVersion)
         {
             Proc.Say($"reprepro: reusing the {kept.Packages}-package apt repository in {folder}");
             return kept;
@@ -73,7 +96,8 @@ internal static class RepreproPeer
             File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         (await Proc.RunAsync("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", "Registry Benchmark <bench@example.invalid>", "rsa4096", "sign", "never"], env: env)).Check("gpg --quick-gen-key");
-        var listing = (await Proc.RunAsync("gpg", ["--batch", "--with-colons", "--list-secret-keys"], env: env)).Check("gpg --list-secret-keys").Out;
+        var listing = (await Proc.RunAsync("gpg", ["--batch", "--with-colons", "--list-secret-keys"], env: env)).Check(
+            "gpg --list-secret-keys").Out;
         var fingerprint = listing.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
 
         var repo = Path.Combine(folder, "repo");
@@ -89,35 +113,50 @@ internal static class RepreproPeer
             File.WriteAllBytes(path, DebFile.Build(p.Name, "1.0.0", $"benchmark package {p.Name}"));
             return path;
         }).ToList();
-        (await Proc.RunAsync("dpkg-deb", ["--info", files[0]])).Check($"dpkg-deb --info {files[0]} (the generated .deb is malformed)");
+        (await Proc.RunAsync("dpkg-deb", ["--info", files[0]])).Check(
+            $"dpkg-deb --info {files[0]} (the generated .deb is malformed)");
 
         Proc.Say($"reprepro: including {files.Count} .debs into {repo}");
         var clock = Stopwatch.StartNew();
         foreach (var chunk in files.Chunk(500))
         {
-            (await Proc.RunAsync("reprepro", ["-b", repo, "includedeb", Codename, .. chunk], env: env)).Check("reprepro includedeb (bulk)");
+            (await Proc.RunAsync("reprepro", ["-b", repo, "includedeb", Codename, .. chunk], env: env)).Check(
+                "reprepro includedeb (bulk)");
         }
 
         clock.Stop();
         Directory.Delete(debs, recursive: true);
-        var version = (await Proc.RunAsync("reprepro", ["--version"])).Err.Trim().Split('\n')[0] is { Length: > 0 } v ? v : "reprepro";
-        var import = new PeerImportFigures(files.Count, run.Options.Seed, HexShape.GeneratorVersion, clock.Elapsed.TotalSeconds, version, "rsa4096");
+        var version = (await Proc.RunAsync("reprepro", ["--version"])).Err.Trim().Split('\n')[0] is { Length: > 0 } v
+            ? v
+            : "reprepro";
+        var import = new PeerImportFigures(
+            files.Count,
+            run.Options.Seed,
+            HexShape.GeneratorVersion,
+            clock.Elapsed.TotalSeconds,
+            version,
+            "rsa4096");
         await File.WriteAllBytesAsync(stateFile, JsonSerializer.SerializeToUtf8Bytes(import));
         return import;
     }
 
     private static async Task EnsureInstalledAsync()
     {
-        if ((await Proc.RunAsync("sh", ["-c", "command -v reprepro && command -v gpg && command -v dpkg-deb"])).ExitCode == 0)
+        if ((await Proc.RunAsync("sh", ["-c", "command -v reprepro && command -v gpg && command -v dpkg-deb"]))
+            .ExitCode == 0)
         {
             return;
         }
 
         Proc.Say("installing reprepro, gnupg, dpkg-dev with apt-get");
-        if ((await Proc.RunAsync("apt-get", ["install", "-y", "--no-install-recommends", "reprepro", "gnupg", "dpkg-dev"])).ExitCode != 0)
+        if ((await Proc.RunAsync(
+            "apt-get",
+            ["install", "-y", "--no-install-recommends", "reprepro", "gnupg", "dpkg-dev"])).ExitCode != 0)
         {
             (await Proc.RunAsync("apt-get", ["update"])).Check("apt-get update");
-            (await Proc.RunAsync("apt-get", ["install", "-y", "--no-install-recommends", "reprepro", "gnupg", "dpkg-dev"])).Check("apt-get install reprepro gnupg dpkg-dev");
+            (await Proc.RunAsync(
+                "apt-get",
+                ["install", "-y", "--no-install-recommends", "reprepro", "gnupg", "dpkg-dev"])).Check("apt-get install reprepro gnupg dpkg-dev");
         }
     }
 }

@@ -37,7 +37,8 @@ internal sealed class ServeProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"registry serve {site} exited ({(process.HasExited ? process.ExitCode : -1)}) before printing its URL");
+        throw new InvalidOperationException(
+            $"registry serve {site} exited ({(process.HasExited ? process.ExitCode : -1)}) before printing its URL");
     }
 
     public async ValueTask DisposeAsync()

@@ -8,9 +8,24 @@ internal sealed record FileStamp(long Size, DateTime Modified);
 internal sealed record WriteFigures(int Files, long Bytes, IReadOnlyList<string> Paths);
 
 /// <summary>The sizes of the current state's files, found by walking the signed metadata (timestamp, snapshot, bins).</summary>
-internal sealed record SizeFigures(long Timestamp, long Snapshot, long Targets, int Bins, double BinMedian, long BinMax, long BinTotal,
-    int IndexFiles, double IndexMedian, long IndexMax, long IndexTotal, int NameMarkers, int Artifacts, double ArtifactMedian, long ArtifactTotal,
-    int StoreFiles, long StoreBytes)
+internal sealed record SizeFigures(
+    long Timestamp,
+    long Snapshot,
+    long Targets,
+    int Bins,
+    double BinMedian,
+    long BinMax,
+    long BinTotal,
+    int IndexFiles,
+    double IndexMedian,
+    long IndexMax,
+    long IndexTotal,
+    int NameMarkers,
+    int Artifacts,
+    double ArtifactMedian,
+    long ArtifactTotal,
+    int StoreFiles,
+    long StoreBytes)
 {
     /// <summary>The transparency log (<c>log/</c>): files, bytes, and the bytes of the timestamp's <c>x-registry-log</c> field.</summary>
     public int LogFiles { get; init; }
@@ -25,15 +40,28 @@ internal static class StoreFiles
 {
     public static Dictionary<string, FileStamp> List(string root)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.None, IgnoreInaccessible = false };
+        var options = new EnumerationOptions {
+            RecurseSubdirectories = true,
+            AttributesToSkip = FileAttributes.None,
+            IgnoreInaccessible = false };
         return new DirectoryInfo(root).EnumerateFiles("*", options)
-            .ToDictionary(f => Path.GetRelativePath(root, f.FullName).Replace('\\', '/'), f => new FileStamp(f.Length, f.LastWriteTimeUtc), StringComparer.Ordinal);
+            .ToDictionary(
+                f => Path.GetRelativePath(root, f.FullName).Replace('\\', '/'),
+                f => new FileStamp(f.Length, f.LastWriteTimeUtc),
+                StringComparer.Ordinal);
     }
 
-    public static WriteFigures Diff(IReadOnlyDictionary<string, FileStamp> before, IReadOnlyDictionary<string, FileStamp> after)
+    public static WriteFigures Diff(
+        IReadOnlyDictionary<string, FileStamp> before,
+        IReadOnlyDictionary<string, FileStamp> after)
     {
-        var written = after.Where(p => !before.TryGetValue(p.Key, out var old) || old != p.Value).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        return new WriteFigures(written.Count, written.Sum(p => p.Value.Size), written.Select(p => $"{p.Key} {p.Value.Size}").ToList());
+        var written = after.Where(p => !before.TryGetValue(p.Key, out var old) || old != p.Value)
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ToList();
+        return new WriteFigures(
+            written.Count,
+            written.Sum(p => p.Value.Size),
+            written.Select(p => $"{p.Key} {p.Value.Size}").ToList());
     }
 
     /// <summary>The current length of every target, by target path (<c>index/NAME.json</c>, ...), from the signed bins and targets.json.</summary>
@@ -61,14 +89,20 @@ internal static class StoreFiles
         var timestampPath = Path.Combine(site, "metadata", "timestamp.json");
         var result = new Dictionary<string, string>(StringComparer.Ordinal) { ["timestamp"] = timestampPath };
         using var timestamp = JsonDocument.Parse(File.ReadAllBytes(timestampPath));
-        var snapshotVersion = timestamp.RootElement.GetProperty("signed").GetProperty("meta").GetProperty("snapshot.json").GetProperty("version").GetInt64();
+        var snapshotVersion = timestamp.RootElement.GetProperty("signed").GetProperty("meta")
+            .GetProperty("snapshot.json")
+            .GetProperty("version")
+            .GetInt64();
         var snapshotPath = Path.Combine(site, "metadata", $"{snapshotVersion}.snapshot.json");
         result["snapshot"] = snapshotPath;
         using var snapshot = JsonDocument.Parse(File.ReadAllBytes(snapshotPath));
         foreach (var meta in snapshot.RootElement.GetProperty("signed").GetProperty("meta").EnumerateObject())
         {
             var role = meta.Name[..^".json".Length];
-            result[role] = Path.Combine(site, "metadata", $"{meta.Value.GetProperty("version").GetInt64()}.{role}.json");
+            result[role] = Path.Combine(
+                site,
+                "metadata",
+                $"{meta.Value.GetProperty("version").GetInt64()}.{role}.json");
         }
 
         return result;
@@ -86,13 +120,19 @@ internal static class StoreFiles
     public static SizeFigures Sizes(string site)
     {
         var metadata = CurrentMetadata(site);
-        var bins = metadata.Where(p => p.Key is not ("timestamp" or "snapshot" or "targets")).Select(p => new FileInfo(p.Value).Length).ToList();
+        var bins = metadata.Where(p => p.Key is not ("timestamp" or "snapshot" or "targets"))
+            .Select(p => new FileInfo(p.Value).Length)
+            .ToList();
         var targets = CurrentTargets(site);
-        var indexes = targets.Where(p => p.Key.StartsWith("index/", StringComparison.Ordinal)).Select(p => p.Value).ToList();
+        var indexes = targets.Where(p => p.Key.StartsWith("index/", StringComparison.Ordinal)).Select(p => p.Value)
+            .ToList();
         var listing = List(site);
-        var artifacts = listing.Where(p => p.Key.StartsWith("targets/packages/", StringComparison.Ordinal)).Select(p => p.Value.Size).ToList();
+        var artifacts = listing.Where(p => p.Key.StartsWith("targets/packages/", StringComparison.Ordinal))
+            .Select(p => p.Value.Size)
+            .ToList();
         return new SizeFigures(
-            new FileInfo(metadata["timestamp"]).Length, new FileInfo(metadata["snapshot"]).Length, new FileInfo(metadata["targets"]).Length,
+            new FileInfo(metadata["timestamp"]).Length, new FileInfo(metadata["snapshot"])
+                .Length, new FileInfo(metadata["targets"]).Length,
             bins.Count, Stats.Median(bins), bins.DefaultIfEmpty().Max(), bins.Sum(),
             indexes.Count, Stats.Median(indexes), indexes.DefaultIfEmpty().Max(), indexes.Sum(),
             targets.Keys.Count(k => k.StartsWith("names/", StringComparison.Ordinal)),

@@ -3,7 +3,12 @@ using System.Text.RegularExpressions;
 
 namespace Registry.Benchmarks.Hex;
 
-internal sealed record VerifyFigures(double Seconds, double PeakRssMegabytes, int ExitCode, int Samples, string Summary);
+internal sealed record VerifyFigures(
+    double Seconds,
+    double PeakRssMegabytes,
+    int ExitCode,
+    int Samples,
+    string Summary);
 
 /// <summary><c>registry verify --store DIR</c> on the full registry under <c>/usr/bin/time -v</c>: wall time and peak resident memory.</summary>
 internal static partial class VerifyBench
@@ -28,7 +33,9 @@ internal static partial class VerifyBench
 
     /// <summary>The maximum resident set size in <c>/usr/bin/time -v</c>'s report, in MB (NaN when absent).</summary>
     public static double PeakRssMegabytes(string timeReport) =>
-        MaxRss().Match(timeReport) is { Success: true } match ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / 1024.0 : double.NaN;
+        MaxRss().Match(timeReport) is { Success: true } match
+            ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / 1024.0
+            : double.NaN;
 
     [GeneratedRegex(@"Maximum resident set size \(kbytes\): (\d+)")]
     private static partial Regex MaxRss();

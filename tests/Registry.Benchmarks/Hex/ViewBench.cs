@@ -59,9 +59,14 @@ internal static class ViewBench
         var empty = Path.Combine(workspace.Run, "empty", "site");
         using (var keys = KeyRing.Load(workspace.Keys))
         {
-            await new RegistryInitializer(new FolderStore(empty), keys, TimeProvider.System).InitAsync(new InitOptions { Bins = options.Bins }, default);
+            await new RegistryInitializer(new FolderStore(empty), keys, TimeProvider.System).InitAsync(
+                new InitOptions { Bins = options.Bins },
+                default);
             var earlier = package.Versions.Select(v => BulkImport.Read(shape, package, v, options.Seed)).ToList();
-            await new RegistryWriter(new FolderStore(empty), keys, TimeProvider.System).PublishAsync(earlier, new PublishOptions { SkipDependencyCheck = true }, default);
+            await new RegistryWriter(new FolderStore(empty), keys, TimeProvider.System).PublishAsync(
+                earlier,
+                new PublishOptions { SkipDependencyCheck = true },
+                default);
         }
 
         await BuildAsync(view, empty);
@@ -77,15 +82,20 @@ internal static class ViewBench
                 var file = BulkImport.Read(shape, package, version, options.Seed);
                 var before = StoreFiles.List(site);
                 var store = new FolderStore(site);
-                var result = await new RegistryWriter(store, keys, TimeProvider.System).PublishAsync([file], new PublishOptions { SkipDependencyCheck = label == "empty" }, default);
+                var result = await new RegistryWriter(store, keys, TimeProvider.System).PublishAsync(
+                    [file],
+                    new PublishOptions { SkipDependencyCheck = label == "empty" },
+                    default);
                 var committed = StoreFiles.List(site);
-                var known = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [RegistryLayout.ArtifactKey(result.Packages[0].Artifact, result.Packages[0].Sha256)] = file.Content };
+                var known = new Dictionary<string, byte[]>(StringComparer.Ordinal) {
+                    [RegistryLayout.ArtifactKey(result.Packages[0].Artifact, result.Packages[0].Sha256)] = file.Content };
                 await view.SyncAsync(Context(store, known), [package.Name], default);
                 commit.Add(StoreFiles.Diff(before, committed));
                 written.Add(StoreFiles.Diff(committed, StoreFiles.List(site)));
             }
 
-            Console.WriteLine($"  {label} registry, {view.Name} files of the first publish: " + string.Join(", ", written[0].Paths));
+            Console.WriteLine(
+                $"  {label} registry, {view.Name} files of the first publish: " + string.Join(", ", written[0].Paths));
             Console.WriteLine($"  {label,-6} commit {Stats.Median(commit.Select(c => (double)c.Files)),4} files {Stats.Median(commit.Select(c => (double)c.Bytes)),9} bytes; {view.Name} {Stats.Median(written.Select(c => (double)c.Files)),4} files {Stats.Median(written.Select(c => (double)c.Bytes)),9} bytes");
         }
 
@@ -111,8 +121,11 @@ internal static class ViewBench
             var path = RegistryLayout.IndexPath(package.Name);
             var index = IndexJson.ParseIndex((await state.ReadTargetOrNullAsync(path, default))!, path);
             var entry = SearchText.EntryOf(index);
-            var described = entry?.Words.Where(w => w != index.Name && !SearchText.Tokens(index.Name).Contains(w)).ToList() ?? [];
-            var queries = new List<string> { package.Name, package.Name[..Math.Min(package.Name.Length, 3 + random.Next(3))] };
+            var described = entry?.Words.Where(w => w != index.Name && !SearchText.Tokens(index.Name).Contains(w))
+                .ToList() ?? [];
+            var queries = new List<string> {
+                package.Name,
+                package.Name[..Math.Min(package.Name.Length, 3 + random.Next(3))] };
             if (described.Count > 0)
             {
                 queries.Add(described[random.Next(described.Count)]);

@@ -31,7 +31,8 @@ internal sealed record KeptState
     public ImportFigures? Import { get; init; }
 
     public bool SameShape(KeptState other) =>
-        (Packages, Versions, Bins, Seed, Batch, MiddlePackages, Generator, Log) == (other.Packages, other.Versions, other.Bins, other.Seed, other.Batch, other.MiddlePackages, other.Generator, other.Log);
+        (Packages, Versions, Bins, Seed, Batch, MiddlePackages, Generator, Log) == (other.Packages, other
+            .Versions, other.Bins, other.Seed, other.Batch, other.MiddlePackages, other.Generator, other.Log);
 }
 
 /// <summary>
@@ -71,10 +72,13 @@ internal sealed class Workspace : IDisposable
     {
         if (keep is null)
         {
-            return new Workspace(Path.Combine(Path.GetTempPath(), "registry-hex-" + Guid.NewGuid().ToString("N")[..12]), temporary: true);
+            return new Workspace(
+                Path.Combine(Path.GetTempPath(), "registry-hex-" + Guid.NewGuid().ToString("N")[..12]),
+                temporary: true);
         }
 
-        if (Directory.Exists(keep) && Directory.EnumerateFileSystemEntries(keep).Any() && !File.Exists(Path.Combine(keep, "bench.json")))
+        if (Directory.Exists(keep) && Directory.EnumerateFileSystemEntries(keep).Any()
+            && !File.Exists(Path.Combine(keep, "bench.json")))
         {
             throw new InvalidOperationException($"{keep}: not empty and holds no bench.json, so it is not a folder this benchmark kept; choose another --keep folder");
         }
@@ -89,9 +93,12 @@ internal sealed class Workspace : IDisposable
         return workspace;
     }
 
-    public KeptState? LoadState() => File.Exists(StateFile) ? JsonSerializer.Deserialize<KeptState>(File.ReadAllBytes(StateFile), JsonOptions) : null;
+    public KeptState? LoadState() => File.Exists(StateFile)
+        ? JsonSerializer.Deserialize<KeptState>(File.ReadAllBytes(StateFile), JsonOptions)
+        : null;
 
-    public void SaveState(KeptState state) => File.WriteAllBytes(StateFile, JsonSerializer.SerializeToUtf8Bytes(state, JsonOptions));
+    public void SaveState(KeptState state)
+        => File.WriteAllBytes(StateFile, JsonSerializer.SerializeToUtf8Bytes(state, JsonOptions));
 
     /// <summary>Removes the generated registries (not the peer's repository), for a fresh import.</summary>
     public void ClearRegistries()

@@ -13,7 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace Registry.Benchmarks.Latency;
 
 /// <summary>One request as the proxy saw it: when it arrived and when its response was sent, on which connection.</summary>
-internal sealed record LoggedRequest(string Path, int Status, string Connection, double StartMs, double EndMs, long Bytes);
+internal sealed record LoggedRequest(
+    string Path,
+    int Status,
+    string Connection,
+    double StartMs,
+    double EndMs,
+    long Bytes);
 
 /// <summary>
 /// A reverse proxy on 127.0.0.1 that adds a fixed round-trip time: each request waits
@@ -24,8 +30,21 @@ internal sealed record LoggedRequest(string Path, int Status, string Connection,
 /// </summary>
 internal sealed class DelayProxy : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer" };
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseProxy = false, UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 });
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) {
+        "Host",
+        "Connection",
+        "Keep-Alive",
+        "Transfer-Encoding",
+        "Upgrade",
+        "Proxy-Connection",
+        "TE",
+        "Trailer" };
+    private readonly HttpClient _http = new(new SocketsHttpHandler {
+        AutomaticDecompression = DecompressionMethods.None,
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        MaxConnectionsPerServer = 256 });
     private readonly ConcurrentQueue<LoggedRequest> _log = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private WebApplication? _app;
@@ -42,22 +61,26 @@ internal sealed class DelayProxy : IAsyncDisposable
     public static async Task<DelayProxy> StartAsync()
     {
         var proxy = new DelayProxy();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => async connection =>
-        {
-            Interlocked.Increment(ref proxy._connections);
-            if (proxy.Rtt > TimeSpan.Zero)
-            {
-                await Task.Delay(proxy.Rtt);
-            }
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen
+            .Use(next => async connection =>
+                {
+                    Interlocked.Increment(ref proxy._connections);
+                    if (proxy.Rtt > TimeSpan.Zero)
+                    {
+                        await Task.Delay(proxy.Rtt);
+                    }
 
-            await next(connection);
-        })));
+                    await next(connection);
+                })));
         proxy._app = builder.Build();
         proxy._app.Run(proxy.ForwardAsync);
         await proxy._app.StartAsync();
-        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses
+            .First();
         proxy.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         return proxy;
     }
@@ -81,15 +104,21 @@ internal sealed class DelayProxy : IAsyncDisposable
             await Task.Delay(Rtt, context.RequestAborted);
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"{Upstream.TrimEnd('/')}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
+        using var request = new HttpRequestMessage(
+            new HttpMethod(context.Request.Method),
+            $"{Upstream.TrimEnd('/')}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
         foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
         {
             request.Headers.TryAddWithoutValidation(name, values.ToArray());
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        using var response = await _http.SendAsync(
+            request,
+            HttpCompletionOption.ResponseHeadersRead,
+            context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => !HopByHop.Contains(h.Key)))
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)
+            .Where(h => !HopByHop.Contains(h.Key)))
         {
             context.Response.Headers[name] = values.ToArray();
         }
@@ -107,7 +136,13 @@ internal sealed class DelayProxy : IAsyncDisposable
         }
 
         await context.Response.CompleteAsync();
-        _log.Enqueue(new LoggedRequest(context.Request.Path.Value ?? "", (int)response.StatusCode, context.Connection.Id, start, _clock.Elapsed.TotalMilliseconds, bytes));
+        _log.Enqueue(new LoggedRequest(
+            context.Request.Path.Value ?? "",
+            (int)response.StatusCode,
+            context.Connection.Id,
+            start,
+            _clock.Elapsed.TotalMilliseconds,
+            bytes));
     }
 
     /// <summary>

@@ -25,7 +25,9 @@ internal sealed class DotnetRestore
         Directory.CreateDirectory(Path.Combine(root, "home"));
         File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(root, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n");
+        File.WriteAllText(Path.Combine(
+            root,
+            "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n");
         ResetCaches();
     }
 
@@ -67,7 +69,8 @@ internal sealed class DotnetRestore
         return folder;
     }
 
-    public Task<ProcResult> RestoreAsync(string project) => Proc.RunAsync("dotnet", ["restore", "--disable-build-servers"], project, new Dictionary<string, string>
+    public Task<ProcResult> RestoreAsync(
+        string project) => Proc.RunAsync("dotnet", ["restore", "--disable-build-servers"], project, new Dictionary<string, string>
     {
         ["HOME"] = Path.Combine(_root, "home"),
         ["DOTNET_CLI_HOME"] = Path.Combine(_root, "home"),
@@ -86,6 +89,7 @@ internal sealed class DotnetRestore
     public static int ResolvedCount(string project)
     {
         using var assets = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(project, "obj", "project.assets.json")));
-        return assets.RootElement.GetProperty("libraries").EnumerateObject().Count(l => l.Value.TryGetProperty("type", out var t) && t.ValueEquals("package"));
+        return assets.RootElement.GetProperty("libraries").EnumerateObject()
+            .Count(l => l.Value.TryGetProperty("type", out var t) && t.ValueEquals("package"));
     }
 }

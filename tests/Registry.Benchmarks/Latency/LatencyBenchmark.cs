@@ -53,9 +53,20 @@ internal static class LatencyBenchmark
         {
             await using var proxy = await DelayProxy.StartAsync();
             var site = Path.Combine(work, "site");
-            await BuildRegistryAsync(site, Path.Combine(work, "keys"), graph, proxy.BaseUri, Number("--bins", 256), Number("--payload", 8192));
-            var cli = await RegistryCli.PrepareAsync(Text("--cli", null!), RegistryCli.FindRepository(), Path.Combine(work, "cli"));
-            var baseline = Text("--baseline", null!) is { } path ? await RegistryCli.PrepareAsync(path, RegistryCli.FindRepository(), Path.Combine(work, "baseline")) : null;
+            await BuildRegistryAsync(
+                site,
+                Path.Combine(work, "keys"),
+                graph,
+                proxy.BaseUri,
+                Number("--bins", 256),
+                Number("--payload", 8192));
+            var cli = await RegistryCli.PrepareAsync(
+                Text("--cli", null!),
+                RegistryCli.FindRepository(),
+                Path.Combine(work, "cli"));
+            var baseline = Text("--baseline", null!) is { } path
+                ? await RegistryCli.PrepareAsync(path, RegistryCli.FindRepository(), Path.Combine(work, "baseline"))
+                : null;
             await using var serve = await ServeProcess.StartAsync(cli, site);
             proxy.Upstream = serve.BaseUri.AbsoluteUri;
             var rows = new List<object>();
@@ -66,7 +77,13 @@ internal static class LatencyBenchmark
                 proxy.Rtt = TimeSpan.FromMilliseconds(rtt);
                 if (baseline is not null)
                 {
-                    var before = await OursAsync(baseline, proxy, site, graph, Path.Combine(work, $"baseline-{rtt}"), samples);
+                    var before = await OursAsync(
+                        baseline,
+                        proxy,
+                        site,
+                        graph,
+                        Path.Combine(work, $"baseline-{rtt}"),
+                        samples);
                     Print(rtt, "cold", "registry install (baseline)", before.Cold);
                     Print(rtt, "warm", "registry install (baseline)", before.Warm);
                 }
@@ -74,7 +91,9 @@ internal static class LatencyBenchmark
                 var ours = await OursAsync(cli, proxy, site, graph, Path.Combine(work, $"ours-{rtt}"), samples);
                 Print(rtt, "cold", "registry install", ours.Cold);
                 Print(rtt, "warm", "registry install", ours.Warm);
-                (List<ClientRun> Cold, List<ClientRun> Warm)? restore = args.Contains("--skip-restore") ? null : await RestoreAsync(proxy, graph, Path.Combine(work, $"restore-{rtt}"), samples);
+                (List<ClientRun> Cold, List<ClientRun> Warm)? restore = args.Contains("--skip-restore")
+                    ? null
+                    : await RestoreAsync(proxy, graph, Path.Combine(work, $"restore-{rtt}"), samples);
                 if (restore is not null)
                 {
                     Print(rtt, "cold", "dotnet restore", restore.Value.Cold);
@@ -83,14 +102,17 @@ internal static class LatencyBenchmark
                         $"| {rtt} ms | cold | restore / ours | **{Median(restore.Value.Cold, r => r.Seconds) / Median(ours.Cold, r => r.Seconds):0.00}x** | | | |"));
                 }
 
-                rows.Add(new { rtt, oursCold = ours.Cold, oursWarm = ours.Warm, restoreCold = restore?.Cold, restoreWarm = restore?.Warm });
+                rows.Add(new { rtt, oursCold = ours.Cold, oursWarm = ours.Warm, restoreCold = restore?
+                    .Cold, restoreWarm = restore?.Warm });
             }
 
             Console.WriteLine();
             Console.WriteLine($"protocol minimum for our client: {4 + (2 * graph.Levels) + 1} round trips (timestamp, root, snapshot, targets, {graph.Levels} x (bin, index), artifacts); {graph.All.Count()} packages, {graph.Fillers} fillers; {cli.Description}{(baseline is null ? "" : $"; baseline {baseline.Description}")}");
             if (Text("--json", null!) is { } json)
             {
-                await File.WriteAllTextAsync(json, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+                await File.WriteAllTextAsync(
+                    json,
+                    JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
             }
 
             return 0;
@@ -113,14 +135,23 @@ internal static class LatencyBenchmark
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
 
-        int Number(string name, int fallback) => int.Parse(Text(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        int Number(string name, int fallback)
+            => int.Parse(Text(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
     }
 
-    private static async Task BuildRegistryAsync(string site, string keysFolder, NuGetGraph graph, Uri nugetUrl, int bins, int payload)
+    private static async Task BuildRegistryAsync(
+        string site,
+        string keysFolder,
+        NuGetGraph graph,
+        Uri nugetUrl,
+        int bins,
+        int payload)
     {
         var store = new FolderStore(site);
         using var keys = KeyRing.Load(keysFolder);
-        await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nugetUrl.AbsoluteUri } }, default);
+        await new RegistryInitializer(store, keys, TimeProvider.System).InitAsync(
+            new InitOptions { Bins = bins, Settings = new RegistrySettings { NuGetUrl = nugetUrl.AbsoluteUri } },
+            default);
         var writer = new RegistryWriter(store, keys, TimeProvider.System);
         foreach (var batch in graph.Files(payload).Chunk(100))
         {
@@ -130,7 +161,13 @@ internal static class LatencyBenchmark
         Proc.Say($"published {graph.All.Count()} graph packages x {NuGetGraph.Versions.Length} versions and {graph.Fillers} fillers into {site}");
     }
 
-    private static async Task<(List<ClientRun> Cold, List<ClientRun> Warm)> OursAsync(RegistryCli cli, DelayProxy proxy, string site, NuGetGraph graph, string folder, int samples)
+    private static async Task<(List<ClientRun> Cold, List<ClientRun> Warm)> OursAsync(
+        RegistryCli cli,
+        DelayProxy proxy,
+        string site,
+        NuGetGraph graph,
+        string folder,
+        int samples)
     {
         var cold = new List<ClientRun>();
         string home = "", project = "";
@@ -139,26 +176,45 @@ internal static class LatencyBenchmark
             home = Path.Combine(folder, $"home-{s}");
             project = Path.Combine(folder, $"project-{s}");
             Directory.CreateDirectory(project);
-            await File.WriteAllTextAsync(Path.Combine(project, "registry.json"), JsonSerializer.Serialize(new { dependencies = graph.Direct.ToDictionary(id => id.ToLowerInvariant(), _ => NuGetGraph.Range) }));
-            (await cli.RunAsync(["source", "add", "main", proxy.BaseUri.AbsoluteUri, "--root", Path.Combine(site, "metadata", "1.root.json")], env: Home(home))).Check("registry source add");
-            cold.Add(await MeasureAsync(proxy, () => cli.RunAsync(["install", "--project", project], env: Home(home)), "registry install (cold)"));
-            var locked = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(project, "registry.lock"))).RootElement.GetProperty("packages").EnumerateObject().Count();
+            await File.WriteAllTextAsync(Path.Combine(project, "registry.json"), JsonSerializer.Serialize(
+                new { dependencies = graph.Direct.ToDictionary(id => id.ToLowerInvariant(), _ => NuGetGraph.Range) }));
+            (await cli.RunAsync(["source", "add", "main", proxy.BaseUri.AbsoluteUri, "--root", Path.Combine(
+                site,
+                "metadata",
+                "1.root.json")], env: Home(home))).Check("registry source add");
+            cold.Add(await MeasureAsync(
+                proxy,
+                () => cli.RunAsync(["install", "--project", project], env: Home(home)),
+                "registry install (cold)"));
+            var locked = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(project, "registry.lock")))
+                .RootElement
+                .GetProperty("packages")
+                .EnumerateObject()
+                .Count();
             if (locked != graph.All.Count())
             {
-                throw new InvalidOperationException($"registry install locked {locked} packages, the graph has {graph.All.Count()}");
+                throw new InvalidOperationException(
+                    $"registry install locked {locked} packages, the graph has {graph.All.Count()}");
             }
         }
 
         var warm = new List<ClientRun>();
         for (var s = 0; s < samples; s++)
         {
-            warm.Add(await MeasureAsync(proxy, () => cli.RunAsync(["install", "--project", project], env: Home(home)), "registry install (warm)"));
+            warm.Add(await MeasureAsync(
+                proxy,
+                () => cli.RunAsync(["install", "--project", project], env: Home(home)),
+                "registry install (warm)"));
         }
 
         return (cold, warm);
     }
 
-    private static async Task<(List<ClientRun> Cold, List<ClientRun> Warm)> RestoreAsync(DelayProxy proxy, NuGetGraph graph, string folder, int samples)
+    private static async Task<(List<ClientRun> Cold, List<ClientRun> Warm)> RestoreAsync(
+        DelayProxy proxy,
+        NuGetGraph graph,
+        string folder,
+        int samples)
     {
         var dotnet = new DotnetRestore(folder, new Uri(proxy.BaseUri, "nuget/v3/index.json").AbsoluteUri);
         var cold = new List<ClientRun>();
@@ -171,7 +227,8 @@ internal static class LatencyBenchmark
             var restored = DotnetRestore.ResolvedCount(project);
             if (restored != graph.All.Count())
             {
-                throw new InvalidOperationException($"dotnet restore resolved {restored} packages, the graph has {graph.All.Count()}");
+                throw new InvalidOperationException(
+                    $"dotnet restore resolved {restored} packages, the graph has {graph.All.Count()}");
             }
         }
 
@@ -191,15 +248,25 @@ internal static class LatencyBenchmark
         var log = proxy.Log;
         if (Environment.GetEnvironmentVariable("BENCH_TRACE") is { Length: > 0 } trace)
         {
-            await File.AppendAllLinesAsync(trace, [$"# {what}", .. log.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StartMs:0.0} {r.EndMs:0.0} {r.Connection} {r.Status} {r.Path}"))]);
+            await File.AppendAllLinesAsync(trace, [$"# {what}", .. log.Select(r => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{r.StartMs:0.0} {r.EndMs:0.0} {r.Connection} {r.Status} {r.Path}"))]);
         }
 
-        var figures = new ClientRun(result.Elapsed.TotalSeconds, log.Count, DelayProxy.RoundTrips(log), proxy.Connections);
+        var figures = new ClientRun(
+            result.Elapsed.TotalSeconds,
+            log.Count,
+            DelayProxy.RoundTrips(log),
+            proxy.Connections);
         Proc.Say(string.Create(CultureInfo.InvariantCulture, $"{what} at RTT {proxy.Rtt.TotalMilliseconds} ms: {figures.Seconds:0.000} s, {figures.Requests} requests, {figures.RoundTrips} round trips, {figures.Connections} connections"));
         return figures;
     }
 
-    private static void Print(int rtt, string label, string client, List<ClientRun> runs) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    private static void Print(
+        int rtt,
+        string label,
+        string client,
+        List<ClientRun> runs) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {rtt} ms | {label} | {client} | {Median(runs, r => r.Seconds):0.00} | {Median(runs, r => r.Requests):0} | {Median(runs, r => r.RoundTrips):0} | {Median(runs, r => r.Connections):0} |"));
 
     private static double Median(List<ClientRun> runs, Func<ClientRun, double> pick) => Stats.Median(runs.Select(pick));

@@ -20,7 +20,9 @@ internal sealed class NuGetGraph
         var perLevel = packages / levels;
         for (var level = 0; level < levels; level++)
         {
-            var ids = Enumerable.Range(0, perLevel + (level < packages % levels ? 1 : 0)).Select(i => $"Graph.L{level}.P{i}").ToList();
+            var ids = Enumerable.Range(0, perLevel + (level < packages % levels ? 1 : 0))
+                .Select(i => $"Graph.L{level}.P{i}")
+                .ToList();
             Level.Add(ids);
         }
 
@@ -75,7 +77,8 @@ internal sealed class NuGetGraph
     /// <summary>What the project asks for: every package of level 0.</summary>
     public IReadOnlyList<string> Direct => Level[0];
 
-    public static NuGetGraph Create(int packages, int depth, int fillers, int seed = 1) => new(packages, depth, fillers, seed);
+    public static NuGetGraph Create(int packages, int depth, int fillers, int seed = 1)
+        => new(packages, depth, fillers, seed);
 
     /// <summary>The .nupkg files to publish, dependencies first (level by level from the bottom), then the fillers.</summary>
     public IEnumerable<PackageFile> Files(int payloadBytes)
@@ -86,7 +89,8 @@ internal sealed class NuGetGraph
             {
                 foreach (var version in Versions)
                 {
-                    yield return Registry.Testing.NuGetPackages.Nupkg(id, version, [.. Dependencies[id].Select(d => (d, Range))], payloadBytes);
+                    yield return Registry.Testing.NuGetPackages
+                        .Nupkg(id, version, [.. Dependencies[id].Select(d => (d, Range))], payloadBytes);
                 }
             }
         }

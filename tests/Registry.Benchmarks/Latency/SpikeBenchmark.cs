@@ -39,10 +39,13 @@ internal static partial class SpikeBenchmark
             return 0;
         }
 
-        var levels = Text("--connections", "10,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+        var levels = Text("--connections", "10,100,1000").Split(',')
+            .Select(c => int.Parse(c, CultureInfo.InvariantCulture))
+            .ToList();
         var duration = int.Parse(Text("--duration", "10"), CultureInfo.InvariantCulture);
         var maxAge = int.Parse(Text("--max-age", "5"), CultureInfo.InvariantCulture);
-        var varnishDir = Path.GetFullPath(Text("--varnish", Path.Combine(RegistryCli.FindRepository(), "infra", "varnish")));
+        var varnishDir = Path.GetFullPath(
+            Text("--varnish", Path.Combine(RegistryCli.FindRepository(), "infra", "varnish")));
         await EnsureWrkAsync();
         var work = Path.Combine(Path.GetTempPath(), "registry-bench-spike-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
@@ -55,14 +58,23 @@ internal static partial class SpikeBenchmark
             var store = new FolderStore(site);
             using (var ring = KeyRing.Load(keys))
             {
-                await new RegistryInitializer(store, ring, TimeProvider.System).InitAsync(new InitOptions { Settings = new RegistrySettings { TimestampMaxAgeSeconds = maxAge, NuGetUrl = "https://cdn.example/registry/" } }, default);
+                await new RegistryInitializer(
+                    store,
+                    ring,
+                    TimeProvider.System).InitAsync(new InitOptions { Settings = new RegistrySettings { TimestampMaxAgeSeconds = maxAge, NuGetUrl = "https://cdn.example/registry/" } }, default);
                 foreach (var batch in graph.Files(8192).Chunk(100))
                 {
-                    await new RegistryWriter(store, ring, TimeProvider.System).PublishAsync(batch, new PublishOptions { SkipDependencyCheck = true }, default);
+                    await new RegistryWriter(store, ring, TimeProvider.System).PublishAsync(
+                        batch,
+                        new PublishOptions { SkipDependencyCheck = true },
+                        default);
                 }
             }
 
-            var cli = await RegistryCli.PrepareAsync(Text("--cli", null!), RegistryCli.FindRepository(), Path.Combine(work, "cli"));
+            var cli = await RegistryCli.PrepareAsync(
+                Text("--cli", null!),
+                RegistryCli.FindRepository(),
+                Path.Combine(work, "cli"));
             await using var serve = await ServeProcess.StartAsync(cli, site);
             await using var origin = await DelayProxy.StartAsync();
             origin.Upstream = serve.BaseUri.AbsoluteUri;
@@ -77,7 +89,9 @@ internal static partial class SpikeBenchmark
             foreach (var connections in levels)
             {
                 var state = Path.Combine(work, $"varnish-{connections}");
-                var port = (await Proc.RunAsync("bash", [Path.Combine(varnishDir, "start.sh")], env: new Dictionary<string, string>
+                var port = (await Proc.RunAsync("bash", [Path.Combine(
+                    varnishDir,
+                    "start.sh")], env: new Dictionary<string, string>
                 {
                     ["STATE_DIR"] = state,
                     ["ORIGIN"] = $"127.0.0.1:{origin.BaseUri.Port}",
@@ -90,7 +104,10 @@ internal static partial class SpikeBenchmark
                     await Task.Delay(TimeSpan.FromSeconds(duration / 2.0));
                     using var ring = KeyRing.Load(keys);
                     await new RegistryWriter(store, ring, TimeProvider.System).PublishAsync(
-                        [Registry.Testing.NuGetPackages.Nupkg($"Spike.P{publishes++}", "1.0.0", payloadBytes: 1024)], new PublishOptions(), default);
+                        [Registry.Testing.NuGetPackages.Nupkg(
+                            $"Spike.P{publishes++}",
+                            "1.0.0",
+                            payloadBytes: 1024)], new PublishOptions(), default);
                 });
                 var figures = await WrkAsync($"http://127.0.0.1:{port}/", connections, duration, script);
                 await publish;
@@ -98,15 +115,21 @@ internal static partial class SpikeBenchmark
                 var distinct = log.Select(r => r.Path).Distinct(StringComparer.Ordinal).Count();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {connections} | {figures.Requests} | {figures.RequestsPerSecond:0} | {figures.P99Ms:0.0} | {log.Count} | {distinct} | {log.Count - distinct} | {Math.Ceiling((double)duration / maxAge):0} |"));
-                Proc.Say($"origin requests at {connections} connections: " + string.Join(", ", log.GroupBy(r => CountingProxy.Classify(r.Path)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
-                await Proc.RunAsync("bash", [Path.Combine(varnishDir, "stop.sh")], env: new Dictionary<string, string> { ["STATE_DIR"] = state });
+                Proc.Say($"origin requests at {connections} connections: " + string.Join(", ", log.GroupBy(
+                    r => CountingProxy.Classify(r.Path)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
+                await Proc.RunAsync(
+                    "bash",
+                    [Path.Combine(varnishDir, "stop.sh")],
+                    env: new Dictionary<string, string> { ["STATE_DIR"] = state });
                 started.Remove(("varnish", state));
             }
 
             // Warm throughput side by side: the edge (cache filled), registry serve, nginx serving the folder.
             var side = levels.Contains(100) ? 100 : levels[0];
             var edgeState = Path.Combine(work, "varnish-warm");
-            var edgePort = (await Proc.RunAsync("bash", [Path.Combine(varnishDir, "start.sh")], env: new Dictionary<string, string>
+            var edgePort = (await Proc.RunAsync("bash", [Path.Combine(
+                varnishDir,
+                "start.sh")], env: new Dictionary<string, string>
             {
                 ["STATE_DIR"] = edgeState,
                 ["ORIGIN"] = $"{serve.BaseUri.Host}:{serve.BaseUri.Port}",
@@ -120,10 +143,15 @@ internal static partial class SpikeBenchmark
             Console.WriteLine();
             Console.WriteLine($"| server ({side} connections, {duration} s, warm) | req/s | p99 ms |");
             Console.WriteLine("| --- | --- | --- |");
-            foreach (var (label, url) in new[] { ("Varnish edge (infra/varnish)", $"http://127.0.0.1:{edgePort}/"), ("registry serve", serve.BaseUri.AbsoluteUri), ("nginx serving the folder", $"http://127.0.0.1:{nginxPort}/") })
+            foreach (var (label, url) in new[] {
+                ("Varnish edge (infra/varnish)", $"http://127.0.0.1:{edgePort}/"),
+                ("registry serve", serve.BaseUri.AbsoluteUri),
+                ("nginx serving the folder", $"http://127.0.0.1:{nginxPort}/") })
             {
                 var figures = await WrkAsync(url, side, duration, script);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {figures.RequestsPerSecond:0} | {figures.P99Ms:0.0} |"));
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"| {label} | {figures.RequestsPerSecond:0} | {figures.P99Ms:0.0} |"));
             }
 
             Console.WriteLine();
@@ -136,7 +164,10 @@ internal static partial class SpikeBenchmark
             {
                 if (kind == "varnish")
                 {
-                    await Proc.RunAsync("bash", [Path.Combine(varnishDir, "stop.sh")], env: new Dictionary<string, string> { ["STATE_DIR"] = state });
+                    await Proc.RunAsync(
+                        "bash",
+                        [Path.Combine(varnishDir, "stop.sh")],
+                        env: new Dictionary<string, string> { ["STATE_DIR"] = state });
                 }
                 else if (File.Exists(Path.Combine(state, "nginx.pid")))
                 {
@@ -161,18 +192,23 @@ internal static partial class SpikeBenchmark
         var state = RegistryState.LoadAsync(new FolderStore(site), default).GetAwaiter().GetResult();
         paths.Add(RegistryLayout.MetadataKey(RoleNames.Snapshot, state.Snapshot.Signed.Version));
         paths.Add(RegistryLayout.MetadataKey(RoleNames.Targets, state.Targets.Signed.Version));
-        foreach (var (file, meta) in state.Snapshot.Signed.Meta.Where(m => state.Bins.IsBinName(m.Key[..^".json".Length])))
+        foreach (var (file, meta) in state.Snapshot.Signed.Meta
+            .Where(m => state.Bins.IsBinName(m.Key[..^".json".Length])))
         {
             var bin = file[..^".json".Length];
             var document = state.GetBinAsync(bin, default).GetAwaiter().GetResult();
-            foreach (var (target, info) in document.Signed.Targets.Where(t => t.Key.StartsWith("index/graph-", StringComparison.Ordinal)))
+            foreach (var (target, info) in document.Signed.Targets
+                .Where(t => t.Key.StartsWith("index/graph-", StringComparison.Ordinal)))
             {
                 paths.Add(RegistryLayout.MetadataKey(bin, meta.Version));
                 paths.Add(RegistryLayout.TargetKey(target, info.Sha256));
             }
         }
 
-        foreach (var artifact in Directory.EnumerateFiles(Path.Combine(site, "targets", "packages"), "*", SearchOption.AllDirectories).Where(f => f.Contains("graph.", StringComparison.Ordinal) && f.Contains("1.1.0", StringComparison.Ordinal)))
+        foreach (var artifact in Directory.EnumerateFiles(
+            Path.Combine(site, "targets", "packages"),
+            "*",
+            SearchOption.AllDirectories).Where(f => f.Contains("graph.", StringComparison.Ordinal) && f.Contains("1.1.0", StringComparison.Ordinal)))
         {
             paths.Add(Path.GetRelativePath(site, artifact).Replace('\\', '/'));
         }
@@ -205,12 +241,16 @@ internal static partial class SpikeBenchmark
     private static async Task<WrkFigures> WrkAsync(string url, int connections, int seconds, string script)
     {
         var threads = Math.Min(2, connections);
-        var result = (await Proc.RunAsync("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--latency", "-s", script, url])).Check($"wrk -c {connections} {url}");
+        var result = (await Proc.RunAsync("wrk", ["-t", threads.ToString(
+            CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--latency", "-s", script, url])).Check($"wrk -c {connections} {url}");
         var rps = double.Parse(RequestsPerSecond().Match(result.Out).Groups[1].Value, CultureInfo.InvariantCulture);
         var p99 = P99().Match(result.Out);
-        var p99Ms = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture) * (p99.Groups[2].Value switch { "us" => 0.001, "ms" => 1, "s" => 1000, _ => 60_000 });
+        var p99Ms = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture)
+            * (p99.Groups[2].Value switch { "us" => 0.001, "ms" => 1, "s" => 1000, _ => 60_000 });
         var requests = long.Parse(RequestCount().Match(result.Out).Groups[1].Value, CultureInfo.InvariantCulture);
-        var errors = NonSuccess().Match(result.Out) is { Success: true } e ? long.Parse(e.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var errors = NonSuccess().Match(result.Out) is { Success: true } e
+            ? long.Parse(e.Groups[1].Value, CultureInfo.InvariantCulture)
+            : 0;
         Proc.Say(string.Create(CultureInfo.InvariantCulture, $"wrk -c {connections} {url}: {rps:0} req/s, p99 {p99Ms:0.0} ms, {requests} requests, {errors} non-2xx/3xx (the root probe's 404s)"));
         return new WrkFigures(rps, p99Ms, requests, errors);
     }
@@ -238,7 +278,11 @@ internal static partial class SpikeBenchmark
                 }
             }
             """);
-        var process = System.Diagnostics.Process.Start(Proc.Start("nginx", ["-p", state, "-c", Path.Combine(state, "nginx.conf"), "-e", Path.Combine(state, "error.log")], state, null))!;
+        var process = System.Diagnostics.Process.Start(Proc.Start(
+            "nginx",
+            ["-p", state, "-c", Path.Combine(state, "nginx.conf"), "-e", Path.Combine(state, "error.log")],
+            state,
+            null))!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         using var http = new HttpClient();
@@ -276,7 +320,8 @@ internal static partial class SpikeBenchmark
         if ((await Proc.RunAsync("apt-get", ["install", "-y", "--no-install-recommends", "wrk"])).ExitCode != 0)
         {
             (await Proc.RunAsync("apt-get", ["update"])).Check("apt-get update");
-            (await Proc.RunAsync("apt-get", ["install", "-y", "--no-install-recommends", "wrk"])).Check("apt-get install wrk");
+            (await Proc.RunAsync("apt-get", ["install", "-y", "--no-install-recommends", "wrk"])).Check(
+                "apt-get install wrk");
         }
     }
 

@@ -12,12 +12,16 @@ public sealed class ClientProject(TestRegistry registry, Uri server) : IAsyncDis
 
     public string Folder { get; } = Directory.CreateDirectory(Path.Combine(registry.Root, "project")).FullName;
 
-    public IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string> { ["REGISTRY_HOME"] = Path.Combine(registry.Root, "home") };
+    public IReadOnlyDictionary<string, string> Environment { get; }
+        = new Dictionary<string, string> { ["REGISTRY_HOME"] = Path.Combine(registry.Root, "home") };
 
     /// <summary>Serves the registry over HTTP, adds it as the source and writes registry.json (when dependencies are given).</summary>
     public static async Task<ClientProject> StartAsync(TestRegistry registry, string? dependenciesJson = null)
     {
-        var server = await RegistryServer.StartAsync(registry.Store, 0, cancellationToken: TestContext.Current.CancellationToken);
+        var server = await RegistryServer.StartAsync(
+            registry.Store,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         var project = new ClientProject(registry, server.BaseUri) { _server = server };
         await project.AddSourceAsync();
         if (dependenciesJson is not null)
@@ -30,13 +34,21 @@ public sealed class ClientProject(TestRegistry registry, Uri server) : IAsyncDis
 
     public async Task AddSourceAsync()
     {
-        var add = await RunAsync("source", "add", "main", server.ToString(), "--root", Path.Combine(registry.Store, "metadata", "1.root.json"));
+        var add = await RunAsync(
+            "source",
+            "add",
+            "main",
+            server.ToString(),
+            "--root",
+            Path.Combine(registry.Store, "metadata", "1.root.json"));
         Assert.True(add.ExitCode == 0, add.ToString());
     }
 
     /// <summary>Writes registry.json with these dependencies.</summary>
     public void Depend(string dependenciesJson) =>
-        File.WriteAllText(Path.Combine(Folder, "registry.json"), $"{{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{dependenciesJson}}}");
+        File.WriteAllText(
+            Path.Combine(Folder, "registry.json"),
+            $"{{\"name\":\"app\",\"version\":\"1.0.0\",\"dependencies\":{dependenciesJson}}}");
 
     public Task<CliResult> RunAsync(params string[] args) => RegistryCli.RunProcessAsync(args, Environment);
 

@@ -35,7 +35,12 @@ internal sealed class CrashAfterWritesStore(IObjectStore inner, int writes) : IO
         return inner.ExistsAsync(key, cancellationToken);
     }
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAbsentAsync(
+        string key,
+        Stream content,
+        long length,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         BeforeWrite();
         var result = await inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken);
@@ -43,7 +48,12 @@ internal sealed class CrashAfterWritesStore(IObjectStore inner, int writes) : IO
         return result;
     }
 
-    public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+    public async Task<SwapResult> SwapAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string? expectedVersionTag,
+        ObjectHeaders headers,
+        CancellationToken cancellationToken)
     {
         BeforeWrite();
         var result = await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
@@ -73,7 +83,8 @@ internal sealed class CrashAfterWritesStore(IObjectStore inner, int writes) : IO
 
     private void Written(string key)
     {
-        if (!key.StartsWith(PreconditionProbe.Prefix, StringComparison.Ordinal) && Interlocked.Decrement(ref _remaining) <= 0)
+        if (!key.StartsWith(PreconditionProbe.Prefix, StringComparison.Ordinal)
+            && Interlocked.Decrement(ref _remaining) <= 0)
         {
             _dead = true;
         }
@@ -89,4 +100,5 @@ internal sealed class CrashAfterWritesStore(IObjectStore inner, int writes) : IO
 }
 
 /// <summary>The process "died": thrown by every call on a <see cref="CrashAfterWritesStore"/> after its last write.</summary>
-public sealed class SimulatedCrashException() : Exception("simulated crash: the store accepts nothing after the planned number of writes");
+public sealed class SimulatedCrashException() : Exception(
+    "simulated crash: the store accepts nothing after the planned number of writes");

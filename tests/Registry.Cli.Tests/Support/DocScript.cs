@@ -19,18 +19,30 @@ public static partial class DocScript
         Fence().Matches(markdown).Where(m => m.Groups[1].Value == language).Select(m => m.Groups[2].Value).ToList();
 
     /// <summary>Runs <paramref name="script"/> in <paramref name="folder"/>; background jobs are killed when it ends.</summary>
-    public static async Task<CliResult> RunAsync(string folder, string script, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    public static async Task<CliResult> RunAsync(
+        string folder,
+        string script,
+        IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null)
     {
         var bin = Directory.CreateDirectory(Path.Combine(folder, ".bin")).FullName;
         var wrapper = Path.Combine(bin, "registry");
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet '{RegistryCli.RegistryDll}' \"$@\"\n");
         File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
         var file = Path.Combine(bin, "script.sh");
-        File.WriteAllText(file, "set -euo pipefail\ntrap 'jobs -p | xargs -r kill 2>/dev/null || true' EXIT\n" + script);
+        File.WriteAllText(
+            file,
+            "set -euo pipefail\ntrap 'jobs -p | xargs -r kill 2>/dev/null || true' EXIT\n" + script);
 
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = folder };
+        var info = new ProcessStartInfo("bash") {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = folder };
         info.ArgumentList.Add(file);
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("REGISTRY_", StringComparison.Ordinal)).ToList())
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("REGISTRY_", StringComparison.Ordinal))
+            .ToList())
         {
             info.Environment.Remove(key);
         }

@@ -40,7 +40,9 @@ public sealed class DotnetNuGet : IDisposable
         // management files at this folder, whatever lies above it.
         File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(Root, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n");
+        File.WriteAllText(Path.Combine(
+            Root,
+            "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n");
         ResetCaches();
     }
 
@@ -72,7 +74,9 @@ public sealed class DotnetNuGet : IDisposable
     /// </summary>
     public static void WriteNuGetConfig(string directory, string source)
     {
-        var insecure = source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? " allowInsecureConnections=\"true\"" : "";
+        var insecure = source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            ? " allowInsecureConnections=\"true\""
+            : "";
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -129,14 +133,27 @@ public sealed class DotnetNuGet : IDisposable
 
                 """);
             var ns = "Lib_" + new string(library.Id.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
-            File.WriteAllText(Path.Combine(folder, "Library.cs"), $"namespace {ns};\n\npublic static class Library\n{{\n    public const string Version = \"{library.Version}\";\n}}\n");
-            solution.Append(CultureInvariant($"  <Project Path=\"{library.Id}-{library.Version}/{library.Id}-{library.Version}.csproj\" />\n"));
+            File.WriteAllText(Path.Combine(
+                folder,
+                "Library.cs"), $"namespace {ns};\n\npublic static class Library\n{{\n    public const string Version = \"{library.Version}\";\n}}\n");
+            solution.Append(CultureInvariant(
+                $"  <Project Path=\"{library.Id}-{library.Version}/{library.Id}-{library.Version}.csproj\" />\n"));
         }
 
         solution.Append("</Solution>\n");
         File.WriteAllText(Path.Combine(batch, "pack.slnx"), solution.ToString());
         WriteNuGetConfig(batch, Path.GetFullPath(outputFolder));
-        var result = await RunAsync(batch, DefaultTimeout, "pack", "pack.slnx", "-c", "Release", "-o", Path.GetFullPath(outputFolder), "--disable-build-servers", "-nodeReuse:false");
+        var result = await RunAsync(
+            batch,
+            DefaultTimeout,
+            "pack",
+            "pack.slnx",
+            "-c",
+            "Release",
+            "-o",
+            Path.GetFullPath(outputFolder),
+            "--disable-build-servers",
+            "-nodeReuse:false");
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet pack failed\n{result}");
@@ -156,7 +173,11 @@ public sealed class DotnetNuGet : IDisposable
     /// with a PackageReference per entry of <paramref name="references"/> (id to version or range),
     /// optionally restoring with a lock file. Returns the project's folder.
     /// </summary>
-    public string CreateConsoleProject(string source, IReadOnlyDictionary<string, string> references, bool lockFile = false, string name = "App")
+    public string CreateConsoleProject(
+        string source,
+        IReadOnlyDictionary<string, string> references,
+        bool lockFile = false,
+        string name = "App")
     {
         var folder = Path.Combine(Root, "projects", $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -224,7 +245,10 @@ public sealed class DotnetNuGet : IDisposable
         var file = Directory.EnumerateFiles(project, "*.csproj").Single();
         var document = System.Xml.Linq.XDocument.Load(file);
         return document.Descendants("PackageReference")
-            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string?)e.Attribute("Version") ?? "", StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(
+                e => (string)e.Attribute("Include")!,
+                e => (string?)e.Attribute("Version") ?? "",
+                StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/> in this environment; kills it past <paramref name="timeout"/>.</summary>
@@ -276,7 +300,10 @@ public sealed class DotnetNuGet : IDisposable
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            return new CliResult(-1, await output, $"dotnet {string.Join(' ', args)}: killed after {timeout.TotalSeconds} s\n{await error}");
+            return new CliResult(
+                -1,
+                await output,
+                $"dotnet {string.Join(' ', args)}: killed after {timeout.TotalSeconds} s\n{await error}");
         }
 
         return new CliResult(process.ExitCode, await output, await error);

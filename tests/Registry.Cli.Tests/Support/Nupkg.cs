@@ -29,7 +29,11 @@ public static class Nupkg
         });
 
     /// <summary>The same package with one more entry named <paramref name="entryName"/> (e.g. <c>../evil.txt</c>).</summary>
-    public static string WithExtraEntry(string source, string destination, string entryName, string text = "outside the package") =>
+    public static string WithExtraEntry(
+        string source,
+        string destination,
+        string entryName,
+        string text = "outside the package") =>
         Rewrite(source, destination, (_, content) => content, (entryName, Encoding.UTF8.GetBytes(text)));
 
     /// <summary>The names of a zip's entries as stored.</summary>
@@ -53,9 +57,14 @@ public static class Nupkg
         return reader.ReadToEnd();
     }
 
-    private static bool IsRootNuspec(string name) => !name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
+    private static bool IsRootNuspec(
+        string name) => !name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
 
-    private static string Rewrite(string source, string destination, Func<string, byte[], byte[]?> change, (string Name, byte[] Content)? extra = null)
+    private static string Rewrite(
+        string source,
+        string destination,
+        Func<string, byte[], byte[]?> change,
+        (string Name, byte[] Content)? extra = null)
     {
         using (var input = ZipFile.OpenRead(source))
         using (var output = ZipFile.Open(destination, ZipArchiveMode.Create))

@@ -31,7 +31,8 @@ public sealed class PackedNuGetPackages : IAsyncLifetime
     ];
 
     /// <summary>Every packed file, dependencies first.</summary>
-    public IReadOnlyList<string> All => [.. Dependencies.Concat(Libraries).Select(l => Path.Combine(Folder, l.FileName))];
+    public IReadOnlyList<string> All
+        => [.. Dependencies.Concat(Libraries).Select(l => Path.Combine(Folder, l.FileName))];
 
     /// <summary>The path of one packed file, e.g. <c>Nupkg("My.Lib", "1.0.0")</c>.</summary>
     public string Nupkg(string id, string version)

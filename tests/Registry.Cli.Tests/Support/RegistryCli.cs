@@ -36,11 +36,17 @@ public static class RegistryCli
         return await RunAsync(args);
     }
 
-    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+    public static Process Start(
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null) =>
         Start(args, environment, workingDirectory, stdin: null);
 
     /// <summary>Runs the CLI out of process with <paramref name="stdin"/> as its standard input (e.g. <c>source login</c>).</summary>
-    public static async Task<CliResult> RunProcessAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string stdin)
+    public static async Task<CliResult> RunProcessAsync(
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string>? environment,
+        string stdin)
     {
         using var process = Start(args, environment, null, stdin);
         var output = process.StandardOutput.ReadToEndAsync(Ct);
@@ -49,7 +55,11 @@ public static class RegistryCli
         return new CliResult(process.ExitCode, await output, await error);
     }
 
-    private static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string? stdin)
+    private static Process Start(
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string>? environment,
+        string? workingDirectory,
+        string? stdin)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -81,7 +91,9 @@ public static class RegistryCli
         return process;
     }
 
-    public static async Task<CliResult> RunProcessAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CliResult> RunProcessAsync(
+        IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         using var process = Start(args, environment);
         var output = process.StandardOutput.ReadToEndAsync(Ct);

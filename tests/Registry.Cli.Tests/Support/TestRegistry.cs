@@ -28,13 +28,16 @@ public sealed class TestRegistry : IDisposable
     /// <summary>Writes a package file named NAME-VERSION.tgz (another content of it in a folder of its own) and returns its path.</summary>
     public string Package(string name, string version, string dependenciesJson = "{}", string? extraFile = null)
     {
-        var folder = extraFile is null ? Root : Directory.CreateDirectory(Path.Combine(Root, $"variant-{extraFile.Length}")).FullName;
+        var folder = extraFile is null
+            ? Root
+            : Directory.CreateDirectory(Path.Combine(Root, $"variant-{extraFile.Length}")).FullName;
         var path = Path.Combine(folder, $"{name}-{version}.tgz");
         File.WriteAllBytes(path, Tgz.Package(name, version, dependenciesJson, extraFile));
         return path;
     }
 
-    public async Task<CliResult> PublishAsync(params string[] files) => await RegistryCli.RunAsync(["publish", .. StoreArgs, .. files]);
+    public async Task<CliResult> PublishAsync(params string[] files)
+        => await RegistryCli.RunAsync(["publish", .. StoreArgs, .. files]);
 
     /// <summary>
     /// Re-signs the timestamp as if it were <paramref name="ago"/> earlier (default 30 days), so
@@ -43,7 +46,10 @@ public sealed class TestRegistry : IDisposable
     public async Task ExpireTimestampAsync(TimeSpan? ago = null, string? keys = null)
     {
         using var ring = Core.Tuf.KeyRing.Load(keys ?? Keys);
-        await new Core.Publishing.RegistryWriter(new Core.Storage.FolderStore(Store), ring, Testing.TestClock.FromNow(-(ago ?? TimeSpan.FromDays(30))))
+        await new Core.Publishing.RegistryWriter(
+            new Core.Storage.FolderStore(Store),
+            ring,
+            Testing.TestClock.FromNow(-(ago ?? TimeSpan.FromDays(30))))
             .RefreshAsync(TestContext.Current.CancellationToken);
     }
 
@@ -51,7 +57,10 @@ public sealed class TestRegistry : IDisposable
     public IReadOnlyDictionary<string, string> StoreSnapshot() =>
         Directory.EnumerateFiles(Store, "*", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith('.'))
-            .ToDictionary(f => Path.GetRelativePath(Store, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+            .ToDictionary(
+                f => Path.GetRelativePath(Store, f),
+                f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))),
+                StringComparer.Ordinal);
 
     public void Dispose()
     {

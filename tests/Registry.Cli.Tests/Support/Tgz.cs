@@ -7,7 +7,11 @@ namespace Registry.Cli.Tests.Support;
 /// <summary>Builds package archives (gzip tar with registry.json) deterministically.</summary>
 public static class Tgz
 {
-    public static byte[] Package(string name, string version, string dependenciesJson = "{}", string? extraFile = null) =>
+    public static byte[] Package(
+        string name,
+        string version,
+        string dependenciesJson = "{}",
+        string? extraFile = null) =>
         Archive(
             ("registry.json", $"{{\"name\":\"{name}\",\"version\":\"{version}\",\"description\":\"{name} for tests\",\"dependencies\":{dependenciesJson}}}"),
             ($"lib/{name}.txt", extraFile ?? $"{name} {version}\n"));
@@ -24,7 +28,8 @@ public static class Tgz
                 {
                     DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
                     ModificationTime = DateTimeOffset.UnixEpoch,
-                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+                        | UnixFileMode.OtherRead,
                 };
                 tar.WriteEntry(entry);
             }

@@ -17,21 +17,35 @@ public static class TufJs
             var directory = AppContext.BaseDirectory;
             while (!File.Exists(Path.Combine(directory, "Registry.sln")))
             {
-                directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("Registry.sln not found above the test binaries");
+                directory = Path.GetDirectoryName(directory)
+                    ?? throw new InvalidOperationException("Registry.sln not found above the test binaries");
             }
 
             return Path.Combine(directory, "tests", "tuf-js");
         }
     }
 
-    public static Task<CliResult> RefreshAndDownloadAsync(Uri baseUri, string rootFile, string workDir, params string[] targets) =>
+    public static Task<CliResult> RefreshAndDownloadAsync(
+        Uri baseUri,
+        string rootFile,
+        string workDir,
+        params string[] targets) =>
         RunCheckAsync(baseUri, rootFile, workDir, artifacts: false, targets);
 
     /// <summary>Downloads index documents as TUF targets, then every artifact they list, checked against the verified entries.</summary>
-    public static Task<CliResult> DownloadIndexAndArtifactsAsync(Uri baseUri, string rootFile, string workDir, params string[] indexTargets) =>
+    public static Task<CliResult> DownloadIndexAndArtifactsAsync(
+        Uri baseUri,
+        string rootFile,
+        string workDir,
+        params string[] indexTargets) =>
         RunCheckAsync(baseUri, rootFile, workDir, artifacts: true, indexTargets);
 
-    private static async Task<CliResult> RunCheckAsync(Uri baseUri, string rootFile, string workDir, bool artifacts, string[] targets)
+    private static async Task<CliResult> RunCheckAsync(
+        Uri baseUri,
+        string rootFile,
+        string workDir,
+        bool artifacts,
+        string[] targets)
     {
         await EnsureInstalledAsync();
         var args = new List<string>
@@ -75,7 +89,10 @@ public static class TufJs
 
     private static async Task<CliResult> RunAsync(string file, IEnumerable<string> args, string workingDirectory)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(file) {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -21,16 +21,21 @@ public sealed class LayerTests
     {
         var strays = Protocol.GetTypes()
             .Select(t => t.Namespace ?? "")
-            .Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, @"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Views)(\..*)?)?$") && !n.StartsWith("System", StringComparison.Ordinal) && n.Length > 0)
+            .Where(n => !System.Text.RegularExpressions.Regex.IsMatch(
+                n,
+                @"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Views)(\..*)?)?$") && !n.StartsWith("System", StringComparison.Ordinal) && n.Length > 0)
             .Distinct()
             .ToList();
-        Assert.True(strays.Count == 0, "namespaces in the protocol project that are not protocol: " + string.Join(", ", strays));
+        Assert.True(
+            strays.Count == 0,
+            "namespaces in the protocol project that are not protocol: " + string.Join(", ", strays));
     }
 
     [Fact]
     public void The_writer_and_the_views_reference_the_protocol_and_never_each_other()
     {
-        static string[] References(System.Reflection.Assembly assembly) => [.. assembly.GetReferencedAssemblies().Select(a => a.Name!)];
+        static string[] References(System.Reflection.Assembly assembly)
+            => [.. assembly.GetReferencedAssemblies().Select(a => a.Name!)];
 
         Assert.DoesNotContain("Registry.Writer", References(Protocol));
         Assert.DoesNotContain("Registry.NuGet", References(Protocol));
@@ -46,7 +51,9 @@ public sealed class LayerTests
         // Registry.Log (RFC 6962 trees, tlog-tiles, signed notes) stands alone beside the protocol: the
         // writer and the client use both; the protocol keeps its one dependency (NuGet.Versioning).
         var log = typeof(Registry.Log.Merkle).Assembly;
-        Assert.DoesNotContain(log.GetReferencedAssemblies().Select(a => a.Name!), n => n.StartsWith("Registry.", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            log.GetReferencedAssemblies().Select(a => a.Name!),
+            n => n.StartsWith("Registry.", StringComparison.Ordinal));
         Assert.DoesNotContain("Registry.Log", Protocol.GetReferencedAssemblies().Select(a => a.Name!));
     }
 
@@ -56,10 +63,16 @@ public sealed class LayerTests
         // The lowest layer: a store knows keys and bytes, not TUF, index documents or views.
         var result = Types.InAssembly(Protocol)
             .That().ResideInNamespaceMatching(@"^Registry\.Core\.Storage(\..*)?$")
-            .ShouldNot().HaveDependencyOnAny("Registry.Core.Tuf", "Registry.Core.Index", "Registry.Core.Views", "Registry.Core.Packages")
+            .ShouldNot().HaveDependencyOnAny(
+                "Registry.Core.Tuf",
+                "Registry.Core.Index",
+                "Registry.Core.Views",
+                "Registry.Core.Packages")
             .GetResult();
 
-        Assert.True(result.IsSuccessful, "store types that reach up: " + string.Join(", ", result.FailingTypeNames ?? []));
+        Assert.True(
+            result.IsSuccessful,
+            "store types that reach up: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
 
     [Fact]

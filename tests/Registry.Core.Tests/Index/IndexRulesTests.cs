@@ -7,7 +7,11 @@ public sealed class IndexRulesTests
 {
     private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    private static IndexEntry Entry(string version, string? artifact = null, string sha256 = Sha, long length = 10) => new()
+    private static IndexEntry Entry(
+        string version,
+        string? artifact = null,
+        string sha256 = Sha,
+        long length = 10) => new()
     {
         Version = version,
         Dependencies = new Dictionary<string, string>(),
@@ -36,14 +40,18 @@ public sealed class IndexRulesTests
     public void An_artifact_path_other_than_the_canonical_one_is_refused(string artifact)
     {
         var message = Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0", artifact)] });
-        Assert.Contains("not its canonical path packages/alpha/1.0.0/alpha-1.0.0.tgz", message, StringComparison.Ordinal);
+        Assert.Contains(
+            "not its canonical path packages/alpha/1.0.0/alpha-1.0.0.tgz",
+            message,
+            StringComparison.Ordinal);
         Assert.Contains("[rule: index-format]", message, StringComparison.Ordinal);
     }
 
     private static IndexEntry WithPin(string url, string sha256, string dependency = "left-pad") => Entry("1.0.0") with
     {
         Dependencies = new Dictionary<string, string> { ["left-pad"] = "[1.0.0, )" },
-        DependencyRegistries = new Dictionary<string, RegistryPin> { [dependency] = new() { Url = url, RootSha256 = sha256 } },
+        DependencyRegistries = new Dictionary<string, RegistryPin> {
+            [dependency] = new() { Url = url, RootSha256 = sha256 } },
     };
 
     [Theory]
@@ -53,13 +61,16 @@ public sealed class IndexRulesTests
     [InlineData("http://[::1]:8080/")]
     public void A_dependency_pinned_to_another_registry_round_trips(string url)
     {
-        var entry = IndexJson.ParseIndex(IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [WithPin(url, Sha)] }), "index/alpha.json").Versions.Single();
+        var entry = IndexJson.ParseIndex(
+            IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [WithPin(url, Sha)] }),
+            "index/alpha.json").Versions.Single();
         Assert.Equal(url, entry.DependencyRegistries!["left-pad"].Url);
     }
 
     [Fact]
     public void An_index_without_dependency_registries_has_no_such_field_in_its_bytes() =>
-        Assert.DoesNotContain("dependency_registries", System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0")] })), StringComparison.Ordinal);
+        Assert.DoesNotContain("dependency_registries", System.Text.Encoding.UTF8.GetString(
+            IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0")] })), StringComparison.Ordinal);
 
     [Theory]
     [InlineData("http://registry.example/", Sha, "not an https URL")]
@@ -68,7 +79,10 @@ public sealed class IndexRulesTests
     [InlineData("https://user:pw@registry.example/", Sha, "not an https URL")]
     [InlineData("https://registry.example/?x=1", Sha, "not an https URL")]
     [InlineData("registry.example/", Sha, "not an https URL")]
-    [InlineData("https://registry.example/", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "not 64 lowercase hex digits")]
+    [InlineData(
+        "https://registry.example/",
+        "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+        "not 64 lowercase hex digits")]
     [InlineData("https://registry.example/", "0123", "not 64 lowercase hex digits")]
     public void A_malformed_registry_pin_is_refused(string url, string sha256, string expected)
     {
@@ -79,21 +93,35 @@ public sealed class IndexRulesTests
 
     [Fact]
     public void A_registry_pin_for_a_name_that_is_not_a_dependency_is_refused() =>
-        Assert.Contains("which is not one of its dependencies", Refusal(new PackageIndex { Name = "alpha", Versions = [WithPin("https://r.example/", Sha, "other")] }), StringComparison.Ordinal);
+        Assert.Contains(
+            "which is not one of its dependencies",
+            Refusal(new PackageIndex { Name = "alpha", Versions = [WithPin("https://r.example/", Sha, "other")] }),
+            StringComparison.Ordinal);
 
     [Fact]
     public void An_index_at_another_names_path_is_refused() =>
-        Assert.Contains("belongs at index/beta.json", Refusal(new PackageIndex { Name = "beta", Versions = [] }), StringComparison.Ordinal);
+        Assert.Contains(
+            "belongs at index/beta.json",
+            Refusal(new PackageIndex { Name = "beta", Versions = [] }),
+            StringComparison.Ordinal);
 
     [Fact]
     public void The_path_is_the_normalised_name() =>
-        Assert.Empty(IndexJson.ParseIndex(IndexJson.Serialize(new PackageIndex { Name = "str_util", Versions = [] }), "index/str-util.json").Versions);
+        Assert.Empty(IndexJson.ParseIndex(
+            IndexJson.Serialize(new PackageIndex { Name = "str_util", Versions = [] }),
+            "index/str-util.json").Versions);
 
     [Fact]
     public void Versions_out_of_order_or_repeated_are_refused()
     {
-        Assert.Contains("out of order or repeated", Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.1.0"), Entry("1.0.0")] }), StringComparison.Ordinal);
-        Assert.Contains("out of order or repeated", Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0"), Entry("1.0.0+build")] }), StringComparison.Ordinal);
+        Assert.Contains(
+            "out of order or repeated",
+            Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.1.0"), Entry("1.0.0")] }),
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "out of order or repeated",
+            Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0"), Entry("1.0.0+build")] }),
+            StringComparison.Ordinal);
     }
 
     [Theory]
@@ -101,16 +129,25 @@ public sealed class IndexRulesTests
     [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("../x456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     public void A_malformed_sha256_is_refused(string sha256) =>
-        Assert.Contains("malformed sha256", Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0", sha256: sha256)] }), StringComparison.Ordinal);
+        Assert.Contains(
+            "malformed sha256",
+            Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0", sha256: sha256)] }),
+            StringComparison.Ordinal);
 
     [Fact]
     public void A_negative_length_is_refused() =>
-        Assert.Contains("impossible length", Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0", length: -1)] }), StringComparison.Ordinal);
+        Assert.Contains(
+            "impossible length",
+            Refusal(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0", length: -1)] }),
+            StringComparison.Ordinal);
 
     [Fact]
     public void A_null_field_is_a_malformed_document_not_a_crash()
     {
         var json = """{"name":"alpha","versions":[{"version":"1.0.0","dependencies":null,"yanked":false,"artifact":"packages/alpha/1.0.0/alpha-1.0.0.tgz","length":1,"sha256":null,"published":"2026-01-01T00:00:00Z"}]}"""u8.ToArray();
-        Assert.Contains("malformed document", Assert.Throws<VerificationException>(() => IndexJson.ParseIndex(json, "index/alpha.json")).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "malformed document",
+            Assert.Throws<VerificationException>(() => IndexJson.ParseIndex(json, "index/alpha.json")).Message,
+            StringComparison.Ordinal);
     }
 }

@@ -24,11 +24,18 @@ public sealed class ExpiryTests
     [Fact]
     public void Role_lists_are_parsed_and_unknown_roles_refused()
     {
-        var parsed = Durations.ParseRoleList(["root=365d,timestamp=1d", "snapshot=30d"], RegistrySettings.ExpiryRoles, "--expiry");
+        var parsed = Durations.ParseRoleList(
+            ["root=365d,timestamp=1d", "snapshot=30d"],
+            RegistrySettings.ExpiryRoles,
+            "--expiry");
         Assert.Equal(TimeSpan.FromDays(1), parsed["timestamp"]);
         Assert.Equal(3, parsed.Count);
-        Assert.Contains("ROLE one of root, targets, bins, snapshot, timestamp", Assert.Throws<EnvironmentException>(() =>
-            Durations.ParseRoleList(["mirror=1d"], RegistrySettings.ExpiryRoles, "--expiry")).Message, StringComparison.Ordinal);
+        Assert.Contains("ROLE one of root, targets, bins, snapshot, timestamp", Assert.Throws<EnvironmentException>(
+            () =>
+                Durations.ParseRoleList(
+                ["mirror=1d"],
+                RegistrySettings.ExpiryRoles,
+                "--expiry")).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -37,7 +44,8 @@ public sealed class ExpiryTests
     [InlineData("snapshot", 3651)]
     public void Expiries_out_of_bounds_are_refused(string role, int days)
     {
-        var error = Assert.Throws<EnvironmentException>(() => new RegistrySettings().WithExpiry(new Dictionary<string, TimeSpan> { [role] = TimeSpan.FromDays(days) }));
+        var error = Assert.Throws<EnvironmentException>(() => new RegistrySettings().WithExpiry(
+            new Dictionary<string, TimeSpan> { [role] = TimeSpan.FromDays(days) }));
         Assert.Contains($"expiry of {role}: {days} days is out of bounds", error.Message, StringComparison.Ordinal);
         Assert.Contains("[rule: expiry-bounds]", error.Message, StringComparison.Ordinal);
     }
@@ -46,9 +54,13 @@ public sealed class ExpiryTests
     public void Expiries_are_whole_days_and_outlast_the_edge_cache()
     {
         Assert.Contains("whole days", Assert.Throws<EnvironmentException>(() =>
-            new RegistrySettings().WithExpiry(new Dictionary<string, TimeSpan> { ["timestamp"] = TimeSpan.FromHours(12) })).Message, StringComparison.Ordinal);
-        Assert.Throws<EnvironmentException>(() => (new RegistrySettings() with { TimestampExpiryDays = 1, TimestampMaxAgeSeconds = 86400 }).Validate());
-        var settings = new RegistrySettings().WithExpiry(new Dictionary<string, TimeSpan> { ["timestamp"] = TimeSpan.FromDays(1), ["root"] = TimeSpan.FromDays(3650) });
+            new RegistrySettings().WithExpiry(
+                new Dictionary<string, TimeSpan> { ["timestamp"] = TimeSpan.FromHours(12) })).Message, StringComparison.Ordinal);
+        Assert.Throws<EnvironmentException>(
+            () => (new RegistrySettings() with { TimestampExpiryDays = 1, TimestampMaxAgeSeconds = 86400 }).Validate());
+        var settings = new RegistrySettings().WithExpiry(new Dictionary<string, TimeSpan> {
+            ["timestamp"] = TimeSpan.FromDays(1),
+            ["root"] = TimeSpan.FromDays(3650) });
         Assert.Equal(TimeSpan.FromDays(1), settings.ExpiryOf("timestamp"));
         Assert.Equal(3650, settings.RootExpiryDays);
     }

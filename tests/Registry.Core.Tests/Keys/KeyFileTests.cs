@@ -4,7 +4,10 @@ namespace Registry.Core.Tests.Keys;
 
 public sealed class KeyFileTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "registry-keyfile-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _folder = Path.Combine(
+        Path.GetTempPath(),
+        "registry-keyfile-tests",
+        Guid.NewGuid().ToString("N"));
 
     public KeyFileTests() => Directory.CreateDirectory(_folder);
 
@@ -26,7 +29,9 @@ public sealed class KeyFileTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PathOf("targets.pem")));
         }
 
-        using var loaded = KeyFile.Read(PathOf("targets.pem"), PassphraseSource.Fixed("correct horse battery", "TEST_VAR"));
+        using var loaded = KeyFile.Read(
+            PathOf("targets.pem"),
+            PassphraseSource.Fixed("correct horse battery", "TEST_VAR"));
         Assert.Equal(key.KeyId, loaded.KeyId);
         Assert.Equal(key.KeyId, KeyFile.KeyIdOrNull(PathOf("targets.pem")));
         Assert.Equal(key.Public, KeyFile.ReadPublic(PathOf("targets.pub"), null));
@@ -37,7 +42,8 @@ public sealed class KeyFileTests : IDisposable
     {
         using var key = SigningKey.Generate();
         KeyFile.Write(PathOf("k.pem"), key, "correct horse battery");
-        var der = Convert.FromBase64String(string.Concat(File.ReadAllLines(PathOf("k.pem")).Where(l => !l.StartsWith("-----", StringComparison.Ordinal))));
+        var der = Convert.FromBase64String(string.Concat(
+            File.ReadAllLines(PathOf("k.pem")).Where(l => !l.StartsWith("-----", StringComparison.Ordinal))));
         var hex = Convert.ToHexString(der);
         Assert.Contains("2A864886F70D01050D", hex, StringComparison.Ordinal); // PBES2
         Assert.Contains("2A864886F70D01050C", hex, StringComparison.Ordinal); // PBKDF2
@@ -51,10 +57,14 @@ public sealed class KeyFileTests : IDisposable
     {
         using var key = SigningKey.Generate();
         KeyFile.Write(PathOf("root.pem"), key, "correct horse battery");
-        var error = Assert.Throws<EnvironmentException>(() => KeyFile.Read(PathOf("root.pem"), PassphraseSource.Fixed("wrong horse battery", "TEST_VAR")));
+        var error = Assert.Throws<EnvironmentException>(
+            () => KeyFile.Read(PathOf("root.pem"), PassphraseSource.Fixed("wrong horse battery", "TEST_VAR")));
         Assert.Equal(2, error.ExitCode);
         Assert.Contains(PathOf("root.pem"), error.Message, StringComparison.Ordinal);
-        Assert.Contains("cannot decrypt the key with the passphrase from TEST_VAR", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "cannot decrypt the key with the passphrase from TEST_VAR",
+            error.Message,
+            StringComparison.Ordinal);
 
         var missing = Assert.Throws<EnvironmentException>(() => KeyFile.Read(PathOf("root.pem"), null));
         Assert.Contains("the key is encrypted and no passphrase was given", missing.Message, StringComparison.Ordinal);
@@ -81,7 +91,9 @@ public sealed class KeyFileTests : IDisposable
         File.WriteAllText(PathOf("c.pub.pem"), a.Public.KeyVal.Public);
 
         using var ring = KeyRing.Load(_folder, PassphraseSource.Fixed("correct horse battery", "TEST_VAR"));
-        Assert.Equal(new[] { a.KeyId, b.KeyId }.Order(StringComparer.Ordinal), ring.Keys.Select(k => k.KeyId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new[] { a.KeyId, b.KeyId }.Order(StringComparer.Ordinal),
+            ring.Keys.Select(k => k.KeyId).Order(StringComparer.Ordinal));
         Assert.Equal(PathOf("a.pem"), ring.FileOf[a.KeyId]);
 
         var scanned = KeyFile.ScanFolder(_folder);

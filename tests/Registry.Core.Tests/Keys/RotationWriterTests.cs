@@ -12,7 +12,10 @@ namespace Registry.Core.Tests.Keys;
 public sealed class RotationWriterTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-rotation-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-rotation-tests",
+        Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = TestClock.Fixed(Now);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -37,7 +40,10 @@ public sealed class RotationWriterTests : IDisposable
         var store = new FolderStore(Folder("site"));
         var keys = KeyRing.Load(Folder("keys"));
         await new RegistryInitializer(store, keys, _time).InitAsync(new InitOptions { Bins = 4 }, Ct);
-        await new RegistryWriter(store, keys, _time).PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _time).PublishAsync(
+            [WriterTests.Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         return (store, keys);
     }
 
@@ -47,11 +53,15 @@ public sealed class RotationWriterTests : IDisposable
         var edits = new RootEdits
         {
             Expires = TimeSpan.FromDays(365),
-            AddKeys = [.. roles.Select(r => (r, newKeys.Keys.Single(k => newKeys.FileOf[k.KeyId].EndsWith(r + ".pem", StringComparison.Ordinal)).Public))],
+            AddKeys = [.. roles.Select(r => (r, newKeys.Keys
+                .Single(k => newKeys.FileOf[k.KeyId].EndsWith(r + ".pem", StringComparison.Ordinal))
+                .Public))],
             RemoveKeys = [.. roles.Select(r => (r, current.Signed.Roles[r].KeyIds[0]))],
         };
         var proposal = RootProposal.Propose(current.Signed, edits, Now);
-        proposal = RootRotation.Sign(proposal, oldKeys.KeysFor(RoleNames.Root, current.Signed.Roles[RoleNames.Root])[0]);
+        proposal = RootRotation.Sign(
+            proposal,
+            oldKeys.KeysFor(RoleNames.Root, current.Signed.Roles[RoleNames.Root])[0]);
         await RootRotation.PublishAsync(store, proposal, _time, Ct);
     }
 
@@ -64,7 +74,10 @@ public sealed class RotationWriterTests : IDisposable
         await RotateAsync(store, oldKeys, newKeys, RoleNames.Targets, RoleNames.Snapshot, RoleNames.Timestamp);
         await Assert.ThrowsAsync<VerificationException>(() => RegistryState.LoadAsync(store, Ct));
 
-        await new RegistryWriter(store, newKeys, _time).PublishAsync([WriterTests.Package("beta", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, newKeys, _time).PublishAsync(
+            [WriterTests.Package("beta", "1.0.0")],
+            new PublishOptions(),
+            Ct);
 
         var state = await RegistryState.LoadAsync(store, Ct);
         Assert.Equal(2, state.Root.Signed.Version);
@@ -82,7 +95,8 @@ public sealed class RotationWriterTests : IDisposable
         Assert.True(audit.Ok, string.Join("\n", audit.Errors));
 
         // The retired keys no longer sign anything.
-        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, oldKeys, _time).RefreshAsync(Ct));
+        var error = await Assert.ThrowsAsync<EnvironmentException>(
+            () => new RegistryWriter(store, oldKeys, _time).RefreshAsync(Ct));
         Assert.Contains("holds 0 of the timestamp role's keys", error.Message, StringComparison.Ordinal);
     }
 
@@ -97,7 +111,8 @@ public sealed class RotationWriterTests : IDisposable
 
         File.Delete(Path.Combine(Folder("new"), "snapshot.pem"));
         using var timestampOnly = KeyRing.Load(Folder("new"));
-        await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, timestampOnly, _time).RefreshAsync(Ct));
+        await Assert.ThrowsAsync<EnvironmentException>(
+            () => new RegistryWriter(store, timestampOnly, _time).RefreshAsync(Ct));
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(Folder("site"), "metadata", "timestamp.json")));
 
         var refreshed = await new RegistryWriter(store, newKeys, _time).RefreshAsync(Ct);

@@ -31,14 +31,19 @@ public sealed class ThresholdTests : IDisposable
         }, signers, TufJsonContext.Default.TimestampMetadata);
 
     private static SignedDocument<TimestampMetadata> Reparse(byte[] file) =>
-        SignedDocument<TimestampMetadata>.Parse(file, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "t");
+        SignedDocument<TimestampMetadata>.Parse(
+            file,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            "t");
 
     [Fact]
     public void Two_of_three_verifies_with_any_two_keys_and_not_with_one()
     {
         MetadataVerifier.VerifyThreshold(Timestamp([_keys[0], _keys[2]]), TwoOfThree, Keys, "t");
         MetadataVerifier.VerifyThreshold(Timestamp(_keys), TwoOfThree, Keys, "t");
-        var error = Assert.Throws<VerificationException>(() => MetadataVerifier.VerifyThreshold(Timestamp([_keys[1]]), TwoOfThree, Keys, "t"));
+        var error = Assert.Throws<VerificationException>(
+            () => MetadataVerifier.VerifyThreshold(Timestamp([_keys[1]]), TwoOfThree, Keys, "t"));
         Assert.Contains("1 valid signature(s), the role needs 2", error.Message, StringComparison.Ordinal);
     }
 
@@ -47,8 +52,10 @@ public sealed class ThresholdTests : IDisposable
     {
         var once = Timestamp([_keys[0]]);
         var text = System.Text.Encoding.UTF8.GetString(once.FileBytes);
-        var signature = text[(text.IndexOf('[', StringComparison.Ordinal) + 1)..text.IndexOf(']', StringComparison.Ordinal)];
-        var twice = Reparse(System.Text.Encoding.UTF8.GetBytes(text.Replace(signature, signature + "," + signature, StringComparison.Ordinal)));
+        var signature = text[
+            (text.IndexOf('[', StringComparison.Ordinal) + 1)..text.IndexOf(']', StringComparison.Ordinal)];
+        var twice = Reparse(System.Text.Encoding.UTF8
+            .GetBytes(text.Replace(signature, signature + "," + signature, StringComparison.Ordinal)));
         Assert.Equal(2, twice.Signatures.Count);
         Assert.Equal(1, MetadataVerifier.CountValidSignatures(twice, TwoOfThree, Keys));
     }
@@ -77,10 +84,15 @@ public sealed class ThresholdTests : IDisposable
 
         var forged = KeyAliases.SignedAgainUnder(Timestamp([_keys[0]]), _keys[0], aliasId);
 
-        Assert.Equal(new[] { _keys[0].KeyId, aliasId }.Order(StringComparer.Ordinal), forged.Signatures.Select(s => s.KeyId));
-        Assert.All(forged.Signatures, s => Assert.True(SigningKey.Verify(keys[s.KeyId], forged.CanonicalSigned, s.Sig)));
+        Assert.Equal(
+            new[] { _keys[0].KeyId, aliasId }.Order(StringComparer.Ordinal),
+            forged.Signatures.Select(s => s.KeyId));
+        Assert.All(
+            forged.Signatures,
+            s => Assert.True(SigningKey.Verify(keys[s.KeyId], forged.CanonicalSigned, s.Sig)));
         Assert.Equal(1, MetadataVerifier.CountValidSignatures(forged, role, keys));
-        var error = Assert.Throws<VerificationException>(() => MetadataVerifier.VerifyThreshold(forged, role, keys, "t"));
+        var error = Assert.Throws<VerificationException>(
+            () => MetadataVerifier.VerifyThreshold(forged, role, keys, "t"));
         Assert.Contains("1 valid signature(s), the role needs 2", error.Message, StringComparison.Ordinal);
     }
 
@@ -94,14 +106,20 @@ public sealed class ThresholdTests : IDisposable
             Version = 1,
             Expires = Expires,
             Keys = new Dictionary<string, TufKey>(Keys) { [aliasId] = alias },
-            Roles = RoleNames.TopLevel.ToDictionary(r => r, r => r == RoleNames.Root ? new RoleKeys([_keys[0].KeyId, aliasId], 2) : TwoOfThree),
+            Roles = RoleNames.TopLevel.ToDictionary(
+                r => r,
+                r => r == RoleNames.Root ? new RoleKeys([_keys[0].KeyId, aliasId], 2) : TwoOfThree),
         };
         var signedOnce = KeyAliases.SignedOnceListedTwice(root, _keys[0], aliasId, TufJsonContext.Default.RootMetadata);
 
-        var error = Assert.Throws<VerificationException>(() => RootChain.ParseAnchor(signedOnce.FileBytes, "1.root.json"));
+        var error = Assert.Throws<VerificationException>(
+            () => RootChain.ParseAnchor(signedOnce.FileBytes, "1.root.json"));
 
         Assert.Equal("root-duplicate-key", error.Rule);
-        Assert.Contains("1.root.json: root lists one public key under two key ids", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "1.root.json: root lists one public key under two key ids",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.Contains(aliasId[..12], error.Message, StringComparison.Ordinal);
         Assert.Contains(_keys[0].KeyId[..12], error.Message, StringComparison.Ordinal);
     }
@@ -124,7 +142,10 @@ public sealed class ThresholdTests : IDisposable
 
             var threeOfThree = TwoOfThree with { Threshold = 3 };
             var error = Assert.Throws<EnvironmentException>(() => ring.KeysFor("timestamp", threeOfThree));
-            Assert.Contains("holds 2 of the timestamp role's keys, it needs 3", error.Message, StringComparison.Ordinal);
+            Assert.Contains(
+                "holds 2 of the timestamp role's keys, it needs 3",
+                error.Message,
+                StringComparison.Ordinal);
             Assert.False(ring.Holds(threeOfThree));
         }
         finally
@@ -149,16 +170,29 @@ public sealed class ThresholdTests : IDisposable
         RootChain.VerifySelfSigned(trusted, "1.root.json");
 
         var keys2 = new Dictionary<string, TufKey>(Keys) { [newKey.KeyId] = newKey.Public };
-        var root2 = root1 with { Version = 2, Keys = keys2, Roles = root1.Roles.ToDictionary(r => r.Key, r => r.Key == RoleNames.Root ? new RoleKeys([_keys[2].KeyId, newKey.KeyId], 2) : r.Value) };
+        var root2 = root1 with { Version = 2, Keys = keys2, Roles = root1.Roles.ToDictionary(
+            r => r.Key,
+            r => r.Key == RoleNames.Root ? new RoleKeys([_keys[2].KeyId, newKey.KeyId], 2) : r.Value) };
 
         // Two old keys sign, but the new root role (key 2 and the new key) has only one of them.
-        var shortOfNew = SignedDocument<RootMetadata>.Create(root2, [_keys[0], _keys[2]], TufJsonContext.Default.RootMetadata);
-        Assert.Contains("by its own keys", Assert.Throws<VerificationException>(() => RootChain.VerifySuccessor(trusted, shortOfNew, "2.root.json")).Message, StringComparison.Ordinal);
+        var shortOfNew = SignedDocument<RootMetadata>.Create(
+            root2,
+            [_keys[0], _keys[2]],
+            TufJsonContext.Default.RootMetadata);
+        Assert.Contains("by its own keys", Assert.Throws<VerificationException>(
+            () => RootChain.VerifySuccessor(trusted, shortOfNew, "2.root.json")).Message, StringComparison.Ordinal);
 
         // The new root keys sign, but only one old key.
-        var shortOfOld = SignedDocument<RootMetadata>.Create(root2, [_keys[2], newKey], TufJsonContext.Default.RootMetadata);
-        Assert.Contains("by the previous root's keys", Assert.Throws<VerificationException>(() => RootChain.VerifySuccessor(trusted, shortOfOld, "2.root.json")).Message, StringComparison.Ordinal);
+        var shortOfOld = SignedDocument<RootMetadata>.Create(
+            root2,
+            [_keys[2], newKey],
+            TufJsonContext.Default.RootMetadata);
+        Assert.Contains("by the previous root's keys", Assert.Throws<VerificationException>(
+            () => RootChain.VerifySuccessor(trusted, shortOfOld, "2.root.json")).Message, StringComparison.Ordinal);
 
-        RootChain.VerifySuccessor(trusted, SignedDocument<RootMetadata>.Create(root2, [_keys[0], _keys[2], newKey], TufJsonContext.Default.RootMetadata), "2.root.json");
+        RootChain.VerifySuccessor(trusted, SignedDocument<RootMetadata>.Create(
+            root2,
+            [_keys[0], _keys[2], newKey],
+            TufJsonContext.Default.RootMetadata), "2.root.json");
     }
 }

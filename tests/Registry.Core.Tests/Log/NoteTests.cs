@@ -49,5 +49,6 @@ public sealed class NoteTests
     [InlineData("origin\n042\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")]
     [InlineData("origin\n42\nAAAA\n")]
     [InlineData("origin\n42\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
-    public void A_malformed_checkpoint_is_refused(string text) => Assert.Throws<LogException>(() => Checkpoint.Parse(text));
+    public void A_malformed_checkpoint_is_refused(string text)
+        => Assert.Throws<LogException>(() => Checkpoint.Parse(text));
 }

@@ -18,7 +18,9 @@ internal sealed class ArchiveBuilder
 
     public ArchiveBuilder File(string path, byte[] content)
     {
-        _entries.Add(new PaxTarEntry(TarEntryType.RegularFile, path) { DataStream = new MemoryStream(content), ModificationTime = DateTimeOffset.UnixEpoch });
+        _entries.Add(new PaxTarEntry(TarEntryType.RegularFile, path) {
+            DataStream = new MemoryStream(content),
+            ModificationTime = DateTimeOffset.UnixEpoch });
         return this;
     }
 

@@ -7,9 +7,11 @@ namespace Registry.Core.Tests.Packages;
 
 public class ManifestTests
 {
-    private static byte[] WithManifest(string json) => PackageBuilder.Create("beta", "1.0.0").WithManifestJson(json).Build();
+    private static byte[] WithManifest(string json)
+        => PackageBuilder.Create("beta", "1.0.0").WithManifestJson(json).Build();
 
-    private static byte[] WithField(string field, JsonNode? value) => PackageBuilder.Create("beta", "1.0.0").WithField(field, value).Build();
+    private static byte[] WithField(string field, JsonNode? value)
+        => PackageBuilder.Create("beta", "1.0.0").WithField(field, value).Build();
 
     [Fact]
     public void Read_returns_every_manifest_field()
@@ -58,7 +60,9 @@ public class ManifestTests
     [InlineData("{\"name\": 1, \"version\": \"1.0.0\"}", "'name'")]
     [InlineData("{\"name\": \"beta\", \"version\": 1.0}", "'version'")]
     [InlineData("{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": [\"alpha\"]}", "'dependencies'")]
-    [InlineData("{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": {\"alpha\": 1}}", "'dependencies.alpha'")]
+    [InlineData(
+        "{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": {\"alpha\": 1}}",
+        "'dependencies.alpha'")]
     [InlineData("{\"name\": \"beta\", \"version\": \"1.0.0\", \"description\": null}", "'description'")]
     [InlineData("{\"name\": \"beta\", \"version\": \"1.0.0\", \"authors\": \"Ada\"}", "'authors'")]
     [InlineData("{\"name\": \"beta\", \"version\": \"1.0.0\", \"authors\": [\"Ada\", 7]}", "'authors[1]'")]
@@ -71,7 +75,9 @@ public class ManifestTests
     [Fact]
     public void Read_refuses_an_unknown_field_and_names_it()
     {
-        var error = Refusal.Of(WithField("dependecies", new JsonObject { ["alpha"] = "1.0.0" }), "manifest-unknown-field");
+        var error = Refusal.Of(
+            WithField("dependecies", new JsonObject { ["alpha"] = "1.0.0" }),
+            "manifest-unknown-field");
         Assert.Contains("'dependecies'", error.Message, StringComparison.Ordinal);
     }
 
@@ -113,7 +119,9 @@ public class ManifestTests
     [InlineData("1.2.3+sha.abc")]
     [InlineData("10.20.30-rc-1.x+b")]
     public void Read_accepts_semver_versions(string version) =>
-        Assert.Equal(NuGetVersion.Parse(version), Refusal.Accepted(PackageBuilder.Create("beta", version).Build()).Version);
+        Assert.Equal(
+            NuGetVersion.Parse(version),
+            Refusal.Accepted(PackageBuilder.Create("beta", version).Build()).Version);
 
     [Theory]
     [InlineData("alpha", "not a range")]
@@ -129,7 +137,9 @@ public class ManifestTests
     [InlineData("my_pkg")]
     [InlineData("my..pkg")]
     public void Read_refuses_a_dependency_on_itself_even_when_spelled_differently(string dependency) =>
-        Refusal.Of(PackageBuilder.Create("my-pkg", "1.0.0").DependsOn(dependency, "1.0.0").Build(), "dependency-invalid");
+        Refusal.Of(
+            PackageBuilder.Create("my-pkg", "1.0.0").DependsOn(dependency, "1.0.0").Build(),
+            "dependency-invalid");
 
     private static byte[] WithDependencyJson(string json) =>
         WithManifest($"{{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": {{\"alpha\": \"1.0.0\", \"left-pad\": {json}}}}}");
@@ -157,7 +167,9 @@ public class ManifestTests
 
     [Fact]
     public void Read_refuses_two_dependencies_on_the_same_normalised_name() =>
-        Refusal.Of(PackageBuilder.Create("beta", "1.0.0").DependsOn("foo-bar", "1.0.0").DependsOn("foo_bar", "2.0.0").Build(), "dependency-invalid");
+        Refusal.Of(
+            PackageBuilder.Create("beta", "1.0.0").DependsOn("foo-bar", "1.0.0").DependsOn("foo_bar", "2.0.0").Build(),
+            "dependency-invalid");
 
     [Theory]
     [InlineData("homepage", "ftp://example.org")]

@@ -72,14 +72,21 @@ public sealed class NupkgDotnetPackTests : IDisposable
         Assert.Equal("Package Description", manifest.Description);
         Assert.Empty(manifest.Dependencies);
         Assert.Equal("Contoso.Real", manifest.NuGet!.Id);
-        Assert.Equal([new NuGetDependencyGroup("net10.0", [])], manifest.NuGet.DependencyGroups, (a, b) => a.TargetFramework == b.TargetFramework && a.Dependencies.Count == b.Dependencies.Count);
+        Assert.Equal(
+            [new NuGetDependencyGroup("net10.0", [])],
+            manifest.NuGet.DependencyGroups,
+            (a, b) => a.TargetFramework == b.TargetFramework && a.Dependencies.Count == b.Dependencies.Count);
         Assert.StartsWith("\uFEFF<?xml", Encoding.UTF8.GetString(manifest.NuGet.Nuspec), StringComparison.Ordinal);
     }
 
     [Fact]
     public void What_dotnet_pack_writes_installs_byte_for_byte()
     {
-        PackageExtractor.Extract(Package, "packages/contoso.real/1.2.0/contoso.real-1.2.0.nupkg", _root.FullName, "contoso.real");
+        PackageExtractor.Extract(
+            Package,
+            "packages/contoso.real/1.2.0/contoso.real-1.2.0.nupkg",
+            _root.FullName,
+            "contoso.real");
         var tree = PackageTree.OfFolder(Path.Combine(_root.FullName, "contoso.real"));
         Assert.Equal(PackageTree.OfZip(Package), tree);
         Assert.Equal(

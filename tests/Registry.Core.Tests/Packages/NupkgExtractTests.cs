@@ -22,7 +22,9 @@ public sealed class NupkgExtractTests : IDisposable
 
         var installed = PackageExtractor.Extract(archive, artifact, PackagesFolder, name);
 
-        Assert.Equal((published.Manifest.Name, published.Manifest.Version, published.Manifest.Description), (installed.Name, installed.Version, installed.Description));
+        Assert.Equal(
+            (published.Manifest.Name, published.Manifest.Version, published.Manifest.Description),
+            (installed.Name, installed.Version, installed.Description));
         Assert.Equal(published.Manifest.Dependencies, installed.Dependencies);
         Assert.Equal(published.Manifest.Authors, installed.Authors);
         Assert.Equal(published.Manifest.NuGet!.Nuspec, installed.NuGet!.Nuspec);
@@ -64,7 +66,9 @@ public sealed class NupkgExtractTests : IDisposable
             return;
         }
 
-        PublishThenInstall(NupkgBuilder.Create("My.Tool", "1.0.0").WithFile("tools/run.sh", "#!/bin/sh\n", 0x8000 | 0xFFF).WithFile("tools/data.txt", "x", 0x8000 | 0x1B6));
+        PublishThenInstall(NupkgBuilder.Create("My.Tool", "1.0.0")
+            .WithFile("tools/run.sh", "#!/bin/sh\n", 0x8000 | 0xFFF)
+            .WithFile("tools/data.txt", "x", 0x8000 | 0x1B6));
         var folder = Path.Combine(PackagesFolder, "my.tool", "tools");
         var script = File.GetUnixFileMode(Path.Combine(folder, "run.sh"));
         Assert.True(script.HasFlag(UnixFileMode.UserExecute));
@@ -75,7 +79,12 @@ public sealed class NupkgExtractTests : IDisposable
     [Fact]
     public void The_limits_apply_at_extraction_too()
     {
-        var error = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(MaliciousNupkgs.ManyEntries(3), "evil-1.0.0.nupkg", PackagesFolder, "evil", new PackageLimits { MaxEntries = 4 }));
+        var error = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(
+            MaliciousNupkgs.ManyEntries(3),
+            "evil-1.0.0.nupkg",
+            PackagesFolder,
+            "evil",
+            new PackageLimits { MaxEntries = 4 }));
         Assert.Equal(Rules.LimitEntries, error.Rule);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));
     }

@@ -8,7 +8,8 @@ namespace Registry.Core.Tests.Packages;
 /// <summary>What a valid .nupkg reads as: the registry's manifest and the NuGet side of it.</summary>
 public class NupkgFormatTests
 {
-    private static PackageManifest Read(NupkgBuilder builder) => Refusal.AcceptedNupkg(builder.Build(), builder.FileName);
+    private static PackageManifest Read(NupkgBuilder builder)
+        => Refusal.AcceptedNupkg(builder.Build(), builder.FileName);
 
     [Fact]
     public void Read_returns_the_lowercase_name_the_id_as_spelt_and_the_nuspec_bytes()
@@ -47,8 +48,12 @@ public class NupkgFormatTests
 
         var groups = manifest.NuGet!.DependencyGroups;
         Assert.Equal(["net8.0", ".NETStandard2.0", "net9.0"], groups.Select(g => g.TargetFramework));
-        Assert.Equal([new NuGetDependency("Newtonsoft.Json", "[13.0.1, )"), new NuGetDependency("My.Lib", "[1.0.0, 2.0.0)")], groups[0].Dependencies);
-        Assert.Equal([new NuGetDependency("Newtonsoft.Json", "[12.0.0, )"), new NuGetDependency("System.Memory", "(, )")], groups[1].Dependencies);
+        Assert.Equal(
+            [new NuGetDependency("Newtonsoft.Json", "[13.0.1, )"), new NuGetDependency("My.Lib", "[1.0.0, 2.0.0)")],
+            groups[0].Dependencies);
+        Assert.Equal(
+            [new NuGetDependency("Newtonsoft.Json", "[12.0.0, )"), new NuGetDependency("System.Memory", "(, )")],
+            groups[1].Dependencies);
         Assert.Empty(groups[2].Dependencies);
 
         Assert.Equal(["my.lib", "newtonsoft.json", "system.memory"], manifest.Dependencies.Keys);
@@ -60,11 +65,14 @@ public class NupkgFormatTests
     [Fact]
     public void Read_gives_ungrouped_dependencies_one_group_without_a_framework()
     {
-        var manifest = Read(NupkgBuilder.Create("My.App", "1.0.0").DependsOn("Serilog", "2.10").DependsOn("Polly", null));
+        var manifest = Read(
+            NupkgBuilder.Create("My.App", "1.0.0").DependsOn("Serilog", "2.10").DependsOn("Polly", null));
 
         var group = Assert.Single(manifest.NuGet!.DependencyGroups);
         Assert.Null(group.TargetFramework);
-        Assert.Equal([new NuGetDependency("Serilog", "[2.10.0, )"), new NuGetDependency("Polly", "(, )")], group.Dependencies);
+        Assert.Equal(
+            [new NuGetDependency("Serilog", "[2.10.0, )"), new NuGetDependency("Polly", "(, )")],
+            group.Dependencies);
         Assert.Equal(["polly", "serilog"], manifest.Dependencies.Keys);
     }
 
@@ -165,7 +173,8 @@ public class NupkgFormatTests
             Assert.Equal("my.lib", package.Manifest.Name);
             Assert.Equal(builder.Build(), package.Content);
             Assert.IsType<NupkgPackageFormat>(PackageReader.FormatOf(package.Content, "upload"));
-            Assert.IsType<TgzPackageFormat>(PackageReader.FormatOf(PackageBuilder.Create("beta", "1.0.0").Build(), "upload"));
+            Assert.IsType<TgzPackageFormat>(
+                PackageReader.FormatOf(PackageBuilder.Create("beta", "1.0.0").Build(), "upload"));
         }
         finally
         {
@@ -176,7 +185,8 @@ public class NupkgFormatTests
     [Fact]
     public void PackageReader_names_both_formats_when_it_knows_neither()
     {
-        var error = Assert.Throws<ValidationException>(() => PackageReader.FormatOf("7z\u00bc\u00af"u8, "beta-1.0.0.7z"));
+        var error = Assert.Throws<ValidationException>(
+            () => PackageReader.FormatOf("7z\u00bc\u00af"u8, "beta-1.0.0.7z"));
         Assert.Equal("format-unknown", error.Rule);
         Assert.Contains(".tgz", error.Message, StringComparison.Ordinal);
         Assert.Contains(".nupkg", error.Message, StringComparison.Ordinal);

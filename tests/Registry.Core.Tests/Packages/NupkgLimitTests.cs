@@ -8,7 +8,10 @@ public class NupkgLimitTests
 {
     [Fact]
     public void Read_refuses_a_package_over_the_compressed_size_limit() =>
-        Refusal.OfNupkg(MaliciousNupkgs.Valid().WithFile("lib/noise.bin", MaliciousPackages.Noise(8192)).Build(), Rules.LimitCompressedSize, new PackageLimits { MaxCompressedBytes = 4096 });
+        Refusal.OfNupkg(
+            MaliciousNupkgs.Valid().WithFile("lib/noise.bin", MaliciousPackages.Noise(8192)).Build(),
+            Rules.LimitCompressedSize,
+            new PackageLimits { MaxCompressedBytes = 4096 });
 
     [Fact]
     public void Read_refuses_a_zip_bomb_past_the_unpacked_limit_from_its_header_without_inflating_it()
@@ -68,12 +71,16 @@ public class NupkgLimitTests
 
     [Fact]
     public void Read_counts_the_central_directory_itself_when_the_end_record_understates_it() =>
-        Refusal.OfNupkg(MaliciousNupkgs.ManyEntriesDeclaredAsOne(20), Rules.LimitEntries, new PackageLimits { MaxEntries = 10 });
+        Refusal.OfNupkg(
+            MaliciousNupkgs.ManyEntriesDeclaredAsOne(20),
+            Rules.LimitEntries,
+            new PackageLimits { MaxEntries = 10 });
 
     [Fact]
     public void Read_refuses_a_nuspec_over_the_manifest_size_limit()
     {
-        var package = MaliciousNupkgs.Valid().WithMetadata($"<description>{new string('d', 2000)}</description>").Build();
+        var package = MaliciousNupkgs.Valid().WithMetadata($"<description>{new string('d', 2000)}</description>")
+            .Build();
         var error = Refusal.OfNupkg(package, Rules.LimitManifestSize, new PackageLimits { MaxManifestBytes = 1024 });
         Assert.Contains("Evil.nuspec", error.Message, StringComparison.Ordinal);
     }

@@ -6,10 +6,13 @@ namespace Registry.Core.Tests.Packages;
 /// <summary>Every rule a .nupkg can break, with the rule name a user would see.</summary>
 public class NupkgRefusalTests
 {
-    private static ValidationException Refused(NupkgBuilder builder, string rule) => Refusal.OfNupkg(builder.Build(), rule, fileName: builder.FileName);
+    private static ValidationException Refused(NupkgBuilder builder, string rule)
+        => Refusal.OfNupkg(builder.Build(), rule, fileName: builder.FileName);
 
     private static NupkgBuilder WithNuspec(string metadata) =>
-        NupkgBuilder.Create("My.Lib", "1.0.0").WithNuspec($"<package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata>{metadata}</metadata></package>");
+        NupkgBuilder.Create(
+            "My.Lib",
+            "1.0.0").WithNuspec($"<package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata>{metadata}</metadata></package>");
 
     [Theory]
     [InlineData("../evil")]
@@ -66,7 +69,10 @@ public class NupkgRefusalTests
     public void Read_refuses_an_entry_in_a_compression_method_ZipArchive_cannot_read()
     {
         // Method 14 (LZMA) in both headers of the library.
-        var package = MaliciousNupkgs.Patch(MaliciousNupkgs.Valid().Build(), "lib/net8.0/Evil.dll", (header, central) => header[central ? 10 : 8] = 14);
+        var package = MaliciousNupkgs.Patch(
+            MaliciousNupkgs.Valid().Build(),
+            "lib/net8.0/Evil.dll",
+            (header, central) => header[central ? 10 : 8] = 14);
         Refusal.OfNupkg(package, Rules.ArchiveReadable);
     }
 
@@ -117,7 +123,8 @@ public class NupkgRefusalTests
     [InlineData("<package><metadata><id>My.Lib</id>")]
     [InlineData("not xml")]
     [InlineData("<other><metadata><id>My.Lib</id><version>1.0.0</version></metadata></other>")]
-    [InlineData("<package xmlns=\"urn:something-else\"><metadata><id>My.Lib</id><version>1.0.0</version></metadata></package>")]
+    [InlineData(
+        "<package xmlns=\"urn:something-else\"><metadata><id>My.Lib</id><version>1.0.0</version></metadata></package>")]
     [InlineData("<package><id>My.Lib</id><version>1.0.0</version></package>")]
     [InlineData("<package><metadata><id>My.Lib</id><version>1.0.0</version></metadata><metadata /></package>")]
     [InlineData("<package><metadata><id>My.Lib</id><id>Other</id><version>1.0.0</version></metadata></package>")]
@@ -161,7 +168,10 @@ public class NupkgRefusalTests
     [InlineData("upload")]
     public void Read_refuses_a_file_name_that_does_not_match_the_id_and_version(string fileName)
     {
-        var error = Refusal.OfNupkg(NupkgBuilder.Create("My.Lib", "1.0").Build(), Rules.NupkgFileName, fileName: fileName);
+        var error = Refusal.OfNupkg(
+            NupkgBuilder.Create("My.Lib", "1.0").Build(),
+            Rules.NupkgFileName,
+            fileName: fileName);
         Assert.Contains("My.Lib.1.0.0.nupkg", error.Message, StringComparison.Ordinal);
     }
 
@@ -178,15 +188,18 @@ public class NupkgRefusalTests
 
     [Fact]
     public void Read_refuses_a_dependency_listed_twice_in_one_group() =>
-        Refused(NupkgBuilder.Create("My.Lib", "1.0.0").DependsOn("net8.0", "Dep", "1.0.0").DependsOn("net8.0", "DEP", "2.0.0"), Rules.DependencyInvalid);
+        Refused(NupkgBuilder.Create("My.Lib", "1.0.0").DependsOn("net8.0", "Dep", "1.0.0")
+            .DependsOn("net8.0", "DEP", "2.0.0"), Rules.DependencyInvalid);
 
     [Fact]
     public void Read_refuses_two_ids_that_are_one_registry_name() =>
-        Refused(NupkgBuilder.Create("My.Lib", "1.0.0").DependsOn("net8.0", "Foo.Bar", "1.0.0").DependsOn("net9.0", "Foo-Bar", "1.0.0"), Rules.DependencyInvalid);
+        Refused(NupkgBuilder.Create("My.Lib", "1.0.0").DependsOn("net8.0", "Foo.Bar", "1.0.0")
+            .DependsOn("net9.0", "Foo-Bar", "1.0.0"), Rules.DependencyInvalid);
 
     [Fact]
     public void Read_refuses_a_dependency_without_an_id() =>
-        Refused(WithNuspec("<id>My.Lib</id><version>1.0.0</version><dependencies><dependency version=\"1.0.0\" /></dependencies>"), Rules.DependencyInvalid);
+        Refused(WithNuspec(
+            "<id>My.Lib</id><version>1.0.0</version><dependencies><dependency version=\"1.0.0\" /></dependencies>"), Rules.DependencyInvalid);
 
     [Fact]
     public void Read_refuses_groups_mixed_with_ungrouped_dependencies_which_NuGet_would_ignore() =>
@@ -205,7 +218,11 @@ public class NupkgRefusalTests
     [InlineData("licenseUrl", 256)]
     public void Read_applies_the_registry_json_length_limits(string element, int length)
     {
-        Refused(NupkgBuilder.Create("My.Lib", "1.0.0").WithMetadata($"<{element}>{new string('x', length + 1)}</{element}>"), Rules.MetadataInvalid);
-        Refusal.AcceptedNupkg(NupkgBuilder.Create("My.Lib", "1.0.0").WithMetadata($"<{element}>{new string('x', length)}</{element}>").Build(), "My.Lib.1.0.0.nupkg");
+        Refused(
+            NupkgBuilder.Create("My.Lib", "1.0.0").WithMetadata($"<{element}>{new string('x', length + 1)}</{element}>"),
+            Rules.MetadataInvalid);
+        Refusal.AcceptedNupkg(NupkgBuilder.Create("My.Lib", "1.0.0")
+            .WithMetadata($"<{element}>{new string('x', length)}</{element}>")
+            .Build(), "My.Lib.1.0.0.nupkg");
     }
 }

@@ -21,7 +21,10 @@ public sealed class OneRuleSetTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     /// <summary>Validates as publish does (from a file, through PackageReader), extracts, and compares the trees.</summary>
-    private SortedDictionary<string, string> PublishThenInstall(byte[] archive, string name, string? packagesFolder = null)
+    private SortedDictionary<string, string> PublishThenInstall(
+        byte[] archive,
+        string name,
+        string? packagesFolder = null)
     {
         var file = Path.Combine(_root.FullName, $"{name}-{Guid.NewGuid():N}.tgz");
         File.WriteAllBytes(file, archive);
@@ -54,7 +57,8 @@ public sealed class OneRuleSetTests : IDisposable
     public void A_pax_global_header_publishes_and_installs()
     {
         var archive = PackageBuilder.Create("beta", "1.0.0").WithFile("lib/a.txt", "a")
-            .WithEntry(new PaxGlobalExtendedAttributesTarEntry(new Dictionary<string, string> { ["comment"] = "8d1e0c7f0b5a9e3c2d4f6a8b0c1e2d3f4a5b6c7d" }))
+            .WithEntry(new PaxGlobalExtendedAttributesTarEntry(
+                new Dictionary<string, string> { ["comment"] = "8d1e0c7f0b5a9e3c2d4f6a8b0c1e2d3f4a5b6c7d" }))
             .WithEntry(PackageBuilder.File("lib/after-the-global-header.txt", [7, 8, 9]))
             .Build();
         PublishThenInstall(archive, "beta");
@@ -108,7 +112,8 @@ public sealed class OneRuleSetTests : IDisposable
         Assert.True(mode.HasFlag(UnixFileMode.UserExecute));
         Assert.False(mode.HasFlag(UnixFileMode.SetUser));
         Assert.False(mode.HasFlag(UnixFileMode.OtherWrite));
-        Assert.False(File.GetUnixFileMode(Path.Combine(PackagesFolder, "beta", "registry.json")).HasFlag(UnixFileMode.UserExecute));
+        Assert.False(File.GetUnixFileMode(Path.Combine(PackagesFolder, "beta", "registry.json"))
+            .HasFlag(UnixFileMode.UserExecute));
     }
 
     [Fact]
@@ -117,7 +122,9 @@ public sealed class OneRuleSetTests : IDisposable
         var repo = Path.Combine(_root.FullName, "repo");
         Directory.CreateDirectory(Path.Combine(repo, "lib"));
         Directory.CreateDirectory(Path.Combine(repo, "bin"));
-        File.WriteAllText(Path.Combine(repo, "registry.json"), "{\"name\":\"gamma\",\"version\":\"1.0.0\",\"description\":\"from git archive\"}");
+        File.WriteAllText(
+            Path.Combine(repo, "registry.json"),
+            "{\"name\":\"gamma\",\"version\":\"1.0.0\",\"description\":\"from git archive\"}");
         File.WriteAllText(Path.Combine(repo, ".npmrc"), "save-exact=true\n");
         File.WriteAllText(Path.Combine(repo, "lib", "gamma.txt"), "gamma\n");
         File.WriteAllBytes(Path.Combine(repo, "lib", "data.bin"), MaliciousPackages.Noise(10_000));
@@ -134,7 +141,9 @@ public sealed class OneRuleSetTests : IDisposable
         Git(repo, "archive", "--format=tar.gz", "-o", output, "HEAD");
         var archive = File.ReadAllBytes(output);
 
-        using (var tar = new TarReader(new System.IO.Compression.GZipStream(new MemoryStream(archive), System.IO.Compression.CompressionMode.Decompress)))
+        using (var tar = new TarReader(new System.IO.Compression.GZipStream(
+            new MemoryStream(archive),
+            System.IO.Compression.CompressionMode.Decompress)))
         {
             Assert.Equal(TarEntryType.GlobalExtendedAttributes, tar.GetNextEntry()!.EntryType); // the case that used to fail
         }
@@ -143,33 +152,53 @@ public sealed class OneRuleSetTests : IDisposable
         Assert.Contains(".npmrc", tree.Keys);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.True(File.GetUnixFileMode(Path.Combine(PackagesFolder, "gamma", "bin", "gamma.sh")).HasFlag(UnixFileMode.UserExecute));
+            Assert.True(File.GetUnixFileMode(Path.Combine(PackagesFolder, "gamma", "bin", "gamma.sh"))
+                .HasFlag(UnixFileMode.UserExecute));
         }
     }
 
     public static TheoryData<string, byte[], string> Refused()
     {
         static PackageBuilder Evil() => PackageBuilder.Create("evil", "1.0.0").WithFile("lib/a.txt", "a");
-        static PaxTarEntry Link(TarEntryType type, string name, string target) => PackageBuilder.Entry(type, name, linkName: target);
+        static PaxTarEntry Link(TarEntryType type, string name, string target)
+            => PackageBuilder.Entry(type, name, linkName: target);
         return new()
         {
             { "symlink out of the root", MaliciousPackages.SymlinkOutOfRoot(), Rules.ArchiveLink },
             { "absolute symlink", MaliciousPackages.SymlinkOutOfRoot(target: "/etc/passwd"), Rules.ArchiveLink },
             { "hard link out of the root", MaliciousPackages.HardLinkOutOfRoot(), Rules.ArchiveLink },
-            { "hard link to a later file", Evil().WithEntry(Link(TarEntryType.HardLink, "lib/b.txt", "lib/z.txt")).WithEntry(PackageBuilder.File("lib/z.txt", [1])).Build(), Rules.ArchiveLink },
+            { "hard link to a later file", Evil().WithEntry(Link(TarEntryType.HardLink, "lib/b.txt", "lib/z.txt"))
+                .WithEntry(PackageBuilder.File("lib/z.txt", [1]))
+                .Build(), Rules.ArchiveLink },
             { "parent segment", MaliciousPackages.ParentPathEntry(), Rules.ArchivePath },
             { "parent segment inside", MaliciousPackages.ParentPathEntry("lib/../../evil"), Rules.ArchivePath },
             { "absolute path", MaliciousPackages.AbsolutePathEntry(), Rules.ArchivePath },
             { "backslash", MaliciousPackages.AbsolutePathEntry("lib\\..\\..\\evil"), Rules.ArchivePath },
-            { "entry through a symlink", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "out", "lib")).WithEntry(PackageBuilder.File("out/x.txt", [1])).Build(), Rules.ArchiveLink },
-            { "symlink loop", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "l1", "l2")).WithEntry(Link(TarEntryType.SymbolicLink, "l2", "l1")).Build(), Rules.ArchiveLink },
-            { "file inside a file", Evil().WithEntry(PackageBuilder.File("lib/a.txt/b", [1])).Build(), Rules.ArchivePath },
-            { "duplicate by case", Evil().WithEntry(PackageBuilder.File("LIB/A.txt", [1])).Build(), Rules.ArchiveDuplicate },
+            { "entry through a symlink", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "out", "lib"))
+                .WithEntry(PackageBuilder.File("out/x.txt", [1]))
+                .Build(), Rules.ArchiveLink },
+            { "symlink loop", Evil().WithEntry(Link(TarEntryType.SymbolicLink, "l1", "l2"))
+                .WithEntry(Link(TarEntryType.SymbolicLink, "l2", "l1"))
+                .Build(), Rules.ArchiveLink },
+            {
+                "file inside a file",
+                Evil().WithEntry(PackageBuilder.File("lib/a.txt/b", [1])).Build(),
+                Rules.ArchivePath },
+            {
+                "duplicate by case",
+                Evil().WithEntry(PackageBuilder.File("LIB/A.txt", [1])).Build(),
+                Rules.ArchiveDuplicate },
             { "character device", MaliciousPackages.CharacterDeviceEntry(), Rules.ArchiveEntryType },
-            { "fifo", Evil().WithEntry(PackageBuilder.Entry(TarEntryType.Fifo, "lib/pipe")).Build(), Rules.ArchiveEntryType },
+            {
+                "fifo",
+                Evil().WithEntry(PackageBuilder.Entry(TarEntryType.Fifo, "lib/pipe")).Build(),
+                Rules.ArchiveEntryType },
             { "no manifest", MaliciousPackages.ManifestMissing(), Rules.ManifestMissing },
             { "truncated gzip", MaliciousPackages.TruncatedGzip(), Rules.ArchiveReadable },
-            { "manifest not JSON", PackageBuilder.Create("evil", "1.0.0").WithManifestJson("{\"name\":\"evil\",").Build(), Rules.ManifestJson },
+            {
+                "manifest not JSON",
+                PackageBuilder.Create("evil", "1.0.0").WithManifestJson("{\"name\":\"evil\",").Build(),
+                Rules.ManifestJson },
             { "bad version", PackageBuilder.Create("evil", "v1").Build(), Rules.VersionInvalid },
             { "another package's file name", PackageBuilder.Create("evil", "2.0.0").Build(), Rules.TgzFileName },
         };
@@ -179,12 +208,18 @@ public sealed class OneRuleSetTests : IDisposable
     public static TheoryData<string, byte[], string> RefusedNupkgs() => new()
     {
         { "parent segment", MaliciousNupkgs.ParentPathEntry(), Rules.ArchivePath },
-        { "parent segment once %-decoded", MaliciousNupkgs.ParentPathEntry("lib/%2E%2E/%2E%2E/evil"), Rules.ArchivePath },
+        {
+            "parent segment once %-decoded",
+            MaliciousNupkgs.ParentPathEntry("lib/%2E%2E/%2E%2E/evil"),
+            Rules.ArchivePath },
         { "absolute path", MaliciousNupkgs.ParentPathEntry("/etc/evil"), Rules.ArchivePath },
         { "backslash", MaliciousNupkgs.ParentPathEntry("lib\\..\\..\\evil"), Rules.ArchivePath },
         { "symlink", MaliciousNupkgs.SymlinkEntry(), Rules.ArchiveLink },
         { "fifo", MaliciousNupkgs.FifoEntry(), Rules.ArchiveEntryType },
-        { "duplicate by case", MaliciousNupkgs.Valid().WithFile("LIB/net8.0/evil.dll", "x").Build(), Rules.ArchiveDuplicate },
+        {
+            "duplicate by case",
+            MaliciousNupkgs.Valid().WithFile("LIB/net8.0/evil.dll", "x").Build(),
+            Rules.ArchiveDuplicate },
         { "encrypted entry", MaliciousNupkgs.EncryptedEntry(), Rules.ArchiveReadable },
         { "wrong CRC-32", MaliciousNupkgs.WrongCrc(), Rules.ArchiveReadable },
         { "lying zip bomb", MaliciousNupkgs.LyingZipBomb(4 * 1024 * 1024, 1000), Rules.ArchiveReadable },
@@ -198,12 +233,18 @@ public sealed class OneRuleSetTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Refused))]
-    public void Whatever_publish_refuses_extraction_refuses_with_the_same_rule_and_writes_nothing(string attack, byte[] archive, string rule) =>
+    public void Whatever_publish_refuses_extraction_refuses_with_the_same_rule_and_writes_nothing(
+        string attack,
+        byte[] archive,
+        string rule) =>
         RefusedAtPublishAndInstall(new TgzPackageFormat(), attack, archive, rule);
 
     [Theory]
     [MemberData(nameof(RefusedNupkgs))]
-    public void Whatever_publish_refuses_in_a_nupkg_extraction_refuses_with_the_same_rule_and_writes_nothing(string attack, byte[] archive, string rule) =>
+    public void Whatever_publish_refuses_in_a_nupkg_extraction_refuses_with_the_same_rule_and_writes_nothing(
+        string attack,
+        byte[] archive,
+        string rule) =>
         RefusedAtPublishAndInstall(new NupkgPackageFormat(), attack, archive, rule);
 
     // Read under the registry's artifact name (evil-1.0.0.EXT), as both publish and install see it.
@@ -217,7 +258,8 @@ public sealed class OneRuleSetTests : IDisposable
         var old = Path.Combine(PackagesFolder, "evil");
         Directory.CreateDirectory(old);
         File.WriteAllText(Path.Combine(old, "old.txt"), attack);
-        var installed = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "packages/evil/1.0.0/" + fileName, PackagesFolder, "evil"));
+        var installed = Assert.Throws<ValidationException>(
+            () => PackageExtractor.Extract(archive, "packages/evil/1.0.0/" + fileName, PackagesFolder, "evil"));
         Assert.Equal(published.Message, installed.Message);
         Assert.Equal(["evil"], Directory.GetFileSystemEntries(PackagesFolder).Select(Path.GetFileName));
         Assert.Equal(["old.txt"], Directory.GetFileSystemEntries(old).Select(Path.GetFileName));
@@ -229,7 +271,8 @@ public sealed class OneRuleSetTests : IDisposable
     {
         var archive = PackageBuilder.Create("beta", "1.0.0").WithFile("a", "a").WithFile("b", "b").Build();
         var limits = new PackageLimits { MaxEntries = 2 };
-        var error = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta", limits));
+        var error = Assert.Throws<ValidationException>(
+            () => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta", limits));
         Assert.Equal(Rules.LimitEntries, error.Rule);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));
     }
@@ -238,9 +281,11 @@ public sealed class OneRuleSetTests : IDisposable
     public void A_package_whose_manifest_names_another_package_is_not_installed()
     {
         var archive = PackageBuilder.Create("other", "1.0.0").Build();
-        var named = Assert.Throws<ValidationException>(() => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta"));
+        var named = Assert.Throws<ValidationException>(
+            () => PackageExtractor.Extract(archive, "beta-1.0.0.tgz", PackagesFolder, "beta"));
         Assert.Equal(Rules.TgzFileName, named.Rule);
-        var unnamed = Assert.Throws<VerificationException>(() => PackageExtractor.Extract(archive, "beta.tgz", PackagesFolder, "beta"));
+        var unnamed = Assert.Throws<VerificationException>(
+            () => PackageExtractor.Extract(archive, "beta.tgz", PackagesFolder, "beta"));
         Assert.Contains("named 'other'", unnamed.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(PackagesFolder));
     }
@@ -255,11 +300,17 @@ public sealed class OneRuleSetTests : IDisposable
             {
                 if (link == 1 && stored.Count > 0)
                 {
-                    builder.WithEntry(PackageBuilder.Entry(TarEntryType.HardLink, path, linkName: stored[content.Length % stored.Count]));
+                    builder.WithEntry(PackageBuilder.Entry(
+                        TarEntryType.HardLink,
+                        path,
+                        linkName: stored[content.Length % stored.Count]));
                 }
                 else if (link == 2 && stored.Count > 0 && !path.Contains('/', StringComparison.Ordinal))
                 {
-                    builder.WithEntry(PackageBuilder.Entry(TarEntryType.SymbolicLink, path, linkName: stored[content.Length % stored.Count]));
+                    builder.WithEntry(PackageBuilder.Entry(
+                        TarEntryType.SymbolicLink,
+                        path,
+                        linkName: stored[content.Length % stored.Count]));
                 }
                 else
                 {
@@ -299,7 +350,9 @@ public sealed class OneRuleSetTests : IDisposable
         var result = new List<(string, byte[], int)>();
         foreach (var file in files)
         {
-            var ancestors = file.Path.Split('/').SkipLast(1).Select((_, i) => string.Join('/', file.Path.Split('/').Take(i + 1))).ToList();
+            var ancestors = file.Path.Split('/').SkipLast(1)
+                .Select((_, i) => string.Join('/', file.Path.Split('/').Take(i + 1)))
+                .ToList();
             if (taken.Contains(file.Path) || directories.Contains(file.Path) || ancestors.Any(taken.Contains))
             {
                 continue;
@@ -315,7 +368,10 @@ public sealed class OneRuleSetTests : IDisposable
 
     private static void Git(string directory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("git") {
+            WorkingDirectory = directory,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

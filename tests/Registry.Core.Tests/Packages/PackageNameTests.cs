@@ -61,14 +61,19 @@ public class PackageNameTests
 
     [Fact]
     public void Normalize_is_idempotent() =>
-        Prop.ForAll(ArbMap.Default.ArbFor<string>(), name => name is null || PackageName.Normalize(PackageName.Normalize(name)) == PackageName.Normalize(name))
+        Prop.ForAll(
+            ArbMap.Default.ArbFor<string>(),
+            name => name is null || PackageName.Normalize(PackageName.Normalize(name)) == PackageName.Normalize(name))
             .QuickCheckThrowOnFailure();
 
     [Fact]
     public void Every_valid_name_round_trips_through_a_package() =>
         Prop.ForAll(ValidNames().ToArbitrary(), name =>
             {
-                var manifest = new TgzPackageFormat().Read(PackageBuilder.Create(name, "1.0.0").Build(), "p.tgz", PackageLimits.Default);
+                var manifest = new TgzPackageFormat().Read(
+                    PackageBuilder.Create(name, "1.0.0").Build(),
+                    "p.tgz",
+                    PackageLimits.Default);
                 return manifest.Name == name && PackageName.IsValid(name);
             })
             .QuickCheckThrowOnFailure();
@@ -85,6 +90,8 @@ public class PackageNameTests
     [InlineData("my.lib", "my.lib")]
     [InlineData("My Lib", "My Lib")]
     [InlineData("-My", "-My")]
-    public void A_name_typed_in_any_case_is_looked_up_lowercased_and_an_invalid_one_stays_as_typed(string typed, string expected) =>
+    public void A_name_typed_in_any_case_is_looked_up_lowercased_and_an_invalid_one_stays_as_typed(
+        string typed,
+        string expected) =>
         Assert.Equal(expected, PackageName.FromUserInput(typed));
 }

@@ -45,7 +45,8 @@ public sealed class PackageReaderTests : IDisposable
     {
         var path = Path.Combine(_directory, "big-1.0.0.tgz");
         File.WriteAllBytes(path, new byte[10_000]);
-        var error = Assert.Throws<ValidationException>(() => PackageReader.Read(path, new PackageLimits { MaxCompressedBytes = 9_999 }));
+        var error = Assert.Throws<ValidationException>(
+            () => PackageReader.Read(path, new PackageLimits { MaxCompressedBytes = 9_999 }));
         Assert.Equal("limit-compressed-size", error.Rule);
         Assert.StartsWith("big-1.0.0.tgz: ", error.Message, StringComparison.Ordinal);
     }
@@ -65,6 +66,8 @@ public sealed class PackageReaderTests : IDisposable
     {
         var path = Path.Combine(_directory, "evil-1.0.0.tgz");
         File.WriteAllBytes(path, MaliciousPackages.ParentPathEntry());
-        Assert.Equal("archive-path", Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default)).Rule);
+        Assert.Equal(
+            "archive-path",
+            Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default)).Rule);
     }
 }

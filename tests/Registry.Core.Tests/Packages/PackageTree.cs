@@ -45,7 +45,8 @@ internal static class PackageTree
                     break;
                 case TarEntryType.HardLink:
                     // The target is looked up ignoring case, as the package rules compare paths.
-                    tree[path] = tree.Single(e => string.Equals(e.Key, Normalize(entry.LinkName), StringComparison.OrdinalIgnoreCase)).Value;
+                    tree[path] = tree.Single(
+                        e => string.Equals(e.Key, Normalize(entry.LinkName), StringComparison.OrdinalIgnoreCase)).Value;
                     break;
                 case TarEntryType.SymbolicLink:
                     tree[path] = "link " + entry.LinkName;
@@ -113,5 +114,6 @@ internal static class PackageTree
         }
     }
 
-    private static string Normalize(string name) => string.Join('/', name.Split('/').Where(s => s.Length > 0 && s != "."));
+    private static string Normalize(string name)
+        => string.Join('/', name.Split('/').Where(s => s.Length > 0 && s != "."));
 }

@@ -46,7 +46,9 @@ public sealed class RangeSyntaxTests
     [Fact]
     public void A_package_manifest_with_a_caret_range_is_refused_with_the_NuGet_spelling()
     {
-        var error = Refusal.Of(Registry.Testing.PackageBuilder.Create("pkg", "1.0.0").DependsOn("alpha", "^2.0.0").Build(), Rules.DependencyInvalid);
+        var error = Refusal.Of(
+            Registry.Testing.PackageBuilder.Create("pkg", "1.0.0").DependsOn("alpha", "^2.0.0").Build(),
+            Rules.DependencyInvalid);
         Assert.Contains("'^2.0.0'", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2.0.0, 3.0.0)", error.Message, StringComparison.Ordinal);
     }

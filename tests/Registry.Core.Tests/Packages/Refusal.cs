@@ -16,10 +16,17 @@ internal static class Refusal
         new TgzPackageFormat().Read(package, FileName, limits ?? PackageLimits.Default);
 
     /// <summary>As <see cref="Of"/>, for a .nupkg read as <paramref name="fileName"/>.</summary>
-    public static ValidationException OfNupkg(byte[] package, string rule, PackageLimits? limits = null, string fileName = MaliciousNupkgs.FileName) =>
+    public static ValidationException OfNupkg(
+        byte[] package,
+        string rule,
+        PackageLimits? limits = null,
+        string fileName = MaliciousNupkgs.FileName) =>
         Check(() => new NupkgPackageFormat().Read(package, fileName, limits ?? PackageLimits.Default), fileName, rule);
 
-    public static PackageManifest AcceptedNupkg(byte[] package, string fileName = MaliciousNupkgs.FileName, PackageLimits? limits = null) =>
+    public static PackageManifest AcceptedNupkg(
+        byte[] package,
+        string fileName = MaliciousNupkgs.FileName,
+        PackageLimits? limits = null) =>
         new NupkgPackageFormat().Read(package, fileName, limits ?? PackageLimits.Default);
 
     private static ValidationException Check(Func<PackageManifest> read, string fileName, string rule)

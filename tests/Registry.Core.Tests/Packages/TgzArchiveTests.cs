@@ -7,12 +7,14 @@ public class TgzArchiveTests
 {
     private static PackageBuilder Valid() => PackageBuilder.Create("beta", "1.0.0").WithFile("lib/a.txt", "a");
 
-    private static PaxTarEntry Link(TarEntryType type, string name, string target) => PackageBuilder.Entry(type, name, linkName: target);
+    private static PaxTarEntry Link(TarEntryType type, string name, string target)
+        => PackageBuilder.Entry(type, name, linkName: target);
 
     [Fact]
     public void Read_accepts_a_valid_package()
     {
-        var manifest = Refusal.Accepted(Valid().WithEntry(Link(TarEntryType.SymbolicLink, "lib/b.txt", "a.txt")).Build());
+        var manifest = Refusal.Accepted(
+            Valid().WithEntry(Link(TarEntryType.SymbolicLink, "lib/b.txt", "a.txt")).Build());
 
         Assert.Equal("beta", manifest.Name);
         Assert.Equal("1.0.0", manifest.Version.ToNormalizedString());
@@ -117,7 +119,8 @@ public class TgzArchiveTests
         var builder = Valid().WithEntry(Link(TarEntryType.SymbolicLink, "l30", "d"));
         for (var i = 0; i < 30; i++)
         {
-            builder.WithEntry(Link(TarEntryType.SymbolicLink, $"l{i}", string.Join('/', Enumerable.Repeat($"l{i + 1}/..", 20))));
+            builder.WithEntry(
+                Link(TarEntryType.SymbolicLink, $"l{i}", string.Join('/', Enumerable.Repeat($"l{i + 1}/..", 20))));
         }
 
         Refusal.Of(builder.Build(), "archive-link");
@@ -164,7 +167,9 @@ public class TgzArchiveTests
 
     [Fact]
     public void Read_refuses_a_second_manifest() =>
-        Refusal.Of(Valid().WithEntry(PackageBuilder.File("./registry.json", "{}"u8.ToArray())).Build(), "archive-duplicate");
+        Refusal.Of(
+            Valid().WithEntry(PackageBuilder.File("./registry.json", "{}"u8.ToArray())).Build(),
+            "archive-duplicate");
 
     [Fact]
     public void Read_accepts_a_directory_listed_twice() =>

@@ -19,7 +19,8 @@ public sealed class TgzFileNameTests
     [InlineData("beta.2.0.0.tgz")]
     public void A_tgz_named_for_another_package_or_version_is_refused(string fileName)
     {
-        var error = Assert.Throws<ValidationException>(() => new TgzPackageFormat().Read(Beta, fileName, PackageLimits.Default));
+        var error = Assert.Throws<ValidationException>(
+            () => new TgzPackageFormat().Read(Beta, fileName, PackageLimits.Default));
         Assert.Equal(Rules.TgzFileName, error.Rule);
         Assert.Equal($"{fileName}: does not carry the name and version of its registry.json ('beta' '1.0.0'); name the file beta-1.0.0.tgz (or with no version, e.g. beta.tgz) [rule: tgz-file-name]", error.Message);
     }
@@ -40,8 +41,14 @@ public sealed class TgzFileNameTests
     [InlineData("my.lib", "1.0.0+build.7", "my.lib-1.0.0.tgz")]
     [InlineData("my.lib", "1.0.0+build.7", "my.lib-1.0.0+build.7.tgz")]
     [InlineData("lib-2", "3.0.0", "lib-2-3.0.0.tgz")]
-    public void Names_and_versions_with_dashes_and_dots_are_read_as_the_manifest_gives_them(string name, string version, string fileName) =>
-        Assert.Equal(name, new TgzPackageFormat().Read(PackageBuilder.Create(name, version).Build(), fileName, PackageLimits.Default).Name);
+    public void Names_and_versions_with_dashes_and_dots_are_read_as_the_manifest_gives_them(
+        string name,
+        string version,
+        string fileName) =>
+        Assert.Equal(name, new TgzPackageFormat().Read(
+            PackageBuilder.Create(name, version).Build(),
+            fileName,
+            PackageLimits.Default).Name);
 
     [Fact]
     public void Publish_reads_the_file_name_from_disk_with_the_same_rule()

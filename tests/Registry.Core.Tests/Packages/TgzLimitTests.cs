@@ -42,7 +42,10 @@ public class TgzLimitTests
         // The data is empty; the bytes hide in a PAX header record, which no data count would see.
         var records = new Dictionary<string, string> { ["comment"] = new string('x', 4 * 1024 * 1024) };
         var package = Valid().WithEntry(new PaxTarEntry(TarEntryType.RegularFile, "lib/empty.txt", records)).Build();
-        var limits = new PackageLimits { MaxUnpackedBytes = 64 * 1024, MaxEntries = 10, MaxCompressionRatio = int.MaxValue };
+        var limits = new PackageLimits {
+            MaxUnpackedBytes = 64 * 1024,
+            MaxEntries = 10,
+            MaxCompressionRatio = int.MaxValue };
         Refusal.Of(package, "limit-unpacked-size", limits);
     }
 

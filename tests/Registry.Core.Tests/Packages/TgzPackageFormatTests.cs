@@ -8,7 +8,8 @@ public sealed class TgzPackageFormatTests
     private const string File = "pkg.tgz";
     private static readonly TgzPackageFormat Format = new();
 
-    private static PackageManifest Read(byte[] archive, PackageLimits? limits = null) => Format.Read(archive, File, limits ?? PackageLimits.Default);
+    private static PackageManifest Read(byte[] archive, PackageLimits? limits = null)
+        => Format.Read(archive, File, limits ?? PackageLimits.Default);
 
     private static ValidationException Refused(byte[] archive, string rule, PackageLimits? limits = null)
     {
@@ -24,7 +25,10 @@ public sealed class TgzPackageFormatTests
     public void Read_returns_the_manifest_of_a_valid_package()
     {
         var manifest = Read(ArchiveBuilder.Package("beta", "2.1.0-rc.1+build.7", ",\"dependencies\":{\"alpha\":\"[1.0.0, 2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],\"homepage\":\"https://example.org\"")
-            .File("lib/beta.txt", "x").Entry(TarEntryType.Directory, "lib/sub/").Entry(TarEntryType.SymbolicLink, "lib/link", "beta.txt").Build());
+            .File("lib/beta.txt", "x").Entry(TarEntryType.Directory, "lib/sub/").Entry(
+                TarEntryType.SymbolicLink,
+                "lib/link",
+                "beta.txt").Build());
         Assert.Equal("beta", manifest.Name);
         Assert.Equal("2.1.0-rc.1+build.7", manifest.Version.ToFullString());
         Assert.Equal(["alpha", "gamma"], manifest.Dependencies.Keys);
@@ -34,15 +38,19 @@ public sealed class TgzPackageFormatTests
 
     [Fact]
     public void Read_accepts_a_manifest_under_dot_slash() =>
-        Assert.Equal("alpha", Read(new ArchiveBuilder().File("./registry.json", "{\"name\":\"alpha\",\"version\":\"1.0.0\"}").Build()).Name);
+        Assert.Equal("alpha", Read(
+            new ArchiveBuilder().File("./registry.json", "{\"name\":\"alpha\",\"version\":\"1.0.0\"}").Build()).Name);
 
     [Fact]
-    public void Read_refuses_bytes_that_are_not_a_gzip_tar() => Refused("this is not gzip"u8.ToArray(), "archive-readable");
+    public void Read_refuses_bytes_that_are_not_a_gzip_tar()
+        => Refused("this is not gzip"u8.ToArray(), "archive-readable");
 
     [Fact]
     public void Read_refuses_a_truncated_archive()
     {
-        var archive = ArchiveBuilder.Package().File("big.bin", new byte[200_000].Select((_, i) => (byte)(i * 7919 % 251)).ToArray()).Build();
+        var archive = ArchiveBuilder.Package()
+            .File("big.bin", new byte[200_000].Select((_, i) => (byte)(i * 7919 % 251)).ToArray())
+            .Build();
         Refused(archive[..(archive.Length / 2)], "archive-readable");
     }
 
@@ -88,11 +96,17 @@ public sealed class TgzPackageFormatTests
 
     [Fact]
     public void Read_refuses_a_package_larger_than_the_compressed_limit() =>
-        Refused(ArchiveBuilder.Package().Build(), "limit-compressed-size", PackageLimits.Default with { MaxCompressedBytes = 10 });
+        Refused(
+            ArchiveBuilder.Package().Build(),
+            "limit-compressed-size",
+            PackageLimits.Default with { MaxCompressedBytes = 10 });
 
     [Fact]
     public void Read_refuses_a_package_that_unpacks_past_the_limit() =>
-        Refused(ArchiveBuilder.Package().File("big", RandomBytes(100_000)).Build(), "limit-unpacked-size", PackageLimits.Default with { MaxUnpackedBytes = 50_000 });
+        Refused(
+            ArchiveBuilder.Package().File("big", RandomBytes(100_000)).Build(),
+            "limit-unpacked-size",
+            PackageLimits.Default with { MaxUnpackedBytes = 50_000 });
 
     [Fact]
     public void Read_refuses_a_compression_bomb_and_stops_reading_early()
@@ -106,7 +120,8 @@ public sealed class TgzPackageFormatTests
 
     [Fact]
     public void Read_refuses_an_oversized_manifest() =>
-        Refused(ArchiveBuilder.Manifest("{\"name\":\"alpha\",\"version\":\"1.0.0\",\"description\":\"" + new string('x', 3000) + "\"}").Build(), "limit-manifest-size", PackageLimits.Default with { MaxManifestBytes = 1000 });
+        Refused(ArchiveBuilder.Manifest(
+            "{\"name\":\"alpha\",\"version\":\"1.0.0\",\"description\":\"" + new string('x', 3000) + "\"}").Build(), "limit-manifest-size", PackageLimits.Default with { MaxManifestBytes = 1000 });
 
     [Fact]
     public void Read_refuses_a_package_without_a_manifest() =>
@@ -128,7 +143,9 @@ public sealed class TgzPackageFormatTests
     [Fact]
     public void Read_refuses_an_unknown_field_so_a_typo_cannot_drop_dependencies()
     {
-        var error = Refused(ArchiveBuilder.Package(extraManifest: ",\"dependecies\":{\"beta\":\"1.0.0\"}").Build(), "manifest-unknown-field");
+        var error = Refused(
+            ArchiveBuilder.Package(extraManifest: ",\"dependecies\":{\"beta\":\"1.0.0\"}").Build(),
+            "manifest-unknown-field");
         Assert.Contains("'dependecies'", error.Message, StringComparison.Ordinal);
     }
 
@@ -161,7 +178,9 @@ public sealed class TgzPackageFormatTests
     [InlineData("{\"Beta\":\"1.0.0\"}")]
     [InlineData("{\"alpha\":\"1.0.0\"}")]
     public void Read_refuses_an_invalid_dependency(string dependencies) =>
-        Refused(ArchiveBuilder.Package(extraManifest: $",\"dependencies\":{dependencies}").Build(), "dependency-invalid");
+        Refused(
+            ArchiveBuilder.Package(extraManifest: $",\"dependencies\":{dependencies}").Build(),
+            "dependency-invalid");
 
     [Theory]
     [InlineData(",\"homepage\":\"ftp://example.org\"")]
@@ -178,8 +197,11 @@ public sealed class TgzPackageFormatTests
         {
             var path = Path.Combine(folder.FullName, "pkg.7z");
             System.IO.File.WriteAllBytes(path, "7z\u00bc\u00af\u0027\u001c"u8.ToArray());
-            Assert.Equal("format-unknown", Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default)).Rule);
-            Assert.Equal(2, Assert.Throws<EnvironmentException>(() => PackageReader.Read(Path.Combine(folder.FullName, "missing.tgz"), PackageLimits.Default)).ExitCode);
+            Assert.Equal(
+                "format-unknown",
+                Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default)).Rule);
+            Assert.Equal(2, Assert.Throws<EnvironmentException>(
+                () => PackageReader.Read(Path.Combine(folder.FullName, "missing.tgz"), PackageLimits.Default)).ExitCode);
         }
         finally
         {

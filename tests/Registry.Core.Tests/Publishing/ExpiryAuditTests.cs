@@ -9,7 +9,10 @@ namespace Registry.Core.Tests.Publishing;
 public sealed class ExpiryAuditTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-expiry-audit-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-expiry-audit-tests",
+        Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -29,7 +32,10 @@ public sealed class ExpiryAuditTests : IDisposable
         var clock = TestClock.Fixed(Now); // one clock, moved: init, a publish 300 days on, the audit after a year
         await new RegistryInitializer(store, keys, clock).InitAsync(new InitOptions { Bins = 16 }, Ct);
         clock.Advance(TimeSpan.FromDays(300));
-        await new RegistryWriter(store, keys, clock).PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, clock).PublishAsync(
+            [WriterTests.Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         var renewed = new HashBins(4, "bin").BinFor("index/alpha.json");
 
         clock.Advance(TimeSpan.FromDays(66));
@@ -37,7 +43,10 @@ public sealed class ExpiryAuditTests : IDisposable
 
         var bins = Assert.Single(audit.Errors, e => e.StartsWith("bins:", StringComparison.Ordinal));
         var others = new HashBins(4, "bin").AllNames().Where(b => b != renewed).ToList();
-        Assert.StartsWith($"bins: 15 of 16 expired at {Now.AddDays(365):yyyy-MM-ddTHH:mm:ssZ} (", bins, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"bins: 15 of 16 expired at {Now.AddDays(365):yyyy-MM-ddTHH:mm:ssZ} (",
+            bins,
+            StringComparison.Ordinal);
         Assert.EndsWith("); run 'registry refresh' with the targets key", bins, StringComparison.Ordinal);
         Assert.DoesNotContain(renewed, bins, StringComparison.Ordinal);
         Assert.Contains(others[0], bins, StringComparison.Ordinal);

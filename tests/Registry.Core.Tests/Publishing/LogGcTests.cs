@@ -15,7 +15,10 @@ namespace Registry.Core.Tests.Publishing;
 public sealed class LogGcTests : IDisposable
 {
     private readonly FakeTimeProvider _clock = TestClock.Fixed();
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-log-gc-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-log-gc-tests",
+        Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -33,7 +36,9 @@ public sealed class LogGcTests : IDisposable
     {
         var store = new FolderStore(Site);
         var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, _clock).InitAsync(new InitOptions { Bins = 4, LogOrigin = "registry.example/log" }, Ct);
+        await new RegistryInitializer(store, keys, _clock).InitAsync(
+            new InitOptions { Bins = 4, LogOrigin = "registry.example/log" },
+            Ct);
         return (store, new RegistryWriter(store, keys, _clock));
     }
 
@@ -52,15 +57,20 @@ public sealed class LogGcTests : IDisposable
         var record = Path.Combine(Site, "log", "record", Convert.ToHexStringLower(entries[1]));
         Assert.Equal(entries[1], SHA256.HashData(File.ReadAllBytes(record)));
         Assert.Equal(["alpha"], LogEntry.Parse(File.ReadAllBytes(record)).Packages.Select(p => p.Name));
-        Assert.Equal("text/plain; charset=utf-8", CachePolicy.ContentTypeOf("log/record/" + Convert.ToHexStringLower(entries[1])));
+        Assert.Equal(
+            "text/plain; charset=utf-8",
+            CachePolicy.ContentTypeOf("log/record/" + Convert.ToHexStringLower(entries[1])));
         Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
 
         File.AppendAllText(record, "package evil 0000\n");
         var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
-        Assert.Contains(report.Errors, e => e.Contains("entry 1:", StringComparison.Ordinal) && e.Contains("does not hash to its log entry", StringComparison.Ordinal));
+        Assert.Contains(report.Errors, e => e.Contains("entry 1:", StringComparison.Ordinal)
+            && e.Contains("does not hash to its log entry", StringComparison.Ordinal));
         File.Delete(record);
         report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
-        Assert.Contains(report.Errors, e => e.Contains("missing (the record of a log entry)", StringComparison.Ordinal));
+        Assert.Contains(
+            report.Errors,
+            e => e.Contains("missing (the record of a log entry)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -79,16 +89,30 @@ public sealed class LogGcTests : IDisposable
         var before = LogFiles();
         Assert.Contains("log/tile/0/000.p/255", before);
 
-        var fresh = await _clock.RunAsync(() => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(60), dryRun: false, Ct), TimeSpan.FromSeconds(1), cancellationToken: Ct);
+        var fresh = await _clock.RunAsync(
+            () => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(60), dryRun: false, Ct),
+            TimeSpan.FromSeconds(1),
+            cancellationToken: Ct);
         Assert.DoesNotContain(fresh.Deleted, k => k.StartsWith("log/", StringComparison.Ordinal));
 
-        var result = await _clock.RunAsync(() => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct), TimeSpan.FromSeconds(1), cancellationToken: Ct);
-        var deleted = result.Deleted.Where(k => k.StartsWith("log/", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-        var expected = before.Where(k => k.StartsWith("log/tile/0/000.p/", StringComparison.Ordinal) || k.StartsWith("log/tile/entries/000.p/", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var result = await _clock.RunAsync(
+            () => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct),
+            TimeSpan.FromSeconds(1),
+            cancellationToken: Ct);
+        var deleted = result.Deleted.Where(k => k.StartsWith("log/", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+        var expected = before.Where(k => k.StartsWith("log/tile/0/000.p/", StringComparison.Ordinal)
+            || k.StartsWith("log/tile/entries/000.p/", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(510, expected.Count);
         Assert.Equal(expected.Order(StringComparer.Ordinal), deleted.Order(StringComparer.Ordinal));
         var after = LogFiles();
-        Assert.Subset(after, new HashSet<string>(StringComparer.Ordinal) { "log/checkpoint", "log/tile/0/000", "log/tile/entries/000", "log/tile/0/001.p/4", "log/tile/entries/001.p/4", "log/tile/1/000.p/1" });
+        Assert.Subset(after, new HashSet<string>(StringComparer.Ordinal) {
+            "log/checkpoint",
+            "log/tile/0/000",
+            "log/tile/entries/000",
+            "log/tile/0/001.p/4",
+            "log/tile/entries/001.p/4",
+            "log/tile/1/000.p/1" });
         Assert.Equal(260, after.Count(k => k.StartsWith("log/record/", StringComparison.Ordinal)));
 
         var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);

@@ -13,7 +13,10 @@ public sealed class LogWriterTests : IDisposable
 {
     private const string Origin = "registry.example/log";
     private readonly FakeTimeProvider _clock = TestClock.Fixed();
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-log-writer-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-log-writer-tests",
+        Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,20 +33,29 @@ public sealed class LogWriterTests : IDisposable
     private async Task<KeyRing> InitAsync(IObjectStore store)
     {
         var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, _clock).InitAsync(new InitOptions { Bins = 4, LogOrigin = Origin }, Ct);
+        await new RegistryInitializer(store, keys, _clock).InitAsync(
+            new InitOptions { Bins = 4, LogOrigin = Origin },
+            Ct);
         return keys;
     }
 
     private static async Task<List<LogEntry>> EntriesAsync(IObjectStore store)
     {
-        var checkpoint = Checkpoint.Parse(SignedNote.Parse((await store.GetOrNullAsync("log/checkpoint", Ct))!.Content).Text);
+        var checkpoint = Checkpoint.Parse(
+            SignedNote.Parse((await store.GetOrNullAsync("log/checkpoint", Ct))!.Content).Text);
         var entries = new List<LogEntry>();
         for (long bundle = 0; bundle * 256 < checkpoint.Size; bundle++)
         {
-            var bytes = (await store.GetOrNullAsync(TilePath.Entries("log/", bundle, TilePath.WidthOf(bundle, checkpoint.Size)), Ct))!.Content;
+            var bytes = (await store.GetOrNullAsync(
+                TilePath.Entries("log/", bundle, TilePath.WidthOf(bundle, checkpoint.Size)),
+                Ct))!.Content;
             foreach (var entry in EntryBundle.Decode(bytes))
             {
-                entries.Add(await LogEntry.ReadRecordAsync("log/", entry, async (key, ct) => (await store.GetOrNullAsync(key, ct))?.Content, Ct));
+                entries.Add(await LogEntry.ReadRecordAsync(
+                    "log/",
+                    entry,
+                    async (key, ct) => (await store.GetOrNullAsync(key, ct))?.Content,
+                    Ct));
             }
         }
 
@@ -56,7 +68,10 @@ public sealed class LogWriterTests : IDisposable
         var store = new FolderStore(Site);
         var keys = await InitAsync(store);
         var writer = new RegistryWriter(store, keys, _clock);
-        await writer.PublishAsync([WriterTests.Package("alpha", "1.0.0"), WriterTests.Package("beta", "1.0.0")], new PublishOptions(), Ct);
+        await writer.PublishAsync(
+            [WriterTests.Package("alpha", "1.0.0"), WriterTests.Package("beta", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         await writer.YankAsync("alpha", "1.0.0", null, undo: false, Ct);
         await writer.RefreshAsync(Ct);
 
@@ -70,7 +85,14 @@ public sealed class LogWriterTests : IDisposable
         var state = await RegistryState.LoadAsync(store, Ct);
         var stamped = state.Timestamp.Signed.Log!;
         var snapshot = state.Timestamp.Signed.Meta["snapshot.json"];
-        var logged = StateProof.Verify(stamped.Checkpoint, stamped.Entry, stamped.Proof, NoteVerifier.Parse(state.Root.Signed.Log!.Key), state.Timestamp.Signed.Version, snapshot.Version, snapshot.Hashes!["sha256"]);
+        var logged = StateProof.Verify(
+            stamped.Checkpoint,
+            stamped.Entry,
+            stamped.Proof,
+            NoteVerifier.Parse(state.Root.Signed.Log!.Key),
+            state.Timestamp.Signed.Version,
+            snapshot.Version,
+            snapshot.Hashes!["sha256"]);
         Assert.Equal(4, logged.Checkpoint.Size);
         Assert.Equal(Origin, state.Root.Signed.Log!.Origin);
         Assert.True(File.Exists(Path.Combine(_root, "keys", LogKey.FileName)));
@@ -96,12 +118,18 @@ public sealed class LogWriterTests : IDisposable
             {
                 racing.BeforeSwap = null;
                 var options = new WriterOptions { LogLease = TimeSpan.FromSeconds(5) };
-                rival = Task.Run(() => new RegistryWriter(folder, keys, _clock, options).PublishAsync([WriterTests.Package("rival", "1.0.0")], new PublishOptions(), Ct), Ct);
+                rival = Task.Run(() => new RegistryWriter(folder, keys, _clock, options).PublishAsync(
+                    [WriterTests.Package("rival", "1.0.0")],
+                    new PublishOptions(),
+                    Ct), Ct);
                 await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
             }
         };
 
-        var result = await new RegistryWriter(racing, keys, _clock).PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        var result = await new RegistryWriter(racing, keys, _clock).PublishAsync(
+            [WriterTests.Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         var rivalResult = await rival!;
 
         Assert.Equal(1, result.Stats!.Attempts);
@@ -123,11 +151,17 @@ public sealed class LogWriterTests : IDisposable
             if (key == RegistryLayout.TimestampKey)
             {
                 racing.BeforeSwap = null;
-                await new RegistryWriter(folder, keys, _clock).PublishAsync([WriterTests.Package("rival", "1.0.0")], new PublishOptions(), Ct);
+                await new RegistryWriter(folder, keys, _clock).PublishAsync(
+                    [WriterTests.Package("rival", "1.0.0")],
+                    new PublishOptions(),
+                    Ct);
             }
         };
 
-        await new RegistryWriter(racing, keys, _clock).PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(racing, keys, _clock).PublishAsync(
+            [WriterTests.Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
 
         var entries = await EntriesAsync(folder);
         Assert.Equal(4, entries.Count);
@@ -161,7 +195,8 @@ public sealed class LogWriterTests : IDisposable
         var keys = await InitAsync(store);
         File.Move(Path.Combine(_root, "keys", LogKey.FileName), Path.Combine(_root, "log.key.away"));
         var before = StoreDigest.Of(Site);
-        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, _clock).PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct));
+        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, _clock)
+            .PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct));
         Assert.Contains("log.key", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, StoreDigest.Of(Site));
     }
@@ -171,7 +206,10 @@ public sealed class LogWriterTests : IDisposable
     {
         var store = new FolderStore(Site);
         var keys = await InitAsync(store);
-        await new RegistryWriter(store, keys, _clock).PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync(
+            [WriterTests.Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         var tile = Path.Combine(Site, "log", "tile", "0", "000.p", "2");
         var bytes = File.ReadAllBytes(tile);
         bytes[0] ^= 1;
@@ -192,16 +230,29 @@ public sealed class LogWriterTests : IDisposable
 
         public string Location => inner.Location;
 
-        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) => inner.GetOrNullAsync(key, cancellationToken);
+        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.GetOrNullAsync(key, cancellationToken);
 
-        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+            => inner.ExistsAsync(key, cancellationToken);
 
-        public Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        public Task<PutResult> PutIfAbsentAsync(
+            string key,
+            Stream content,
+            long length,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken) =>
             inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken);
 
-        public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+        public async Task<SwapResult> SwapAsync(
+            string key,
+            ReadOnlyMemory<byte> content,
+            string? expectedVersionTag,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken)
         {
             if (BeforeSwap is { } action)
             {
@@ -211,9 +262,11 @@ public sealed class LogWriterTests : IDisposable
             return await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
         }
 
-        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+            => inner.ListAsync(prefix, cancellationToken);
 
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken)
+            => inner.DeleteAsync(key, cancellationToken);
 
         public void Dispose() => inner.Dispose();
     }

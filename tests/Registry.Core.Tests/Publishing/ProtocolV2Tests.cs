@@ -53,12 +53,19 @@ public sealed class ProtocolV2Tests : IDisposable
         await writer.PublishAsync([Package("beta", "1.0.0", ("alpha", "[1.0.0, 2.0.0)"))], new PublishOptions(), Ct);
 
         var after = await RegistryState.LoadAsync(store, Ct);
-        var changed = after.Snapshot.Signed.Meta.Where(m => before.Snapshot.Signed.Meta[m.Key].Version != m.Value.Version).Select(m => m.Key).ToList();
+        var changed = after.Snapshot.Signed.Meta
+            .Where(m => before.Snapshot.Signed.Meta[m.Key].Version != m.Value.Version)
+            .Select(m => m.Key)
+            .ToList();
         Assert.Equal([after.Bins.BinFor("index/beta.json") + ".json"], changed);
         var bin = await after.GetBinAsync(after.Bins.BinFor("index/beta.json"), Ct);
         Assert.All(bin.Signed.Targets.Keys, path => Assert.StartsWith("index/", path, StringComparison.Ordinal));
-        var index = IndexJson.ParseIndex((await after.ReadTargetOrNullAsync("index/beta.json", Ct))!, "index/beta.json");
-        var artifact = await store.GetOrNullAsync(RegistryLayout.ArtifactKey(index.Versions[0].Artifact, index.Versions[0].Sha256), Ct);
+        var index = IndexJson.ParseIndex(
+            (await after.ReadTargetOrNullAsync("index/beta.json", Ct))!,
+            "index/beta.json");
+        var artifact = await store.GetOrNullAsync(
+            RegistryLayout.ArtifactKey(index.Versions[0].Artifact, index.Versions[0].Sha256),
+            Ct);
         Assert.NotNull(artifact);
         Assert.True(Hashing.ContentMatches(artifact.Content, index.Versions[0].Length, index.Versions[0].Sha256));
     }
@@ -71,7 +78,8 @@ public sealed class ProtocolV2Tests : IDisposable
         await writer.PublishAsync([Package("str_util", "1.0.0")], new PublishOptions(), Ct);
         var digest = StoreDigest();
 
-        var refused = await Assert.ThrowsAsync<ValidationException>(() => writer.PublishAsync([Package("str-util", "2.0.0")], new PublishOptions(), Ct));
+        var refused = await Assert.ThrowsAsync<ValidationException>(
+            () => writer.PublishAsync([Package("str-util", "2.0.0")], new PublishOptions(), Ct));
 
         Assert.Equal("name-collision", refused.Rule);
         Assert.Contains("'str_util'", refused.Message, StringComparison.Ordinal);
@@ -86,7 +94,8 @@ public sealed class ProtocolV2Tests : IDisposable
         await writer.PublishAsync([Package("str_util", "1.0.0")], new PublishOptions(), Ct);
         var digest = StoreDigest();
 
-        var refused = await Assert.ThrowsAsync<ValidationException>(() => writer.PublishAsync([Package("app", "1.0.0", ("str-util", "1.0.0"))], new PublishOptions(), Ct));
+        var refused = await Assert.ThrowsAsync<ValidationException>(
+            () => writer.PublishAsync([Package("app", "1.0.0", ("str-util", "1.0.0"))], new PublishOptions(), Ct));
 
         Assert.Equal("dependency-spelling", refused.Rule);
         Assert.Contains("write the dependency as 'str_util'", refused.Message, StringComparison.Ordinal);
@@ -100,7 +109,8 @@ public sealed class ProtocolV2Tests : IDisposable
         var writer = new RegistryWriter(store, keys, _clock);
         await writer.PublishAsync([Package("str_util", "1.0.0")], new PublishOptions(), Ct);
 
-        var refused = await Assert.ThrowsAsync<ValidationException>(() => writer.YankAsync("str-util", "1.0.0", null, undo: false, Ct));
+        var refused = await Assert.ThrowsAsync<ValidationException>(
+            () => writer.YankAsync("str-util", "1.0.0", null, undo: false, Ct));
 
         Assert.Contains("published as 'str_util'", refused.Message, StringComparison.Ordinal);
     }
@@ -111,7 +121,10 @@ public sealed class ProtocolV2Tests : IDisposable
         var counting = new ReadCountingStore(new FolderStore(Site));
         var (store, keys) = await InitAsync(counting, bins: 16);
         var writer = new RegistryWriter(store, keys, _clock);
-        await writer.PublishAsync(Enumerable.Range(0, 40).Select(i => Package($"pkg-{i}", "1.0.0")).ToList(), new PublishOptions(), Ct);
+        await writer.PublishAsync(
+            Enumerable.Range(0, 40).Select(i => Package($"pkg-{i}", "1.0.0")).ToList(),
+            new PublishOptions(),
+            Ct);
         counting.Reads.Clear();
 
         // 40 new versions and 20 new packages whose dependencies point at the first 40: every
@@ -122,7 +135,8 @@ public sealed class ProtocolV2Tests : IDisposable
         var result = await writer.PublishAsync(batch, new PublishOptions(), Ct);
 
         Assert.Equal(1, result.Stats!.Attempts);
-        var repeated = counting.Reads.Where(r => r.Key.StartsWith("metadata/", StringComparison.Ordinal) || r.Key.StartsWith("targets/index/", StringComparison.Ordinal)).Where(r => r.Value > 1).ToList();
+        var repeated = counting.Reads.Where(r => r.Key.StartsWith("metadata/", StringComparison.Ordinal)
+            || r.Key.StartsWith("targets/index/", StringComparison.Ordinal)).Where(r => r.Value > 1).ToList();
         Assert.True(repeated.Count == 0, string.Join(", ", repeated.Select(r => $"{r.Key} x{r.Value}")));
     }
 
@@ -139,7 +153,8 @@ public sealed class ProtocolV2Tests : IDisposable
 
         Assert.Contains("format 1", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"reads format {RegistryFormat.Current}", refused.Message, StringComparison.Ordinal);
-        var newer = Assert.Throws<VerificationException>(() => RegistryFormat.Check(RegistryFormat.Current + 1, "targets"));
+        var newer = Assert.Throws<VerificationException>(
+            () => RegistryFormat.Check(RegistryFormat.Current + 1, "targets"));
         Assert.Contains("Upgrade the registry tool", newer.Message, StringComparison.Ordinal);
     }
 
@@ -164,13 +179,20 @@ public sealed class ProtocolV2Tests : IDisposable
 
     /// <summary>Runs gc on the test's clock, moving it through gc's settle time.</summary>
     private Task<CollectResult> CollectAsync(IObjectStore store, TimeSpan grace) =>
-        _clock.RunAsync(() => new RegistryCollector(store, _clock).CollectAsync(grace, dryRun: false, Ct), TimeSpan.FromSeconds(1), cancellationToken: Ct);
+        _clock.RunAsync(
+            () => new RegistryCollector(store, _clock).CollectAsync(grace, dryRun: false, Ct),
+            TimeSpan.FromSeconds(1),
+            cancellationToken: Ct);
 
     private string StoreDigest()
     {
-        var files = Directory.EnumerateFiles(Site, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+        var files = Directory.EnumerateFiles(
+            Site,
+            "*",
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Order(StringComparer.Ordinal)
-            .Select(f => Path.GetRelativePath(Site, f) + ":" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+            .Select(
+                f => Path.GetRelativePath(Site, f) + ":" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
         return string.Join("\n", files);
     }
 
@@ -187,19 +209,33 @@ public sealed class ProtocolV2Tests : IDisposable
             return inner.GetOrNullAsync(key, cancellationToken);
         }
 
-        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+            => inner.ExistsAsync(key, cancellationToken);
 
-        public Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        public Task<PutResult> PutIfAbsentAsync(
+            string key,
+            Stream content,
+            long length,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken) =>
             inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken);
 
-        public Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        public Task<SwapResult> SwapAsync(
+            string key,
+            ReadOnlyMemory<byte> content,
+            string? expectedVersionTag,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken) =>
             inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
 
-        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+            => inner.ListAsync(prefix, cancellationToken);
 
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken)
+            => inner.DeleteAsync(key, cancellationToken);
 
         public void Dispose() => inner.Dispose();
     }

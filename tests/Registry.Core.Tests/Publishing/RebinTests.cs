@@ -18,7 +18,10 @@ public sealed class RebinTests : IDisposable
 
     /// <summary>The one clock of each test: every component it builds gets this instance.</summary>
     private readonly FakeTimeProvider _clock = TestClock.Fixed(Now);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-rebin-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-rebin-tests",
+        Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -32,12 +35,18 @@ public sealed class RebinTests : IDisposable
         }
     }
 
-    private async Task<(IObjectStore Store, KeyRing Keys)> InitAsync(int bins, IObjectStore? store = null, int packages = 40)
+    private async Task<(IObjectStore Store, KeyRing Keys)> InitAsync(
+        int bins,
+        IObjectStore? store = null,
+        int packages = 40)
     {
         store ??= new FolderStore(Site);
         var keys = KeyRing.Load(Path.Combine(_root, "keys"));
         await new RegistryInitializer(store, keys, _clock).InitAsync(new InitOptions { Bins = bins }, Ct);
-        await new RegistryWriter(store, keys, _clock).PublishAsync([.. Enumerable.Range(0, packages).Select(i => Package($"pkg{i}", "1.0.0"))], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync(
+            [.. Enumerable.Range(0, packages).Select(i => Package($"pkg{i}", "1.0.0"))],
+            new PublishOptions(),
+            Ct);
         return (store, keys);
     }
 
@@ -84,7 +93,9 @@ public sealed class RebinTests : IDisposable
         TrustChecks.VerifyNoRollback(first, second, "8 -> 16");
         foreach (var name in first.Bins.AllNames())
         {
-            Assert.Equal(first.Snapshot.Signed.Meta[name + ".json"].Version + 1, second.Snapshot.Signed.Meta[name + ".json"].Version);
+            Assert.Equal(
+                first.Snapshot.Signed.Meta[name + ".json"].Version + 1,
+                second.Snapshot.Signed.Meta[name + ".json"].Version);
         }
 
         Assert.Equal(new RebinPlan(16, 8, 40, 8), (await writer.RebinAsync(8, Ct)).Plan);
@@ -105,7 +116,10 @@ public sealed class RebinTests : IDisposable
         await writer.PublishAsync([Package("late", "1.0.0")], new PublishOptions(), Ct);
 
         var after = await RegistryState.LoadAsync(store, Ct);
-        var changed = after.Snapshot.Signed.Meta.Where(m => before.Snapshot.Signed.Meta[m.Key].Version != m.Value.Version).Select(m => m.Key).ToList();
+        var changed = after.Snapshot.Signed.Meta
+            .Where(m => before.Snapshot.Signed.Meta[m.Key].Version != m.Value.Version)
+            .Select(m => m.Key)
+            .ToList();
         Assert.Equal([after.Bins.BinFor("index/late.json") + ".json"], changed);
         Assert.NotNull(await after.ReadTargetOrNullAsync("index/late.json", Ct));
     }
@@ -170,7 +184,10 @@ public sealed class RebinTests : IDisposable
         racing.BeforeNextSwap = async () =>
         {
             racing.BeforeNextSwap = null;
-            await new RegistryWriter(folder, keys, _clock).PublishAsync([Package("rival", "1.0.0")], new PublishOptions(), Ct);
+            await new RegistryWriter(folder, keys, _clock).PublishAsync(
+                [Package("rival", "1.0.0")],
+                new PublishOptions(),
+                Ct);
         };
 
         var result = await new RegistryWriter(store, keys, _clock).RebinAsync(64, Ct);

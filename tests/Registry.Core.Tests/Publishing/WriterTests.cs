@@ -14,7 +14,10 @@ public sealed class WriterTests : IDisposable
 
     /// <summary>The one clock of each test: every component it builds gets this instance.</summary>
     private readonly FakeTimeProvider _clock = TestClock.Fixed(Now);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-writer-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-writer-tests",
+        Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +29,10 @@ public sealed class WriterTests : IDisposable
         }
     }
 
-    internal static PackageFile Package(string name, string version, params (string Name, string Range)[] dependencies) => new(
+    internal static PackageFile Package(
+        string name,
+        string version,
+        params (string Name, string Range)[] dependencies) => new(
         new PackageManifest
         {
             Name = name,
@@ -52,7 +58,10 @@ public sealed class WriterTests : IDisposable
     {
         var (store, keys) = await InitAsync();
         var writer = new RegistryWriter(store, keys, _clock);
-        await writer.PublishAsync([Package("alpha", "1.0.0"), Package("alpha", "1.1.0-rc.1"), Package("beta", "2.0.0+build.5", ("alpha", "[1.0.0, 2.0.0)"))], new PublishOptions(), Ct);
+        await writer.PublishAsync([Package("alpha", "1.0.0"), Package("alpha", "1.1.0-rc.1"), Package(
+            "beta",
+            "2.0.0+build.5",
+            ("alpha", "[1.0.0, 2.0.0)"))], new PublishOptions(), Ct);
         await writer.YankAsync("alpha", "1.0.0", "security issue", undo: false, Ct);
 
         var state = await RegistryState.LoadAsync(store, Ct);
@@ -65,23 +74,36 @@ public sealed class WriterTests : IDisposable
     public async Task Each_document_kind_has_the_documented_shape()
     {
         var (store, keys) = await InitAsync(bins: 4);
-        await new RegistryWriter(store, keys, _clock).PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await new RegistryWriter(store, keys, _clock).PublishAsync(
+            [Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         var state = await RegistryState.LoadAsync(store, Ct);
 
         // Signatures are randomised (ECDSA), and key ids differ per run: pin everything else.
         string Pin(byte[] canonical, params string[] keyIds) =>
-            keyIds.Aggregate(System.Text.Encoding.UTF8.GetString(canonical), (text, id) => text.Replace(id, "KEYID", StringComparison.Ordinal));
+            keyIds.Aggregate(
+                System.Text.Encoding.UTF8.GetString(canonical),
+                (text, id) => text.Replace(id, "KEYID", StringComparison.Ordinal));
         var ids = keys.Keys.Select(k => k.KeyId).ToArray();
         var pems = keys.Keys.Select(k => k.Public.KeyVal.Public).ToArray();
-        string PinAll(byte[] canonical) => pems.Aggregate(Pin(canonical, ids), (text, pem) => text.Replace(pem, "PEM", StringComparison.Ordinal));
+        string PinAll(byte[] canonical)
+            => pems.Aggregate(Pin(canonical, ids), (text, pem) => text.Replace(pem, "PEM", StringComparison.Ordinal));
 
-        Golden.AssertMatches("doc.targets.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(state.Targets.CanonicalSigned)));
-        Golden.AssertMatches("doc.snapshot.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(state.Snapshot.CanonicalSigned)));
+        Golden.AssertMatches(
+            "doc.targets.signed.json",
+            System.Text.Encoding.UTF8.GetBytes(PinAll(state.Targets.CanonicalSigned)));
+        Golden.AssertMatches(
+            "doc.snapshot.signed.json",
+            System.Text.Encoding.UTF8.GetBytes(PinAll(state.Snapshot.CanonicalSigned)));
         var bin = await state.GetBinAsync(state.Bins.BinFor("index/alpha.json"), Ct);
         Golden.AssertMatches("doc.bin.signed.json", System.Text.Encoding.UTF8.GetBytes(PinAll(bin.CanonicalSigned)));
         var rootText = System.Text.Encoding.UTF8.GetString(state.Root.FileBytes);
         Assert.Contains("\"consistent_snapshot\":true", rootText, StringComparison.Ordinal);
-        Assert.Contains("\"keytype\":\"ecdsa\",\"keyval\":{\"public\":\"-----BEGIN PUBLIC KEY-----\\n", rootText, StringComparison.Ordinal);
+        Assert.Contains(
+            "\"keytype\":\"ecdsa\",\"keyval\":{\"public\":\"-----BEGIN PUBLIC KEY-----\\n",
+            rootText,
+            StringComparison.Ordinal);
         Assert.Contains("\"scheme\":\"ecdsa-sha2-nistp256\"", rootText, StringComparison.Ordinal);
     }
 
@@ -95,7 +117,10 @@ public sealed class WriterTests : IDisposable
         racing.BeforeNextSwap = async () =>
         {
             racing.BeforeNextSwap = null;
-            await new RegistryWriter(folder, keys, _clock).PublishAsync([Package("rival", "1.0.0")], new PublishOptions(), Ct);
+            await new RegistryWriter(folder, keys, _clock).PublishAsync(
+                [Package("rival", "1.0.0")],
+                new PublishOptions(),
+                Ct);
         };
 
         var result = await writer.PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
@@ -112,8 +137,15 @@ public sealed class WriterTests : IDisposable
     {
         var (store, keys) = await InitAsync();
         var orphan = "{\"orphan\":true}"u8.ToArray();
-        await store.PutIfAbsentAsync("metadata/2.snapshot.json", orphan, new ObjectHeaders("application/json", CachePolicy.Immutable), Ct);
-        var result = await new RegistryWriter(store, keys, _clock).PublishAsync([Package("alpha", "1.0.0")], new PublishOptions(), Ct);
+        await store.PutIfAbsentAsync(
+            "metadata/2.snapshot.json",
+            orphan,
+            new ObjectHeaders("application/json", CachePolicy.Immutable),
+            Ct);
+        var result = await new RegistryWriter(store, keys, _clock).PublishAsync(
+            [Package("alpha", "1.0.0")],
+            new PublishOptions(),
+            Ct);
         Assert.Equal(3, result.Stats!.SnapshotVersion);
         Assert.Equal(orphan, (await store.GetOrNullAsync("metadata/2.snapshot.json", Ct))!.Content);
         Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
@@ -148,7 +180,10 @@ public sealed class WriterTests : IDisposable
         TestClock.BackdateFiles(folder, _clock.GetUtcNow().AddDays(-30));
 
         await writer.PublishAsync([Package("alpha", "1.2.0")], new PublishOptions(), Ct);
-        var result = await _clock.RunAsync(() => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct), TimeSpan.FromSeconds(1), cancellationToken: Ct);
+        var result = await _clock.RunAsync(
+            () => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct),
+            TimeSpan.FromSeconds(1),
+            cancellationToken: Ct);
 
         Assert.Contains("metadata/1.snapshot.json", result.Deleted);
         Assert.Contains("metadata/2.snapshot.json", result.Deleted);
@@ -165,16 +200,29 @@ public sealed class WriterTests : IDisposable
 
         public string Location => inner.Location;
 
-        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) => inner.GetOrNullAsync(key, cancellationToken);
+        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.GetOrNullAsync(key, cancellationToken);
 
-        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => inner.OpenReadOrNullAsync(key, cancellationToken);
+        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+            => inner.OpenReadOrNullAsync(key, cancellationToken);
 
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+            => inner.ExistsAsync(key, cancellationToken);
 
-        public Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        public Task<PutResult> PutIfAbsentAsync(
+            string key,
+            Stream content,
+            long length,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken) =>
             inner.PutIfAbsentAsync(key, content, length, headers, cancellationToken);
 
-        public async Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken)
+        public async Task<SwapResult> SwapAsync(
+            string key,
+            ReadOnlyMemory<byte> content,
+            string? expectedVersionTag,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken)
         {
             if (BeforeNextSwap is { } action && expectedVersionTag is not null)
             {
@@ -184,9 +232,11 @@ public sealed class WriterTests : IDisposable
             return await inner.SwapAsync(key, content, expectedVersionTag, headers, cancellationToken);
         }
 
-        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+            => inner.ListAsync(prefix, cancellationToken);
 
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken)
+            => inner.DeleteAsync(key, cancellationToken);
 
         public void Dispose() => inner.Dispose();
     }

@@ -21,7 +21,9 @@ public sealed class FolderStoreLeftoverTests : IDisposable
     public async Task Leftovers_are_temp_files_and_locks_of_vanished_objects_never_the_lock_of_an_existing_object()
     {
         using var store = new FolderStore(_root);
-        Assert.Equal(SwapResult.Swapped, await store.SwapAsync("metadata/timestamp.json", "{}"u8.ToArray(), null, Headers, Ct));
+        Assert.Equal(
+            SwapResult.Swapped,
+            await store.SwapAsync("metadata/timestamp.json", "{}"u8.ToArray(), null, Headers, Ct));
         Assert.Null(await PreconditionProbe.RunAsync(store, Ct));
         var temp = $"targets/index/.abc.x.json.{Guid.NewGuid():N}.tmp";
         Directory.CreateDirectory(Path.Combine(_root, "targets", "index"));
@@ -30,10 +32,13 @@ public sealed class FolderStoreLeftoverTests : IDisposable
         var leftovers = await store.ListLeftoversAsync(Ct).Select(i => i.Key).ToListAsync(Ct);
 
         Assert.Contains(temp, leftovers);
-        Assert.Contains(leftovers, k => k.StartsWith(PreconditionProbe.Prefix + ".", StringComparison.Ordinal) && k.EndsWith(".lock", StringComparison.Ordinal));
+        Assert.Contains(leftovers, k => k.StartsWith(PreconditionProbe.Prefix + ".", StringComparison.Ordinal)
+            && k.EndsWith(".lock", StringComparison.Ordinal));
         Assert.DoesNotContain("metadata/.timestamp.json.lock", leftovers);
         Assert.True(File.Exists(Path.Combine(_root, "metadata", ".timestamp.json.lock")));
-        Assert.DoesNotContain(await store.ListAsync("", Ct).Select(i => i.Key).ToListAsync(Ct), k => k.EndsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            await store.ListAsync("", Ct).Select(i => i.Key).ToListAsync(Ct),
+            k => k.EndsWith(".tmp", StringComparison.Ordinal));
 
         foreach (var key in leftovers)
         {

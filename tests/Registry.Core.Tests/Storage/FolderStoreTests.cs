@@ -21,8 +21,12 @@ public sealed class FolderStoreTests : IDisposable
     public async Task A_create_only_write_is_refused_the_second_time_and_keeps_the_first_bytes()
     {
         using var store = new FolderStore(_root);
-        Assert.Equal(PutResult.Created, await store.PutIfAbsentAsync("metadata/1.x.json", "one"u8.ToArray(), Headers, Ct));
-        Assert.Equal(PutResult.AlreadyExists, await store.PutIfAbsentAsync("metadata/1.x.json", "two"u8.ToArray(), Headers, Ct));
+        Assert.Equal(
+            PutResult.Created,
+            await store.PutIfAbsentAsync("metadata/1.x.json", "one"u8.ToArray(), Headers, Ct));
+        Assert.Equal(
+            PutResult.AlreadyExists,
+            await store.PutIfAbsentAsync("metadata/1.x.json", "two"u8.ToArray(), Headers, Ct));
         Assert.Equal("one"u8.ToArray(), (await store.GetOrNullAsync("metadata/1.x.json", Ct))!.Content);
         Assert.Empty(Directory.GetFiles(Path.Combine(_root, "metadata"), ".*"));
     }
@@ -35,7 +39,8 @@ public sealed class FolderStoreTests : IDisposable
         {
             var key = $"k/v{round}.json";
             var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
-                Task.Run(() => store.PutIfAbsentAsync(key, System.Text.Encoding.UTF8.GetBytes($"writer {i}"), Headers, Ct))));
+                Task.Run(
+                    () => store.PutIfAbsentAsync(key, System.Text.Encoding.UTF8.GetBytes($"writer {i}"), Headers, Ct))));
             Assert.Equal(1, results.Count(r => r == PutResult.Created));
         }
     }
@@ -44,13 +49,24 @@ public sealed class FolderStoreTests : IDisposable
     public async Task Swap_needs_the_current_tag_and_exactly_one_of_many_racers_wins()
     {
         using var store = new FolderStore(_root);
-        Assert.Equal(SwapResult.Swapped, await store.SwapAsync("metadata/timestamp.json", "v1"u8.ToArray(), null, Headers, Ct));
-        Assert.Equal(SwapResult.Conflict, await store.SwapAsync("metadata/timestamp.json", "v1b"u8.ToArray(), null, Headers, Ct));
+        Assert.Equal(
+            SwapResult.Swapped,
+            await store.SwapAsync("metadata/timestamp.json", "v1"u8.ToArray(), null, Headers, Ct));
+        Assert.Equal(
+            SwapResult.Conflict,
+            await store.SwapAsync("metadata/timestamp.json", "v1b"u8.ToArray(), null, Headers, Ct));
         var current = (await store.GetOrNullAsync("metadata/timestamp.json", Ct))!;
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(() => store.SwapAsync("metadata/timestamp.json", System.Text.Encoding.UTF8.GetBytes($"v2-{i}"), current.VersionTag, Headers, Ct))));
+            Task.Run(() => store.SwapAsync(
+                "metadata/timestamp.json",
+                System.Text.Encoding.UTF8.GetBytes($"v2-{i}"),
+                current.VersionTag,
+                Headers,
+                Ct))));
         Assert.Equal(1, results.Count(r => r == SwapResult.Swapped));
-        Assert.Equal(SwapResult.Conflict, await store.SwapAsync("metadata/timestamp.json", "v3"u8.ToArray(), current.VersionTag, Headers, Ct));
+        Assert.Equal(
+            SwapResult.Conflict,
+            await store.SwapAsync("metadata/timestamp.json", "v3"u8.ToArray(), current.VersionTag, Headers, Ct));
     }
 
     [Theory]

@@ -16,7 +16,9 @@ public sealed class CanonicalJsonTests
 
     [Fact]
     public void Sorts_keys_and_drops_whitespace() =>
-        Assert.Equal("{\"a\":[1,true,null],\"b\":{\"x\":\"y\",\"y\":-2}}", Canonical("{ \"b\": {\"y\": -2, \"x\": \"y\"},\n \"a\": [1, true, null] }"));
+        Assert.Equal(
+            "{\"a\":[1,true,null],\"b\":{\"x\":\"y\",\"y\":-2}}",
+            Canonical("{ \"b\": {\"y\": -2, \"x\": \"y\"},\n \"a\": [1, true, null] }"));
 
     [Fact]
     public void Escapes_only_backslash_and_quote() =>
@@ -34,7 +36,9 @@ public sealed class CanonicalJsonTests
     public void Keeps_control_characters_raw_for_signing_and_escapes_them_for_files()
     {
         using var document = JsonDocument.Parse("[\"-----BEGIN\\nKEY\\u0001\"]");
-        Assert.Equal("[\"-----BEGIN\nKEY\u0001\"]", Encoding.UTF8.GetString(CanonicalJson.Serialize(document.RootElement)));
+        Assert.Equal(
+            "[\"-----BEGIN\nKEY\u0001\"]",
+            Encoding.UTF8.GetString(CanonicalJson.Serialize(document.RootElement)));
         var file = CanonicalJson.SerializeForFile(document.RootElement);
         Assert.Equal("[\"-----BEGIN\\nKEY\\u0001\"]", Encoding.UTF8.GetString(file));
         using var back = JsonDocument.Parse(file);
@@ -52,7 +56,8 @@ public sealed class CanonicalJsonTests
                 var file = CanonicalJson.SerializeForFile(original.RootElement);
                 using var reparsed = JsonDocument.Parse(file);
                 var back = JsonSerializer.Deserialize<Dictionary<string, int>>(file)!;
-                return CanonicalJson.Serialize(original.RootElement).AsSpan().SequenceEqual(CanonicalJson.Serialize(reparsed.RootElement))
+                return CanonicalJson.Serialize(original.RootElement).AsSpan()
+                    .SequenceEqual(CanonicalJson.Serialize(reparsed.RootElement))
                     && file.AsSpan().SequenceEqual(CanonicalJson.SerializeForFile(reparsed.RootElement))
                     && back.Count == map.Count && map.All(p => back[p.Key] == p.Value);
             }).QuickCheckThrowOnFailure();

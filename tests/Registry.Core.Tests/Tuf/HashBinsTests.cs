@@ -19,7 +19,9 @@ public sealed class HashBinsTests
         var hash = Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes("index/alpha.json"));
         Assert.Equal("bin-" + hash[..2], new HashBins(8, "bin").BinFor("index/alpha.json"));
         var nibble = Convert.ToInt32(hash[..1], 16);
-        Assert.Equal("bin-" + nibble.ToString("x", System.Globalization.CultureInfo.InvariantCulture), new HashBins(4, "bin").BinFor("index/alpha.json"));
+        Assert.Equal(
+            "bin-" + nibble.ToString("x", System.Globalization.CultureInfo.InvariantCulture),
+            new HashBins(4, "bin").BinFor("index/alpha.json"));
     }
 
     [Theory]

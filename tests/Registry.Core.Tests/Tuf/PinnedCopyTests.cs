@@ -15,7 +15,10 @@ public sealed class PinnedCopyTests : IDisposable
     private const string Key = "targets/packages/alpha/1.0.0/alpha-1.0.0.tgz";
     private static readonly byte[] Pinned = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
     private static readonly string PinnedSha256 = Hashing.Sha256Hex(Pinned);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "registry-pinned-copy-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(
+        Path.GetTempPath(),
+        "registry-pinned-copy-tests",
+        Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,7 +33,11 @@ public sealed class PinnedCopyTests : IDisposable
     private async Task<FolderStore> SourceWithAsync(byte[] content)
     {
         var source = new FolderStore(Path.Combine(_root, "source"));
-        await source.PutIfAbsentAsync(Key, content, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), Ct);
+        await source.PutIfAbsentAsync(
+            Key,
+            content,
+            new ObjectHeaders("application/octet-stream", CachePolicy.Immutable),
+            Ct);
         return source;
     }
 
@@ -47,7 +54,14 @@ public sealed class PinnedCopyTests : IDisposable
         using var source = await SourceWithAsync(Pinned);
         using var destination = Destination();
 
-        var result = await source.CopyPinnedAsync(Key, Pinned.Length, PinnedSha256, destination, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), "src/" + Key, Ct);
+        var result = await source.CopyPinnedAsync(
+            Key,
+            Pinned.Length,
+            PinnedSha256,
+            destination,
+            new ObjectHeaders("application/octet-stream", CachePolicy.Immutable),
+            "src/" + Key,
+            Ct);
 
         Assert.Equal(PutResult.Created, result);
         Assert.Equal(Pinned, File.ReadAllBytes(Path.Combine(destination.Root, Key)));
@@ -69,7 +83,14 @@ public sealed class PinnedCopyTests : IDisposable
         using var destination = Destination();
 
         var refused = await Assert.ThrowsAsync<VerificationException>(() =>
-            source.CopyPinnedAsync(Key, Pinned.Length, PinnedSha256, destination, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), "src/" + Key, Ct));
+            source.CopyPinnedAsync(
+                Key,
+                Pinned.Length,
+                PinnedSha256,
+                destination,
+                new ObjectHeaders("application/octet-stream", CachePolicy.Immutable),
+                "src/" + Key,
+                Ct));
 
         Assert.Equal($"src/{Key}: length or sha256 differs from the signed metadata {why}", refused.Message);
         Assert.Empty(Directory.GetFiles(destination.Root, "*", SearchOption.AllDirectories));
@@ -77,13 +98,22 @@ public sealed class PinnedCopyTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Wrong))]
-    public async Task A_store_that_reads_exactly_the_announced_length_never_gets_all_of_other_bytes(string how, string why)
+    public async Task A_store_that_reads_exactly_the_announced_length_never_gets_all_of_other_bytes(
+        string how,
+        string why)
     {
         using var source = await SourceWithAsync(Alter(how));
         var destination = new ExactLengthStore();
 
         var refused = await Assert.ThrowsAsync<VerificationException>(() =>
-            source.CopyPinnedAsync(Key, Pinned.Length, PinnedSha256, destination, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), "src/" + Key, Ct));
+            source.CopyPinnedAsync(
+                Key,
+                Pinned.Length,
+                PinnedSha256,
+                destination,
+                new ObjectHeaders("application/octet-stream", CachePolicy.Immutable),
+                "src/" + Key,
+                Ct));
 
         Assert.EndsWith(why, refused.Message, StringComparison.Ordinal);
         Assert.False(destination.Completed);
@@ -96,7 +126,14 @@ public sealed class PinnedCopyTests : IDisposable
         using var destination = Destination();
 
         var missing = await Assert.ThrowsAsync<VerificationException>(() =>
-            source.CopyPinnedAsync(Key, Pinned.Length, PinnedSha256, destination, new ObjectHeaders("application/octet-stream", CachePolicy.Immutable), "src/" + Key, Ct));
+            source.CopyPinnedAsync(
+                Key,
+                Pinned.Length,
+                PinnedSha256,
+                destination,
+                new ObjectHeaders("application/octet-stream", CachePolicy.Immutable),
+                "src/" + Key,
+                Ct));
 
         Assert.Equal($"src/{Key}: pinned by the signed metadata but missing", missing.Message);
     }
@@ -117,7 +154,12 @@ public sealed class PinnedCopyTests : IDisposable
 
         public string Location => "exact-length";
 
-        public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+        public async Task<PutResult> PutIfAbsentAsync(
+            string key,
+            Stream content,
+            long length,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken)
         {
             var buffer = new byte[length];
             await content.ReadExactlyAsync(buffer, cancellationToken);
@@ -125,15 +167,23 @@ public sealed class PinnedCopyTests : IDisposable
             return PutResult.Created;
         }
 
-        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) => Task.FromResult<StoredObject?>(null);
+        public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
+            => Task.FromResult<StoredObject?>(null);
 
-        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken) => Task.FromResult<Stream?>(null);
+        public Task<Stream?> OpenReadOrNullAsync(string key, CancellationToken cancellationToken)
+            => Task.FromResult<Stream?>(null);
 
         public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(false);
 
-        public Task<SwapResult> SwapAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersionTag, ObjectHeaders headers, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SwapResult> SwapAsync(
+            string key,
+            ReadOnlyMemory<byte> content,
+            string? expectedVersionTag,
+            ObjectHeaders headers,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+            => throw new NotSupportedException();
 
         public Task DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
 

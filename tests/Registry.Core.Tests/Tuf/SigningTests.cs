@@ -12,16 +12,30 @@ public sealed class SigningTests
         Type = RoleNames.Timestamp,
         Version = version,
         Expires = Expires,
-        Meta = new Dictionary<string, MetaFile> { ["snapshot.json"] = new() { Version = 3, Length = 10, Hashes = new Dictionary<string, string> { ["sha256"] = new string('a', 64) } } },
+        Meta = new Dictionary<string, MetaFile> { ["snapshot.json"] = new() {
+            Version = 3,
+            Length = 10,
+            Hashes = new Dictionary<string, string> { ["sha256"] = new string('a', 64) } } },
     };
 
     [Fact]
     public void A_signed_document_verifies_and_round_trips_through_its_file()
     {
         using var key = SigningKey.Generate();
-        var document = SignedDocument<TimestampMetadata>.Create(Sample(), [key], TufJsonContext.Default.TimestampMetadata);
-        var parsed = SignedDocument<TimestampMetadata>.Parse(document.FileBytes, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "t");
-        MetadataVerifier.VerifyThreshold(parsed, new RoleKeys([key.KeyId], 1), new Dictionary<string, TufKey> { [key.KeyId] = key.Public }, "t");
+        var document = SignedDocument<TimestampMetadata>.Create(
+            Sample(),
+            [key],
+            TufJsonContext.Default.TimestampMetadata);
+        var parsed = SignedDocument<TimestampMetadata>.Parse(
+            document.FileBytes,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            "t");
+        MetadataVerifier.VerifyThreshold(
+            parsed,
+            new RoleKeys([key.KeyId], 1),
+            new Dictionary<string, TufKey> { [key.KeyId] = key.Public },
+            "t");
         Assert.Equal(3, parsed.Signed.Meta["snapshot.json"].Version);
         Assert.Equal(document.CanonicalSigned, parsed.CanonicalSigned);
     }
@@ -30,11 +44,23 @@ public sealed class SigningTests
     public void A_changed_byte_in_signed_fails_verification()
     {
         using var key = SigningKey.Generate();
-        var document = SignedDocument<TimestampMetadata>.Create(Sample(), [key], TufJsonContext.Default.TimestampMetadata);
-        var tampered = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(document.FileBytes).Replace("\"version\":3", "\"version\":4", StringComparison.Ordinal));
-        var parsed = SignedDocument<TimestampMetadata>.Parse(tampered, RoleNames.Timestamp, TufJsonContext.Default.TimestampMetadata, "t");
+        var document = SignedDocument<TimestampMetadata>.Create(
+            Sample(),
+            [key],
+            TufJsonContext.Default.TimestampMetadata);
+        var tampered = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(document.FileBytes)
+            .Replace("\"version\":3", "\"version\":4", StringComparison.Ordinal));
+        var parsed = SignedDocument<TimestampMetadata>.Parse(
+            tampered,
+            RoleNames.Timestamp,
+            TufJsonContext.Default.TimestampMetadata,
+            "t");
         var error = Assert.Throws<VerificationException>(() =>
-            MetadataVerifier.VerifyThreshold(parsed, new RoleKeys([key.KeyId], 1), new Dictionary<string, TufKey> { [key.KeyId] = key.Public }, "t"));
+            MetadataVerifier.VerifyThreshold(
+                parsed,
+                new RoleKeys([key.KeyId], 1),
+                new Dictionary<string, TufKey> { [key.KeyId] = key.Public },
+                "t"));
         Assert.Contains("0 valid signature(s), the role needs 1", error.Message, StringComparison.Ordinal);
     }
 
@@ -47,13 +73,22 @@ public sealed class SigningTests
         var keys = new Dictionary<string, TufKey> { [a.KeyId] = a.Public, [b.KeyId] = b.Public };
         var role = new RoleKeys([a.KeyId, b.KeyId], 2);
 
-        var twoOfTwo = SignedDocument<TimestampMetadata>.Create(Sample(), [a, b], TufJsonContext.Default.TimestampMetadata);
+        var twoOfTwo = SignedDocument<TimestampMetadata>.Create(
+            Sample(),
+            [a, b],
+            TufJsonContext.Default.TimestampMetadata);
         MetadataVerifier.VerifyThreshold(twoOfTwo, role, keys, "t");
 
-        var aTwice = SignedDocument<TimestampMetadata>.Create(Sample(), [a, a], TufJsonContext.Default.TimestampMetadata);
+        var aTwice = SignedDocument<TimestampMetadata>.Create(
+            Sample(),
+            [a, a],
+            TufJsonContext.Default.TimestampMetadata);
         Assert.Throws<VerificationException>(() => MetadataVerifier.VerifyThreshold(aTwice, role, keys, "t"));
 
-        var withStranger = SignedDocument<TimestampMetadata>.Create(Sample(), [a, stranger], TufJsonContext.Default.TimestampMetadata);
+        var withStranger = SignedDocument<TimestampMetadata>.Create(
+            Sample(),
+            [a, stranger],
+            TufJsonContext.Default.TimestampMetadata);
         Assert.Throws<VerificationException>(() => MetadataVerifier.VerifyThreshold(withStranger, role, keys, "t"));
     }
 
@@ -71,12 +106,16 @@ public sealed class SigningTests
     [Fact]
     public void Expired_metadata_is_refused_at_the_instant_of_expiry()
     {
-        var error = Assert.Throws<VerificationException>(() => MetadataVerifier.VerifyNotExpired(Sample(), Expires, "timestamp.json"));
+        var error = Assert.Throws<VerificationException>(
+            () => MetadataVerifier.VerifyNotExpired(Sample(), Expires, "timestamp.json"));
         Assert.Contains("expired", error.Message, StringComparison.Ordinal);
         MetadataVerifier.VerifyNotExpired(Sample(), Expires.AddSeconds(-1), "timestamp.json");
     }
 
     [Fact]
     public void Signed_bytes_of_a_timestamp_match_the_golden_file() =>
-        Golden.AssertMatches("timestamp.signed.json", SignedDocument<TimestampMetadata>.Create(Sample(7), [], TufJsonContext.Default.TimestampMetadata).CanonicalSigned);
+        Golden.AssertMatches("timestamp.signed.json", SignedDocument<TimestampMetadata>.Create(
+            Sample(7),
+            [],
+            TufJsonContext.Default.TimestampMetadata).CanonicalSigned);
 }

@@ -9,7 +9,8 @@ namespace Registry.Site.Tests.Support;
 /// </summary>
 public static class Chromium
 {
-    private static readonly string[] Browsers = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+    private static readonly string[] Browsers
+        = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
     public static ChromeDriver Start(bool javascript = true)
     {
@@ -18,10 +19,13 @@ public static class Chromium
         const string driver = "/usr/bin/chromedriver";
         if (!File.Exists(driver))
         {
-            throw new InvalidOperationException($"the browser tests need {driver}: run infra/install-test-deps.sh (Debian package chromium-driver)");
+            throw new InvalidOperationException(
+                $"the browser tests need {driver}: run infra/install-test-deps.sh (Debian package chromium-driver)");
         }
 
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
+        var service = ChromeDriverService.CreateDefaultService(
+            Path.GetDirectoryName(driver)!,
+            Path.GetFileName(driver));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = browser };

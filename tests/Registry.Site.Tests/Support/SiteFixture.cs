@@ -46,15 +46,20 @@ public sealed class SiteFixture : IAsyncLifetime
             .WithFile("README.md", "# Alpha\n\nAlpha reads **alpha** files, faster.\n")));
         await r.YankAsync("alpha", "1.1.0", "corrupts files larger than 2 GB");
         await r.PublishAsync(r.Package(Hostile.Package("evil", "1.0.0", _beacon.Url)));
-        await r.PublishAsync(r.Package(PackageBuilder.Create("beta", "2.0.0").DependsOn("alpha", "1.0.0").WithField("description", "Beta builds on alpha.")));
-        _server = await RegistryServer.StartAsync(r.Folder, 0, cancellationToken: TestContext.Current.CancellationToken);
+        await r.PublishAsync(r.Package(PackageBuilder.Create("beta", "2.0.0").DependsOn("alpha", "1.0.0")
+            .WithField("description", "Beta builds on alpha.")));
+        _server = await RegistryServer.StartAsync(
+            r.Folder,
+            0,
+            cancellationToken: TestContext.Current.CancellationToken);
         _driver = Chromium.Start();
         Directory.CreateDirectory(Screenshots);
     }
 
     public void Open(string path) => Driver.Navigate().GoToUrl(new Uri(BaseUri, path));
 
-    public void Screenshot(string name) => ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(Path.Combine(Screenshots, name + ".png"));
+    public void Screenshot(string name)
+        => ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(Path.Combine(Screenshots, name + ".png"));
 
     public async ValueTask DisposeAsync()
     {

@@ -47,7 +47,9 @@ public sealed class SiteRegistry : IDisposable
         var keys = KeyRing.Load(Path.Combine(root, "keys"));
         // The real clock's now (libfaketime shifts it with everything else): the pages are read by a browser and a verify on the same clock.
         var clock = TestClock.FromNow();
-        await new RegistryInitializer(store, keys, clock).InitAsync(new InitOptions { Bins = 16, Settings = new RegistrySettings { Site = true, NuGetUrl = baseUrl } }, Ct);
+        await new RegistryInitializer(store, keys, clock).InitAsync(
+            new InitOptions { Bins = 16, Settings = new RegistrySettings { Site = true, NuGetUrl = baseUrl } },
+            Ct);
         return new SiteRegistry(root, store, keys, clock) { BaseUrl = baseUrl };
     }
 
@@ -66,7 +68,10 @@ public sealed class SiteRegistry : IDisposable
     {
         var result = await new RegistryWriter(Store, _keys, Clock).PublishAsync(packages, new PublishOptions(), Ct);
         Clock.Advance(TimeSpan.FromMinutes(1));
-        var known = result.Packages.Zip(packages).ToDictionary(p => RegistryLayout.ArtifactKey(p.First.Artifact, p.First.Sha256), p => p.Second.Content, StringComparer.Ordinal);
+        var known = result.Packages.Zip(packages).ToDictionary(
+            p => RegistryLayout.ArtifactKey(p.First.Artifact, p.First.Sha256),
+            p => p.Second.Content,
+            StringComparer.Ordinal);
         return await new SiteView().SyncAsync(Context(known), packages.Select(p => p.Manifest.Name).ToList(), Ct);
     }
 
@@ -76,7 +81,8 @@ public sealed class SiteRegistry : IDisposable
         return await SyncAsync([name]);
     }
 
-    public Task<ViewSyncStats> SyncAsync(IReadOnlyCollection<string>? names = null) => new SiteView().SyncAsync(Context(), names, Ct);
+    public Task<ViewSyncStats> SyncAsync(IReadOnlyCollection<string>? names = null)
+        => new SiteView().SyncAsync(Context(), names, Ct);
 
     /// <summary>Runs the site's audit over every signed index document, as verify does.</summary>
     public async Task<(List<string> Errors, List<string> Warnings)> AuditAsync()
@@ -84,7 +90,11 @@ public sealed class SiteRegistry : IDisposable
         var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
         var warnings = new System.Collections.Concurrent.ConcurrentBag<string>();
         var findings = new ViewFindings(errors, warnings);
-        var audit = await new SiteView().OpenAuditAsync(Store, await RegistrySettings.LoadAsync(Store, Ct), findings, Ct);
+        var audit = await new SiteView().OpenAuditAsync(
+            Store,
+            await RegistrySettings.LoadAsync(Store, Ct),
+            findings,
+            Ct);
         var state = await RegistryState.LoadAsync(Store, Ct);
         foreach (var bin in state.Bins.AllNames())
         {
@@ -110,12 +120,16 @@ public sealed class SiteRegistry : IDisposable
     public IReadOnlyDictionary<string, string> Snapshot() =>
         Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith('.'))
-            .ToDictionary(f => Path.GetRelativePath(Folder, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+            .ToDictionary(
+                f => Path.GetRelativePath(Folder, f),
+                f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))),
+                StringComparer.Ordinal);
 
     /// <summary>A .tgz package read through the same reader publish uses.</summary>
     public PackageFile Package(PackageBuilder builder)
     {
-        var path = builder.WriteTo(Directory.CreateDirectory(Path.Combine(Root, "in", Guid.NewGuid().ToString("N"))).FullName);
+        var path = builder.WriteTo(
+            Directory.CreateDirectory(Path.Combine(Root, "in", Guid.NewGuid().ToString("N"))).FullName);
         return PackageReader.Read(path, PackageLimits.Default);
     }
 

@@ -23,7 +23,11 @@ internal sealed class ArchiveBudget
         _compressed = content.Length;
         if (_compressed > limits.MaxCompressedBytes)
         {
-            throw Reject.Because(fileName, Rules.LimitCompressedSize, $"is {_compressed} bytes, more than the limit of {limits.MaxCompressedBytes}", "make the package smaller" + limits.OrRaise(s => s.PackageBytes));
+            throw Reject.Because(
+                fileName,
+                Rules.LimitCompressedSize,
+                $"is {_compressed} bytes, more than the limit of {limits.MaxCompressedBytes}",
+                "make the package smaller" + limits.OrRaise(s => s.PackageBytes));
         }
     }
 
@@ -79,11 +83,23 @@ internal sealed class ArchiveBudget
     }
 
     public static ValidationException TooManyEntries(string fileName, PackageLimits limits) =>
-        Reject.Because(fileName, Rules.LimitEntries, $"has more than {limits.MaxEntries} entries", "package fewer files" + limits.OrRaise(s => s.Entries));
+        Reject.Because(
+            fileName,
+            Rules.LimitEntries,
+            $"has more than {limits.MaxEntries} entries",
+            "package fewer files" + limits.OrRaise(s => s.Entries));
 
     private ValidationException UnpackedTooLarge() =>
-        Reject.Because(_fileName, Rules.LimitUnpackedSize, $"unpacks to more than {_limits.MaxUnpackedBytes} bytes", "make the package smaller" + _limits.OrRaise(s => s.UnpackedBytes));
+        Reject.Because(
+            _fileName,
+            Rules.LimitUnpackedSize,
+            $"unpacks to more than {_limits.MaxUnpackedBytes} bytes",
+            "make the package smaller" + _limits.OrRaise(s => s.UnpackedBytes));
 
     private ValidationException ManifestTooLarge(string manifestName) =>
-        Reject.Because(_fileName, Rules.LimitManifestSize, $"has a {manifestName} larger than {_limits.MaxManifestBytes} bytes", "keep the manifest to metadata; put content in other files");
+        Reject.Because(
+            _fileName,
+            Rules.LimitManifestSize,
+            $"has a {manifestName} larger than {_limits.MaxManifestBytes} bytes",
+            "keep the manifest to metadata; put content in other files");
 }

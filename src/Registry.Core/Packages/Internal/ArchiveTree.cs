@@ -14,7 +14,8 @@ internal sealed class ArchiveTree(string fileName)
 
     // Case-insensitive: two names that differ only in case overwrite each other when unpacked on
     // Windows or macOS, so they are duplicates too.
-    private readonly Dictionary<string, (string Raw, bool IsDirectory)> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Raw, bool IsDirectory)> _entries = new(
+        StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (string Raw, string Target)> _symlinks = new(StringComparer.OrdinalIgnoreCase);
     private int _resolveSteps;
 
@@ -32,7 +33,11 @@ internal sealed class ArchiveTree(string fileName)
     {
         if (path.Length == 0)
         {
-            throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} names the archive root but is not a directory", "give every file a name");
+            throw Reject.Because(
+                fileName,
+                Rules.ArchivePath,
+                $"entry {Reject.Quote(raw)} names the archive root but is not a directory",
+                "give every file a name");
         }
 
         if (_entries.TryGetValue(path, out var seen))
@@ -48,7 +53,11 @@ internal sealed class ArchiveTree(string fileName)
         var problem = ArchivePath.Problem(target, allowParent: true);
         if (problem is not null)
         {
-            throw Reject.Because(fileName, Rules.ArchiveLink, $"symlink {Reject.Quote(raw)} has a target {Reject.Quote(target)} that {problem}", LinkFix);
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveLink,
+                $"symlink {Reject.Quote(raw)} has a target {Reject.Quote(target)} that {problem}",
+                LinkFix);
         }
 
         AddFile(path, raw);
@@ -61,10 +70,17 @@ internal sealed class ArchiveTree(string fileName)
         // A hard link's target is an archive path (from the root), and must be a file stored earlier.
         var problem = ArchivePath.Problem(target);
         var targetPath = problem is null ? string.Join('/', ArchivePath.Segments(target)) : "";
-        if (problem is not null || !_entries.TryGetValue(targetPath, out var seen) || seen.IsDirectory || _symlinks.ContainsKey(targetPath))
+        if (problem is not null || !_entries.TryGetValue(targetPath, out var seen) || seen.IsDirectory
+            || _symlinks.ContainsKey(targetPath))
         {
-            var why = problem is not null ? $"a target that {problem}" : "a target that is not a file stored earlier in the archive";
-            throw Reject.Because(fileName, Rules.ArchiveLink, $"hard link {Reject.Quote(raw)} -> {Reject.Quote(target)} has {why}", LinkFix);
+            var why = problem is not null
+                ? $"a target that {problem}"
+                : "a target that is not a file stored earlier in the archive";
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveLink,
+                $"hard link {Reject.Quote(raw)} -> {Reject.Quote(target)} has {why}",
+                LinkFix);
         }
 
         AddFile(path, raw);
@@ -80,12 +96,20 @@ internal sealed class ArchiveTree(string fileName)
             {
                 if (_symlinks.TryGetValue(ancestor, out var link))
                 {
-                    throw Reject.Because(fileName, Rules.ArchiveLink, $"entry {Reject.Quote(raw)} is written through the symlink {Reject.Quote(link.Raw)}", "store files under real directories, not under links");
+                    throw Reject.Because(
+                        fileName,
+                        Rules.ArchiveLink,
+                        $"entry {Reject.Quote(raw)} is written through the symlink {Reject.Quote(link.Raw)}",
+                        "store files under real directories, not under links");
                 }
 
                 if (_entries.TryGetValue(ancestor, out var parent) && !parent.IsDirectory)
                 {
-                    throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} is inside {Reject.Quote(parent.Raw)}, which is a file", "a path cannot be both a file and a directory");
+                    throw Reject.Because(
+                        fileName,
+                        Rules.ArchivePath,
+                        $"entry {Reject.Quote(raw)} is inside {Reject.Quote(parent.Raw)}, which is a file",
+                        "a path cannot be both a file and a directory");
                 }
             }
         }
@@ -147,5 +171,9 @@ internal sealed class ArchiveTree(string fileName)
     }
 
     private ValidationException Duplicate(string raw, string earlier) =>
-        Reject.Because(fileName, Rules.ArchiveDuplicate, $"entry {Reject.Quote(raw)} repeats {Reject.Quote(earlier)}", "store each path once (names that differ only in case count as the same)");
+        Reject.Because(
+            fileName,
+            Rules.ArchiveDuplicate,
+            $"entry {Reject.Quote(raw)} repeats {Reject.Quote(earlier)}",
+            "store each path once (names that differ only in case count as the same)");
 }

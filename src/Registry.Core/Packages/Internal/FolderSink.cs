@@ -9,9 +9,12 @@ namespace Registry.Core.Packages.Internal;
 internal sealed class FolderSink(string root) : IArchiveSink
 {
     // Executables stay executable; nothing else of the archive's mode (owner, setuid, group/world write) is kept.
-    private const UnixFileMode Plain = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private const UnixFileMode Executable = Plain | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const UnixFileMode Plain = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+        | UnixFileMode.OtherRead;
+    private const UnixFileMode Executable = Plain | UnixFileMode.UserExecute | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherExecute;
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherExecute;
 
     private readonly string _root = Path.GetFullPath(root);
     private readonly List<(string Path, string Target)> _symlinks = [];
@@ -28,7 +31,10 @@ internal sealed class FolderSink(string root) : IArchiveSink
     {
         var full = Inside(path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        var options = new FileStreamOptions {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = (mode & AnyExecute) != 0 ? Executable : Plain;
@@ -60,7 +66,8 @@ internal sealed class FolderSink(string root) : IArchiveSink
         var full = Path.GetFullPath(Path.Combine(_root, path));
         if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"archive path '{path}' resolves outside {_root}; the scanner should have refused it");
+            throw new InvalidOperationException(
+                $"archive path '{path}' resolves outside {_root}; the scanner should have refused it");
         }
 
         return full;

@@ -24,10 +24,16 @@ internal sealed class ManifestFields(Dictionary<string, JsonElement> fields, str
     public string RequiredString(string field, string missingRule) =>
         TryGet(field, JsonValueKind.String, "a string", out var value)
             ? value.GetString()!
-            : throw Reject.Because(fileName, missingRule, $"{TarArchiveScanner.ManifestName} has no {Reject.Quote(field)}", $"add \"{field}\" as a string");
+            : throw Reject.Because(
+                fileName,
+                missingRule,
+                $"{TarArchiveScanner.ManifestName} has no {Reject.Quote(field)}",
+                $"add \"{field}\" as a string");
 
     public string? OptionalString(string field, int maxLength) =>
-        TryGet(field, JsonValueKind.String, "a string", out var value) ? MetadataRules.Text(fileName, field, value.GetString()!, maxLength) : null;
+        TryGet(field, JsonValueKind.String, "a string", out var value)
+            ? MetadataRules.Text(fileName, field, value.GetString()!, maxLength)
+            : null;
 
     public IReadOnlyList<string> Authors()
     {
@@ -51,5 +57,7 @@ internal sealed class ManifestFields(Dictionary<string, JsonElement> fields, str
     }
 
     public string? OptionalUrl(string field) =>
-        TryGet(field, JsonValueKind.String, "a string", out var value) ? MetadataRules.Url(fileName, field, value.GetString()!) : null;
+        TryGet(field, JsonValueKind.String, "a string", out var value)
+            ? MetadataRules.Url(fileName, field, value.GetString()!)
+            : null;
 }

@@ -23,7 +23,11 @@ internal static class ManifestParser
         }
         catch (JsonException e)
         {
-            throw Reject.Because(fileName, Rules.ManifestJson, $"{Manifest} is not valid JSON ({JsonProblem.Describe(e)})", "fix the JSON syntax");
+            throw Reject.Because(
+                fileName,
+                Rules.ManifestJson,
+                $"{Manifest} is not valid JSON ({JsonProblem.Describe(e)})",
+                "fix the JSON syntax");
         }
 
         using (document)
@@ -44,7 +48,11 @@ internal static class ManifestParser
             var packageName = manifest.RequiredString("name", Rules.NameInvalid);
             if (PackageName.Problem(packageName) is { } nameProblem)
             {
-                throw Reject.Because(fileName, Rules.NameInvalid, $"package name {Reject.Quote(packageName)} {nameProblem}", $"a name is {PackageName.Rule}");
+                throw Reject.Because(
+                    fileName,
+                    Rules.NameInvalid,
+                    $"package name {Reject.Quote(packageName)} {nameProblem}",
+                    $"a name is {PackageName.Rule}");
             }
 
             var versionText = manifest.RequiredString("version", Rules.VersionInvalid);
@@ -69,10 +77,18 @@ internal static class ManifestParser
         }
     }
 
-    private static ImmutableSortedDictionary<string, VersionRange> Dependencies(ManifestFields fields, string self, string fileName, SortedDictionary<string, string> registries)
+    private static ImmutableSortedDictionary<string, VersionRange> Dependencies(
+        ManifestFields fields,
+        string self,
+        string fileName,
+        SortedDictionary<string, string> registries)
     {
         var result = ImmutableSortedDictionary.CreateBuilder<string, VersionRange>(StringComparer.Ordinal);
-        if (!fields.TryGet("dependencies", JsonValueKind.Object, "an object of package name to version range", out var element))
+        if (!fields.TryGet(
+            "dependencies",
+            JsonValueKind.Object,
+            "an object of package name to version range",
+            out var element))
         {
             return result.ToImmutable();
         }
@@ -82,18 +98,30 @@ internal static class ManifestParser
         {
             if (PackageName.Problem(name) is { } problem)
             {
-                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency name {Reject.Quote(name)} {problem}", $"a name is {PackageName.Rule}");
+                throw Reject.Because(
+                    fileName,
+                    Rules.DependencyInvalid,
+                    $"dependency name {Reject.Quote(name)} {problem}",
+                    $"a name is {PackageName.Rule}");
             }
 
             var normalized = PackageName.Normalize(name);
             if (normalized == PackageName.Normalize(self))
             {
-                throw Reject.Because(fileName, Rules.DependencyInvalid, $"package {Reject.Quote(self)} depends on itself", "remove the self-dependency");
+                throw Reject.Because(
+                    fileName,
+                    Rules.DependencyInvalid,
+                    $"package {Reject.Quote(self)} depends on itself",
+                    "remove the self-dependency");
             }
 
             if (seen.TryGetValue(normalized, out var earlier))
             {
-                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependencies {Reject.Quote(earlier)} and {Reject.Quote(name)} name the same package", "list each dependency once");
+                throw Reject.Because(
+                    fileName,
+                    Rules.DependencyInvalid,
+                    $"dependencies {Reject.Quote(earlier)} and {Reject.Quote(name)} name the same package",
+                    "list each dependency once");
             }
 
             seen[normalized] = name;
@@ -102,7 +130,11 @@ internal static class ManifestParser
             // Floating ranges ("1.*") are refused: the resolver, not the manifest, picks among versions.
             if (!VersionRange.TryParse(text, allowFloating: false, out var range))
             {
-                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}", RangeSyntax.Hint(text));
+                throw Reject.Because(
+                    fileName,
+                    Rules.DependencyInvalid,
+                    $"dependency {Reject.Quote(name)} has the invalid version range {Reject.Quote(text)}",
+                    RangeSyntax.Hint(text));
             }
 
             result[name] = range;
@@ -115,7 +147,11 @@ internal static class ManifestParser
     /// A dependency's range: a string, or <c>{"range": "...", "registry": "ALIAS or URL"}</c> for a
     /// dependency in another registry (the registry is recorded in <paramref name="registries"/>).
     /// </summary>
-    private static string DependencyRange(JsonElement value, string name, string fileName, SortedDictionary<string, string> registries)
+    private static string DependencyRange(
+        JsonElement value,
+        string name,
+        string fileName,
+        SortedDictionary<string, string> registries)
     {
         const string Expected = "a version range string or an object {\"range\": ..., \"registry\": ...}";
         if (value.ValueKind == JsonValueKind.String)
@@ -131,12 +167,17 @@ internal static class ManifestParser
         var fields = Fields(value, fileName, $"dependencies.{name}");
         foreach (var key in fields.Keys.Where(k => k is not ("range" or "registry")))
         {
-            throw Reject.Because(fileName, Rules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote($"dependencies.{name}.{key}")}", "a dependency object has only \"range\" and \"registry\"");
+            throw Reject.Because(
+                fileName,
+                Rules.ManifestUnknownField,
+                $"{Manifest} has the unknown field {Reject.Quote($"dependencies.{name}.{key}")}",
+                "a dependency object has only \"range\" and \"registry\"");
         }
 
         foreach (var key in new[] { "range", "registry" })
         {
-            if (!fields.TryGetValue(key, out var field) || field.ValueKind != JsonValueKind.String || field.GetString()!.Length == 0)
+            if (!fields.TryGetValue(key, out var field) || field.ValueKind != JsonValueKind.String
+                || field.GetString()!.Length == 0)
             {
                 throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} has no {Reject.Quote(key)} string", $"write \"{name}\": {{\"range\": \"[1.0.0, )\", \"registry\": \"ALIAS\"}}, where ALIAS is a registry the publishing registry knows");
             }
@@ -160,7 +201,11 @@ internal static class ManifestParser
         {
             if (!fields.TryAdd(property.Name, property.Value))
             {
-                throw Reject.Because(fileName, Rules.ManifestJson, $"{Manifest} has the key {Reject.Quote(property.Name)} twice in {where}", "keep one of them");
+                throw Reject.Because(
+                    fileName,
+                    Rules.ManifestJson,
+                    $"{Manifest} has the key {Reject.Quote(property.Name)} twice in {where}",
+                    "keep one of them");
             }
         }
 
@@ -168,7 +213,11 @@ internal static class ManifestParser
     }
 
     internal static ValidationException WrongType(string fileName, string field, string expected, JsonElement actual) =>
-        Reject.Because(fileName, Rules.ManifestType, $"{Manifest} field {Reject.Quote(field)} is {Article(actual.ValueKind)}, not {expected}", $"make {Reject.Quote(field)} {expected}");
+        Reject.Because(
+            fileName,
+            Rules.ManifestType,
+            $"{Manifest} field {Reject.Quote(field)} is {Article(actual.ValueKind)}, not {expected}",
+            $"make {Reject.Quote(field)} {expected}");
 
     private static string Article(JsonValueKind kind) => kind switch
     {

@@ -18,12 +18,20 @@ internal static class MetadataRules
     public static string? Text(string fileName, string field, string? text, int maxLength) =>
         text is null || text.Length <= maxLength
             ? text
-            : throw Reject.Because(fileName, Rules.MetadataInvalid, $"{Reject.Quote(field)} is {text.Length} characters long", $"keep it to at most {maxLength} characters");
+            : throw Reject.Because(
+                fileName,
+                Rules.MetadataInvalid,
+                $"{Reject.Quote(field)} is {text.Length} characters long",
+                $"keep it to at most {maxLength} characters");
 
     /// <summary>One author: not empty or blank, at most <see cref="MaxAuthor"/> characters.</summary>
     public static string Author(string fileName, string label, string author) =>
         author.Trim().Length is 0 or > MaxAuthor
-            ? throw Reject.Because(fileName, Rules.MetadataInvalid, $"{label} is empty or longer than {MaxAuthor} characters", $"give each author as a non-empty name of at most {MaxAuthor} characters")
+            ? throw Reject.Because(
+                fileName,
+                Rules.MetadataInvalid,
+                $"{label} is empty or longer than {MaxAuthor} characters",
+                $"give each author as a non-empty name of at most {MaxAuthor} characters")
             : author;
 
     /// <summary>An absolute http(s) URL of at most <see cref="MaxUrl"/> characters, or null.</summary>
@@ -34,9 +42,15 @@ internal static class MetadataRules
             return text;
         }
 
-        throw Reject.Because(fileName, Rules.MetadataInvalid, $"{Reject.Quote(field)} is not an absolute http or https URL: {Reject.Quote(text!)}", "write it as https://...");
+        throw Reject.Because(
+            fileName,
+            Rules.MetadataInvalid,
+            $"{Reject.Quote(field)} is not an absolute http or https URL: {Reject.Quote(text!)}",
+            "write it as https://...");
     }
 
     private static bool IsWebUrl(string text, [NotNullWhen(true)] out Uri? uri) =>
-        Uri.TryCreate(text, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
+        Uri.TryCreate(text, UriKind.Absolute, out uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.Host.Length > 0;
 }

@@ -10,7 +10,8 @@ namespace Registry.Core.Packages.Internal;
 internal static partial class NuGetNames
 {
     public const int MaxIdLength = 100;
-    public const string IdRule = "a NuGet id is ASCII letters, digits and '_' in runs separated by single '.' or '-', at most 100 characters";
+    public const string IdRule
+        = "a NuGet id is ASCII letters, digits and '_' in runs separated by single '.' or '-', at most 100 characters";
 
     /// <summary>Both rules an id must pass, for refusal messages.</summary>
     public static string Rules => $"{IdRule}, and its lowercase form must be a registry name: {PackageName.Rule}";
@@ -31,6 +32,9 @@ internal static partial class NuGetNames
         return PackageName.Problem(id.ToLowerInvariant()) is { } problem ? $"lowercased {problem}" : null;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(
+        @"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*\z",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
     private static partial Regex IdShape();
 }

@@ -19,14 +19,20 @@ internal static class NuspecDependencies
         var ungrouped = dependencies?.Elements().Where(e => e.Name.LocalName == "dependency").ToList() ?? [];
         if (groupElements.Count > 0 && ungrouped.Count > 0)
         {
-            throw Reject.Because(fileName, Rules.DependencyInvalid, "<dependencies> mixes <group> elements with ungrouped <dependency> elements, which NuGet ignores", "put every dependency in a <group>");
+            throw Reject.Because(
+                fileName,
+                Rules.DependencyInvalid,
+                "<dependencies> mixes <group> elements with ungrouped <dependency> elements, which NuGet ignores",
+                "put every dependency in a <group>");
         }
 
         var flat = new SortedDictionary<string, VersionRange>(StringComparer.Ordinal);
         var spelt = new Dictionary<string, string>(StringComparer.Ordinal); // normalised name -> lowercase id
         var groups = new List<NuGetDependencyGroup>();
         var declared = groupElements.Count > 0
-            ? groupElements.Select(g => (Framework: g.Attribute("targetFramework")?.Value, Items: g.Elements().Where(e => e.Name.LocalName == "dependency").ToList()))
+            ? groupElements.Select(g => (Framework: g.Attribute("targetFramework")?.Value, Items: g.Elements()
+                .Where(e => e.Name.LocalName == "dependency")
+                .ToList()))
             : [(Framework: (string?)null, Items: ungrouped)];
         foreach (var (framework, items) in declared)
         {
@@ -39,7 +45,10 @@ internal static class NuspecDependencies
                 var normalized = PackageName.Normalize(name);
                 if (normalized == PackageName.Normalize(self))
                 {
-                    throw Invalid(fileName, $"package {Reject.Quote(self)} depends on itself", "remove the self-dependency");
+                    throw Invalid(
+                        fileName,
+                        $"package {Reject.Quote(self)} depends on itself",
+                        "remove the self-dependency");
                 }
 
                 if (!inGroup.Add(name) || (spelt.TryGetValue(normalized, out var other) && other != name))
@@ -63,7 +72,8 @@ internal static class NuspecDependencies
 
     private static (string Id, VersionRange Range) Dependency(XElement item, string fileName)
     {
-        var id = item.Attribute("id")?.Value.Trim() ?? throw Invalid(fileName, "a <dependency> has no id", "give every dependency an id attribute");
+        var id = item.Attribute("id")?.Value.Trim()
+            ?? throw Invalid(fileName, "a <dependency> has no id", "give every dependency an id attribute");
         if (NuGetNames.Problem(id) is { } problem)
         {
             throw Invalid(fileName, $"dependency id {Reject.Quote(id)} {problem}", NuGetNames.Rules);
@@ -78,7 +88,10 @@ internal static class NuspecDependencies
 
         return VersionRange.TryParse(text, allowFloating: false, out var range)
             ? (id, range)
-            : throw Invalid(fileName, $"dependency {Reject.Quote(id)} has the invalid version range {Reject.Quote(text)}", "use a NuGet version range such as 1.2.0 (at least), [1.2.0, 2.0.0) or [1.2.3]");
+            : throw Invalid(
+                fileName,
+                $"dependency {Reject.Quote(id)} has the invalid version range {Reject.Quote(text)}",
+                "use a NuGet version range such as 1.2.0 (at least), [1.2.0, 2.0.0) or [1.2.3]");
     }
 
     private static bool HigherMinimum(VersionRange candidate, VersionRange kept) =>

@@ -19,28 +19,55 @@ internal static class NuspecParser
         var metadata = Metadata(Load(nuspec, nuspecPath, fileName), nuspecPath, fileName);
         string? Text(string element) => Single(metadata, element, nuspecPath, fileName)?.Value.Trim();
 
-        var id = Text("id") ?? throw Reject.Because(fileName, Rules.NameInvalid, $"{nuspecPath} has no <id>", "add the package id to <metadata>");
+        var id = Text("id") ?? throw Reject.Because(
+            fileName,
+            Rules.NameInvalid,
+            $"{nuspecPath} has no <id>",
+            "add the package id to <metadata>");
         if (NuGetNames.Problem(id) is { } idProblem)
         {
-            throw Reject.Because(fileName, Rules.NameInvalid, $"package id {Reject.Quote(id)} {idProblem}", NuGetNames.Rules);
+            throw Reject.Because(
+                fileName,
+                Rules.NameInvalid,
+                $"package id {Reject.Quote(id)} {idProblem}",
+                NuGetNames.Rules);
         }
 
-        var versionText = Text("version") ?? throw Reject.Because(fileName, Rules.VersionInvalid, $"{nuspecPath} has no <version>", "add the package version to <metadata>");
+        var versionText = Text("version") ?? throw Reject.Because(
+            fileName,
+            Rules.VersionInvalid,
+            $"{nuspecPath} has no <version>",
+            "add the package version to <metadata>");
         if (!NuGetVersion.TryParse(versionText, out var version))
         {
-            throw Reject.Because(fileName, Rules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a NuGet version", "write a version such as 1.2.3, 1.2.3-beta.1 or 1.2.3.4");
+            throw Reject.Because(
+                fileName,
+                Rules.VersionInvalid,
+                $"version {Reject.Quote(versionText)} is not a NuGet version",
+                "write a version such as 1.2.3, 1.2.3-beta.1 or 1.2.3.4");
         }
 
         var name = id.ToLowerInvariant();
-        var (groups, dependencies) = NuspecDependencies.Read(Single(metadata, "dependencies", nuspecPath, fileName), name, fileName);
+        var (groups, dependencies) = NuspecDependencies.Read(
+            Single(metadata, "dependencies", nuspecPath, fileName),
+            name,
+            fileName);
         var repository = Single(metadata, "repository", nuspecPath, fileName);
         return new PackageManifest
         {
             Name = name,
             Version = version,
             Dependencies = dependencies,
-            Description = MetadataRules.Text(fileName, "description", Text("description"), MetadataRules.MaxDescription),
-            License = MetadataRules.Text(fileName, "license", License(Single(metadata, "license", nuspecPath, fileName), fileName) ?? Text("licenseUrl"), MetadataRules.MaxLicense),
+            Description = MetadataRules.Text(
+                fileName,
+                "description",
+                Text("description"),
+                MetadataRules.MaxDescription),
+            License = MetadataRules.Text(
+                fileName,
+                "license",
+                License(Single(metadata, "license", nuspecPath, fileName), fileName) ?? Text("licenseUrl"),
+                MetadataRules.MaxLicense),
             Authors = Authors(Text("authors"), fileName),
             Homepage = MetadataRules.Url(fileName, "projectUrl", Text("projectUrl")),
             Repository = MetadataRules.Url(fileName, "repository url", repository?.Attribute("url")?.Value.Trim()),
@@ -64,7 +91,11 @@ internal static class NuspecParser
         }
         catch (XmlException e)
         {
-            throw Reject.Because(fileName, Rules.NuspecXml, $"{nuspecPath} is not well-formed XML without a DTD ({e.Message.TrimEnd('.')})", "write the .nuspec as plain XML (no <!DOCTYPE>, no entities)");
+            throw Reject.Because(
+                fileName,
+                Rules.NuspecXml,
+                $"{nuspecPath} is not well-formed XML without a DTD ({e.Message.TrimEnd('.')})",
+                "write the .nuspec as plain XML (no <!DOCTYPE>, no entities)");
         }
     }
 
@@ -74,9 +105,14 @@ internal static class NuspecParser
         var root = document.Root!;
         var space = root.Name.NamespaceName;
         var isNuspec = root.Name.LocalName == "package"
-            && (space.Length == 0 || (space.StartsWith(NuspecNamespacePrefix, StringComparison.Ordinal) && space.EndsWith("/nuspec.xsd", StringComparison.Ordinal)));
+            && (space.Length == 0 || (space.StartsWith(NuspecNamespacePrefix, StringComparison.Ordinal)
+                && space.EndsWith("/nuspec.xsd", StringComparison.Ordinal)));
         return (isNuspec ? Single(root, "metadata", nuspecPath, fileName) : null)
-            ?? throw Reject.Because(fileName, Rules.NuspecXml, $"{nuspecPath} is not a <package> with <metadata> in a nuspec namespace", "build the package with dotnet pack or nuget pack");
+            ?? throw Reject.Because(
+                fileName,
+                Rules.NuspecXml,
+                $"{nuspecPath} is not a <package> with <metadata> in a nuspec namespace",
+                "build the package with dotnet pack or nuget pack");
     }
 
     /// <summary>The one child element named <paramref name="localName"/> (any namespace), or null; twice is refused.</summary>
@@ -87,7 +123,11 @@ internal static class NuspecParser
         {
             if (found is not null)
             {
-                throw Reject.Because(fileName, Rules.NuspecXml, $"{nuspecPath} has <{localName}> twice in <{parent.Name.LocalName}>", "keep one of them");
+                throw Reject.Because(
+                    fileName,
+                    Rules.NuspecXml,
+                    $"{nuspecPath} has <{localName}> twice in <{parent.Name.LocalName}>",
+                    "keep one of them");
             }
 
             found = element;
@@ -102,10 +142,15 @@ internal static class NuspecParser
         {
             "expression" => license.Value.Trim(),
             "file" => "file:" + license.Value.Trim(),
-            var type => throw Reject.Because(fileName, Rules.MetadataInvalid, $"<license> has the type {Reject.Quote(type ?? "")}", "use type=\"expression\" or type=\"file\""),
+            var type => throw Reject.Because(
+                fileName,
+                Rules.MetadataInvalid,
+                $"<license> has the type {Reject.Quote(type ?? "")}",
+                "use type=\"expression\" or type=\"file\""),
         };
 
     // NuGet's authors are one comma-separated string.
     private static IReadOnlyList<string> Authors(string? authors, string fileName) =>
-        authors is null ? [] : [.. authors.Split(',').Select((author, i) => MetadataRules.Author(fileName, $"authors[{i}]", author.Trim()))];
+        authors is null ? [] : [.. authors.Split(',')
+            .Select((author, i) => MetadataRules.Author(fileName, $"authors[{i}]", author.Trim()))];
 }

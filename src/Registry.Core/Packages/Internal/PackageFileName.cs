@@ -20,7 +20,13 @@ internal static class PackageFileName
         string[] accepted = [expected, $"{id}.{version.OriginalVersion}.nupkg", $"{name}-{RegistryLayout.VersionText(version)}.nupkg"];
         if (!accepted.Contains(fileName, StringComparer.OrdinalIgnoreCase))
         {
-            throw Refuse(fileName, Rules.NupkgFileName, "the id and version of its .nuspec", id, version, $"name the file {expected}, as dotnet pack does");
+            throw Refuse(
+                fileName,
+                Rules.NupkgFileName,
+                "the id and version of its .nuspec",
+                id,
+                version,
+                $"name the file {expected}, as dotnet pack does");
         }
     }
 
@@ -29,14 +35,21 @@ internal static class PackageFileName
     {
         var claims = Claims(Stem(fileName)).ToList();
         string[] spellings = [version.OriginalVersion ?? "", version.ToNormalizedString(), version.ToFullString()];
-        if (claims.Count > 0 && !claims.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && spellings.Contains(c.Version, StringComparer.OrdinalIgnoreCase)))
+        if (claims.Count > 0 && !claims.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+            && spellings.Contains(c.Version, StringComparer.OrdinalIgnoreCase)))
         {
             throw Refuse(fileName, Rules.TgzFileName, "the name and version of its registry.json", name, version,
                 $"name the file {name}-{version.ToNormalizedString()}.tgz (or with no version, e.g. {name}.tgz)");
         }
     }
 
-    private static ValidationException Refuse(string fileName, string rule, string what, string name, NuGetVersion version, string fix) =>
+    private static ValidationException Refuse(
+        string fileName,
+        string rule,
+        string what,
+        string name,
+        NuGetVersion version,
+        string fix) =>
         Reject.Because(fileName, rule, $"does not carry {what} ({Reject.Quote(name)} {Reject.Quote(version.OriginalVersion ?? version.ToNormalizedString())})", fix);
 
     private static string Stem(string fileName)

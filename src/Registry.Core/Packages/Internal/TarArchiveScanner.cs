@@ -18,18 +18,31 @@ internal static class TarArchiveScanner
     private const long HeaderAllowancePerEntry = 4096;
     private const long HeaderAllowanceFixed = 64 * 1024;
 
-    public static byte[] ReadManifest(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, IArchiveSink? sink = null)
+    public static byte[] ReadManifest(
+        ReadOnlyMemory<byte> content,
+        string fileName,
+        PackageLimits limits,
+        IArchiveSink? sink = null)
     {
         var budget = new ArchiveBudget(content, fileName, limits);
         if (content.Length < 2 || content.Span[0] != 0x1f || content.Span[1] != 0x8b)
         {
-            throw Reject.Because(fileName, Rules.ArchiveReadable, "is not gzip-compressed", "build the package as a gzip-compressed tar (.tgz)");
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveReadable,
+                "is not gzip-compressed",
+                "build the package as a gzip-compressed tar (.tgz)");
         }
 
-        var cap = limits.MaxUnpackedBytes + HeaderAllowanceFixed + (HeaderAllowancePerEntry * ((long)limits.MaxEntries + 2));
+        var cap = limits.MaxUnpackedBytes + HeaderAllowanceFixed
+            + (HeaderAllowancePerEntry * ((long)limits.MaxEntries + 2));
         using var input = ContentStream.Open(content);
         using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(fileName, Rules.LimitUnpackedSize, $"unpacks to more than {cap} bytes of tar data", $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes" + limits.OrRaise(s => s.UnpackedBytes)));
+        using var capped = new CappedReadStream(gzip, cap, () => Reject.Because(
+            fileName,
+            Rules.LimitUnpackedSize,
+            $"unpacks to more than {cap} bytes of tar data",
+            $"keep the unpacked package under {limits.MaxUnpackedBytes} bytes" + limits.OrRaise(s => s.UnpackedBytes)));
         try
         {
             var manifest = Scan(capped, fileName, budget, sink);
@@ -45,7 +58,11 @@ internal static class TarArchiveScanner
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or NotSupportedException or IOException)
         {
-            throw Reject.Because(fileName, Rules.ArchiveReadable, $"is not a readable gzip tar ({e.Message.TrimEnd('.')})", "rebuild the package; the file may be truncated or corrupt");
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveReadable,
+                $"is not a readable gzip tar ({e.Message.TrimEnd('.')})",
+                "rebuild the package; the file may be truncated or corrupt");
         }
     }
 
@@ -82,15 +99,27 @@ internal static class TarArchiveScanner
                     tree.AddFile(path, entry.Name);
                     break;
                 default:
-                    throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(entry.Name)} is a {entry.EntryType} entry", "packages may hold only files, directories and links");
+                    throw Reject.Because(
+                        fileName,
+                        Rules.ArchiveEntryType,
+                        $"entry {Reject.Quote(entry.Name)} is a {entry.EntryType} entry",
+                        "packages may hold only files, directories and links");
             }
 
             using var output = sink?.File(path, entry.Mode);
-            manifest = budget.Copy(entry.DataStream ?? Stream.Null, entry.Length, path == ManifestName ? ManifestName : null, output) ?? manifest;
+            manifest = budget.Copy(
+                entry.DataStream ?? Stream.Null,
+                entry.Length,
+                path == ManifestName ? ManifestName : null,
+                output) ?? manifest;
         }
 
         tree.CheckComplete();
         sink?.Complete();
-        return manifest ?? throw Reject.Because(fileName, Rules.ManifestMissing, $"has no {ManifestName} at the archive root", $"add a {ManifestName} with at least \"name\" and \"version\"");
+        return manifest ?? throw Reject.Because(
+            fileName,
+            Rules.ManifestMissing,
+            $"has no {ManifestName} at the archive root",
+            $"add a {ManifestName} with at least \"name\" and \"version\"");
     }
 }

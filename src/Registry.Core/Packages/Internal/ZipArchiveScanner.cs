@@ -21,7 +21,11 @@ internal static class ZipArchiveScanner
     private const int SymlinkType = 0xA000;
 
     /// <summary>The root .nuspec: its normalised path and bytes.</summary>
-    public static (string Path, byte[] Bytes) ReadNuspec(ReadOnlyMemory<byte> content, string fileName, PackageLimits limits, IArchiveSink? sink = null)
+    public static (string Path, byte[] Bytes) ReadNuspec(
+        ReadOnlyMemory<byte> content,
+        string fileName,
+        PackageLimits limits,
+        IArchiveSink? sink = null)
     {
         var budget = new ArchiveBudget(content, fileName, limits);
         ZipDirectory.CheckEntryCount(content.Span, fileName, limits);
@@ -32,11 +36,19 @@ internal static class ZipArchiveScanner
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or OverflowException or NotSupportedException or IOException)
         {
-            throw Reject.Because(fileName, Rules.ArchiveReadable, $"is not a readable zip ({e.Message.TrimEnd('.')})", "rebuild the package; the file may be truncated or corrupt");
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveReadable,
+                $"is not a readable zip ({e.Message.TrimEnd('.')})",
+                "rebuild the package; the file may be truncated or corrupt");
         }
     }
 
-    private static (string Path, byte[] Bytes) Scan(ZipArchive archive, string fileName, ArchiveBudget budget, IArchiveSink? sink)
+    private static (string Path, byte[] Bytes) Scan(
+        ZipArchive archive,
+        string fileName,
+        ArchiveBudget budget,
+        IArchiveSink? sink)
     {
         var tree = new ArchiveTree(fileName);
         (string Path, byte[] Bytes)? nuspec = null;
@@ -55,10 +67,15 @@ internal static class ZipArchiveScanner
             }
 
             tree.AddFile(path, raw);
-            var isNuspec = !path.Contains('/', StringComparison.Ordinal) && path.EndsWith(NuspecExtension, StringComparison.OrdinalIgnoreCase);
+            var isNuspec = !path.Contains('/', StringComparison.Ordinal)
+                && path.EndsWith(NuspecExtension, StringComparison.OrdinalIgnoreCase);
             if (isNuspec && nuspec is { } first)
             {
-                throw Reject.Because(fileName, Rules.NupkgNuspec, $"has two {NuspecExtension} files at its root, {Reject.Quote(first.Path)} and {Reject.Quote(path)}", "keep exactly one: the package's ID.nuspec");
+                throw Reject.Because(
+                    fileName,
+                    Rules.NupkgNuspec,
+                    $"has two {NuspecExtension} files at its root, {Reject.Quote(first.Path)} and {Reject.Quote(path)}",
+                    "keep exactly one: the package's ID.nuspec");
             }
 
             using var output = sink?.File(path, (UnixFileMode)((entry.ExternalAttributes >> 16) & 0x1FF));
@@ -68,7 +85,11 @@ internal static class ZipArchiveScanner
 
         tree.CheckComplete();
         sink?.Complete();
-        return nuspec ?? throw Reject.Because(fileName, Rules.ManifestMissing, $"has no {NuspecExtension} file at the archive root", "build the package with dotnet pack or nuget pack, which write ID.nuspec at the root");
+        return nuspec ?? throw Reject.Because(
+            fileName,
+            Rules.ManifestMissing,
+            $"has no {NuspecExtension} file at the archive root",
+            "build the package with dotnet pack or nuget pack, which write ID.nuspec at the root");
     }
 
     // What a zip entry may be: a plain file or directory, readable without a password, and safe
@@ -84,13 +105,21 @@ internal static class ZipArchiveScanner
 
         if (entry.IsEncrypted)
         {
-            throw Reject.Because(fileName, Rules.ArchiveReadable, $"entry {Reject.Quote(raw)} is encrypted", "publish the package without zip encryption");
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveReadable,
+                $"entry {Reject.Quote(raw)} is encrypted",
+                "publish the package without zip encryption");
         }
 
         switch ((entry.ExternalAttributes >> 16) & TypeMask)
         {
             case SymlinkType:
-                throw Reject.Because(fileName, Rules.ArchiveLink, $"entry {Reject.Quote(raw)} is a symbolic link", "a .nupkg holds only files and directories; store the file itself");
+                throw Reject.Because(
+                    fileName,
+                    Rules.ArchiveLink,
+                    $"entry {Reject.Quote(raw)} is a symbolic link",
+                    "a .nupkg holds only files and directories; store the file itself");
             case 0 or RegularType or DirectoryType:
                 break;
             default:
@@ -100,7 +129,12 @@ internal static class ZipArchiveScanner
 
     // Reads an entry through a stream capped at its declared length; the bytes must then be exactly
     // that length with the declared CRC-32 (what a truncated or forged entry would not be).
-    private static byte[]? Read(ZipArchiveEntry entry, string fileName, ArchiveBudget budget, string? manifestName, Stream? output)
+    private static byte[]? Read(
+        ZipArchiveEntry entry,
+        string fileName,
+        ArchiveBudget budget,
+        string? manifestName,
+        Stream? output)
     {
         using var data = entry.Open();
         using var capped = new CappedReadStream(data, entry.Length, () => Corrupt(entry, fileName));
@@ -112,12 +146,20 @@ internal static class ZipArchiveScanner
 
         if (entry.FullName.EndsWith('/') && entry.Length != 0)
         {
-            throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(entry.FullName)} is a directory with data", "a directory entry must be empty");
+            throw Reject.Because(
+                fileName,
+                Rules.ArchiveEntryType,
+                $"entry {Reject.Quote(entry.FullName)} is a directory with data",
+                "a directory entry must be empty");
         }
 
         return bytes;
     }
 
     private static ValidationException Corrupt(ZipArchiveEntry entry, string fileName) =>
-        Reject.Because(fileName, Rules.ArchiveReadable, $"entry {Reject.Quote(entry.FullName)} does not match the length or CRC-32 its header gives", "rebuild the package; the file may be truncated, corrupt or forged");
+        Reject.Because(
+            fileName,
+            Rules.ArchiveReadable,
+            $"entry {Reject.Quote(entry.FullName)} does not match the length or CRC-32 its header gives",
+            "rebuild the package; the file may be truncated, corrupt or forged");
 }

@@ -20,7 +20,11 @@ internal static class ZipDirectory
 
     public static void CheckEntryCount(ReadOnlySpan<byte> zip, string fileName, PackageLimits limits)
     {
-        var end = FindEnd(zip) ?? throw Reject.Because(fileName, Rules.ArchiveReadable, "is not a zip archive (no end of central directory record)", "build the package with dotnet pack or nuget pack");
+        var end = FindEnd(zip) ?? throw Reject.Because(
+            fileName,
+            Rules.ArchiveReadable,
+            "is not a zip archive (no end of central directory record)",
+            "build the package with dotnet pack or nuget pack");
         ulong declared = BinaryPrimitives.ReadUInt16LittleEndian(zip[(end + 10)..]);
         ulong offset = BinaryPrimitives.ReadUInt32LittleEndian(zip[(end + 16)..]);
         if ((declared == ushort.MaxValue || offset == uint.MaxValue) && Zip64End(zip, end) is { } zip64)
@@ -75,7 +79,8 @@ internal static class ZipDirectory
         return Fits(zip, offset, 56) && Read32(zip, (int)offset) == Zip64EndSignature ? (int)offset : null;
     }
 
-    private static bool Fits(ReadOnlySpan<byte> zip, ulong at, int length) => at <= (ulong)zip.Length && (ulong)zip.Length - at >= (ulong)length;
+    private static bool Fits(ReadOnlySpan<byte> zip, ulong at, int length)
+        => at <= (ulong)zip.Length && (ulong)zip.Length - at >= (ulong)length;
 
     private static uint Read32(ReadOnlySpan<byte> zip, int at) => BinaryPrimitives.ReadUInt32LittleEndian(zip[at..]);
 }

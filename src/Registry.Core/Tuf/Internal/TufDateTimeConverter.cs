@@ -12,7 +12,12 @@ internal sealed class TufDateTimeConverter : JsonConverter<DateTimeOffset>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.GetString() ?? throw new JsonException("expires is null");
-        if (!DateTimeOffset.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        if (!DateTimeOffset.TryParseExact(
+            text,
+            Format,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out var value))
         {
             throw new JsonException($"'{text}' is not a TUF date (yyyy-MM-ddTHH:mm:ssZ)");
         }

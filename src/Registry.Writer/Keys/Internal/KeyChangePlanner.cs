@@ -59,7 +59,9 @@ internal static class KeyChangePlanner
         var ids = role.KeyIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return new Delegations
         {
-            Keys = new SortedDictionary<string, TufKey>(ids.ToDictionary(id => id, id => root.Keys[id]), StringComparer.Ordinal),
+            Keys = new SortedDictionary<string, TufKey>(
+                ids.ToDictionary(id => id, id => root.Keys[id]),
+                StringComparer.Ordinal),
             SuccinctRoles = current with { KeyIds = ids, Threshold = role.Threshold },
         };
     }

@@ -35,7 +35,10 @@ internal static class SigningState
         {
             try
             {
-                var state = await RegistryState.LoadOrNullAsync(store, new StateLoadOptions { Anchor = chain[i], ProbeNewerRoots = false }, cancellationToken).ConfigureAwait(false)
+                var state = await RegistryState.LoadOrNullAsync(
+                    store,
+                    new StateLoadOptions { Anchor = chain[i], ProbeNewerRoots = false },
+                    cancellationToken).ConfigureAwait(false)
                     ?? throw await NoRegistry.ExplainAsync(store, cancellationToken).ConfigureAwait(false);
                 return i == chain.Count - 1 ? state : state.WithRoot(latest);
             }

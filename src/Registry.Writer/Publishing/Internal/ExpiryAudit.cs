@@ -15,7 +15,13 @@ internal static class ExpiryAudit
     private const int MaxRanges = 4;
 
     /// <summary>Expired is an error; within the role's warning window (<see cref="ExpiryWindows.WarningOf"/>), a warning.</summary>
-    public static void CheckRole(ExpiryWindows windows, SignedBase signed, string role, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
+    public static void CheckRole(
+        ExpiryWindows windows,
+        SignedBase signed,
+        string role,
+        DateTimeOffset now,
+        ConcurrentBag<string> errors,
+        ConcurrentBag<string> warnings)
     {
         if (ExpiryWindows.IsExpired(signed, now))
         {
@@ -30,14 +36,21 @@ internal static class ExpiryAudit
     }
 
     /// <summary>Groups the bins' expiry; <paramref name="all"/> is every bin name in order, <paramref name="bins"/> the ones read.</summary>
-    public static void CheckBins(ExpiryWindows windows, IReadOnlyList<string> all, IReadOnlyDictionary<string, SignedBase> bins, DateTimeOffset now, ConcurrentBag<string> errors, ConcurrentBag<string> warnings)
+    public static void CheckBins(
+        ExpiryWindows windows,
+        IReadOnlyList<string> all,
+        IReadOnlyDictionary<string, SignedBase> bins,
+        DateTimeOffset now,
+        ConcurrentBag<string> errors,
+        ConcurrentBag<string> warnings)
     {
         var expired = all.Where(b => bins.TryGetValue(b, out var s) && ExpiryWindows.IsExpired(s, now)).ToList();
         var soon = all.Where(b => bins.TryGetValue(b, out var s) && windows.IsNearExpiry(s, "bins", now)).ToList();
         if (expired.Count == 1)
         {
             var signed = bins[expired[0]];
-            errors.Add($"{expired[0]}: version {signed.Version} expired at {Instant(signed.Expires)}; {Remedy("bins")}");
+            errors.Add(
+                $"{expired[0]}: version {signed.Version} expired at {Instant(signed.Expires)}; {Remedy("bins")}");
         }
         else if (expired.Count > 1)
         {
@@ -51,7 +64,8 @@ internal static class ExpiryAudit
         }
         else if (soon.Count > 1)
         {
-            warnings.Add($"bins: {soon.Count} of {all.Count} expire {Span(soon, bins)} ({Ranges(all, soon)}); {Remedy("bins")}");
+            warnings.Add(
+                $"bins: {soon.Count} of {all.Count} expire {Span(soon, bins)} ({Ranges(all, soon)}); {Remedy("bins")}");
         }
     }
 
@@ -63,7 +77,8 @@ internal static class ExpiryAudit
         _ => "run 'registry refresh' with the targets key",
     };
 
-    private static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Instant(DateTimeOffset at)
+        => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Span(List<string> names, IReadOnlyDictionary<string, SignedBase> bins)
     {

@@ -13,7 +13,11 @@ namespace Registry.Core.Publishing.Internal;
 /// </summary>
 internal static class LogAudit
 {
-    public static async Task CheckAsync(IObjectReader reader, RegistryState state, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    public static async Task CheckAsync(
+        IObjectReader reader,
+        RegistryState state,
+        ConcurrentBag<string> errors,
+        CancellationToken cancellationToken)
     {
         var rootLog = state.Root.Signed.Log;
         var stamped = state.Timestamp.Signed.Log;
@@ -37,12 +41,21 @@ internal static class LogAudit
         {
             var verifier = NoteVerifier.Parse(rootLog.Key);
             var snapshot = state.Timestamp.Signed.Meta["snapshot.json"];
-            var logged = StateProof.Verify(stamped.Checkpoint, stamped.Entry, stamped.Proof, verifier, state.Timestamp.Signed.Version, snapshot.Version, snapshot.Hashes!["sha256"]);
-            var stored = await reader.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false)
+            var logged = StateProof.Verify(
+                stamped.Checkpoint,
+                stamped.Entry,
+                stamped.Proof,
+                verifier,
+                state.Timestamp.Signed.Version,
+                snapshot.Version,
+                snapshot.Hashes!["sha256"]);
+            var stored = await reader.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken)
+                .ConfigureAwait(false)
                 ?? throw new LogException($"{CachePolicy.LogCheckpointKey} is missing");
             var (_, latest) = NoteVerification.OpenCheckpoint(stored.Content, verifier);
             LogFileReader read = (key, ct) => LogCommitter.ReadBytesAsync(reader, key, ct);
-            await StateProof.CheckConsistencyAsync(LogFields.Prefix, logged.Checkpoint, latest, read, cancellationToken).ConfigureAwait(false);
+            await StateProof.CheckConsistencyAsync(LogFields.Prefix, logged.Checkpoint, latest, read, cancellationToken)
+                .ConfigureAwait(false);
             await CheckEntriesAsync(latest, read, errors, cancellationToken).ConfigureAwait(false);
         }
         catch (LogException e)
@@ -51,7 +64,11 @@ internal static class LogAudit
         }
     }
 
-    private static async Task CheckEntriesAsync(Checkpoint checkpoint, LogFileReader read, ConcurrentBag<string> errors, CancellationToken cancellationToken)
+    private static async Task CheckEntriesAsync(
+        Checkpoint checkpoint,
+        LogFileReader read,
+        ConcurrentBag<string> errors,
+        CancellationToken cancellationToken)
     {
         var tree = new TileReader(LogFields.Prefix, checkpoint.Size, read);
         var root = await tree.RootAsync(cancellationToken).ConfigureAwait(false);
@@ -64,7 +81,8 @@ internal static class LogAudit
         {
             var width = TilePath.WidthOf(bundle, checkpoint.Size);
             var key = TilePath.Entries(LogFields.Prefix, bundle, width);
-            var bytes = await read(key, cancellationToken).ConfigureAwait(false) ?? throw new LogException($"{key}: missing");
+            var bytes = await read(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new LogException($"{key}: missing");
             var entries = EntryBundle.Decode(bytes);
             if (entries.Count != width)
             {
@@ -86,7 +104,8 @@ internal static class LogAudit
             {
                 try
                 {
-                    await LogEntry.ReadRecordAsync(LogFields.Prefix, entry, read, cancellationToken).ConfigureAwait(false);
+                    await LogEntry.ReadRecordAsync(LogFields.Prefix, entry, read, cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 catch (LogException e)
                 {

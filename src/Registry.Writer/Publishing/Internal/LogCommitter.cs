@@ -12,7 +12,14 @@ namespace Registry.Core.Publishing.Internal;
 /// that never became current (harmless: the log is a superset of the states served). Two racing
 /// writers collide on the right-edge files or on the checkpoint, and one of them starts over.
 /// </summary>
-internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog log, CachePolicy policy, TimeProvider time, TimeSpan lease, IReadOnlyList<WitnessEndpoint>? witnesses = null)
+internal sealed class LogCommitter(
+    IObjectStore store,
+    NoteSigner key,
+    RootLog log,
+    CachePolicy policy,
+    TimeProvider time,
+    TimeSpan lease,
+    IReadOnlyList<WitnessEndpoint>? witnesses = null)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
 
@@ -45,13 +52,16 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         // The record first (content-addressed, create-only): a leaf entry never names a record that is not there.
         var bytes = entry.ToBytes();
         var leaf = LogEntry.LeafEntry(bytes);
-        await PutRecordAsync(new LogFile(TilePath.Record(LogFields.Prefix, leaf), bytes), cancellationToken).ConfigureAwait(false);
-        var append = await LogAppender.AppendAsync(LogFields.Prefix, size, [leaf], ReadAsync, cancellationToken).ConfigureAwait(false);
+        await PutRecordAsync(new LogFile(TilePath.Record(LogFields.Prefix, leaf), bytes), cancellationToken)
+            .ConfigureAwait(false);
+        var append = await LogAppender.AppendAsync(LogFields.Prefix, size, [leaf], ReadAsync, cancellationToken)
+            .ConfigureAwait(false);
         if (oldRoot is not null)
         {
             // The right edge this append read must be the committed tree's: a leftover at a committed
             // path would otherwise extend a tree nobody signed.
-            var old = await new TileReader(LogFields.Prefix, size, ReadAsync).RootAsync(cancellationToken).ConfigureAwait(false);
+            var old = await new TileReader(LogFields.Prefix, size, ReadAsync).RootAsync(cancellationToken)
+                .ConfigureAwait(false);
             if (!old.AsSpan().SequenceEqual(oldRoot))
             {
                 throw new VerificationException($"{store.Location}: the log's tiles do not hash to its checkpoint (size {size}); run 'registry verify'");
@@ -66,11 +76,18 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
             }
         }
 
-        var proof = await new TileReader(LogFields.Prefix, append.Size, (k, ct) => ReadAppendedAsync(append, k, ct)).InclusionProofAsync(append.Size - 1, cancellationToken).ConfigureAwait(false);
+        var proof = await new TileReader(LogFields.Prefix, append.Size, (k, ct) => ReadAppendedAsync(append, k, ct))
+            .InclusionProofAsync(append.Size - 1, cancellationToken)
+            .ConfigureAwait(false);
         var next = new Checkpoint(log.Origin, append.Size, append.Root);
         var note = new SignedNote(next.Text, [key.Sign(next.Text, time.GetUtcNow())]);
         var noteBytes = note.ToBytes();
-        if (await store.SwapAsync(CachePolicy.LogCheckpointKey, noteBytes, current?.VersionTag, policy.For(CachePolicy.LogCheckpointKey), cancellationToken).ConfigureAwait(false) == SwapResult.Conflict)
+        if (await store.SwapAsync(
+            CachePolicy.LogCheckpointKey,
+            noteBytes,
+            current?.VersionTag,
+            policy.For(CachePolicy.LogCheckpointKey),
+            cancellationToken).ConfigureAwait(false) == SwapResult.Conflict)
         {
             return null;
         }
@@ -84,13 +101,26 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
             noteBytes = note.ToBytes();
         }
 
-        return new TimestampLog(Convert.ToBase64String(noteBytes), Convert.ToBase64String(bytes), [.. proof.Select(Convert.ToBase64String)]);
+        return new TimestampLog(
+            Convert.ToBase64String(noteBytes),
+            Convert.ToBase64String(bytes),
+            [.. proof.Select(Convert.ToBase64String)]);
     }
 
-    private async Task<SignedNote> CosignAsync(SignedNote note, long oldSize, LogAppend append, CancellationToken cancellationToken)
+    private async Task<SignedNote> CosignAsync(
+        SignedNote note,
+        long oldSize,
+        LogAppend append,
+        CancellationToken cancellationToken)
     {
         var tree = new TileReader(LogFields.Prefix, append.Size, (k, ct) => ReadAppendedAsync(append, k, ct));
-        var answers = await Task.WhenAll(witnesses!.Select(w => WitnessClient.CosignAsync(Http, w, note, oldSize, (m, ct) => tree.ConsistencyProofAsync(m, ct), cancellationToken))).ConfigureAwait(false);
+        var answers = await Task.WhenAll(witnesses!.Select(w => WitnessClient.CosignAsync(
+            Http,
+            w,
+            note,
+            oldSize,
+            (m, ct) => tree.ConsistencyProofAsync(m, ct),
+            cancellationToken))).ConfigureAwait(false);
         WitnessProblems.AddRange(answers.Where(a => a.Problem is not null).Select(a => a.Problem!));
         var cosignatures = answers.Where(a => a.Cosignature is not null).Select(a => a.Cosignature!).ToList();
         if (cosignatures.Count == 0)
@@ -105,7 +135,12 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         var current = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
         if (current is not null && current.Content.AsSpan().SequenceEqual(note.ToBytes()))
         {
-            await store.SwapAsync(CachePolicy.LogCheckpointKey, bytes, current.VersionTag, policy.For(CachePolicy.LogCheckpointKey), cancellationToken).ConfigureAwait(false);
+            await store.SwapAsync(
+                CachePolicy.LogCheckpointKey,
+                bytes,
+                current.VersionTag,
+                policy.For(CachePolicy.LogCheckpointKey),
+                cancellationToken).ConfigureAwait(false);
             Bytes += bytes.Length;
         }
 
@@ -115,7 +150,8 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
     /// <summary>Creates a commit's record; one already there must be the same bytes (its name is their hash).</summary>
     private async Task PutRecordAsync(LogFile record, CancellationToken cancellationToken)
     {
-        if (await store.PutIfAbsentAsync(record.Key, record.Content, policy.For(record.Key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+        if (await store.PutIfAbsentAsync(record.Key, record.Content, policy.For(record.Key), cancellationToken)
+            .ConfigureAwait(false) == PutResult.Created)
         {
             Files++;
             Bytes += record.Content.Length;
@@ -125,7 +161,8 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         var existing = await store.GetOrNullAsync(record.Key, cancellationToken).ConfigureAwait(false);
         if (existing is not null && !existing.Content.AsSpan().SequenceEqual(record.Content))
         {
-            throw new VerificationException($"{store.Location}: {record.Key} is not the record its name hashes (tampered); run 'registry verify'");
+            throw new VerificationException(
+                $"{store.Location}: {record.Key} is not the record its name hashes (tampered); run 'registry verify'");
         }
     }
 
@@ -137,7 +174,8 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
     /// </summary>
     private async Task<bool> PutAsync(LogFile file, CancellationToken cancellationToken)
     {
-        if (await store.PutIfAbsentAsync(file.Key, file.Content, policy.For(file.Key), cancellationToken).ConfigureAwait(false) == PutResult.Created)
+        if (await store.PutIfAbsentAsync(file.Key, file.Content, policy.For(file.Key), cancellationToken)
+            .ConfigureAwait(false) == PutResult.Created)
         {
             Files++;
             Bytes += file.Content.Length;
@@ -159,16 +197,23 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
 
         if (age < lease)
         {
-            var checkpoint = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
+            var checkpoint = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken)
+                .ConfigureAwait(false);
             await Task.Delay(lease - age.Value, cancellationToken).ConfigureAwait(false);
-            var after = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
+            var after = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken)
+                .ConfigureAwait(false);
             if (after?.VersionTag != checkpoint?.VersionTag)
             {
                 return false;
             }
         }
 
-        var swapped = await store.SwapAsync(file.Key, file.Content, existing.VersionTag, policy.For(file.Key), cancellationToken).ConfigureAwait(false) == SwapResult.Swapped;
+        var swapped = await store.SwapAsync(
+            file.Key,
+            file.Content,
+            existing.VersionTag,
+            policy.For(file.Key),
+            cancellationToken).ConfigureAwait(false) == SwapResult.Swapped;
         if (swapped)
         {
             Files++;
@@ -192,7 +237,8 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
 
         // "Now" by the store's clock: a probe file's modification time (the process clock may be shifted).
         var probe = LogFields.Prefix + ".lease-probe-" + Guid.NewGuid().ToString("N");
-        await store.PutIfAbsentAsync(probe, new byte[] { 0 }, policy.For(probe), cancellationToken).ConfigureAwait(false);
+        await store.PutIfAbsentAsync(probe, new byte[] { 0 }, policy.For(probe), cancellationToken)
+            .ConfigureAwait(false);
         DateTimeOffset? now = null;
         await foreach (var item in store.ListAsync(probe, cancellationToken).ConfigureAwait(false))
         {
@@ -203,11 +249,17 @@ internal sealed class LogCommitter(IObjectStore store, NoteSigner key, RootLog l
         return written is { } w && now is { } n ? (n - w < TimeSpan.Zero ? TimeSpan.Zero : n - w) : null;
     }
 
-    private Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken) => ReadBytesAsync(store, key, cancellationToken);
+    private Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
+        => ReadBytesAsync(store, key, cancellationToken);
 
     private Task<byte[]?> ReadAppendedAsync(LogAppend append, string key, CancellationToken cancellationToken) =>
-        append.Files.FirstOrDefault(f => f.Key == key) is { } file ? Task.FromResult<byte[]?>(file.Content) : ReadAsync(key, cancellationToken);
+        append.Files.FirstOrDefault(f => f.Key == key) is { } file
+            ? Task.FromResult<byte[]?>(file.Content)
+            : ReadAsync(key, cancellationToken);
 
-    internal static async Task<byte[]?> ReadBytesAsync(IObjectReader reader, string key, CancellationToken cancellationToken) =>
+    internal static async Task<byte[]?> ReadBytesAsync(
+        IObjectReader reader,
+        string key,
+        CancellationToken cancellationToken) =>
         (await reader.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.Content;
 }

@@ -18,7 +18,12 @@ internal static class LogPartials
     /// <summary>The margin past the checkpoint's max-age before a superseded partial may go.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromHours(1);
 
-    public static List<StoredItem> Superseded(IReadOnlyDictionary<string, StoredItem> items, RegistryState state, CachePolicy policy, TimeSpan grace, DateTimeOffset now)
+    public static List<StoredItem> Superseded(
+        IReadOnlyDictionary<string, StoredItem> items,
+        RegistryState state,
+        CachePolicy policy,
+        TimeSpan grace,
+        DateTimeOffset now)
     {
         if (state.Timestamp.Signed.Log is not { } stamped)
         {

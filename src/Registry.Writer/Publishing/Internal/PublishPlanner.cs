@@ -17,7 +17,9 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
     /// <summary>The rule a dependency breaks when it names a registry the publishing registry does not know.</summary>
     public const string RegistryUnknownRule = Rules.DependencyRegistryUnknown;
 
-    public async Task<(ChangeSet, IReadOnlyList<PackageOutcome>)> PlanAsync(RegistryState state, CancellationToken cancellationToken)
+    public async Task<(ChangeSet, IReadOnlyList<PackageOutcome>)> PlanAsync(
+        RegistryState state,
+        CancellationToken cancellationToken)
     {
         var batch = Deduplicate(packages);
         // Each index (and so each bin) is read at most once per attempt, keyed by normalised name.
@@ -58,7 +60,13 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                         $"{file}: {manifest.Name} {existing.Version} is already published with different contents (sha256 {existing.Sha256[..16]}...); a published version never changes: bump the version");
                 }
 
-                outcomes.Add(new PackageOutcome(manifest.Name, existing.Version, PublishStatus.AlreadyPublished, sha256, existing.Length, existing.Artifact));
+                outcomes.Add(new PackageOutcome(
+                    manifest.Name,
+                    existing.Version,
+                    PublishStatus.AlreadyPublished,
+                    sha256,
+                    existing.Length,
+                    existing.Artifact));
                 continue;
             }
 
@@ -71,13 +79,21 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
         {
             foreach (var (package, _) in fresh)
             {
-                await CheckDependenciesAsync(package, fresh.Select(f => f.File.Manifest).ToList(), IndexOf).ConfigureAwait(false);
+                await CheckDependenciesAsync(package, fresh.Select(f => f.File.Manifest).ToList(), IndexOf)
+                    .ConfigureAwait(false);
             }
         }
 
         var changes = new ChangeSet();
         var published = time.GetUtcNow();
-        published = new DateTimeOffset(published.Year, published.Month, published.Day, published.Hour, published.Minute, published.Second, TimeSpan.Zero);
+        published = new DateTimeOffset(
+            published.Year,
+            published.Month,
+            published.Day,
+            published.Hour,
+            published.Minute,
+            published.Second,
+            TimeSpan.Zero);
         foreach (var group in fresh.GroupBy(f => f.File.Manifest.Name, StringComparer.Ordinal))
         {
             var name = group.Key;
@@ -91,7 +107,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                 entries.Add(new IndexEntry
                 {
                     Version = manifest.Version.ToFullString(),
-                    Dependencies = manifest.Dependencies.ToDictionary(d => d.Key, d => d.Value.ToNormalizedString(), StringComparer.Ordinal),
+                    Dependencies = manifest.Dependencies
+                        .ToDictionary(d => d.Key, d => d.Value.ToNormalizedString(), StringComparer.Ordinal),
                     DependencyRegistries = pins[package],
                     Artifact = artifactPath,
                     Length = info.Length,
@@ -104,17 +121,29 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                     Repository = manifest.Repository,
                     NuGet = manifest.NuGet is { } nuget ? NuGetEntry.Of(nuget) : null,
                 });
-                outcomes.Add(new PackageOutcome(name, manifest.Version.ToFullString(), PublishStatus.Published, sha256, info.Length, artifactPath));
+                outcomes.Add(new PackageOutcome(
+                    name,
+                    manifest.Version.ToFullString(),
+                    PublishStatus.Published,
+                    sha256,
+                    info.Length,
+                    artifactPath));
             }
 
             entries.Sort((a, b) => NuGetVersion.Parse(a.Version).CompareTo(NuGetVersion.Parse(b.Version)));
-            changes.AddTarget(state.Bins, RegistryLayout.IndexPath(name), IndexJson.Serialize(new PackageIndex { Name = name, Versions = entries }));
+            changes.AddTarget(
+                state.Bins,
+                RegistryLayout.IndexPath(name),
+                IndexJson.Serialize(new PackageIndex { Name = name, Versions = entries }));
         }
 
         return (changes, outcomes);
     }
 
-    private static async Task CheckDependenciesAsync(PackageFile package, IReadOnlyList<PackageManifest> batch, Func<string, Task<PackageIndex?>> indexOf)
+    private static async Task CheckDependenciesAsync(
+        PackageFile package,
+        IReadOnlyList<PackageManifest> batch,
+        Func<string, Task<PackageIndex?>> indexOf)
     {
         var file = Path.GetFileName(package.SourcePath);
         foreach (var (dependency, range) in package.Manifest.Dependencies)
@@ -126,7 +155,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             }
 
             var index = await indexOf(dependency).ConfigureAwait(false);
-            var batchOwner = batch.FirstOrDefault(m => PackageName.Normalize(m.Name) == PackageName.Normalize(dependency))?.Name;
+            var batchOwner = batch.FirstOrDefault(
+                m => PackageName.Normalize(m.Name) == PackageName.Normalize(dependency))?.Name;
             if ((index?.Name ?? batchOwner) is { } owner && owner != dependency)
             {
                 throw new ValidationException(Rules.DependencySpelling,

@@ -13,7 +13,10 @@ namespace Registry.Core.Publishing.Internal;
 internal static class RebinPlanner
 {
     /// <param name="binCount">The new bin count, a power of two; 0: the best for the number of packages the registry holds (<see cref="HashBins.BestCountFor"/>).</param>
-    public static async Task<(ChangeSet, RebinPlan)> PlanAsync(RegistryState state, int binCount, CancellationToken cancellationToken)
+    public static async Task<(ChangeSet, RebinPlan)> PlanAsync(
+        RegistryState state,
+        int binCount,
+        CancellationToken cancellationToken)
     {
         var old = state.Bins;
         var changes = new ChangeSet();
@@ -23,7 +26,9 @@ internal static class RebinPlanner
         }
 
         var targets = new ConcurrentDictionary<string, TargetFile>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(old.AllNames(), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (bin, ct) =>
+        await Parallel.ForEachAsync(old.AllNames(), new ParallelOptions {
+            MaxDegreeOfParallelism = 16,
+            CancellationToken = cancellationToken }, async (bin, ct) =>
         {
             var document = await state.GetBinAsync(bin, ct).ConfigureAwait(false);
             foreach (var (path, info) in document.Signed.Targets)
@@ -43,9 +48,14 @@ internal static class RebinPlanner
         }
 
         var bitLength = HashBins.BitLengthFor(binCount);
-        var delegation = KeyChangePlanner.DelegationFor(state.Root.Signed, state.Targets.Signed.Delegations!.SuccinctRoles with { BitLength = bitLength });
+        var delegation = KeyChangePlanner.DelegationFor(
+            state.Root.Signed,
+            state.Targets.Signed.Delegations!.SuccinctRoles with { BitLength = bitLength });
         var bins = new HashBins(delegation.SuccinctRoles);
-        var contents = bins.AllNames().ToDictionary(name => name, _ => new SortedDictionary<string, TargetFile>(StringComparer.Ordinal), StringComparer.Ordinal);
+        var contents = bins.AllNames().ToDictionary(
+            name => name,
+            _ => new SortedDictionary<string, TargetFile>(StringComparer.Ordinal),
+            StringComparer.Ordinal);
         foreach (var (path, info) in targets)
         {
             contents[bins.BinFor(path)][path] = info;
@@ -66,5 +76,6 @@ internal static class RebinPlanner
     private static int Retired(RegistryState state, Func<string, bool> isCurrentBin) =>
         state.Snapshot.Signed.Meta.Keys.Count(file => file != "targets.json" && !isCurrentBin(RoleOf(file)));
 
-    private static string RoleOf(string file) => file.EndsWith(".json", StringComparison.Ordinal) ? file[..^".json".Length] : file;
+    private static string RoleOf(string file)
+        => file.EndsWith(".json", StringComparison.Ordinal) ? file[..^".json".Length] : file;
 }

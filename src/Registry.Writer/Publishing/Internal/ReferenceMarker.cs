@@ -24,7 +24,9 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
     {
         Add(RegistryLayout.MetadataKey(RoleNames.Snapshot, state.Snapshot.Signed.Version));
         Add(RegistryLayout.MetadataKey(RoleNames.Targets, state.Targets.Signed.Version));
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        var options = new ParallelOptions {
+            MaxDegreeOfParallelism = Parallelism,
+            CancellationToken = cancellationToken };
         var walk = new WalkOptions
         {
             Parallelism = Parallelism,
@@ -51,7 +53,11 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
     public async Task MarkSnapshotAsync(long snapshotVersion, CancellationToken cancellationToken)
     {
         var snapshotKey = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshotVersion);
-        var snapshot = await ParseOrNullAsync(snapshotKey, TufJsonContext.Default.SnapshotMetadata, RoleNames.Snapshot, cancellationToken).ConfigureAwait(false);
+        var snapshot = await ParseOrNullAsync(
+            snapshotKey,
+            TufJsonContext.Default.SnapshotMetadata,
+            RoleNames.Snapshot,
+            cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
             return;
@@ -66,7 +72,11 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
                 continue;
             }
 
-            var targets = await ParseOrNullAsync(key, TufJsonContext.Default.TargetsMetadata, RoleNames.Targets, cancellationToken).ConfigureAwait(false);
+            var targets = await ParseOrNullAsync(
+                key,
+                TufJsonContext.Default.TargetsMetadata,
+                RoleNames.Targets,
+                cancellationToken).ConfigureAwait(false);
             foreach (var (path, target) in targets?.Targets ?? new Dictionary<string, TargetFile>())
             {
                 var targetKey = RegistryLayout.TargetKey(path, target.Sha256);
@@ -105,7 +115,8 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
         }
         else if (!await store.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
         {
-            throw new VerificationException($"{key}: {entry.Version}'s artifact is pinned by the signed index but missing");
+            throw new VerificationException(
+                $"{key}: {entry.Version}'s artifact is pinned by the signed index but missing");
         }
     }
 
@@ -128,11 +139,17 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
         catch (VerificationException e)
         {
             // Deleting what an unreadable index might pin could lose artifacts: stop before any delete.
-            throw new VerificationException($"gc stopped before deleting anything: {e.Message}; run 'registry verify'", e);
+            throw new VerificationException(
+                $"gc stopped before deleting anything: {e.Message}; run 'registry verify'",
+                e);
         }
     }
 
-    private async Task<T?> ParseOrNullAsync<T>(string key, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string type, CancellationToken cancellationToken)
+    private async Task<T?> ParseOrNullAsync<T>(
+        string key,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info,
+        string type,
+        CancellationToken cancellationToken)
         where T : SignedBase
     {
         var stored = await store.GetOrNullAsync(key, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,12 @@ namespace Registry.Core.Publishing.Internal;
 /// </summary>
 internal static class RefreshPlanner
 {
-    public static async Task<(ChangeSet, RefreshPlan)> PlanAsync(RegistryState state, KeyRing keys, RegistrySettings settings, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<(ChangeSet, RefreshPlan)> PlanAsync(
+        RegistryState state,
+        KeyRing keys,
+        RegistrySettings settings,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var windows = new ExpiryWindows(settings);
@@ -104,7 +109,8 @@ internal static class RefreshPlanner
             }
             else
             {
-                throw new EnvironmentException("re-signing bins or targets needs the snapshot key too; pass --keys with it");
+                throw new EnvironmentException(
+                    "re-signing bins or targets needs the snapshot key too; pass --keys with it");
             }
         }
 

@@ -16,7 +16,14 @@ internal static class RotationWait
 {
     public const string Rule = Rules.RotationWait;
 
-    public static async Task CheckAsync(IObjectStore store, RegistryState state, ChangeSet changes, KeyRing keys, RegistrySettings settings, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task CheckAsync(
+        IObjectStore store,
+        RegistryState state,
+        ChangeSet changes,
+        KeyRing keys,
+        RegistrySettings settings,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var root = state.Root.Signed;
         if (root.Version <= 1)
@@ -40,13 +47,18 @@ internal static class RotationWait
             return;
         }
 
-        var previousBytes = (await store.GetOrNullAsync(RegistryLayout.RootKey(root.Version - 1), cancellationToken).ConfigureAwait(false))?.Content;
+        var previousBytes = (await store.GetOrNullAsync(RegistryLayout.RootKey(root.Version - 1), cancellationToken)
+            .ConfigureAwait(false))?.Content;
         if (previousBytes is null)
         {
             return;
         }
 
-        var previous = SignedDocument<RootMetadata>.Parse(previousBytes, RoleNames.Root, TufJsonContext.Default.RootMetadata, RegistryLayout.RootKey(root.Version - 1)).Signed;
+        var previous = SignedDocument<RootMetadata>.Parse(
+            previousBytes,
+            RoleNames.Root,
+            TufJsonContext.Default.RootMetadata,
+            RegistryLayout.RootKey(root.Version - 1)).Signed;
         // A role is held back when its current document is one both roots accept (so clients holding
         // root N-1 use it today) and the new signatures would meet only root N. A document root N
         // refuses (a one-step rotation) is re-signed at once; one root N-1 already refuses changes nothing.
@@ -63,10 +75,18 @@ internal static class RotationWait
             }
         }
 
-        Check(RoleNames.Timestamp, state.Timestamp, root.Roles[RoleNames.Timestamp], previous.Roles[RoleNames.Timestamp]);
+        Check(
+            RoleNames.Timestamp,
+            state.Timestamp,
+            root.Roles[RoleNames.Timestamp],
+            previous.Roles[RoleNames.Timestamp]);
         if (!changes.IsEmpty)
         {
-            Check(RoleNames.Snapshot, state.Snapshot, root.Roles[RoleNames.Snapshot], previous.Roles[RoleNames.Snapshot]);
+            Check(
+                RoleNames.Snapshot,
+                state.Snapshot,
+                root.Roles[RoleNames.Snapshot],
+                previous.Roles[RoleNames.Snapshot]);
         }
 
         if (changes.ResignTargets)

@@ -45,7 +45,9 @@ internal sealed class StrandedRoles
         var single = roles.Count == 1 && !(_count.TryGetValue("bins", out var bins) && bins > 1);
         var at = _earliest!.Value.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var when = single ? $"at {at}" : $"the first at {at}";
-        var rerun = keys.Count == 0 ? "'registry refresh'" : $"'registry refresh' with the {Join(keys)} key{(keys.Count > 1 ? "s" : "")}";
+        var rerun = keys.Count == 0
+            ? "'registry refresh'"
+            : $"'registry refresh' with the {Join(keys)} key{(keys.Count > 1 ? "s" : "")}";
         var action = _count.ContainsKey(RoleNames.Root)
             ? $"publish a new root ('registry root propose', 'root sign', 'root publish'), then run {rerun}"
             : $"re-run {rerun}";

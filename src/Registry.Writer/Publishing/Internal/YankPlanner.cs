@@ -19,7 +19,9 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
     {
         if (PackageName.Problem(name) is { } problem)
         {
-            throw new ValidationException(Rules.NameInvalid, $"package name '{name}' {problem}; names are {PackageName.Rule}");
+            throw new ValidationException(
+                Rules.NameInvalid,
+                $"package name '{name}' {problem}; names are {PackageName.Rule}");
         }
 
         if (!NuGetVersion.TryParse(version, out var parsed))
@@ -31,7 +33,9 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
             ?? throw new ValidationException(Rules.PackageUnknown, $"no package '{name}' in the registry");
         if (index.Name != name)
         {
-            throw new ValidationException(Rules.PackageUnknown, $"no package '{name}' in the registry; it is published as '{index.Name}'");
+            throw new ValidationException(
+                Rules.PackageUnknown,
+                $"no package '{name}' in the registry; it is published as '{index.Name}'");
         }
         var entry = index.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == parsed)
             ?? throw new ValidationException(Rules.VersionUnknown,
@@ -46,8 +50,12 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
             return (changes, YankStatus.Unchanged);
         }
 
-        var versions = index.Versions.Select(v => v == entry ? v with { Yanked = yanked, YankedReason = newReason } : v).ToList();
-        changes.AddTarget(state.Bins, RegistryLayout.IndexPath(name), IndexJson.Serialize(index with { Versions = versions }));
+        var versions = index.Versions.Select(v => v == entry ? v with { Yanked = yanked, YankedReason = newReason } : v)
+            .ToList();
+        changes.AddTarget(
+            state.Bins,
+            RegistryLayout.IndexPath(name),
+            IndexJson.Serialize(index with { Versions = versions }));
         return (changes, yanked ? YankStatus.Yanked : YankStatus.Unyanked);
     }
 }
