@@ -139,7 +139,8 @@ public static class CliApp
         }
     }
 
-    /// <summary>Bare <c>registry</c> and <c>registry help [COMMAND...]</c> are <c>--help</c> (of that command).</summary>
+    /// <summary>Bare <c>registry</c> and <c>registry help [COMMAND...]</c> are <c>--help</c> (of that
+    /// command).</summary>
     private static string[] HelpRequest(string[] args) => args switch
     {
         [] => ["--help"],

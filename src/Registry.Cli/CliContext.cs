@@ -14,7 +14,8 @@ public sealed class CliContext(TextWriter output, TextWriter error)
 
     public bool Verbose { get; set; }
 
-    /// <summary>The command was given <c>--json</c>: its result, or its error, is one JSON document on <see cref="Out"/>.</summary>
+    /// <summary>The command was given <c>--json</c>: its result, or its error, is one JSON document on
+    /// <see cref="Out"/>.</summary>
     public bool Json { get; set; }
 
     /// <summary>Progress bars only on a real terminal; tests and CI get plain lines.</summary>
@@ -23,7 +24,8 @@ public sealed class CliContext(TextWriter output, TextWriter error)
     public Option<bool> VerboseOption { get; }
         = new("--verbose", "-v") { Description = "Print details and stack traces", Recursive = true };
 
-    /// <summary>The <c>--json</c> option of a command whose output a script reads (CliApp finds it by name to print errors as JSON too).</summary>
+    /// <summary>The <c>--json</c> option of a command whose output a script reads (CliApp finds it by name to print
+    /// errors as JSON too).</summary>
     public static Option<bool> JsonOption(string what = "the result")
         => new(JsonOptionName) { Description = $"Print {what} as one JSON document (errors too: {{\"error\": ...}})" };
 

@@ -30,7 +30,8 @@ public sealed record ClientLimits
 
     public static ClientLimits Default { get; } = new();
 
-    /// <summary>The defaults, overridden by <c>REGISTRY_MAX_METADATA_BYTES</c> and the <see cref="PackageVariables"/> when set.</summary>
+    /// <summary>The defaults, overridden by <c>REGISTRY_MAX_METADATA_BYTES</c> and the <see cref="PackageVariables"/>
+    /// when set.</summary>
     public static ClientLimits FromEnvironment(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;

@@ -29,7 +29,8 @@ public static class Credentials
     public static string? StoredOrNull(RegistryHome home, string source) =>
         Read(home).TryGetValue(source, out var entry) ? entry.Token : null;
 
-    /// <summary>Stores a source's token (replacing any), the whole file written mode 0600 and renamed into place.</summary>
+    /// <summary>Stores a source's token (replacing any), the whole file written mode 0600 and renamed into
+    /// place.</summary>
     public static void Store(RegistryHome home, string source, string token)
     {
         var tokens = Read(home);

@@ -63,10 +63,12 @@ public sealed class HttpObjectReader : IObjectReader
 
     public HttpPolicy Policy { get; }
 
-    /// <summary>The largest response of unpinned length accepted (default 512 MiB; metadata callers pass their own caps).</summary>
+    /// <summary>The largest response of unpinned length accepted (default 512 MiB; metadata callers pass their own
+    /// caps).</summary>
     public long MaxBytes { get; init; } = 512L * 1024 * 1024;
 
-    /// <summary>What raises <see cref="MaxBytes"/> (e.g. <c>REGISTRY_MAX_METADATA_BYTES</c>), named when a response exceeds it.</summary>
+    /// <summary>What raises <see cref="MaxBytes"/> (e.g. <c>REGISTRY_MAX_METADATA_BYTES</c>), named when a response
+    /// exceeds it.</summary>
     public string? MaxBytesSetting { get; init; }
 
     public string Location => BaseUri.ToString();
@@ -104,7 +106,8 @@ public sealed class HttpObjectReader : IObjectReader
             : (false, ToObject(answer));
     }
 
-    /// <summary>Reads an object, refusing a body longer than <paramref name="maxBytes"/> or <see cref="MaxBytes"/>.</summary>
+    /// <summary>Reads an object, refusing a body longer than <paramref name="maxBytes"/> or
+    /// <see cref="MaxBytes"/>.</summary>
     public async Task<StoredObject?> GetCappedOrNullAsync(
         string key,
         long maxBytes,
@@ -117,7 +120,8 @@ public sealed class HttpObjectReader : IObjectReader
         return answer is null ? null : ToObject(answer);
     }
 
-    /// <summary>Reads an object whose length signed metadata pins (an artifact): capped at that length, not at <see cref="MaxBytes"/>.</summary>
+    /// <summary>Reads an object whose length signed metadata pins (an artifact): capped at that length, not at
+    /// <see cref="MaxBytes"/>.</summary>
     public async Task<StoredObject?> GetPinnedOrNullAsync(string key, long length, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(
@@ -257,7 +261,9 @@ public sealed class HttpObjectReader : IObjectReader
             }
 
             throw new TransferException(
-                $"GET {uri}: gave up after {attempts} attempt(s) in {HttpResilience.Seconds(time.GetElapsedTime(start))}, {bytesRead} byte(s) read: {lastProblem ?? e.Message}",
+                $"GET {uri}: gave up after {attempts} attempt(s) in "
+                + $"{HttpResilience.Seconds(time.GetElapsedTime(start))}, {bytesRead} byte(s) read: "
+                + $"{lastProblem ?? e.Message}",
                 unreachable ? 2 : 1, attempts, time.GetElapsedTime(start), bytesRead, e);
         }
         finally
@@ -283,7 +289,8 @@ public sealed class HttpObjectReader : IObjectReader
             && !(method == HttpMethod.Head && (int)answer.Status is >= 200 and < 300))
         {
             var why = answer.RetryAfter > Policy.MaxRetryAfter
-                ? $" (Retry-After {HttpResilience.Seconds(answer.RetryAfter.Value)} is longer than the {HttpResilience.Seconds(Policy.MaxRetryAfter)} this client waits)"
+                ? $" (Retry-After {HttpResilience.Seconds(answer.RetryAfter.Value)} is longer than the "
+                    + $"{HttpResilience.Seconds(Policy.MaxRetryAfter)} this client waits)"
                 : HttpResilience.IsTransient(answer.Status) ? $" after {attempts} attempt(s)" : "";
             throw new RegistryException($"{uri}: HTTP {(int)answer.Status}{why}");
         }
@@ -376,7 +383,8 @@ public sealed class HttpObjectReader : IObjectReader
         }
     }
 
-    /// <summary>Sends the request and follows its redirects under <see cref="HttpRedirects"/>' rule; returns the final response.</summary>
+    /// <summary>Sends the request and follows its redirects under <see cref="HttpRedirects"/>' rule; returns the final
+    /// response.</summary>
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(
         Uri uri,
         HttpMethod method,

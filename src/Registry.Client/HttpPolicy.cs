@@ -23,7 +23,8 @@ public sealed record HttpPolicy
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The low-speed limit, as curl's <c>--speed-limit</c>. Default 1 KiB/s (0: any byte is progress).</summary>
+    /// <summary>The low-speed limit, as curl's <c>--speed-limit</c>. Default 1 KiB/s (0: any byte is
+    /// progress).</summary>
     public int MinBytesPerSecond { get; init; } = 1024;
 
     /// <summary>Every attempt and every wait between them, for one request. Default 10 minutes.</summary>
@@ -92,7 +93,9 @@ public sealed record HttpPolicy
                 && value >= least
                 && value <= most
                 ? value
-                : throw new EnvironmentException($"{name}={text} is not a number from {least.ToString(CultureInfo.InvariantCulture)} to {most.ToString(CultureInfo.InvariantCulture)}; fix or unset it");
+                : throw new EnvironmentException($"{name}={text} is not a number from "
+                    + $"{least.ToString(CultureInfo.InvariantCulture)} to "
+                    + $"{most.ToString(CultureInfo.InvariantCulture)}; fix or unset it");
         }
     }
 }

@@ -17,11 +17,13 @@ public sealed record InstallResult(
     /// <summary>Folders removed from <c>packages/</c> because the lock no longer names them.</summary>
     public IReadOnlyList<string> Removed { get; init; } = [];
 
-    /// <summary>The packages whose locked version changed, as (name, old version or null, new version or null), by name.</summary>
+    /// <summary>The packages whose locked version changed, as (name, old version or null, new version or null), by
+    /// name.</summary>
     public IReadOnlyList<(string Name, string? From, string? To)> Changed { get; init; } = [];
 }
 
-/// <summary>One package of an install fetched and verified: <paramref name="Done"/> of <paramref name="Total"/>.</summary>
+/// <summary>One package of an install fetched and verified: <paramref name="Done"/> of
+/// <paramref name="Total"/>.</summary>
 public sealed record InstallProgress(int Done, int Total, string Name, string Version);
 
 /// <summary>
@@ -57,7 +59,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
         {
             throw new ValidationException(Rules.LockOutdated,
-                $"{Path.Combine(projectDirectory, LockFile.FileName)} {(lockFile is null ? "does not exist" : lockHolds ? "names packages that registry.json no longer depends on" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
+                $"{Path.Combine(projectDirectory, LockFile.FileName)} "
+                + $"{(lockFile is null ? "does not exist" : lockHolds ? "names packages that registry.json no longer depends on" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
         }
 
         // A dependency removed from registry.json: the lock keeps only what is still reachable,
@@ -123,7 +126,8 @@ public sealed class ProjectInstaller(RegistryClient client)
             if (!dependencies.ContainsKey(name) && lockFile?.Packages.ContainsKey(name) != true)
             {
                 throw new ValidationException(Rules.UpdateUnknown,
-                    $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in {LockFile.FileName}"
+                    $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in "
+                    + $"{LockFile.FileName}"
                     + $"{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? [])))}; 'registry update' without names updates every package");
             }
         }
@@ -282,7 +286,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         }
     }
 
-    /// <summary>Every locked artifact from the cache (checked against the lock's length and sha256), or null if any is missing.</summary>
+    /// <summary>Every locked artifact from the cache (checked against the lock's length and sha256), or null if any is
+    /// missing.</summary>
     private async Task<byte[][]?> AllCachedOrNullAsync(LockFile lockFile, CancellationToken cancellationToken)
     {
         var archives = new List<byte[]>();
@@ -363,7 +368,8 @@ public sealed class ProjectInstaller(RegistryClient client)
             ?? throw new RegistryException($"{name} {package.Version} is locked but not in the registry's index");
         if (!Core.Tuf.Hashing.HexEquals(entry.Sha256, package.Sha256))
         {
-            throw new VerificationException($"{name} {package.Version}: the lock file's sha256 differs from the registry's signed index; the lock file was edited or the registry is not the one it was made with");
+            throw new VerificationException($"{name} {package.Version}: the lock file's sha256 differs from the "
+                + "registry's signed index; the lock file was edited or the registry is not the one it was made with");
         }
 
         return await source.GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -388,7 +394,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         var path = Path.Combine(projectDirectory, "registry.json");
         if (!File.Exists(path))
         {
-            throw new EnvironmentException($"{path}: no registry.json; a project lists its dependencies there: {{\"dependencies\": {{\"name\": \"[1.0.0, 2.0.0)\"}}}}");
+            throw new EnvironmentException($"{path}: no registry.json; a project lists its dependencies there: "
+                + $"{{\"dependencies\": {{\"name\": \"[1.0.0, 2.0.0)\"}}}}");
         }
 
         try
@@ -402,7 +409,9 @@ public sealed class ProjectInstaller(RegistryClient client)
                 {
                     if (PackageName.Problem(dependency.Name) is { } problem)
                     {
-                        throw new ValidationException(Rules.NameInvalid, $"{path}: dependency name {JsonSerializer.Serialize(dependency.Name, Resolution.LockJsonContext.Default.String)} {problem}; a package name is {PackageName.Rule}");
+                        throw new ValidationException(Rules.NameInvalid, $"{path}: dependency name "
+                            + $"{JsonSerializer.Serialize(dependency.Name, Resolution.LockJsonContext.Default.String)} "
+                            + $"{problem}; a package name is {PackageName.Rule}");
                     }
 
                     if (dependency.Value.ValueKind != JsonValueKind.String
@@ -411,7 +420,9 @@ public sealed class ProjectInstaller(RegistryClient client)
                         var hint = dependency.Value.ValueKind == JsonValueKind.String
                             ? RangeSyntax.Hint(dependency.Value.GetString()!)
                             : "a range is a string";
-                        throw new ValidationException(Rules.DependencyInvalid, $"{path}: dependency '{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range; {hint}");
+                        throw new ValidationException(Rules.DependencyInvalid, $"{path}: dependency "
+                            + $"'{dependency.Name}': {dependency.Value.GetRawText()} is not a NuGet version range; "
+                            + $"{hint}");
                     }
 
                     result[dependency.Name] = range;

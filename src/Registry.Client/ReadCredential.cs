@@ -37,7 +37,8 @@ public sealed class ReadCredential
     /// <summary>The command that provides a token, named when the edge asks for one.</summary>
     public string LoginHint { get; init; } = "";
 
-    /// <summary>Whether <paramref name="uri"/> is on the credential's origin (scheme, host and port all equal).</summary>
+    /// <summary>Whether <paramref name="uri"/> is on the credential's origin (scheme, host and port all
+    /// equal).</summary>
     public bool AppliesTo(Uri uri) => SameOrigin(uri, Origin);
 
     /// <summary>Whether two URLs share an origin: scheme, host and port all equal.</summary>

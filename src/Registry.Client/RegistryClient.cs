@@ -71,7 +71,8 @@ public sealed class RegistryClient : IDisposable
     /// <summary>The retry and timeout policy of this client's requests.</summary>
     public HttpPolicy Policy => _policy;
 
-    /// <summary>A client of another source in the same home, with this client's clock, policy, HTTP client and limits.</summary>
+    /// <summary>A client of another source in the same home, with this client's clock, policy, HTTP client and
+    /// limits.</summary>
     public RegistryClient Open(SourceConfig source) => new(_home, source, _time, _policy, _http, Limits);
 
     /// <summary>The sizes this client accepts (the metadata cap, and the limits install extracts with).</summary>
@@ -193,7 +194,8 @@ public sealed class RegistryClient : IDisposable
             cancellationToken).ConfigureAwait(false);
         if (notModified && trusted is null)
         {
-            throw new RegistryException($"{reader.Location}: answered 304 Not Modified to a request that was not conditional; not a usable registry");
+            throw new RegistryException($"{reader.Location}: answered 304 Not Modified to a request that was not "
+                + "conditional; not a usable registry");
         }
 
         if (trusted is not null && (notModified
@@ -244,7 +246,8 @@ public sealed class RegistryClient : IDisposable
                 kept++;
             }
 
-            throw new VerificationException(RootChain.RotationsRule, $"{RegistryException.WithoutRule(e.Message)}; kept the {kept} root(s) verified so far, so the next update goes on from there", e);
+            throw new VerificationException(RootChain.RotationsRule, $"{RegistryException.WithoutRule(e.Message)}; "
+                + $"kept the {kept} root(s) verified so far, so the next update goes on from there", e);
         }
 
         // Only what passed verification enters the trusted store; roots last, the timestamp after all.
@@ -273,7 +276,8 @@ public sealed class RegistryClient : IDisposable
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, Warnings);
     }
 
-    /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once verified.</summary>
+    /// <summary>Uses a verified state, reading what it lacks (bins) from the URL; bins are kept once
+    /// verified.</summary>
     private async Task AttachAsync(
         HttpObjectReader reader,
         SignedDocument<RootMetadata> root,
@@ -292,7 +296,8 @@ public sealed class RegistryClient : IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Persists the bins verified since the last call (bytes that failed verification are never in the list).</summary>
+    /// <summary>Persists the bins verified since the last call (bytes that failed verification are never in the
+    /// list).</summary>
     private async Task PersistVerifiedAsync(CancellationToken cancellationToken)
     {
         foreach (var key in _verifiedBins.Keys.ToList())
@@ -312,7 +317,8 @@ public sealed class RegistryClient : IDisposable
         try
         {
             TrustChecks.VerifyFresh(trusted, now, "cached metadata");
-            Warnings.Add($"{why}: using the trusted metadata cached for '{_source.Name}' (timestamp version {trusted.Timestamp.Signed.Version})");
+            Warnings.Add($"{why}: using the trusted metadata cached for '{_source.Name}' (timestamp version "
+                + $"{trusted.Timestamp.Signed.Version})");
         }
         catch (VerificationException e) when (allowExpired)
         {
@@ -323,7 +329,9 @@ public sealed class RegistryClient : IDisposable
         {
             _state = null;
             throw new RegistryException(
-                $"source '{_source.Name}': {why}, and the trusted metadata has expired ({e.Message}); refusing to resolve from it, since withholding updates is how a freeze attack looks. Pass --offline to install from the expired metadata anyway");
+                $"source '{_source.Name}': {why}, and the trusted metadata has expired ({e.Message}); refusing to "
+                + "resolve from it, since withholding updates is how a freeze attack looks. Pass --offline to install "
+                + "from the expired metadata anyway");
         }
 
         return new UpdateResult(UpdateStatus.Cached, trusted.Timestamp.Signed.Version, null, Warnings);
@@ -407,13 +415,15 @@ public sealed class RegistryClient : IDisposable
             entry.Sha256,
             cancellationToken);
 
-    /// <summary>A cached artifact by sha256, verified, with no metadata and no network (for --offline installs from a lock).</summary>
+    /// <summary>A cached artifact by sha256, verified, with no metadata and no network (for --offline installs from a
+    /// lock).</summary>
     public async Task<byte[]?> GetCachedBlobOrNullAsync(string sha256, long length, CancellationToken cancellationToken)
     {
         return await Internal.BlobCache.GetOrNullAsync(_cache, sha256, length, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The signed entry of a target path, from its bin (verified, not expired, kept in the trusted store).</summary>
+    /// <summary>The signed entry of a target path, from its bin (verified, not expired, kept in the trusted
+    /// store).</summary>
     private async Task<TargetFile?> FindTargetOrNullAsync(string targetPath, CancellationToken cancellationToken)
     {
         var state = _state ?? throw new InvalidOperationException("call UpdateAsync first");

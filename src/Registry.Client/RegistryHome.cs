@@ -32,7 +32,9 @@ public sealed class RegistryHome(string path)
     {
         if (Core.Packages.PackageName.Problem(name) is { } problem)
         {
-            throw new EnvironmentException($"source name {JsonSerializer.Serialize(name, Resolution.LockJsonContext.Default.String)} {problem}; a source name is {Core.Packages.PackageName.Rule} (fix {System.IO.Path.Combine(Path, "sources.json")})");
+            throw new EnvironmentException("source name "
+                + $"{JsonSerializer.Serialize(name, Resolution.LockJsonContext.Default.String)} {problem}; a source "
+                + $"name is {Core.Packages.PackageName.Rule} (fix {System.IO.Path.Combine(Path, "sources.json")})");
         }
 
         return System.IO.Path.Combine(Path, "sources", name);
@@ -68,7 +70,8 @@ public sealed class RegistryHome(string path)
         }
 
         return sources.FirstOrDefault(
-            s => s.Name == name) ?? throw new EnvironmentException($"no source named '{name}' (configured: {string.Join(", ", sources.Select(s => s.Name).DefaultIfEmpty("none"))})");
+            s => s.Name == name) ?? throw new EnvironmentException($"no source named '{name}' (configured: "
+                + $"{string.Join(", ", sources.Select(s => s.Name).DefaultIfEmpty("none"))})");
     }
 
     /// <summary>
@@ -123,7 +126,8 @@ public sealed class RegistryHome(string path)
                 source.Name,
                 source.Url,
                 () => ReadCredential.RunHelper(helper, source.Name, source.Url),
-                $"the credential helper '{helper.Split(' ')[0]}'") { LoginHint = $"fix the credential helper '{helper.Split(' ')[0]}'" };
+                $"the credential helper '{helper.Split(' ')[0]}'") { LoginHint = "fix the credential helper "
+                    + $"'{helper.Split(' ')[0]}'" };
         }
 
         return new ReadCredential(
@@ -167,7 +171,8 @@ public sealed class RegistryHome(string path)
         return new AddedSource(source, Hashing.Sha256Hex(rootBytes), Sources()[0].Name == source.Name);
     }
 
-    /// <summary>Adds a source with its trust anchor, a root metadata file that must sign itself (<see cref="RootChain.ParseAnchor"/>).</summary>
+    /// <summary>Adds a source with its trust anchor, a root metadata file that must sign itself (<see
+    /// cref="RootChain.ParseAnchor"/>).</summary>
     public SourceConfig AddSource(SourceConfig source, byte[] rootBytes)
     {
         CheckName(source.Name);
@@ -192,7 +197,8 @@ public sealed class RegistryHome(string path)
         return source;
     }
 
-    /// <summary><c>registry source default NAME</c>: moves the source to the front, so commands read it when no <c>--source</c> is given; the others keep their order.</summary>
+    /// <summary><c>registry source default NAME</c>: moves the source to the front, so commands read it when no
+    /// <c>--source</c> is given; the others keep their order.</summary>
     public SourceConfig SetDefault(string name)
     {
         var sources = Sources().ToList();
@@ -227,7 +233,9 @@ public sealed class RegistryHome(string path)
 
         if (name.StartsWith(Resolution.RegistrySet.ImplicitPrefix, StringComparison.Ordinal))
         {
-            throw new EnvironmentException($"'{name}': source names starting with '{Resolution.RegistrySet.ImplicitPrefix}' are kept for the registries that signed indexes pin (docs/protocol.md, \"Dependencies across registries\"); choose another name");
+            throw new EnvironmentException($"'{name}': source names starting with "
+                + $"'{Resolution.RegistrySet.ImplicitPrefix}' are kept for the registries that signed indexes pin "
+                + "(docs/protocol.md, \"Dependencies across registries\"); choose another name");
         }
     }
 

@@ -19,7 +19,8 @@ public static class RootOfTrust
         CancellationToken cancellationToken) =>
         RootChain.ParseAnchor(await ReadRootFileAsync(rootFile, cancellationToken).ConfigureAwait(false), rootFile);
 
-    /// <summary>The root bytes to trust for <paramref name="baseUri"/>, from a file, a pinned hash, or both (checked against each other).</summary>
+    /// <summary>The root bytes to trust for <paramref name="baseUri"/>, from a file, a pinned hash, or both (checked
+    /// against each other).</summary>
     public static async Task<byte[]> ObtainAsync(
         Uri baseUri,
         string? rootFile,
@@ -58,7 +59,8 @@ public static class RootOfTrust
 
         if (pinnedSha256 is not null && !Hashing.HexEquals(Hashing.Sha256Hex(bytes), pinnedSha256))
         {
-            throw new VerificationException(Rules.RootPin, $"{what}: sha256 is {Hashing.Sha256Hex(bytes)}, not the pinned {pinnedSha256.ToLowerInvariant()}; refusing to trust it");
+            throw new VerificationException(Rules.RootPin, $"{what}: sha256 is {Hashing.Sha256Hex(bytes)}, not the "
+                + $"pinned {pinnedSha256.ToLowerInvariant()}; refusing to trust it");
         }
 
         return bytes;

@@ -28,17 +28,20 @@ public sealed record SourceConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CredentialHelper { get; init; }
 
-    /// <summary>Witness verifier keys (C2SP vkeys, type 04) whose cosignatures on the registry's log checkpoint count (docs/protocol.md, "Witnesses").</summary>
+    /// <summary>Witness verifier keys (C2SP vkeys, type 04) whose cosignatures on the registry's log checkpoint count
+    /// (docs/protocol.md, "Witnesses").</summary>
     [JsonPropertyName("witnesses")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Witnesses { get; init; }
 
-    /// <summary>How many of <see cref="Witnesses"/> must have cosigned a checkpoint before a state is accepted (0: no witness policy).</summary>
+    /// <summary>How many of <see cref="Witnesses"/> must have cosigned a checkpoint before a state is accepted (0: no
+    /// witness policy).</summary>
     [JsonPropertyName("witness_quorum")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int WitnessQuorum { get; init; }
 
-    /// <summary>A registry's base URL (http or https; the folder holding <c>metadata/</c> and <c>targets/</c>), with a trailing '/'.</summary>
+    /// <summary>A registry's base URL (http or https; the folder holding <c>metadata/</c> and <c>targets/</c>), with a
+    /// trailing '/'.</summary>
     public static Uri ParseUrl(string text) =>
         Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri)
             && uri.Scheme is "http" or "https"
@@ -67,11 +70,13 @@ public sealed record SourceRequest
 
     public string? CredentialHelper { get; init; }
 
-    /// <summary>The witness policy (<see cref="SourceConfig.Witnesses"/>, <see cref="SourceConfig.WitnessQuorum"/>).</summary>
+    /// <summary>The witness policy (<see cref="SourceConfig.Witnesses"/>,
+    /// <see cref="SourceConfig.WitnessQuorum"/>).</summary>
     public IReadOnlyList<string>? Witnesses { get; init; }
 
     public int WitnessQuorum { get; init; }
 }
 
-/// <summary>A source as added: its configuration, the sha256 of the root it trusts, and whether it is the default (the first source).</summary>
+/// <summary>A source as added: its configuration, the sha256 of the root it trusts, and whether it is the default (the
+/// first source).</summary>
 public sealed record AddedSource(SourceConfig Source, string RootSha256, bool IsDefault);

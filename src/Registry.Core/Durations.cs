@@ -9,7 +9,8 @@ namespace Registry.Core;
 /// </summary>
 public static class Durations
 {
-    /// <summary>Parses one duration; a bad one is an <see cref="EnvironmentException"/> (bad usage) naming <paramref name="what"/>.</summary>
+    /// <summary>Parses one duration; a bad one is an <see cref="EnvironmentException"/> (bad usage) naming
+    /// <paramref name="what"/>.</summary>
     public static TimeSpan Parse(string text, string what)
     {
         text = text.Trim();
@@ -33,7 +34,8 @@ public static class Durations
             $"{what}: '{text}' is not a duration; write a whole number and a unit: 90m, 12h, 30d, 2w, 1y");
     }
 
-    /// <summary>Parses <c>ROLE=DURATION[,ROLE=DURATION...]</c> (repeatable); each role must be one of <paramref name="roles"/>.</summary>
+    /// <summary>Parses <c>ROLE=DURATION[,ROLE=DURATION...]</c> (repeatable); each role must be one of
+    /// <paramref name="roles"/>.</summary>
     public static IReadOnlyDictionary<string, TimeSpan> ParseRoleList(
         IEnumerable<string> texts,
         IReadOnlyCollection<string> roles,
@@ -47,7 +49,8 @@ public static class Durations
             var role = equals < 0 ? item : item[..equals].Trim();
             if (equals < 0 || !roles.Contains(role))
             {
-                throw new EnvironmentException($"{what}: '{item}' is not ROLE=DURATION with ROLE one of {string.Join(", ", roles)} (e.g. {what} timestamp=1d,snapshot=30d)");
+                throw new EnvironmentException($"{what}: '{item}' is not ROLE=DURATION with ROLE one of "
+                    + $"{string.Join(", ", roles)} (e.g. {what} timestamp=1d,snapshot=30d)");
             }
 
             result[role] = Parse(item[(equals + 1)..], $"{what} {role}");
@@ -56,7 +59,8 @@ public static class Durations
         return result;
     }
 
-    /// <summary>A short human form: <c>364d 23h</c>, <c>5h 12m</c>, <c>42m</c>; negative spans get a leading <c>-</c>.</summary>
+    /// <summary>A short human form: <c>364d 23h</c>, <c>5h 12m</c>, <c>42m</c>; negative spans get a leading
+    /// <c>-</c>.</summary>
     public static string Format(TimeSpan span)
     {
         var sign = span < TimeSpan.Zero ? "-" : "";

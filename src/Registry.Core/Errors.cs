@@ -16,7 +16,8 @@ public class RegistryException : Exception
 
     public RegistryException(string message, Exception inner) : this(message, 1, inner) { }
 
-    /// <summary>A failure of the documented rule <paramref name="rule"/>: the message ends in <c>[rule: NAME]</c>.</summary>
+    /// <summary>A failure of the documented rule <paramref name="rule"/>: the message ends in <c>[rule:
+    /// NAME]</c>.</summary>
     public RegistryException(string rule, string message, int exitCode = 1, Exception? inner = null)
         : this(WithRule(message, rule), exitCode, inner) { }
 
@@ -28,11 +29,13 @@ public class RegistryException : Exception
     /// <summary>A message naming the rule it broke: the one place that writes the <c>[rule: NAME]</c> suffix.</summary>
     public static string WithRule(string message, string rule) => $"{message} [rule: {rule}]";
 
-    /// <summary>The message without its <c>[rule: NAME]</c> suffix, to say more before re-throwing under the same rule.</summary>
+    /// <summary>The message without its <c>[rule: NAME]</c> suffix, to say more before re-throwing under the same
+    /// rule.</summary>
     public static string WithoutRule(string message) =>
         RuleOf(message) is { } rule ? message[..^WithRule("", rule).Length] : message;
 
-    /// <summary>The NAME of a message ending in <c>[rule: NAME]</c>, or null: the one place that reads the suffix.</summary>
+    /// <summary>The NAME of a message ending in <c>[rule: NAME]</c>, or null: the one place that reads the
+    /// suffix.</summary>
     public static string? RuleOf(string message)
     {
         const string Prefix = "[rule: ";

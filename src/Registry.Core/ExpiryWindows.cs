@@ -8,10 +8,12 @@ public enum ExpiryStage
     /// <summary>Outside every window.</summary>
     Fresh,
 
-    /// <summary>Within the refresh window: the next <c>registry refresh</c> re-signs it (if it holds the key).</summary>
+    /// <summary>Within the refresh window: the next <c>registry refresh</c> re-signs it (if it holds the
+    /// key).</summary>
     RefreshDue,
 
-    /// <summary>Within the warning window: <c>verify</c> and <c>status</c> warn (a scheduled refresh is not keeping up).</summary>
+    /// <summary>Within the warning window: <c>verify</c> and <c>status</c> warn (a scheduled refresh is not keeping
+    /// up).</summary>
     Warn,
 
     /// <summary>Past its expiry: every client refuses it.</summary>
@@ -32,7 +34,8 @@ public enum ExpiryStage
 /// </summary>
 public sealed class ExpiryWindows(RegistrySettings settings)
 {
-    /// <summary>The timestamp's warning window: it is re-signed by every refresh, so only a day's silence is news.</summary>
+    /// <summary>The timestamp's warning window: it is re-signed by every refresh, so only a day's silence is
+    /// news.</summary>
     public static readonly TimeSpan TimestampWarning = TimeSpan.FromDays(1);
 
     /// <summary>The other roles' warning window (before halving for short-lived roles).</summary>
@@ -43,13 +46,15 @@ public sealed class ExpiryWindows(RegistrySettings settings)
     /// <summary>The remaining lifetime under which <c>refresh</c> re-signs <paramref name="role"/>.</summary>
     public TimeSpan RefreshOf(string role) => Min(TimeSpan.FromDays(Settings.RefreshMarginDays), Half(role));
 
-    /// <summary>The remaining lifetime under which <c>verify</c> and <c>status</c> warn about <paramref name="role"/>.</summary>
+    /// <summary>The remaining lifetime under which <c>verify</c> and <c>status</c> warn about
+    /// <paramref name="role"/>.</summary>
     public TimeSpan WarningOf(string role)
         => Min(role == RoleNames.Timestamp ? TimestampWarning : RoleWarning, Half(role));
 
     public static bool IsExpired(SignedBase signed, DateTimeOffset now) => MetadataVerifier.IsExpired(signed, now);
 
-    /// <summary>Whether <paramref name="signed"/> is within <paramref name="role"/>'s warning window (or the one given), and not expired.</summary>
+    /// <summary>Whether <paramref name="signed"/> is within <paramref name="role"/>'s warning window (or the one
+    /// given), and not expired.</summary>
     public bool IsNearExpiry(SignedBase signed, string role, DateTimeOffset now, TimeSpan? window = null) =>
         !IsExpired(signed, now) && signed.Expires - now <= (window ?? WarningOf(role));
 

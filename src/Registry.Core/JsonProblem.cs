@@ -12,7 +12,8 @@ namespace Registry.Core;
 /// </summary>
 public static class JsonProblem
 {
-    /// <summary>For example <c>line 1, column 6: 'x' is an invalid start of a value</c> or <c>at $.bins: a number was expected</c>.</summary>
+    /// <summary>For example <c>line 1, column 6: 'x' is an invalid start of a value</c> or <c>at $.bins: a number was
+    /// expected</c>.</summary>
     public static string Describe(JsonException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
@@ -33,7 +34,8 @@ public static class JsonProblem
         return where.Count == 0 ? what : $"{string.Join(", ", where)}: {what}";
     }
 
-    /// <summary>The reader's "Cannot get the value of a token type 'String' as a number." as "a number was expected, not a string".</summary>
+    /// <summary>The reader's "Cannot get the value of a token type 'String' as a number." as "a number was expected,
+    /// not a string".</summary>
     private static string? Mismatch(Exception? inner)
     {
         const string Prefix = "Cannot get the value of a token type '";
@@ -116,7 +118,9 @@ public static class JsonProblem
     {
         if (message.Contains("trailing comma", StringComparison.Ordinal))
         {
-            return $"a trailing comma before {(message.Contains("JSON array", StringComparison.Ordinal) ? "']'" : "'}'")}, which JSON does not allow";
+            return "a trailing comma before "
+                + $"{(message.Contains("JSON array", StringComparison.Ordinal) ? "']'" : "'}'")}, which JSON does not "
+                + "allow";
         }
 
         if (message.StartsWith("'/' is", StringComparison.Ordinal))

@@ -17,7 +17,8 @@ public static class PublicBaseUrl
             || uri.Fragment.Length > 0
             || uri.UserInfo.Length > 0)
         {
-            throw new EnvironmentException(Rules.NuGetUrl, $"{option} '{url}': not a public base URL; give the http(s) address the registry is served at, e.g. https://cdn.example/registry/");
+            throw new EnvironmentException(Rules.NuGetUrl, $"{option} '{url}': not a public base URL; give the http(s) "
+                + "address the registry is served at, e.g. https://cdn.example/registry/");
         }
 
         var text = uri.AbsoluteUri;

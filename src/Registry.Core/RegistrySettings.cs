@@ -66,12 +66,14 @@ public sealed record RegistrySettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Witnesses { get; init; }
 
-    /// <summary>Whether publish writes the static search index (docs/search.md); <c>registry settings --search on|off</c>.</summary>
+    /// <summary>Whether publish writes the static search index (docs/search.md); <c>registry settings --search
+    /// on|off</c>.</summary>
     [JsonPropertyName("search")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Search { get; init; }
 
-    /// <summary>Whether publish writes the static web site (home, search and package pages, feed, badges) at the store's root.</summary>
+    /// <summary>Whether publish writes the static web site (home, search and package pages, feed, badges) at the
+    /// store's root.</summary>
     [JsonPropertyName("site")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Site { get; init; }
@@ -102,14 +104,16 @@ public sealed record RegistrySettings
         return known.Values.FirstOrDefault(p => string.Equals(p.Url, url, StringComparison.Ordinal));
     }
 
-    /// <summary>Parses <c>NAME=URL#SHA256</c> (the form of <c>--known-registry</c>) into an alias and its pin.</summary>
+    /// <summary>Parses <c>NAME=URL#SHA256</c> (the form of <c>--known-registry</c>) into an alias and its
+    /// pin.</summary>
     public static (string Name, Index.RegistryPin Pin) ParseKnownRegistry(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         var hash = text.LastIndexOf('#');
         if (equals <= 0 || hash < equals)
         {
-            throw new EnvironmentException(Index.RegistryPin.Rule, $"--known-registry '{text}': write NAME=URL#ROOT_SHA256, e.g. public=https://registry.example/#<sha256 of its metadata/1.root.json>");
+            throw new EnvironmentException(Index.RegistryPin.Rule, $"--known-registry '{text}': write "
+                + "NAME=URL#ROOT_SHA256, e.g. public=https://registry.example/#<sha256 of its metadata/1.root.json>");
         }
 
         var name = text[..equals];
@@ -166,7 +170,8 @@ public sealed record RegistrySettings
         return settings.Validate();
     }
 
-    /// <summary>Refuses expiries of 0 days or past <see cref="MaxExpiryDays"/>, and a timestamp that would expire before edges drop it.</summary>
+    /// <summary>Refuses expiries of 0 days or past <see cref="MaxExpiryDays"/>, and a timestamp that would expire
+    /// before edges drop it.</summary>
     public RegistrySettings Validate()
     {
         foreach (var role in ExpiryRoles)
@@ -176,7 +181,8 @@ public sealed record RegistrySettings
             {
                 throw new EnvironmentException(
                     Rules.ExpiryBounds,
-                    $"expiry of {role}: {days} days is out of bounds; a signature must last at least 1 day and at most {MaxExpiryDays} days (10 years)");
+                    $"expiry of {role}: {days} days is out of bounds; a signature must last at least 1 day and at most "
+                    + $"{MaxExpiryDays} days (10 years)");
             }
         }
 
@@ -184,7 +190,8 @@ public sealed record RegistrySettings
         {
             throw new EnvironmentException(
                 Rules.ExpiryBounds,
-                $"timestamp max-age {TimestampMaxAgeSeconds} s must be at least 0 and less than half the timestamp expiry ({TimestampExpiryDays} days), or edges would serve expired timestamps");
+                $"timestamp max-age {TimestampMaxAgeSeconds} s must be at least 0 and less than half the timestamp "
+                + $"expiry ({TimestampExpiryDays} days), or edges would serve expired timestamps");
         }
 
         if (NuGetUrl is not null && PublicBaseUrl.Normalize(NuGetUrl) != NuGetUrl)
@@ -198,7 +205,9 @@ public sealed record RegistrySettings
         {
             if (!Packages.PackageName.IsValid(name) || Index.RegistryPin.Problem(pin) is not null)
             {
-                throw new EnvironmentException(Index.RegistryPin.Rule, $"known registry '{name}' {Index.RegistryPin.Problem(pin) ?? "has an invalid alias"}; a known registry is an alias ({Packages.PackageName.Rule}) and {Index.RegistryPin.RuleText}");
+                throw new EnvironmentException(Index.RegistryPin.Rule, $"known registry '{name}' "
+                    + $"{Index.RegistryPin.Problem(pin) ?? "has an invalid alias"}; a known registry is an alias "
+                    + $"({Packages.PackageName.Rule}) and {Index.RegistryPin.RuleText}");
             }
         }
 
@@ -217,7 +226,8 @@ public sealed record RegistrySettings
     public static async Task<RegistrySettings> LoadAsync(IObjectReader store, CancellationToken cancellationToken) =>
         (await LoadWithTagAsync(store, cancellationToken).ConfigureAwait(false)).Settings;
 
-    /// <summary>The stored settings (defaults when none are stored) and the version tag to replace them with <see cref="SaveAsync"/>.</summary>
+    /// <summary>The stored settings (defaults when none are stored) and the version tag to replace them with
+    /// <see cref="SaveAsync"/>.</summary>
     public static async Task<(RegistrySettings Settings, string? VersionTag)> LoadWithTagAsync(
         IObjectReader store,
         CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 namespace Registry.Log;
 
-/// <summary>A file the log needs written: its store key and bytes (every one immutable once its checkpoint exists).</summary>
+/// <summary>A file the log needs written: its store key and bytes (every one immutable once its checkpoint
+/// exists).</summary>
 public sealed record LogFile(string Key, byte[] Content);
 
 /// <summary>What appending entries to a log produces: the new right-edge files and the new tree.</summary>

@@ -1,6 +1,7 @@
 namespace Registry.Log;
 
-/// <summary>A log document that is malformed, or a proof that does not verify; the message names what and where.</summary>
+/// <summary>A log document that is malformed, or a proof that does not verify; the message names what and
+/// where.</summary>
 public class LogException(string message) : Exception(message);
 
 /// <summary>

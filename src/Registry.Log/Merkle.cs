@@ -31,11 +31,13 @@ public static class Merkle
         return SHA256.HashData(buffer);
     }
 
-    /// <summary>The largest power of two strictly below <paramref name="n"/> (n ≥ 2): RFC 6962's split point k.</summary>
+    /// <summary>The largest power of two strictly below <paramref name="n"/> (n ≥ 2): RFC 6962's split point
+    /// k.</summary>
     public static long SplitPoint(long n)
         => 1L << (63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(n - 1)));
 
-    /// <summary>The Merkle tree hash of consecutive leaf hashes (the reference definition, for small trees and tests).</summary>
+    /// <summary>The Merkle tree hash of consecutive leaf hashes (the reference definition, for small trees and
+    /// tests).</summary>
     public static byte[] RootOfLeafHashes(IReadOnlyList<byte[]> leaves, int start, int end)
     {
         if (end - start == 0)
@@ -52,7 +54,8 @@ public static class Merkle
         return NodeHash(RootOfLeafHashes(leaves, start, start + k), RootOfLeafHashes(leaves, start + k, end));
     }
 
-    /// <summary>Whether <paramref name="proof"/> proves that the leaf at <paramref name="index"/> is in the tree of <paramref name="size"/> with <paramref name="root"/>.</summary>
+    /// <summary>Whether <paramref name="proof"/> proves that the leaf at <paramref name="index"/> is in the tree of
+    /// <paramref name="size"/> with <paramref name="root"/>.</summary>
     public static bool VerifyInclusion(
         ReadOnlySpan<byte> leafHash,
         long index,
@@ -97,9 +100,10 @@ public static class Merkle
     }
 
     /// <summary>
-    /// Whether <paramref name="proof"/> proves that the tree of <paramref name="oldSize"/> with <paramref name="oldRoot"/> is a
-    /// prefix of the tree of <paramref name="newSize"/> with <paramref name="newRoot"/>. The empty tree is a prefix of every tree
-    /// (with an empty proof); equal sizes need equal roots and an empty proof.
+    /// Whether <paramref name="proof"/> proves that the tree of <paramref name="oldSize"/> with
+    /// <paramref name="oldRoot"/> is a prefix of the tree of <paramref name="newSize"/> with
+    /// <paramref name="newRoot"/>. The empty tree is a prefix of every tree (with an empty proof); equal sizes need
+    /// equal roots and an empty proof.
     /// </summary>
     public static bool VerifyConsistency(
         long oldSize,

@@ -6,7 +6,8 @@ using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace Registry.Log;
 
-/// <summary>The signature types this log uses (C2SP signed-note): a log's Ed25519 signature, a witness's timestamped cosignature.</summary>
+/// <summary>The signature types this log uses (C2SP signed-note): a log's Ed25519 signature, a witness's timestamped
+/// cosignature.</summary>
 public enum NoteKeyType : byte
 {
     Ed25519 = 0x01,
@@ -44,7 +45,8 @@ public sealed record NoteVerifier(string Name, NoteKeyType Type, byte[] PublicKe
         if (raw.Length != 1 + Ed25519.PublicKeySize
             || (raw[0] != (byte)NoteKeyType.Ed25519 && raw[0] != (byte)NoteKeyType.Cosignature))
         {
-            throw new LogException($"verifier key '{parts[0]}': only Ed25519 (type 01) and Ed25519 cosignature (type 04) keys are supported");
+            throw new LogException($"verifier key '{parts[0]}': only Ed25519 (type 01) and Ed25519 cosignature (type "
+                + "04) keys are supported");
         }
 
         var verifier = new NoteVerifier(parts[0], (NoteKeyType)raw[0], raw[1..]);
@@ -65,7 +67,8 @@ public sealed record NoteVerifier(string Name, NoteKeyType Type, byte[] PublicKe
         return BinaryPrimitives.ReadUInt32BigEndian(hash);
     }
 
-    /// <summary>Whether <paramref name="signature"/> is this key's valid signature of <paramref name="text"/> (for a cosignature: of its timestamped message).</summary>
+    /// <summary>Whether <paramref name="signature"/> is this key's valid signature of <paramref name="text"/> (for a
+    /// cosignature: of its timestamped message).</summary>
     public bool Verifies(string text, NoteSignature signature)
     {
         if (signature.Name != Name || signature.KeyId != KeyId)
@@ -172,7 +175,8 @@ public sealed class NoteSigner
         return signer;
     }
 
-    /// <summary>Signs note text: an Ed25519 signature, or (for a cosigner key) a cosignature at <paramref name="time"/>.</summary>
+    /// <summary>Signs note text: an Ed25519 signature, or (for a cosigner key) a cosignature at
+    /// <paramref name="time"/>.</summary>
     public NoteSignature Sign(string text, DateTimeOffset time)
     {
         if (Type == NoteKeyType.Cosignature)

@@ -1,9 +1,11 @@
 namespace Registry.Log;
 
-/// <summary>The signed-note verification rule: unknown keys are ignored, a known key's bad signature rejects the note.</summary>
+/// <summary>The signed-note verification rule: unknown keys are ignored, a known key's bad signature rejects the
+/// note.</summary>
 public static class NoteVerification
 {
-    /// <summary>The verifiers among <paramref name="known"/> whose signatures on <paramref name="note"/> verify (each once).</summary>
+    /// <summary>The verifiers among <paramref name="known"/> whose signatures on <paramref name="note"/> verify (each
+    /// once).</summary>
     public static List<NoteVerifier> VerifiedBy(this SignedNote note, IEnumerable<NoteVerifier> known)
     {
         var verified = new List<NoteVerifier>();
@@ -26,7 +28,8 @@ public static class NoteVerification
         return verified;
     }
 
-    /// <summary>Parses a checkpoint note and requires a valid signature of <paramref name="log"/> and an origin equal to its name.</summary>
+    /// <summary>Parses a checkpoint note and requires a valid signature of <paramref name="log"/> and an origin equal
+    /// to its name.</summary>
     public static (SignedNote Note, Checkpoint Checkpoint) OpenCheckpoint(ReadOnlySpan<byte> bytes, NoteVerifier log)
     {
         var note = SignedNote.Parse(bytes);

@@ -31,7 +31,9 @@ public static class StateProof
             || !string.Equals(parsed.SnapshotSha256, snapshotSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new LogException(
-                $"the log entry (timestamp {parsed.TimestampVersion}, snapshot {parsed.SnapshotVersion} {parsed.SnapshotSha256[..12]}) is not this state (timestamp {timestampVersion}, snapshot {snapshotVersion} {snapshotSha256[..Math.Min(12, snapshotSha256.Length)]})");
+                $"the log entry (timestamp {parsed.TimestampVersion}, snapshot {parsed.SnapshotVersion} "
+                + $"{parsed.SnapshotSha256[..12]}) is not this state (timestamp {timestampVersion}, snapshot "
+                + $"{snapshotVersion} {snapshotSha256[..Math.Min(12, snapshotSha256.Length)]})");
         }
 
         var hashes = proof.Select(p => Base64(p, "inclusion proof")).ToList();
@@ -42,7 +44,8 @@ public static class StateProof
             hashes,
             opened.Root))
         {
-            throw new LogException($"this state's log entry is not in the log's checkpoint (size {opened.Size}): the inclusion proof does not verify");
+            throw new LogException($"this state's log entry is not in the log's checkpoint (size {opened.Size}): the "
+                + "inclusion proof does not verify");
         }
 
         return new LoggedState(note, opened, parsed);
@@ -68,7 +71,8 @@ public static class StateProof
 
         if (next.Size < trusted.Size)
         {
-            throw new LogForkException(Evidence($"SECURITY ERROR: the log's checkpoint went back from size {trusted.Size} to {next.Size} (a rolled-back or forked view)", trusted, next, []));
+            throw new LogForkException(Evidence("SECURITY ERROR: the log's checkpoint went back from size "
+                + $"{trusted.Size} to {next.Size} (a rolled-back or forked view)", trusted, next, []));
         }
 
         List<byte[]> proof = [];
@@ -80,7 +84,8 @@ public static class StateProof
 
         if (!Merkle.VerifyConsistency(trusted.Size, next.Size, proof, trusted.Root, next.Root))
         {
-            throw new LogForkException(Evidence("SECURITY ERROR: the log's new checkpoint is not consistent with the one trusted before (a split view or a rewritten history)", trusted, next, proof));
+            throw new LogForkException(Evidence("SECURITY ERROR: the log's new checkpoint is not consistent with the "
+                + "one trusted before (a split view or a rewritten history)", trusted, next, proof));
         }
 
         return proof;

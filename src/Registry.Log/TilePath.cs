@@ -5,8 +5,9 @@ namespace Registry.Log;
 
 /// <summary>
 /// The C2SP tlog-tiles layout of a log under a store prefix: <c>checkpoint</c>, hash tiles
-/// <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c> of 256 hashes and entry bundles <c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c>,
-/// with N written as 3-digit path elements (1234067 is <c>x001/x234/067</c>).
+/// <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c> of 256 hashes and entry bundles
+/// <c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c>, with N written as 3-digit path elements (1234067 is
+/// <c>x001/x234/067</c>).
 /// </summary>
 public static class TilePath
 {
@@ -29,11 +30,13 @@ public static class TilePath
     public static string Entries(string prefix, long index, int width)
         => prefix + "tile/entries/" + Index(index) + Partial(width);
 
-    /// <summary>The record a leaf entry (a record's SHA-256) names: <c>record/&lt;hex&gt;</c>, content-addressed and immutable.</summary>
+    /// <summary>The record a leaf entry (a record's SHA-256) names: <c>record/&lt;hex&gt;</c>, content-addressed and
+    /// immutable.</summary>
     public static string Record(string prefix, ReadOnlySpan<byte> leafEntry)
         => prefix + "record/" + Convert.ToHexStringLower(leafEntry);
 
-    /// <summary>The full tile or bundle that supersedes the partial <paramref name="key"/> (null: not a partial's key).</summary>
+    /// <summary>The full tile or bundle that supersedes the partial <paramref name="key"/> (null: not a partial's
+    /// key).</summary>
     public static string? FullOf(string key)
     {
         var partial = key.LastIndexOf(".p/", StringComparison.Ordinal);
@@ -72,10 +75,12 @@ public static class TilePath
         return level is >= 0 and <= 63 && parts.Length > 1 && (index + 1) * Width <= HashesAtLevel(size, level);
     }
 
-    /// <summary>The number of hashes at <paramref name="level"/> (each the root of a full tile below) in a tree of <paramref name="size"/>.</summary>
+    /// <summary>The number of hashes at <paramref name="level"/> (each the root of a full tile below) in a tree of
+    /// <paramref name="size"/>.</summary>
     public static long HashesAtLevel(long size, int level) => level == 0 ? size : size >> (Height * level);
 
-    /// <summary>The width of tile <paramref name="index"/> at a level with <paramref name="count"/> hashes (256 when full).</summary>
+    /// <summary>The width of tile <paramref name="index"/> at a level with <paramref name="count"/> hashes (256 when
+    /// full).</summary>
     public static int WidthOf(long index, long count)
     {
         var width = count - (index * Width);

@@ -43,7 +43,8 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
         return proof;
     }
 
-    /// <summary>The RFC 6962 consistency proof from the tree of <paramref name="oldSize"/> to this tree (empty for 0 or equal sizes).</summary>
+    /// <summary>The RFC 6962 consistency proof from the tree of <paramref name="oldSize"/> to this tree (empty for 0 or
+    /// equal sizes).</summary>
     public async Task<List<byte[]>> ConsistencyProofAsync(long oldSize, CancellationToken cancellationToken)
     {
         if (oldSize < 0 || oldSize > size)
@@ -175,7 +176,8 @@ public sealed class TileReader(string prefix, long size, LogFileReader read)
         BytesRead += bytes.Length;
         if (bytes.Length != width * Merkle.HashSize)
         {
-            throw new LogException($"{key}: {bytes.Length} bytes, a tile of width {width} has {width * Merkle.HashSize} (truncated or padded)");
+            throw new LogException($"{key}: {bytes.Length} bytes, a tile of width {width} has "
+                + $"{width * Merkle.HashSize} (truncated or padded)");
         }
 
         _tiles[key] = bytes;

@@ -90,7 +90,8 @@ public sealed class Witness(NoteSigner key, IReadOnlyList<NoteVerifier> logs, st
                 : Merkle.VerifyConsistency(latest.Size, checkpoint.Size, proof, latest.Root, checkpoint.Root);
             if (!consistent)
             {
-                return new WitnessAnswer(422, $"the checkpoint (size {checkpoint.Size}) is not consistent with the one cosigned before (size {latestSize})\n");
+                return new WitnessAnswer(422, $"the checkpoint (size {checkpoint.Size}) is not consistent with the one "
+                    + $"cosigned before (size {latestSize})\n");
             }
 
             var path = PathOf(checkpoint.Origin);
@@ -120,7 +121,8 @@ public sealed class Witness(NoteSigner key, IReadOnlyList<NoteVerifier> logs, st
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(origin))) + ".checkpoint");
     }
 
-    /// <summary>The body of add-checkpoint: <c>old N</c>, proof lines, an empty line, then the checkpoint note.</summary>
+    /// <summary>The body of add-checkpoint: <c>old N</c>, proof lines, an empty line, then the checkpoint
+    /// note.</summary>
     public static string FormatRequest(long oldSize, IEnumerable<byte[]> proof, SignedNote note) =>
         "old " + oldSize.ToString(CultureInfo.InvariantCulture) + "\n"
             + string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n"))

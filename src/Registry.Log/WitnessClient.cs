@@ -28,10 +28,12 @@ public sealed record WitnessEndpoint(Uri Url, NoteVerifier Key)
     public override string ToString() => Url + "=" + Key.Encoded;
 }
 
-/// <summary>Asks a witness to cosign a checkpoint (C2SP tlog-witness add-checkpoint), catching up once on a 409.</summary>
+/// <summary>Asks a witness to cosign a checkpoint (C2SP tlog-witness add-checkpoint), catching up once on a
+/// 409.</summary>
 public static class WitnessClient
 {
-    /// <summary>The witness's verified cosignature, or a problem (unreachable, refused, a bad signature) to report.</summary>
+    /// <summary>The witness's verified cosignature, or a problem (unreachable, refused, a bad signature) to
+    /// report.</summary>
     public static async Task<(NoteSignature? Cosignature, string? Problem)> CosignAsync(
         HttpClient http, WitnessEndpoint witness, SignedNote note, long oldSize, Func<long, CancellationToken, Task<List<byte[]>>> proofFrom, CancellationToken cancellationToken)
     {
@@ -63,7 +65,8 @@ public static class WitnessClient
 
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    return (null, $"witness {witness.Key.Name} ({witness.Url}) refused: {(int)response.StatusCode} {body.Trim()}");
+                    return (null, $"witness {witness.Key.Name} ({witness.Url}) refused: {(int)response.StatusCode} "
+                        + $"{body.Trim()}");
                 }
 
                 var cosignature = SignedNote.ParseSignatureLines(body)

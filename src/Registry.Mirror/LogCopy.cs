@@ -129,7 +129,8 @@ internal static class LogCopy
         }
     }
 
-    /// <summary>Every tile and bundle a tree of <paramref name="size"/> has that a tree of <paramref name="oldSize"/> did not (partial ones included).</summary>
+    /// <summary>Every tile and bundle a tree of <paramref name="size"/> has that a tree of <paramref name="oldSize"/>
+    /// did not (partial ones included).</summary>
     private static IEnumerable<string> Keys(long size, long oldSize)
     {
         for (var level = 0; TilePath.HashesAtLevel(size, level) > 0; level++)

@@ -14,8 +14,8 @@ namespace Registry.Mirror;
 /// links, expiry, no version going back from what the destination holds), fetches only the
 /// immutable files the destination lacks, verifies each against the signed metadata, writes
 /// them create-only (artifacts streamed through their pin, so memory is bounded by
-/// <see cref="MirrorOptions.Parallel"/>, not by their size), and swaps <c>timestamp.json</c> last: the destination is a complete,
-/// valid registry at every instant, and an interrupted sync resumes where it stopped.
+/// <see cref="MirrorOptions.Parallel"/>, not by their size), and swaps <c>timestamp.json</c> last: the destination is a
+/// complete, valid registry at every instant, and an interrupted sync resumes where it stopped.
 /// </summary>
 public sealed class RegistryMirror(
     IObjectReader source,
@@ -297,14 +297,16 @@ public sealed record MirrorOptions
     /// <summary>Headers for the files written (the destination's timestamp max-age).</summary>
     public CachePolicy CachePolicy { get; init; } = new();
 
-    /// <summary>The mirror's public base URL, which its derived views' absolute URLs name (the NuGet feed needs one).</summary>
+    /// <summary>The mirror's public base URL, which its derived views' absolute URLs name (the NuGet feed needs
+    /// one).</summary>
     public string? NuGetUrl { get; init; }
 
     /// <summary>The derived views the mirror writes for itself, derived from the verified copy.</summary>
     public IReadOnlyList<IRegistryView> Views { get; init; } = [];
 }
 
-/// <summary>Files and bytes written so far, and how many of the changed bins (the unit of work whose total is known up front) are done.</summary>
+/// <summary>Files and bytes written so far, and how many of the changed bins (the unit of work whose total is known up
+/// front) are done.</summary>
 public sealed record MirrorProgress(int Files, long Bytes)
 {
     public int Bins { get; init; }

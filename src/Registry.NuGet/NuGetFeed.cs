@@ -35,7 +35,8 @@ public static class NuGetFeed
     /// <summary>The registration index of a package (mutable: it changes on publish and yank).</summary>
     public static string RegistrationKey(string name) => $"{Registration}{name}/index.json";
 
-    /// <summary>The .nupkg where NuGet clients fetch it: <c>{id}/{version}/{id}.{version}.nupkg</c>, all lowercase.</summary>
+    /// <summary>The .nupkg where NuGet clients fetch it: <c>{id}/{version}/{id}.{version}.nupkg</c>, all
+    /// lowercase.</summary>
     public static string PackageKey(string name, string version)
         => $"{FlatContainer}{name}/{version}/{name}.{version}.nupkg";
 

@@ -19,7 +19,8 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
 {
     private const string Sync = "run 'registry nuget sync'";
 
-    /// <summary>Reads the service index (null when there is none) and returns an auditor for the base URL it names.</summary>
+    /// <summary>Reads the service index (null when there is none) and returns an auditor for the base URL it
+    /// names.</summary>
     public static async Task<NuGetFeedAuditor> OpenAsync(
         IObjectReader reader,
         ViewFindings findings,
@@ -50,7 +51,8 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
         {
         }
 
-        findings.Error($"{NuGetFeed.ServiceIndexKey}: not a NuGet service index with a PackageBaseAddress/3.0.0 ending in {NuGetFeed.FlatContainer}; {Sync}");
+        findings.Error($"{NuGetFeed.ServiceIndexKey}: not a NuGet service index with a PackageBaseAddress/3.0.0 ending "
+            + $"in {NuGetFeed.FlatContainer}; {Sync}");
         return new NuGetFeedAuditor(reader, null);
     }
 
@@ -72,7 +74,8 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
         {
             if (listed is { Count: > 0 })
             {
-                findings.Error($"{versionsKey}: lists versions but the feed has no service index ({NuGetFeed.ServiceIndexKey}); {Sync}");
+                findings.Error($"{versionsKey}: lists versions but the feed has no service index "
+                    + $"({NuGetFeed.ServiceIndexKey}); {Sync}");
             }
             else
             {
@@ -165,7 +168,8 @@ public sealed class NuGetFeedAuditor(IObjectReader reader, string? baseUrl) : IV
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            findings.Error($"{key}: not a versions list ({{\"versions\": [...]}}): {(e is JsonException json ? JsonProblem.Describe(json) : "no \"versions\" array of strings")}");
+            findings.Error($"{key}: not a versions list ({{\"versions\": [...]}}): "
+                + $"{(e is JsonException json ? JsonProblem.Describe(json) : "no \"versions\" array of strings")}");
             return [];
         }
     }

@@ -73,7 +73,8 @@ public sealed class NuGetFeedWriter(
 
                 if (index.Name != name)
                 {
-                    // Asked under another spelling (my_lib for my.lib): its files' tags must be read under the published one.
+                    // Asked under another spelling (my_lib for my.lib): its files' tags must be read under the
+                    // published one.
                     lost.Add(index.Name);
                     continue;
                 }
@@ -121,10 +122,12 @@ public sealed class NuGetFeedWriter(
             pending = [.. lost.Distinct(StringComparer.Ordinal)];
         }
 
-        throw new ConflictException($"{store.Location}: the NuGet view of {string.Join(", ", pending)} kept changing under this writer; the signed publish stands, run 'registry nuget sync' to bring the view up to date");
+        throw new ConflictException($"{store.Location}: the NuGet view of {string.Join(", ", pending)} kept changing "
+            + "under this writer; the signed publish stands, run 'registry nuget sync' to bring the view up to date");
     }
 
-    /// <summary>The .nupkg and .nuspec of every NuGet version (yanked ones too: unlisted is not deleted) that the store lacks.</summary>
+    /// <summary>The .nupkg and .nuspec of every NuGet version (yanked ones too: unlisted is not deleted) that the store
+    /// lacks.</summary>
     private async Task WriteVersionFilesAsync(
         PackageIndex index,
         IReadOnlyDictionary<string, byte[]>? known,
@@ -174,7 +177,8 @@ public sealed class NuGetFeedWriter(
     private static byte[] NuspecOf(byte[] nupkg, IndexEntry entry)
     {
         var fileName = $"{entry.NuGet!.Id}.{NuGetFeed.VersionText(entry.Version)}.nupkg";
-        // The bytes are signed and were accepted at publish, perhaps under raised limits: read them under the index's own bound.
+        // The bytes are signed and were accepted at publish, perhaps under raised limits: read them under the index's
+        // own bound.
         var limits = PackageLimits.Default with
         {
             MaxCompressedBytes = IndexRules.MaxArtifactBytes,
@@ -197,7 +201,8 @@ public sealed class NuGetFeedWriter(
         }
     }
 
-    /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone changed it meanwhile.</summary>
+    /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone
+    /// changed it meanwhile.</summary>
     private async Task<bool> SwapIfChangedAsync(
         string key,
         StoredObject? current,

@@ -29,7 +29,9 @@ public sealed class NuGetView(
         {
             throw new EnvironmentException(
                 Rules.NuGetUrl,
-                $"{Path.GetFileName(nupkg.SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose URLs need the address the registry is served at; set it once with 'registry settings --store {storeLocation} --nuget-url https://cdn.example/registry/' (nothing was published)");
+                $"{Path.GetFileName(nupkg.SourcePath)}: a .nupkg is served through the registry's NuGet feed, whose "
+                + "URLs need the address the registry is served at; set it once with 'registry settings --store "
+                + $"{storeLocation} --nuget-url https://cdn.example/registry/' (nothing was published)");
         }
     }
 
@@ -40,7 +42,8 @@ public sealed class NuGetView(
     {
         var url = context.BaseUrl ?? throw new EnvironmentException(
             Rules.NuGetUrl,
-            $"{context.Store.Location}: has no NuGet URL; set it with 'registry settings --store {context.Store.Location} --nuget-url https://cdn.example/registry/'");
+            $"{context.Store.Location}: has no NuGet URL; set it with 'registry settings --store "
+            + $"{context.Store.Location} --nuget-url https://cdn.example/registry/'");
         if (names is null)
         {
             var state = await context.LoadState(cancellationToken).ConfigureAwait(false);

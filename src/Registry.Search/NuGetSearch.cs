@@ -31,12 +31,14 @@ public static class NuGetSearch
 
     public static string AutocompleteKey(string key) => $"{Root}autocomplete/{key}.json";
 
-    /// <summary>The entries the NuGet view's service index lists for search (the NuGet feed adds them when the search view is on).</summary>
+    /// <summary>The entries the NuGet view's service index lists for search (the NuGet feed adds them when the search
+    /// view is on).</summary>
     public static IReadOnlyList<NuGetServiceResource> ServiceIndexResources(string baseUrl)
     {
         var query = baseUrl + QueryDefaultKey;
         var autocomplete = baseUrl + AutocompleteDefaultKey;
-        const string QueryComment = "Static search: answered per first three letters or digits of q by the edge; the bare URL lists the most recently published packages";
+        const string QueryComment = "Static search: answered per first three letters or digits of q by the edge; the "
+            + "bare URL lists the most recently published packages";
         const string AutocompleteComment = "Static autocomplete: package ids per first three letters or digits of q";
         return
         [
@@ -72,7 +74,8 @@ public static class NuGetSearch
         return key.Length == 0 ? null : key;
     }
 
-    /// <summary>The NuGet packages of a shard, best first (the name itself, a run of the name, a description word; shorter names first).</summary>
+    /// <summary>The NuGet packages of a shard, best first (the name itself, a run of the name, a description word;
+    /// shorter names first).</summary>
     internal static List<ShardPackage> Ranked(SearchShard shard)
     {
         var best = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -91,7 +94,8 @@ public static class NuGetSearch
             .Take(MaxPerKey).ToList();
     }
 
-    /// <summary>A NuGet search answer: <c>totalHits</c> and <c>data</c> items with id, version, description, versions and registration.</summary>
+    /// <summary>A NuGet search answer: <c>totalHits</c> and <c>data</c> items with id, version, description, versions
+    /// and registration.</summary>
     internal static byte[] Query(
         string baseUrl,
         IReadOnlyList<(ShardPackage Package, DateTimeOffset? Published)> packages) => Write(writer =>
@@ -156,7 +160,8 @@ public static class NuGetSearch
         writer.WriteEndObject();
     });
 
-    /// <summary>The items of a stored default answer (to keep it in publish order without reading the whole index); empty when malformed.</summary>
+    /// <summary>The items of a stored default answer (to keep it in publish order without reading the whole index);
+    /// empty when malformed.</summary>
     internal static List<(ShardPackage Package, DateTimeOffset? Published)> ParseRecent(byte[]? content)
     {
         var items = new List<(ShardPackage, DateTimeOffset?)>();

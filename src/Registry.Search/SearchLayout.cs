@@ -2,7 +2,8 @@ using Registry.Core;
 
 namespace Registry.Search;
 
-/// <summary>Where the search index's files live (all fixed URLs that change, served with the timestamp's short max-age).</summary>
+/// <summary>Where the search index's files live (all fixed URLs that change, served with the timestamp's short
+/// max-age).</summary>
 public static class SearchLayout
 {
     public const string Root = RegistryLayout.SearchViewRoot + "v1/";
@@ -10,7 +11,8 @@ public static class SearchLayout
     /// <summary>Folder of the query shards, <c>search/v1/shards/KEY.json</c>.</summary>
     public const string Shards = Root + "shards/";
 
-    /// <summary>Folder of the per-package records, <c>search/v1/packages/NAME.json</c>: the shard keys a package was last indexed under.</summary>
+    /// <summary>Folder of the per-package records, <c>search/v1/packages/NAME.json</c>: the shard keys a package was
+    /// last indexed under.</summary>
     public const string Packages = Root + "packages/";
 
     public static string ShardKey(string key) => $"{Shards}{key}.json";

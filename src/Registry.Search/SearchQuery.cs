@@ -25,7 +25,8 @@ public static class SearchQuery
             .Where(t => SearchText.KeyOf(t) is not null)
             .ToList();
 
-    /// <summary>Fetches the shards a query needs from <paramref name="reader"/> (a store, or a registry over HTTP) and answers it.</summary>
+    /// <summary>Fetches the shards a query needs from <paramref name="reader"/> (a store, or a registry over HTTP) and
+    /// answers it.</summary>
     public static async Task<SearchAnswer> RunAsync(
         IObjectReader reader,
         string query,
@@ -134,7 +135,8 @@ public static class SearchQuery
             .ToList();
     }
 
-    /// <summary>A term matches a record's text when a word of its name or shown description starts with it (or is it, for a short term).</summary>
+    /// <summary>A term matches a record's text when a word of its name or shown description starts with it (or is it,
+    /// for a short term).</summary>
     private static bool TextMatches(ShardPackage package, string term) =>
         package.Name.StartsWith(term, StringComparison.Ordinal)
         || SearchText.Tokens(package.Name + " " + package.Description).Any(w => SearchText.Length(term) < SearchText

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Registry.Search;
 
 /// <summary>A package's record in a shard: what a result shows.</summary>
-/// <summary>A package's record in a shard: what a result shows (<see cref="NuGetId"/>: the id as spelt, for a NuGet package).</summary>
+/// <summary>A package's record in a shard: what a result shows (<see cref="NuGetId"/>: the id as spelt, for a NuGet
+/// package).</summary>
 public sealed record ShardPackage(string Name, string Version, string Description, string? NuGetId = null);
 
 /// <summary>
@@ -18,10 +19,12 @@ public sealed class SearchShard
 {
     public const int FormatVersion = 1;
 
-    /// <summary>Most packages one word lists (the best by <see cref="SearchText.Tier"/>, then the shortest names).</summary>
+    /// <summary>Most packages one word lists (the best by <see cref="SearchText.Tier"/>, then the shortest
+    /// names).</summary>
     public const int MaxPerWord = 50;
 
-    /// <summary>Most packages one word lists that it finds only by their description (the name matches come first, up to <see cref="MaxPerWord"/>).</summary>
+    /// <summary>Most packages one word lists that it finds only by their description (the name matches come first, up
+    /// to <see cref="MaxPerWord"/>).</summary>
     public const int MaxDescribedPerWord = 20;
 
     /// <summary>A shard's largest size: three shards, a query's most, stay under 100 KB.</summary>
@@ -92,7 +95,8 @@ public sealed class SearchShard
         }
     }
 
-    /// <summary>The order of a word's packages: the name itself, then a run of a name, then descriptions; shorter names first, then by name.</summary>
+    /// <summary>The order of a word's packages: the name itself, then a run of a name, then descriptions; shorter names
+    /// first, then by name.</summary>
     public static int Rank(string word, string a, string b)
     {
         var tier = SearchText.Tier(a, word).CompareTo(SearchText.Tier(b, word));

@@ -24,7 +24,8 @@ public static class SearchText
     /// <summary>Longest description word indexed; longer runs (hashes, base64) are skipped.</summary>
     public const int MaxWordLength = 32;
 
-    /// <summary>Distinct description words indexed per package: a hostile description cannot touch every shard.</summary>
+    /// <summary>Distinct description words indexed per package: a hostile description cannot touch every
+    /// shard.</summary>
     public const int MaxDescriptionWords = 64;
 
     /// <summary>Description characters kept in a shard's record (the package page has the rest).</summary>
@@ -92,7 +93,8 @@ public static class SearchText
         }
     }
 
-    /// <summary>The shard key of a word or query term: its first three letters, marks or digits (code points), folded; null when it has none.</summary>
+    /// <summary>The shard key of a word or query term: its first three letters, marks or digits (code points), folded;
+    /// null when it has none.</summary>
     public static string? KeyOf(string word)
     {
         var key = new StringBuilder(KeyLength * 2);
@@ -118,7 +120,8 @@ public static class SearchText
     /// <summary>Whether a key is ASCII letters and digits only: the keys NuGet's edge rewrites can route to.</summary>
     public static bool IsAsciiKey(string key) => key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9'));
 
-    /// <summary>How well a package name matches a word: 0 the name itself, 1 a run of the name, 2 only the description.</summary>
+    /// <summary>How well a package name matches a word: 0 the name itself, 1 a run of the name, 2 only the
+    /// description.</summary>
     public static int Tier(string name, string word) =>
         name == word ? 0 : Tokens(name).Contains(word, StringComparer.Ordinal) ? 1 : 2;
 
@@ -164,7 +167,8 @@ public static class SearchText
         };
     }
 
-    /// <summary>Every description word any version of a package ever had (for the audit: stale is a warning, never-said is an error).</summary>
+    /// <summary>Every description word any version of a package ever had (for the audit: stale is a warning, never-said
+    /// is an error).</summary>
     public static ISet<string> EverSaid(PackageIndex index)
     {
         var words = new HashSet<string>(StringComparer.Ordinal) { index.Name };
@@ -177,7 +181,8 @@ public static class SearchText
         return words;
     }
 
-    /// <summary>A description cut to <see cref="MaxDescriptionChars"/> at a word boundary, with an ellipsis when cut.</summary>
+    /// <summary>A description cut to <see cref="MaxDescriptionChars"/> at a word boundary, with an ellipsis when
+    /// cut.</summary>
     public static string Shorten(string description)
     {
         var text = string.Join(' ', description.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -196,7 +201,8 @@ public static class SearchText
         return text[..end] + "\u2026";
     }
 
-    /// <summary>A letter (L*), a combining mark (M*) or a decimal digit (Nd): the script's <c>[\p{L}\p{M}\p{Nd}]</c>.</summary>
+    /// <summary>A letter (L*), a combining mark (M*) or a decimal digit (Nd): the script's
+    /// <c>[\p{L}\p{M}\p{Nd}]</c>.</summary>
     private static bool IsWordRune(Rune rune) => Rune.GetUnicodeCategory(rune) switch
     {
         UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter

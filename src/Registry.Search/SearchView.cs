@@ -21,7 +21,8 @@ public sealed class SearchView : IRegistryView
 
     public bool IsEnabled(RegistrySettings settings) => settings.Search;
 
-    /// <summary>The <c>registry settings</c> option that turns the view on, for messages (IRegistryView.EnableOption on the lead's branch).</summary>
+    /// <summary>The <c>registry settings</c> option that turns the view on, for messages (IRegistryView.EnableOption on
+    /// the lead's branch).</summary>
     public string EnableOption => "--search on";
 
     /// <summary>Search can index every package: nothing to refuse.</summary>

@@ -42,7 +42,8 @@ public sealed class S3ObjectStore : IObjectStore
 
     public string Location => _s3.Options.Location;
 
-    /// <summary>An AWSSDK client configured for <paramref name="options"/> (checksums only when required, no SDK retries).</summary>
+    /// <summary>An AWSSDK client configured for <paramref name="options"/> (checksums only when required, no SDK
+    /// retries).</summary>
     public static IAmazonS3 CreateClient(S3StoreOptions options) => S3ClientFactory.Create(options);
 
     public async Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken)
@@ -143,7 +144,9 @@ public sealed class S3ObjectStore : IObjectStore
             if (length > S3StoreOptions.MaxSinglePutBytes)
             {
                 throw new EnvironmentException(
-                    $"'{key}' is {length} bytes: above 5 GiB a create-only write needs multipart with If-None-Match on CompleteMultipartUpload; enable it only if {Location}'s server honours that header (AWS S3 does, radosgw 16 does not)");
+                    $"'{key}' is {length} bytes: above 5 GiB a create-only write needs multipart with If-None-Match on "
+                    + $"CompleteMultipartUpload; enable it only if {Location}'s server honours that header (AWS S3 "
+                    + "does, radosgw 16 does not)");
             }
 
             await using var body = await UploadBody.PrepareAsync(

@@ -24,7 +24,8 @@ public sealed record S3StoreOptions
     /// <summary>Send <c>x-amz-acl: public-read</c> with every write, so that a CDN can read anonymously.</summary>
     public bool PublicRead { get; init; }
 
-    /// <summary>Objects longer than this are streamed (never held in memory); shorter ones are one buffered PUT.</summary>
+    /// <summary>Objects longer than this are streamed (never held in memory); shorter ones are one buffered
+    /// PUT.</summary>
     public long MultipartThreshold { get; init; } = 16 * 1024 * 1024;
 
     public int PartSize { get; init; } = 8 * 1024 * 1024;

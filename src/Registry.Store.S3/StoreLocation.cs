@@ -61,6 +61,7 @@ public static class StoreLocation
         }
 
         var options = S3StoreOptions.Parse(location, s3Endpoint);
-        return $"registry-precondition-proof/1 s3 endpoint={options.Endpoint?.ToString() ?? "aws"} region={options.Region}";
+        return $"registry-precondition-proof/1 s3 endpoint={options.Endpoint?.ToString() ?? "aws"} "
+            + $"region={options.Region}";
     }
 }

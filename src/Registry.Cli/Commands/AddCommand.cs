@@ -19,12 +19,14 @@ internal static class AddCommand
     public static Command Create(CliContext context)
     {
         var spec = new Argument<string>(
-            "package") { Description = "NAME, or NAME@RANGE (NuGet range such as \"[1.0.0, 2.0.0)\", or ^1.0 / ~1.2 / 1.x, written in NuGet's syntax)" };
+            "package") { Description = "NAME, or NAME@RANGE (NuGet range such as \"[1.0.0, 2.0.0)\", or ^1.0 / ~1.2 / "
+                + "1.x, written in NuGet's syntax)" };
         var project = new Option<string>("--project") {
             Description = "The project folder (its registry.json is created when missing)",
             DefaultValueFactory = _ => "." };
         var options = new ClientOptions();
-        var command = new Command("add", "Add a dependency to the project's registry.json: the latest version's range (like cargo add), or the range given");
+        var command = new Command("add", "Add a dependency to the project's registry.json: the latest version's range "
+            + "(like cargo add), or the range given");
         command.Arguments.Add(spec);
         command.Options.Add(project);
         command.Options.Add(options.Source);
@@ -62,7 +64,8 @@ internal static class AddCommand
         return command;
     }
 
-    /// <summary>A NuGet range as written, or the NuGet spelling of an npm/cargo one; otherwise a usage error with the hint.</summary>
+    /// <summary>A NuGet range as written, or the NuGet spelling of an npm/cargo one; otherwise a usage error with the
+    /// hint.</summary>
     private static string ParseRange(string text)
     {
         if (RangeSyntax.NuGetEquivalentOrNull(text) is { } nuget && VersionRange.TryParse(nuget, out _))
@@ -74,7 +77,8 @@ internal static class AddCommand
             : throw new EnvironmentException($"'{text}' is not a version range; {RangeSyntax.Hint(text)}");
     }
 
-    /// <summary>registry.json with dependencies[name] = range: every other member kept in place, a new dependency last.</summary>
+    /// <summary>registry.json with dependencies[name] = range: every other member kept in place, a new dependency
+    /// last.</summary>
     private static byte[] WithDependency(byte[]? original, string file, string name, string range)
     {
         using var document = ParseObject(original ?? "{}"u8.ToArray(), file);
@@ -95,7 +99,8 @@ internal static class AddCommand
 
                 if (member.Value.ValueKind != JsonValueKind.Object)
                 {
-                    throw new EnvironmentException($"{file}: \"dependencies\" is not an object; it maps names to ranges: {{\"dependencies\": {{\"{name}\": \"{range}\"}}}}");
+                    throw new EnvironmentException($"{file}: \"dependencies\" is not an object; it maps names to "
+                        + $"ranges: {{\"dependencies\": {{\"{name}\": \"{range}\"}}}}");
                 }
 
                 WriteDependencies(writer, member.Value, name, range);

@@ -12,7 +12,8 @@ internal sealed class ClientOptions
     public Option<bool> Offline { get; }
         = new("--offline") { Description = "Use only the trusted metadata and files already in the cache" };
 
-    /// <summary>Every client command prints its result as JSON on request (read through <see cref="CliContext.Json"/>).</summary>
+    /// <summary>Every client command prints its result as JSON on request (read through
+    /// <see cref="CliContext.Json"/>).</summary>
     public Option<bool> Json { get; } = CliContext.JsonOption();
 
     public void AddTo(Command command)
@@ -39,7 +40,8 @@ internal sealed class ClientOptions
 
         if (context.Verbose)
         {
-            await context.InfoAsync($"metadata {update.Status.ToString().ToLowerInvariant()} (timestamp {update.TimestampVersion}) from {update.Url ?? "the cache"}; {client.Requests} request(s)").ConfigureAwait(false);
+            await context.InfoAsync($"metadata {update.Status.ToString().ToLowerInvariant()} (timestamp "
+                + $"{update.TimestampVersion}) from {update.Url ?? "the cache"}; {client.Requests} request(s)").ConfigureAwait(false);
         }
     }
 }

@@ -29,7 +29,8 @@ internal static class FetchCommand
             var at = text.IndexOf('@', StringComparison.Ordinal);
             var name = at < 0 ? text : text[..at];
             var range = at < 0 ? VersionRange.All : VersionRange.TryParse(text[(at + 1)..], out var parsed) ? parsed
-                : throw new EnvironmentException($"'{text[(at + 1)..]}' is not a NuGet version range; {Core.Packages.RangeSyntax.Hint(text[(at + 1)..])}");
+                : throw new EnvironmentException($"'{text[(at + 1)..]}' is not a NuGet version range; "
+                    + $"{Core.Packages.RangeSyntax.Hint(text[(at + 1)..])}");
             using var client = options.Open(parse);
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);

@@ -12,13 +12,15 @@ internal static class GcCommand
     {
         var store = new StoreOptions();
         var grace = new Option<string?>(
-            "--grace") { Description = "Keep every file younger than this and everything a state current within it references: 90m, 12h, 7d, 2w [default: 7d]" };
+            "--grace") { Description = "Keep every file younger than this and everything a state current within it "
+                + "references: 90m, 12h, 7d, 2w [default: 7d]" };
         var graceDays = new Option<double?>("--grace-days") {
             Description = "The grace period in days (same as --grace Nd)" };
         var dryRun = new Option<bool>("--dry-run") {
             Description = "List what would be deleted without deleting or writing anything" };
         var json = CliContext.JsonOption("the result");
-        var command = new Command("gc", "Delete files no state current within the grace period references (replaced metadata, leftovers of crashed publishes); never roots or timestamp.json");
+        var command = new Command("gc", "Delete files no state current within the grace period references (replaced "
+            + "metadata, leftovers of crashed publishes); never roots or timestamp.json");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(grace);
         command.Options.Add(graceDays);
@@ -38,7 +40,9 @@ internal static class GcCommand
             var settings = await RegistrySettings.LoadAsync(target, ct).ConfigureAwait(false);
             if (period < TimeSpan.FromDays(settings.TimestampExpiryDays))
             {
-                await context.WarnAsync($"grace period {Durations.Format(period)} is shorter than the timestamp expiry ({settings.TimestampExpiryDays}d): a reader holding an older, still valid timestamp (an edge past its max-age, a mirror mid-sync) may find files gone").ConfigureAwait(false);
+                await context.WarnAsync($"grace period {Durations.Format(period)} is shorter than the timestamp expiry "
+                    + $"({settings.TimestampExpiryDays}d): a reader holding an older, still valid timestamp (an edge "
+                    + "past its max-age, a mirror mid-sync) may find files gone").ConfigureAwait(false);
             }
 
             var result = await new RegistryCollector(target, TimeProvider.System).CollectAsync(period, isDryRun, ct)
@@ -61,7 +65,8 @@ internal static class GcCommand
                     .ConfigureAwait(false);
             }
 
-            await context.Out.WriteLineAsync($"{(isDryRun ? "would delete" : "deleted")} {result.DeletedFiles} files, {result.DeletedBytes} bytes; kept {result.Kept}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"{(isDryRun ? "would delete" : "deleted")} {result.DeletedFiles} files, "
+                + $"{result.DeletedBytes} bytes; kept {result.Kept}").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -5,7 +5,8 @@ using Registry.Core.Index;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry info NAME</c>: description, license, links, and every version with its date, yank state and dependencies, from verified metadata.</summary>
+/// <summary><c>registry info NAME</c>: description, license, links, and every version with its date, yank state and
+/// dependencies, from verified metadata.</summary>
 internal static class InfoCommand
 {
     public static Command Create(CliContext context)
@@ -13,7 +14,8 @@ internal static class InfoCommand
         var name = new Argument<string>("name") { Description = "Package name" };
         var options = new ClientOptions();
         options.Json.Description = "Print the verified index document as JSON (errors too: {\"error\": ...})";
-        var command = new Command("info", "Show a package's description, license, authors, links, and each version's publish date, yanked state and dependencies");
+        var command = new Command("info", "Show a package's description, license, authors, links, and each version's "
+            + "publish date, yanked state and dependencies");
         command.Arguments.Add(name);
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -22,7 +24,8 @@ internal static class InfoCommand
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             var index = await client.GetIndexAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
-                ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct).ConfigureAwait(false))}");
+                ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the "
+                    + $"registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct).ConfigureAwait(false))}");
             if (context.Json)
             {
                 await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index)))
@@ -40,7 +43,8 @@ internal static class InfoCommand
         return command;
     }
 
-    /// <summary>The package's details as the newest version states them, then one line per version, oldest first.</summary>
+    /// <summary>The package's details as the newest version states them, then one line per version, oldest
+    /// first.</summary>
     private static IEnumerable<string> Describe(PackageIndex index)
     {
         var newest = index.Versions.LastOrDefault(v => !v.Yanked) ?? index.Versions[^1];
@@ -68,7 +72,8 @@ internal static class InfoCommand
             var dependencies = version.Dependencies.Count == 0
                 ? ""
                 : "  depends on " + string.Join(", ", version.Dependencies.Select(d =>
-                $"{d.Key} {d.Value}{(version.DependencyRegistries?.GetValueOrDefault(d.Key) is { } pin ? " from " + pin.Url : "")}"));
+                $"{d.Key} "
+                + $"{d.Value}{(version.DependencyRegistries?.GetValueOrDefault(d.Key) is { } pin ? " from " + pin.Url : "")}"));
             yield return string.Create(
                 CultureInfo.InvariantCulture,
                 $"    {version.Version}  published {version.Published:yyyy-MM-dd HH:mm}Z{yanked}{dependencies}");

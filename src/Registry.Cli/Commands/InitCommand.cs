@@ -13,19 +13,28 @@ internal static class InitCommand
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var binCount = new BinCountOptions("Number of hashed bins, a power of two (default 256, or the best for --expected-packages). A publish rewrites one bin (packages/bins x ~134 B) and the snapshot (bins x ~30 B): smallest at bins ~ sqrt(packages x 134 / 30), so 256 suits ~7k-30k packages, 512 ~30k-120k, 1024 ~120k-470k, 2048 ~470k-1.9M; 'registry rebin' changes it later");
+        var binCount = new BinCountOptions("Number of hashed bins, a power of two (default 256, or the best for "
+            + "--expected-packages). A publish rewrites one bin (packages/bins x ~134 B) and the snapshot (bins x ~30 "
+            + "B): smallest at bins ~ sqrt(packages x 134 / 30), so 256 suits ~7k-30k packages, 512 ~30k-120k, 1024 "
+            + "~120k-470k, 2048 ~470k-1.9M; 'registry rebin' changes it later");
         var maxAge = new Option<int>("--timestamp-max-age") {
             Description = "Seconds edges may cache timestamp.json",
             DefaultValueFactory = _ => 60 };
         var expiry = new Option<string[]>("--expiry")
         {
-            Description = "How long signatures last, per role: ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp, whole days from 1d to 3650d (defaults: root, targets, bins, snapshot 365d; timestamp 7d)",
+            Description = "How long signatures last, per role: ROLE=DURATION[,...] with ROLE root, targets, bins, "
+                + "snapshot or timestamp, whole days from 1d to 3650d (defaults: root, targets, bins, snapshot 365d; "
+                + "timestamp 7d)",
         };
         var publicRead = new Option<bool>(
-            "--public-read") { Description = "Write every object readable anonymously (S3 x-amz-acl: public-read), for a CDN reading the bucket without credentials" };
+            "--public-read") { Description = "Write every object readable anonymously (S3 x-amz-acl: public-read), for "
+                + "a CDN reading the bucket without credentials" };
         var nugetUrl = new Option<string?>(
-            "--nuget-url") { Description = "The public base URL the registry is served at (e.g. https://cdn.example/registry/); enables the NuGet feed at URL nuget/v3/index.json for .nupkg packages" };
-        var command = new Command("init", "Create a new, empty registry in a store (and its keys, when the keys folder has none; encrypted when a passphrase is given)");
+            "--nuget-url") { Description = "The public base URL the registry is served at (e.g. "
+                + "https://cdn.example/registry/); enables the NuGet feed at URL nuget/v3/index.json for .nupkg "
+                + "packages" };
+        var command = new Command("init", "Create a new, empty registry in a store (and its keys, when the keys folder "
+            + "has none; encrypted when a passphrase is given)");
         store.AddTo(command);
         binCount.AddTo(command);
         command.Options.Add(maxAge);
@@ -33,7 +42,8 @@ internal static class InitCommand
         command.Options.Add(publicRead);
         command.Options.Add(nugetUrl);
         var log = new Option<string?>(
-            "--log") { Description = "Keep a transparency log with this origin (e.g. registry.example.com/log): makes KEYS/log.key, names it in the root, logs every commit under log/ (docs/protocol.md)" };
+            "--log") { Description = "Keep a transparency log with this origin (e.g. registry.example.com/log): makes "
+                + "KEYS/log.key, names it in the root, logs every commit under log/ (docs/protocol.md)" };
         command.Options.Add(log);
         command.SetAction(async (parse, ct) =>
         {
@@ -72,15 +82,20 @@ internal static class InitCommand
             if (passphrases.ForNewKeys is null
                 && result.KeyFiles.Values.Any(f => !KeyFile.IsEncrypted(File.ReadAllText(f))))
             {
-                await context.WarnAsync($"the keys are stored UNENCRYPTED; set {Passphrases.DefaultVariable} (or --passphrase-env VAR) before 'registry init' to encrypt new keys, or create them with 'registry keys generate'").ConfigureAwait(false);
+                await context.WarnAsync($"the keys are stored UNENCRYPTED; set {Passphrases.DefaultVariable} (or "
+                    + "--passphrase-env VAR) before 'registry init' to encrypt new keys, or create them with 'registry "
+                    + "keys generate'").ConfigureAwait(false);
             }
 
             if (parse.GetValue(binCount.ExpectedPackages) is { } packages)
             {
-                await context.InfoAsync($"{result.BinCount} bins suit {packages} packages: a publish then rewrites about {(HashBins.PublishBytes(packages, result.BinCount) / 1024):0.#} KiB of bin and snapshot, besides its index document and the timestamp").ConfigureAwait(false);
+                await context.InfoAsync($"{result.BinCount} bins suit {packages} packages: a publish then rewrites "
+                    + $"about {(HashBins.PublishBytes(packages, result.BinCount) / 1024):0.#} KiB of bin and snapshot, "
+                    + "besides its index document and the timestamp").ConfigureAwait(false);
             }
 
-            await context.InfoAsync("keep the root key offline; publishing needs the targets, snapshot and timestamp keys, 'registry refresh' only the timestamp key").ConfigureAwait(false);
+            await context.InfoAsync("keep the root key offline; publishing needs the targets, snapshot and timestamp "
+                + "keys, 'registry refresh' only the timestamp key").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

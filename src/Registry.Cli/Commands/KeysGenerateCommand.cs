@@ -5,7 +5,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry keys generate</c>: a new ECDSA P-256 key, encrypted unless asked otherwise, and its public half.</summary>
+/// <summary><c>registry keys generate</c>: a new ECDSA P-256 key, encrypted unless asked otherwise, and its public
+/// half.</summary>
 internal static class KeysGenerateCommand
 {
     public static Command Create(CliContext context)
@@ -19,7 +20,8 @@ internal static class KeysGenerateCommand
         var passphraseEnv = Passphrases.CreateOption();
         var unencrypted = new Option<bool>("--unencrypted") {
             Description = "Write the private key unencrypted, on purpose (e.g. for a CI secret store that encrypts it)" };
-        var command = new Command("generate", "Generate an ECDSA P-256 key: PKCS#8 encrypted with a passphrase (AES-256-CBC, PBKDF2-SHA256) unless --unencrypted; prints its key id and public key");
+        var command = new Command("generate", "Generate an ECDSA P-256 key: PKCS#8 encrypted with a passphrase "
+            + "(AES-256-CBC, PBKDF2-SHA256) unless --unencrypted; prints its key id and public key");
         command.Options.Add(role);
         command.Options.Add(output);
         command.Options.Add(passphraseEnv);
@@ -29,7 +31,8 @@ internal static class KeysGenerateCommand
             var roleName = parse.GetValue(role)!;
             if (!RoleNames.TopLevel.Contains(roleName))
             {
-                throw new EnvironmentException($"--role {roleName}: not a role; use root, targets, snapshot or timestamp (the hashed bins are signed by the targets keys)");
+                throw new EnvironmentException($"--role {roleName}: not a role; use root, targets, snapshot or "
+                    + "timestamp (the hashed bins are signed by the targets keys)");
             }
 
             var passphrase = PassphraseFor(parse.GetValue(passphraseEnv), parse.GetValue(unencrypted), context);
@@ -72,7 +75,8 @@ internal static class KeysGenerateCommand
         if (Console.IsInputRedirected)
         {
             throw new EnvironmentException(
-                $"no passphrase to encrypt the key with: set {Passphrases.DefaultVariable}, pass --passphrase-env VAR, run on a terminal to be asked, or pass --unencrypted to write it unencrypted on purpose");
+                $"no passphrase to encrypt the key with: set {Passphrases.DefaultVariable}, pass --passphrase-env VAR, "
+                + "run on a terminal to be asked, or pass --unencrypted to write it unencrypted on purpose");
         }
 
         var first = Passphrases.CheckStrength(Passphrases.Prompt(context, "new passphrase: "), "the prompt");

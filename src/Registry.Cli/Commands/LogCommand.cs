@@ -14,11 +14,13 @@ internal static class LogCommand
             Description = "Package names to watch",
             Arity = ArgumentArity.OneOrMore };
         var since = new Option<long>(
-            "--since") { Description = "Start at this entry index (default 0: the whole log); a monitor passes the size it printed last time" };
+            "--since") { Description = "Start at this entry index (default 0: the whole log); a monitor passes the "
+                + "size it printed last time" };
         var source = new Option<string?>("--source") {
             Description = "The configured source to read (default: the first)" };
         var json = CliContext.JsonOption();
-        var watch = new Command("watch", "List every log entry that changed the named packages, each verified against the checkpoint the client verified; exit 1 when an entry does not verify");
+        var watch = new Command("watch", "List every log entry that changed the named packages, each verified against "
+            + "the checkpoint the client verified; exit 1 when an entry does not verify");
         watch.Arguments.Add(names);
         watch.Options.Add(since);
         watch.Options.Add(source);
@@ -46,10 +48,12 @@ internal static class LogCommand
 
             foreach (var change in result.Changes)
             {
-                await context.Out.WriteLineAsync($"{change.Index} {change.Package} index sha256:{change.IndexSha256} timestamp {change.TimestampVersion} snapshot {change.SnapshotVersion}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{change.Index} {change.Package} index sha256:{change.IndexSha256} "
+                    + $"timestamp {change.TimestampVersion} snapshot {change.SnapshotVersion}").ConfigureAwait(false);
             }
 
-            await context.InfoAsync($"read entries {result.From}..{result.Size - 1} of the log (checkpoint size {result.Size}, root {result.RootHash}); next time: --since {result.Size}").ConfigureAwait(false);
+            await context.InfoAsync($"read entries {result.From}..{result.Size - 1} of the log (checkpoint size "
+                + $"{result.Size}, root {result.RootHash}); next time: --since {result.Size}").ConfigureAwait(false);
             return CliApp.Ok;
         });
         group.Subcommands.Add(watch);

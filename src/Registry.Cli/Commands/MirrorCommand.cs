@@ -10,7 +10,8 @@ using Registry.Store.S3;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry mirror</c>: copy a registry over plain HTTP into a folder or S3, verifying everything.</summary>
+/// <summary><c>registry mirror</c>: copy a registry over plain HTTP into a folder or S3, verifying
+/// everything.</summary>
 internal static class MirrorCommand
 {
     public static Command Create(CliContext context)
@@ -21,7 +22,8 @@ internal static class MirrorCommand
             Description = "Destination: a folder or s3://bucket/prefix",
             Required = true };
         var root = new Option<string>(
-            "--root") { Description = "The trusted root metadata file (e.g. the source's metadata/1.root.json, obtained out of band)", Required = true };
+            "--root") { Description = "The trusted root metadata file (e.g. the source's metadata/1.root.json, "
+                + "obtained out of band)", Required = true };
         var parallel = new Option<int>("--parallel") {
             Description = "Concurrent downloads",
             DefaultValueFactory = _ => 8 }.InRange(1, 256);
@@ -36,17 +38,22 @@ internal static class MirrorCommand
         var s3Endpoint = new Option<string?>("--s3-endpoint") {
             Description = "S3-compatible endpoint URL for an s3:// destination" };
         var publicRead = new Option<bool>(
-            "--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a CDN in front of the mirror's bucket" };
+            "--public-read") { Description = "Write objects readable anonymously (S3 x-amz-acl: public-read), for a "
+                + "CDN in front of the mirror's bucket" };
         var unsafeStore = new Option<bool>("--allow-unsafe-store") {
             Description = "Write to a destination that does not enforce preconditions" };
         var nugetUrl = new Option<string?>(
-            "--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
+            "--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL "
+                + "nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
         var views = new Option<string[]>(
-            "--view") { Description = $"Also derive this view for the mirror from the verified copy ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); repeatable; --nuget-url implies nuget", AllowMultipleArgumentsPerToken = false };
+            "--view") { Description = "Also derive this view for the mirror from the verified copy "
+                + $"({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); repeatable; --nuget-url implies nuget", AllowMultipleArgumentsPerToken = false };
         var tokenEnv = new Option<string?>(
-            "--token-env") { Description = "A private source: the environment variable holding its read token (sent to the source's origin only)" };
+            "--token-env") { Description = "A private source: the environment variable holding its read token (sent to "
+                + "the source's origin only)" };
         var json = CliContext.JsonOption();
-        var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain HTTP; every file is verified; run it from cron");
+        var command = new Command("mirror", "Bring a copy of a registry up to the source's current state over plain "
+            + "HTTP; every file is verified; run it from cron");
         command.Arguments.Add(url);
         foreach (var option in new Option[] {
             to,
@@ -130,12 +137,16 @@ internal static class MirrorCommand
             }
 
             var summary = result.Unchanged
-                ? string.Create(CultureInfo.InvariantCulture, $"up to date: timestamp {result.TimestampVersion}; {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s")
-                : string.Create(CultureInfo.InvariantCulture, $"mirrored timestamp {result.TimestampVersion}: {result.FilesFetched} files, {result.BytesFetched} bytes, {source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s");
+                ? string.Create(CultureInfo.InvariantCulture, $"up to date: timestamp {result.TimestampVersion}; "
+                    + $"{source.RequestCount} request(s), {result.Elapsed.TotalSeconds:0.00} s")
+                : string.Create(CultureInfo.InvariantCulture, $"mirrored timestamp {result.TimestampVersion}: "
+                    + $"{result.FilesFetched} files, {result.BytesFetched} bytes, {source.RequestCount} request(s), "
+                    + $"{result.Elapsed.TotalSeconds:0.00} s");
             await context.Out.WriteLineAsync(summary).ConfigureAwait(false);
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
-                await context.Out.WriteLineAsync($"NuGet feed: {feed.Packages} package(s), wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"NuGet feed: {feed.Packages} package(s), wrote {feed.FilesWritten} "
+                    + $"files, {feed.BytesWritten} bytes").ConfigureAwait(false);
             }
 
             if (collected is not null)

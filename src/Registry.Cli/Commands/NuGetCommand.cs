@@ -17,7 +17,8 @@ internal static class NuGetCommand
     {
         var store = new StoreOptions();
         var view = new Option<string?>(
-            "--view") { Description = $"Only this view ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); default: every view the registry's settings turn on" };
+            "--view") { Description = $"Only this view ({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); "
+                + "default: every view the registry's settings turn on" };
         var names = Names();
         var sync = new Command(
             "sync",
@@ -36,7 +37,8 @@ internal static class NuGetCommand
             "The NuGet v3 feed written beside the signed index for .nupkg packages (at NUGET-URL nuget/v3/index.json)");
         var store = new StoreOptions();
         var names = Names();
-        var sync = new Command("sync", "Rewrite the NuGet feed files that differ from the signed index (versions lists, registrations, missing .nupkg/.nuspec); needs no key; the same as 'registry sync --view nuget'");
+        var sync = new Command("sync", "Rewrite the NuGet feed files that differ from the signed index (versions "
+            + "lists, registrations, missing .nupkg/.nuspec); needs no key; the same as 'registry sync --view nuget'");
         store.AddTo(sync, keys: false);
         sync.Arguments.Add(names);
         sync.SetAction((parse, ct) => RunAsync(context, store, parse, NuGetView.ViewName, parse.GetValue(names), ct));
@@ -74,7 +76,8 @@ internal static class NuGetCommand
         foreach (var stats in results)
         {
             var label = stats.View == NuGetView.ViewName ? "NuGet feed" : $"{stats.View} view";
-            await context.Out.WriteLineAsync($"{label} of {stats.Packages} package(s) is up to date; wrote {stats.FilesWritten} files, {stats.BytesWritten} bytes").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"{label} of {stats.Packages} package(s) is up to date; wrote "
+                + $"{stats.FilesWritten} files, {stats.BytesWritten} bytes").ConfigureAwait(false);
         }
 
         return CliApp.Ok;

@@ -6,7 +6,8 @@ using Registry.Core.Packages;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry pack [DIR] [--output FILE]</c>: a reproducible package file from a folder with registry.json.</summary>
+/// <summary><c>registry pack [DIR] [--output FILE]</c>: a reproducible package file from a folder with
+/// registry.json.</summary>
 internal static class PackCommand
 {
     public static Command Create(CliContext context)
@@ -17,7 +18,8 @@ internal static class PackCommand
         var output = new Option<string?>("--output", "-o") {
             Description = "The package file to write (default: NAME-VERSION.tgz in the current folder)" };
         var limits = new LimitOptions();
-        var command = new Command("pack", "Make a reproducible .tgz of a folder with registry.json (sorted entries; fixed times, owners, modes), checked by the rules publish applies");
+        var command = new Command("pack", "Make a reproducible .tgz of a folder with registry.json (sorted entries; "
+            + "fixed times, owners, modes), checked by the rules publish applies");
         command.Arguments.Add(folder);
         command.Options.Add(output);
         limits.AddTo(command);
@@ -42,7 +44,8 @@ internal static class PackCommand
             }
 
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(packed.Content));
-            await context.Out.WriteLineAsync($"packed {packed.Manifest.Name} {RegistryLayout.VersionText(packed.Manifest.Version)} sha256:{sha256} {file}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"packed {packed.Manifest.Name} "
+                + $"{RegistryLayout.VersionText(packed.Manifest.Version)} sha256:{sha256} {file}").ConfigureAwait(false);
             await context.InfoAsync($"{packed.Files.Count} file(s), {packed.Content.Length} bytes")
                 .ConfigureAwait(false);
             return CliApp.Ok;

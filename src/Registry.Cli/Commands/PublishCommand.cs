@@ -12,7 +12,8 @@ internal static class PublishCommand
     {
         var store = new StoreOptions();
         var files = new Argument<string[]>(
-            "files") { Description = "Package files: .tgz with registry.json at the root, or .nupkg (needs the registry's NuGet URL: init or settings --nuget-url)", Arity = ArgumentArity.OneOrMore };
+            "files") { Description = "Package files: .tgz with registry.json at the root, or .nupkg (needs the "
+                + "registry's NuGet URL: init or settings --nuget-url)", Arity = ArgumentArity.OneOrMore };
         var skipDeps = new Option<bool>("--skip-dependency-check") {
             Description = "Publish even when a dependency is not (yet) satisfiable in the registry" };
         var limits = new LimitOptions();
@@ -67,13 +68,15 @@ internal static class PublishCommand
             {
                 foreach (var package in result.Packages)
                 {
-                    await context.Out.WriteLineAsync($"{Verb(package.Status)} {package.Name} {package.Version} sha256:{package.Sha256} {package.Artifact}").ConfigureAwait(false);
+                    await context.Out.WriteLineAsync($"{Verb(package.Status)} {package.Name} {package.Version} "
+                        + $"sha256:{package.Sha256} {package.Artifact}").ConfigureAwait(false);
                 }
             }
 
             if (result.Stats is { } stats)
             {
-                await context.InfoAsync($"wrote {stats.FilesWritten} files, {stats.BytesWritten} bytes; snapshot {stats.SnapshotVersion}, timestamp {stats.TimestampVersion}, {stats.Attempts} attempt(s)").ConfigureAwait(false);
+                await context.InfoAsync($"wrote {stats.FilesWritten} files, {stats.BytesWritten} bytes; snapshot "
+                    + $"{stats.SnapshotVersion}, timestamp {stats.TimestampVersion}, {stats.Attempts} attempt(s)").ConfigureAwait(false);
                 await LogWarnings.WarnWitnessesAsync(context, stats).ConfigureAwait(false);
             }
             else
@@ -84,7 +87,8 @@ internal static class PublishCommand
 
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
-                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes for {feed.Packages} package(s)").ConfigureAwait(false);
+                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files, {feed.BytesWritten} bytes for "
+                    + $"{feed.Packages} package(s)").ConfigureAwait(false);
             }
 
             return CliApp.Ok;

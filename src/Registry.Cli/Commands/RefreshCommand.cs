@@ -4,13 +4,16 @@ using Registry.Core.Publishing;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry refresh</c>: re-sign the timestamp (and whatever expires soon, when its key is held); exit 1 when an expired role cannot be re-signed.</summary>
+/// <summary><c>registry refresh</c>: re-sign the timestamp (and whatever expires soon, when its key is held); exit 1
+/// when an expired role cannot be re-signed.</summary>
 internal static class RefreshCommand
 {
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
-        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key), any role near expiry whose key is given, and after a root rotation every role whose keys changed; fails, writing nothing, when a role has expired and the keys given cannot re-sign it; run it on a schedule");
+        var command = new Command("refresh", "Re-sign timestamp.json (needs only the timestamp key), any role near "
+            + "expiry whose key is given, and after a root rotation every role whose keys changed; fails, writing "
+            + "nothing, when a role has expired and the keys given cannot re-sign it; run it on a schedule");
         var json = CliContext.JsonOption();
         store.AddTo(command);
         command.Options.Add(json);

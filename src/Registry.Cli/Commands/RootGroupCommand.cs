@@ -3,7 +3,8 @@ using Registry.Core;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry root propose|sign|publish</c>: root rotation by the TUF rules, signatures collected on separate machines.</summary>
+/// <summary><c>registry root propose|sign|publish</c>: root rotation by the TUF rules, signatures collected on separate
+/// machines.</summary>
 internal static class RootGroupCommand
 {
     public static Command Create(CliContext context)

@@ -7,16 +7,19 @@ using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry root propose</c>: write the unsigned root N+1 with the requested key and threshold changes.</summary>
+/// <summary><c>registry root propose</c>: write the unsigned root N+1 with the requested key and threshold
+/// changes.</summary>
 internal static class RootProposeCommand
 {
     public static Command Create(CliContext context)
     {
         var store = new StoreOptions();
         var addKey = new Option<string[]>(
-            "--add-key") { Description = "ROLE=FILE: add the key in FILE (a .pub from 'registry keys generate', or a private key) to ROLE (repeatable)" };
+            "--add-key") { Description = "ROLE=FILE: add the key in FILE (a .pub from 'registry keys generate', or a "
+                + "private key) to ROLE (repeatable)" };
         var removeKey = new Option<string[]>(
-            "--remove-key") { Description = "ROLE=KEYID: remove a key (its id, 8+ leading hex digits of it, or a file holding it) from ROLE (repeatable)" };
+            "--remove-key") { Description = "ROLE=KEYID: remove a key (its id, 8+ leading hex digits of it, or a file "
+                + "holding it) from ROLE (repeatable)" };
         var threshold = new Option<string[]>("--threshold") {
             Description = "ROLE=N: how many of ROLE's keys must sign (repeatable)" };
         var expires = new Option<string?>("--expires") {
@@ -25,7 +28,8 @@ internal static class RootProposeCommand
             Description = "Where to write the unsigned proposal (e.g. root-next.json)",
             Required = true };
         var passphraseEnv = Passphrases.CreateOption();
-        var command = new Command("propose", "Write the unsigned next root version with keys added or removed, thresholds changed, a new expiry; then 'root sign' it");
+        var command = new Command("propose", "Write the unsigned next root version with keys added or removed, "
+            + "thresholds changed, a new expiry; then 'root sign' it");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(addKey);
         command.Options.Add(removeKey);
@@ -64,7 +68,8 @@ internal static class RootProposeCommand
             var proposal = RootProposal.Propose(current.Signed, edits, TimeProvider.System.GetUtcNow());
             RootRotation.WriteProposal(parse.GetValue(output)!, proposal, replace: false);
 
-            await context.Out.WriteLineAsync($"proposed root version {proposal.Signed.Version} (expires {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}) in {parse.GetValue(output)}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"proposed root version {proposal.Signed.Version} (expires "
+                + $"{proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}) in {parse.GetValue(output)}").ConfigureAwait(false);
             foreach (var line in RootProposal.Describe(current.Signed, proposal.Signed)
                 .DefaultIfEmpty("no key or threshold changes (a renewal)"))
             {
@@ -74,8 +79,10 @@ internal static class RootProposeCommand
             var root = current.Signed.Roles[RoleNames.Root];
             var next = proposal.Signed.Roles[RoleNames.Root];
             await context.InfoAsync(
-                $"next: 'registry root sign {parse.GetValue(output)} --key KEY' by {root.Threshold} of the current root keys ({string.Join(", ", root.KeyIds.Select(SigningKey.ShortId))}) " +
-                $"and {next.Threshold} of the new ones ({string.Join(", ", next.KeyIds.Select(SigningKey.ShortId))}), then 'registry root publish'").ConfigureAwait(false);
+                $"next: 'registry root sign {parse.GetValue(output)} --key KEY' by {root.Threshold} of the current "
+                + $"root keys ({string.Join(", ", root.KeyIds.Select(SigningKey.ShortId))}) " +
+                $"and {next.Threshold} of the new ones ({string.Join(", ", next.KeyIds.Select(SigningKey.ShortId))}), "
+                + "then 'registry root publish'").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

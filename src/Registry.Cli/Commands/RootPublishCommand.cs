@@ -7,7 +7,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry root publish</c>: write a fully signed proposal as <c>metadata/N+1.root.json</c>, create-only.</summary>
+/// <summary><c>registry root publish</c>: write a fully signed proposal as <c>metadata/N+1.root.json</c>,
+/// create-only.</summary>
 internal static class RootPublishCommand
 {
     public static Command Create(CliContext context)
@@ -15,8 +16,10 @@ internal static class RootPublishCommand
         var store = new StoreOptions();
         var file = new Argument<string>("file") { Description = "The signed root proposal" };
         var keys = new Option<string?>(
-            "--keys") { Description = "Right after publishing, re-sign what the new keys require (as 'registry refresh' does) with the private keys in this folder" };
-        var command = new Command("publish", "Publish a signed root proposal as the next root version; refused unless the old and the new root's thresholds are both met");
+            "--keys") { Description = "Right after publishing, re-sign what the new keys require (as 'registry "
+                + "refresh' does) with the private keys in this folder" };
+        var command = new Command("publish", "Publish a signed root proposal as the next root version; refused unless "
+            + "the old and the new root's thresholds are both met");
         store.AddTo(command, keys: false);
         command.Options.Add(store.PassphraseEnv);
         command.Arguments.Add(file);
@@ -45,7 +48,8 @@ internal static class RootPublishCommand
             var roles = string.Join(", ", result.RolesWithNewKeys);
             if (keyRing is null)
             {
-                await context.WarnAsync($"the keys of {roles} changed: clients refuse the current metadata until it is re-signed; run 'registry refresh --keys DIR' with the new keys now").ConfigureAwait(false);
+                await context.WarnAsync($"the keys of {roles} changed: clients refuse the current metadata until it is "
+                    + "re-signed; run 'registry refresh --keys DIR' with the new keys now").ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
@@ -60,7 +64,8 @@ internal static class RootPublishCommand
             }
             catch (RegistryException e)
             {
-                throw new EnvironmentException($"root version {result.Version} is published, but re-signing {roles} failed: {e.Message}; run 'registry refresh --keys DIR' with the new keys", e);
+                throw new EnvironmentException($"root version {result.Version} is published, but re-signing {roles} "
+                    + $"failed: {e.Message}; run 'registry refresh --keys DIR' with the new keys", e);
             }
 
             await context.Out.WriteLineAsync(

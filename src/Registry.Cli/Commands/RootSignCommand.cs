@@ -5,7 +5,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry root sign</c>: add signatures to a root proposal, on the key holder's machine; needs no store.</summary>
+/// <summary><c>registry root sign</c>: add signatures to a root proposal, on the key holder's machine; needs no
+/// store.</summary>
 internal static class RootSignCommand
 {
     public static Command Create(CliContext context)
@@ -27,7 +28,8 @@ internal static class RootSignCommand
             var path = parse.GetValue(file)!;
             var proposal = RootRotation.ReadProposal(path);
             var passphrases = Passphrases.Source(parse.GetValue(passphraseEnv), context);
-            await context.InfoAsync($"signing root version {proposal.Signed.Version}, expires {proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}:").ConfigureAwait(false);
+            await context.InfoAsync($"signing root version {proposal.Signed.Version}, expires "
+                + $"{proposal.Signed.Expires:yyyy-MM-ddTHH:mm:ssZ}:").ConfigureAwait(false);
             foreach (var line in RootProposal.Summarize(proposal.Signed))
             {
                 await context.InfoAsync($"  {line}").ConfigureAwait(false);
@@ -41,7 +43,9 @@ internal static class RootSignCommand
                     .ConfigureAwait(false);
                 if (!proposal.Signed.Roles[RoleNames.Root].KeyIds.Contains(key.KeyId))
                 {
-                    await context.WarnAsync($"{key.KeyId[..12]} is not a root key of version {proposal.Signed.Version}; its signature counts only if it is a root key of version {proposal.Signed.Version - 1}").ConfigureAwait(false);
+                    await context.WarnAsync($"{key.KeyId[..12]} is not a root key of version "
+                        + $"{proposal.Signed.Version}; its signature counts only if it is a root key of version "
+                        + $"{proposal.Signed.Version - 1}").ConfigureAwait(false);
                 }
             }
 

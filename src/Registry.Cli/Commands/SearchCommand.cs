@@ -6,7 +6,8 @@ using Registry.Search;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry search QUERY</c>: the same shards and ranking as the web site's search page (docs/search.md).</summary>
+/// <summary><c>registry search QUERY</c>: the same shards and ranking as the web site's search page
+/// (docs/search.md).</summary>
 internal static class SearchCommand
 {
     public static Command Create(CliContext context)
@@ -20,7 +21,8 @@ internal static class SearchCommand
             Description = "Most results to print (1 to 1000)",
             DefaultValueFactory = _ => 20 };
         var json = CliContext.JsonOption("the results");
-        var command = new Command("search", "Find packages by name, name prefix or description words, from the registry's static search index (needs 'registry settings --search on')");
+        var command = new Command("search", "Find packages by name, name prefix or description words, from the "
+            + "registry's static search index (needs 'registry settings --search on')");
         command.Arguments.Add(query);
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(limit);

@@ -16,7 +16,8 @@ internal static class ServeCommand
         var host = new Option<string>("--host") {
             Description = "Address to listen on",
             DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("serve", "Serve a registry folder over HTTP with the headers an S3 origin sends (ETag, 304, Cache-Control, Range); not for production");
+        var command = new Command("serve", "Serve a registry folder over HTTP with the headers an S3 origin sends "
+            + "(ETag, 304, Cache-Control, Range); not for production");
         command.Arguments.Add(folder);
         command.Options.Add(port);
         command.Options.Add(host);

@@ -5,7 +5,8 @@ using Registry.Core;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry settings</c>: show the publisher settings, or change expiries, the refresh margin and the timestamp max-age.</summary>
+/// <summary><c>registry settings</c>: show the publisher settings, or change expiries, the refresh margin and the
+/// timestamp max-age.</summary>
 internal static class SettingsCommand
 {
     public static Command Create(CliContext context)
@@ -13,21 +14,27 @@ internal static class SettingsCommand
         var store = new StoreOptions();
         var expiry = new Option<string[]>("--expiry")
         {
-            Description = "New signature lifetimes, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp, whole days from 1d to 3650d; they apply from the next signature",
+            Description = "New signature lifetimes, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or "
+                + "timestamp, whole days from 1d to 3650d; they apply from the next signature",
         };
         var margin = new Option<string?>(
-            "--refresh-margin") { Description = "'registry refresh' re-signs a role whose time left is under this (at most half its expiry), e.g. 30d" };
+            "--refresh-margin") { Description = "'registry refresh' re-signs a role whose time left is under this (at "
+                + "most half its expiry), e.g. 30d" };
         var maxAge = new Option<int?>("--timestamp-max-age") {
             Description = "Seconds edges may cache timestamp.json, from the next timestamp written" };
         var nugetUrl = new Option<string?>(
-            "--nuget-url") { Description = "The public base URL the registry is served at, for the NuGet feed's absolute URLs; then run 'registry nuget sync' to rewrite the feed" };
+            "--nuget-url") { Description = "The public base URL the registry is served at, for the NuGet feed's "
+                + "absolute URLs; then run 'registry nuget sync' to rewrite the feed" };
         var search = new Option<string?>(
-            "--search") { Description = "Write the static search index on publish: on or off; after 'on', run 'registry sync --view search' to index the packages already published" };
+            "--search") { Description = "Write the static search index on publish: on or off; after 'on', run "
+                + "'registry sync --view search' to index the packages already published" };
         search.AcceptOnlyFromAmong("on", "off");
         var site = new Option<string?>(
-            "--site") { Description = "Write the static web site at the store's root after each publish: on or off; then run 'registry sync' to write it for packages already published" };
+            "--site") { Description = "Write the static web site at the store's root after each publish: on or off; "
+                + "then run 'registry sync' to write it for packages already published" };
         site.AcceptOnlyFromAmong("on", "off");
-        var command = new Command("settings", "Show the registry's publisher settings (registry-config.json), or change signature expiries, the refresh margin, the timestamp max-age");
+        var command = new Command("settings", "Show the registry's publisher settings (registry-config.json), or "
+            + "change signature expiries, the refresh margin, the timestamp max-age");
         store.AddTo(command, keys: false);
         command.Options.Add(expiry);
         command.Options.Add(margin);
@@ -36,11 +43,13 @@ internal static class SettingsCommand
         command.Options.Add(search);
         command.Options.Add(site);
         var witnesses = new Option<string[]>(
-            "--witness") { Description = "The witnesses publish, yank and refresh ask to cosign the log's checkpoint, each URL=VKEY (replaces the list; --witness none clears it)", AllowMultipleArgumentsPerToken = true };
+            "--witness") { Description = "The witnesses publish, yank and refresh ask to cosign the log's checkpoint, "
+                + "each URL=VKEY (replaces the list; --witness none clears it)", AllowMultipleArgumentsPerToken = true };
         command.Options.Add(witnesses);
         var knownRegistry = new Option<string[]>("--known-registry")
         {
-            Description = "A registry packages' dependencies may name, NAME=URL#ROOT_SHA256 (the sha256 of its metadata/1.root.json), added or replaced; NAME=none forgets it",
+            Description = "A registry packages' dependencies may name, NAME=URL#ROOT_SHA256 (the sha256 of its "
+                + "metadata/1.root.json), added or replaced; NAME=none forgets it",
             AllowMultipleArgumentsPerToken = true,
         };
         command.Options.Add(knownRegistry);
@@ -88,10 +97,12 @@ internal static class SettingsCommand
                 await settings.SaveAsync(target, tag, ct).ConfigureAwait(false);
                 if (newUrl is not null)
                 {
-                    await context.InfoAsync($"NuGet feed URL set; run 'registry nuget sync --store {store.StoreLocation(parse)}' to write the feed of packages already published").ConfigureAwait(false);
+                    await context.InfoAsync("NuGet feed URL set; run 'registry nuget sync --store "
+                        + $"{store.StoreLocation(parse)}' to write the feed of packages already published").ConfigureAwait(false);
                 }
 
-                await context.InfoAsync("saved; new lifetimes apply to the next signature of each role ('registry refresh' re-signs what falls within its refresh window)").ConfigureAwait(false);
+                await context.InfoAsync("saved; new lifetimes apply to the next signature of each role ('registry "
+                    + "refresh' re-signs what falls within its refresh window)").ConfigureAwait(false);
             }
 
             await context.Out.WriteLineAsync(Encoding.UTF8.GetString(settings.ToJson())).ConfigureAwait(false);

@@ -5,7 +5,8 @@ using Registry.Core;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry source add|list|remove|default</c>: the registries this user reads, with their roots of trust.</summary>
+/// <summary><c>registry source add|list|remove|default</c>: the registries this user reads, with their roots of
+/// trust.</summary>
 internal static class SourceCommand
 {
     public static Command Create(CliContext context)
@@ -30,14 +31,17 @@ internal static class SourceCommand
         var root = new Option<string?>("--root") {
             Description = "The registry's root metadata file (1.root.json), obtained out of band" };
         var rootHash = new Option<string?>(
-            "--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept it only if its sha256 is this (with --root: the file must have this sha256)" };
+            "--root-sha256") { Description = "Trust on first use: fetch metadata/1.root.json from the URL and accept "
+                + "it only if its sha256 is this (with --root: the file must have this sha256)" };
         var mirrors = new Option<string[]>("--mirror") {
             Description = "A mirror URL tried when the primary fails (repeatable)",
             AllowMultipleArgumentsPerToken = false };
         var tokenEnv = new Option<string?>(
-            "--token-env") { Description = "A private registry: read its read token from this environment variable (only the name is kept)" };
+            "--token-env") { Description = "A private registry: read its read token from this environment variable "
+                + "(only the name is kept)" };
         var helper = new Option<string?>(
-            "--credential-helper") { Description = "A private registry: a command that prints its read token (run when the token is first needed)" };
+            "--credential-helper") { Description = "A private registry: a command that prints its read token (run when "
+                + "the token is first needed)" };
         var command = new Command("add", "Add (or replace) a source and its root of trust");
         command.Options.Add(tokenEnv);
         command.Options.Add(helper);
@@ -47,9 +51,11 @@ internal static class SourceCommand
         command.Options.Add(rootHash);
         command.Options.Add(mirrors);
         var witnesses = new Option<string[]>(
-            "--witness") { Description = "A witness's verifier key (NAME+KEYID+BASE64, type 04) whose cosignatures on the registry's log checkpoint count (repeatable)", AllowMultipleArgumentsPerToken = true };
+            "--witness") { Description = "A witness's verifier key (NAME+KEYID+BASE64, type 04) whose cosignatures on "
+                + "the registry's log checkpoint count (repeatable)", AllowMultipleArgumentsPerToken = true };
         var quorum = new Option<int>(
-            "--witness-quorum") { Description = "Accept a state only if this many of the --witness keys cosigned its log checkpoint (default: all given)" };
+            "--witness-quorum") { Description = "Accept a state only if this many of the --witness keys cosigned its "
+                + "log checkpoint (default: all given)" };
         command.Options.Add(witnesses);
         command.Options.Add(quorum);
         command.SetAction(async (parse, ct) =>
@@ -70,7 +76,9 @@ internal static class SourceCommand
                 WitnessQuorum = witnessKeys.Quorum,
             }, null, ct).ConfigureAwait(false);
             var source = added.Source;
-            await context.Out.WriteLineAsync($"added source {source.Name} {source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 {added.RootSha256}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"added source {source.Name} "
+                + $"{source.Url}{string.Concat(source.Mirrors.Select(m => $" (mirror {m})"))}; root sha256 "
+                + $"{added.RootSha256}").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -4,7 +4,8 @@ using Registry.Core;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry source login|logout</c>: a source's read token in $REGISTRY_HOME/credentials.json (mode 0600).</summary>
+/// <summary><c>registry source login|logout</c>: a source's read token in $REGISTRY_HOME/credentials.json (mode
+/// 0600).</summary>
 internal static class SourceLoginCommand
 {
     public static Command Login(CliContext context)
@@ -12,7 +13,8 @@ internal static class SourceLoginCommand
         var name = new Argument<string>("name") { Description = "The source the token is for" };
         var mirror = MirrorOption(
             "The token is for this mirror of the source (on another origin), not for the source's own URL");
-        var command = new Command("login", "Store a private source's read token, read from stdin (never from the command line), in $REGISTRY_HOME/credentials.json, mode 0600");
+        var command = new Command("login", "Store a private source's read token, read from stdin (never from the "
+            + "command line), in $REGISTRY_HOME/credentials.json, mode 0600");
         command.Arguments.Add(name);
         command.Options.Add(mirror);
         command.SetAction(async (parse, ct) =>
@@ -35,7 +37,8 @@ internal static class SourceLoginCommand
 
             if (token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {
-                throw new EnvironmentException("the token on stdin contains spaces or control characters; a read token is one line of printable text; nothing was stored");
+                throw new EnvironmentException("the token on stdin contains spaces or control characters; a read token "
+                    + "is one line of printable text; nothing was stored");
             }
 
             Credentials.Store(home, key, token);
@@ -59,11 +62,15 @@ internal static class SourceLoginCommand
         var url = SourceConfig.ParseUrl(mirror);
         if (!source.Mirrors.Any(m => ReadCredential.SameOrigin(m, url)))
         {
-            throw new EnvironmentException($"'{mirror}' is not a mirror of source '{source.Name}' (its mirrors: {(source.Mirrors.Count == 0 ? "none" : string.Join(", ", source.Mirrors))}); add it with 'registry source add ... --mirror URL'; nothing was stored");
+            throw new EnvironmentException($"'{mirror}' is not a mirror of source '{source.Name}' (its mirrors: "
+                + $"{(source.Mirrors.Count == 0 ? "none" : string.Join(", ", source.Mirrors))}); add it with 'registry "
+                + "source add ... --mirror URL'; nothing was stored");
         }
 
         return ReadCredential.SameOrigin(source.Url, url)
-            ? throw new EnvironmentException($"'{mirror}' is on the source's own origin ({url.GetLeftPart(UriPartial.Authority)}), where the source's token is sent already; log in without --mirror; nothing was stored")
+            ? throw new EnvironmentException($"'{mirror}' is on the source's own origin "
+                + $"({url.GetLeftPart(UriPartial.Authority)}), where the source's token is sent already; log in "
+                + "without --mirror; nothing was stored")
             : Credentials.KeyFor(source.Name, url);
     }
 

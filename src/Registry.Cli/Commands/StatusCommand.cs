@@ -6,7 +6,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;
 
-/// <summary><c>registry status</c>: what expires when and which keys sign what; exit 1 if expired, 3 if within the warning window.</summary>
+/// <summary><c>registry status</c>: what expires when and which keys sign what; exit 1 if expired, 3 if within the
+/// warning window.</summary>
 internal static class StatusCommand
 {
     public static Command Create(CliContext context)
@@ -16,10 +17,12 @@ internal static class StatusCommand
             Description = "A keys folder: show which of its key files hold each role's keys" };
         var warn = new Option<string[]>("--warn")
         {
-            Description = "Warning windows per role, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or timestamp (default: timestamp 1d, others 30d, each at most half the role's expiry)",
+            Description = "Warning windows per role, ROLE=DURATION[,...] with ROLE root, targets, bins, snapshot or "
+                + "timestamp (default: timestamp 1d, others 30d, each at most half the role's expiry)",
         };
         var json = CliContext.JsonOption("the report");
-        var command = new Command("status", "Show each role's version, expiry, time left, keys and threshold; exit 0 ok, 1 expired (or keys to re-sign), 3 within the warning window");
+        var command = new Command("status", "Show each role's version, expiry, time left, keys and threshold; exit 0 "
+            + "ok, 1 expired (or keys to re-sign), 3 within the warning window");
         store.AddTo(command, keys: false, unsafeStore: false);
         command.Options.Add(keys);
         command.Options.Add(warn);
@@ -59,7 +62,10 @@ internal static class StatusCommand
                     _ => "STALE KEYS",
                 };
                 await context.Out.WriteLineAsync(
-                    $"{role.Role,-10} {version,-9} {role.Expires:yyyy-MM-ddTHH:mm:ssZ} {Durations.Format(TimeSpan.FromSeconds(role.SecondsLeft)),-10} {$"{role.Threshold}/{role.KeyIds.Count}",-6} {state}{(role.Note is null ? "" : ": " + role.Note)}").ConfigureAwait(false);
+                    $"{role.Role,-10} {version,-9} {role.Expires:yyyy-MM-ddTHH:mm:ssZ} "
+                    + $"{Durations.Format(TimeSpan.FromSeconds(role.SecondsLeft)),-10} "
+                    + $"{$"{role.Threshold}/{role.KeyIds.Count}",-6} "
+                    + $"{state}{(role.Note is null ? "" : ": " + role.Note)}").ConfigureAwait(false);
                 foreach (var id in role.KeyIds)
                 {
                     var files = keyFiles.GetValueOrDefault(id);
@@ -70,7 +76,8 @@ internal static class StatusCommand
 
             if (keyFiles.GetValueOrDefault("") is { } unknown)
             {
-                await context.WarnAsync($"encrypted key files without a .pub beside them (key id unknown without the passphrase): {string.Join(", ", unknown)}").ConfigureAwait(false);
+                await context.WarnAsync("encrypted key files without a .pub beside them (key id unknown without the "
+                    + $"passphrase): {string.Join(", ", unknown)}").ConfigureAwait(false);
             }
 
             return report.ExitCode;

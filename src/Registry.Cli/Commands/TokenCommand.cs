@@ -15,7 +15,8 @@ internal static class TokenCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("token", "Issue and revoke read tokens of a private registry (kept in the keys folder's tokens.json, never in the store)");
+        var command = new Command("token", "Issue and revoke read tokens of a private registry (kept in the keys "
+            + "folder's tokens.json, never in the store)");
         command.Subcommands.Add(Issue(context));
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Revoke(context));
@@ -47,7 +48,8 @@ internal static class TokenCommand
             Description = "How long it lasts: 90d, 12h, 2w, 1y (at most 5y)",
             Required = true };
         var scope = new Option<string?>(
-            "--scope") { Description = "Only packages whose name starts with this prefix (default: every package; metadata is always readable)" };
+            "--scope") { Description = "Only packages whose name starts with this prefix (default: every package; "
+                + "metadata is always readable)" };
         var json = CliContext.JsonOption("the token");
         var command = new Command(
             "issue",
@@ -95,7 +97,8 @@ internal static class TokenCommand
                 await context.Out.WriteLineAsync(text).ConfigureAwait(false);
             }
 
-            await context.InfoAsync($"issued token {record.Id} '{record.Name}' {(record.Scope.Length == 0 ? "for every package" : $"for packages starting with '{record.Scope}'")}, expires {Format(record.Expires)}; it is shown only now").ConfigureAwait(false);
+            await context.InfoAsync($"issued token {record.Id} '{record.Name}' "
+                + $"{(record.Scope.Length == 0 ? "for every package" : $"for packages starting with '{record.Scope}'")}, expires {Format(record.Expires)}; it is shown only now").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -128,7 +131,8 @@ internal static class TokenCommand
                 await context.Out.WriteLineAsync($"{token.Id}\t{State(token, now)}\t{Format(token.Expires)}\t{(token.Scope.Length == 0 ? "*" : token.Scope + "*")}\t{token.Name}").ConfigureAwait(false);
             }
 
-            await context.InfoAsync($"registry token id {file.Document.Registry}; secrets {string.Join(", ", file.Document.Secrets.Select(s => s.Id))} (the last signs new tokens)").ConfigureAwait(false);
+            await context.InfoAsync($"registry token id {file.Document.Registry}; secrets "
+                + $"{string.Join(", ", file.Document.Secrets.Select(s => s.Id))} (the last signs new tokens)").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -153,7 +157,8 @@ internal static class TokenCommand
                     $"no token with id '{parse.GetValue(id)}' (see 'registry token list')");
             file.Save();
             await context.Out.WriteLineAsync($"revoked {revoked.Id} '{revoked.Name}'").ConfigureAwait(false);
-            await context.InfoAsync("give the edge the new list: registry token edge-config --out FILE (nginx), or put its 'revoked' into the KeyValueStore (docs/deploy.md)").ConfigureAwait(false);
+            await context.InfoAsync("give the edge the new list: registry token edge-config --out FILE (nginx), or put "
+                + "its 'revoked' into the KeyValueStore (docs/deploy.md)").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -202,8 +207,10 @@ internal static class TokenCommand
         var keys = KeysOption();
         var output = new Option<string>(
             "--out",
-            "-o") { Description = "Where to write the edge's JSON (secrets, revoked ids): mode 0640, for nginx's $registry_token_config", Required = true };
-        var command = new Command("edge-config", "Write what the edge verifier reads: the registry's token id, the secrets that verify, the revoked ids not yet expired");
+            "-o") { Description = "Where to write the edge's JSON (secrets, revoked ids): mode 0640, for nginx's "
+                + "$registry_token_config", Required = true };
+        var command = new Command("edge-config", "Write what the edge verifier reads: the registry's token id, the "
+            + "secrets that verify, the revoked ids not yet expired");
         command.Options.Add(keys);
         command.Options.Add(output);
         command.SetAction(async (parse, ct) =>
@@ -211,7 +218,8 @@ internal static class TokenCommand
             var file = TokenFile.Open(Keys(parse, keys), create: false);
             var config = file.EdgeConfig(TimeProvider.System.GetUtcNow());
             TokenFile.WriteEdgeConfig(parse.GetValue(output)!, config);
-            await context.Out.WriteLineAsync($"wrote {parse.GetValue(output)}: {config.Secrets.Count} secret(s), {config.Revoked.Count} revoked token(s)").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"wrote {parse.GetValue(output)}: {config.Secrets.Count} secret(s), "
+                + $"{config.Revoked.Count} revoked token(s)").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

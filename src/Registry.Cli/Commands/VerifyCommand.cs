@@ -41,7 +41,8 @@ internal static class VerifyCommand
                 }
 
                 await context.Out.WriteLineAsync(report.Ok
-                    ? $"OK {reader.Location}: {report.Packages} packages, {report.Versions} versions, {report.Targets} targets ({report.TargetBytes} bytes) verified"
+                    ? $"OK {reader.Location}: {report.Packages} packages, {report.Versions} versions, {report.Targets} "
+                        + $"targets ({report.TargetBytes} bytes) verified"
                     : $"FAILED {reader.Location}: {report.Errors.Count} problem(s)").ConfigureAwait(false);
             }
 

@@ -20,7 +20,8 @@ internal static class WitnessCommand
         var name = new Option<string?>("--name") {
             Description = "The witness's name (e.g. witness.example.com/w1), to make a new key with" };
         var logs = new Option<string[]>(
-            "--log") { Description = "A log to witness: its verifier key NAME+KEYID+BASE64 (the 'key' of the registry root's x-registry-log); repeatable", Required = true, AllowMultipleArgumentsPerToken = true };
+            "--log") { Description = "A log to witness: its verifier key NAME+KEYID+BASE64 (the 'key' of the registry "
+                + "root's x-registry-log); repeatable", Required = true, AllowMultipleArgumentsPerToken = true };
         var state = new Option<string>("--state") {
             Description = "Folder keeping the latest cosigned checkpoint of each log",
             Required = true };
@@ -30,7 +31,8 @@ internal static class WitnessCommand
         var host = new Option<string>("--host") {
             Description = "Address to listen on",
             DefaultValueFactory = _ => "127.0.0.1" };
-        var serve = new Command("serve", "Serve POST /add-checkpoint (C2SP tlog-witness): 200 with a cosignature, 404 unknown log, 403 bad signature, 400 bad request, 409 wrong old size, 422 inconsistent");
+        var serve = new Command("serve", "Serve POST /add-checkpoint (C2SP tlog-witness): 200 with a cosignature, 404 "
+            + "unknown log, 403 bad signature, 400 bad request, 409 wrong old size, 422 inconsistent");
         foreach (var option in new Option[] { key, name, logs, state, port, host })
         {
             serve.Options.Add(option);

@@ -52,7 +52,8 @@ internal static class YankCommand
             await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
-                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files ({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);
+                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files "
+                    + $"({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);
             }
             return CliApp.Ok;
         });

@@ -14,7 +14,8 @@ internal sealed class BinCountOptions(string binsDescription)
 
     public Option<long?> ExpectedPackages { get; } = new("--expected-packages")
     {
-        Description = "Packages the registry is expected to hold; picks the bin count that keeps each publish smallest (the power of two nearest sqrt(N x 134 / 30))",
+        Description = "Packages the registry is expected to hold; picks the bin count that keeps each publish smallest "
+            + "(the power of two nearest sqrt(N x 134 / 30))",
     };
 
     public void AddTo(Command command)
@@ -23,7 +24,8 @@ internal sealed class BinCountOptions(string binsDescription)
         command.Options.Add(ExpectedPackages);
     }
 
-    /// <summary>The count asked for (checked: a power of two), the best for the expected packages, or <paramref name="otherwise"/>.</summary>
+    /// <summary>The count asked for (checked: a power of two), the best for the expected packages, or
+    /// <paramref name="otherwise"/>.</summary>
     public int Resolve(ParseResult parse, int otherwise)
     {
         var (bins, expected) = (parse.GetValue(Bins), parse.GetValue(ExpectedPackages));

@@ -57,7 +57,8 @@ internal sealed record SourceOutput(string Name, string Url, IReadOnlyList<strin
 
 internal sealed record FetchOutput(string Name, string Version, string Sha256, string File);
 
-/// <summary><c>registry install --json</c> and <c>registry update --json</c>: every locked package, and what changed.</summary>
+/// <summary><c>registry install --json</c> and <c>registry update --json</c>: every locked package, and what
+/// changed.</summary>
 internal sealed record InstallOutput(
     bool Resolved,
     IReadOnlyList<InstalledPackageOutput> Packages,
@@ -67,7 +68,8 @@ internal sealed record InstallOutput(
 
 internal sealed record InstalledPackageOutput(string Name, string Version, string Sha256);
 
-/// <summary>Change <c>added</c> (from null), <c>updated</c>, <c>downgraded</c> (to a lower version) or <c>removed</c> (to null).</summary>
+/// <summary>Change <c>added</c> (from null), <c>updated</c>, <c>downgraded</c> (to a lower version) or <c>removed</c>
+/// (to null).</summary>
 internal sealed record ChangeOutput(string Name, string Change, string? From, string? To);
 
 /// <summary><c>registry mirror --json</c>.</summary>

@@ -51,7 +51,9 @@ internal sealed class LimitOptions
     {
         foreach (var gap in limits.Above(ClientLimits.Default.Packages))
         {
-            await context.WarnAsync($"{gap.Setting} {gap.Value} is above the {gap.Accepted} that clients accept: a package past {gap.Accepted} publishes, but 'registry install' refuses it unless the client sets {gap.AcceptedSetting}").ConfigureAwait(false);
+            await context.WarnAsync($"{gap.Setting} {gap.Value} is above the {gap.Accepted} that clients accept: a "
+                + $"package past {gap.Accepted} publishes, but 'registry install' refuses it unless the client sets "
+                + $"{gap.AcceptedSetting}").ConfigureAwait(false);
         }
     }
 }

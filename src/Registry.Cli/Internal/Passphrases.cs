@@ -18,7 +18,8 @@ internal static class Passphrases
 
     public static Option<string?> CreateOption() => new("--passphrase-env")
     {
-        Description = $"Environment variable holding the passphrase of encrypted keys (default: {DefaultVariable}; else asked on a terminal)",
+        Description = $"Environment variable holding the passphrase of encrypted keys (default: {DefaultVariable}; "
+            + "else asked on a terminal)",
     };
 
     /// <summary>The passphrase from the environment, and where it came from; null when none is set.</summary>

@@ -3,7 +3,8 @@ using Spectre.Console;
 
 namespace Registry.Cli.Internal;
 
-/// <summary>One step of long work: <paramref name="Done"/> of <paramref name="Total"/> units, and a detail (files, bytes).</summary>
+/// <summary>One step of long work: <paramref name="Done"/> of <paramref name="Total"/> units, and a detail (files,
+/// bytes).</summary>
 internal readonly record struct ProgressStep(long Done, long Total, string Detail);
 
 /// <summary>
@@ -17,9 +18,9 @@ internal readonly record struct ProgressStep(long Done, long Total, string Detai
 /// Spectre.Console 0.49.1 was not annotated as trimmable, so it was checked rather than assumed:
 /// the Release build with the trim/AOT analyzers is clean, and a trimmed self-contained publish
 /// (ILLink's whole-program analysis, <c>-p:PublishTrimmed=true</c>) reports no warning for it and
-/// draws the bar. 0.57.2 is marked trimmable; the Native AOT publish and infra/smoke-cli.sh pass with it. Only the widgets used here (Progress and its columns, no Live/Prompt/Json) are
-/// needed; should a Spectre update break the AOT publish, a one-line <c>\r</c> renderer in
-/// the terminal branch is enough.
+/// draws the bar. 0.57.2 is marked trimmable; the Native AOT publish and infra/smoke-cli.sh pass with it. Only the
+/// widgets used here (Progress and its columns, no Live/Prompt/Json) are needed; should a Spectre update break the AOT
+/// publish, a one-line <c>\r</c> renderer in the terminal branch is enough.
 /// </remarks>
 internal static class ProgressRenderer
 {
@@ -83,7 +84,8 @@ internal static class ProgressRenderer
     public static IProgress<T> Map<T>(IProgress<ProgressStep> progress, Func<T, ProgressStep> step) =>
         new Callback<T>(value => progress.Report(step(value)));
 
-    /// <summary>Calls back on the reporting thread (System.Progress would post to the thread pool and reorder the steps).</summary>
+    /// <summary>Calls back on the reporting thread (System.Progress would post to the thread pool and reorder the
+    /// steps).</summary>
     private sealed class Callback<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

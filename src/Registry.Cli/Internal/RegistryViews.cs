@@ -22,7 +22,8 @@ internal static class RegistryViews
         new SiteView(),
     ];
 
-    /// <summary>The views of these names, in the tool's order; an unknown name is a usage error (exit 2) naming the views.</summary>
+    /// <summary>The views of these names, in the tool's order; an unknown name is a usage error (exit 2) naming the
+    /// views.</summary>
     public static IReadOnlyList<IRegistryView> Named(IReadOnlyCollection<string> names)
     {
         foreach (var name in names.Where(n => All.All(v => v.Name != n)))

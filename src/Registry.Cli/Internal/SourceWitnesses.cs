@@ -3,7 +3,8 @@ using Registry.Log;
 
 namespace Registry.Cli.Internal;
 
-/// <summary>Checks <c>source add --witness KEY... --witness-quorum K</c>: cosigner keys, and 1 ≤ K ≤ the number of keys.</summary>
+/// <summary>Checks <c>source add --witness KEY... --witness-quorum K</c>: cosigner keys, and 1 ≤ K ≤ the number of
+/// keys.</summary>
 internal static class SourceWitnesses
 {
     public static (IReadOnlyList<string>? Keys, int Quorum) Check(string[] keys, int? quorum)

@@ -3,7 +3,8 @@ using Registry.Store.S3;
 
 namespace Registry.Cli.Internal;
 
-/// <summary>Opens the store a command names (<see cref="StoreLocation"/>), the one place every command's store comes from.</summary>
+/// <summary>Opens the store a command names (<see cref="StoreLocation"/>), the one place every command's store comes
+/// from.</summary>
 internal static class StoreFactory
 {
     /// <summary>

@@ -33,7 +33,8 @@ internal sealed class StoreOptions
 
     public Option<bool> AllowUnsafeStore { get; } = new("--allow-unsafe-store")
     {
-        Description = "Write to a store that does not enforce create-only writes and compare-and-swap (safe only with a single publisher)",
+        Description = "Write to a store that does not enforce create-only writes and compare-and-swap (safe only with "
+            + "a single publisher)",
     };
 
     public void AddTo(Command command, bool keys = true, bool unsafeStore = true)
@@ -63,13 +64,15 @@ internal sealed class StoreOptions
             ? keys
             : throw new EnvironmentException("no keys folder given: pass --keys DIR or set REGISTRY_KEYS");
 
-    /// <summary>Loads the keys folder, decrypting encrypted keys with the passphrase from the environment or a prompt.</summary>
+    /// <summary>Loads the keys folder, decrypting encrypted keys with the passphrase from the environment or a
+    /// prompt.</summary>
     public KeyRing LoadKeys(ParseResult parse, CliContext context)
     {
         var folder = KeysFolder(parse);
         if (!Directory.Exists(folder))
         {
-            throw new EnvironmentException($"keys folder '{folder}' does not exist: pass --keys with the folder that holds the signing keys (*.pem)");
+            throw new EnvironmentException($"keys folder '{folder}' does not exist: pass --keys with the folder that "
+                + "holds the signing keys (*.pem)");
         }
 
         return KeyRing.Load(folder, Passphrases.Source(parse.GetValue(PassphraseEnv), context));
@@ -96,16 +99,20 @@ internal sealed class StoreOptions
             problem => OnUnsafeAsync(store.Location, problem, allowUnsafe, context));
     }
 
-    /// <summary>Refuses a store that does not enforce preconditions, or warns when the user accepted the risk.</summary>
+    /// <summary>Refuses a store that does not enforce preconditions, or warns when the user accepted the
+    /// risk.</summary>
     public static async Task OnUnsafeAsync(string location, string problem, bool allowUnsafe, CliContext context)
     {
         if (!allowUnsafe)
         {
             throw new EnvironmentException(
-                $"{location}: the store does not enforce preconditions ({problem}); concurrent publishers could overwrite each other and corrupt the registry. " +
-                "Use a store that honours If-None-Match/If-Match, or pass --allow-unsafe-store if only one publisher ever writes");
+                $"{location}: the store does not enforce preconditions ({problem}); concurrent publishers could "
+                + "overwrite each other and corrupt the registry. " +
+                "Use a store that honours If-None-Match/If-Match, or pass --allow-unsafe-store if only one publisher "
+                + "ever writes");
         }
 
-        await context.WarnAsync($"{location}: the store does not enforce preconditions ({problem}); continuing because of --allow-unsafe-store").ConfigureAwait(false);
+        await context.WarnAsync($"{location}: the store does not enforce preconditions ({problem}); continuing because "
+            + "of --allow-unsafe-store").ConfigureAwait(false);
     }
 }

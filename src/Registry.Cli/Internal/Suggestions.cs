@@ -15,7 +15,8 @@ namespace Registry.Cli.Internal;
 /// </summary>
 internal static partial class Suggestions
 {
-    /// <summary>A parse error, with "; did you mean '...'?" when its unknown token is close to a command or option here.</summary>
+    /// <summary>A parse error, with "; did you mean '...'?" when its unknown token is close to a command or option
+    /// here.</summary>
     public static string ForParseError(string message, ParseResult parse)
     {
         var token = QuotedToken().Match(message);
@@ -34,7 +35,8 @@ internal static partial class Suggestions
         return phrase.Length == 0 ? message : message.TrimEnd('.') + phrase;
     }
 
-    /// <summary>The options a command accepts: its own, and its ancestors' recursive ones (--verbose, --help).</summary>
+    /// <summary>The options a command accepts: its own, and its ancestors' recursive ones (--verbose,
+    /// --help).</summary>
     private static IEnumerable<string> OptionNames(CommandResult result)
     {
         foreach (var option in result.Command.Options)
@@ -130,7 +132,8 @@ internal static partial class Suggestions
         }
     }
 
-    /// <summary>"...; publish it first (or in the same command)" becomes "...; did you mean 'x'? Otherwise publish it first ...".</summary>
+    /// <summary>"...; publish it first (or in the same command)" becomes "...; did you mean 'x'? Otherwise publish it
+    /// first ...".</summary>
     private static string WithPhrase(string message, string phrase)
     {
         var semicolon = message.IndexOf("; ", StringComparison.Ordinal);

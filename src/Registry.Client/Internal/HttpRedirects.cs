@@ -15,7 +15,8 @@ internal static class HttpRedirects
 {
     public const int MaxRedirects = 10;
 
-    /// <summary>The URL to request next when <paramref name="response"/> is a redirect, else null; throws when the redirect is refused.</summary>
+    /// <summary>The URL to request next when <paramref name="response"/> is a redirect, else null; throws when the
+    /// redirect is refused.</summary>
     public static Uri? NextOrNull(
         HttpMethod method,
         Uri requested,

@@ -51,7 +51,8 @@ internal static class HttpResilience
         return builder.AddTimeout(policy.AttemptTimeout).Build();
     }
 
-    /// <summary>5xx, 408 and 429 are worth another try (unless Retry-After asks for too long); every other status is an answer.</summary>
+    /// <summary>5xx, 408 and 429 are worth another try (unless Retry-After asks for too long); every other status is an
+    /// answer.</summary>
     public static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
@@ -121,7 +122,8 @@ internal sealed class StallWatch : IDisposable
 
     public void Add(int count) => Interlocked.Add(ref _bytes, count);
 
-    /// <summary>The whole body has arrived: the low-speed rule is over (a consumer of a streamed body may still be writing it).</summary>
+    /// <summary>The whole body has arrived: the low-speed rule is over (a consumer of a streamed body may still be
+    /// writing it).</summary>
     public void BodyDone()
     {
         lock (_gate)
@@ -151,7 +153,8 @@ internal sealed class StallWatch : IDisposable
             }
 
             Stalled = _headers
-                ? $"body stalled: {bytes - _windowStart} byte(s) in {HttpResilience.Seconds(_policy.StallTimeout)}, under the minimum of {_minimum} ({_policy.MinBytesPerSecond} B/s), after {bytes} byte(s)"
+                ? $"body stalled: {bytes - _windowStart} byte(s) in {HttpResilience.Seconds(_policy.StallTimeout)}, "
+                    + $"under the minimum of {_minimum} ({_policy.MinBytesPerSecond} B/s), after {bytes} byte(s)"
                 : $"no response headers within {HttpResilience.Seconds(_policy.StallTimeout)}";
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }

@@ -28,7 +28,8 @@ internal static class LogCheck
         {
             if (source.WitnessQuorum > 0)
             {
-                throw Refused(reader, $"the source asks for {source.WitnessQuorum} witness cosignature(s) but the registry keeps no transparency log");
+                throw Refused(reader, $"the source asks for {source.WitnessQuorum} witness cosignature(s) but the "
+                    + "registry keeps no transparency log");
             }
 
             return;
@@ -54,7 +55,8 @@ internal static class LogCheck
                 var cosigned = logged.Note.VerifiedBy(witnesses).Count;
                 if (cosigned < source.WitnessQuorum)
                 {
-                    throw Refused(reader, $"the log checkpoint (size {logged.Checkpoint.Size}) has {cosigned} valid witness cosignature(s); the source requires {source.WitnessQuorum}");
+                    throw Refused(reader, $"the log checkpoint (size {logged.Checkpoint.Size}) has {cosigned} valid "
+                        + $"witness cosignature(s); the source requires {source.WitnessQuorum}");
                 }
             }
 

@@ -20,7 +20,8 @@ internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
 
     public string Location => inner.Location;
 
-    /// <summary>Starts reading <paramref name="key"/> (capped at <paramref name="maxBytes"/>) unless a read of it is already ahead.</summary>
+    /// <summary>Starts reading <paramref name="key"/> (capped at <paramref name="maxBytes"/>) unless a read of it is
+    /// already ahead.</summary>
     public void Prefetch(string key, long maxBytes, CancellationToken cancellationToken)
     {
         _ahead.GetOrAdd(key, k =>
@@ -36,7 +37,8 @@ internal sealed class PrefetchingReader(IObjectReader inner) : IObjectReader
         });
     }
 
-    /// <summary>The read of <paramref name="key"/> already on its way, if any (left in place for the reader that will ask for it).</summary>
+    /// <summary>The read of <paramref name="key"/> already on its way, if any (left in place for the reader that will
+    /// ask for it).</summary>
     public Task<StoredObject?>? InFlight(string key) => _ahead.TryGetValue(key, out var ahead) ? ahead.Read : null;
 
     public Task<StoredObject?> GetOrNullAsync(string key, CancellationToken cancellationToken) =>

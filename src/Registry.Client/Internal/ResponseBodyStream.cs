@@ -40,7 +40,8 @@ internal sealed class ResponseBodyStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>The body of <paramref name="response"/>, refused at once when its declared length passes the cap.</summary>
+    /// <summary>The body of <paramref name="response"/>, refused at once when its declared length passes the
+    /// cap.</summary>
     public static async Task<ResponseBodyStream> OpenAsync(
         HttpResponseMessage response,
         long maxBytes,
@@ -142,7 +143,8 @@ internal sealed class ResponseBodyStream : Stream
         return read;
     }
 
-    /// <summary>A failed read that is not the attempt's own timeout or stall: the connection broke, or the caller's HttpClient gave up.</summary>
+    /// <summary>A failed read that is not the attempt's own timeout or stall: the connection broke, or the caller's
+    /// HttpClient gave up.</summary>
     private AttemptFailedException CutShort(Exception e) => e is OperationCanceledException
         ? new($"the HttpClient gave up ({e.Message.TrimEnd('.')})", connecting: false, e)
         : new($"body cut short after {_watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})", connecting: false, e);

@@ -123,7 +123,9 @@ public sealed record LockFile
                     || !IsSha256(pin.RootSha256)
                     || pin.RootSha256.Any(char.IsAsciiLetterUpper))
                 {
-                    throw new ValidationException(InvalidRule, $"{path}: package '{name}' names the registry {Show(pin.Url)} {Show(pin.RootSha256)}, not an http(s) URL ending in '/' and a root sha256 of 64 lowercase hex digits; {Fix}");
+                    throw new ValidationException(InvalidRule, $"{path}: package '{name}' names the registry "
+                        + $"{Show(pin.Url)} {Show(pin.RootSha256)}, not an http(s) URL ending in '/' and a root sha256 "
+                        + $"of 64 lowercase hex digits; {Fix}");
                 }
             }
 
@@ -132,7 +134,8 @@ public sealed record LockFile
                 CheckName(path, $"dependency of '{name}'", dependency, Fix);
                 if (!VersionRange.TryParse(range ?? "", out _))
                 {
-                    throw new ValidationException(InvalidRule, $"{path}: package '{name}' depends on '{dependency}' with {Show(range)}, not a NuGet version range; {Fix}");
+                    throw new ValidationException(InvalidRule, $"{path}: package '{name}' depends on '{dependency}' "
+                        + $"with {Show(range)}, not a NuGet version range; {Fix}");
                 }
             }
         }
@@ -166,7 +169,8 @@ public sealed record LockFile
             && !text.Any(char.IsControl)
             && !text.Split('/').Any(segment => segment is "" or "." or "..");
 
-    /// <summary>A value from the file, quoted as JSON so control characters and quotes stay visible on one line.</summary>
+    /// <summary>A value from the file, quoted as JSON so control characters and quotes stay visible on one
+    /// line.</summary>
     private static string Show(string? value) => value is null
         ? "null"
         : JsonSerializer.Serialize(value.Length > 200 ? value[..200] + "..." : value, LockJsonContext.Default.String);
@@ -199,7 +203,8 @@ public sealed record LockedPackage
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RegistryPin? Registry { get; init; }
 
-    /// <summary>The registries its signed index pins for dependencies in other registries, as in <see cref="Core.Index.IndexEntry.DependencyRegistries"/>.</summary>
+    /// <summary>The registries its signed index pins for dependencies in other registries, as in
+    /// <see cref="Core.Index.IndexEntry.DependencyRegistries"/>.</summary>
     [JsonPropertyName("dependency_registries")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SortedDictionary<string, RegistryPin>? DependencyRegistries { get; init; }

@@ -12,7 +12,8 @@ public static class NameSuggestions
 {
     public const int MaxSuggestions = 3;
 
-    /// <summary>The candidates close to <paramref name="name"/>, closest first (ties by name), at most <see cref="MaxSuggestions"/>.</summary>
+    /// <summary>The candidates close to <paramref name="name"/>, closest first (ties by name), at most
+    /// <see cref="MaxSuggestions"/>.</summary>
     public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates)
     {
         var wanted = PackageName.Normalize(name);
@@ -27,7 +28,8 @@ public static class NameSuggestions
             .ToList();
     }
 
-    /// <summary>The phrase to append to a "not in the registry" message: <c>; did you mean 'alpha'?</c>, or empty.</summary>
+    /// <summary>The phrase to append to a "not in the registry" message: <c>; did you mean 'alpha'?</c>, or
+    /// empty.</summary>
     public static string DidYouMean(IReadOnlyList<string> names) =>
         names.Count == 0 ? "" : $"; did you mean {string.Join(" or ", names.Select(n => $"'{n}'"))}?";
 

@@ -36,14 +36,16 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
     /// <summary>Warnings of the other registries' clients (the project's source reports its own).</summary>
     public IEnumerable<string> Warnings => _opened.SelectMany(c => c.Warnings);
 
-    /// <summary>The verified index of <paramref name="name"/> in the registry <paramref name="pin"/> names, and nowhere else.</summary>
+    /// <summary>The verified index of <paramref name="name"/> in the registry <paramref name="pin"/> names, and nowhere
+    /// else.</summary>
     public async Task<PackageIndex?> GetIndexAsync(string name, RegistryPin pin, CancellationToken cancellationToken)
     {
         var client = await ClientForAsync(pin, cancellationToken).ConfigureAwait(false);
         return await client.GetIndexAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The up-to-date client of the registry <paramref name="pin"/> names (null: the project's source).</summary>
+    /// <summary>The up-to-date client of the registry <paramref name="pin"/> names (null: the project's
+    /// source).</summary>
     public Task<RegistryClient> ClientForAsync(RegistryPin? pin, CancellationToken cancellationToken)
     {
         pin ??= Home;
@@ -74,7 +76,8 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
         return client;
     }
 
-    /// <summary>The implicit source of a pin: its folder named by the URL and root hash, its anchor the pinned root.</summary>
+    /// <summary>The implicit source of a pin: its folder named by the URL and root hash, its anchor the pinned
+    /// root.</summary>
     private async Task<SourceConfig> ImplicitSourceAsync(RegistryPin pin, CancellationToken cancellationToken)
     {
         var id = Hashing.Sha256Hex(System.Text.Encoding.UTF8.GetBytes($"{pin.Url}#{pin.RootSha256}"));
@@ -90,7 +93,8 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
         if (offline)
         {
             throw new RegistryException(
-                $"offline: the registry {pin.Url} (pinned by a dependency's signed index) has never been read on this machine; "
+                $"offline: the registry {pin.Url} (pinned by a dependency's signed index) has never been read on this "
+                + "machine; "
                 + "run the install once online");
         }
 

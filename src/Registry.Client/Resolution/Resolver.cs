@@ -22,11 +22,14 @@ public sealed record ResolvedPackage(string Name, NuGetVersion Version, IndexEnt
 /// cannot change what a private package's dependency resolves to. One name required from two
 /// registries is a conflict (a project installs one package per name).
 /// </summary>
-/// <param name="indexOf">The verified index of a name in a registry (<see cref="RegistrySet.GetIndexAsync"/>), null when there is none.</param>
+/// <param name="indexOf">The verified index of a name in a registry (<see cref="RegistrySet.GetIndexAsync"/>), null
+/// when there is none.</param>
 /// <param name="home">The registry the project's own dependencies come from (<see cref="RegistrySet.Home"/>).</param>
-/// <param name="locked">Versions the lock file pins: preferred, and allowed even when yanked, in the registry the lock names (<paramref name="lockedFrom"/>; absent: any).</param>
+/// <param name="locked">Versions the lock file pins: preferred, and allowed even when yanked, in the registry the lock
+/// names (<paramref name="lockedFrom"/>; absent: any).</param>
 /// <param name="maxSteps">Bound on backtracking.</param>
-/// <param name="suggest">Names close to a missing one, for "did you mean" (<see cref="RegistryClient.SuggestNamesAsync"/>).</param>
+/// <param name="suggest">Names close to a missing one, for "did you mean" (<see
+/// cref="RegistryClient.SuggestNamesAsync"/>).</param>
 /// <param name="likelyPick">
 /// Told, as each index arrives, the version the solver will most likely pick (see <see cref="Expect"/>),
 /// so that its artifact can be fetched while the rest of the graph resolves; the final pick may differ.
@@ -113,7 +116,9 @@ public sealed class Resolver(
             var suggestions = suggest is null || registry != home
                 ? []
                 : await suggest(open, cancellationToken).ConfigureAwait(false);
-            throw new ResolutionException($"'{open}' is not in the registry{(registry == home ? "" : " " + registry.Url)} (required by {string.Join(", ", ranges.Select(r => r.By).Distinct())}){NameSuggestions.DidYouMean(suggestions)}");
+            throw new ResolutionException($"'{open}' is not in the "
+                + $"registry{(registry == home ? "" : " " + registry.Url)} (required by "
+                + $"{string.Join(", ", ranges.Select(r => r.By).Distinct())}){NameSuggestions.DidYouMean(suggestions)}");
         }
 
         var candidates = Candidates(open, registry, index, ranges).ToList();
@@ -144,7 +149,8 @@ public sealed class Resolver(
         return null;
     }
 
-    /// <summary>An entry's dependencies, each in the registry its entry pins, else in <paramref name="registry"/> (its own).</summary>
+    /// <summary>An entry's dependencies, each in the registry its entry pins, else in <paramref name="registry"/> (its
+    /// own).</summary>
     private static List<Requirement> DependenciesOf(IndexEntry entry, RegistryPin registry, string by) =>
         [.. entry.Dependencies.Select(d => new Requirement(
             d.Key,
@@ -187,7 +193,8 @@ public sealed class Resolver(
     private string Explain(string name, List<Requirement> requirements, PackageIndex? index = null)
     {
         var asks = requirements.Where(
-            r => r.Name == name).Select(r => $"{r.By} requires {name} {r.Range.PrettyPrint()}{(r.Registry == home ? "" : " from " + r.Registry.Url)}").Distinct();
+            r => r.Name == name).Select(r => $"{r.By} requires {name} "
+                + $"{r.Range.PrettyPrint()}{(r.Registry == home ? "" : " from " + r.Registry.Url)}").Distinct();
         if (requirements.Where(r => r.Name == name).Select(r => r.Registry).Distinct().Count() > 1)
         {
             _lastConflictRule = Rules.DependencyRegistryConflict;
@@ -196,11 +203,13 @@ public sealed class Resolver(
         }
 
         _lastConflictRule = null;
-        var available = index is null ? "" : $"; available: {string.Join(", ", index.Versions.Select(v => v.Yanked ? v.Version + " (yanked)" : v.Version).DefaultIfEmpty("none"))}";
+        var available = index is null ? "" : "; available: "
+            + $"{string.Join(", ", index.Versions.Select(v => v.Yanked ? v.Version + " (yanked)" : v.Version).DefaultIfEmpty("none"))}";
         return $"cannot satisfy {name}: {string.Join("; ", asks)}{available}";
     }
 
-    /// <summary>The index of a name in a registry: the fetch already in flight (or done) for it, else a new one.</summary>
+    /// <summary>The index of a name in a registry: the fetch already in flight (or done) for it, else a new
+    /// one.</summary>
     private Task<PackageIndex?> IndexAsync(string name, RegistryPin registry)
     {
         Expect(name, registry, null);
@@ -294,7 +303,8 @@ public sealed class Resolver(
         var index = await indexOf(name, registry, cancellationToken).ConfigureAwait(false);
         if (index is not null && index.Name != name)
         {
-            throw new ResolutionException(Rules.DependencySpelling, $"'{name}' is published as '{index.Name}' (names that differ only in '-', '_', '.' are one package); write it as '{index.Name}'");
+            throw new ResolutionException(Rules.DependencySpelling, $"'{name}' is published as '{index.Name}' (names "
+                + $"that differ only in '-', '_', '.' are one package); write it as '{index.Name}'");
         }
 
         return index;

@@ -22,7 +22,8 @@ public static class IndexJson
     public static byte[] Serialize(PackageIndex index)
         => JsonSerializer.SerializeToUtf8Bytes(index, Context.PackageIndex);
 
-    /// <summary>Parses an index document read from <paramref name="targetPath"/> and checks it with <see cref="IndexRules"/>.</summary>
+    /// <summary>Parses an index document read from <paramref name="targetPath"/> and checks it with
+    /// <see cref="IndexRules"/>.</summary>
     public static PackageIndex ParseIndex(ReadOnlySpan<byte> bytes, string targetPath)
     {
         var index = Parse(bytes, Context.PackageIndex, targetPath);

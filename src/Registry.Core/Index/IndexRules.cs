@@ -52,7 +52,8 @@ public static class IndexRules
             if (!RegistryLayout.ArtifactExtensions
                 .Any(ext => entry.Artifact == RegistryLayout.ArtifactPath(index.Name, version, ext)))
             {
-                throw Fail(targetPath, $"{what} names artifact '{entry.Artifact}', not its canonical path {RegistryLayout.ArtifactPath(index.Name, version, RegistryLayout.ArtifactExtensions[0])}");
+                throw Fail(targetPath, $"{what} names artifact '{entry.Artifact}', not its canonical path "
+                    + $"{RegistryLayout.ArtifactPath(index.Name, version, RegistryLayout.ArtifactExtensions[0])}");
             }
 
             if (entry.Length is < 0 or > MaxArtifactBytes)

@@ -110,7 +110,8 @@ public sealed record NuGetEntry
     public required IReadOnlyList<NuGetGroupEntry> DependencyGroups { get; init; }
 }
 
-/// <summary>A dependency group: the target framework as written in the .nuspec (absent: any) and its dependencies.</summary>
+/// <summary>A dependency group: the target framework as written in the .nuspec (absent: any) and its
+/// dependencies.</summary>
 public sealed record NuGetGroupEntry
 {
     [JsonPropertyName("target_framework")]

@@ -45,7 +45,8 @@ public sealed record RegistryPin
             : $"has the root_sha256 '{pin.RootSha256}', not 64 lowercase hex digits";
     }
 
-    /// <summary>A pin from a user's URL and hash, in normal form (trailing '/', lowercase hash), checked by <see cref="Problem"/>.</summary>
+    /// <summary>A pin from a user's URL and hash, in normal form (trailing '/', lowercase hash), checked by
+    /// <see cref="Problem"/>.</summary>
     public static RegistryPin Parse(string url, string rootSha256, string what)
     {
         var slashed = url.EndsWith('/') ? url : url + "/";
@@ -56,6 +57,7 @@ public sealed record RegistryPin
             : pin;
     }
 
-    /// <summary>Whether two pins name the same registry URL (the identity a project's packages are grouped by).</summary>
+    /// <summary>Whether two pins name the same registry URL (the identity a project's packages are grouped
+    /// by).</summary>
     public bool SameUrl(Uri url) => string.Equals(Url, url.AbsoluteUri, StringComparison.Ordinal);
 }

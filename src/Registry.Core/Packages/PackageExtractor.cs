@@ -59,7 +59,8 @@ public static class PackageExtractor
     {
         if (PackageName.Problem(name) is { } problem)
         {
-            throw new ValidationException(Rules.NameInvalid, $"package name {Reject.Quote(name)} {problem}; refused before it touched a path (a package name is {PackageName.Rule})");
+            throw new ValidationException(Rules.NameInvalid, $"package name {Reject.Quote(name)} {problem}; refused "
+                + $"before it touched a path (a package name is {PackageName.Rule})");
         }
 
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(packagesDirectory));

@@ -15,10 +15,12 @@ public sealed record PackageLimits
     /// <summary>Most entries (files, directories, links) in one archive.</summary>
     public int MaxEntries { get; init; } = 10_000;
 
-    /// <summary>Largest unpacked/compressed ratio, applied once the unpacked size passes <see cref="RatioFloorBytes"/>.</summary>
+    /// <summary>Largest unpacked/compressed ratio, applied once the unpacked size passes
+    /// <see cref="RatioFloorBytes"/>.</summary>
     public int MaxCompressionRatio { get; init; } = 100;
 
-    /// <summary>Below this unpacked size the ratio is not checked (tiny, very compressible packages are fine).</summary>
+    /// <summary>Below this unpacked size the ratio is not checked (tiny, very compressible packages are
+    /// fine).</summary>
     public long RatioFloorBytes { get; init; } = 1024 * 1024;
 
     /// <summary>Largest manifest (<c>registry.json</c>) accepted: 1 MiB.</summary>
@@ -53,13 +55,16 @@ public sealed record PackageLimits
         }.Where(gap => gap.Value > gap.Accepted).ToList();
     }
 
-    /// <summary>", or raise the limit with SETTING" for a refusal's advice, or nothing when the limit is fixed.</summary>
+    /// <summary>", or raise the limit with SETTING" for a refusal's advice, or nothing when the limit is
+    /// fixed.</summary>
     internal string OrRaise(Func<LimitSettings, string> setting) =>
         Settings is null ? "" : $", or raise the limit with {setting(Settings)}";
 }
 
-/// <summary>The names of what raises each configurable <see cref="PackageLimits"/> limit: options (<c>--max-entries</c>) or environment variables.</summary>
+/// <summary>The names of what raises each configurable <see cref="PackageLimits"/> limit: options
+/// (<c>--max-entries</c>) or environment variables.</summary>
 public sealed record LimitSettings(string PackageBytes, string UnpackedBytes, string Entries, string CompressionRatio);
 
-/// <summary>One limit that is higher here (<paramref name="Setting"/> = <paramref name="Value"/>) than where it is <paramref name="Accepted"/>.</summary>
+/// <summary>One limit that is higher here (<paramref name="Setting"/> = <paramref name="Value"/>) than where it is
+/// <paramref name="Accepted"/>.</summary>
 public sealed record LimitGap(string Setting, long Value, string AcceptedSetting, long Accepted);

@@ -60,7 +60,8 @@ public static class PackageReader
         string fileName,
         IReadOnlyList<IPackageFormat>? formats = null) =>
         Pick(formats ?? DefaultFormats, fileName, content[..Math.Min(HeadLength, content.Length)])
-        ?? throw new ValidationException(Rules.FormatUnknown, $"{fileName}: is not a package format this registry knows; publish a gzip tar (.tgz) with registry.json at its root, or a NuGet package (.nupkg)");
+        ?? throw new ValidationException(Rules.FormatUnknown, $"{fileName}: is not a package format this registry "
+            + "knows; publish a gzip tar (.tgz) with registry.json at its root, or a NuGet package (.nupkg)");
 
     private static IPackageFormat? Pick(IReadOnlyList<IPackageFormat> formats, string fileName, ReadOnlySpan<byte> head)
     {
@@ -90,5 +91,6 @@ public static class PackageReader
     }
 
     private static ValidationException TooLarge(string fileName, long size, PackageLimits limits) =>
-        new(Rules.LimitCompressedSize, $"{fileName}: is {size} bytes, more than the limit of {limits.MaxCompressedBytes}; make the package smaller{limits.OrRaise(s => s.PackageBytes)}");
+        new(Rules.LimitCompressedSize, $"{fileName}: is {size} bytes, more than the limit of "
+            + $"{limits.MaxCompressedBytes}; make the package smaller{limits.OrRaise(s => s.PackageBytes)}");
 }

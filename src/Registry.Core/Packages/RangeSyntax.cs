@@ -14,10 +14,13 @@ public static partial class RangeSyntax
 {
     /// <summary>What to write instead of <paramref name="text"/>, for the "; ..." part of a refusal.</summary>
     public static string Hint(string text) => NuGetEquivalentOrNull(text) is { } nuget
-        ? $"ranges use NuGet's syntax, where {text.Trim()} is written {nuget} (a bare version such as 2.0.0 means at least 2.0.0)"
-        : "ranges use NuGet's syntax: 2.0.0 means at least 2.0.0, [2.0.0, 3.0.0) from 2.0.0 up to but not 3.0.0, [2.0.0] exactly 2.0.0";
+        ? $"ranges use NuGet's syntax, where {text.Trim()} is written {nuget} (a bare version such as 2.0.0 means at "
+            + "least 2.0.0)"
+        : "ranges use NuGet's syntax: 2.0.0 means at least 2.0.0, [2.0.0, 3.0.0) from 2.0.0 up to but not 3.0.0, "
+            + "[2.0.0] exactly 2.0.0";
 
-    /// <summary>The NuGet range an npm or cargo range means (<c>^2.0.0</c>: <c>[2.0.0, 3.0.0)</c>), or null when it is not one of them.</summary>
+    /// <summary>The NuGet range an npm or cargo range means (<c>^2.0.0</c>: <c>[2.0.0, 3.0.0)</c>), or null when it is
+    /// not one of them.</summary>
     public static string? NuGetEquivalentOrNull(string text)
     {
         text = text.Trim();
@@ -116,7 +119,8 @@ public static partial class RangeSyntax
                 match.Groups[4].Value);
         }
 
-        /// <summary>^1.2.3 stops below 2.0.0, ^0.2.3 below 0.3.0, ^0.0.3 below 0.0.4 (the leftmost non-zero part).</summary>
+        /// <summary>^1.2.3 stops below 2.0.0, ^0.2.3 below 0.3.0, ^0.0.3 below 0.0.4 (the leftmost non-zero
+        /// part).</summary>
         public string NextCaret() =>
             Major > 0 || Parts == 1 ? $"{Major + 1}.0.0"
             : Minor > 0 || Parts == 2 ? $"0.{Minor + 1}.0"

@@ -11,7 +11,8 @@ public sealed class TgzPackageFormat : IPackageFormat
 {
     public string FileExtension => ".tgz";
 
-    /// <summary>A <c>.tgz</c> or <c>.tar.gz</c> name, or a gzip head under a name that is not another format's (<c>.nupkg</c>).</summary>
+    /// <summary>A <c>.tgz</c> or <c>.tar.gz</c> name, or a gzip head under a name that is not another format's
+    /// (<c>.nupkg</c>).</summary>
     public bool Matches(string fileName, ReadOnlySpan<byte> head) =>
         HasExtension(fileName)
         || (head is [0x1f, 0x8b, ..] && !fileName.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase));

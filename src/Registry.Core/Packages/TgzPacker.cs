@@ -3,7 +3,8 @@ using System.IO.Compression;
 
 namespace Registry.Core.Packages;
 
-/// <summary>A package built by <see cref="TgzPacker"/>: its checked manifest, the archive's bytes, the files in it.</summary>
+/// <summary>A package built by <see cref="TgzPacker"/>: its checked manifest, the archive's bytes, the files in
+/// it.</summary>
 public sealed record PackedPackage(PackageManifest Manifest, byte[] Content, IReadOnlyList<string> Files)
 {
     /// <summary><c>NAME-VERSION.tgz</c>: the name publish and clients expect.</summary>
@@ -23,10 +24,12 @@ public static class TgzPacker
     /// <summary>The time every entry carries (npm's choice for reproducible tarballs, 1985-10-26 08:15 UTC).</summary>
     public static readonly DateTimeOffset EntryTime = new(1985, 10, 26, 8, 15, 0, TimeSpan.Zero);
 
-    /// <summary>Folders never packed: version control, and what <c>registry install</c> writes into a project.</summary>
+    /// <summary>Folders never packed: version control, and what <c>registry install</c> writes into a
+    /// project.</summary>
     public static IReadOnlyList<string> ExcludedFolders { get; } = [".git", ".hg", ".svn", "packages"];
 
-    /// <summary>Files of the folder's root never packed: the project's lock (install state, not content) and earlier packs (<c>*.tgz</c>).</summary>
+    /// <summary>Files of the folder's root never packed: the project's lock (install state, not content) and earlier
+    /// packs (<c>*.tgz</c>).</summary>
     public static IReadOnlyList<string> ExcludedRootFiles { get; } = ["registry.lock", "*.tgz"];
 
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
@@ -51,7 +54,8 @@ public static class TgzPacker
 
         if (!File.Exists(Path.Combine(root, "registry.json")))
         {
-            throw new EnvironmentException($"{directory}: has no registry.json; write one with at least \"name\" and \"version\" (docs/package-format.md)");
+            throw new EnvironmentException($"{directory}: has no registry.json; write one with at least \"name\" and "
+                + "\"version\" (docs/package-format.md)");
         }
 
         var skip = skipFile is null ? null : Path.GetFullPath(skipFile);
@@ -69,7 +73,8 @@ public static class TgzPacker
         var content = Write(root, files);
         if (content.Length > limits.MaxCompressedBytes)
         {
-            throw new ValidationException(Rules.LimitCompressedSize, $"{directory}: packs to {content.Length} bytes, more than the {limits.MaxCompressedBytes} a package may have{limits.OrRaise(s => s.PackageBytes)}");
+            throw new ValidationException(Rules.LimitCompressedSize, $"{directory}: packs to {content.Length} bytes, "
+                + $"more than the {limits.MaxCompressedBytes} a package may have{limits.OrRaise(s => s.PackageBytes)}");
         }
 
         var manifest = new TgzPackageFormat().Read(content, "package.tgz", limits);
@@ -85,7 +90,8 @@ public static class TgzPacker
             var relative = Path.GetRelativePath(root, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (entry.LinkTarget is not null)
             {
-                throw new ValidationException(Rules.ArchiveLink, $"{relative}: is a symbolic link; pack copies regular files only (copy the target into the folder, or remove the link)");
+                throw new ValidationException(Rules.ArchiveLink, $"{relative}: is a symbolic link; pack copies regular "
+                    + "files only (copy the target into the folder, or remove the link)");
             }
 
             if (entry is DirectoryInfo)

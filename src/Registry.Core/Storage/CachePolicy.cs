@@ -11,7 +11,8 @@ public sealed class CachePolicy
     public const string Immutable = "public, max-age=31536000, immutable";
     public const string TimestampKey = "metadata/timestamp.json";
 
-    /// <summary>The transparency log's checkpoint: its only mutable file (tiles and entry bundles are written once).</summary>
+    /// <summary>The transparency log's checkpoint: its only mutable file (tiles and entry bundles are written
+    /// once).</summary>
     public const string LogCheckpointKey = "log/checkpoint";
 
     /// <summary>The log's commit records (immutable, content-addressed; the leaf entries are their SHA-256).</summary>
@@ -53,7 +54,8 @@ public sealed class CachePolicy
         return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
-    /// <summary>Whether a key's content may change: the timestamp and the derived views' entry points (the protocol's rule: the store and the edge need no view to apply it).</summary>
+    /// <summary>Whether a key's content may change: the timestamp and the derived views' entry points (the protocol's
+    /// rule: the store and the edge need no view to apply it).</summary>
     public static bool IsMutable(string key)
         => key == TimestampKey || key == LogCheckpointKey || RegistryLayout.IsViewEntryPoint(key);
 

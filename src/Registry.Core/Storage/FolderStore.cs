@@ -196,7 +196,8 @@ public sealed class FolderStore : IObjectStore, ILeftoverStore
             || name.EndsWith(".lock", StringComparison.Ordinal));
     }
 
-    /// <summary>A listed file's size and time, or null when it vanished since it was listed (a temporary file, a probe key).</summary>
+    /// <summary>A listed file's size and time, or null when it vanished since it was listed (a temporary file, a probe
+    /// key).</summary>
     private static StoredItem? ItemOrNull(string file, string key)
     {
         try

@@ -26,7 +26,8 @@ public sealed record StoredObject(byte[] Content, string VersionTag);
 /// <summary>An object's key and size, as listed.</summary>
 public sealed record StoredItem(string Key, long Length, DateTimeOffset LastModified);
 
-/// <summary>The HTTP headers an object is served with (S3 stores them with the object; a folder derives them).</summary>
+/// <summary>The HTTP headers an object is served with (S3 stores them with the object; a folder derives
+/// them).</summary>
 public sealed record ObjectHeaders(string ContentType, string CacheControl);
 
 /// <summary>Read access to a registry's files: a store, or a registry read over HTTP (through a CDN).</summary>

@@ -2,12 +2,11 @@ using System.Collections.Concurrent;
 namespace Registry.Core.Storage;
 
 /// <summary>
-/// Reads immutable files from a local copy (a mirror's destination, a client's trusted metadata) when it has them and from the source
-/// otherwise, remembering what came from the source so it can be written afterwards. Safe
-/// because every file is verified (signature, version, length, hash) whichever side it came
-/// from; it is what makes a sync or an update cost O(changes) requests. What was fetched is
-/// NOT trusted by being here: callers persist only what <see cref="Tuf.RegistryState"/> reported
-/// as verified.
+/// Reads immutable files from a local copy (a mirror's destination, a client's trusted metadata) when it has them and
+/// from the source otherwise, remembering what came from the source so it can be written afterwards. Safe because every
+/// file is verified (signature, version, length, hash) whichever side it came from; it is what makes a sync or an
+/// update cost O(changes) requests. What was fetched is NOT trusted by being here: callers persist only what
+/// <see cref="Tuf.RegistryState"/> reported as verified.
 /// </summary>
 public sealed class LocalFirstReader(IObjectReader source, IObjectReader destination) : IObjectReader
 {

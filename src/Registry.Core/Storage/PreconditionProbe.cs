@@ -108,7 +108,8 @@ public static class PreconditionProbe
         }
     }
 
-    /// <summary>A create-only write of <paramref name="key"/>, then a second one that must be refused; the key is removed after.</summary>
+    /// <summary>A create-only write of <paramref name="key"/>, then a second one that must be refused; the key is
+    /// removed after.</summary>
     private static async Task<string?> ProbeCreateOnlyAsync(
         IObjectStore store,
         string key,

@@ -8,8 +8,8 @@ namespace Registry.Core.Tuf;
 /// object keys sorted, strings with only <c>\</c> and <c>"</c> escaped, integers only
 /// (no floats), UTF-8. Control characters stay raw, as securesystemslib and tuf-js sign them
 /// (PEM public keys hold newlines), so canonical bytes are not always valid JSON: files are
-/// written with <see cref="SerializeForFile"/>, which escapes them and is otherwise identical. Signatures are computed over these bytes of the <c>signed</c> object,
-/// so the same document always has the same bytes whatever produced it.
+/// written with <see cref="SerializeForFile"/>, which escapes them and is otherwise identical. Signatures are computed
+/// over these bytes of the <c>signed</c> object, so the same document always has the same bytes whatever produced it.
 /// </summary>
 public static class CanonicalJson
 {

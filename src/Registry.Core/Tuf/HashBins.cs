@@ -49,7 +49,8 @@ public sealed class HashBins
         return int.Log2(binCount);
     }
 
-    /// <summary>Bytes of one index document's entry in its bin (path, length, sha256), measured from real files.</summary>
+    /// <summary>Bytes of one index document's entry in its bin (path, length, sha256), measured from real
+    /// files.</summary>
     public const int BinEntryBytes = 134;
 
     /// <summary>Bytes of one bin's entry in the snapshot (name and version), measured from real files.</summary>

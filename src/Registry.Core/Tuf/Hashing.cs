@@ -56,7 +56,8 @@ public static class Hashing
     {
         if (actualLength != length)
         {
-            throw new VerificationException($"{source}: length or sha256 differs from the signed metadata ({actualLength} bytes, it pins {length}: truncated, padded or tampered)");
+            throw new VerificationException($"{source}: length or sha256 differs from the signed metadata "
+                + $"({actualLength} bytes, it pins {length}: truncated, padded or tampered)");
         }
     }
 
@@ -64,7 +65,8 @@ public static class Hashing
     {
         if (!HexEquals(actualSha256, sha256))
         {
-            throw new VerificationException($"{source}: length or sha256 differs from the signed metadata (the sha256 does not match: tampered or corrupt)");
+            throw new VerificationException($"{source}: length or sha256 differs from the signed metadata (the sha256 "
+                + "does not match: tampered or corrupt)");
         }
     }
 }

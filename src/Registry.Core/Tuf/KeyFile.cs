@@ -9,7 +9,8 @@ namespace Registry.Core.Tuf;
 /// </summary>
 public static class KeyFile
 {
-    /// <summary>PBKDF2-HMAC-SHA256 iterations (OWASP's 2023 figure for SHA-256): about 0.3 s per key load here.</summary>
+    /// <summary>PBKDF2-HMAC-SHA256 iterations (OWASP's 2023 figure for SHA-256): about 0.3 s per key load
+    /// here.</summary>
     public const int Iterations = 600_000;
 
     public const string PublicExtension = ".pub";
@@ -35,7 +36,8 @@ public static class KeyFile
 
         passphrases ??= PassphraseSource.None;
         var passphrase = passphrases.Get(path)
-            ?? throw new EnvironmentException($"{path}: the key is encrypted and no passphrase was given; set REGISTRY_KEY_PASSPHRASE, pass --passphrase-env VAR, or run on a terminal to be asked");
+            ?? throw new EnvironmentException($"{path}: the key is encrypted and no passphrase was given; set "
+                + "REGISTRY_KEY_PASSPHRASE, pass --passphrase-env VAR, or run on a terminal to be asked");
         return SigningKey.FromEncryptedPem(pem, passphrase, path, passphrases.Origin);
     }
 

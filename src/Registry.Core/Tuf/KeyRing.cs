@@ -93,7 +93,9 @@ public sealed class KeyRing : IDisposable
             if (generated.Count > 1)
             {
                 throw new EnvironmentException(
-                    $"{Folder}: holds {generated.Count} {role} keys ({string.Join(", ", generated.Select(Path.GetFileName))}); init uses one key per role: keep one, and add the others afterwards with 'registry root propose --add-key' and a threshold");
+                    $"{Folder}: holds {generated.Count} {role} keys "
+                    + $"({string.Join(", ", generated.Select(Path.GetFileName))}); init uses one key per role: keep "
+                    + "one, and add the others afterwards with 'registry root propose --add-key' and a threshold");
             }
 
             path = generated.Count == 1 ? generated[0] : path;
@@ -132,7 +134,8 @@ public sealed class KeyRing : IDisposable
         {
             throw new EnvironmentException(
                 $"keys folder '{Folder}' holds {held.Count} of the {roleName} role's keys, it needs {role.Threshold} " +
-                $"(key ids: {string.Join(", ", role.KeyIds.Select(id => id[..Math.Min(12, id.Length)]))}); pass --keys with the {roleName} key(s)");
+                $"(key ids: {string.Join(", ", role.KeyIds.Select(id => id[..Math.Min(12, id.Length)]))}); pass --keys "
+                + $"with the {roleName} key(s)");
         }
 
         return held;

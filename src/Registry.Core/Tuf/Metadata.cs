@@ -60,12 +60,14 @@ public sealed record RootMetadata : SignedBase
     [JsonPropertyName("roles")]
     public required IReadOnlyDictionary<string, RoleKeys> Roles { get; init; }
 
-    /// <summary>The registry layout version (<see cref="RegistryFormat"/>); a TUF extension field, signed with the rest.</summary>
+    /// <summary>The registry layout version (<see cref="RegistryFormat"/>); a TUF extension field, signed with the
+    /// rest.</summary>
     [JsonPropertyName(RegistryFormat.FieldName)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LayoutVersion { get; init; }
 
-    /// <summary>The registry's transparency log (docs/protocol.md, "The transparency log"), when it keeps one; signed with the root.</summary>
+    /// <summary>The registry's transparency log (docs/protocol.md, "The transparency log"), when it keeps one; signed
+    /// with the root.</summary>
     [JsonPropertyName(LogFields.FieldName)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RootLog? Log { get; init; }

@@ -19,7 +19,8 @@ public static class MetadataVerifier
         if (valid < role.Threshold)
         {
             throw new VerificationException(
-                $"{source}: {valid} valid signature(s), the role needs {role.Threshold} (bad signature or untrusted key)");
+                $"{source}: {valid} valid signature(s), the role needs {role.Threshold} (bad signature or untrusted "
+                + "key)");
         }
     }
 
@@ -63,7 +64,8 @@ public static class MetadataVerifier
     {
         if (IsExpired(signed, now))
         {
-            throw new VerificationException($"{source}: {signed.Type} version {signed.Version} expired at {signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; the registry must be refreshed ('registry refresh')");
+            throw new VerificationException($"{source}: {signed.Type} version {signed.Version} expired at "
+                + $"{signed.Expires:yyyy-MM-ddTHH:mm:ssZ}; the registry must be refreshed ('registry refresh')");
         }
     }
 }

@@ -22,11 +22,14 @@ public static class NoRegistry
         if (await store.ExistsAsync(RegistrySettings.Key, cancellationToken).ConfigureAwait(false))
         {
             return new EnvironmentException(
-                $"{location}: holds registry files but no {RegistryLayout.TimestampKey}: an earlier 'registry init' was interrupted; empty the store and run 'registry init' again");
+                $"{location}: holds registry files but no {RegistryLayout.TimestampKey}: an earlier 'registry init' "
+                + "was interrupted; empty the store and run 'registry init' again");
         }
 
         return new VerificationException(
-            $"{location}: an incomplete mirror: it holds registry files but no {RegistryLayout.TimestampKey}, which 'registry mirror' writes last, so a mirror run stopped before it finished; run 'registry mirror' again to complete it");
+            $"{location}: an incomplete mirror: it holds registry files but no {RegistryLayout.TimestampKey}, which "
+            + "'registry mirror' writes last, so a mirror run stopped before it finished; run 'registry mirror' again "
+            + "to complete it");
     }
 
     private static async Task<bool> HoldsRegistryFilesAsync(IObjectReader store, CancellationToken cancellationToken)

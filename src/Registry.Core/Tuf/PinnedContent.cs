@@ -12,7 +12,8 @@ namespace Registry.Core.Tuf;
 /// </summary>
 public static class PinnedContent
 {
-    /// <summary>The verified bytes of <paramref name="key"/>; <paramref name="source"/> names it in messages (a key, a URL).</summary>
+    /// <summary>The verified bytes of <paramref name="key"/>; <paramref name="source"/> names it in messages (a key, a
+    /// URL).</summary>
     public static async Task<byte[]> ReadPinnedAsync(
         this IObjectReader reader,
         string key,

@@ -11,7 +11,8 @@ public sealed record StateLoadOptions
     /// <summary><c>timestamp.json</c> as already fetched (saves a request); null: read it.</summary>
     public StoredObject? Timestamp { get; init; }
 
-    /// <summary>Look for <c>N+1.root.json</c> beyond the anchor (false: the anchor is known to be the newest).</summary>
+    /// <summary>Look for <c>N+1.root.json</c> beyond the anchor (false: the anchor is known to be the
+    /// newest).</summary>
     public bool ProbeNewerRoots { get; init; } = true;
 
     /// <summary>
@@ -20,7 +21,8 @@ public sealed record StateLoadOptions
     /// </summary>
     public Action<string, byte[]>? OnVerified { get; init; }
 
-    /// <summary>Most root rotations followed past the anchor (null: <see cref="RootChain.LoadLatestAsync"/>'s default).</summary>
+    /// <summary>Most root rotations followed past the anchor (null: <see cref="RootChain.LoadLatestAsync"/>'s
+    /// default).</summary>
     public int? MaxRootRotations { get; init; }
 }
 
@@ -72,7 +74,8 @@ public sealed class RegistryState
     /// <summary>Where this state reads its files (bins, targets).</summary>
     internal IObjectReader Store => _store;
 
-    /// <summary>This state under a newer root of the same chain: after a root rotation, a writer signs with the new root's keys.</summary>
+    /// <summary>This state under a newer root of the same chain: after a root rotation, a writer signs with the new
+    /// root's keys.</summary>
     public RegistryState WithRoot(SignedDocument<RootMetadata> root)
         => new(_store, _onVerified, root, Timestamp, TimestampTag, Snapshot, Targets);
 
@@ -80,7 +83,8 @@ public sealed class RegistryState
     public static Task<RegistryState?> LoadOrNullAsync(IObjectReader store, CancellationToken cancellationToken) =>
         LoadOrNullAsync(store, new StateLoadOptions(), cancellationToken);
 
-    /// <summary>Reads and verifies the current state, or returns null when the store holds no <c>timestamp.json</c>.</summary>
+    /// <summary>Reads and verifies the current state, or returns null when the store holds no
+    /// <c>timestamp.json</c>.</summary>
     public static async Task<RegistryState?> LoadOrNullAsync(
         IObjectReader store,
         StateLoadOptions options,
@@ -222,7 +226,8 @@ public sealed class RegistryState
             .ConfigureAwait(false);
     }
 
-    /// <summary>A top-level role's document as its parent lists it: read, parsed, signed by the role's threshold, at the listed version.</summary>
+    /// <summary>A top-level role's document as its parent lists it: read, parsed, signed by the role's threshold, at
+    /// the listed version.</summary>
     private static async Task<SignedDocument<T>> ReadRoleAsync<T>(
         IObjectReader store,
         IReadOnlyDictionary<string, MetaFile> parentMeta,
@@ -244,7 +249,8 @@ public sealed class RegistryState
         return document;
     }
 
-    /// <summary>A metadata file its parent describes: never read past a declared length; length and sha256 checked when declared.</summary>
+    /// <summary>A metadata file its parent describes: never read past a declared length; length and sha256 checked when
+    /// declared.</summary>
     private static async Task<byte[]> ReadMetaAsync(
         IObjectReader store,
         string key,

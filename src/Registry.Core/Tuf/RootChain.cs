@@ -114,13 +114,15 @@ public static class RootChain
             {
                 throw new VerificationException(
                     Rules.RootDuplicateKey,
-                    $"{source}: root lists one public key under two key ids ({SigningKey.ShortId(idOfKey[identity])} and {SigningKey.ShortId(id)}); " +
+                    $"{source}: root lists one public key under two key ids ({SigningKey.ShortId(idOfKey[identity])} "
+                    + $"and {SigningKey.ShortId(id)}); " +
                     "a key counts once toward a threshold, so list each key once");
             }
         }
     }
 
-    /// <summary>Walks <c>1.root.json</c>, <c>2.root.json</c>, ... in a store and returns the newest verified root.</summary>
+    /// <summary>Walks <c>1.root.json</c>, <c>2.root.json</c>, ... in a store and returns the newest verified
+    /// root.</summary>
     /// <remarks>
     /// At most <paramref name="maxRotations"/> rotations past the start; by default
     /// <see cref="MaxRotations"/> past an anchor, <see cref="MaxHistory"/> from <c>1.root.json</c>.
@@ -141,7 +143,8 @@ public static class RootChain
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before; oldest first.</summary>
+    /// <summary>Every root of a store from <c>1.root.json</c> on, each verified as the successor of the one before;
+    /// oldest first.</summary>
     public static async Task<IReadOnlyList<SignedDocument<RootMetadata>>> LoadChainAsync(
         IObjectReader store,
         CancellationToken cancellationToken)
@@ -188,8 +191,10 @@ public static class RootChain
             {
                 throw new VerificationException(
                     RotationsRule,
-                    $"{store.Location}: {key} exists, more than {cap} root rotations past root version {start.Signed.Version}, the most one walk follows; " +
-                    $"refusing to walk further (a server that keeps serving new roots; if the registry really rotated that often, trust a newer root: 'registry source add' with --root)");
+                    $"{store.Location}: {key} exists, more than {cap} root rotations past root version "
+                    + $"{start.Signed.Version}, the most one walk follows; " +
+                    "refusing to walk further (a server that keeps serving new roots; if the registry really rotated "
+                    + "that often, trust a newer root: 'registry source add' with --root)");
             }
 
             var candidate = Parse(next.Content, key);

@@ -7,7 +7,8 @@ namespace Registry.Core.Tuf;
 /// <summary>
 /// A metadata file: <c>{"signatures": [...], "signed": {...}}</c>. Reading keeps the canonical
 /// bytes of <c>signed</c> exactly as parsed (unknown fields included) so signatures are checked
-/// over what the signer signed; writing lays the file out canonically (with control characters escaped, so it is valid JSON).
+/// over what the signer signed; writing lays the file out canonically (with control characters escaped, so it is valid
+/// JSON).
 /// </summary>
 public sealed class SignedDocument<T>
     where T : SignedBase

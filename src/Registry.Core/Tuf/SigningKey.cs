@@ -36,7 +36,8 @@ public sealed class SigningKey : IDisposable
     /// <summary>Loads an unencrypted PKCS#8 or SEC1 PEM private key; refuses any curve but P-256.</summary>
     public static SigningKey FromPem(string pem, string source) => Import(source, key => key.ImportFromPem(pem));
 
-    /// <summary>Loads an <c>ENCRYPTED PRIVATE KEY</c> PEM (PKCS#8, PBES2); a wrong passphrase is an <see cref="EnvironmentException"/> naming the file.</summary>
+    /// <summary>Loads an <c>ENCRYPTED PRIVATE KEY</c> PEM (PKCS#8, PBES2); a wrong passphrase is an
+    /// <see cref="EnvironmentException"/> naming the file.</summary>
     public static SigningKey FromEncryptedPem(string pem, string passphrase, string source, string passphraseOrigin)
     {
         try
@@ -45,7 +46,8 @@ public sealed class SigningKey : IDisposable
         }
         catch (EnvironmentException e) when (e.InnerException is CryptographicException)
         {
-            throw new EnvironmentException($"{source}: cannot decrypt the key with the passphrase from {passphraseOrigin} (wrong passphrase, or a damaged file)", e.InnerException);
+            throw new EnvironmentException($"{source}: cannot decrypt the key with the passphrase from "
+                + $"{passphraseOrigin} (wrong passphrase, or a damaged file)", e.InnerException);
         }
     }
 
@@ -74,13 +76,15 @@ public sealed class SigningKey : IDisposable
 
     public string ExportPrivatePem() => _key.ExportPkcs8PrivateKeyPem() + "\n";
 
-    /// <summary>The private key as an <c>ENCRYPTED PRIVATE KEY</c> PEM: PKCS#8 PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256.</summary>
+    /// <summary>The private key as an <c>ENCRYPTED PRIVATE KEY</c> PEM: PKCS#8 PBES2, AES-256-CBC,
+    /// PBKDF2-HMAC-SHA256.</summary>
     public string ExportEncryptedPrivatePem(string passphrase, int iterations) =>
         _key.ExportEncryptedPkcs8PrivateKeyPem(
             passphrase,
             new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, iterations)) + "\n";
 
-    /// <summary>Reads a public key PEM (<c>PUBLIC KEY</c>, SubjectPublicKeyInfo) as TUF writes it; refuses any curve but P-256.</summary>
+    /// <summary>Reads a public key PEM (<c>PUBLIC KEY</c>, SubjectPublicKeyInfo) as TUF writes it; refuses any curve
+    /// but P-256.</summary>
     public static TufKey PublicKeyFromPem(string pem, string source)
     {
         using var key = ECDsa.Create();

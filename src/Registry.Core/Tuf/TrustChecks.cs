@@ -22,18 +22,21 @@ public static class TrustChecks
         if (next.Timestamp.Signed.Version < trusted.Timestamp.Signed.Version)
         {
             throw new StaleMetadataException(
-                $"{source}: timestamp version {next.Timestamp.Signed.Version} is older than the trusted {trusted.Timestamp.Signed.Version} (a stale mirror or a rollback)");
+                $"{source}: timestamp version {next.Timestamp.Signed.Version} is older than the trusted "
+                + $"{trusted.Timestamp.Signed.Version} (a stale mirror or a rollback)");
         }
 
         if (next.Timestamp.Signed.Version == trusted.Timestamp.Signed.Version
             && !next.Timestamp.CanonicalSigned.AsSpan().SequenceEqual(trusted.Timestamp.CanonicalSigned))
         {
-            throw new VerificationException($"{source}: timestamp version {next.Timestamp.Signed.Version} differs from the trusted one with the same version");
+            throw new VerificationException($"{source}: timestamp version {next.Timestamp.Signed.Version} differs from "
+                + "the trusted one with the same version");
         }
 
         if (next.Snapshot.Signed.Version < trusted.Snapshot.Signed.Version)
         {
-            throw new VerificationException($"{source}: snapshot went back from version {trusted.Snapshot.Signed.Version} to {next.Snapshot.Signed.Version} (rollback)");
+            throw new VerificationException($"{source}: snapshot went back from version "
+                + $"{trusted.Snapshot.Signed.Version} to {next.Snapshot.Signed.Version} (rollback)");
         }
 
         foreach (var (name, meta) in trusted.Snapshot.Signed.Meta)

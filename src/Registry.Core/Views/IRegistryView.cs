@@ -15,13 +15,15 @@ namespace Registry.Core.Views;
 /// </summary>
 public interface IRegistryView
 {
-    /// <summary>The view's name: in the settings' <c>views</c> list, in <c>registry sync --view</c>, and in output.</summary>
+    /// <summary>The view's name: in the settings' <c>views</c> list, in <c>registry sync --view</c>, and in
+    /// output.</summary>
     string Name { get; }
 
     /// <summary>Whether the registry's settings turn this view on.</summary>
     bool IsEnabled(RegistrySettings settings);
 
-    /// <summary>The <c>registry settings</c> option that turns the view on (e.g. <c>--nuget-url https://cdn.example/registry/</c>), for messages.</summary>
+    /// <summary>The <c>registry settings</c> option that turns the view on (e.g. <c>--nuget-url
+    /// https://cdn.example/registry/</c>), for messages.</summary>
     string EnableOption { get; }
 
     /// <summary>
@@ -66,7 +68,8 @@ public sealed class NoViewAudit : IViewAudit
     public Task FinishAsync(ViewFindings findings, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>One audit: <see cref="CheckAsync"/> for each signed index document (in parallel), then <see cref="FinishAsync"/> once.</summary>
+/// <summary>One audit: <see cref="CheckAsync"/> for each signed index document (in parallel), then
+/// <see cref="FinishAsync"/> once.</summary>
 public interface IViewAudit
 {
     Task CheckAsync(PackageIndex index, ViewFindings findings, CancellationToken cancellationToken);
@@ -94,10 +97,12 @@ public sealed class ViewContext
 
     public required TimeProvider Time { get; init; }
 
-    /// <summary>The names of every view written to this store in this run (a view may advertise another's services).</summary>
+    /// <summary>The names of every view written to this store in this run (a view may advertise another's
+    /// services).</summary>
     public IReadOnlyCollection<string> EnabledViews { get; init; } = [];
 
-    /// <summary>Artifact bytes already in hand (a publish's packages), by artifact store key; they need no second check.</summary>
+    /// <summary>Artifact bytes already in hand (a publish's packages), by artifact store key; they need no second
+    /// check.</summary>
     public IReadOnlyDictionary<string, byte[]> KnownArtifacts { get; init; }
         = new Dictionary<string, byte[]>(StringComparer.Ordinal);
 
@@ -113,7 +118,8 @@ public sealed class ViewContext
 /// <summary>What one view sync wrote.</summary>
 public sealed record ViewSyncStats(string View, int Packages, int FilesWritten, long BytesWritten, int Attempts)
 {
-    /// <summary>Whether the view had anything to do with the packages (a .tgz publish leaves the NuGet feed out).</summary>
+    /// <summary>Whether the view had anything to do with the packages (a .tgz publish leaves the NuGet feed
+    /// out).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Touched => Packages > 0 || FilesWritten > 0;
 }
@@ -128,7 +134,8 @@ public static class ViewNames
             2);
 }
 
-/// <summary>An audit's errors (a client of the view would be hurt) and warnings (the view is only behind: <c>registry sync</c> repairs it).</summary>
+/// <summary>An audit's errors (a client of the view would be hurt) and warnings (the view is only behind: <c>registry
+/// sync</c> repairs it).</summary>
 public sealed class ViewFindings
 {
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors;

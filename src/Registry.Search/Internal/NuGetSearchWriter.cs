@@ -2,7 +2,8 @@ using Registry.Core.Storage;
 
 namespace Registry.Search.Internal;
 
-/// <summary>Writes the NuGet search answers of the shards a sync wrote, and the default answer, by compare-and-swap on tags read before the state.</summary>
+/// <summary>Writes the NuGet search answers of the shards a sync wrote, and the default answer, by compare-and-swap on
+/// tags read before the state.</summary>
 internal sealed class NuGetSearchWriter(Dictionary<string, StoredObject?> tags)
 {
     public delegate Task<bool> Swap(
@@ -27,7 +28,8 @@ internal sealed class NuGetSearchWriter(Dictionary<string, StoredObject?> tags)
         return new NuGetSearchWriter(tags);
     }
 
-    /// <summary>After an incremental sync: the answers of the shards written, and the default answer with the changed packages moved to the front.</summary>
+    /// <summary>After an incremental sync: the answers of the shards written, and the default answer with the changed
+    /// packages moved to the front.</summary>
     public async Task<bool> WriteAsync(
         string baseUrl,
         IReadOnlyDictionary<string, SearchShard> shards,

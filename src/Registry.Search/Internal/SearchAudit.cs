@@ -140,7 +140,9 @@ internal sealed class SearchAudit(IObjectReader reader, bool probe) : IViewAudit
             else if (SearchText.EntryOf(index) is not { } entry || entry.Version != package.Version
                 || entry.Description != package.Description)
             {
-                findings.Warning($"{file}: shows {package.Name} {package.Version}{(version.Yanked ? " (yanked)" : "")}, not its newest listed version and description; {Sync}");
+                findings.Warning($"{file}: shows {package.Name} "
+                    + $"{package.Version}{(version.Yanked ? " (yanked)" : "")}, not its newest listed version and "
+                    + $"description; {Sync}");
             }
         }
 

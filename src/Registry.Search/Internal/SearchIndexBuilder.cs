@@ -1,6 +1,7 @@
 namespace Registry.Search.Internal;
 
-/// <summary>The whole index from a set of entries: what a full sync writes and what the audit compares against.</summary>
+/// <summary>The whole index from a set of entries: what a full sync writes and what the audit compares
+/// against.</summary>
 internal static class SearchIndexBuilder
 {
     public static SortedDictionary<string, SearchShard> Build(IEnumerable<SearchEntry> entries)

@@ -163,10 +163,13 @@ internal sealed class SearchSync(ViewContext context)
             pending = [.. lost.Distinct(StringComparer.Ordinal)];
         }
 
-        throw new ConflictException($"{Store.Location}: the search index of {string.Join(", ", pending)} kept changing under this writer; the signed publish stands, run 'registry sync --view search' to bring the index up to date");
+        throw new ConflictException($"{Store.Location}: the search index of {string.Join(", ", pending)} kept changing "
+            + "under this writer; the signed publish stands, run 'registry sync --view search' to bring the index up "
+            + "to date");
     }
 
-    /// <summary>Every shard and record from the whole signed index: the repair, and the first build of an existing registry.</summary>
+    /// <summary>Every shard and record from the whole signed index: the repair, and the first build of an existing
+    /// registry.</summary>
     private async Task<ViewSyncStats> RebuildAsync(CancellationToken cancellationToken)
     {
         for (var round = 1; round <= 3; round++)
@@ -234,7 +237,8 @@ internal sealed class SearchSync(ViewContext context)
             }
         }
 
-        throw new ConflictException($"{Store.Location}: the search index kept changing during a full sync; run 'registry sync --view search' again");
+        throw new ConflictException($"{Store.Location}: the search index kept changing during a full sync; run "
+            + "'registry sync --view search' again");
     }
 
     private static string KeyOfShardFile(string storeKey) => storeKey[SearchLayout.Shards.Length..^".json".Length];
@@ -260,7 +264,8 @@ internal sealed class SearchSync(ViewContext context)
         RegistryState state, CancellationToken cancellationToken) =>
         [.. (await state.ReadAllAsync(cancellationToken).ConfigureAwait(false)).Select(w => w.Index)];
 
-    /// <summary>The published spelling and search entry of NAME in a state (entry null: every version yanked); null when the package does not exist.</summary>
+    /// <summary>The published spelling and search entry of NAME in a state (entry null: every version yanked); null
+    /// when the package does not exist.</summary>
     private static async Task<(string Name, SearchEntry? Entry)?> ReadEntryAsync(
         RegistryState state,
         string name,
@@ -277,7 +282,8 @@ internal sealed class SearchSync(ViewContext context)
         return (index.Name, SearchText.EntryOf(index));
     }
 
-    /// <summary>A stored shard, or an empty one when there is none or it is malformed (the rewrite replaces it; verify reports what was lost).</summary>
+    /// <summary>A stored shard, or an empty one when there is none or it is malformed (the rewrite replaces it; verify
+    /// reports what was lost).</summary>
     private static SearchShard ParseOrEmpty(StoredObject? stored, string key)
     {
         if (stored is null)
@@ -295,7 +301,8 @@ internal sealed class SearchSync(ViewContext context)
         }
     }
 
-    /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone changed it meanwhile.</summary>
+    /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone
+    /// changed it meanwhile.</summary>
     private async Task<bool> SwapIfChangedAsync(
         string key,
         StoredObject? current,

@@ -120,7 +120,8 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
         await response.SendFileAsync(path, start, end - start + 1, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Registry files only: no dot-files (temporaries, locks, probes), no publisher settings, no path tricks.</summary>
+    /// <summary>Registry files only: no dot-files (temporaries, locks, probes), no publisher settings, no path
+    /// tricks.</summary>
     private static bool IsServable(string key) =>
         key.Length > 0
         && key != Core.RegistrySettings.Key

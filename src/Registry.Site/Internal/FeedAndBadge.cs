@@ -19,7 +19,8 @@ internal static class AtomFeed
         var site = baseUrl ?? "urn:registry:";
         var updated = state.Recent.Count > 0 ? state.Recent[0].Published : DateTimeOffset.UnixEpoch;
         var xml = new StringBuilder();
-        xml.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Recent publishes</title>\n")
+        xml.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
+            + "xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Recent publishes</title>\n")
             .Append("<id>").Append(Html.Text(site)).Append("feed.xml</id>\n")
             .Append("<updated>").Append(Stamp(updated)).Append("</updated>\n")
             .Append(
@@ -52,7 +53,8 @@ internal static class AtomFeed
         => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }
 
-/// <summary>A package's version badge (<c>packages/NAME/badge.svg</c>): text only, escaped, no script, no links.</summary>
+/// <summary>A package's version badge (<c>packages/NAME/badge.svg</c>): text only, escaped, no script, no
+/// links.</summary>
 internal static class VersionBadge
 {
     public static byte[] Render(string name, string version, bool yanked)

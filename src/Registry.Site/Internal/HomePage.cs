@@ -14,7 +14,8 @@ internal sealed record SignedStatus(
     long RootVersion,
     string RootSha256);
 
-/// <summary>The home page (<c>index.html</c>): search, counts, how to use the registry, status, the last publishes.</summary>
+/// <summary>The home page (<c>index.html</c>): search, counts, how to use the registry, status, the last
+/// publishes.</summary>
 internal static partial class HomePage
 {
     public const string Key = "index.html";
@@ -59,7 +60,10 @@ internal static partial class HomePage
         var url = baseUrl ?? "URL";
         var main = new StringBuilder();
         main.Append("<h1>Package registry</h1>\n")
-            .Append(CultureInfo.InvariantCulture, $"<p class=\"counts\"><strong data-packages=\"{state.Packages}\">{state.Packages:N0}</strong> packages, <strong data-versions=\"{state.Versions}\">{state.Versions:N0}</strong> versions.</p>\n")
+            .Append(CultureInfo.InvariantCulture,
+                $"<p class=\"counts\"><strong data-packages=\"{state.Packages}\">{state.Packages:N0}</strong> packages, ")
+            .Append(CultureInfo.InvariantCulture,
+                $"<strong data-versions=\"{state.Versions}\">{state.Versions:N0}</strong> versions.</p>\n")
             .Append("<section aria-labelledby=\"use\">\n<h2 id=\"use\">Use this registry</h2>\n")
             .Append("<p>Add it as a source; the client trusts it through the sha256 of its first root metadata:</p>\n")
             .Append("<pre><code>registry source add NAME ").Append(Html
@@ -76,16 +80,21 @@ internal static partial class HomePage
         }
 
         main.Append("</section>\n")
-            .Append("<section aria-labelledby=\"status\" class=\"panel\">\n<h2 id=\"status\">Status</h2>\n<dl class=\"facts\">\n")
-            .Append(CultureInfo.InvariantCulture, $"<dt>Timestamp</dt><dd>version {status.TimestampVersion}, expires {Html.Time(status.TimestampExpires)}</dd>\n")
-            .Append(CultureInfo.InvariantCulture, $"<dt>Snapshot</dt><dd>version {status.SnapshotVersion}, expires {Html.Time(status.SnapshotExpires)}</dd>\n")
+            .Append("<section aria-labelledby=\"status\" class=\"panel\">\n<h2 id=\"status\">Status</h2>\n<dl "
+                + "class=\"facts\">\n")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Timestamp</dt><dd>version {status.TimestampVersion}, ")
+            .Append(CultureInfo.InvariantCulture, $"expires {Html.Time(status.TimestampExpires)}</dd>\n")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Snapshot</dt><dd>version {status.SnapshotVersion}, ")
+            .Append(CultureInfo.InvariantCulture, $"expires {Html.Time(status.SnapshotExpires)}</dd>\n")
             .Append(CultureInfo.InvariantCulture, $"<dt>Root</dt><dd>version {status.RootVersion}</dd>\n");
         if (state.Recent.Count > 0)
         {
             main.Append("<dt>Last publish</dt><dd>").Append(Html.Time(state.Recent[0].Published)).Append("</dd>\n");
         }
 
-        main.Append("</dl>\n<p class=\"muted\">From the signed metadata this page was written from; <code>registry refresh</code> re-signs the timestamp without rewriting this page, so the expiry shown is the earliest one clients may see.</p>\n</section>\n")
+        main.Append("</dl>\n<p class=\"muted\">From the signed metadata this page was written from; <code>registry "
+            + "refresh</code> re-signs the timestamp without rewriting this page, so the expiry shown is the earliest "
+            + "one clients may see.</p>\n</section>\n")
             .Append("<section aria-labelledby=\"recent\">\n<h2 id=\"recent\">Recent publishes</h2>\n");
         if (state.Recent.Count == 0)
         {
@@ -117,7 +126,8 @@ internal static partial class HomePage
         return PageLayout.Page("", "Package registry", main.ToString());
     }
 
-    [GeneratedRegex("<li><a href=\"packages/(?<name>[^\"/<]*)/\">[^<]*</a> (?<version>[^ <]*) <time datetime=\"(?<time>[^\"]*)\">[^<]*</time>(?<yanked> <span class=\"yanked\">yanked</span>)?</li>")]
+    [GeneratedRegex("<li><a href=\"packages/(?<name>[^\"/<]*)/\">[^<]*</a> (?<version>[^ <]*) <time "
+        + "datetime=\"(?<time>[^\"]*)\">[^<]*</time>(?<yanked> <span class=\"yanked\">yanked</span>)?</li>")]
     private static partial Regex RecentItem();
 
     public static string Shorten(string text, int most)
@@ -133,6 +143,7 @@ internal static class SearchPage
         "../",
         "Search packages",
         "<h1>Search packages</h1>\n<div id=\"search-results\" aria-live=\"polite\"></div>\n"
-        + "<noscript><p>Search runs in your browser and needs JavaScript. Every package page works without it: browse the <a href=\"../\">recent publishes</a>.</p></noscript>\n",
+        + "<noscript><p>Search runs in your browser and needs JavaScript. Every package page works without it: browse "
+        + "the <a href=\"../\">recent publishes</a>.</p></noscript>\n",
         script: SiteAssets.Search.Key);
 }

@@ -41,7 +41,8 @@ internal static class Html
     /// <summary>Escapes a value for a double-quoted attribute (the same set as <see cref="Text"/>).</summary>
     public static string Attr(string? value) => Text(value);
 
-    /// <summary>An absolute http, https or mailto URL as given, or null (javascript:, data:, relative paths, anything else).</summary>
+    /// <summary>An absolute http, https or mailto URL as given, or null (javascript:, data:, relative paths, anything
+    /// else).</summary>
     public static string? SafeUrl(string? url)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2048 || url.Any(char.IsControl))

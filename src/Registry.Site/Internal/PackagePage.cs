@@ -22,7 +22,8 @@ internal static class PackagePage
 
     public static string VersionText(string version) => RegistryLayout.VersionText(NuGetVersion.Parse(version));
 
-    /// <summary>The version a new user should take: the highest stable one not yanked, else the highest not yanked, else the highest.</summary>
+    /// <summary>The version a new user should take: the highest stable one not yanked, else the highest not yanked,
+    /// else the highest.</summary>
     public static IndexEntry Latest(PackageIndex index)
     {
         var ordered = index.Versions.OrderByDescending(e => NuGetVersion.Parse(e.Version)).ToList();
@@ -52,10 +53,13 @@ internal static class PackagePage
         main.Append(" <img src=\"badge.svg\" alt=\"\" width=\"120\" height=\"20\"></p>\n");
         Install(main, name, latest);
         Facts(main, latest, root, VersionText(latest.Version) + "/");
-        main.Append("<section aria-labelledby=\"versions\">\n<h2 id=\"versions\">Versions</h2>\n<table>\n<caption class=\"muted\">")
+        main.Append("<section aria-labelledby=\"versions\">\n<h2 id=\"versions\">Versions</h2>\n<table>\n<caption "
+            + "class=\"muted\">")
             .Append(index.Versions.Count.ToString(CultureInfo
                 .InvariantCulture)).Append(index.Versions.Count == 1 ? " version" : " versions")
-            .Append(", newest first</caption>\n<thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Published</th><th scope=\"col\">State</th><th scope=\"col\">Size</th><th scope=\"col\">Download</th></tr></thead>\n<tbody>\n");
+            .Append(", newest first</caption>\n<thead><tr><th scope=\"col\">Version</th><th "
+                + "scope=\"col\">Published</th><th scope=\"col\">State</th><th scope=\"col\">Size</th><th "
+                + "scope=\"col\">Download</th></tr></thead>\n<tbody>\n");
         foreach (var entry in index.Versions.OrderByDescending(e => NuGetVersion.Parse(e.Version)))
         {
             var text = VersionText(entry.Version);
@@ -109,13 +113,15 @@ internal static class PackagePage
 
         Install(main, name, entry);
         Facts(main, entry, root, null);
-        var attributes = $" data-version=\"{Html.Attr(text)}\" data-yanked=\"{(entry.Yanked ? "true" : "false")}\" data-sha256=\"{Html.Attr(entry.Sha256)}\"";
+        var attributes = $" data-version=\"{Html.Attr(text)}\" data-yanked=\"{(entry.Yanked ? "true" : "false")}\" "
+            + $"data-sha256=\"{Html.Attr(entry.Sha256)}\"";
         return PageLayout.Page(root, $"{name} {entry.Version}", main.ToString(), mainAttributes: attributes);
     }
 
     private static void Install(StringBuilder main, string name, IndexEntry entry)
     {
-        main.Append("<section aria-labelledby=\"install\">\n<h2 id=\"install\">Install</h2>\n<p>In a project's <code>registry.json</code> dependencies, then <code>registry install</code>:</p>\n<pre><code>&quot;")
+        main.Append("<section aria-labelledby=\"install\">\n<h2 id=\"install\">Install</h2>\n<p>In a project's "
+            + "<code>registry.json</code> dependencies, then <code>registry install</code>:</p>\n<pre><code>&quot;")
             .Append(Html.Text(name)).Append("&quot;: &quot;").Append(Html.Text(entry
                 .Version)).Append("&quot;</code></pre>\n")
             .Append("<p>Or fetch it alone:</p>\n<pre><code>registry fetch ").Append(Html
@@ -140,7 +146,8 @@ internal static class PackagePage
         Fact(main, "Published", Html.Time(entry.Published));
         Fact(main, "Size", Html.Size(entry.Length) + $" ({entry.Length.ToString(CultureInfo.InvariantCulture)} bytes)");
         Fact(main, "SHA-256", $"<span class=\"sha\">{Html.Text(entry.Sha256)}</span>");
-        Fact(main, "Download", $"<a href=\"{root}{Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256))}\">{Html.Text(FileName(entry))}</a>");
+        Fact(main, "Download", "<a "
+            + $"href=\"{root}{Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256))}\">{Html.Text(FileName(entry))}</a>");
         if (versionLink is not null)
         {
             Fact(main, "Details", $"<a href=\"{Html.Attr(versionLink)}\">{Html.Text(entry.Version)}</a>");

@@ -31,11 +31,13 @@ internal static class PageLayout
             .Append("<form id=\"search-form\" role=\"search\" action=\"").Append(root).Append(
                 "search/\" method=\"get\">")
             .Append("<label for=\"search-input\">Search packages</label>")
-            .Append("<input id=\"search-input\" name=\"q\" type=\"search\" placeholder=\"name or words\" autocomplete=\"off\" spellcheck=\"false\">")
+            .Append("<input id=\"search-input\" name=\"q\" type=\"search\" placeholder=\"name or words\" "
+                + "autocomplete=\"off\" spellcheck=\"false\">")
             .Append("<button type=\"submit\">Search</button></form>\n</nav>\n</header>\n")
             .Append("<main id=\"main\" tabindex=\"-1\"").Append(mainAttributes).Append(">\n")
             .Append(main)
-            .Append("</main>\n<footer>\n<p>Every page here is derived from the registry's signed index; clients verify the signed metadata itself. ")
+            .Append("</main>\n<footer>\n<p>Every page here is derived from the registry's signed index; clients verify "
+                + "the signed metadata itself. ")
             .Append("<a href=\"").Append(root).Append(
                 "feed.xml\">Recent publishes (Atom)</a></p>\n</footer>\n</body>\n</html>\n");
         return Encoding.UTF8.GetBytes(html.ToString());

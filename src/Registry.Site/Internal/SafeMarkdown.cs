@@ -66,7 +66,8 @@ internal static class SafeMarkdown
             : writer.ToString();
     }
 
-    /// <summary>http, https, mailto, or a relative reference (no scheme); nothing with control characters or spaces a browser would strip.</summary>
+    /// <summary>http, https, mailto, or a relative reference (no scheme); nothing with control characters or spaces a
+    /// browser would strip.</summary>
     internal static bool IsAllowedLink(string? url)
     {
         if (url is null)

@@ -3,7 +3,8 @@ using System.Text;
 
 namespace Registry.Site.Internal;
 
-/// <summary>A content-addressed file of the site: <c>assets/NAME.SHA.EXT</c>, written once, cached for a year.</summary>
+/// <summary>A content-addressed file of the site: <c>assets/NAME.SHA.EXT</c>, written once, cached for a
+/// year.</summary>
 internal sealed record Asset(string Key, byte[] Content)
 {
     public static Asset Of(string name, string extension, byte[] content) =>

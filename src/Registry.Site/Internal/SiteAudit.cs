@@ -163,7 +163,8 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
         }
         else if (entry.Yanked != yanked)
         {
-            findings.Warning($"{key}: shows {name} {version} as {(yanked ? "yanked" : "available")}, the signed index says {(entry.Yanked ? "yanked" : "available")} (behind); {Sync}");
+            findings.Warning($"{key}: shows {name} {version} as {(yanked ? "yanked" : "available")}, the signed index "
+                + $"says {(entry.Yanked ? "yanked" : "available")} (behind); {Sync}");
         }
     }
 
@@ -176,6 +177,7 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
         "<tr data-version=\"(?<version>[^\"]*)\" data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
     private static partial Regex Row();
 
-    [GeneratedRegex("<main id=\"main\" tabindex=\"-1\" data-version=\"(?<version>[^\"]*)\" data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
+    [GeneratedRegex("<main id=\"main\" tabindex=\"-1\" data-version=\"(?<version>[^\"]*)\" "
+        + "data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
     private static partial Regex Main();
 }

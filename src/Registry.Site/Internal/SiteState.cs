@@ -45,7 +45,8 @@ internal sealed record SiteState
     public static SiteState? TryParse(byte[] bytes) =>
         Deserialize(bytes, SiteJsonContext.Default.SiteState) is { } state ? Parse(bytes) : null;
 
-    /// <summary>A shard, in ordinal order whatever comparer the deserializer chose (the bytes must not change on a round trip).</summary>
+    /// <summary>A shard, in ordinal order whatever comparer the deserializer chose (the bytes must not change on a
+    /// round trip).</summary>
     public static SortedDictionary<string, int> ParseShard(byte[]? bytes) =>
         new(Deserialize(bytes, SiteJsonContext.Default.SortedDictionaryStringInt32) ?? [], StringComparer.Ordinal);
 
@@ -54,7 +55,8 @@ internal sealed record SiteState
     public static byte[] ShardJson(SortedDictionary<string, int> shard)
         => JsonSerializer.SerializeToUtf8Bytes(shard, SiteJsonContext.Default.SortedDictionaryStringInt32);
 
-    /// <summary>A state that is not the site's own (edited, truncated) is rebuilt, not trusted: the next full sync restores it.</summary>
+    /// <summary>A state that is not the site's own (edited, truncated) is rebuilt, not trusted: the next full sync
+    /// restores it.</summary>
     private static T? Deserialize<T>(byte[]? bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
         where T : class
     {
@@ -74,7 +76,8 @@ internal sealed record SiteState
     }
 }
 
-/// <summary>A count shard's totals, stored as <c>[packages, versions]</c> (a publish rewrites all 64 of them).</summary>
+/// <summary>A count shard's totals, stored as <c>[packages, versions]</c> (a publish rewrites all 64 of
+/// them).</summary>
 [JsonConverter(typeof(ShardTotalConverter))]
 internal sealed record ShardTotal(int Packages, long Versions);
 

@@ -160,7 +160,8 @@ internal sealed class SiteWriter(ViewContext context)
                 .Distinct(StringComparer.Ordinal)];
         }
 
-        throw new ConflictException($"{_store.Location}: the web site of {string.Join(", ", pending)} kept changing under this writer; the signed publish stands, run 'registry sync' to bring the site up to date");
+        throw new ConflictException($"{_store.Location}: the web site of {string.Join(", ", pending)} kept changing "
+            + "under this writer; the signed publish stands, run 'registry sync' to bring the site up to date");
     }
 
     /// <summary>Every page of one package (version pages, package page, badge); false when a swap lost.</summary>
@@ -197,7 +198,8 @@ internal sealed class SiteWriter(ViewContext context)
         return ok;
     }
 
-    /// <summary>The README of a committed artifact: the bytes in hand when a publish brought them, else a read checked against the signed pin.</summary>
+    /// <summary>The README of a committed artifact: the bytes in hand when a publish brought them, else a read checked
+    /// against the signed pin.</summary>
     private async Task<string?> ReadmeOfAsync(IndexEntry entry, CancellationToken cancellationToken)
     {
         var key = RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256);
@@ -258,7 +260,8 @@ internal sealed class SiteWriter(ViewContext context)
         }
     }
 
-    /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone changed it meanwhile.</summary>
+    /// <summary>Replaces a mutable file read as <paramref name="current"/> when its bytes differ; false when someone
+    /// changed it meanwhile.</summary>
     private async Task<bool> SwapIfChangedAsync(
         string key,
         StoredObject? current,

@@ -20,7 +20,8 @@ internal static class ETag
     /// <summary>The ETag S3 gives a single-PUT object without SSE-KMS: the hex MD5 of its bytes.</summary>
     public static string OfSinglePut(byte[] md5) => Convert.ToHexStringLower(md5);
 
-    /// <summary>The ETag S3 gives a multipart object: MD5 of the concatenated part MD5s, then "-" and the part count.</summary>
+    /// <summary>The ETag S3 gives a multipart object: MD5 of the concatenated part MD5s, then "-" and the part
+    /// count.</summary>
     public static string OfMultipart(IReadOnlyList<byte[]> partMd5s)
     {
         var all = partMd5s.SelectMany(p => p).ToArray();

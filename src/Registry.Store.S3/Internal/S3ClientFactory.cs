@@ -4,7 +4,8 @@ using Amazon.S3;
 
 namespace Registry.Store.S3.Internal;
 
-/// <summary>Builds the AWSSDK client: standard credential chain, our endpoint rules, no SDK retries (Polly owns them).</summary>
+/// <summary>Builds the AWSSDK client: standard credential chain, our endpoint rules, no SDK retries (Polly owns
+/// them).</summary>
 internal static class S3ClientFactory
 {
     // The default chain: environment (AWS_ACCESS_KEY_ID...), profile (AWS_PROFILE, ~/.aws), SSO, instance roles.

@@ -6,7 +6,8 @@ using Registry.Core.Storage;
 
 namespace Registry.Store.S3.Internal;
 
-/// <summary>What every operation needs: the client, the options, the two pipelines, and how keys and headers map.</summary>
+/// <summary>What every operation needs: the client, the options, the two pipelines, and how keys and headers
+/// map.</summary>
 internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimeProvider timeProvider)
 {
     public IAmazonS3 Client { get; } = client;
@@ -73,7 +74,9 @@ internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimePr
     /// <summary>A failure before S3 answered (credentials, endpoint, network): the environment, exit 2.</summary>
     public Exception TranslateClient(Amazon.Runtime.AmazonClientException e, string action, string key) =>
         new EnvironmentException(
-            $"S3: could not {action} '{key}' in {Options.Location}: {e.Message.Split('\n', 2)[0].Trim()} (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile, and the endpoint: --s3-endpoint, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)", e);
+            $"S3: could not {action} '{key}' in {Options.Location}: {e.Message.Split('\n', 2)[0].Trim()} (check "
+            + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile, and the endpoint: --s3-endpoint, "
+            + "AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)", e);
 
     /// <summary>Turns a final, non-retryable failure into one line a user can act on.</summary>
     public Exception Translate(AmazonS3Exception e, string action, string key) => e switch
@@ -81,7 +84,8 @@ internal sealed class S3Context(IAmazonS3 client, S3StoreOptions options, TimePr
         { ErrorCode: "NoSuchBucket" } => new EnvironmentException(
             $"S3 bucket '{Options.Bucket}' does not exist ({Options.Location}); create it or fix the location",
             e),
-        { StatusCode: HttpStatusCode.Forbidden } => new EnvironmentException($"S3 refused to {action} '{key}' in {Options.Location}: {e.ErrorCode} (check the credentials and the bucket policy)", e),
+        { StatusCode: HttpStatusCode.Forbidden } => new EnvironmentException($"S3 refused to {action} '{key}' in "
+            + $"{Options.Location}: {e.ErrorCode} (check the credentials and the bucket policy)", e),
         _ => new RegistryException(
             $"S3 failed to {action} '{key}' in {Options.Location}: {(int)e.StatusCode} {e.ErrorCode} {e.Message}",
             e),

@@ -3,7 +3,8 @@ using Polly.Retry;
 
 namespace Registry.Store.S3.Internal;
 
-/// <summary>The Polly pipelines every S3 call goes through: retry (exponential backoff with jitter) around a per-attempt timeout.</summary>
+/// <summary>The Polly pipelines every S3 call goes through: retry (exponential backoff with jitter) around a
+/// per-attempt timeout.</summary>
 internal static class S3Pipelines
 {
     public static ResiliencePipeline Create(S3StoreOptions options, TimeSpan attemptTimeout, TimeProvider timeProvider)

@@ -29,14 +29,16 @@ public static class LogKey
         }
     }
 
-    /// <summary>The log key named <paramref name="origin"/> in <paramref name="folder"/>, made (and written) when there is none.</summary>
+    /// <summary>The log key named <paramref name="origin"/> in <paramref name="folder"/>, made (and written) when there
+    /// is none.</summary>
     public static NoteSigner GetOrCreate(string folder, string origin)
     {
         if (LoadOrNull(folder) is { } existing)
         {
             return existing.Name == origin
                 ? existing
-                : throw new EnvironmentException($"{Path.Combine(folder, FileName)} is the key of the log '{existing.Name}', not '{origin}'; move it away or use that origin");
+                : throw new EnvironmentException($"{Path.Combine(folder, FileName)} is the key of the log "
+                    + $"'{existing.Name}', not '{origin}'; move it away or use that origin");
         }
 
         NoteSigner key;

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Registry.Core.Keys;
 
-/// <summary>How a role stands: fine, within its warning window, expired, or signed by keys the newest root no longer accepts.</summary>
+/// <summary>How a role stands: fine, within its warning window, expired, or signed by keys the newest root no longer
+/// accepts.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RoleHealth>))]
 public enum RoleHealth
 {
@@ -15,12 +16,14 @@ public enum RoleHealth
     [JsonStringEnumMemberName("expired")]
     Expired,
 
-    /// <summary>After a root rotation: not signed by a threshold of the newest root's keys; the next refresh must re-sign it.</summary>
+    /// <summary>After a root rotation: not signed by a threshold of the newest root's keys; the next refresh must
+    /// re-sign it.</summary>
     [JsonStringEnumMemberName("stale_keys")]
     StaleKeys,
 }
 
-/// <summary>One role in <c>registry status</c>; for the bins, the lowest and highest version and the earliest and latest expiry.</summary>
+/// <summary>One role in <c>registry status</c>; for the bins, the lowest and highest version and the earliest and
+/// latest expiry.</summary>
 public sealed record RoleStatus
 {
     public required string Role { get; init; }

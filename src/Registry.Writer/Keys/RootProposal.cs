@@ -29,7 +29,8 @@ public static class RootProposal
     {
         if (edits.Expires < TimeSpan.FromDays(1) || edits.Expires > TimeSpan.FromDays(RegistrySettings.MaxExpiryDays))
         {
-            throw new EnvironmentException(Rules.ExpiryBounds, $"--expires {Durations.Format(edits.Expires)}: a root must last at least 1 day and at most {RegistrySettings.MaxExpiryDays} days (10 years)");
+            throw new EnvironmentException(Rules.ExpiryBounds, $"--expires {Durations.Format(edits.Expires)}: a root "
+                + $"must last at least 1 day and at most {RegistrySettings.MaxExpiryDays} days (10 years)");
         }
 
         var keys = new Dictionary<string, TufKey>(current.Keys, StringComparer.Ordinal);
@@ -45,8 +46,10 @@ public static class RootProposal
             if (matches.Count != 1)
             {
                 throw new EnvironmentException(matches.Count == 0
-                    ? $"--remove-key {role}={keyId}: the {role} role has no key with that id (its keys: {string.Join(", ", ids.Select(SigningKey.ShortId))}; give at least 8 hex digits)"
-                    : $"--remove-key {role}={keyId}: the prefix matches {matches.Count} keys of the {role} role; give more digits");
+                    ? $"--remove-key {role}={keyId}: the {role} role has no key with that id (its keys: "
+                        + $"{string.Join(", ", ids.Select(SigningKey.ShortId))}; give at least 8 hex digits)"
+                    : $"--remove-key {role}={keyId}: the prefix matches {matches.Count} keys of the {role} role; give "
+                        + "more digits");
             }
 
             ids.Remove(matches[0]);
@@ -78,7 +81,8 @@ public static class RootProposal
             {
                 throw new EnvironmentException(ids.Count == 0
                     ? $"the {role} role would have no keys; add one with --add-key {role}=KEY.pub"
-                    : $"the {role} role would have {ids.Count} key(s) and threshold {threshold}; a threshold is between 1 and the number of keys (--threshold {role}=N)");
+                    : $"the {role} role would have {ids.Count} key(s) and threshold {threshold}; a threshold is "
+                        + $"between 1 and the number of keys (--threshold {role}=N)");
             }
         }
 
@@ -97,7 +101,8 @@ public static class RootProposal
         return SignedDocument<RootMetadata>.Create(next, [], TufJsonContext.Default.RootMetadata);
     }
 
-    /// <summary>One line per role whose keys or threshold differ between two roots, for people deciding whether to sign.</summary>
+    /// <summary>One line per role whose keys or threshold differ between two roots, for people deciding whether to
+    /// sign.</summary>
     public static IReadOnlyList<string> Describe(RootMetadata before, RootMetadata after)
     {
         var lines = new List<string>();
@@ -110,7 +115,8 @@ public static class RootProposal
             var keyChanges = added.Concat(removed).ToList();
             if (keyChanges.Count > 0 || old.Threshold != now.Threshold)
             {
-                lines.Add($"{role}: {string.Join(" ", keyChanges.DefaultIfEmpty("same keys"))}; threshold {old.Threshold} -> {now.Threshold} of {now.KeyIds.Count}");
+                lines.Add($"{role}: {string.Join(" ", keyChanges.DefaultIfEmpty("same keys"))}; threshold "
+                    + $"{old.Threshold} -> {now.Threshold} of {now.KeyIds.Count}");
             }
         }
 
@@ -128,7 +134,8 @@ public static class RootProposal
         string role) =>
         roles.TryGetValue(role, out var entry)
             ? entry
-            : throw new EnvironmentException($"'{role}' is not a role of the root; the roles are {string.Join(", ", roles.Keys.Order(StringComparer.Ordinal))}");
+            : throw new EnvironmentException($"'{role}' is not a role of the root; the roles are "
+                + $"{string.Join(", ", roles.Keys.Order(StringComparer.Ordinal))}");
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset time)
         => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

@@ -61,7 +61,8 @@ public static class RootRotation
     public static SignedDocument<RootMetadata> Sign(SignedDocument<RootMetadata> proposal, SigningKey key) =>
         proposal.WithSignatures([key.Sign(proposal.CanonicalSigned)]);
 
-    /// <summary>Counts the proposal's valid signatures against <paramref name="trusted"/> (root N) and against itself.</summary>
+    /// <summary>Counts the proposal's valid signatures against <paramref name="trusted"/> (root N) and against
+    /// itself.</summary>
     public static RootSignatureCount Count(SignedDocument<RootMetadata> trusted, SignedDocument<RootMetadata> proposal)
     {
         var trustedRole = trusted.Signed.Roles[RoleNames.Root];
@@ -97,7 +98,8 @@ public static class RootRotation
         if (proposal.Signed.Version != version)
         {
             throw new ValidationException(Rules.RootVersion,
-                $"the proposal is root version {proposal.Signed.Version}, but the store's root is version {trusted.Signed.Version}: only version {version} can follow; propose again from the current root");
+                $"the proposal is root version {proposal.Signed.Version}, but the store's root is version "
+                + $"{trusted.Signed.Version}: only version {version} can follow; propose again from the current root");
         }
 
         if (MetadataVerifier.IsExpired(proposal.Signed, time.GetUtcNow()))
@@ -141,15 +143,19 @@ public static class RootRotation
         var parts = new List<string>();
         if (count.ByTrusted < count.TrustedThreshold)
         {
-            parts.Add($"{count.ByTrusted} of the {count.TrustedThreshold} signatures the current root (version {count.TrustedVersion}) requires (unsigned: {string.Join(", ", count.UnsignedTrustedKeys.Select(SigningKey.ShortId))})");
+            parts.Add($"{count.ByTrusted} of the {count.TrustedThreshold} signatures the current root (version "
+                + $"{count.TrustedVersion}) requires (unsigned: "
+                + $"{string.Join(", ", count.UnsignedTrustedKeys.Select(SigningKey.ShortId))})");
         }
 
         if (count.ByItself < count.OwnThreshold)
         {
-            parts.Add($"{count.ByItself} of the {count.OwnThreshold} signatures its own root keys require (unsigned: {string.Join(", ", count.UnsignedOwnKeys.Select(SigningKey.ShortId))})");
+            parts.Add($"{count.ByItself} of the {count.OwnThreshold} signatures its own root keys require (unsigned: "
+                + $"{string.Join(", ", count.UnsignedOwnKeys.Select(SigningKey.ShortId))})");
         }
 
-        return $"the proposed root has {string.Join(", and ", parts)}; collect them with 'registry root sign FILE --key KEY' and publish again";
+        return $"the proposed root has {string.Join(", and ", parts)}; collect them with 'registry root sign FILE "
+            + "--key KEY' and publish again";
     }
 
     private static bool SameRole(RootMetadata a, RootMetadata b, string role)

@@ -15,7 +15,8 @@ public sealed class StatusReporter(IObjectReader reader, TimeProvider time)
 {
     private readonly TimeProvider _time = time;
 
-    /// <param name="warn">Warning windows per role (root, targets, bins, snapshot, timestamp) replacing the defaults.</param>
+    /// <param name="warn">Warning windows per role (root, targets, bins, snapshot, timestamp) replacing the
+    /// defaults.</param>
     /// <param name="keyFiles">Held key files by key id (from <see cref="KeyFile.ScanFolder"/>), or empty.</param>
     public async Task<StatusReport> ReportAsync(
         IReadOnlyDictionary<string, TimeSpan> warn,
@@ -69,7 +70,8 @@ public sealed class StatusReporter(IObjectReader reader, TimeProvider time)
                 Health = health,
                 Note = health switch
                 {
-                    RoleHealth.StaleKeys => $"not signed by the keys root version {root.Version} lists; run 'registry refresh' with the new keys",
+                    RoleHealth.StaleKeys => $"not signed by the keys root version {root.Version} lists; run 'registry "
+                        + "refresh' with the new keys",
                     RoleHealth.Expired => role == RoleNames.Root
                         ? "expired: rotate the root ('registry root propose')"
                         : "expired: run 'registry refresh' with its key",

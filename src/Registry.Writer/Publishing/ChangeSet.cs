@@ -25,7 +25,8 @@ public sealed class ChangeSet
 
     public bool ResignTargets { get; set; }
 
-    /// <summary>With <see cref="ResignTargets"/>: the bins' new delegation (their keys follow the root's targets role).</summary>
+    /// <summary>With <see cref="ResignTargets"/>: the bins' new delegation (their keys follow the root's targets
+    /// role).</summary>
     public Delegations? NewDelegations { get; set; }
 
     public bool ResignSnapshot { get; set; }
@@ -43,7 +44,8 @@ public sealed class ChangeSet
         && !ResignSnapshot
         && NewBins is null;
 
-    /// <summary>Adds an artifact, stored at its content-addressed key; returns its length and sha256 for the index entry.</summary>
+    /// <summary>Adds an artifact, stored at its content-addressed key; returns its length and sha256 for the index
+    /// entry.</summary>
     public (long Length, string Sha256) AddArtifact(string artifactPath, byte[] content)
     {
         var sha256 = Hashing.Sha256Hex(content);
@@ -85,7 +87,8 @@ public sealed record CommitStats(
     long TimestampVersion,
     int Attempts)
 {
-    /// <summary>Configured witnesses that did not cosign the log's new checkpoint (the commit stands; clients with a quorum may refuse it).</summary>
+    /// <summary>Configured witnesses that did not cosign the log's new checkpoint (the commit stands; clients with a
+    /// quorum may refuse it).</summary>
     [System.Text.Json.Serialization.JsonPropertyName("witness_problems")]
     [System.Text.Json.Serialization.JsonIgnore(
         Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -11,8 +11,8 @@ namespace Registry.Core.Publishing;
 /// The full audit behind <c>registry verify</c>: the root chain, every signature and
 /// threshold, every version and hash link from the timestamp down to each bin, every index
 /// document's length, sha256 and form, every artifact's length and sha256 against its index
-/// entry, the expiry of every role, and each derived view it is given against the signed index. Reads only; works on any <see cref="IObjectReader"/> (a store,
-/// or the CDN over HTTP).
+/// entry, the expiry of every role, and each derived view it is given against the signed index. Reads only; works on
+/// any <see cref="IObjectReader"/> (a store, or the CDN over HTTP).
 /// </summary>
 public sealed class RegistryAuditor(
     IObjectReader reader,
@@ -119,7 +119,8 @@ public sealed class RegistryAuditor(
             packages, versions, targets, bytes);
     }
 
-    /// <summary>An artifact against its index entry, hashed while streaming (artifacts are not held in memory).</summary>
+    /// <summary>An artifact against its index entry, hashed while streaming (artifacts are not held in
+    /// memory).</summary>
     private async Task CheckArtifactAsync(
         PackageIndex index,
         IndexEntry entry,

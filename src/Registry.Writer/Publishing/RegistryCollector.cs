@@ -21,7 +21,8 @@ namespace Registry.Core.Publishing;
 /// </summary>
 public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
 {
-    /// <summary>Bytes of deleted targets held in memory to restore one that a racing publish re-used; more waits for the next run.</summary>
+    /// <summary>Bytes of deleted targets held in memory to restore one that a racing publish re-used; more waits for
+    /// the next run.</summary>
     private const long MaxHeldBytes = 256L << 20;
 
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
@@ -179,7 +180,8 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
             + PreconditionProbe.ProofKey[PreconditionProbe.Prefix.Length..]
             + ".lock";
 
-    /// <summary>Content-addressed files a publish may re-use instead of writing (versioned metadata never is).</summary>
+    /// <summary>Content-addressed files a publish may re-use instead of writing (versioned metadata never
+    /// is).</summary>
     private static bool IsReusable(string key) => key.StartsWith("targets/", StringComparison.Ordinal);
 
     /// <summary>Snapshot versions that were current at some instant after <paramref name="cutoff"/>.</summary>
@@ -196,7 +198,8 @@ public sealed class RegistryCollector(IObjectStore store, TimeProvider time)
     }
 }
 
-/// <summary>What garbage collection removed (or would remove, in a dry run), and what it put back after a racing publish re-used it.</summary>
+/// <summary>What garbage collection removed (or would remove, in a dry run), and what it put back after a racing
+/// publish re-used it.</summary>
 public sealed record CollectResult(
     bool DryRun,
     IReadOnlyList<DeletedFile> Files,

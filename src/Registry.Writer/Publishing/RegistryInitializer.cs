@@ -18,13 +18,15 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
         var bitLength = HashBins.BitLengthFor(options.Bins);
         if (await store.ExistsAsync(RegistryLayout.TimestampKey, cancellationToken).ConfigureAwait(false))
         {
-            throw new ValidationException(Rules.AlreadyInitialized, $"{store.Location}: already holds a registry ({RegistryLayout.TimestampKey} exists); nothing was changed");
+            throw new ValidationException(Rules.AlreadyInitialized, $"{store.Location}: already holds a registry "
+                + $"({RegistryLayout.TimestampKey} exists); nothing was changed");
         }
 
         if (await store.ExistsAsync(RegistryLayout.RootKey(1), cancellationToken).ConfigureAwait(false))
         {
             throw new ValidationException(Rules.AlreadyInitialized,
-                $"{store.Location}: holds {RegistryLayout.RootKey(1)} but no timestamp: an earlier init was interrupted; empty the store and run init again");
+                $"{store.Location}: holds {RegistryLayout.RootKey(1)} but no timestamp: an earlier init was "
+                + "interrupted; empty the store and run init again");
         }
 
         var settings = options.Settings.Validate();
@@ -168,7 +170,8 @@ public sealed class RegistryInitializer(IObjectStore store, KeyRing keys, TimePr
 
 public sealed record InitOptions
 {
-    /// <summary>Number of hashed bins: a power of two; <see cref="HashBins.BestCountFor"/> gives the one that keeps a publish smallest.</summary>
+    /// <summary>Number of hashed bins: a power of two; <see cref="HashBins.BestCountFor"/> gives the one that keeps a
+    /// publish smallest.</summary>
     public int Bins { get; init; } = 256;
 
     public RegistrySettings Settings { get; init; } = new();

@@ -83,7 +83,8 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
 
     private ViewSync Views => new(store, _options.Views, _time);
 
-    /// <summary>The views that had something to do with the packages (a .tgz publish leaves the NuGet feed out).</summary>
+    /// <summary>The views that had something to do with the packages (a .tgz publish leaves the NuGet feed
+    /// out).</summary>
     private static IReadOnlyList<ViewSyncStats> Touched(IReadOnlyList<ViewSyncStats> views) =>
         [.. views.Where(v => v.Touched)];
 
@@ -160,7 +161,8 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         }
 
         throw new ConflictException(
-            $"{store.Location}: other publishers changed the registry {_options.MaxAttempts} times while this one tried; nothing was applied, run the command again");
+            $"{store.Location}: other publishers changed the registry {_options.MaxAttempts} times while this one "
+            + "tried; nothing was applied, run the command again");
     }
 
     /// <summary>Refuses, before anything is written, a change whose roles the held keys cannot sign.</summary>
@@ -170,7 +172,8 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         keys.KeysFor(RoleNames.Timestamp, root.Roles[RoleNames.Timestamp]);
         if (root.Log is not null && Keys.LogKey.LoadOrNull(keys.Folder) is null)
         {
-            throw new EnvironmentException($"this registry keeps a transparency log ('{root.Log.Origin}'); its key {Keys.LogKey.FileName} is not in {keys.Folder}");
+            throw new EnvironmentException($"this registry keeps a transparency log ('{root.Log.Origin}'); its key "
+                + $"{Keys.LogKey.FileName} is not in {keys.Folder}");
         }
 
         if (changes.IsEmpty)
@@ -208,7 +211,8 @@ public sealed record WriterOptions
     /// </summary>
     public TimeSpan LogLease { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The derived views to bring up to each commit (each runs when the registry's settings turn it on).</summary>
+    /// <summary>The derived views to bring up to each commit (each runs when the registry's settings turn it
+    /// on).</summary>
     public IReadOnlyList<IRegistryView> Views { get; init; } = [];
 }
 
@@ -234,7 +238,8 @@ public sealed record PackageOutcome(
 
 public sealed record PublishResult(IReadOnlyList<PackageOutcome> Packages, CommitStats? Stats)
 {
-    /// <summary>What each derived view wrote after the commit (views with nothing to do for these packages are left out).</summary>
+    /// <summary>What each derived view wrote after the commit (views with nothing to do for these packages are left
+    /// out).</summary>
     public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];
 }
 
@@ -247,7 +252,8 @@ public enum YankStatus
 
 public sealed record YankResult(YankStatus Status, CommitStats? Stats)
 {
-    /// <summary>What each derived view wrote after the commit (views with nothing to do for this package are left out).</summary>
+    /// <summary>What each derived view wrote after the commit (views with nothing to do for this package are left
+    /// out).</summary>
     public IReadOnlyList<ViewSyncStats> Views { get; init; } = [];
 }
 

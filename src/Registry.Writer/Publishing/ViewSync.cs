@@ -52,7 +52,9 @@ public sealed class ViewSync(IObjectStore store, IReadOnlyList<IRegistryView> vi
             {
                 if (only is not null)
                 {
-                    throw new EnvironmentException(Rules.ViewOff, $"{store.Location}: the {only} view is off in this registry's settings; turn it on with 'registry settings --store {store.Location} {view.EnableOption}' (nothing was written)");
+                    throw new EnvironmentException(Rules.ViewOff, $"{store.Location}: the {only} view is off in this "
+                        + $"registry's settings; turn it on with 'registry settings --store {store.Location} "
+                        + $"{view.EnableOption}' (nothing was written)");
                 }
 
                 continue;

@@ -37,7 +37,8 @@ public sealed record ReadToken(string Registry, string Id, long ExpiresUnixSecon
         Convert.ToHexStringLower(
             HMACSHA256.HashData(Encoding.ASCII.GetBytes(secretHex), Encoding.UTF8.GetBytes(claim)));
 
-    /// <summary>Reads the fields of a token's text (without checking its signature), or null when it is not one.</summary>
+    /// <summary>Reads the fields of a token's text (without checking its signature), or null when it is not
+    /// one.</summary>
     public static ReadToken? ParseOrNull(string text, out string signature)
     {
         signature = "";
@@ -52,7 +53,8 @@ public sealed record ReadToken(string Registry, string Id, long ExpiresUnixSecon
         return new ReadToken(parts[1], parts[2], expires, parts[4], parts[5]);
     }
 
-    /// <summary>A package name is in a scope when the scope is empty or a prefix of it (case-insensitive, as NuGet ids are).</summary>
+    /// <summary>A package name is in a scope when the scope is empty or a prefix of it (case-insensitive, as NuGet ids
+    /// are).</summary>
     public bool Grants(string packageName)
         => Scope.Length == 0 || packageName.StartsWith(Scope, StringComparison.OrdinalIgnoreCase);
 }

@@ -26,12 +26,14 @@ public sealed class TokenFile
 
     public static string PathIn(string keysFolder) => Path.Combine(keysFolder, FileName);
 
-    /// <summary>Reads the file, or starts one (a random registry id and a first secret) when there is none and <paramref name="create"/>.</summary>
+    /// <summary>Reads the file, or starts one (a random registry id and a first secret) when there is none and
+    /// <paramref name="create"/>.</summary>
     public static TokenFile Open(string keysFolder, bool create)
     {
         if (!Directory.Exists(keysFolder))
         {
-            throw new EnvironmentException($"keys folder '{keysFolder}' does not exist: pass --keys with the folder that holds the signing keys (the token secret lives beside them)");
+            throw new EnvironmentException($"keys folder '{keysFolder}' does not exist: pass --keys with the folder "
+                + "that holds the signing keys (the token secret lives beside them)");
         }
 
         var path = PathIn(keysFolder);
@@ -42,7 +44,8 @@ public sealed class TokenFile
                     Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
                     [NewSecret()],
                     []))
-                : throw new EnvironmentException($"no read tokens issued from '{keysFolder}' yet ({FileName} is absent): issue one with 'registry token issue'");
+                : throw new EnvironmentException($"no read tokens issued from '{keysFolder}' yet ({FileName} is "
+                    + "absent): issue one with 'registry token issue'");
         }
 
         try
@@ -63,7 +66,8 @@ public sealed class TokenFile
 
     public TokenSecret Current => Document.Secrets[^1];
 
-    /// <summary>Issues a token: records it (name, expiry, scope; never its text) and returns its text, shown once.</summary>
+    /// <summary>Issues a token: records it (name, expiry, scope; never its text) and returns its text, shown
+    /// once.</summary>
     public (TokenRecord Record, string Text) Issue(string name, DateTimeOffset expires, string scope)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -101,7 +105,8 @@ public sealed class TokenFile
         return secret;
     }
 
-    /// <summary>Stops a secret verifying: the tokens it signed stop working at the edge once it reads the new config.</summary>
+    /// <summary>Stops a secret verifying: the tokens it signed stop working at the edge once it reads the new
+    /// config.</summary>
     public void Retire(string secretId)
     {
         if (Document.Secrets.All(s => s.Id != secretId))
@@ -112,13 +117,15 @@ public sealed class TokenFile
 
         if (Document.Secrets.Count == 1)
         {
-            throw new EnvironmentException($"'{secretId}' is the only secret: run 'registry token rotate' first, then retire it once the edge has the new one");
+            throw new EnvironmentException($"'{secretId}' is the only secret: run 'registry token rotate' first, then "
+                + "retire it once the edge has the new one");
         }
 
         Document = Document with { Secrets = [.. Document.Secrets.Where(s => s.Id != secretId)] };
     }
 
-    /// <summary>What the edge reads: the registry id, every secret that verifies, and the revoked ids that have not expired yet.</summary>
+    /// <summary>What the edge reads: the registry id, every secret that verifies, and the revoked ids that have not
+    /// expired yet.</summary>
     public EdgeConfig EdgeConfig(DateTimeOffset now) => new(
         Document.Registry,
         Document.Secrets.ToDictionary(s => s.Id, s => s.Secret, StringComparer.Ordinal),

@@ -68,7 +68,9 @@ internal sealed class ArchiveBudget
 
             if (_unpacked > _limits.RatioFloorBytes && _unpacked > (long)_limits.MaxCompressionRatio * _compressed)
             {
-                throw Reject.Because(_fileName, Rules.LimitRatio, $"unpacks to more than {_limits.MaxCompressionRatio} times its compressed size", "do not ship highly compressible filler; this looks like a compression bomb" + _limits.OrRaise(s => s.CompressionRatio));
+                throw Reject.Because(_fileName, Rules.LimitRatio, $"unpacks to more than {_limits.MaxCompressionRatio} "
+                    + "times its compressed size", "do not ship highly compressible filler; this looks like a "
+                        + "compression bomb" + _limits.OrRaise(s => s.CompressionRatio));
             }
 
             manifest?.Write(_buffer, 0, read);

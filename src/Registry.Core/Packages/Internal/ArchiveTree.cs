@@ -87,7 +87,8 @@ internal sealed class ArchiveTree(string fileName)
         return string.Join('/', ArchivePath.Segments(seen.Raw)); // as stored: the lookup ignores case
     }
 
-    /// <summary>The checks that need the whole archive: links resolved through links, entries under links or files.</summary>
+    /// <summary>The checks that need the whole archive: links resolved through links, entries under links or
+    /// files.</summary>
     public void CheckComplete()
     {
         foreach (var (path, (raw, _)) in _entries)
@@ -119,7 +120,9 @@ internal sealed class ArchiveTree(string fileName)
             var directory = new List<string>(ArchivePath.Segments(path).SkipLast(1));
             if (!Resolve(directory, target, 0))
             {
-                throw Reject.Because(fileName, Rules.ArchiveLink, $"symlink {Reject.Quote(raw)} -> {Reject.Quote(target)} leads outside the package root (or loops, or chains through too many links)", LinkFix);
+                throw Reject.Because(fileName, Rules.ArchiveLink, $"symlink {Reject.Quote(raw)} -> "
+                    + $"{Reject.Quote(target)} leads outside the package root (or loops, or chains through too many "
+                    + "links)", LinkFix);
             }
         }
     }

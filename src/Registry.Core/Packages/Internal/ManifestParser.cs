@@ -41,7 +41,10 @@ internal static class ManifestParser
             var fields = Fields(root, fileName, "the top level");
             foreach (var name in fields.Keys.Where(k => !ManifestFields.Known.Contains(k)))
             {
-                throw Reject.Because(fileName, Rules.ManifestUnknownField, $"{Manifest} has the unknown field {Reject.Quote(name)}", $"use only {string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the spelling)");
+                throw Reject.Because(fileName, Rules.ManifestUnknownField, $"{Manifest} has the unknown field "
+                    + $"{Reject.Quote(name)}", "use only "
+                        + $"{string.Join(", ", ManifestFields.Known.Order(StringComparer.Ordinal))} (check the "
+                        + "spelling)");
             }
 
             var manifest = new ManifestFields(fields, fileName);
@@ -58,7 +61,9 @@ internal static class ManifestParser
             var versionText = manifest.RequiredString("version", Rules.VersionInvalid);
             if (!StrictSemVer.IsValid(versionText) || !NuGetVersion.TryParse(versionText, out var version))
             {
-                throw Reject.Because(fileName, Rules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
+                throw Reject.Because(fileName, Rules.VersionInvalid, $"version {Reject.Quote(versionText)} is not a "
+                    + "SemVer 2.0 version", "write MAJOR.MINOR.PATCH with optional -prerelease and +build, e.g. 1.2.3 "
+                        + "or 2.0.0-beta.1 (no leading 'v', exactly three numbers)");
             }
 
             var registries = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -179,14 +184,18 @@ internal static class ManifestParser
             if (!fields.TryGetValue(key, out var field) || field.ValueKind != JsonValueKind.String
                 || field.GetString()!.Length == 0)
             {
-                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} has no {Reject.Quote(key)} string", $"write \"{name}\": {{\"range\": \"[1.0.0, )\", \"registry\": \"ALIAS\"}}, where ALIAS is a registry the publishing registry knows");
+                throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} has no "
+                    + $"{Reject.Quote(key)} string", $"write \"{name}\": {{\"range\": \"[1.0.0, )\", \"registry\": "
+                        + $"\"ALIAS\"}}, where ALIAS is a registry the publishing registry knows");
             }
         }
 
         var registry = fields["registry"].GetString()!;
         if (registry.Length > MetadataRules.MaxUrl || registry.Any(char.IsControl))
         {
-            throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} names a registry longer than {MetadataRules.MaxUrl} characters or with control characters", "name a known registry by its alias or URL");
+            throw Reject.Because(fileName, Rules.DependencyInvalid, $"dependency {Reject.Quote(name)} names a registry "
+                + $"longer than {MetadataRules.MaxUrl} characters or with control characters", "name a known registry "
+                    + "by its alias or URL");
         }
 
         registries[name] = registry;

@@ -53,7 +53,8 @@ internal static class NuspecDependencies
 
                 if (!inGroup.Add(name) || (spelt.TryGetValue(normalized, out var other) && other != name))
                 {
-                    throw Invalid(fileName, $"dependency {Reject.Quote(id)} is listed twice in a group or names the same package as another id", "list each dependency once per group");
+                    throw Invalid(fileName, $"dependency {Reject.Quote(id)} is listed twice in a group or names the "
+                        + "same package as another id", "list each dependency once per group");
                 }
 
                 spelt[normalized] = name;

@@ -115,7 +115,8 @@ internal static class NuspecParser
                 "build the package with dotnet pack or nuget pack");
     }
 
-    /// <summary>The one child element named <paramref name="localName"/> (any namespace), or null; twice is refused.</summary>
+    /// <summary>The one child element named <paramref name="localName"/> (any namespace), or null; twice is
+    /// refused.</summary>
     private static XElement? Single(XElement parent, string localName, string nuspecPath, string fileName)
     {
         XElement? found = null;

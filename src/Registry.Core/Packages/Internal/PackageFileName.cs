@@ -30,7 +30,8 @@ internal static class PackageFileName
         }
     }
 
-    /// <summary>Refuses a .tgz name that carries a name and version (<c>NAME-VERSION.tgz</c>) other than the manifest's.</summary>
+    /// <summary>Refuses a .tgz name that carries a name and version (<c>NAME-VERSION.tgz</c>) other than the
+    /// manifest's.</summary>
     public static void CheckTgz(string fileName, string name, NuGetVersion version)
     {
         var claims = Claims(Stem(fileName)).ToList();
@@ -50,7 +51,8 @@ internal static class PackageFileName
         string name,
         NuGetVersion version,
         string fix) =>
-        Reject.Because(fileName, rule, $"does not carry {what} ({Reject.Quote(name)} {Reject.Quote(version.OriginalVersion ?? version.ToNormalizedString())})", fix);
+        Reject.Because(fileName, rule, $"does not carry {what} ({Reject.Quote(name)} "
+            + $"{Reject.Quote(version.OriginalVersion ?? version.ToNormalizedString())})", fix);
 
     private static string Stem(string fileName)
     {
@@ -65,7 +67,8 @@ internal static class PackageFileName
         return fileName;
     }
 
-    /// <summary>Every reading of <paramref name="stem"/> as NAME, '-' or '.', then a SemVer 2.0 VERSION (<c>my-lib-1.2.0-rc.1</c>).</summary>
+    /// <summary>Every reading of <paramref name="stem"/> as NAME, '-' or '.', then a SemVer 2.0 VERSION
+    /// (<c>my-lib-1.2.0-rc.1</c>).</summary>
     private static IEnumerable<(string Name, string Version)> Claims(string stem)
     {
         for (var i = 1; i < stem.Length - 1; i++)

@@ -51,7 +51,9 @@ internal static class TarArchiveScanner
             capped.CopyTo(Stream.Null);
             if (!GzipTrailer.Matches(content.Span, capped.Crc32, capped.BytesRead))
             {
-                throw Reject.Because(fileName, Rules.ArchiveReadable, "has a gzip checksum or length that does not match its data (truncated, corrupt, or several gzip members)", "rebuild the package as a single gzip stream");
+                throw Reject.Because(fileName, Rules.ArchiveReadable, "has a gzip checksum or length that does not "
+                    + "match its data (truncated, corrupt, or several gzip members)", "rebuild the package as a single "
+                        + "gzip stream");
             }
 
             return manifest;

@@ -100,7 +100,9 @@ internal static class ZipArchiveScanner
         var decoded = Uri.UnescapeDataString(raw);
         if (decoded != raw && ArchivePath.Problem(decoded) is { } problem)
         {
-            throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} reads {Reject.Quote(decoded)} once %-decoded (as NuGet clients do), which {problem}", "entries must be relative paths inside the archive");
+            throw Reject.Because(fileName, Rules.ArchivePath, $"entry {Reject.Quote(raw)} reads "
+                + $"{Reject.Quote(decoded)} once %-decoded (as NuGet clients do), which {problem}", "entries must be "
+                    + "relative paths inside the archive");
         }
 
         if (entry.IsEncrypted)
@@ -123,7 +125,9 @@ internal static class ZipArchiveScanner
             case 0 or RegularType or DirectoryType:
                 break;
             default:
-                throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(raw)} is a special file (unix mode {(entry.ExternalAttributes >> 16) & 0xFFFF:x4})", "a .nupkg holds only files and directories");
+                throw Reject.Because(fileName, Rules.ArchiveEntryType, $"entry {Reject.Quote(raw)} is a special file "
+                    + $"(unix mode {(entry.ExternalAttributes >> 16) & 0xFFFF:x4})", "a .nupkg holds only files and "
+                        + "directories");
         }
     }
 

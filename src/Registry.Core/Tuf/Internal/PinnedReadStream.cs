@@ -91,7 +91,8 @@ internal sealed class PinnedReadStream(Stream inner, long length, string sha256,
     /// <summary>At most one byte past the pin: enough to see a longer file, never a long read of one.</summary>
     private int Window(int wanted) => (int)Math.Min(wanted, length - _read + 1);
 
-    /// <summary>Counts and hashes a read; true when it completed the pinned length (then <see cref="Finish"/> must run before it is handed over).</summary>
+    /// <summary>Counts and hashes a read; true when it completed the pinned length (then <see cref="Finish"/> must run
+    /// before it is handed over).</summary>
     private bool Take(ReadOnlySpan<byte> read)
     {
         _read += read.Length;
@@ -109,7 +110,8 @@ internal sealed class PinnedReadStream(Stream inner, long length, string sha256,
         return _read == length;
     }
 
-    /// <summary>All pinned bytes are in: the file must end here (<paramref name="probed"/> bytes follow) and hash to the pin.</summary>
+    /// <summary>All pinned bytes are in: the file must end here (<paramref name="probed"/> bytes follow) and hash to
+    /// the pin.</summary>
     private void Finish(int probed)
     {
         if (probed > 0)
@@ -122,5 +124,6 @@ internal sealed class PinnedReadStream(Stream inner, long length, string sha256,
     }
 
     private VerificationException TooLong() =>
-        new($"{source}: length or sha256 differs from the signed metadata (more than the {length} bytes it pins: padded or tampered)");
+        new($"{source}: length or sha256 differs from the signed metadata (more than the {length} bytes it pins: "
+            + "padded or tampered)");
 }

@@ -12,7 +12,8 @@ namespace Registry.Core.Keys.Internal;
 /// </summary>
 internal static class KeyChangePlanner
 {
-    /// <summary>Adds the re-signing a rotation requires to <paramref name="changes"/>; returns what it added, for messages.</summary>
+    /// <summary>Adds the re-signing a rotation requires to <paramref name="changes"/>; returns what it added, for
+    /// messages.</summary>
     public static IReadOnlyList<string> Apply(RegistryState state, ChangeSet changes)
     {
         var root = state.Root.Signed;

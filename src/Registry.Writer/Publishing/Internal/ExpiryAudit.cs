@@ -14,7 +14,8 @@ internal static class ExpiryAudit
     /// <summary>Lines past this many bin ranges end with "and N more".</summary>
     private const int MaxRanges = 4;
 
-    /// <summary>Expired is an error; within the role's warning window (<see cref="ExpiryWindows.WarningOf"/>), a warning.</summary>
+    /// <summary>Expired is an error; within the role's warning window (<see cref="ExpiryWindows.WarningOf"/>), a
+    /// warning.</summary>
     public static void CheckRole(
         ExpiryWindows windows,
         SignedBase signed,
@@ -35,7 +36,8 @@ internal static class ExpiryAudit
         }
     }
 
-    /// <summary>Groups the bins' expiry; <paramref name="all"/> is every bin name in order, <paramref name="bins"/> the ones read.</summary>
+    /// <summary>Groups the bins' expiry; <paramref name="all"/> is every bin name in order, <paramref name="bins"/> the
+    /// ones read.</summary>
     public static void CheckBins(
         ExpiryWindows windows,
         IReadOnlyList<string> all,
@@ -54,7 +56,8 @@ internal static class ExpiryAudit
         }
         else if (expired.Count > 1)
         {
-            errors.Add($"bins: {expired.Count} of {all.Count} expired {Span(expired, bins)} ({Ranges(all, expired)}); {Remedy("bins")}");
+            errors.Add($"bins: {expired.Count} of {all.Count} expired {Span(expired, bins)} ({Ranges(all, expired)}); "
+                + $"{Remedy("bins")}");
         }
 
         if (soon.Count == 1)
@@ -87,7 +90,8 @@ internal static class ExpiryAudit
         return first == last ? $"at {Instant(first)}" : $"between {Instant(first)} and {Instant(last)}";
     }
 
-    /// <summary>Runs of consecutive bins, <c>bin-00..bin-7f, bin-a0</c>, at most <see cref="MaxRanges"/> of them.</summary>
+    /// <summary>Runs of consecutive bins, <c>bin-00..bin-7f, bin-a0</c>, at most <see cref="MaxRanges"/> of
+    /// them.</summary>
     private static string Ranges(IReadOnlyList<string> all, List<string> names)
     {
         var chosen = names.ToHashSet(StringComparer.Ordinal);

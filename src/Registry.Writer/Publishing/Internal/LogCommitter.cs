@@ -30,13 +30,15 @@ internal sealed class LogCommitter(
 
     public long Bytes { get; private set; }
 
-    /// <summary>The timestamp's log field for <paramref name="entry"/>, or null when another writer moved the log first.</summary>
+    /// <summary>The timestamp's log field for <paramref name="entry"/>, or null when another writer moved the log
+    /// first.</summary>
     public async Task<TimestampLog?> AppendAsync(LogEntry entry, CancellationToken cancellationToken)
     {
         var verifier = NoteVerifier.Parse(log.Key);
         if (verifier.KeyId != key.Verifier.KeyId || key.Name != log.Origin)
         {
-            throw new EnvironmentException($"the log key in the keys folder ({key.Verifier.Encoded}) is not the one the root names for the log '{log.Origin}' ({log.Key})");
+            throw new EnvironmentException($"the log key in the keys folder ({key.Verifier.Encoded}) is not the one "
+                + $"the root names for the log '{log.Origin}' ({log.Key})");
         }
 
         var current = await store.GetOrNullAsync(CachePolicy.LogCheckpointKey, cancellationToken).ConfigureAwait(false);
@@ -64,7 +66,8 @@ internal sealed class LogCommitter(
                 .ConfigureAwait(false);
             if (!old.AsSpan().SequenceEqual(oldRoot))
             {
-                throw new VerificationException($"{store.Location}: the log's tiles do not hash to its checkpoint (size {size}); run 'registry verify'");
+                throw new VerificationException($"{store.Location}: the log's tiles do not hash to its checkpoint "
+                    + $"(size {size}); run 'registry verify'");
             }
         }
 

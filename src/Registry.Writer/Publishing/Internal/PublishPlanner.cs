@@ -7,11 +7,13 @@ namespace Registry.Core.Publishing.Internal;
 
 /// <summary>
 /// Plans a publish against one state: the registry-level rules (name collisions, immutable
-/// versions, satisfiable dependencies), then the new artifacts and index documents. Throws <see cref="ValidationException"/> before anything is written.
+/// versions, satisfiable dependencies), then the new artifacts and index documents. Throws
+/// <see cref="ValidationException"/> before anything is written.
 /// </summary>
 internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, PublishOptions options, TimeProvider time)
 {
-    /// <summary>The publishing registry's settings: its known registries turn a manifest's registry alias into a signed pin.</summary>
+    /// <summary>The publishing registry's settings: its known registries turn a manifest's registry alias into a signed
+    /// pin.</summary>
     public RegistrySettings Settings { get; init; } = new();
 
     /// <summary>The rule a dependency breaks when it names a registry the publishing registry does not know.</summary>
@@ -47,7 +49,9 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             if (index is not null && index.Name != manifest.Name)
             {
                 throw new ValidationException(Rules.NameCollision,
-                    $"{file}: the name '{manifest.Name}' collides with the existing package '{index.Name}' (names that differ only in '-', '_', '.' are the same name); publish it as '{index.Name}' or choose another name");
+                    $"{file}: the name '{manifest.Name}' collides with the existing package '{index.Name}' (names that "
+                    + $"differ only in '-', '_', '.' are the same name); publish it as '{index.Name}' or choose "
+                    + "another name");
             }
 
             var sha256 = Tuf.Hashing.Sha256Hex(package.Content);
@@ -57,7 +61,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                 if (!Tuf.Hashing.HexEquals(existing.Sha256, sha256))
                 {
                     throw new ValidationException(Rules.VersionImmutable,
-                        $"{file}: {manifest.Name} {existing.Version} is already published with different contents (sha256 {existing.Sha256[..16]}...); a published version never changes: bump the version");
+                        $"{file}: {manifest.Name} {existing.Version} is already published with different contents "
+                        + $"(sha256 {existing.Sha256[..16]}...); a published version never changes: bump the version");
                 }
 
                 outcomes.Add(new PackageOutcome(
@@ -160,7 +165,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             if ((index?.Name ?? batchOwner) is { } owner && owner != dependency)
             {
                 throw new ValidationException(Rules.DependencySpelling,
-                    $"{file}: depends on '{dependency}', which is published as '{owner}' (names that differ only in '-', '_', '.' are one package); write the dependency as '{owner}'");
+                    $"{file}: depends on '{dependency}', which is published as '{owner}' (names that differ only in "
+                    + $"'-', '_', '.' are one package); write the dependency as '{owner}'");
             }
 
             var available = (index?.Versions.Where(v => !v.Yanked).Select(v => NuGetVersion.Parse(v.Version)) ?? [])
@@ -176,13 +182,16 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             if (index is null && available.Count == 0)
             {
                 throw new ValidationException(Rules.DependencyUnknown,
-                    $"{file}: depends on '{dependency}', which is not in the registry; publish it first (or in the same command)");
+                    $"{file}: depends on '{dependency}', which is not in the registry; publish it first (or in the "
+                    + "same command)");
             }
 
             if (!available.Any(range.Satisfies))
             {
                 throw new ValidationException(Rules.DependencyUnsatisfiable,
-                    $"{file}: depends on {dependency} {range.ToNormalizedString()}, but no published, unyanked version satisfies it (available: {string.Join(", ", available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none"))})");
+                    $"{file}: depends on {dependency} {range.ToNormalizedString()}, but no published, unyanked version "
+                    + "satisfies it (available: "
+                    + $"{string.Join(", ", available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none"))})");
             }
         }
     }
@@ -203,12 +212,15 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
         {
             var known = Settings.KnownRegistries ?? new Dictionary<string, RegistryPin>();
             var pin = Settings.KnownRegistryOrNull(reference) ?? throw new ValidationException(RegistryUnknownRule,
-                $"{Path.GetFileName(package.SourcePath)}: dependency '{dependency}' names the registry '{reference}', which this registry does not know "
-                + $"(known: {string.Join(", ", known.Keys.Order(StringComparer.Ordinal).DefaultIfEmpty("none"))}); a dependency may name only a registry the operator configured "
+                $"{Path.GetFileName(package.SourcePath)}: dependency '{dependency}' names the registry '{reference}', "
+                + "which this registry does not know "
+                + $"(known: {string.Join(", ", known.Keys.Order(StringComparer.Ordinal).DefaultIfEmpty("none"))}); a "
+                + "dependency may name only a registry the operator configured "
                 + "with its root sha256: 'registry settings --known-registry NAME=URL#ROOT_SHA256'");
             if (RegistryPin.Problem(pin) is { } problem)
             {
-                throw new EnvironmentException(RegistryPin.Rule, $"{RegistrySettings.Key}: known registry '{reference}' {problem}; fix it with 'registry settings --known-registry'");
+                throw new EnvironmentException(RegistryPin.Rule, $"{RegistrySettings.Key}: known registry "
+                    + $"'{reference}' {problem}; fix it with 'registry settings --known-registry'");
             }
 
             pins[dependency] = pin;
@@ -230,7 +242,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
             if (byNormalized.TryGetValue(normalized, out var other) && other != manifest.Name)
             {
                 throw new ValidationException(Rules.NameCollision,
-                    $"{Path.GetFileName(package.SourcePath)}: the name '{manifest.Name}' collides with '{other}' in the same batch (names that differ only in case or in '-', '_', '.' are the same name)");
+                    $"{Path.GetFileName(package.SourcePath)}: the name '{manifest.Name}' collides with '{other}' in "
+                    + "the same batch (names that differ only in case or in '-', '_', '.' are the same name)");
             }
 
             byNormalized[normalized] = manifest.Name;
@@ -239,7 +252,8 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
                 if (!first.Content.AsSpan().SequenceEqual(package.Content))
                 {
                     throw new ValidationException(Rules.VersionImmutable,
-                        $"{Path.GetFileName(package.SourcePath)}: {manifest.Name} {manifest.Version} appears twice in the batch with different contents ({Path.GetFileName(first.SourcePath)})");
+                        $"{Path.GetFileName(package.SourcePath)}: {manifest.Name} {manifest.Version} appears twice in "
+                        + $"the batch with different contents ({Path.GetFileName(first.SourcePath)})");
                 }
 
                 continue;

@@ -12,7 +12,8 @@ namespace Registry.Core.Publishing.Internal;
 /// </summary>
 internal static class RebinPlanner
 {
-    /// <param name="binCount">The new bin count, a power of two; 0: the best for the number of packages the registry holds (<see cref="HashBins.BestCountFor"/>).</param>
+    /// <param name="binCount">The new bin count, a power of two; 0: the best for the number of packages the registry
+    /// holds (<see cref="HashBins.BestCountFor"/>).</param>
     public static async Task<(ChangeSet, RebinPlan)> PlanAsync(
         RegistryState state,
         int binCount,

@@ -19,7 +19,8 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
 
     public bool IsLive(string key) => _live.ContainsKey(key);
 
-    /// <summary>Marks the current state, checking every signature, version, length and hash down to each artifact's presence.</summary>
+    /// <summary>Marks the current state, checking every signature, version, length and hash down to each artifact's
+    /// presence.</summary>
     public async Task MarkVerifiedAsync(RegistryState state, CancellationToken cancellationToken)
     {
         Add(RegistryLayout.MetadataKey(RoleNames.Snapshot, state.Snapshot.Signed.Version));
@@ -49,7 +50,8 @@ internal sealed class ReferenceMarker(IObjectStore store, IReadOnlyDictionary<st
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Marks what a snapshot version references, as stored; a missing or unreadable snapshot marks nothing.</summary>
+    /// <summary>Marks what a snapshot version references, as stored; a missing or unreadable snapshot marks
+    /// nothing.</summary>
     public async Task MarkSnapshotAsync(long snapshotVersion, CancellationToken cancellationToken)
     {
         var snapshotKey = RegistryLayout.MetadataKey(RoleNames.Snapshot, snapshotVersion);

@@ -38,7 +38,8 @@ internal static class RefreshPlanner
         }
         else if (Due(root, RoleNames.Root))
         {
-            missing.Add($"root (expires {root.Expires:yyyy-MM-dd}; needs a new root: 'registry root propose', 'root sign', 'root publish')");
+            missing.Add($"root (expires {root.Expires:yyyy-MM-dd}; needs a new root: 'registry root propose', 'root "
+                + "sign', 'root publish')");
         }
 
         var delegation = (changes.NewDelegations ?? state.Targets.Signed.Delegations!).SuccinctRoles;

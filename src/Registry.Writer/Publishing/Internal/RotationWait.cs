@@ -104,9 +104,13 @@ internal static class RotationWait
         if (newOnly.Count > 0)
         {
             throw new ValidationException(Rule,
-                $"root {root.Version} was published less than the timestamp max-age ({settings.TimestampMaxAgeSeconds} s) ago and {string.Join(", ", newOnly)} would be signed only by keys it adds: " +
-                $"an edge may still answer metadata/{root.Version}.root.json with its cached miss, and a client holding root {root.Version - 1} would refuse this state. " +
-                $"Run the command again after {settled.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}, or include a key root {root.Version - 1} accepts; nothing was written");
+                $"root {root.Version} was published less than the timestamp max-age ({settings.TimestampMaxAgeSeconds} "
+                + $"s) ago and {string.Join(", ", newOnly)} would be signed only by keys it adds: " +
+                $"an edge may still answer metadata/{root.Version}.root.json with its cached miss, and a client "
+                + $"holding root {root.Version - 1} would refuse this state. " +
+                "Run the command again after "
+                + $"{settled.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}, or include a "
+                + $"key root {root.Version - 1} accepts; nothing was written");
         }
     }
 }

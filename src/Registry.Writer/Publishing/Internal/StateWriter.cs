@@ -5,10 +5,9 @@ namespace Registry.Core.Publishing.Internal;
 
 /// <summary>
 /// Writes a change set in the order that keeps the registry valid at every instant:
-/// artifacts, then the index documents that pin them, then the new bins, then the new snapshot, each create-only; then the
-/// timestamp by compare-and-swap on the tag read with the state. Until the swap, nothing
-/// reachable from the current timestamp has changed, so a crash or a lost race leaves only
-/// unreferenced files behind.
+/// artifacts, then the index documents that pin them, then the new bins, then the new snapshot, each create-only; then
+/// the timestamp by compare-and-swap on the tag read with the state. Until the swap, nothing reachable from the current
+/// timestamp has changed, so a crash or a lost race leaves only unreferenced files behind.
 /// </summary>
 internal sealed class StateWriter(
     IObjectStore store,
@@ -253,7 +252,8 @@ internal sealed class StateWriter(
             }
         }
 
-        throw new ConflictException($"{role}: versions {firstVersion}..{firstVersion + MaxVersionProbes - 1} are all taken; run 'registry gc' or retry");
+        throw new ConflictException($"{role}: versions {firstVersion}..{firstVersion + MaxVersionProbes - 1} are all "
+            + "taken; run 'registry gc' or retry");
     }
 
     private void Count(long bytes)

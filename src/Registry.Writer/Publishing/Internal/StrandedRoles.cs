@@ -53,7 +53,8 @@ internal sealed class StrandedRoles
             : $"re-run {rerun}";
         throw new VerificationException(
             Rules.ExpiredRole,
-            $"{Join(roles)} {(single ? "has" : "have")} expired ({when}) and cannot be re-signed with the keys given, so every client refuses this registry; " +
+            $"{Join(roles)} {(single ? "has" : "have")} expired ({when}) and cannot be re-signed with the keys given, "
+            + "so every client refuses this registry; " +
             $"{action} (nothing was written)");
     }
 

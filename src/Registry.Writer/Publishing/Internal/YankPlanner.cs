@@ -39,7 +39,8 @@ internal sealed class YankPlanner(string name, string version, string? reason, b
         }
         var entry = index.Versions.FirstOrDefault(v => NuGetVersion.Parse(v.Version) == parsed)
             ?? throw new ValidationException(Rules.VersionUnknown,
-                $"{name} has no version {version} (published: {string.Join(", ", index.Versions.Select(v => v.Version))})");
+                $"{name} has no version {version} (published: "
+                + $"{string.Join(", ", index.Versions.Select(v => v.Version))})");
 
         IsNuGet = index.Versions.Any(v => v.NuGet is not null);
         var yanked = !undo;
