@@ -321,7 +321,8 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             var fetch = Task.Run(async () => await (await registries.ClientForAsync(
                 registry,
-                cancellationToken).ConfigureAwait(false)).GetArtifactAsync(entry, cancellationToken).ConfigureAwait(false), cancellationToken);
+                cancellationToken).ConfigureAwait(false)).GetArtifactAsync(entry, cancellationToken)
+                    .ConfigureAwait(false), cancellationToken);
             // Observed here: a fetch for a version the resolution does not pick must not fault unobserved.
             _ = fetch.ContinueWith(
                 static t => _ = t.Exception,

@@ -151,7 +151,8 @@ public sealed class RegistryClient : IDisposable
                 problems.Add(e.Message);
                 Warnings.Add($"refused {reader.Location}: {e.Message}");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or RegistryException && e is not AccessDeniedException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException
+                or Polly.Timeout.TimeoutRejectedException or RegistryException && e is not AccessDeniedException && !cancellationToken.IsCancellationRequested)
             {
                 problems.Add($"{reader.Location}: {e.Message}");
                 Warnings.Add($"{reader.Location} failed: {e.Message}");

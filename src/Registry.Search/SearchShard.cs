@@ -288,7 +288,8 @@ public sealed class SearchShard
 
             return shard;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or NullReferenceException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException
+            or IndexOutOfRangeException or ArgumentOutOfRangeException or NullReferenceException)
         {
             throw new FormatException($"not a search shard ({e.Message})", e);
         }

@@ -57,7 +57,8 @@ internal static class AddCommand
             await File.WriteAllBytesAsync(file, WithDependency(original, file, name, written), ct)
                 .ConfigureAwait(false);
             await context.Out.WriteLineAsync(
-                $"added {name} \"{written}\" (latest match {version.ToNormalizedString()}) to {file}").ConfigureAwait(false);
+                $"added {name} \"{written}\" (latest match {version.ToNormalizedString()}) to {file}")
+                    .ConfigureAwait(false);
             await context.InfoAsync("run 'registry install' to resolve, lock and download it").ConfigureAwait(false);
             return CliApp.Ok;
         });

@@ -41,7 +41,8 @@ internal sealed class ClientOptions
         if (context.Verbose)
         {
             await context.InfoAsync($"metadata {update.Status.ToString().ToLowerInvariant()} (timestamp "
-                + $"{update.TimestampVersion}) from {update.Url ?? "the cache"}; {client.Requests} request(s)").ConfigureAwait(false);
+                + $"{update.TimestampVersion}) from {update.Url ?? "the cache"}; {client.Requests} request(s)")
+                    .ConfigureAwait(false);
         }
     }
 }

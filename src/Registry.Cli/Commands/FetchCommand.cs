@@ -38,7 +38,8 @@ internal static class FetchCommand
             var resolved = await new Resolver(
                 registries.GetIndexAsync,
                 registries.Home,
-                suggest: client.SuggestNamesAsync).ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct).ConfigureAwait(false);
+                suggest: client.SuggestNamesAsync).ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct)
+                    .ConfigureAwait(false);
             var package = resolved[name];
             var bytes = await client.GetArtifactAsync(package.Entry, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!;

@@ -56,7 +56,8 @@ internal static class GcCommand
             foreach (var file in result.Files)
             {
                 await context.Out.WriteLineAsync(
-                    $"{(isDryRun ? "would delete" : "deleted")} {file.Key} ({file.Length} bytes)").ConfigureAwait(false);
+                    $"{(isDryRun ? "would delete" : "deleted")} {file.Key} ({file.Length} bytes)")
+                        .ConfigureAwait(false);
             }
 
             foreach (var key in result.Restored)

@@ -25,7 +25,8 @@ internal static class InfoCommand
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             var index = await client.GetIndexAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
                 ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the "
-                    + $"registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct).ConfigureAwait(false))}");
+                    + $"registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct)
+                        .ConfigureAwait(false))}");
             if (context.Json)
             {
                 await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index)))

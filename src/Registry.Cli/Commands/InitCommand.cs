@@ -76,7 +76,8 @@ internal static class InitCommand
             if (parse.GetValue(log) is not null)
             {
                 await context.Out.WriteLineAsync(
-                    $"log key: {Path.Combine(keys.Folder, LogKey.FileName)} (unencrypted, mode 0600)").ConfigureAwait(false);
+                    $"log key: {Path.Combine(keys.Folder, LogKey.FileName)} (unencrypted, mode 0600)")
+                        .ConfigureAwait(false);
             }
 
             if (passphrases.ForNewKeys is null

@@ -92,6 +92,7 @@ internal static class InstallCommand
         }
 
         await context.InfoAsync($"{changes.Count} change(s), {result.Names.Count} package(s) "
-            + $"{(result.Resolved ? "resolved and locked" : "from registry.lock")}; {client.Requests} request(s)").ConfigureAwait(false);
+            + $"{(result.Resolved ? "resolved and locked" : "from registry.lock")}; {client.Requests} request(s)")
+                .ConfigureAwait(false);
     }
 }

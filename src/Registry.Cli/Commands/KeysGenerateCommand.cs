@@ -41,17 +41,20 @@ internal static class KeysGenerateCommand
             KeyFile.Write(path, key, passphrase);
             await context.Out.WriteLineAsync($"key id: {key.KeyId}").ConfigureAwait(false);
             await context.Out.WriteLineAsync(
-                $"private key: {path} ({(passphrase is null ? "UNENCRYPTED" : "encrypted")}, mode 0600)").ConfigureAwait(false);
+                $"private key: {path} ({(passphrase is null ? "UNENCRYPTED" : "encrypted")}, mode 0600)")
+                    .ConfigureAwait(false);
             await context.Out.WriteLineAsync($"public key: {KeyFile.PublicPath(path)}").ConfigureAwait(false);
             await context.Out.WriteAsync(key.Public.KeyVal.Public).ConfigureAwait(false);
             if (passphrase is null)
             {
                 await context.WarnAsync(
-                    $"{path} is stored unencrypted (--unencrypted); anyone who can read it can sign as {roleName}").ConfigureAwait(false);
+                    $"{path} is stored unencrypted (--unencrypted); anyone who can read it can sign as {roleName}")
+                        .ConfigureAwait(false);
             }
 
             await context.InfoAsync(
-                $"add it to the root with: registry root propose --add-key {roleName}={KeyFile.PublicPath(path)} ...").ConfigureAwait(false);
+                $"add it to the root with: registry root propose --add-key {roleName}={KeyFile.PublicPath(path)} ...")
+                    .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

@@ -45,7 +45,8 @@ internal static class PackCommand
 
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(packed.Content));
             await context.Out.WriteLineAsync($"packed {packed.Manifest.Name} "
-                + $"{RegistryLayout.VersionText(packed.Manifest.Version)} sha256:{sha256} {file}").ConfigureAwait(false);
+                + $"{RegistryLayout.VersionText(packed.Manifest.Version)} sha256:{sha256} {file}")
+                    .ConfigureAwait(false);
             await context.InfoAsync($"{packed.Files.Count} file(s), {packed.Content.Length} bytes")
                 .ConfigureAwait(false);
             return CliApp.Ok;

@@ -76,7 +76,8 @@ internal static class PublishCommand
             if (result.Stats is { } stats)
             {
                 await context.InfoAsync($"wrote {stats.FilesWritten} files, {stats.BytesWritten} bytes; snapshot "
-                    + $"{stats.SnapshotVersion}, timestamp {stats.TimestampVersion}, {stats.Attempts} attempt(s)").ConfigureAwait(false);
+                    + $"{stats.SnapshotVersion}, timestamp {stats.TimestampVersion}, {stats.Attempts} attempt(s)")
+                        .ConfigureAwait(false);
                 await LogWarnings.WarnWitnessesAsync(context, stats).ConfigureAwait(false);
             }
             else

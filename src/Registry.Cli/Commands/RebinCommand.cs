@@ -62,7 +62,8 @@ internal static class RebinCommand
                 {
                     await context.WarnAsync($"with the {plan.RetiredSnapshotEntries} retired bins the snapshot keeps "
                         + $"listing, a publish now writes more than before ({now / 1024:0.#} KiB of bin and snapshot, "
-                        + $"was {was / 1024:0.#} KiB) until the snapshot key is rotated: rebin to grow, not to shrink").ConfigureAwait(false);
+                        + $"was {was / 1024:0.#} KiB) until the snapshot key is rotated: rebin to grow, not to shrink")
+                            .ConfigureAwait(false);
                 }
 
                 await context.InfoAsync("a publish now rewrites about "

@@ -35,7 +35,8 @@ internal static class RefreshCommand
             else
             {
                 await context.Out.WriteLineAsync(
-                    $"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}").ConfigureAwait(false);
+                    $"re-signed {string.Join(", ", result.Resigned)}; timestamp {result.Stats.TimestampVersion}")
+                        .ConfigureAwait(false);
             }
 
             await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);

@@ -69,7 +69,8 @@ internal static class RootPublishCommand
             }
 
             await context.Out.WriteLineAsync(
-                $"re-signed {string.Join(", ", refresh.Resigned)}; timestamp {refresh.Stats.TimestampVersion}").ConfigureAwait(false);
+                $"re-signed {string.Join(", ", refresh.Resigned)}; timestamp {refresh.Stats.TimestampVersion}")
+                    .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

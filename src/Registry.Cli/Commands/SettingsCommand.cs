@@ -98,7 +98,8 @@ internal static class SettingsCommand
                 if (newUrl is not null)
                 {
                     await context.InfoAsync("NuGet feed URL set; run 'registry nuget sync --store "
-                        + $"{store.StoreLocation(parse)}' to write the feed of packages already published").ConfigureAwait(false);
+                        + $"{store.StoreLocation(parse)}' to write the feed of packages already published")
+                            .ConfigureAwait(false);
                 }
 
                 await context.InfoAsync("saved; new lifetimes apply to the next signature of each role ('registry "

@@ -46,7 +46,8 @@ internal static class StatusCommand
             }
 
             await context.Out.WriteLineAsync(
-                $"{report.Location} (root version {report.RootVersion}) at {report.Now:yyyy-MM-ddTHH:mm:ssZ}").ConfigureAwait(false);
+                $"{report.Location} (root version {report.RootVersion}) at {report.Now:yyyy-MM-ddTHH:mm:ssZ}")
+                    .ConfigureAwait(false);
             await context.Out.WriteLineAsync(
                 $"{"role",-10} {"version",-9} {"expires",-20} {"left",-10} {"keys",-6} state").ConfigureAwait(false);
             foreach (var role in report.Roles)
@@ -70,7 +71,8 @@ internal static class StatusCommand
                 {
                     var files = keyFiles.GetValueOrDefault(id);
                     await context.Out.WriteLineAsync(
-                        $"    key {id}{(files is null ? "" : "  held: " + string.Join(", ", files))}").ConfigureAwait(false);
+                        $"    key {id}{(files is null ? "" : "  held: " + string.Join(", ", files))}")
+                            .ConfigureAwait(false);
                 }
             }
 

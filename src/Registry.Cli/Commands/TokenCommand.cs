@@ -98,7 +98,8 @@ internal static class TokenCommand
             }
 
             await context.InfoAsync($"issued token {record.Id} '{record.Name}' "
-                + $"{(record.Scope.Length == 0 ? "for every package" : $"for packages starting with '{record.Scope}'")}, expires {Format(record.Expires)}; it is shown only now").ConfigureAwait(false);
+                + $"{(record.Scope.Length == 0 ? "for every package" : $"for packages starting with '{record.Scope}'")}, expires {Format(record.Expires)}; it is shown only now")
+                    .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -122,17 +123,20 @@ internal static class TokenCommand
                 await context.WriteJsonAsync(new TokenListOutput(file.Document.Registry, [.. file.Document.Secrets
                     .Select(s => s.Id)],
                     [.. file.Document.Tokens.Select(
-                        t => new TokenOutput(t.Id, t.Name, t.Scope, t.Expires, t.Revoked, State(t, now)))]), CliJsonContext.Default.TokenListOutput).ConfigureAwait(false);
+                        t => new TokenOutput(t.Id, t.Name, t.Scope, t.Expires, t.Revoked, State(t, now)))]), CliJsonContext.Default.TokenListOutput)
+                            .ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
             foreach (var token in file.Document.Tokens)
             {
-                await context.Out.WriteLineAsync($"{token.Id}\t{State(token, now)}\t{Format(token.Expires)}\t{(token.Scope.Length == 0 ? "*" : token.Scope + "*")}\t{token.Name}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{token.Id}\t{State(token, now)}\t{Format(token.Expires)}\t{(token.Scope.Length == 0 ? "*" : token.Scope + "*")}\t{token.Name}")
+                    .ConfigureAwait(false);
             }
 
             await context.InfoAsync($"registry token id {file.Document.Registry}; secrets "
-                + $"{string.Join(", ", file.Document.Secrets.Select(s => s.Id))} (the last signs new tokens)").ConfigureAwait(false);
+                + $"{string.Join(", ", file.Document.Secrets.Select(s => s.Id))} (the last signs new tokens)")
+                    .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -178,7 +182,8 @@ internal static class TokenCommand
             file.Save();
             await context.Out.WriteLineAsync($"new secret {secret.Id}").ConfigureAwait(false);
             await context.InfoAsync(
-                "deploy the edge config, reissue tokens, then retire the old secret with 'registry token retire ID'").ConfigureAwait(false);
+                "deploy the edge config, reissue tokens, then retire the old secret with 'registry token retire ID'")
+                    .ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;

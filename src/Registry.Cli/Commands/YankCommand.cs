@@ -32,7 +32,8 @@ internal static class YankCommand
                 target,
                 keys,
                 TimeProvider.System,
-                new WriterOptions { Views = RegistryViews.All }).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct).ConfigureAwait(false);
+                new WriterOptions { Views = RegistryViews.All }).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct)
+                    .ConfigureAwait(false);
             var text = result.Status switch
             {
                 YankStatus.Yanked => "yanked",
@@ -53,7 +54,8 @@ internal static class YankCommand
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
                 await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files "
-                    + $"({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})").ConfigureAwait(false);
+                    + $"({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})")
+                        .ConfigureAwait(false);
             }
             return CliApp.Ok;
         });

@@ -126,7 +126,8 @@ internal static partial class Suggestions
                 (reader as IDisposable)?.Dispose();
             }
         }
-        catch (Exception e) when (e is RegistryException or IOException or HttpRequestException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RegistryException or IOException or HttpRequestException
+            or UnauthorizedAccessException)
         {
             return error;
         }

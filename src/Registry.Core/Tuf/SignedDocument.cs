@@ -132,7 +132,8 @@ public sealed class SignedDocument<T>
                 ?? throw new VerificationException($"{source}: empty 'signed'");
             return new SignedDocument<T>(signed, canonical, signatures, fileBytes);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException
+            or KeyNotFoundException)
         {
             throw new VerificationException(
                 $"{source}: malformed metadata ({(e is JsonException json ? JsonProblem.Describe(json) : e.Message)})",

@@ -23,7 +23,8 @@ internal static class ReadmeReader
         {
             return artifactPath.EndsWith(".nupkg", StringComparison.Ordinal) ? FromNupkg(artifact) : FromTgz(artifact);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or XmlException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or XmlException
+            or ArgumentException or InvalidOperationException)
         {
             return null;
         }

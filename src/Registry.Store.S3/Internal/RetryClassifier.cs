@@ -31,7 +31,8 @@ internal static class RetryClassifier
         var code = (int)status;
         return code >= 500
             || status == HttpStatusCode.TooManyRequests
-            || errorCode is "SlowDown" or "RequestTimeout" or "Throttling" or "ThrottlingException" or "RequestTimeTooSkewed"
+            || errorCode is "SlowDown" or "RequestTimeout" or "Throttling" or "ThrottlingException"
+                or "RequestTimeTooSkewed"
             || (status == HttpStatusCode.Conflict && errorCode == "ConditionalRequestConflict");
     }
 }

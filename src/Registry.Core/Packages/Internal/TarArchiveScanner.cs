@@ -58,7 +58,8 @@ internal static class TarArchiveScanner
 
             return manifest;
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or NotSupportedException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
+            or ArgumentException or OverflowException or NotSupportedException or IOException)
         {
             throw Reject.Because(
                 fileName,

@@ -34,7 +34,8 @@ internal static class ZipArchiveScanner
             using var archive = new ZipArchive(ContentStream.Open(content), ZipArchiveMode.Read);
             return Scan(archive, fileName, budget, sink);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or OverflowException or NotSupportedException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException
+            or OverflowException or NotSupportedException or IOException)
         {
             throw Reject.Because(
                 fileName,
