@@ -60,9 +60,8 @@ internal static partial class HomePage
         var url = baseUrl ?? "URL";
         var main = new StringBuilder();
         main.Append("<h1>Package registry</h1>\n")
-            .Append(CultureInfo.InvariantCulture,
-                $"<p class=\"counts\"><strong data-packages=\"{state.Packages}\">{state.Packages:N0}</strong> "
-                + "packages, ")
+            .Append(CultureInfo.InvariantCulture, $"<p class=\"counts\"><strong data-packages=\"{state.Packages}\">")
+            .Append(CultureInfo.InvariantCulture, $"{state.Packages:N0}</strong> packages, ")
             .Append(CultureInfo.InvariantCulture,
                 $"<strong data-versions=\"{state.Versions}\">{state.Versions:N0}</strong> versions.</p>\n")
             .Append("<section aria-labelledby=\"use\">\n<h2 id=\"use\">Use this registry</h2>\n")
