@@ -61,8 +61,10 @@ public sealed partial class ExpiredRegistryTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Out);
         Assert.Equal(
-            "registry: error: snapshot, targets and 256 bins have expired (the first at TIME) and cannot be re-signed with the keys given, " +
-            "so every client refuses this registry; re-run 'registry refresh' with the targets and snapshot keys (nothing was written) [rule: expired-role]\n",
+            "registry: error: snapshot, targets and 256 bins have expired (the first at TIME) and cannot be re-signed "
+            + "with the keys given, " +
+            "so every client refuses this registry; re-run 'registry refresh' with the targets and snapshot keys "
+            + "(nothing was written) [rule: expired-role]\n",
             WithoutInstants(result.Error));
         Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
@@ -123,8 +125,10 @@ public sealed partial class ExpiredRegistryTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
-            "registry: error: root has expired (at TIME) and cannot be re-signed with the keys given, so every client refuses this registry; " +
-            "publish a new root ('registry root propose', 'root sign', 'root publish'), then run 'registry refresh' (nothing was written) [rule: expired-role]\n",
+            "registry: error: root has expired (at TIME) and cannot be re-signed with the keys given, so every client "
+            + "refuses this registry; " +
+            "publish a new root ('registry root propose', 'root sign', 'root publish'), then run 'registry refresh' "
+            + "(nothing was written) [rule: expired-role]\n",
             WithoutInstants(result.Error));
         Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
@@ -157,7 +161,8 @@ public sealed partial class ExpiredRegistryTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(
-            "registry: warning: bins: 256 of 256 expire at TIME (bin-00..bin-ff); run 'registry refresh' with the targets key\n" +
+            "registry: warning: bins: 256 of 256 expire at TIME (bin-00..bin-ff); run 'registry refresh' with the "
+            + "targets key\n" +
             "registry: warning: snapshot: version 1 expires at TIME; run 'registry refresh' with the snapshot key\n" +
             "registry: warning: targets: version 1 expires at TIME; run 'registry refresh' with the targets key\n",
             WithoutInstants(result.Error));

@@ -36,7 +36,8 @@ public sealed class ExpiryTests : IDisposable
     }
 
     [Theory]
-    [InlineData("timestamp=0d", "expiry of timestamp: 0 days is out of bounds; a signature must last at least 1 day and at most 3650 days (10 years) [rule: expiry-bounds]")]
+    [InlineData("timestamp=0d", "expiry of timestamp: 0 days is out of bounds; a signature must last at least 1 day "
+        + "and at most 3650 days (10 years) [rule: expiry-bounds]")]
     [InlineData("root=11y", "expiry of root: 4015 days is out of bounds")]
     [InlineData("snapshot=12h", "expiries are whole days")]
     [InlineData("mirror=1d", "is not ROLE=DURATION with ROLE one of root, targets, bins, snapshot, timestamp")]

@@ -127,7 +127,8 @@ public sealed class KeysCommandTests : IDisposable
                 ["publish", .. _registry.StoreArgs, "--passphrase-env", wrong, _registry.Package("alpha", "1.0.0")]);
             Assert.Equal(2, result.ExitCode);
             Assert.Equal(
-                $"registry: error: {Path.Combine(_registry.Keys, "root.pem")}: cannot decrypt the key with the passphrase from {wrong} (wrong passphrase, or a damaged file)\n",
+                $"registry: error: {Path.Combine(_registry.Keys, "root.pem")}: cannot decrypt the key with the "
+                + $"passphrase from {wrong} (wrong passphrase, or a damaged file)\n",
                 result.Error);
         }
         finally

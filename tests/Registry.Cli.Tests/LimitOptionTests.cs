@@ -2,7 +2,8 @@ using Registry.Cli.Tests.Support;
 
 namespace Registry.Cli.Tests;
 
-/// <summary>Every refusal for a configurable limit names the option that raises it, in publish and in pack alike; nothing is written.</summary>
+/// <summary>Every refusal for a configurable limit names the option that raises it, in publish and in pack alike;
+/// nothing is written.</summary>
 public sealed class LimitOptionTests : IDisposable
 {
     private readonly TestRegistry _registry = new();

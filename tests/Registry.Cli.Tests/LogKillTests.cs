@@ -2,7 +2,8 @@ using Registry.Cli.Tests.Support;
 
 namespace Registry.Cli.Tests;
 
-/// <summary>A publisher of a registry with a transparency log, killed after any write, leaves a registry and a log that verify.</summary>
+/// <summary>A publisher of a registry with a transparency log, killed after any write, leaves a registry and a log that
+/// verify.</summary>
 public sealed class LogKillTests : IDisposable
 {
     private readonly TestRegistry _registry = new();

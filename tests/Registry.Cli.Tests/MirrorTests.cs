@@ -228,7 +228,9 @@ public sealed partial class MirrorTests : IDisposable
 
         Assert.Equal(1, half.ExitCode);
         Assert.Equal(
-            $"FAIL {Mirror}: an incomplete mirror: it holds registry files but no metadata/timestamp.json, which 'registry mirror' writes last, so a mirror run stopped before it finished; run 'registry mirror' again to complete it\nFAILED {Mirror}: 1 problem(s)\n",
+            $"FAIL {Mirror}: an incomplete mirror: it holds registry files but no metadata/timestamp.json, which "
+            + "'registry mirror' writes last, so a mirror run stopped before it finished; run 'registry mirror' again "
+            + $"to complete it\nFAILED {Mirror}: 1 problem(s)\n",
             half.Out);
         Assert.DoesNotContain("registry init", half.Out + half.Error, StringComparison.Ordinal);
         Assert.Equal(0, (await SyncAsync(server.BaseUri)).ExitCode);

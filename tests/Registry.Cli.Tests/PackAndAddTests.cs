@@ -5,7 +5,8 @@ using Registry.Cli.Tests.Support;
 
 namespace Registry.Cli.Tests;
 
-/// <summary><c>registry pack</c> (reproducible archives checked by publish's rules) and <c>registry add</c> (cargo add).</summary>
+/// <summary><c>registry pack</c> (reproducible archives checked by publish's rules) and <c>registry add</c> (cargo
+/// add).</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PackAndAddTests : IDisposable
 {

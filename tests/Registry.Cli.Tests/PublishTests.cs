@@ -92,7 +92,9 @@ public sealed class PublishTests : IDisposable
         var result = await _registry.PublishAsync(renamed);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("registry: error: alpha-2.0.0.tgz: does not carry the name and version of its registry.json ('alpha' '1.0.0'); name the file alpha-1.0.0.tgz (or with no version, e.g. alpha.tgz) [rule: tgz-file-name]\n", result.Error);
+        Assert.Equal("registry: error: alpha-2.0.0.tgz: does not carry the name and version of its registry.json "
+            + "('alpha' '1.0.0'); name the file alpha-1.0.0.tgz (or with no version, e.g. alpha.tgz) [rule: "
+            + "tgz-file-name]\n", result.Error);
         Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
 

@@ -56,7 +56,8 @@ public sealed class RebinTests : IDisposable
         foreach (var (role, version) in ListedRoles())
         {
             Assert.True(File.Exists(
-                Path.Combine(_registry.Store, "metadata", $"{version}.{role}")), $"gc keeps every role the snapshot lists, the 16 retired bins too (a generic TUF mirror copies them): {version}.{role}");
+                Path.Combine(_registry.Store, "metadata", $"{version}.{role}")), "gc keeps every role the snapshot "
+                    + $"lists, the 16 retired bins too (a generic TUF mirror copies them): {version}.{role}");
         }
 
 

@@ -77,7 +77,8 @@ public sealed class RootRotationTests : IAsyncLifetime
         return Path.Combine(Work(folder), $"{role}-{keyId[..8]}.pub");
     }
 
-    /// <summary>A new timestamp signed with the current timestamp key, written around the CLI (whose writes refuse a broken root chain).</summary>
+    /// <summary>A new timestamp signed with the current timestamp key, written around the CLI (whose writes refuse a
+    /// broken root chain).</summary>
     private async Task ResignTimestampAsync()
     {
         using var keys = Core.Tuf.KeyRing.Load(_registry.Keys);
@@ -139,7 +140,8 @@ public sealed class RootRotationTests : IAsyncLifetime
         var early = await CliAsync("refresh", "--store", _registry.Store, "--keys", Work("new"));
 
         Assert.Equal(1, early.ExitCode);
-        Assert.Contains("root 2 was published less than the timestamp max-age (60 s) ago and timestamp would be signed only by keys it adds", early.Error, StringComparison.Ordinal);
+        Assert.Contains("root 2 was published less than the timestamp max-age (60 s) ago and timestamp would be signed "
+            + "only by keys it adds", early.Error, StringComparison.Ordinal);
         Assert.Contains("nothing was written [rule: rotation-wait]", early.Error, StringComparison.Ordinal);
         Assert.Equal(before, _registry.StoreSnapshot());
 
@@ -193,7 +195,8 @@ public sealed class RootRotationTests : IAsyncLifetime
             Work("k2"));
         Assert.True(published.ExitCode == 0, published.ToString());
         Assert.Contains("published metadata/2.root.json", published.Out, StringComparison.Ordinal);
-        Assert.Contains("re-signed timestamp, snapshot (new keys in root 2), targets (new keys in root 2), 16 bins (new targets keys in root 2)", published.Out, StringComparison.Ordinal);
+        Assert.Contains("re-signed timestamp, snapshot (new keys in root 2), targets (new keys in root 2), 16 bins "
+            + "(new targets keys in root 2)", published.Out, StringComparison.Ordinal);
 
         Assert.Equal(0, (await CliAsync(
             ["publish", "--store", _registry.Store, "--keys", Work("k2"), _registry.Package("beta", "1.0.0")])).ExitCode);
@@ -281,7 +284,8 @@ public sealed class RootRotationTests : IAsyncLifetime
         var refused = await CliAsync("root", "publish", "--store", _registry.Store, Work("root-2.json"));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains(
-            "registry: error: the proposed root has 0 of the 1 signatures the current root (version 1) requires (unsigned: ",
+            "registry: error: the proposed root has 0 of the 1 signatures the current root (version 1) requires "
+            + "(unsigned: ",
             refused.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_registry.Store, "metadata", "2.root.json")));
 

@@ -9,7 +9,8 @@ using Registry.Serve;
 
 namespace Registry.Cli.Tests;
 
-/// <summary><c>registry search</c> reads the search shards from a folder or over HTTP; <c>settings --search</c> turns the view on.</summary>
+/// <summary><c>registry search</c> reads the search shards from a folder or over HTTP; <c>settings --search</c> turns
+/// the view on.</summary>
 public sealed class SearchCommandTests : IDisposable
 {
     private readonly TestRegistry _registry = new();

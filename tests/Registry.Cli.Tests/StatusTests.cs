@@ -3,7 +3,8 @@ using Registry.Cli.Tests.Support;
 
 namespace Registry.Cli.Tests;
 
-/// <summary><c>registry status</c>: what expires when, which keys sign what; exit 0, 1 (expired) or 3 (warning).</summary>
+/// <summary><c>registry status</c>: what expires when, which keys sign what; exit 0, 1 (expired) or 3
+/// (warning).</summary>
 public sealed class StatusTests : IDisposable
 {
     private readonly TestRegistry _registry = new();

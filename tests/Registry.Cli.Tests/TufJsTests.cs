@@ -18,7 +18,8 @@ public sealed class TufJsTests : IDisposable
     [InlineData(true)]
     public async Task TufJs_refreshes_downloads_the_index_target_and_the_artifacts_it_pins(bool log)
     {
-        // With a transparency log the root and the timestamp carry x-registry-log: extension fields tuf-js keeps and verifies over.
+        // With a transparency log the root and the timestamp carry x-registry-log: extension fields tuf-js keeps and
+        // verifies over.
         await _registry.InitAsync(log ? ["--log", "registry.test/log"] : []);
         Assert.Equal(0, (await _registry.PublishAsync(
             _registry.Package("alpha", "1.0.0"),

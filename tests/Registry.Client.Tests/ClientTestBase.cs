@@ -53,7 +53,8 @@ public abstract class ClientTestBase : IAsyncLifetime
             new SourceConfig { Name = name, Url = url, Mirrors = mirrors },
             File.ReadAllBytes(Path.Combine(_registry.Store, "metadata", "1.root.json")));
 
-    /// <summary>A client on <paramref name="time"/>, or on the process clock the CLI signed this registry with.</summary>
+    /// <summary>A client on <paramref name="time"/>, or on the process clock the CLI signed this registry
+    /// with.</summary>
     protected RegistryClient Client(TimeProvider? time = null, string source = "main")
         => new(Home, Home.Source(source), time ?? TimeProvider.System, FastPolicy);
 

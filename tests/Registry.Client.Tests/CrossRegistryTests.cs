@@ -67,7 +67,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    /// <summary>P's operator pins Q (or <paramref name="sha256"/> at Q's URL), then P publishes acme-core and acme-app.</summary>
+    /// <summary>P's operator pins Q (or <paramref name="sha256"/> at Q's URL), then P publishes acme-core and
+    /// acme-app.</summary>
     private async Task PublishPrivateAsync(string? sha256 = null)
     {
         var settings = await RegistryCli.RunAsync(
@@ -225,7 +226,8 @@ public sealed class CrossRegistryTests : IAsyncLifetime
         var settings = await RegistryCli.RunAsync(
             ["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{PublicRootSha256}"]);
         Assert.True(settings.ExitCode == 0, settings.ToString());
-        await PublishAsync(_private, ("acme-core", "1.0.0", "{}"), ("acme-app", "1.0.0", "{\"acme-core\":\"[1.0.0, )\",\"q-lib\":{\"range\":\"[1.0.0, )\",\"registry\":\"public\"}}"));
+        await PublishAsync(_private, ("acme-core", "1.0.0", "{}"), ("acme-app", "1.0.0", "{\"acme-core\":\"[1.0.0, "
+            + ")\",\"q-lib\":{\"range\":\"[1.0.0, )\",\"registry\":\"public\"}}"));
         AddSource("p", _p.Url, _private);
 
         var conflict = await Assert.ThrowsAsync<ResolutionException>(() => InstallAsync());

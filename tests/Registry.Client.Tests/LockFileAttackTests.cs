@@ -78,7 +78,8 @@ public sealed class LockFileAttackTests : IAsyncLifetime
             args,
             new Dictionary<string, string> { ["REGISTRY_HOME"] = HomePath, ["NO_COLOR"] = "1" });
 
-    /// <summary>Every file and link under a folder with its content hash: equal snapshots mean nothing changed.</summary>
+    /// <summary>Every file and link under a folder with its content hash: equal snapshots mean nothing
+    /// changed.</summary>
     private static SortedDictionary<string, string> Snapshot(string folder)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -3,7 +3,8 @@ using Registry.Core;
 
 namespace Registry.Client.Tests;
 
-/// <summary><c>registry log watch</c>'s library: every change to a watched package, each entry verified; a tampered bundle refused.</summary>
+/// <summary><c>registry log watch</c>'s library: every change to a watched package, each entry verified; a tampered
+/// bundle refused.</summary>
 public sealed class LogWatchTests : IAsyncLifetime
 {
     private readonly TestRegistry _registry = new();
@@ -61,7 +62,8 @@ public sealed class LogWatchTests : IAsyncLifetime
     [Trait(Registry.Testing.TestClock.Trait, Registry.Testing.TestClock.FileTimes)]
     public async Task After_gc_deletes_superseded_partials_clients_update_and_watch_still_lists_everything()
     {
-        // A client trusts the log at size 4; 256 more commits complete tile 0; gc (files 30 days old) deletes its partials.
+        // A client trusts the log at size 4; 256 more commits complete tile 0; gc (files 30 days old) deletes its
+        // partials.
         await WatchAsync(["alpha"]);
         var clock = TimeProvider.System;
         var store = new Core.Storage.FolderStore(_registry.Store);

@@ -40,7 +40,8 @@ public sealed class MisbehavingServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A self-signed certificate for 127.0.0.1, valid for a day either side of now (clients pin it by its hash).</summary>
+    /// <summary>A self-signed certificate for 127.0.0.1, valid for a day either side of now (clients pin it by its
+    /// hash).</summary>
     public static X509Certificate2 LoopbackCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -89,7 +90,8 @@ public sealed class MisbehavingServer : IAsyncDisposable
     public static Func<HttpContext, Task> Body(byte[] bytes)
         => context => context.Response.Body.WriteAsync(bytes).AsTask();
 
-    /// <summary>Answers with a redirect to <paramref name="location"/>, sent as given (relative or absolute, any scheme).</summary>
+    /// <summary>Answers with a redirect to <paramref name="location"/>, sent as given (relative or absolute, any
+    /// scheme).</summary>
     public static Func<HttpContext, Task> Redirect(string location, int status = 302) => context =>
     {
         context.Response.StatusCode = status;

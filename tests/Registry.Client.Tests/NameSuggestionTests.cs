@@ -2,7 +2,8 @@ using Registry.Client.Resolution;
 
 namespace Registry.Client.Tests;
 
-/// <summary>A mistyped dependency gets "did you mean" from the names the client already holds, in their published spelling.</summary>
+/// <summary>A mistyped dependency gets "did you mean" from the names the client already holds, in their published
+/// spelling.</summary>
 public sealed class NameSuggestionTests : ClientTestBase
 {
     [Fact]

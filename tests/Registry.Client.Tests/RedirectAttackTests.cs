@@ -28,7 +28,8 @@ public sealed class RedirectAttackTests : ClientTestBase
 
             var error = await Assert.ThrowsAsync<RegistryException>(() => InstallAsync());
 
-            Assert.Contains($"refused the redirect from {_server.Url}{Timestamp} to {target}: only http and https redirects are followed [rule: redirect-scheme]", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"refused the redirect from {_server.Url}{Timestamp} to {target}: only http and https "
+                + "redirects are followed [rule: redirect-scheme]", error.Message, StringComparison.Ordinal);
             Assert.False(ftp.Pending(), "the client connected to the ftp URL's port");
             Assert.Equal(1, _server.Count(k => k == Timestamp));
             AssertNothingInstalled();
@@ -46,7 +47,8 @@ public sealed class RedirectAttackTests : ClientTestBase
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => InstallAsync());
 
-        Assert.Contains($"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}{Timestamp} to file:///etc/passwd: only http and https redirects are followed [rule: redirect-scheme]", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}{Timestamp} to "
+            + "file:///etc/passwd: only http and https redirects are followed [rule: redirect-scheme]", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("UriFormatException", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, _server.Count(k => k == Timestamp));
         AssertNothingInstalled();
@@ -82,7 +84,8 @@ public sealed class RedirectAttackTests : ClientTestBase
         var error = await Assert.ThrowsAsync<RegistryException>(
             () => new ProjectInstaller(client).InstallAsync(Project, false, false, Ct));
 
-        Assert.Contains($"refused the redirect from {tls.Url}{Timestamp} to {downgrade}: https is never redirected down to http [rule: redirect-downgrade]", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"refused the redirect from {tls.Url}{Timestamp} to {downgrade}: https is never redirected "
+            + "down to http [rule: redirect-downgrade]", error.Message, StringComparison.Ordinal);
         Assert.Empty(_server.Requests);
         Assert.Equal(1, tls.Count(k => k == Timestamp));
         AssertNothingInstalled("tls");
@@ -116,12 +119,14 @@ public sealed class RedirectAttackTests : ClientTestBase
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => InstallAsync());
 
-        Assert.Contains($"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}hop/10 to {_server.Url}hop/11: more than 10 redirects [rule: redirect-limit]", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}hop/10 to "
+            + $"{_server.Url}hop/11: more than 10 redirects [rule: redirect-limit]", error.Message, StringComparison.Ordinal);
         Assert.Equal([Timestamp, .. Enumerable.Range(1, 10).Select(hop => $"hop/{hop}")], _server.Requests);
         AssertNothingInstalled();
     }
 
-    /// <summary>A client that trusts only <paramref name="certificate"/> and follows no redirect itself (the reader does).</summary>
+    /// <summary>A client that trusts only <paramref name="certificate"/> and follows no redirect itself (the reader
+    /// does).</summary>
     private static HttpClient Pinning(X509Certificate2 certificate) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,

@@ -104,7 +104,8 @@ public sealed class RootAttackTests : ClientTestBase
             await File.ReadAllBytesAsync(Path.Combine(_registry.Store, "metadata", $"{version}.root.json"), Ct),
             $"{version}.root.json");
 
-    /// <summary>Serves <c>1.root.json</c> as stored and, for every N above it, a root N signed by the root key: each a valid successor.</summary>
+    /// <summary>Serves <c>1.root.json</c> as stored and, for every N above it, a root N signed by the root key: each a
+    /// valid successor.</summary>
     private async Task ServeRootsWithoutEndAsync(KeyRing keys)
     {
         var root1 = await ReadRootAsync(1);

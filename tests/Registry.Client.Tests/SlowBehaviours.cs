@@ -17,7 +17,8 @@ public sealed class SlowBehaviours(TimeProvider? time = null)
 
     public int Requests => Volatile.Read(ref _requests);
 
-    /// <summary>Sends the headers (declaring <paramref name="declaredLength"/>) and then nothing, until the client hangs up.</summary>
+    /// <summary>Sends the headers (declaring <paramref name="declaredLength"/>) and then nothing, until the client
+    /// hangs up.</summary>
     public Func<HttpContext, Task> HeadersThenStall(long declaredLength = 1000) => async context =>
     {
         Interlocked.Increment(ref _requests);
@@ -64,7 +65,8 @@ public sealed class SlowBehaviours(TimeProvider? time = null)
         }
     };
 
-    /// <summary>Declares the whole length, sends the first <paramref name="sent"/> bytes, then drops the connection.</summary>
+    /// <summary>Declares the whole length, sends the first <paramref name="sent"/> bytes, then drops the
+    /// connection.</summary>
     public Func<HttpContext, Task> CutShort(byte[] content, int sent) => async context =>
     {
         Interlocked.Increment(ref _requests);
@@ -72,7 +74,8 @@ public sealed class SlowBehaviours(TimeProvider? time = null)
         await context.Response.Body.WriteAsync(content.AsMemory(0, sent), context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
         Interlocked.Add(ref _bytesSent, sent);
-        await Task.Delay(TimeSpan.FromMilliseconds(200), context.RequestAborted); // let the bytes reach the client before the reset
+        // let the bytes reach the client before the reset
+        await Task.Delay(TimeSpan.FromMilliseconds(200), context.RequestAborted);
         context.Abort();
     };
 

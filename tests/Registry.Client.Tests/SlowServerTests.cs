@@ -67,7 +67,9 @@ public sealed class SlowServerTests : IAsyncLifetime
     }
 
     private static void Report(string what, TimeSpan elapsed, long bytes, string detail = "") =>
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FIGURE {what}: gave up after {elapsed.TotalSeconds:0.00} s, {bytes} byte(s) read{(detail.Length > 0 ? "; " + detail : "")}"));
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FIGURE {what}: "
+            + $"gave up after {elapsed.TotalSeconds:0.00} s, {bytes} byte(s) "
+            + $"read{(detail.Length > 0 ? "; " + detail : "")}"));
 
     private async Task<(TransferException Error, TimeSpan Elapsed)> FailingReadAsync(
         HttpPolicy policy,
@@ -220,7 +222,8 @@ public sealed class SlowServerTests : IAsyncLifetime
         _primary.Overrides[key] = how switch
         {
             "stall" => slow.HeadersThenStall(),
-            "cut" => slow.CutShort(new byte[500], 100), // declared shorter than the signed length, so it is read, then cut
+            // declared shorter than the signed length, so it is read, then cut
+            "cut" => slow.CutShort(new byte[500], 100),
             _ => slow.Trickle(TimeSpan.FromSeconds(1)),
         };
         using var client = new RegistryClient(Home, Home.Source("main"), TimeProvider.System, Fast);

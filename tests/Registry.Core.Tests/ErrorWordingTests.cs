@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Registry.Core.Tests;
 
-/// <summary>The rule of a failure and the wording of a JSON problem, as <c>--json</c> and error lines show them.</summary>
+/// <summary>The rule of a failure and the wording of a JSON problem, as <c>--json</c> and error lines show
+/// them.</summary>
 public sealed class ErrorWordingTests
 {
     [Theory]

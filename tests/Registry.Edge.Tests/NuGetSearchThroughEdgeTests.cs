@@ -73,7 +73,8 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         Assert.True(none.ExitCode == 0, none.ToString());
         Assert.Empty(Ids(none.Out));
 
-        // Without the edge's rewrite (the origin ignores the query string) the bare URL's default answer: the recent packages.
+        // Without the edge's rewrite (the origin ignores the query string) the bare URL's default answer: the recent
+        // packages.
         using var http = new HttpClient();
         var bare = await http.GetStringAsync(new Uri(registry.OriginBase, "nuget/v3/search/query.json?q=zzzz"), Ct);
         using var recent = JsonDocument.Parse(bare);
@@ -137,7 +138,8 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         }
     }
 
-    /// <summary>The service index with the search resources added, as the NuGet view writes it once the search view is on (skipped when it already lists them).</summary>
+    /// <summary>The service index with the search resources added, as the NuGet view writes it once the search view is
+    /// on (skipped when it already lists them).</summary>
     private static async Task ListSearchInServiceIndexAsync(IObjectStore store, string baseUrl)
     {
         var stored = (await store.GetOrNullAsync(NuGetFeed.ServiceIndexKey, Ct))!;

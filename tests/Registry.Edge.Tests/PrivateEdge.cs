@@ -29,7 +29,8 @@ public sealed class PrivateEdge : IAsyncDisposable
 
     public string RootFile => Path.Combine(Registry.Store, "metadata", "1.root.json");
 
-    /// <summary>Initialises and publishes <paramref name="packages"/> (name, version, dependencies), then starts the origin and the edge.</summary>
+    /// <summary>Initialises and publishes <paramref name="packages"/> (name, version, dependencies), then starts the
+    /// origin and the edge.</summary>
     public static Task<PrivateEdge> StartAsync(params (string Name, string Version, string Dependencies)[] packages) =>
         StartCoreAsync(async (edge, _) =>
         {
@@ -39,7 +40,8 @@ public sealed class PrivateEdge : IAsyncDisposable
             Assert.True(publish.ExitCode == 0, publish.ToString());
         });
 
-    /// <summary>A private NuGet feed: the registry's NuGet URL is the edge's, and <paramref name="nupkgs"/> are published to it.</summary>
+    /// <summary>A private NuGet feed: the registry's NuGet URL is the edge's, and <paramref name="nupkgs"/> are
+    /// published to it.</summary>
     public static Task<PrivateEdge> StartNuGetAsync(IReadOnlyList<string> nupkgs) =>
         StartCoreAsync(async (edge, edgeBase) =>
         {
@@ -48,7 +50,8 @@ public sealed class PrivateEdge : IAsyncDisposable
             Assert.True(publish.ExitCode == 0, publish.ToString());
         });
 
-    /// <summary>Initialises the registry, lets <paramref name="prepare"/> configure and publish, then starts the origin and the edge.</summary>
+    /// <summary>Initialises the registry, lets <paramref name="prepare"/> configure and publish, then starts the origin
+    /// and the edge.</summary>
     public static Task<PrivateEdge> StartAsync(Func<PrivateEdge, Task> prepare) =>
         StartCoreAsync(async (edge, _) =>
         {
@@ -74,7 +77,8 @@ public sealed class PrivateEdge : IAsyncDisposable
         return edge;
     }
 
-    /// <summary>Starts nginx with the shipped private template and verifier in front of the origin; returns its state folder.</summary>
+    /// <summary>Starts nginx with the shipped private template and verifier in front of the origin; returns its state
+    /// folder.</summary>
     private async Task<string> StartNginxAsync(string name, int port)
     {
         var state = Path.Combine(Registry.Root, name);
@@ -113,7 +117,8 @@ public sealed class PrivateEdge : IAsyncDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    /// <summary>A token signed with the registry's real secret but expired (the CLI never issues one): what a token becomes after its time.</summary>
+    /// <summary>A token signed with the registry's real secret but expired (the CLI never issues one): what a token
+    /// becomes after its time.</summary>
     public string ExpiredToken()
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(TokenFile.PathIn(Registry.Keys)));
@@ -139,7 +144,8 @@ public sealed class PrivateEdge : IAsyncDisposable
         return new Uri($"http://127.0.0.1:{port}/");
     }
 
-    /// <summary>Stops the first edge (its URL then refuses connections), leaving the origin and any second edge.</summary>
+    /// <summary>Stops the first edge (its URL then refuses connections), leaving the origin and any second
+    /// edge.</summary>
     public async Task StopFirstEdgeAsync()
     {
         if (_nginxState is not null)

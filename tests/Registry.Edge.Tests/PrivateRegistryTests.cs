@@ -92,7 +92,8 @@ public sealed class PrivateRegistryTests
         Assert.True(sync.ExitCode == 0, sync.ToString());
         using var http = new HttpClient();
 
-        // The probe for the next root: a miss, then the same miss from the edge's cache, never for a caller without a token.
+        // The probe for the next root: a miss, then the same miss from the edge's cache, never for a caller without a
+        // token.
         var probe = new Uri(edge.EdgeBase, "metadata/2.root.json");
         var first = await SendAsync(http, probe, valid);
         var second = await SendAsync(http, probe, valid);

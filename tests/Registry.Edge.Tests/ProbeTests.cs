@@ -26,7 +26,8 @@ public sealed class ProbeTests(ServersFixture servers)
             ["publish", .. registry.StoreArgs, registry.Local.Package("alpha", "1.0.0")],
             environment);
         Assert.Equal(2, publish.ExitCode);
-        Assert.Contains("does not enforce preconditions (a second create-only write (If-None-Match: *) of the same key was accepted)", publish.Error, StringComparison.Ordinal);
+        Assert.Contains("does not enforce preconditions (a second create-only write (If-None-Match: *) of the same key "
+            + "was accepted)", publish.Error, StringComparison.Ordinal);
         Assert.Contains("--allow-unsafe-store", publish.Error, StringComparison.Ordinal);
         Assert.True(proxy.Stripped > 0);
         Assert.Equal(before.Keys.Order(), (await registry.ObjectsAsync()).Keys.Order());

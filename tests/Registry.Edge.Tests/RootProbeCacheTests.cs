@@ -64,7 +64,8 @@ public sealed class RootProbeCacheTests
         }
     }
 
-    /// <summary>An origin that answers the root probe 404 (slowly, so concurrent probes overlap) until a root is "published", and counts requests per path.</summary>
+    /// <summary>An origin that answers the root probe 404 (slowly, so concurrent probes overlap) until a root is
+    /// "published", and counts requests per path.</summary>
     private sealed class CountingOrigin : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);

@@ -5,12 +5,14 @@ using Registry.Testing;
 
 namespace Registry.Edge.Tests;
 
-/// <summary>The read token goes to the source's own origin only: a redirect to another origin arrives without it.</summary>
+/// <summary>The read token goes to the source's own origin only: a redirect to another origin arrives without
+/// it.</summary>
 public sealed class TokenRedirectTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A real HTTP server that logs each request's headers and answers with <paramref name="answer"/>.</summary>
+    /// <summary>A real HTTP server that logs each request's headers and answers with
+    /// <paramref name="answer"/>.</summary>
     private static async Task<(LoopbackServer Server, ConcurrentQueue<string> Log)> ServeAsync(RequestDelegate answer)
     {
         var log = new ConcurrentQueue<string>();

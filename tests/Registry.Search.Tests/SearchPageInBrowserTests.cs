@@ -34,7 +34,8 @@ public sealed partial class SearchPageInBrowserTests
 
         await using var beacon = await Listener.StartAsync(_ => "ok"u8.ToArray());
         using var registry = await SearchRegistry.CreateAsync();
-        var payload = $"<img src=x onerror=\"fetch('{beacon.Url}img')\"><script>fetch('{beacon.Url}script')</script> plugs evil";
+        var payload = $"<img src=x onerror=\"fetch('{beacon.Url}img')\"><script>fetch('{beacon.Url}script')</script> "
+            + "plugs evil";
         await registry.PublishAsync(
             SearchRegistry.Package("plug", "1.14.0", "Compose web applications"),
             SearchRegistry.Package("plug_cowboy", "2.0.0", "A Plug adapter for Cowboy"),
@@ -141,7 +142,8 @@ public sealed partial class SearchPageInBrowserTests
         }
     }
 
-    /// <summary>A static HTTP server on a free loopback port, sending a CSP that forbids inline script, counting requests.</summary>
+    /// <summary>A static HTTP server on a free loopback port, sending a CSP that forbids inline script, counting
+    /// requests.</summary>
     private sealed class Listener : IAsyncDisposable
     {
         private LoopbackServer _server = null!;

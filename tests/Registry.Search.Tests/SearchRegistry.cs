@@ -10,7 +10,8 @@ using Registry.Testing;
 
 namespace Registry.Search.Tests;
 
-/// <summary>A registry in a temp folder with the search view synced after each publish and yank, as the writer will do once the view is registered.</summary>
+/// <summary>A registry in a temp folder with the search view synced after each publish and yank, as the writer will do
+/// once the view is registered.</summary>
 internal sealed class SearchRegistry : IDisposable
 {
     public const string Url = "https://cdn.example/registry/";
@@ -66,7 +67,8 @@ internal sealed class SearchRegistry : IDisposable
         Time = Clock,
     };
 
-    /// <summary>Publishes, then syncs the view of the packages published (what the writer does after its commit).</summary>
+    /// <summary>Publishes, then syncs the view of the packages published (what the writer does after its
+    /// commit).</summary>
     public async Task<ViewSyncStats> PublishAsync(params PackageFile[] packages)
     {
         await new RegistryWriter(Store, Keys, Clock).PublishAsync(

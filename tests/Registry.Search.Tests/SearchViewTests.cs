@@ -10,7 +10,8 @@ using Registry.Testing;
 
 namespace Registry.Search.Tests;
 
-/// <summary>The search view: what a query finds and in what order, which files a publish rewrites, and what verify says about the shards.</summary>
+/// <summary>The search view: what a query finds and in what order, which files a publish rewrites, and what verify says
+/// about the shards.</summary>
 public sealed class SearchViewTests
 {
     private static CancellationToken Ct => SearchRegistry.Ct;
@@ -133,7 +134,8 @@ public sealed class SearchViewTests
         Assert.Equal(["evil"], await registry.NamesAsync("onerror"));
     }
 
-    /// <summary>Packages whose descriptions are not ASCII, and queries that must find them (the browser test runs the same).</summary>
+    /// <summary>Packages whose descriptions are not ASCII, and queries that must find them (the browser test runs the
+    /// same).</summary>
     internal static readonly (string Name, string Description)[] UnicodePackages =
     [
         ("privet", "Привет МИР, библиотека"),
@@ -178,13 +180,15 @@ public sealed class SearchViewTests
         foreach (var (query, names) in UnicodeQueries)
         {
             Assert.True(names.SequenceEqual(
-                await registry.NamesAsync(query)), $"{query}: expected [{string.Join(", ", names)}], got [{string.Join(", ", await registry.NamesAsync(query))}]");
+                await registry.NamesAsync(query)), $"{query}: expected [{string.Join(", ", names)}], got "
+                    + $"[{string.Join(", ", await registry.NamesAsync(query))}]");
         }
 
         Assert.True(File.Exists(Path.Combine(registry.SiteFolder, "search/v1/shards/при.json")));
         Assert.Equal(["при", "мир", "биб"], new[] { "Привет", "МИР", "библиотека" }.Select(SearchText.KeyOf));
         Assert.Equal(["café", "crème"], SearchText.Tokens("CAFÉ — crème!"));
-        Assert.Equal(["cafe\u0301"], SearchText.Tokens("CAFE\u0301")); // no NFKC (InvariantGlobalization): the mark stays, in the word
+        // no NFKC (InvariantGlobalization): the mark stays, in the word
+        Assert.Equal(["cafe\u0301"], SearchText.Tokens("CAFE\u0301"));
         Assert.Equal(["full", "ｶﾀｶﾅ"], SearchText.Tokens("ＦＵＬＬ ｶﾀｶﾅ"));
         Assert.Equal(["οδοσ"], SearchText.Tokens("ΟΔΟΣ"));
         Assert.Empty(SearchText.Tokens("😀 ☃ → ★")); // symbols are not words

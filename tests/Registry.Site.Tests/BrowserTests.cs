@@ -129,14 +129,17 @@ public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
             var json = (string?)((IJavaScriptExecutor)site.Driver).ExecuteAsyncScript(
                 "var done = arguments[arguments.length - 1];"
                 + "axe.run(document, { resultTypes: ['violations'] }).then(function (r) {"
-                + "  done(JSON.stringify(r.violations.map(function (v) { return { id: v.id, impact: v.impact, nodes: v.nodes.map(function (n) { return n.html; }) }; })));"
-                + "}, function (e) { done(JSON.stringify([{ id: 'axe-error', impact: 'critical', nodes: [String(e)] }])); });");
+                + "  done(JSON.stringify(r.violations.map(function (v) { return { id: v.id, impact: v.impact, nodes: "
+                + "v.nodes.map(function (n) { return n.html; }) }; })));"
+                + "}, function (e) { done(JSON.stringify([{ id: 'axe-error', impact: 'critical', nodes: [String(e)] "
+                + "}])); });");
             foreach (var violation in JsonDocument.Parse(json ?? "[]").RootElement.EnumerateArray())
             {
                 var impact = violation.GetProperty("impact").GetString();
                 if (impact is "serious" or "critical")
                 {
-                    problems.Add($"/{path}: {violation.GetProperty("id").GetString()} ({impact}) {violation.GetProperty("nodes")}");
+                    problems.Add($"/{path}: {violation.GetProperty("id").GetString()} ({impact}) "
+                        + $"{violation.GetProperty("nodes")}");
                 }
             }
         }

@@ -6,7 +6,8 @@ using Registry.Testing;
 
 namespace Registry.Site.Tests;
 
-/// <summary>The site through the project's tested edges (Varnish, nginx) in front of <c>registry serve</c>: the same directory mapping and headers as serve, and the browser sees the same site.</summary>
+/// <summary>The site through the project's tested edges (Varnish, nginx) in front of <c>registry serve</c>: the same
+/// directory mapping and headers as serve, and the browser sees the same site.</summary>
 [Trait("Category", "Browser")]
 public sealed class EdgeSiteTests(SiteFixture site) : IClassFixture<SiteFixture>
 {

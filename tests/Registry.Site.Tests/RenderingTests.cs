@@ -75,12 +75,14 @@ public sealed class RenderingTests
         Assert.Contains("README shortened", html, StringComparison.Ordinal);
     }
 
-    /// <summary>No element or attribute that runs script, loads a frame or plugin, or styles from the package.</summary>
+    /// <summary>No element or attribute that runs script, loads a frame or plugin, or styles from the
+    /// package.</summary>
     internal static void AssertInert(IDocument document, bool allowSiteScript = false)
     {
         foreach (var element in document.All)
         {
-            Assert.False(element.LocalName is "iframe" or "object" or "embed" or "style" or "svg" or "math" or "base" or "meta" && element.ParentElement?.LocalName != "head",
+            Assert.False(element.LocalName is "iframe" or "object" or "embed" or "style" or "svg" or "math"
+                or "base" or "meta" && element.ParentElement?.LocalName != "head",
                 $"<{element.LocalName}> in the page: {element.OuterHtml}");
             if (element.LocalName == "script")
             {

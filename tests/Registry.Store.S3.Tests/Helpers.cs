@@ -3,7 +3,8 @@ using Amazon.Runtime;
 
 namespace Registry.Store.S3.Tests;
 
-/// <summary>A non-seekable stream of deterministic pseudo-random bytes, generated as it is read (never held in memory).</summary>
+/// <summary>A non-seekable stream of deterministic pseudo-random bytes, generated as it is read (never held in
+/// memory).</summary>
 internal sealed class GeneratedStream(long length, int seed, Exception? failAfterHalf = null) : Stream
 {
     private readonly Random _random = new(seed);

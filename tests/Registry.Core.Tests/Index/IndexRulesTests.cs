@@ -2,7 +2,8 @@ using Registry.Core.Index;
 
 namespace Registry.Core.Tests.Index;
 
-/// <summary>A signed index that breaks the index rules is refused by every reader (it comes through <see cref="IndexJson.ParseIndex"/>).</summary>
+/// <summary>A signed index that breaks the index rules is refused by every reader (it comes through
+/// <see cref="IndexJson.ParseIndex"/>).</summary>
 public sealed class IndexRulesTests
 {
     private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

@@ -3,7 +3,8 @@ using Registry.Testing;
 
 namespace Registry.Core.Tests.Keys;
 
-/// <summary>k of n for every role: signing uses the held keys (at least k), verification counts distinct valid keys.</summary>
+/// <summary>k of n for every role: signing uses the held keys (at least k), verification counts distinct valid
+/// keys.</summary>
 public sealed class ThresholdTests : IDisposable
 {
     private static readonly DateTimeOffset Expires = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);

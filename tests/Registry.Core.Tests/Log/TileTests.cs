@@ -20,7 +20,8 @@ public sealed class TileTests
     [Fact]
     public void A_tree_of_70000_has_the_tiles_the_specification_lists()
     {
-        // tlog-tiles: 273 full level-0 tiles, a partial of 112, one full level-1 tile, a partial of 17, a level-2 partial of 1.
+        // tlog-tiles: 273 full level-0 tiles, a partial of 112, one full level-1 tile, a partial of 17, a level-2
+        // partial of 1.
         var files = Build(70_000, batch: 997).Keys.Where(k => !k.Contains("entries", StringComparison.Ordinal))
             .ToHashSet();
         Assert.Contains("tile/0/272", files);

@@ -37,7 +37,8 @@ public sealed class NuGetFeedTests : IDisposable
     private static ViewSyncStats? Feed(IReadOnlyList<ViewSyncStats> views)
         => views.SingleOrDefault(v => v.View == NuGetView.ViewName);
 
-    /// <summary>registry nuget sync: the NuGet view of NAMES (every package when null) brought up to the signed index.</summary>
+    /// <summary>registry nuget sync: the NuGet view of NAMES (every package when null) brought up to the signed
+    /// index.</summary>
     private async Task<ViewSyncStats> SyncAsync(IObjectStore store, IReadOnlyCollection<string>? names) =>
         (await new ViewSync(store, Views, _clock).SyncAsync(
             await RegistrySettings.LoadAsync(store, Ct),

@@ -3,7 +3,8 @@ using Registry.Testing;
 
 namespace Registry.Core.Tests.Packages;
 
-/// <summary>A .nupkg installs byte for byte with the rules it was published with (see also <see cref="OneRuleSetTests"/>).</summary>
+/// <summary>A .nupkg installs byte for byte with the rules it was published with (see also
+/// <see cref="OneRuleSetTests"/>).</summary>
 public sealed class NupkgExtractTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("registry-nupkg-");

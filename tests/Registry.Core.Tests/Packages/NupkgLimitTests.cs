@@ -3,7 +3,8 @@ using Registry.Testing;
 
 namespace Registry.Core.Tests.Packages;
 
-/// <summary>The native format's limits hold for a .nupkg, counted from the bytes inflated, not the sizes a zip header claims.</summary>
+/// <summary>The native format's limits hold for a .nupkg, counted from the bytes inflated, not the sizes a zip header
+/// claims.</summary>
 public class NupkgLimitTests
 {
     [Fact]

@@ -12,7 +12,8 @@ public class NupkgRefusalTests
     private static NupkgBuilder WithNuspec(string metadata) =>
         NupkgBuilder.Create(
             "My.Lib",
-            "1.0.0").WithNuspec($"<package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata>{metadata}</metadata></package>");
+            "1.0.0").WithNuspec("<package "
+                + $"xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata>{metadata}</metadata></package>");
 
     [Theory]
     [InlineData("../evil")]
@@ -203,7 +204,8 @@ public class NupkgRefusalTests
 
     [Fact]
     public void Read_refuses_groups_mixed_with_ungrouped_dependencies_which_NuGet_would_ignore() =>
-        Refused(WithNuspec("<id>My.Lib</id><version>1.0.0</version><dependencies><group><dependency id=\"A\" /></group><dependency id=\"B\" /></dependencies>"), Rules.DependencyInvalid);
+        Refused(WithNuspec("<id>My.Lib</id><version>1.0.0</version><dependencies><group><dependency id=\"A\" "
+            + "/></group><dependency id=\"B\" /></dependencies>"), Rules.DependencyInvalid);
 
     [Theory]
     [InlineData("<projectUrl>ftp://example.org</projectUrl>")]

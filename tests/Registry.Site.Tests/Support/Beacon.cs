@@ -5,7 +5,8 @@ using System.Text;
 
 namespace Registry.Site.Tests.Support;
 
-/// <summary>A local HTTP listener that records every request line it receives: a hostile payload that runs reaches it.</summary>
+/// <summary>A local HTTP listener that records every request line it receives: a hostile payload that runs reaches
+/// it.</summary>
 public sealed class Beacon : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);

@@ -15,7 +15,8 @@ public static class Chromium
     public static ChromeDriver Start(bool javascript = true)
     {
         var browser = Browsers.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException($"the browser tests need Chromium ({string.Join(", ", Browsers)}): run infra/install-test-deps.sh (Debian packages chromium and chromium-driver)");
+            ?? throw new InvalidOperationException($"the browser tests need Chromium ({string.Join(", ", Browsers)}): "
+                + "run infra/install-test-deps.sh (Debian packages chromium and chromium-driver)");
         const string driver = "/usr/bin/chromedriver";
         if (!File.Exists(driver))
         {
