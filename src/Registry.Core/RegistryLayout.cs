@@ -74,7 +74,7 @@ public static class RegistryLayout
     /// (<c>index/NORMALISED.json</c>): names that collide share one path, so one lookup answers
     /// both "which versions does NAME have" and "who owns this name".
     /// </summary>
-    public static string IndexPath(string name) => $"index/{Packages.PackageName.Normalize(name)}.json";
+    public static string IndexPath(string name) => $"index/{NameKey.Normalize(name)}.json";
 
     /// <summary>
     /// Path of an artifact: <c>packages/NAME/VERSION/NAME-VERSION.EXT</c>. Not a TUF target: its

@@ -42,7 +42,7 @@ public sealed class RegistryServer : IAsyncDisposable
             throw new Core.EnvironmentException($"{folder}: no such folder to serve");
         }
 
-        var settings = await Core.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken)
+        var settings = await Core.Settings.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken)
             .ConfigureAwait(false);
         var app = OriginHost.Create($"http://{host}:{port}").Build();
         var handler = new FolderFileHandler(root, settings.CachePolicy);

@@ -1,5 +1,5 @@
-using Registry.Core;
 using Registry.Core.Packages;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Views;
 using Registry.Site.Internal;

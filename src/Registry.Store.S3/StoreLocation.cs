@@ -1,4 +1,5 @@
 using Registry.Core;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 
 namespace Registry.Store.S3;

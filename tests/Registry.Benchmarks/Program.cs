@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using NuGet.Versioning;
 using Registry.Benchmarks;
-using Registry.Core;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

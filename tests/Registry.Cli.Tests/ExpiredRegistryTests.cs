@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Registry.Cli.Tests.Support;
-using Registry.Core;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 using Registry.Testing;
 
 namespace Registry.Cli.Tests;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Registry.Core;
 using Registry.Core.Index;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Core.Views;

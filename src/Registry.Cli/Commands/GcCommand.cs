@@ -2,6 +2,7 @@ using System.CommandLine;
 using Registry.Cli.Internal;
 using Registry.Core;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 
 namespace Registry.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Registry.Cli.Internal;
 using Registry.Core;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Registry.Cli.Internal;
-using Registry.Core;
 using Registry.Core.NuGet;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 
 namespace Registry.Cli.Commands;
 

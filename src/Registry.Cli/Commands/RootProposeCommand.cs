@@ -3,6 +3,7 @@ using System.Globalization;
 using Registry.Cli.Internal;
 using Registry.Core;
 using Registry.Core.Keys;
+using Registry.Core.Settings;
 using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Registry.Cli.Internal;
 using Registry.Core;
+using Registry.Core.Settings;
 
 namespace Registry.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Registry.Cli.Internal;
 using Registry.Core;
 using Registry.Core.Keys;
+using Registry.Core.Settings;
 using Registry.Core.Tuf;
 
 namespace Registry.Cli.Commands;

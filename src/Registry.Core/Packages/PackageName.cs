@@ -54,31 +54,7 @@ public static class PackageName
         Problem(name) is not null && IsValid(name.ToLowerInvariant()) ? name.ToLowerInvariant() : name;
 
     /// <summary>The form two names are compared in: runs of '-', '_' and '.' become one '-'.</summary>
-    public static string Normalize(string name)
-    {
-        var chars = new char[name.Length];
-        var length = 0;
-        var inSeparator = false;
-        foreach (var c in name)
-        {
-            if (c is '-' or '_' or '.')
-            {
-                if (!inSeparator)
-                {
-                    chars[length++] = '-';
-                }
-
-                inSeparator = true;
-            }
-            else
-            {
-                chars[length++] = char.ToLowerInvariant(c);
-                inSeparator = false;
-            }
-        }
-
-        return new string(chars, 0, length);
-    }
+    public static string Normalize(string name) => NameKey.Normalize(name);
 
     private static bool IsAllowed(char c) => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.';
 

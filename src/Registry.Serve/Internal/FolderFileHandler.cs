@@ -124,7 +124,7 @@ internal sealed class FolderFileHandler(string root, CachePolicy policy)
     /// tricks.</summary>
     private static bool IsServable(string key) =>
         key.Length > 0
-        && key != Core.RegistrySettings.Key
+        && key != Core.Settings.RegistrySettings.Key
         && !key.Contains('\\', StringComparison.Ordinal)
         && !key.Contains('\0', StringComparison.Ordinal)
         && key.Split('/').All(segment => segment.Length > 0 && !segment.StartsWith('.'));

@@ -1,4 +1,5 @@
 using Registry.Core.Keys.Internal;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Registry.Core.Index;
 using Registry.Core.Publishing.Internal;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Core.Views;

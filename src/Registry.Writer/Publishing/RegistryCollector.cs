@@ -1,4 +1,5 @@
 using Registry.Core.Publishing.Internal;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

@@ -1,3 +1,4 @@
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

@@ -1,5 +1,6 @@
 using Registry.Core.Keys.Internal;
 using Registry.Core.Publishing.Internal;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Core.Views;
@@ -136,7 +137,7 @@ public sealed class RegistryWriter(IObjectStore store, KeyRing keys, TimeProvide
         {
             var state = await SigningState.LoadAsync(store, cancellationToken).ConfigureAwait(false);
             var (changes, result) = await plan(state, cancellationToken).ConfigureAwait(false);
-            KeyChangePlanner.Apply(state, changes);
+            ResignPlanner.Apply(state, changes);
             if (changes.IsEmpty && !commitEmpty)
             {
                 return (result, null);

@@ -1,5 +1,6 @@
 using Registry.Core.Keys.Internal;
 using Registry.Core.Packages;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Views;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Registry.Benchmarks.Hex;
-using Registry.Core;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Registry.Benchmarks.Hex;
 using Registry.Core;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

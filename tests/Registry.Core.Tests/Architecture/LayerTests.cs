@@ -23,7 +23,7 @@ public sealed class LayerTests
             .Select(t => t.Namespace ?? "")
             .Where(n => !System.Text.RegularExpressions.Regex.IsMatch(
                 n,
-                @"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Views)(\..*)?)?$") && !n.StartsWith("System", StringComparison.Ordinal) && n.Length > 0)
+                @"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Settings|Views)(\..*)?)?$") && !n.StartsWith("System", StringComparison.Ordinal) && n.Length > 0)
             .Distinct()
             .ToList();
         Assert.True(
@@ -57,33 +57,99 @@ public sealed class LayerTests
         Assert.DoesNotContain("Registry.Log", Protocol.GetReferencedAssemblies().Select(a => a.Name!));
     }
 
-    [Fact]
-    public void The_store_contract_depends_on_no_other_protocol_namespace()
+    /// <summary>
+    /// The protocol's namespaces from the bottom up: a namespace may use the ones in the layers
+    /// below it, never one beside it or above it. The root namespace (exceptions, rule names,
+    /// the key layout) is the floor; the store contract and the package formats know nothing of
+    /// TUF; index documents are built on TUF; the settings read the store and name index pins;
+    /// the derived-view contract sits on everything.
+    /// </summary>
+    public static TheoryData<string, string[], string[]> ProtocolLayers() => Layered(
+        "Registry.Core",
+        ["Registry.Core"],
+        ["Registry.Core.Packages", "Registry.Core.Storage"],
+        ["Registry.Core.Tuf"],
+        ["Registry.Core.Index"],
+        ["Registry.Core.Settings"],
+        ["Registry.Core.Views"]);
+
+    /// <summary>The writer's: tokens and keys below publishing, which uses both.</summary>
+    public static TheoryData<string, string[], string[]> WriterLayers() => Layered(
+        "Registry.Writer",
+        ["Registry.Core.Tokens", "Registry.Core.Keys"],
+        ["Registry.Core.Publishing"]);
+
+    [Theory]
+    [MemberData(nameof(ProtocolLayers))]
+    [MemberData(nameof(WriterLayers))]
+    public void A_namespace_uses_only_the_layers_below_it(string assembly, string[] layer, string[] forbidden)
     {
-        // The lowest layer: a store knows keys and bytes, not TUF, index documents or views.
-        var result = Types.InAssembly(Protocol)
-            .That().ResideInNamespaceMatching(@"^Registry\.Core\.Storage(\..*)?$")
-            .ShouldNot().HaveDependencyOnAny(
-                "Registry.Core.Tuf",
-                "Registry.Core.Index",
-                "Registry.Core.Views",
-                "Registry.Core.Packages")
+        var types = Types.InAssembly(AssemblyNamed(assembly));
+        var result = types.That().ResideInNamespaceMatching(NamespacePattern(layer))
+            .ShouldNot().HaveDependencyOnAny(forbidden)
             .GetResult();
 
         Assert.True(
             result.IsSuccessful,
-            "store types that reach up: " + string.Join(", ", result.FailingTypeNames ?? []));
+            $"{string.Join(", ", layer)} reach(es) sideways or up ({string.Join(", ", forbidden)}): "
+            + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Theory]
+    [InlineData("Registry.Core")]
+    [InlineData("Registry.Writer")]
+    public void Every_namespace_has_a_layer(string assembly)
+    {
+        var layered = (assembly == "Registry.Core" ? ProtocolLayers() : WriterLayers())
+            .SelectMany(row => row.Data.Item2)
+            .ToHashSet(StringComparer.Ordinal);
+        var unplaced = AssemblyNamed(assembly).GetTypes()
+            .Select(t => t.Namespace ?? "")
+            .Where(n => n.StartsWith("Registry.", StringComparison.Ordinal))
+            .Select(n => n.EndsWith(".Internal", StringComparison.Ordinal) ? n[..^".Internal".Length] : n)
+            .Where(n => !layered.Contains(n))
+            .Distinct()
+            .ToList();
+
+        Assert.True(unplaced.Count == 0, $"namespaces of {assembly} in no layer: " + string.Join(", ", unplaced));
+    }
+
+    private static System.Reflection.Assembly AssemblyNamed(string name) =>
+        name == "Registry.Core" ? Protocol : typeof(RegistryWriter).Assembly;
+
+    /// <summary>The namespaces themselves and their Internal folders.</summary>
+    private static string NamespacePattern(string[] layer) =>
+        "^(" + string.Join("|", layer.Select(System.Text.RegularExpressions.Regex.Escape)) + @")(\.Internal)?$";
+
+    /// <summary>One row per layer: its namespaces and every namespace beside or above it.</summary>
+    private static TheoryData<string, string[], string[]> Layered(string assembly, params string[][] layers)
+    {
+        var data = new TheoryData<string, string[], string[]>();
+        for (var i = 0; i < layers.Length; i++)
+        {
+            foreach (var ns in layers[i])
+            {
+                // The root namespace is a prefix of every other: the rule names its children instead.
+                string[] forbidden = [.. layers.Skip(i).SelectMany(l => l).Where(n => n != ns)];
+                data.Add(assembly, [ns], forbidden);
+            }
+        }
+
+        return data;
     }
 
     [Fact]
     public void The_rule_catches_a_back_edge()
     {
-        // The rule itself can fail: index documents do depend on package names.
+        // The rule itself can fail: with the index put below the package formats it depends on,
+        // the index's row (the first) fails and names an index type.
+        var wrong = Layered("Registry.Core", ["Registry.Core.Index"], ["Registry.Core.Packages"]).First().Data;
         var result = Types.InAssembly(Protocol)
-            .That().ResideInNamespace("Registry.Core.Index")
-            .ShouldNot().HaveDependencyOnAny("Registry.Core.Packages")
+            .That().ResideInNamespaceMatching(NamespacePattern(wrong.Item2))
+            .ShouldNot().HaveDependencyOnAny(wrong.Item3)
             .GetResult();
 
         Assert.False(result.IsSuccessful);
+        Assert.Contains(result.FailingTypeNames, n => n.StartsWith("Registry.Core.Index.", StringComparison.Ordinal));
     }
 }

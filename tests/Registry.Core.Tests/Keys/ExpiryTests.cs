@@ -1,3 +1,5 @@
+using Registry.Core.Settings;
+
 namespace Registry.Core.Tests.Keys;
 
 public sealed class ExpiryTests

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Registry.Core;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Core.Views;

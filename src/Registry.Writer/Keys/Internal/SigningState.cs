@@ -8,7 +8,7 @@ namespace Registry.Core.Keys.Internal;
 /// root rotation that changed keys or thresholds, the timestamp, snapshot or targets are still
 /// signed as an older root of the (verified) chain required: the state is then verified under
 /// the newest root that accepts it, and handed to the writer under the newest root, so that
-/// everything it signs uses the new keys (<see cref="KeyChangePlanner"/> says what must be re-signed).
+/// everything it signs uses the new keys (the writer's <c>ResignPlanner</c> says what must be re-signed).
 /// </summary>
 internal static class SigningState
 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Registry.Core.Settings;
 using Registry.Core.Tuf;
 
 namespace Registry.Core.Publishing.Internal;

@@ -1,6 +1,7 @@
 using NuGet.Versioning;
 using Registry.Core.Index;
 using Registry.Core.Packages;
+using Registry.Core.Settings;
 using Registry.Core.Tuf;
 
 namespace Registry.Core.Publishing.Internal;

@@ -1,4 +1,4 @@
-using Registry.Core.Keys.Internal;
+using Registry.Core.Settings;
 using Registry.Core.Tuf;
 
 namespace Registry.Core.Publishing.Internal;
@@ -26,7 +26,7 @@ internal static class RefreshPlanner
         bool Due(SignedBase signed, string role) => windows.IsRefreshDue(signed, role, now);
 
         var changes = new ChangeSet();
-        var rotation = KeyChangePlanner.Apply(state, changes);
+        var rotation = ResignPlanner.Apply(state, changes);
         var resigned = new List<string> { "timestamp" };
         resigned.AddRange(rotation.Where(r => !r.StartsWith("timestamp", StringComparison.Ordinal)));
         var missing = new List<string>();

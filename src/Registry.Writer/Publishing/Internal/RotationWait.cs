@@ -1,4 +1,5 @@
 using System.Globalization;
+using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 

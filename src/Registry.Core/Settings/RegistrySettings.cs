@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Registry.Core.Storage;
 
-namespace Registry.Core;
+namespace Registry.Core.Settings;
 
 /// <summary>
 /// Publisher-side settings chosen at <c>registry init</c> and kept in the store as

@@ -1,6 +1,6 @@
 using Registry.Core.Tuf;
 
-namespace Registry.Core;
+namespace Registry.Core.Settings;
 
 /// <summary>How close a signed role is to its expiry, by the one rule below.</summary>
 public enum ExpiryStage
