@@ -6,7 +6,6 @@ using Registry.Core;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Mirror;
-using Registry.Store.S3;
 
 namespace Registry.Cli.Commands;
 
@@ -89,19 +88,13 @@ internal static class MirrorCommand
 
             var credential = parse.GetValue(tokenEnv) is { } variable ? TokenFrom(variable, baseUri) : null;
             using var source = new HttpObjectReader(baseUri) { Credential = credential };
-            var destinationStore = await StoreFactory.OpenAsync(
+            using var destination = await StoreOptions.OpenWritableAsync(
                 parse.GetValue(to)!,
                 parse.GetValue(s3Endpoint),
                 parse.GetValue(publicRead),
+                parse.GetValue(unsafeStore),
+                context,
                 ct).ConfigureAwait(false);
-            using var destination = new ProvenStore(destinationStore, StoreLocation.Fingerprint(
-                parse.GetValue(to)!,
-                parse.GetValue(s3Endpoint)),
-                problem => StoreOptions.OnUnsafeAsync(
-                    destinationStore.Location,
-                    problem,
-                    parse.GetValue(unsafeStore),
-                    context));
 
             var mirror = new RegistryMirror(source, destination, anchor, TimeProvider.System, options: new MirrorOptions
             {

@@ -88,9 +88,27 @@ internal sealed class StoreOptions
         CancellationToken cancellationToken,
         bool? publicRead = null)
     {
-        var location = StoreLocation(parse);
-        var endpoint = parse.GetValue(S3Endpoint);
-        var allowUnsafe = parse.GetValue(AllowUnsafeStore);
+        return await OpenWritableAsync(
+            StoreLocation(parse),
+            parse.GetValue(S3Endpoint),
+            publicRead,
+            parse.GetValue(AllowUnsafeStore),
+            context,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a folder or S3 location for writing behind <see cref="ProvenStore"/>: the one way every command that
+    /// writes (a registry's store, a mirror's destination) opens it.
+    /// </summary>
+    public static async Task<ProvenStore> OpenWritableAsync(
+        string location,
+        string? endpoint,
+        bool? publicRead,
+        bool allowUnsafe,
+        CliContext context,
+        CancellationToken cancellationToken)
+    {
         var store = await StoreFactory.OpenAsync(location, endpoint, publicRead, cancellationToken)
             .ConfigureAwait(false);
         return new ProvenStore(
