@@ -7,7 +7,9 @@ namespace Registry.Benchmarks;
 /// <summary>What the benchmarks of this program share: their options, their medians, their packages.</summary>
 internal static class Bench
 {
-    /// <summary>The integer after <paramref name="name"/> in <paramref name="args"/>, else <paramref name="fallback"/>.</summary>
+    /// <summary>
+    /// The integer after <paramref name="name"/> in <paramref name="args"/>, else <paramref name="fallback"/>.
+    /// </summary>
     public static int Arg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);

@@ -212,7 +212,9 @@ public sealed class TgzPackageFormatTests
         }
     }
 
-    /// <summary>A package whose registry.json is this name and version, then <paramref name="extraManifest"/>.</summary>
+    /// <summary>
+    /// A package whose registry.json is this name and version, then <paramref name="extraManifest"/>.
+    /// </summary>
     private static PackageBuilder Package(string name = "alpha", string version = "1.0.0", string extraManifest = "") =>
         Manifest($"{{\"name\":\"{name}\",\"version\":\"{version}\"{extraManifest}}}");
 
