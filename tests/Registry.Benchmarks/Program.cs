@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using NuGet.Versioning;
 using Registry.Benchmarks;
+using static Registry.Benchmarks.Bench;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Settings;
@@ -85,9 +85,9 @@ if (args.FirstOrDefault() == "hex")
     return await Registry.Benchmarks.Hex.HexBenchmark.RunAsync(args[1..]);
 }
 
-var packages = Arg("--packages", 1000);
-var samples = Arg("--samples", 9);
-var bins = Arg("--bins", 256);
+var packages = Arg(args, "--packages", 1000);
+var samples = Arg(args, "--samples", 9);
+var bins = Arg(args, "--bins", 256);
 var s3Bucket = args.SkipWhile(a => a != "--s3").Skip(1).FirstOrDefault();
 var nupkg = args.Contains("--nupkg");
 var root = Path.Combine(Path.GetTempPath(), "registry-bench-" + Guid.NewGuid().ToString("N"));
@@ -164,35 +164,8 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
 
 static PackageFile Nupkg(string id) => Registry.Testing.NuGetPackages.Nupkg(id, "1.0.0", payloadBytes: 4096);
 
-static PackageFile Package(string name, string version)
-{
-    var content = new byte[4096];
-    Random.Shared.NextBytes(content);
-    return new PackageFile(new PackageManifest
-    {
-        Name = name,
-        Version = NuGetVersion.Parse(version),
-        Dependencies = new Dictionary<string, VersionRange>(),
-        Description = $"benchmark package {name}",
-    }, name + ".tgz", ".tgz", content);
-}
-
 void Print(string label, List<Sample> s) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} requests {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms{(nupkg ? $" {Median(s, x => x.ViewFiles),3:0} view files {Median(s, x => x.ViewBytes),7:0} B" : "")}"));
-
-static double Median(List<Sample> samples, Func<Sample, double> pick)
-{
-    var sorted = samples.Select(pick).Order().ToList();
-    return sorted.Count % 2 == 1
-        ? sorted[sorted.Count / 2]
-        : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
-int Arg(string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
 
 internal sealed record Sample(
     int Files,

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using NuGet.Versioning;
-using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using static Registry.Benchmarks.Bench;
 
 namespace Registry.Benchmarks;
 
@@ -38,7 +37,7 @@ internal static class RebinBenchmark
             for (var start = 0; start < packages; start += 5000)
             {
                 var batch = Enumerable.Range(start, Math.Min(5000, packages - start))
-                    .Select(i => Package($"existing-{i}", 64))
+                    .Select(i => Package($"existing-{i}", bytes: 64))
                     .ToList();
                 await writer.PublishAsync(batch, new PublishOptions(), default);
                 Console.Error.Write(
@@ -91,7 +90,7 @@ internal static class RebinBenchmark
         for (var i = 0; i < samples; i++)
         {
             store.Reset();
-            var result = await writer.PublishAsync([Package($"new-{label}-{i}", 4096)], new PublishOptions(), default);
+            var result = await writer.PublishAsync([Package($"new-{label}-{i}")], new PublishOptions(), default);
             var state = await RegistryState.LoadAsync(store.Inner, default);
             figures.Add(
                 new Figure(result.Stats!.FilesWritten, store.BytesWritten, state.Snapshot.FileBytes.LongLength));
@@ -105,31 +104,4 @@ internal static class RebinBenchmark
         List<Figure> figures,
         double model) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {label,-24} {Median(figures, f => f.Files),6:0} {Median(figures, f => f.Bytes) / 1024,11:0.0} KiB {Median(figures, f => f.SnapshotBytes) / 1024,13:0.0} KiB {model / 1024,15:0.0} KiB"));
-
-    private static double Median(List<Figure> figures, Func<Figure, double> pick)
-    {
-        var sorted = figures.Select(pick).Order().ToList();
-        return sorted.Count % 2 == 1
-            ? sorted[sorted.Count / 2]
-            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static PackageFile Package(string name, int bytes)
-    {
-        var content = new byte[bytes];
-        Random.Shared.NextBytes(content);
-        return new PackageFile(new PackageManifest
-        {
-            Name = name,
-            Version = NuGetVersion.Parse("1.0.0"),
-            Dependencies = new Dictionary<string, VersionRange>(),
-            Description = $"benchmark package {name}",
-        }, name + ".tgz", ".tgz", content);
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

@@ -4,6 +4,7 @@ using Registry.Benchmarks.Hex;
 using Registry.Core.Index;
 using Registry.Search;
 using Registry.Search.Internal;
+using static Registry.Benchmarks.Bench;
 
 namespace Registry.Benchmarks;
 
@@ -188,9 +189,4 @@ internal static class SearchBenchmark
     }
 
     private static double Median(IReadOnlyList<int> sorted) => sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
-
-    private static int Arg(string[] args, string name, int fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } value
-            ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
-            : fallback;
 }

@@ -1,5 +1,6 @@
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Serve;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -14,7 +15,7 @@ public sealed partial class CiRecipeTests : IDisposable
 {
     private readonly TestRegistry _registry = new();
 
-    private static string Page { get; } = File.ReadAllText(Repository.File("docs", "ci.md"));
+    private static string Page { get; } = File.ReadAllText(Path.Combine(InfraScript.RepositoryRoot, "docs", "ci.md"));
 
     private static string Job => DocScript.Blocks(Page, "sh").Single();
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -73,7 +74,7 @@ public sealed partial class CommandDocsTests
     /// </summary>
     private static (string Heading, string Text) Section(string path)
     {
-        var lines = File.ReadAllLines(DocsPath());
+        var lines = File.ReadAllLines(Path.Combine(InfraScript.RepositoryRoot, "docs", "commands.md"));
         var tail = path["registry ".Length..];
         var start = Array.FindIndex(lines, l => l.StartsWith("### ", StringComparison.Ordinal)
             && (l.Contains($"`{path} ", StringComparison.Ordinal) || l.Contains($"`{path}`", StringComparison.Ordinal)
@@ -89,17 +90,6 @@ public sealed partial class CommandDocsTests
         var text = string.Join("\n", lines[chapter..preambleEnd]) + "\n"
             + string.Join("\n", lines[start..(end < 0 ? lines.Length : end)]);
         return (lines[start], text);
-    }
-
-    private static string DocsPath()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "Registry.sln")))
-        {
-            directory = Path.GetDirectoryName(directory)!;
-        }
-
-        return Path.Combine(directory, "docs", "commands.md");
     }
 
     [GeneratedRegex(@"(--[a-z0-9][a-z0-9-]*)")]

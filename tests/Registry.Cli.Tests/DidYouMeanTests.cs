@@ -1,4 +1,5 @@
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -108,7 +109,7 @@ public sealed class DidYouMeanTests : IDisposable
     [Fact]
     public async Task The_documented_bash_completion_completes_commands_and_options()
     {
-        var docs = File.ReadAllText(Repository.File("docs", "commands.md"));
+        var docs = File.ReadAllText(Path.Combine(InfraScript.RepositoryRoot, "docs", "commands.md"));
         var snippet = DocScript.Blocks(docs, "bash").Single(b => b.Contains("complete -F", StringComparison.Ordinal));
         var folder = Directory.CreateDirectory(Path.Combine(_registry.Root, "completion")).FullName;
         var script = snippet + """

@@ -1,4 +1,4 @@
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Serve;
 
 namespace Registry.Cli.Tests;

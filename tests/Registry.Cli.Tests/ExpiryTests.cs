@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 
 namespace Registry.Cli.Tests;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Serve;
 using Registry.Testing;
 

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 
 namespace Registry.Cli.Tests;
 

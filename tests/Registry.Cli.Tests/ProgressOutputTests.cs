@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Serve;
 
 namespace Registry.Cli.Tests;

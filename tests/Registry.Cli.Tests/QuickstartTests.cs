@@ -1,4 +1,4 @@
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Testing;
 
 namespace Registry.Cli.Tests;
@@ -14,7 +14,7 @@ public sealed class QuickstartTests : IDisposable
     [Fact]
     public async Task Every_command_of_the_quick_start_runs_and_the_project_gets_its_package()
     {
-        var markdown = File.ReadAllText(Repository.File("docs", "quickstart.md"));
+        var markdown = File.ReadAllText(Path.Combine(InfraScript.RepositoryRoot, "docs", "quickstart.md"));
         var blocks = DocScript.Blocks(markdown, "sh");
         Assert.True(blocks.Count >= 6, $"only {blocks.Count} sh blocks in docs/quickstart.md");
         var port = ClosedPort.Url().Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -11,7 +12,7 @@ namespace Registry.Cli.Tests;
 /// </summary>
 public sealed partial class ScheduleTests
 {
-    private static string Schedules { get; } = Path.Combine(FindRepository(), "infra", "schedules");
+    private static string Schedules { get; } = Path.Combine(InfraScript.RepositoryRoot, "infra", "schedules");
 
     private static string Workflow => File.ReadAllText(Path.Combine(Schedules, "github", "registry-refresh.yml"));
 
@@ -66,17 +67,6 @@ public sealed partial class ScheduleTests
                 @"tool install|tool update|pip3? install|npm (i|install)|npx |go install|curl[^\n|]*\|\s*(ba)?sh",
                 File.ReadAllText(file));
         }
-    }
-
-    private static string FindRepository()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Registry.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("Registry.sln not found above the test folder");
     }
 
     [GeneratedRegex(@"dotnet tool install(?:[^\n]*\\\n)*[^\n]*")]

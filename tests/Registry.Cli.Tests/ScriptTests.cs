@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -8,7 +9,7 @@ public sealed partial class ScriptTests : IDisposable
 {
     private readonly TestRegistry _registry = new();
 
-    private static string Repository { get; } = FindRepository();
+    private static string Repository => InfraScript.RepositoryRoot;
 
     public void Dispose() => _registry.Dispose();
 
@@ -44,17 +45,6 @@ public sealed partial class ScriptTests : IDisposable
 
         Assert.DoesNotMatch(@"\b(python3?|curl|wget|nc|jq)\b", code);
         Assert.Contains("--port 0", code, StringComparison.Ordinal);
-    }
-
-    private static string FindRepository()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Registry.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("Registry.sln not found above the test folder");
     }
 
     [GeneratedRegex(@"http://[^\s]+")]

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Registry.Cli.Tests.Support;
 using Registry.Core.Settings;
+using Registry.Testing.Cli;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Core.Views;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
+using Registry.Testing;
 
 namespace Registry.Cli.Tests;
 
@@ -32,7 +33,7 @@ public sealed partial class SelfHostedToolTests : IDisposable
     {
         var artifacts = Path.Combine(_registry.Root, "artifacts");
         var script = await RunScriptAsync(
-            Path.Combine(Repository.Root, "infra", "publish-cli.sh"),
+            Path.Combine(InfraScript.RepositoryRoot, "infra", "publish-cli.sh"),
             "--version",
             Version,
             "--output",

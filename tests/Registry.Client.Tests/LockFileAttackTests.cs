@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Packages;

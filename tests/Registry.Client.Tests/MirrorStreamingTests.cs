@@ -1,5 +1,5 @@
 using System.Text;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;

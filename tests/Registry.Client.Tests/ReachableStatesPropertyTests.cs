@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using NuGet.Versioning;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core.Packages;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Client.Resolution;
 using Registry.Core;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core;
 using Registry.Core.Tuf;
 using Registry.Testing;

@@ -41,7 +41,7 @@ public sealed class RootOfTrustAndFailoverTests : ClientTestBase
         await using var mirror = await MisbehavingServer.StartAsync(_registry.Store);
         AddSource("main", _server.Url, mirror.Url);
         _server.Overrides["*.alpha-1.1.0.tgz"] = MisbehavingServer.Body(
-            Registry.Cli.Tests.Support.Tgz.Package("alpha", "1.1.0", extraFile: "evil"));
+            Registry.Testing.Cli.Tgz.Package("alpha", "1.1.0", extraFile: "evil"));
 
         var result = await InstallAsync();
 

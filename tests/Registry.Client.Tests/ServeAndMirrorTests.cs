@@ -1,5 +1,5 @@
 using System.Net;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
 using Registry.Mirror;

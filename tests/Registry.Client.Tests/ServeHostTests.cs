@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Serve;
 
 namespace Registry.Client.Tests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core;
 using Registry.Testing;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core;
 using Registry.Log;
 using Registry.Serve;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Registry.Testing;
 
 namespace Registry.Core.Tests;
 
@@ -24,7 +25,7 @@ public sealed partial class RuleNamesTests
     /// <summary>The first-column names of a doc's rule tables (of one section when a heading is given).</summary>
     private static IEnumerable<string> TableRules(string doc, string? from = null)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", doc));
+        var lines = File.ReadAllLines(Path.Combine(InfraScript.RepositoryRoot, "docs", doc));
         var start = from is null ? 0 : Array.IndexOf(lines, from);
         Assert.True(start >= 0, $"docs/{doc} has no '{from}' section");
         var inTable = false;
@@ -55,18 +56,6 @@ public sealed partial class RuleNamesTests
                 }
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "Registry.sln")))
-        {
-            directory = Path.GetDirectoryName(directory)
-                ?? throw new InvalidOperationException("Registry.sln not found above the test's folder");
-        }
-
-        return directory;
     }
 
     [GeneratedRegex("`([a-z][a-z0-9-]*)`")]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core.NuGet;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;

@@ -1,4 +1,4 @@
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 
 namespace Registry.Edge.Tests;
 

@@ -1,4 +1,4 @@
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core.Tuf;
 using Registry.Serve;
 

@@ -1,5 +1,5 @@
 using System.Security;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 
 namespace Registry.Edge.Tests;
 

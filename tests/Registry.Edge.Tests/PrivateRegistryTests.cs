@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 
 namespace Registry.Edge.Tests;
 

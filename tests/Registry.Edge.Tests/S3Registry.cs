@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 
 namespace Registry.Edge.Tests;
 

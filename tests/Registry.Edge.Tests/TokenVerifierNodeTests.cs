@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Registry.Cli.Tests.Support;
+using Registry.Testing.Cli;
 using Registry.Core.Tokens;
 using Registry.Testing;
 

@@ -8,7 +8,10 @@ namespace Registry.Testing;
 /// </summary>
 public static class InfraScript
 {
-    /// <summary>The folder holding Registry.sln above the test binaries.</summary>
+    /// <summary>
+    /// The folder holding Registry.sln above the test binaries (or, for a benchmark built elsewhere,
+    /// above the current folder).
+    /// </summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
     /// <summary>
@@ -62,13 +65,18 @@ public static class InfraScript
 
     private static string FindRoot()
     {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "Registry.sln")))
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            directory = Path.GetDirectoryName(directory)
-                ?? throw new InvalidOperationException("Registry.sln not found above " + AppContext.BaseDirectory);
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "Registry.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
         }
 
-        return directory;
+        throw new InvalidOperationException(
+            $"Registry.sln not found above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}");
     }
 }

@@ -31,15 +31,19 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server answering with <paramref name="handler"/>: plain HTTP, or HTTPS with
-    /// <paramref name="certificate"/>; <paramref name="onConnection"/> sees each new connection.
+    /// <paramref name="certificate"/>; <paramref name="onConnection"/> sees each new connection, and
+    /// <paramref name="beforeConnection"/> is awaited before a new connection is served (a proxy that
+    /// charges a handshake's round trip).
     /// </summary>
     public static async Task<LoopbackServer> StartAsync(
         RequestDelegate handler,
         X509Certificate2? certificate = null,
         Action<ConnectionContext>? onConnection = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<ConnectionContext, Task>? beforeConnection = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
@@ -49,6 +53,15 @@ public sealed class LoopbackServer : IAsyncDisposable
                 {
                     onConnection(connection);
                     return next(connection);
+                });
+            }
+
+            if (beforeConnection is not null)
+            {
+                listen.Use(next => async connection =>
+                {
+                    await beforeConnection(connection);
+                    await next(connection);
                 });
             }
 

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 
 namespace Registry.Testing;
 
@@ -38,15 +37,10 @@ public static class MaliciousPackages
     public static byte[] GzipBomb(long unpackedBytes, string name = "lib/bomb.bin")
     {
         var manifest = System.Text.Encoding.UTF8.GetBytes(Valid().ManifestJson());
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-        using (var writer = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            writer.WriteEntry(PackageBuilder.File("registry.json", manifest));
-            writer.WriteEntry(PackageBuilder.Entry(TarEntryType.RegularFile, name, new ZeroStream(unpackedBytes)));
-        }
-
-        return output.ToArray();
+        return PackageBuilder.Archive([
+            PackageBuilder.File("registry.json", manifest),
+            PackageBuilder.Entry(TarEntryType.RegularFile, name, new ZeroStream(unpackedBytes)),
+        ]);
     }
 
     private static PackageBuilder Valid() => PackageBuilder.Create("evil", "1.0.0");

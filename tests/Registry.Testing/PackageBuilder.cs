@@ -86,6 +86,10 @@ public sealed class PackageBuilder
         return this;
     }
 
+    /// <summary>Appends an entry of any type (a directory, a link out of the root, a device) after the files.</summary>
+    public PackageBuilder WithEntry(TarEntryType type, string name, string? linkName = null) =>
+        WithEntry(Entry(type, name, linkName: linkName));
+
     /// <summary>The manifest JSON this builder writes.</summary>
     public string ManifestJson()
     {
@@ -116,20 +120,23 @@ public sealed class PackageBuilder
 
     public byte[] Build()
     {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        var manifest = _withoutManifest
+            ? []
+            : new[] { File(_manifestPath, System.Text.Encoding.UTF8.GetBytes(ManifestJson())) };
+        return Archive([.. manifest, .. _files.Select(f => File(f.Key, f.Value)), .. _entries]);
+    }
+
+    /// <summary>
+    /// The one writer of test archives: <paramref name="entries"/> as given and in order (hostile
+    /// ones included), as a pax tar in gzip. Entry data is streamed, so a bomb takes no memory.
+    /// </summary>
+    public static byte[] Archive(IEnumerable<TarEntry> entries)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        using (var writer = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
         {
-            if (!_withoutManifest)
-            {
-                writer.WriteEntry(File(_manifestPath, System.Text.Encoding.UTF8.GetBytes(ManifestJson())));
-            }
-
-            foreach (var (path, content) in _files)
-            {
-                writer.WriteEntry(File(path, content));
-            }
-
-            foreach (var entry in _entries)
+            foreach (var entry in entries)
             {
                 if (entry.DataStream is { CanSeek: true } data)
                 {
@@ -140,7 +147,7 @@ public sealed class PackageBuilder
             }
         }
 
-        return Gzip(tar.ToArray());
+        return output.ToArray();
     }
 
     /// <summary>Writes <see cref="Build"/> to <paramref name="directory"/> under <see cref="FileName"/>; returns the path.</summary>

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Registry.Testing;
 
 namespace Registry.Benchmarks.Hex;
 
@@ -49,7 +44,7 @@ internal sealed class CountingProxy : IAsyncDisposable
         AllowAutoRedirect = false,
         MaxConnectionsPerServer = 64 });
     private readonly string _upstream;
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _requests;
     private int _notModified;
     private long _bytes;
@@ -62,17 +57,8 @@ internal sealed class CountingProxy : IAsyncDisposable
     public static async Task<CountingProxy> StartAsync(Uri upstream)
     {
         var proxy = new CountingProxy(upstream);
-        var builder = WebApplication.CreateSlimBuilder(
-            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        proxy._app = builder.Build();
-        proxy._app.Run(proxy.ForwardAsync);
-        await proxy._app.StartAsync();
-        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses
-            .First();
-        proxy.BaseUri = new Uri(address.TrimEnd('/') + "/");
+        proxy._server = await LoopbackServer.StartAsync(proxy.ForwardAsync);
+        proxy.BaseUri = proxy._server.Url;
         return proxy;
     }
 
@@ -155,10 +141,9 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         _http.Dispose();

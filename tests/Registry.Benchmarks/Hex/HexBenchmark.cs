@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Registry.Testing;
 
 namespace Registry.Benchmarks.Hex;
 
@@ -42,7 +43,7 @@ internal static class HexBenchmark
 
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var repository = RegistryCli.FindRepository();
+        var repository = InfraScript.RepositoryRoot;
         var commit = await CommitAsync(repository);
         var generate = Stopwatch.StartNew();
         var shape = HexShape.Generate(options.Packages, options.Versions, options.Seed);

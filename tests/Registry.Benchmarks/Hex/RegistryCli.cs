@@ -54,21 +54,4 @@ internal sealed class RegistryCli
 
     public Process Start(IEnumerable<string> args, string? cwd = null) =>
         Process.Start(Proc.Start(_file, _prefix.Concat(args), cwd, null))!;
-
-    /// <summary>The folder that holds <c>Registry.sln</c>, searched upwards from this program, then from the current folder.</summary>
-    public static string FindRepository()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Registry.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"cannot find Registry.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}; run from the repository");
-    }
 }

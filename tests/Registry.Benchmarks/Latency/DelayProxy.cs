@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Registry.Testing;
 
 namespace Registry.Benchmarks.Latency;
 
@@ -47,7 +41,7 @@ internal sealed class DelayProxy : IAsyncDisposable
         MaxConnectionsPerServer = 256 });
     private readonly ConcurrentQueue<LoggedRequest> _log = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _connections;
 
     public Uri BaseUri { get; private set; } = null!;
@@ -61,27 +55,15 @@ internal sealed class DelayProxy : IAsyncDisposable
     public static async Task<DelayProxy> StartAsync()
     {
         var proxy = new DelayProxy();
-        var builder = WebApplication.CreateSlimBuilder(
-            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen
-            .Use(next => async connection =>
-                {
-                    Interlocked.Increment(ref proxy._connections);
-                    if (proxy.Rtt > TimeSpan.Zero)
-                    {
-                        await Task.Delay(proxy.Rtt);
-                    }
-
-                    await next(connection);
-                })));
-        proxy._app = builder.Build();
-        proxy._app.Run(proxy.ForwardAsync);
-        await proxy._app.StartAsync();
-        var address = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses
-            .First();
-        proxy.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        proxy._server = await LoopbackServer.StartAsync(proxy.ForwardAsync, beforeConnection: async _ =>
+        {
+            Interlocked.Increment(ref proxy._connections);
+            if (proxy.Rtt > TimeSpan.Zero)
+            {
+                await Task.Delay(proxy.Rtt);
+            }
+        });
+        proxy.BaseUri = proxy._server.Url;
         return proxy;
     }
 
@@ -176,10 +158,9 @@ internal sealed class DelayProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         _http.Dispose();

@@ -5,6 +5,7 @@ using Registry.Core.Publishing;
 using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Benchmarks.Latency;
 
@@ -62,10 +63,10 @@ internal static class LatencyBenchmark
                 Number("--payload", 8192));
             var cli = await RegistryCli.PrepareAsync(
                 Text("--cli", null!),
-                RegistryCli.FindRepository(),
+                InfraScript.RepositoryRoot,
                 Path.Combine(work, "cli"));
             var baseline = Text("--baseline", null!) is { } path
-                ? await RegistryCli.PrepareAsync(path, RegistryCli.FindRepository(), Path.Combine(work, "baseline"))
+                ? await RegistryCli.PrepareAsync(path, InfraScript.RepositoryRoot, Path.Combine(work, "baseline"))
                 : null;
             await using var serve = await ServeProcess.StartAsync(cli, site);
             proxy.Upstream = serve.BaseUri.AbsoluteUri;

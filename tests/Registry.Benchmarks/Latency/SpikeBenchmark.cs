@@ -7,6 +7,7 @@ using Registry.Core.Publishing;
 using Registry.Core.Settings;
 using Registry.Core.Storage;
 using Registry.Core.Tuf;
+using Registry.Testing;
 
 namespace Registry.Benchmarks.Latency;
 
@@ -46,7 +47,7 @@ internal static partial class SpikeBenchmark
         var duration = int.Parse(Text("--duration", "10"), CultureInfo.InvariantCulture);
         var maxAge = int.Parse(Text("--max-age", "5"), CultureInfo.InvariantCulture);
         var varnishDir = Path.GetFullPath(
-            Text("--varnish", Path.Combine(RegistryCli.FindRepository(), "infra", "varnish")));
+            Text("--varnish", Path.Combine(InfraScript.RepositoryRoot, "infra", "varnish")));
         await EnsureWrkAsync();
         var work = Path.Combine(Path.GetTempPath(), "registry-bench-spike-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
@@ -74,7 +75,7 @@ internal static partial class SpikeBenchmark
 
             var cli = await RegistryCli.PrepareAsync(
                 Text("--cli", null!),
-                RegistryCli.FindRepository(),
+                InfraScript.RepositoryRoot,
                 Path.Combine(work, "cli"));
             await using var serve = await ServeProcess.StartAsync(cli, site);
             await using var origin = await DelayProxy.StartAsync();

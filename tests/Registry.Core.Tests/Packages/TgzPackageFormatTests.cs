@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using Registry.Core.Packages;
+using Registry.Testing;
 
 namespace Registry.Core.Tests.Packages;
 
@@ -24,8 +25,8 @@ public sealed class TgzPackageFormatTests
     [Fact]
     public void Read_returns_the_manifest_of_a_valid_package()
     {
-        var manifest = Read(ArchiveBuilder.Package("beta", "2.1.0-rc.1+build.7", ",\"dependencies\":{\"alpha\":\"[1.0.0, 2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],\"homepage\":\"https://example.org\"")
-            .File("lib/beta.txt", "x").Entry(TarEntryType.Directory, "lib/sub/").Entry(
+        var manifest = Read(Package("beta", "2.1.0-rc.1+build.7", ",\"dependencies\":{\"alpha\":\"[1.0.0, 2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],\"homepage\":\"https://example.org\"")
+            .WithFile("lib/beta.txt", "x").WithEntry(TarEntryType.Directory, "lib/sub/").WithEntry(
                 TarEntryType.SymbolicLink,
                 "lib/link",
                 "beta.txt").Build());
@@ -39,7 +40,7 @@ public sealed class TgzPackageFormatTests
     [Fact]
     public void Read_accepts_a_manifest_under_dot_slash() =>
         Assert.Equal("alpha", Read(
-            new ArchiveBuilder().File("./registry.json", "{\"name\":\"alpha\",\"version\":\"1.0.0\"}").Build()).Name);
+            PackageBuilder.Create("alpha", "1.0.0").WithManifestPath("./registry.json").Build()).Name);
 
     [Fact]
     public void Read_refuses_bytes_that_are_not_a_gzip_tar()
@@ -48,8 +49,8 @@ public sealed class TgzPackageFormatTests
     [Fact]
     public void Read_refuses_a_truncated_archive()
     {
-        var archive = ArchiveBuilder.Package()
-            .File("big.bin", new byte[200_000].Select((_, i) => (byte)(i * 7919 % 251)).ToArray())
+        var archive = Package()
+            .WithFile("big.bin", new byte[200_000].Select((_, i) => (byte)(i * 7919 % 251)).ToArray())
             .Build();
         Refused(archive[..(archive.Length / 2)], "archive-readable");
     }
@@ -61,7 +62,7 @@ public sealed class TgzPackageFormatTests
     [InlineData("lib\\evil")]
     [InlineData("C:evil")]
     public void Read_refuses_an_entry_that_escapes_the_root(string path) =>
-        Refused(ArchiveBuilder.Package().File(path, "x").Build(), "archive-path");
+        Refused(Package().WithFile(path, "x").Build(), "archive-path");
 
     [Theory]
     [InlineData(TarEntryType.SymbolicLink, "lib/link", "../../etc/passwd")]
@@ -69,26 +70,26 @@ public sealed class TgzPackageFormatTests
     [InlineData(TarEntryType.SymbolicLink, "a/b/link", "../../../x")]
     [InlineData(TarEntryType.HardLink, "lib/hard", "../outside")]
     public void Read_refuses_a_link_pointing_outside_the_root(TarEntryType type, string path, string target) =>
-        Refused(ArchiveBuilder.Package().Entry(type, path, target).Build(), "archive-link");
+        Refused(Package().WithEntry(type, path, target).Build(), "archive-link");
 
     [Theory]
     [InlineData(TarEntryType.CharacterDevice)]
     [InlineData(TarEntryType.BlockDevice)]
     [InlineData(TarEntryType.Fifo)]
     public void Read_refuses_device_and_fifo_entries(TarEntryType type) =>
-        Refused(ArchiveBuilder.Package().Entry(type, "dev/thing").Build(), "archive-entry-type");
+        Refused(Package().WithEntry(type, "dev/thing").Build(), "archive-entry-type");
 
     [Fact]
     public void Read_refuses_a_path_that_appears_twice() =>
-        Refused(ArchiveBuilder.Package().File("a.txt", "1").File("./a.txt", "2").Build(), "archive-duplicate");
+        Refused(Package().WithFile("a.txt", "1").WithFile("./a.txt", "2").Build(), "archive-duplicate");
 
     [Fact]
     public void Read_refuses_too_many_entries()
     {
-        var builder = ArchiveBuilder.Package();
+        var builder = Package();
         for (var i = 0; i < 20; i++)
         {
-            builder.File($"f{i}", "x");
+            builder.WithFile($"f{i}", "x");
         }
 
         Refused(builder.Build(), "limit-entries", PackageLimits.Default with { MaxEntries = 10 });
@@ -97,21 +98,21 @@ public sealed class TgzPackageFormatTests
     [Fact]
     public void Read_refuses_a_package_larger_than_the_compressed_limit() =>
         Refused(
-            ArchiveBuilder.Package().Build(),
+            Package().Build(),
             "limit-compressed-size",
             PackageLimits.Default with { MaxCompressedBytes = 10 });
 
     [Fact]
     public void Read_refuses_a_package_that_unpacks_past_the_limit() =>
         Refused(
-            ArchiveBuilder.Package().File("big", RandomBytes(100_000)).Build(),
+            Package().WithFile("big", RandomBytes(100_000)).Build(),
             "limit-unpacked-size",
             PackageLimits.Default with { MaxUnpackedBytes = 50_000 });
 
     [Fact]
     public void Read_refuses_a_compression_bomb_and_stops_reading_early()
     {
-        var bomb = ArchiveBuilder.Package().File("zeros", new byte[64 * 1024 * 1024]).Build();
+        var bomb = Package().WithFile("zeros", new byte[64 * 1024 * 1024]).Build();
         Assert.True(bomb.Length < 200_000, $"the bomb compresses to {bomb.Length} bytes");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Refused(bomb, "limit-ratio");
@@ -120,12 +121,14 @@ public sealed class TgzPackageFormatTests
 
     [Fact]
     public void Read_refuses_an_oversized_manifest() =>
-        Refused(ArchiveBuilder.Manifest(
+        Refused(Manifest(
             "{\"name\":\"alpha\",\"version\":\"1.0.0\",\"description\":\"" + new string('x', 3000) + "\"}").Build(), "limit-manifest-size", PackageLimits.Default with { MaxManifestBytes = 1000 });
 
     [Fact]
     public void Read_refuses_a_package_without_a_manifest() =>
-        Refused(new ArchiveBuilder().File("lib/a.txt", "x").Build(), "manifest-missing");
+        Refused(
+            PackageBuilder.Create("alpha", "1.0.0").WithoutManifest().WithFile("lib/a.txt", "x").Build(),
+            "manifest-missing");
 
     [Theory]
     [InlineData("{not json", "manifest-json")]
@@ -138,13 +141,13 @@ public sealed class TgzPackageFormatTests
     [InlineData("{\"name\":\"alpha\"}", "version-invalid")]
     [InlineData("{\"name\":\"alpha\",\"version\":\"1.0.0\",\"dependencies\":{\"beta\":5}}", "manifest-type")]
     public void Read_refuses_a_malformed_manifest(string json, string rule) =>
-        Refused(ArchiveBuilder.Manifest(json).Build(), rule);
+        Refused(Manifest(json).Build(), rule);
 
     [Fact]
     public void Read_refuses_an_unknown_field_so_a_typo_cannot_drop_dependencies()
     {
         var error = Refused(
-            ArchiveBuilder.Package(extraManifest: ",\"dependecies\":{\"beta\":\"1.0.0\"}").Build(),
+            Package(extraManifest: ",\"dependecies\":{\"beta\":\"1.0.0\"}").Build(),
             "manifest-unknown-field");
         Assert.Contains("'dependecies'", error.Message, StringComparison.Ordinal);
     }
@@ -159,7 +162,7 @@ public sealed class TgzPackageFormatTests
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public void Read_refuses_a_name_that_breaks_the_rule(string name)
     {
-        var error = Refused(ArchiveBuilder.Package(name).Build(), "name-invalid");
+        var error = Refused(Package(name).Build(), "name-invalid");
         Assert.Contains(PackageName.Rule, error.Message, StringComparison.Ordinal);
     }
 
@@ -171,7 +174,7 @@ public sealed class TgzPackageFormatTests
     [InlineData("1.0.0-")]
     [InlineData("latest")]
     public void Read_refuses_a_version_that_is_not_semver(string version) =>
-        Refused(ArchiveBuilder.Package(version: version).Build(), "version-invalid");
+        Refused(Package(version: version).Build(), "version-invalid");
 
     [Theory]
     [InlineData("{\"beta\":\"not a range\"}")]
@@ -179,7 +182,7 @@ public sealed class TgzPackageFormatTests
     [InlineData("{\"alpha\":\"1.0.0\"}")]
     public void Read_refuses_an_invalid_dependency(string dependencies) =>
         Refused(
-            ArchiveBuilder.Package(extraManifest: $",\"dependencies\":{dependencies}").Build(),
+            Package(extraManifest: $",\"dependencies\":{dependencies}").Build(),
             "dependency-invalid");
 
     [Theory]
@@ -187,7 +190,7 @@ public sealed class TgzPackageFormatTests
     [InlineData(",\"repository\":\"not a url\"")]
     [InlineData(",\"license\":\"" + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" + "\"")]
     public void Read_refuses_invalid_descriptive_metadata(string extra) =>
-        Refused(ArchiveBuilder.Package(extraManifest: extra).Build(), "metadata-invalid");
+        Refused(Package(extraManifest: extra).Build(), "metadata-invalid");
 
     [Fact]
     public void PackageReader_refuses_an_unknown_format_and_reports_a_missing_file()
@@ -208,6 +211,15 @@ public sealed class TgzPackageFormatTests
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>
+    /// A package whose registry.json is this name and version, then <paramref name="extraManifest"/>.
+    /// </summary>
+    private static PackageBuilder Package(string name = "alpha", string version = "1.0.0", string extraManifest = "") =>
+        Manifest($"{{\"name\":\"{name}\",\"version\":\"{version}\"{extraManifest}}}");
+
+    private static PackageBuilder Manifest(string json) =>
+        PackageBuilder.Create("alpha", "1.0.0").WithManifestJson(json);
 
     private static byte[] RandomBytes(int count)
     {

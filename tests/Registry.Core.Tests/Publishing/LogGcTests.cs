@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Time.Testing;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
-using Registry.Core.Tuf;
 using Registry.Log;
 using Registry.Testing;
 
@@ -12,34 +10,12 @@ namespace Registry.Core.Tests.Publishing;
 /// The log's entry format (the leaf entry is the SHA-256 of the commit's record, a file of its own) and
 /// what gc may delete of the log: only partial tiles and bundles a committed full one supersedes.
 /// </summary>
-public sealed class LogGcTests : IDisposable
+public sealed class LogGcTests : LogTests
 {
-    private readonly FakeTimeProvider _clock = TestClock.Fixed();
-    private readonly string _root = Path.Combine(
-        Path.GetTempPath(),
-        "registry-log-gc-tests",
-        Guid.NewGuid().ToString("N"));
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private string Site => Path.Combine(_root, "site");
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
     private async Task<(FolderStore Store, RegistryWriter Writer)> InitAsync()
     {
         var store = new FolderStore(Site);
-        var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, _clock).InitAsync(
-            new InitOptions { Bins = 4, LogOrigin = "registry.example/log" },
-            Ct);
-        return (store, new RegistryWriter(store, keys, _clock));
+        return (store, new RegistryWriter(store, await InitAsync(store), Clock));
     }
 
     private HashSet<string> LogFiles() =>
@@ -60,14 +36,14 @@ public sealed class LogGcTests : IDisposable
         Assert.Equal(
             "text/plain; charset=utf-8",
             CachePolicy.ContentTypeOf("log/record/" + Convert.ToHexStringLower(entries[1])));
-        Assert.True((await new RegistryAuditor(store, _clock).AuditAsync(Ct)).Ok);
+        Assert.True((await new RegistryAuditor(store, Clock).AuditAsync(Ct)).Ok);
 
         File.AppendAllText(record, "package evil 0000\n");
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.Contains(report.Errors, e => e.Contains("entry 1:", StringComparison.Ordinal)
             && e.Contains("does not hash to its log entry", StringComparison.Ordinal));
         File.Delete(record);
-        report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.Contains(
             report.Errors,
             e => e.Contains("missing (the record of a log entry)", StringComparison.Ordinal));
@@ -85,18 +61,18 @@ public sealed class LogGcTests : IDisposable
         // Size 260: full level-0 tile and bundle 0, partials 001.p/4, and the level-1 partial 000.p/1.
         // A dead writer's full tile 1 (never committed) must not make gc delete the current partial 001.p/4.
         await store.PutIfAbsentAsync("log/tile/0/001", new byte[8192], new CachePolicy().For("log/tile/0/001"), Ct);
-        TestClock.BackdateFiles(Site, _clock.GetUtcNow().AddDays(-30));
+        TestClock.BackdateFiles(Site, Clock.GetUtcNow().AddDays(-30));
         var before = LogFiles();
         Assert.Contains("log/tile/0/000.p/255", before);
 
-        var fresh = await _clock.RunAsync(
-            () => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(60), dryRun: false, Ct),
+        var fresh = await Clock.RunAsync(
+            () => new RegistryCollector(store, Clock).CollectAsync(TimeSpan.FromDays(60), dryRun: false, Ct),
             TimeSpan.FromSeconds(1),
             cancellationToken: Ct);
         Assert.DoesNotContain(fresh.Deleted, k => k.StartsWith("log/", StringComparison.Ordinal));
 
-        var result = await _clock.RunAsync(
-            () => new RegistryCollector(store, _clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct),
+        var result = await Clock.RunAsync(
+            () => new RegistryCollector(store, Clock).CollectAsync(TimeSpan.FromDays(7), dryRun: false, Ct),
             TimeSpan.FromSeconds(1),
             cancellationToken: Ct);
         var deleted = result.Deleted.Where(k => k.StartsWith("log/", StringComparison.Ordinal))
@@ -115,7 +91,7 @@ public sealed class LogGcTests : IDisposable
             "log/tile/1/000.p/1" });
         Assert.Equal(260, after.Count(k => k.StartsWith("log/record/", StringComparison.Ordinal)));
 
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("; ", report.Errors));
 
         // A reader still holding the checkpoint of size 100 reads its partials from the full tile and bundle.

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Registry.Core.Keys;
 using Registry.Core.Publishing;
 using Registry.Core.Storage;
@@ -9,36 +8,8 @@ using Registry.Testing;
 namespace Registry.Core.Tests.Publishing;
 
 /// <summary>The writer's side of the transparency log: one entry per commit, written in the CAS discipline.</summary>
-public sealed class LogWriterTests : IDisposable
+public sealed class LogWriterTests : LogTests
 {
-    private const string Origin = "registry.example/log";
-    private readonly FakeTimeProvider _clock = TestClock.Fixed();
-    private readonly string _root = Path.Combine(
-        Path.GetTempPath(),
-        "registry-log-writer-tests",
-        Guid.NewGuid().ToString("N"));
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private string Site => Path.Combine(_root, "site");
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private async Task<KeyRing> InitAsync(IObjectStore store)
-    {
-        var keys = KeyRing.Load(Path.Combine(_root, "keys"));
-        await new RegistryInitializer(store, keys, _clock).InitAsync(
-            new InitOptions { Bins = 4, LogOrigin = Origin },
-            Ct);
-        return keys;
-    }
-
     private static async Task<List<LogEntry>> EntriesAsync(IObjectStore store)
     {
         var checkpoint = Checkpoint.Parse(
@@ -67,7 +38,7 @@ public sealed class LogWriterTests : IDisposable
     {
         var store = new FolderStore(Site);
         var keys = await InitAsync(store);
-        var writer = new RegistryWriter(store, keys, _clock);
+        var writer = new RegistryWriter(store, keys, Clock);
         await writer.PublishAsync(
             [WriterTests.Package("alpha", "1.0.0"), WriterTests.Package("beta", "1.0.0")],
             new PublishOptions(),
@@ -95,10 +66,10 @@ public sealed class LogWriterTests : IDisposable
             snapshot.Hashes!["sha256"]);
         Assert.Equal(4, logged.Checkpoint.Size);
         Assert.Equal(Origin, state.Root.Signed.Log!.Origin);
-        Assert.True(File.Exists(Path.Combine(_root, "keys", LogKey.FileName)));
+        Assert.True(File.Exists(Path.Combine(Root, "keys", LogKey.FileName)));
         Assert.Equal("public, max-age=60", new CachePolicy().CacheControlOf("log/checkpoint"));
         Assert.Equal(CachePolicy.Immutable, new CachePolicy().CacheControlOf("log/tile/0/000.p/4"));
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("; ", report.Errors));
     }
 
@@ -118,7 +89,7 @@ public sealed class LogWriterTests : IDisposable
             {
                 racing.BeforeSwap = null;
                 var options = new WriterOptions { LogLease = TimeSpan.FromSeconds(5) };
-                rival = Task.Run(() => new RegistryWriter(folder, keys, _clock, options).PublishAsync(
+                rival = Task.Run(() => new RegistryWriter(folder, keys, Clock, options).PublishAsync(
                     [WriterTests.Package("rival", "1.0.0")],
                     new PublishOptions(),
                     Ct), Ct);
@@ -126,7 +97,7 @@ public sealed class LogWriterTests : IDisposable
             }
         };
 
-        var result = await new RegistryWriter(racing, keys, _clock).PublishAsync(
+        var result = await new RegistryWriter(racing, keys, Clock).PublishAsync(
             [WriterTests.Package("alpha", "1.0.0")],
             new PublishOptions(),
             Ct);
@@ -136,7 +107,7 @@ public sealed class LogWriterTests : IDisposable
         Assert.NotNull(rivalResult.Stats);
         var entries = await EntriesAsync(folder);
         Assert.Equal([[], ["alpha"], ["rival"]], entries.Select(e => e.Packages.Select(p => p.Name).ToArray()));
-        var report = await new RegistryAuditor(folder, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(folder, Clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("; ", report.Errors));
     }
 
@@ -151,14 +122,14 @@ public sealed class LogWriterTests : IDisposable
             if (key == RegistryLayout.TimestampKey)
             {
                 racing.BeforeSwap = null;
-                await new RegistryWriter(folder, keys, _clock).PublishAsync(
+                await new RegistryWriter(folder, keys, Clock).PublishAsync(
                     [WriterTests.Package("rival", "1.0.0")],
                     new PublishOptions(),
                     Ct);
             }
         };
 
-        await new RegistryWriter(racing, keys, _clock).PublishAsync(
+        await new RegistryWriter(racing, keys, Clock).PublishAsync(
             [WriterTests.Package("alpha", "1.0.0")],
             new PublishOptions(),
             Ct);
@@ -168,7 +139,7 @@ public sealed class LogWriterTests : IDisposable
         Assert.Equal(["alpha"], entries[1].Packages.Select(p => p.Name)); // logged, then lost the timestamp swap
         Assert.Equal(["rival"], entries[2].Packages.Select(p => p.Name));
         Assert.Equal(["alpha"], entries[3].Packages.Select(p => p.Name));
-        var report = await new RegistryAuditor(folder, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(folder, Clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("; ", report.Errors));
     }
 
@@ -180,11 +151,11 @@ public sealed class LogWriterTests : IDisposable
         var leftover = new byte[32 * 2];
         await store.PutIfAbsentAsync("log/tile/0/000.p/2", leftover, new CachePolicy().For("log/tile/0/000.p/2"), Ct);
 
-        var taker = new RegistryWriter(store, keys, _clock, new WriterOptions { LogLease = TimeSpan.FromSeconds(1) });
+        var taker = new RegistryWriter(store, keys, Clock, new WriterOptions { LogLease = TimeSpan.FromSeconds(1) });
         await taker.PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct);
         Assert.NotEqual(leftover, (await store.GetOrNullAsync("log/tile/0/000.p/2", Ct))!.Content);
         Assert.Empty(store.ListAsync("log/.lease", Ct).ToBlockingEnumerable(Ct));
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.True(report.Ok, string.Join("; ", report.Errors));
     }
 
@@ -193,9 +164,9 @@ public sealed class LogWriterTests : IDisposable
     {
         var store = new FolderStore(Site);
         var keys = await InitAsync(store);
-        File.Move(Path.Combine(_root, "keys", LogKey.FileName), Path.Combine(_root, "log.key.away"));
+        File.Move(Path.Combine(Root, "keys", LogKey.FileName), Path.Combine(Root, "log.key.away"));
         var before = StoreDigest.Of(Site);
-        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, _clock)
+        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new RegistryWriter(store, keys, Clock)
             .PublishAsync([WriterTests.Package("alpha", "1.0.0")], new PublishOptions(), Ct));
         Assert.Contains("log.key", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, StoreDigest.Of(Site));
@@ -206,7 +177,7 @@ public sealed class LogWriterTests : IDisposable
     {
         var store = new FolderStore(Site);
         var keys = await InitAsync(store);
-        await new RegistryWriter(store, keys, _clock).PublishAsync(
+        await new RegistryWriter(store, keys, Clock).PublishAsync(
             [WriterTests.Package("alpha", "1.0.0")],
             new PublishOptions(),
             Ct);
@@ -214,13 +185,13 @@ public sealed class LogWriterTests : IDisposable
         var bytes = File.ReadAllBytes(tile);
         bytes[0] ^= 1;
         File.WriteAllBytes(tile, bytes);
-        var report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        var report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.Contains(report.Errors, e => e.StartsWith("log:", StringComparison.Ordinal));
 
         bytes[0] ^= 1;
         File.WriteAllBytes(tile, bytes);
         File.Delete(Path.Combine(Site, "log", "tile", "entries", "000.p", "2"));
-        report = await new RegistryAuditor(store, _clock).AuditAsync(Ct);
+        report = await new RegistryAuditor(store, Clock).AuditAsync(Ct);
         Assert.Contains(report.Errors, e => e.Contains("tile/entries/000.p/2: missing", StringComparison.Ordinal));
     }
 

@@ -1,6 +1,6 @@
 using Registry.Core.Storage;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>
 /// Fault injection for the crash tests: the store dies right after its N-th completed write

@@ -1,6 +1,6 @@
 using Registry.Serve;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>
 /// A user's project and their own REGISTRY_HOME, with the test registry as its source. Client

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>
 /// The commands a document shows, run as a user would: the fenced blocks of one language from a

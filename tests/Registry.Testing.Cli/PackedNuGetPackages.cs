@@ -1,10 +1,10 @@
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>
 /// Real .nupkg files made once per test run by <c>dotnet pack</c> (two MSBuild runs, about
 /// 10-30 s here): My.Dep 1.0.0 and 1.1.0; My.Lib 1.0.0, 1.1.0 and 2.0.0-beta.1, each
 /// depending on My.Dep <c>[1.0.0, 2.0.0)</c>. Shared by the classes of the
-/// <see cref="DotnetNuGetCollection"/> (which therefore run one after the other).
+/// collection <c>dotnet-nuget</c> of the CLI tests (which therefore run one after the other).
 /// </summary>
 public sealed class PackedNuGetPackages : IAsyncLifetime
 {
@@ -61,11 +61,4 @@ public sealed class PackedNuGetPackages : IAsyncLifetime
         _dotnet.Dispose();
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>The test classes that use real <c>dotnet</c> and the packages packed once for them.</summary>
-[CollectionDefinition(Name)]
-public sealed class DotnetNuGetCollection : ICollectionFixture<PackedNuGetPackages>
-{
-    public const string Name = "dotnet-nuget";
 }

@@ -3,7 +3,7 @@ using System.Security;
 using System.Text;
 using System.Text.Json;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>A class library to pack: its package id, version and PackageReferences (id to version or range).</summary>
 public sealed record LibrarySpec(string Id, string Version, IReadOnlyDictionary<string, string>? Dependencies = null)

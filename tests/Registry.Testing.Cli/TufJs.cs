@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>
 /// Runs tuf-js (the TUF client npm uses), via <c>tests/tuf-js/check.mjs</c>, against a
@@ -10,20 +10,7 @@ public static class TufJs
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
-    public static string Folder
-    {
-        get
-        {
-            var directory = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(directory, "Registry.sln")))
-            {
-                directory = Path.GetDirectoryName(directory)
-                    ?? throw new InvalidOperationException("Registry.sln not found above the test binaries");
-            }
-
-            return Path.Combine(directory, "tests", "tuf-js");
-        }
-    }
+    public static string Folder => Path.Combine(InfraScript.RepositoryRoot, "tests", "tuf-js");
 
     public static Task<CliResult> RefreshAndDownloadAsync(
         Uri baseUri,

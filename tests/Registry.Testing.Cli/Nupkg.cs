@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>
 /// Bad .nupkg files made from a real one (a zip with a root <c>ID.nuspec</c>): every entry is

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Registry.Cli.Tests.Support;
+namespace Registry.Testing.Cli;
 
 /// <summary>A temporary folder with a store, a keys folder and package files; removed afterwards.</summary>
 public sealed class TestRegistry : IDisposable
