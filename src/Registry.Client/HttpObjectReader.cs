@@ -324,11 +324,10 @@ public sealed class HttpObjectReader : IObjectReader
             var status = response.StatusCode;
             if (!response.IsSuccessStatusCode || method == HttpMethod.Head)
             {
-                return new HttpAnswer(
-                    status,
-                    null,
-                    null,
-                    HttpResilience.IsTransient(status) ? HttpResilience.RetryAfter(response, Policy.TimeProvider) : null)
+                var retryAfter = HttpResilience.IsTransient(status)
+                    ? HttpResilience.RetryAfter(response, Policy.TimeProvider)
+                    : null;
+                return new HttpAnswer(status, null, null, retryAfter)
                 {
                     TokenError = response.Headers.NonValidated.TryGetValues(TokenErrorHeader, out var errors)
                         ? errors.FirstOrDefault()
@@ -366,7 +365,13 @@ public sealed class HttpObjectReader : IObjectReader
                     $"body cut short after {watch.Bytes} byte(s) ({e.Message.TrimEnd('.')})",
                     connecting: false,
                     e)
-                : new AttemptFailedException($"no response ({e.Message.TrimEnd('.')})", connecting: e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }, e);
+                : new AttemptFailedException(
+                    $"no response ({e.Message.TrimEnd('.')})",
+                    connecting: e is HttpRequestException
+                    {
+                        HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError,
+                    },
+                    e);
         }
         catch (OperationCanceledException e) when (!consuming && !attempt.IsCancellationRequested)
         {

@@ -58,9 +58,12 @@ public sealed class ProjectInstaller(RegistryClient client)
         var exact = lockHolds ? lockFile!.Reachable(dependencies) : null;
         if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
         {
+            var problem = lockFile is null ? "does not exist"
+                : lockHolds ? "names packages that registry.json no longer depends on"
+                : "does not satisfy the dependencies in registry.json";
             throw new ValidationException(Rules.LockOutdated,
-                $"{Path.Combine(projectDirectory, LockFile.FileName)} "
-                + $"{(lockFile is null ? "does not exist" : lockHolds ? "names packages that registry.json no longer depends on" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
+                $"{Path.Combine(projectDirectory, LockFile.FileName)} {problem}; "
+                + "run 'registry install' without --locked to update it");
         }
 
         // A dependency removed from registry.json: the lock keeps only what is still reachable,
@@ -125,10 +128,11 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             if (!dependencies.ContainsKey(name) && lockFile?.Packages.ContainsKey(name) != true)
             {
+                var known = dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? []);
                 throw new ValidationException(Rules.UpdateUnknown,
                     $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in "
-                    + $"{LockFile.FileName}"
-                    + $"{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? [])))}; 'registry update' without names updates every package");
+                    + $"{LockFile.FileName}{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, known))}; "
+                    + "'registry update' without names updates every package");
             }
         }
 
