@@ -97,8 +97,10 @@ internal static class TokenCommand
                 await context.Out.WriteLineAsync(text).ConfigureAwait(false);
             }
 
-            var scope = record.Scope.Length == 0 ? "for every package" : $"for packages starting with '{record.Scope}'";
-            await context.InfoAsync($"issued token {record.Id} '{record.Name}' {scope}, "
+            var covers = record.Scope.Length == 0
+                ? "for every package"
+                : $"for packages starting with '{record.Scope}'";
+            await context.InfoAsync($"issued token {record.Id} '{record.Name}' {covers}, "
                 + $"expires {Format(record.Expires)}; it is shown only now").ConfigureAwait(false);
             return CliApp.Ok;
         });

@@ -13,7 +13,7 @@ internal sealed class SourceUpdater(
     RegistryHome home,
     SourceConfig source,
     TimeProvider time,
-    FolderStore trusted,
+    FolderStore trustedStore,
     IReadOnlyList<HttpObjectReader> readers,
     ClientLimits limits,
     List<string> warnings,
@@ -23,7 +23,7 @@ internal sealed class SourceUpdater(
     private readonly RegistryHome _home = home;
     private readonly SourceConfig _source = source;
     private readonly TimeProvider _time = time;
-    private readonly FolderStore _trusted = trusted;
+    private readonly FolderStore _trusted = trustedStore;
     private readonly IReadOnlyList<HttpObjectReader> _readers = readers;
     private readonly ClientLimits _limits = limits;
     private readonly List<string> _warnings = warnings;
