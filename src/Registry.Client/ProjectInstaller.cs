@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NuGet.Versioning;
+using Registry.Client.Internal;
 using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Index;
@@ -58,9 +59,12 @@ public sealed class ProjectInstaller(RegistryClient client)
         var exact = lockHolds ? lockFile!.Reachable(dependencies) : null;
         if (locked && (!lockHolds || exact!.Packages.Count != lockFile!.Packages.Count))
         {
+            var problem = lockFile is null ? "does not exist"
+                : lockHolds ? "names packages that registry.json no longer depends on"
+                : "does not satisfy the dependencies in registry.json";
             throw new ValidationException(Rules.LockOutdated,
-                $"{Path.Combine(projectDirectory, LockFile.FileName)} "
-                + $"{(lockFile is null ? "does not exist" : lockHolds ? "names packages that registry.json no longer depends on" : "does not satisfy the dependencies in registry.json")}; run 'registry install' without --locked to update it");
+                $"{Path.Combine(projectDirectory, LockFile.FileName)} {problem}; "
+                + "run 'registry install' without --locked to update it");
         }
 
         // A dependency removed from registry.json: the lock keeps only what is still reachable,
@@ -74,7 +78,7 @@ public sealed class ProjectInstaller(RegistryClient client)
             && await AllCachedOrNullAsync(lockFile!, cancellationToken).ConfigureAwait(false) is { } cachedArchives)
         {
             var lockedPackages = lockFile!.Packages.ToList();
-            Extract(projectDirectory, lockedPackages, cachedArchives);
+            ProjectPackages.Extract(projectDirectory, lockedPackages, cachedArchives, client.Limits.Packages);
             if (pruned)
             {
                 lockFile.Write(projectDirectory);
@@ -85,7 +89,10 @@ public sealed class ProjectInstaller(RegistryClient client)
                 lockedPackages.Select(p => p.Key).ToList(),
                 false,
                 new UpdateResult(UpdateStatus.NotNeeded, 0, null, client.Warnings))
-            { Removed = RemoveUnlisted(projectDirectory, lockFile), Changed = Changes(before, lockFile.Packages) };
+            {
+                Removed = ProjectPackages.RemoveUnlisted(projectDirectory, lockFile),
+                Changed = Changes(before, lockFile.Packages),
+            };
         }
 
         client.ExpectLookups(dependencies.Keys);
@@ -125,10 +132,11 @@ public sealed class ProjectInstaller(RegistryClient client)
         {
             if (!dependencies.ContainsKey(name) && lockFile?.Packages.ContainsKey(name) != true)
             {
+                var known = dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? []);
                 throw new ValidationException(Rules.UpdateUnknown,
                     $"'{name}' is not a dependency of {Path.Combine(projectDirectory, "registry.json")} nor locked in "
-                    + $"{LockFile.FileName}"
-                    + $"{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, dependencies.Keys.Concat(lockFile?.Packages.Keys.AsEnumerable() ?? [])))}; 'registry update' without names updates every package");
+                    + $"{LockFile.FileName}{NameSuggestions.DidYouMean(NameSuggestions.Closest(name, known))}; "
+                    + "'registry update' without names updates every package");
             }
         }
 
@@ -202,7 +210,7 @@ public sealed class ProjectInstaller(RegistryClient client)
         CancellationToken cancellationToken)
     {
         var packages = lockFile.Packages.ToList();
-        CheckFolders(projectDirectory, packages);
+        ProjectPackages.Check(projectDirectory, packages);
         var done = 0;
         var archives = await Task.WhenAll(packages.Select(async p =>
         {
@@ -211,7 +219,7 @@ public sealed class ProjectInstaller(RegistryClient client)
                 new InstallProgress(Interlocked.Increment(ref done), packages.Count, p.Key, p.Value.Version));
             return archive;
         })).ConfigureAwait(false);
-        Extract(projectDirectory, packages, archives);
+        ProjectPackages.Extract(projectDirectory, packages, archives, client.Limits.Packages);
 
         if (write)
         {
@@ -224,66 +232,8 @@ public sealed class ProjectInstaller(RegistryClient client)
             resolved,
             update)
         {
-            Removed = RemoveUnlisted(projectDirectory, lockFile),
+            Removed = ProjectPackages.RemoveUnlisted(projectDirectory, lockFile),
         };
-    }
-
-    /// <summary>
-    /// Removes the folders of <c>packages/</c> that the lock does not name. Only real folders
-    /// whose names obey the package name rule are touched: a link is never followed nor
-    /// removed, and a file or a folder with another name (hidden, a user's notes) stays.
-    /// </summary>
-    private static List<string> RemoveUnlisted(string projectDirectory, LockFile lockFile)
-    {
-        var removed = new List<string>();
-        var root = Path.Combine(projectDirectory, PackagesFolder);
-        if (!Directory.Exists(root))
-        {
-            return removed;
-        }
-
-        foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(folder);
-            var info = new DirectoryInfo(folder);
-            if (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint)
-                || PackageName.Problem(name) is not null
-                || lockFile.Packages.ContainsKey(name))
-            {
-                continue;
-            }
-
-            Directory.Delete(folder, recursive: true);
-            removed.Add(name);
-        }
-
-        return removed;
-    }
-
-    /// <summary>
-    /// Every name is checked (the publish rule, and its folder a direct child of packages/) before
-    /// any is fetched, extracted or removed: one bad name leaves the project untouched.
-    /// </summary>
-    private static void CheckFolders(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages)
-    {
-        foreach (var (name, _) in packages)
-        {
-            PackageExtractor.PackageFolder(Path.Combine(projectDirectory, PackagesFolder), name);
-        }
-    }
-
-    private void Extract(string projectDirectory, List<KeyValuePair<string, LockedPackage>> packages, byte[][] archives)
-    {
-        CheckFolders(projectDirectory, packages);
-        for (var i = 0; i < packages.Count; i++)
-        {
-            PackageExtractor.Extract(
-                archives[i],
-                packages[i].Value.Artifact,
-                Path.Combine(projectDirectory, PackagesFolder),
-                packages[i].Key,
-                client.Limits.Packages);
-        }
     }
 
     /// <summary>Every locked artifact from the cache (checked against the lock's length and sha256), or null if any is

@@ -97,8 +97,8 @@ public sealed record SignedNote(string Text, IReadOnlyList<NoteSignature> Signat
                 throw new LogException($"signature of '{parts[1]}' is too short");
             }
 
-            signatures.Add(
-                new NoteSignature(parts[1], (uint)((raw[0] << 24) | (raw[1] << 16) | (raw[2] << 8) | raw[3]), raw[4..]));
+            var keyId = (uint)((raw[0] << 24) | (raw[1] << 16) | (raw[2] << 8) | raw[3]);
+            signatures.Add(new NoteSignature(parts[1], keyId, raw[4..]));
             if (signatures.Count > MaxSignatures)
             {
                 throw new LogException($"a signed note with more than {MaxSignatures} signatures");

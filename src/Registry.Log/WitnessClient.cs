@@ -35,7 +35,12 @@ public static class WitnessClient
     /// <summary>The witness's verified cosignature, or a problem (unreachable, refused, a bad signature) to
     /// report.</summary>
     public static async Task<(NoteSignature? Cosignature, string? Problem)> CosignAsync(
-        HttpClient http, WitnessEndpoint witness, SignedNote note, long oldSize, Func<long, CancellationToken, Task<List<byte[]>>> proofFrom, CancellationToken cancellationToken)
+        HttpClient http,
+        WitnessEndpoint witness,
+        SignedNote note,
+        long oldSize,
+        Func<long, CancellationToken, Task<List<byte[]>>> proofFrom,
+        CancellationToken cancellationToken)
     {
         var checkpoint = Checkpoint.Parse(note.Text);
         try

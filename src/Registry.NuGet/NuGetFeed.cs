@@ -61,7 +61,12 @@ public static class NuGetFeed
             baseUrl + FlatContainer,
             "PackageBaseAddress/3.0.0",
             "The .nupkg and .nuspec of every version, and each id's versions list (unlisted versions left out)");
-        foreach (var type in (string[])["RegistrationsBaseUrl", "RegistrationsBaseUrl/3.0.0-rc", "RegistrationsBaseUrl/3.0.0-beta", "RegistrationsBaseUrl/3.6.0"])
+        string[] registrationTypes =
+        [
+            "RegistrationsBaseUrl", "RegistrationsBaseUrl/3.0.0-rc", "RegistrationsBaseUrl/3.0.0-beta",
+            "RegistrationsBaseUrl/3.6.0",
+        ];
+        foreach (var type in registrationTypes)
         {
             Resource(
                 writer,

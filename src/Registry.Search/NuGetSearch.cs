@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Registry.Core;
 using Registry.Core.NuGet;
@@ -133,9 +134,8 @@ public static class NuGetSearch
             if (published is { } when)
             {
                 // Not a NuGet field (clients ignore it): the default answer is kept in publish order by it.
-                writer.WriteString(
-                    "published",
-                    when.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+                var stamp = when.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                writer.WriteString("published", stamp);
             }
 
             writer.WriteEndObject();

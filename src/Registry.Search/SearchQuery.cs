@@ -94,8 +94,10 @@ public static class SearchQuery
             {
                 foreach (var (word, names) in shard.Words)
                 {
-                    var matches = SearchText.Length(term) < SearchText.KeyLength || SearchText.Length(
-                        SearchText.KeyOf(word)!) < SearchText.KeyLength ? word == term : word.StartsWith(term, StringComparison.Ordinal);
+                    // A term or word shorter than a shard key matches whole words only.
+                    var exactOnly = SearchText.Length(term) < SearchText.KeyLength
+                        || SearchText.Length(SearchText.KeyOf(word)!) < SearchText.KeyLength;
+                    var matches = exactOnly ? word == term : word.StartsWith(term, StringComparison.Ordinal);
                     if (!matches)
                     {
                         continue;

@@ -34,7 +34,8 @@ public static class SearchText
     /// <summary>English words too common to search by (the script holds the same list).</summary>
     public static readonly IReadOnlySet<string> StopWords = new HashSet<string>(StringComparer.Ordinal)
     {
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that", "the", "this", "to", "with", "your", "you",
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that",
+        "the", "this", "to", "with", "your", "you",
     };
 
     /// <summary>

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Registry.Serve.Internal;
 
 namespace Registry.Serve;
@@ -15,19 +9,15 @@ namespace Registry.Serve;
 /// </summary>
 public sealed class RegistryServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly OriginHost _host;
 
-    private RegistryServer(WebApplication app, Uri baseUri)
-    {
-        _app = app;
-        BaseUri = baseUri;
-    }
+    private RegistryServer(OriginHost host) => _host = host;
 
     /// <summary>The server's base URL, ending in '/'.</summary>
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _host.BaseUri;
 
     /// <summary>The host's services (tests check what the host was built with).</summary>
-    internal IServiceProvider Services => _app.Services;
+    internal IServiceProvider Services => _host.Services;
 
     /// <summary>Starts serving <paramref name="folder"/> on 127.0.0.1 (port 0: any free port).</summary>
     public static async Task<RegistryServer> StartAsync(
@@ -44,22 +34,14 @@ public sealed class RegistryServer : IAsyncDisposable
 
         var settings = await Core.Settings.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken)
             .ConfigureAwait(false);
-        var app = OriginHost.Create($"http://{host}:{port}").Build();
         var handler = new FolderFileHandler(root, settings.CachePolicy);
-        app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First();
-        return new RegistryServer(app, new Uri(address.TrimEnd('/') + "/"));
+        return new RegistryServer(
+            await OriginHost.StartAsync(host, port, handler.HandleAsync, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Waits until the server is stopped (Ctrl+C or the token).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken)
-        => _app.WaitForShutdownAsync(cancellationToken);
+        => _host.WaitForShutdownAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Registry.Log;
 using Registry.Serve.Internal;
 
@@ -15,15 +10,11 @@ namespace Registry.Serve;
 /// </summary>
 public sealed class WitnessServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly OriginHost _host;
 
-    private WitnessServer(WebApplication app, Uri baseUri)
-    {
-        _app = app;
-        BaseUri = baseUri;
-    }
+    private WitnessServer(OriginHost host) => _host = host;
 
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _host.BaseUri;
 
     public static async Task<WitnessServer> StartAsync(
         Witness witness,
@@ -32,8 +23,7 @@ public sealed class WitnessServer : IAsyncDisposable
         Action<string>? onAnswer = null,
         CancellationToken cancellationToken = default)
     {
-        var app = OriginHost.Create($"http://{host}:{port}").Build();
-        app.Run(async context =>
+        var started = await OriginHost.StartAsync(host, port, async context =>
         {
             if (context.Request.Path != "/add-checkpoint" || !HttpMethods.IsPost(context.Request.Method))
             {
@@ -50,19 +40,12 @@ public sealed class WitnessServer : IAsyncDisposable
             context.Response.StatusCode = answer.Status;
             context.Response.ContentType = answer.ContentType;
             await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
-        });
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First();
-        return new WitnessServer(app, new Uri(address.TrimEnd('/') + "/"));
+        }, cancellationToken).ConfigureAwait(false);
+        return new WitnessServer(started);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken)
-        => _app.WaitForShutdownAsync(cancellationToken);
+        => _host.WaitForShutdownAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -35,11 +35,9 @@ internal static class FetchCommand
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
             using var registries = new RegistrySet(client, parse.GetValue(options.Offline));
-            var resolved = await new Resolver(
-                registries.GetIndexAsync,
-                registries.Home,
-                suggest: client.SuggestNamesAsync).ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct)
-                    .ConfigureAwait(false);
+            var resolver = new Resolver(registries.GetIndexAsync, registries.Home, suggest: client.SuggestNamesAsync);
+            var resolved = await resolver.ResolveAsync(new Dictionary<string, VersionRange> { [name] = range }, ct)
+                .ConfigureAwait(false);
             var package = resolved[name];
             var bytes = await client.GetArtifactAsync(package.Entry, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Index;
 
@@ -23,10 +24,15 @@ internal static class InfoCommand
             using var client = options.Open(parse);
             var update = await client.UpdateAsync(parse.GetValue(options.Offline), ct).ConfigureAwait(false);
             await ClientOptions.ReportAsync(context, client, update).ConfigureAwait(false);
-            var index = await client.GetIndexAsync(parse.GetValue(name)!, ct).ConfigureAwait(false)
-                ?? throw new RegistryException($"no package '{parse.GetValue(name)}' in the "
-                    + $"registry{Registry.Client.Resolution.NameSuggestions.DidYouMean(await client.SuggestNamesAsync(parse.GetValue(name)!, ct)
-                        .ConfigureAwait(false))}");
+            var packageName = parse.GetValue(name)!;
+            var index = await client.GetIndexAsync(packageName, ct).ConfigureAwait(false);
+            if (index is null)
+            {
+                var suggestions = await client.SuggestNamesAsync(packageName, ct).ConfigureAwait(false);
+                throw new RegistryException(
+                    $"no package '{packageName}' in the registry{NameSuggestions.DidYouMean(suggestions)}");
+            }
+
             if (context.Json)
             {
                 await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(IndexJson.Serialize(index)))
@@ -73,8 +79,9 @@ internal static class InfoCommand
             var dependencies = version.Dependencies.Count == 0
                 ? ""
                 : "  depends on " + string.Join(", ", version.Dependencies.Select(d =>
-                $"{d.Key} "
-                + $"{d.Value}{(version.DependencyRegistries?.GetValueOrDefault(d.Key) is { } pin ? " from " + pin.Url : "")}"));
+                    version.DependencyRegistries?.GetValueOrDefault(d.Key) is { } pin
+                        ? $"{d.Key} {d.Value} from {pin.Url}"
+                        : $"{d.Key} {d.Value}"));
             yield return string.Create(
                 CultureInfo.InvariantCulture,
                 $"    {version.Version}  published {version.Published:yyyy-MM-dd HH:mm}Z{yanked}{dependencies}");

@@ -62,8 +62,10 @@ internal static class InstallCommand
         var folders = result.Removed.Where(name => !changes.Any(c => c.Name == name && c.To is null)).ToList();
         if (context.Json)
         {
-            var packages = result.Names.Select(
-                (name, i) => new InstalledPackageOutput(name, result.Installed[i].Version, result.Installed[i].Sha256)).ToList();
+            var packages = result.Names
+                .Select((name, i) => new InstalledPackageOutput(
+                    name, result.Installed[i].Version, result.Installed[i].Sha256))
+                .ToList();
             await context.WriteJsonAsync(
                 new InstallOutput(result.Resolved, packages, changes, result.Removed, client.Requests),
                 CliJsonContext.Default.InstallOutput).ConfigureAwait(false);

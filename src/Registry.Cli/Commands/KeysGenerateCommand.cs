@@ -19,7 +19,8 @@ internal static class KeysGenerateCommand
             Required = true };
         var passphraseEnv = Passphrases.CreateOption();
         var unencrypted = new Option<bool>("--unencrypted") {
-            Description = "Write the private key unencrypted, on purpose (e.g. for a CI secret store that encrypts it)" };
+            Description = "Write the private key unencrypted, on purpose "
+                + "(e.g. for a CI secret store that encrypts it)" };
         var command = new Command("generate", "Generate an ECDSA P-256 key: PKCS#8 encrypted with a passphrase "
             + "(AES-256-CBC, PBKDF2-SHA256) unless --unencrypted; prints its key id and public key");
         command.Options.Add(role);

@@ -44,9 +44,13 @@ internal static class MirrorCommand
         var nugetUrl = new Option<string?>(
             "--nuget-url") { Description = "The mirror's own public base URL: write a NuGet feed (URL "
                 + "nuget/v3/index.json) for the .nupkg packages, derived from the verified copy" };
-        var views = new Option<string[]>(
-            "--view") { Description = "Also derive this view for the mirror from the verified copy "
-                + $"({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); repeatable; --nuget-url implies nuget", AllowMultipleArgumentsPerToken = false };
+        var views = new Option<string[]>("--view")
+        {
+            Description = "Also derive this view for the mirror from the verified copy "
+                + $"({string.Join(", ", RegistryViews.All.Select(v => v.Name))}); "
+                + "repeatable; --nuget-url implies nuget",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var tokenEnv = new Option<string?>(
             "--token-env") { Description = "A private source: the environment variable holding its read token (sent to "
                 + "the source's origin only)" };

@@ -35,9 +35,9 @@ internal static class RebinCommand
             var plan = result.Plan;
             if (context.Json)
             {
-                await context.WriteJsonAsync(
-                    new RebinOutput(plan.OldBins, plan.NewBins, plan.Targets, plan.RetiredSnapshotEntries, result.Stats),
-                    CliJsonContext.Default.RebinOutput).ConfigureAwait(false);
+                var output = new RebinOutput(
+                    plan.OldBins, plan.NewBins, plan.Targets, plan.RetiredSnapshotEntries, result.Stats);
+                await context.WriteJsonAsync(output, CliJsonContext.Default.RebinOutput).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 

@@ -43,9 +43,12 @@ internal static class SettingsCommand
         command.Options.Add(nugetUrl);
         command.Options.Add(search);
         command.Options.Add(site);
-        var witnesses = new Option<string[]>(
-            "--witness") { Description = "The witnesses publish, yank and refresh ask to cosign the log's checkpoint, "
-                + "each URL=VKEY (replaces the list; --witness none clears it)", AllowMultipleArgumentsPerToken = true };
+        var witnesses = new Option<string[]>("--witness")
+        {
+            Description = "The witnesses publish, yank and refresh ask to cosign the log's checkpoint, "
+                + "each URL=VKEY (replaces the list; --witness none clears it)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         command.Options.Add(witnesses);
         var knownRegistry = new Option<string[]>("--known-registry")
         {

@@ -107,7 +107,8 @@ internal static class SourceCommand
             for (var i = 0; i < sources.Count; i++)
             {
                 var source = sources[i];
-                await context.Out.WriteLineAsync($"{(i == 0 ? "* " : "  ")}{source.Name}\t{source.Url}{string.Concat(source.Mirrors.Select(m => "\t" + m))}")
+                var mirrors = string.Concat(source.Mirrors.Select(m => "\t" + m));
+                await context.Out.WriteLineAsync($"{(i == 0 ? "* " : "  ")}{source.Name}\t{source.Url}{mirrors}")
                     .ConfigureAwait(false);
             }
 

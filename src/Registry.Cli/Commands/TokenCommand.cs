@@ -97,9 +97,11 @@ internal static class TokenCommand
                 await context.Out.WriteLineAsync(text).ConfigureAwait(false);
             }
 
-            await context.InfoAsync($"issued token {record.Id} '{record.Name}' "
-                + $"{(record.Scope.Length == 0 ? "for every package" : $"for packages starting with '{record.Scope}'")}, expires {Format(record.Expires)}; it is shown only now")
-                    .ConfigureAwait(false);
+            var covers = record.Scope.Length == 0
+                ? "for every package"
+                : $"for packages starting with '{record.Scope}'";
+            await context.InfoAsync($"issued token {record.Id} '{record.Name}' {covers}, "
+                + $"expires {Format(record.Expires)}; it is shown only now").ConfigureAwait(false);
             return CliApp.Ok;
         });
         return command;
@@ -120,17 +122,20 @@ internal static class TokenCommand
             var now = TimeProvider.System.GetUtcNow();
             if (context.Json)
             {
-                await context.WriteJsonAsync(new TokenListOutput(file.Document.Registry, [.. file.Document.Secrets
-                    .Select(s => s.Id)],
+                var output = new TokenListOutput(
+                    file.Document.Registry,
+                    [.. file.Document.Secrets.Select(s => s.Id)],
                     [.. file.Document.Tokens.Select(
-                        t => new TokenOutput(t.Id, t.Name, t.Scope, t.Expires, t.Revoked, State(t, now)))]), CliJsonContext.Default.TokenListOutput)
-                            .ConfigureAwait(false);
+                        t => new TokenOutput(t.Id, t.Name, t.Scope, t.Expires, t.Revoked, State(t, now)))]);
+                await context.WriteJsonAsync(output, CliJsonContext.Default.TokenListOutput).ConfigureAwait(false);
                 return CliApp.Ok;
             }
 
             foreach (var token in file.Document.Tokens)
             {
-                await context.Out.WriteLineAsync($"{token.Id}\t{State(token, now)}\t{Format(token.Expires)}\t{(token.Scope.Length == 0 ? "*" : token.Scope + "*")}\t{token.Name}")
+                var scope = token.Scope.Length == 0 ? "*" : token.Scope + "*";
+                await context.Out.WriteLineAsync(
+                    $"{token.Id}\t{State(token, now)}\t{Format(token.Expires)}\t{scope}\t{token.Name}")
                     .ConfigureAwait(false);
             }
 

@@ -28,12 +28,14 @@ internal static class YankCommand
         {
             using var keys = store.LoadKeys(parse, context);
             using var target = await store.OpenWritableAsync(parse, context, ct).ConfigureAwait(false);
-            var result = await new RegistryWriter(
+            var writer = new RegistryWriter(
                 target,
                 keys,
                 TimeProvider.System,
-                new WriterOptions { Views = RegistryViews.All }).YankAsync(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct)
-                    .ConfigureAwait(false);
+                new WriterOptions { Views = RegistryViews.All });
+            var result = await writer.YankAsync(
+                parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(reason), parse.GetValue(undo), ct)
+                .ConfigureAwait(false);
             var text = result.Status switch
             {
                 YankStatus.Yanked => "yanked",
@@ -53,9 +55,11 @@ internal static class YankCommand
             await LogWarnings.WarnWitnessesAsync(context, result.Stats).ConfigureAwait(false);
             if (RegistryViews.NuGetOf(result.Views) is { } feed)
             {
-                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files "
-                    + $"({(result.Status == YankStatus.Yanked ? "the version is unlisted and left out of the versions list" : "versions list and registration updated")})")
-                        .ConfigureAwait(false);
+                var change = result.Status == YankStatus.Yanked
+                    ? "the version is unlisted and left out of the versions list"
+                    : "versions list and registration updated";
+                await context.InfoAsync($"NuGet feed: wrote {feed.FilesWritten} files ({change})")
+                    .ConfigureAwait(false);
             }
             return CliApp.Ok;
         });

@@ -116,9 +116,10 @@ public sealed class Resolver(
             var suggestions = suggest is null || registry != home
                 ? []
                 : await suggest(open, cancellationToken).ConfigureAwait(false);
-            throw new ResolutionException($"'{open}' is not in the "
-                + $"registry{(registry == home ? "" : " " + registry.Url)} (required by "
-                + $"{string.Join(", ", ranges.Select(r => r.By).Distinct())}){NameSuggestions.DidYouMean(suggestions)}");
+            var where = registry == home ? "" : " " + registry.Url;
+            var requiredBy = string.Join(", ", ranges.Select(r => r.By).Distinct());
+            throw new ResolutionException($"'{open}' is not in the registry{where} (required by "
+                + $"{requiredBy}){NameSuggestions.DidYouMean(suggestions)}");
         }
 
         var candidates = Candidates(open, registry, index, ranges).ToList();
@@ -203,8 +204,9 @@ public sealed class Resolver(
         }
 
         _lastConflictRule = null;
-        var available = index is null ? "" : "; available: "
-            + $"{string.Join(", ", index.Versions.Select(v => v.Yanked ? v.Version + " (yanked)" : v.Version).DefaultIfEmpty("none"))}";
+        var available = index is null ? "" : "; available: " + string.Join(", ", index.Versions
+            .Select(v => v.Yanked ? v.Version + " (yanked)" : v.Version)
+            .DefaultIfEmpty("none"));
         return $"cannot satisfy {name}: {string.Join("; ", asks)}{available}";
     }
 

@@ -262,8 +262,8 @@ public sealed record RegistrySettings
             new ObjectHeaders("application/json", "no-cache"),
             cancellationToken).ConfigureAwait(false) != SwapResult.Swapped)
         {
-            throw new ConflictException(
-                $"{store.Location}/{Key}: changed by someone else meanwhile; nothing was written, run the command again");
+            throw new ConflictException($"{store.Location}/{Key}: changed by someone else meanwhile; "
+                + "nothing was written, run the command again");
         }
     }
 }

@@ -83,8 +83,11 @@ public sealed class HashBins
     public static double PublishBytes(long packages, long bins, long retired = 0) =>
         ((double)Math.Max(packages, 0) / bins * BinEntryBytes) + ((double)(bins + retired) * SnapshotEntryBytes);
 
-    public string NameOf(
-        long bin) => $"{NamePrefix}-{bin.ToString("x" + SuffixLength.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)}";
+    public string NameOf(long bin)
+    {
+        var format = "x" + SuffixLength.ToString(CultureInfo.InvariantCulture);
+        return $"{NamePrefix}-{bin.ToString(format, CultureInfo.InvariantCulture)}";
+    }
 
     public string BinFor(string targetPath)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Registry.Core.Storage;
 
 namespace Registry.Core.Tuf;
@@ -36,7 +37,8 @@ public sealed class RegistryState
 {
     private readonly IObjectReader _store;
     private readonly Action<string, byte[]>? _onVerified;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<SignedDocument<TargetsMetadata>>>> _bins = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<SignedDocument<TargetsMetadata>>>> _bins =
+        new(StringComparer.Ordinal);
 
     private RegistryState(
         IObjectReader store,

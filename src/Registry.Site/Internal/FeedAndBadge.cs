@@ -23,8 +23,8 @@ internal static class AtomFeed
             + "xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Recent publishes</title>\n")
             .Append("<id>").Append(Html.Text(site)).Append("feed.xml</id>\n")
             .Append("<updated>").Append(Stamp(updated)).Append("</updated>\n")
-            .Append(
-                "<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n<author><name>registry</name></author>\n");
+            .Append("<link rel=\"self\" href=\"feed.xml\"/>\n<link href=\"./\"/>\n")
+            .Append("<author><name>registry</name></author>\n");
         foreach (var item in state.Recent.Take(Entries))
         {
             xml.Append("<entry>\n<title>")
@@ -65,8 +65,10 @@ internal static class VersionBadge
         var left = 8 + (7 * label.Length);
         var right = 8 + (7 * value.Length);
         var color = yanked ? "#9f1c00" : "#1f6f3f";
+        var width = left + right;
+        var ariaLabel = $"{Html.Attr(name)}: {Html.Attr(value)}";
         var svg = $"""
-            <svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="20" role="img" aria-label="{Html.Attr(name)}: {Html.Attr(value)}">
+            <svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{ariaLabel}">
             <title>{Html.Text(name)}: {Html.Text(value)}</title>
             <rect width="{left}" height="20" fill="#444"/><rect x="{left}" width="{right}" height="20" fill="{color}"/>
             <g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">

@@ -146,15 +146,15 @@ internal static class PackagePage
         Fact(main, "Published", Html.Time(entry.Published));
         Fact(main, "Size", Html.Size(entry.Length) + $" ({entry.Length.ToString(CultureInfo.InvariantCulture)} bytes)");
         Fact(main, "SHA-256", $"<span class=\"sha\">{Html.Text(entry.Sha256)}</span>");
-        Fact(main, "Download", "<a "
-            + $"href=\"{root}{Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256))}\">{Html.Text(FileName(entry))}</a>");
+        var artifact = Html.Attr(RegistryLayout.ArtifactKey(entry.Artifact, entry.Sha256));
+        Fact(main, "Download", $"<a href=\"{root}{artifact}\">{Html.Text(FileName(entry))}</a>");
         if (versionLink is not null)
         {
             Fact(main, "Details", $"<a href=\"{Html.Attr(versionLink)}\">{Html.Text(entry.Version)}</a>");
         }
 
-        main.Append(
-            "</dl>\n</section>\n<section aria-labelledby=\"dependencies\">\n<h2 id=\"dependencies\">Dependencies</h2>\n");
+        main.Append("</dl>\n</section>\n")
+            .Append("<section aria-labelledby=\"dependencies\">\n<h2 id=\"dependencies\">Dependencies</h2>\n");
         if (entry.Dependencies.Count == 0)
         {
             main.Append("<p>None.</p>\n");

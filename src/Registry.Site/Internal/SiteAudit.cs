@@ -173,8 +173,8 @@ internal sealed partial class SiteAudit(IObjectReader reader, SiteState? state) 
             ? Encoding.UTF8.GetString(stored.Content)
             : null;
 
-    [GeneratedRegex(
-        "<tr data-version=\"(?<version>[^\"]*)\" data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
+    [GeneratedRegex("<tr data-version=\"(?<version>[^\"]*)\" "
+        + "data-yanked=\"(?<yanked>true|false)\" data-sha256=\"(?<sha>[^\"]*)\">")]
     private static partial Regex Row();
 
     [GeneratedRegex("<main id=\"main\" tabindex=\"-1\" data-version=\"(?<version>[^\"]*)\" "

@@ -33,8 +33,11 @@ internal sealed record SiteState
     [JsonIgnore]
     public long Versions => Shards.Values.Sum(s => s.Versions);
 
-    public static string ShardOf(
-        string name) => (SHA256.HashData(Encoding.UTF8.GetBytes(name))[0] % ShardCount).ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+    public static string ShardOf(string name)
+    {
+        var shard = SHA256.HashData(Encoding.UTF8.GetBytes(name))[0] % ShardCount;
+        return shard.ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static SiteState Parse(byte[]? bytes) =>
         Deserialize(bytes, SiteJsonContext.Default.SiteState) is { } state

@@ -13,7 +13,8 @@ namespace Registry.Core.Packages.Internal;
 /// </summary>
 internal static class NuspecDependencies
 {
-    public static (IReadOnlyList<NuGetDependencyGroup> Groups, ImmutableSortedDictionary<string, VersionRange> Flat) Read(XElement? dependencies, string self, string fileName)
+    public static (IReadOnlyList<NuGetDependencyGroup> Groups, ImmutableSortedDictionary<string, VersionRange> Flat)
+        Read(XElement? dependencies, string self, string fileName)
     {
         var groupElements = dependencies?.Elements().Where(e => e.Name.LocalName == "group").ToList() ?? [];
         var ungrouped = dependencies?.Elements().Where(e => e.Name.LocalName == "dependency").ToList() ?? [];

@@ -17,7 +17,12 @@ internal static class PackageFileName
     public static void CheckNupkg(string fileName, string id, string name, NuGetVersion version)
     {
         var expected = $"{id}.{version.ToNormalizedString()}.nupkg";
-        string[] accepted = [expected, $"{id}.{version.OriginalVersion}.nupkg", $"{name}-{RegistryLayout.VersionText(version)}.nupkg"];
+        string[] accepted =
+        [
+            expected,
+            $"{id}.{version.OriginalVersion}.nupkg",
+            $"{name}-{RegistryLayout.VersionText(version)}.nupkg",
+        ];
         if (!accepted.Contains(fileName, StringComparer.OrdinalIgnoreCase))
         {
             throw Refuse(

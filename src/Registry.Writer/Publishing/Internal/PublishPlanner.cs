@@ -189,10 +189,10 @@ internal sealed class PublishPlanner(IReadOnlyList<PackageFile> packages, Publis
 
             if (!available.Any(range.Satisfies))
             {
+                var versions = available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none");
                 throw new ValidationException(Rules.DependencyUnsatisfiable,
                     $"{file}: depends on {dependency} {range.ToNormalizedString()}, but no published, unyanked version "
-                    + "satisfies it (available: "
-                    + $"{string.Join(", ", available.Order().Select(v => v.ToNormalizedString()).DefaultIfEmpty("none"))})");
+                    + $"satisfies it (available: {string.Join(", ", versions)})");
             }
         }
     }

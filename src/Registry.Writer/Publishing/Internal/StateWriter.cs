@@ -135,10 +135,19 @@ internal sealed class StateWriter(
         if (changes.ResignTargets)
         {
             var old = state.Targets.Signed;
-            var version = await WriteNewVersionAsync(RoleNames.Targets, old.Version + 1, v => old with { Version = v, Expires = now.AddDays(settings.TargetsExpiryDays), Delegations = changes.NewDelegations ?? old.Delegations },
-                TufJsonContext.Default.TargetsMetadata, keys.KeysFor(
-                    RoleNames.Targets,
-                    root.Roles[RoleNames.Targets]), policy, cancellationToken).ConfigureAwait(false);
+            var version = await WriteNewVersionAsync(
+                RoleNames.Targets,
+                old.Version + 1,
+                v => old with
+                {
+                    Version = v,
+                    Expires = now.AddDays(settings.TargetsExpiryDays),
+                    Delegations = changes.NewDelegations ?? old.Delegations,
+                },
+                TufJsonContext.Default.TargetsMetadata,
+                keys.KeysFor(RoleNames.Targets, root.Roles[RoleNames.Targets]),
+                policy,
+                cancellationToken).ConfigureAwait(false);
             snapshotMeta["targets.json"] = new MetaFile { Version = version };
         }
 
