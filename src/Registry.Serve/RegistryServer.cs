@@ -32,8 +32,8 @@ public sealed class RegistryServer : IAsyncDisposable
             throw new Core.EnvironmentException($"{folder}: no such folder to serve");
         }
 
-        var settings = await Core.Settings.RegistrySettings.LoadAsync(new Core.Storage.FolderStore(root), cancellationToken)
-            .ConfigureAwait(false);
+        var store = new Core.Storage.FolderStore(root);
+        var settings = await Core.Settings.RegistrySettings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         var handler = new FolderFileHandler(root, settings.CachePolicy);
         return new RegistryServer(
             await OriginHost.StartAsync(host, port, handler.HandleAsync, cancellationToken).ConfigureAwait(false));
