@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Registry.Core;
+using Registry.Core.Storage;
 
 namespace Registry.Client;
 
@@ -91,19 +92,13 @@ public static class Credentials
     {
         Directory.CreateDirectory(home.Path);
         var path = PathIn(home);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        {
-            JsonSerializer.Serialize(stream, tokens, CredentialsJsonContext.Default.DictionaryStringStoredCredential);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(
+            path,
+            stream => JsonSerializer.Serialize(
+                stream,
+                tokens,
+                CredentialsJsonContext.Default.DictionaryStringStoredCredential),
+            AtomicFile.OwnerOnly);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Registry.Core;
+using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
 namespace Registry.Client;
@@ -192,7 +193,7 @@ public sealed class RegistryHome(string path)
         RemoveFolder(folder);
 
         Directory.CreateDirectory(folder);
-        WriteAtomically(System.IO.Path.Combine(folder, "root.json"), rootBytes);
+        AtomicFile.Write(System.IO.Path.Combine(folder, "root.json"), rootBytes);
         SaveSources(sources);
         return source;
     }
@@ -231,16 +232,16 @@ public sealed class RegistryHome(string path)
             throw new EnvironmentException($"'{name}' is not a valid source name ({Core.Packages.PackageName.Rule})");
         }
 
-        if (name.StartsWith(Resolution.RegistrySet.ImplicitPrefix, StringComparison.Ordinal))
+        if (name.StartsWith(RegistrySet.ImplicitPrefix, StringComparison.Ordinal))
         {
             throw new EnvironmentException($"'{name}': source names starting with "
-                + $"'{Resolution.RegistrySet.ImplicitPrefix}' are kept for the registries that signed indexes pin "
+                + $"'{RegistrySet.ImplicitPrefix}' are kept for the registries that signed indexes pin "
                 + "(docs/protocol.md, \"Dependencies across registries\"); choose another name");
         }
     }
 
     private void SaveSources(List<SourceConfig> sources) =>
-        WriteAtomically(
+        AtomicFile.Write(
             System.IO.Path.Combine(Path, "sources.json"),
             JsonSerializer.SerializeToUtf8Bytes(sources, ClientJsonContext.Default.ListSourceConfig));
 
@@ -255,15 +256,6 @@ public sealed class RegistryHome(string path)
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>Writes a file so that readers see the old or the new bytes, never a part.</summary>
-    public static void WriteAtomically(string path, byte[] content)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temp, content);
-        File.Move(temp, path, overwrite: true);
     }
 }
 

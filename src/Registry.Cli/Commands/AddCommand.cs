@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using NuGet.Versioning;
+using Registry.Client;
 using Registry.Client.Resolution;
 using Registry.Core;
 using Registry.Core.Packages;

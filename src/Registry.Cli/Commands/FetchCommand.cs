@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NuGet.Versioning;
 using Registry.Cli.Internal;
+using Registry.Client;
 using Registry.Client.Resolution;
 using Registry.Core;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Registry.Cli.Internal;
 using Registry.Core;
 using Registry.Core.Packages;
+using Registry.Core.Storage;
 
 namespace Registry.Cli.Commands;
 
@@ -31,15 +32,12 @@ internal static class PackCommand
             var full = Path.GetFullPath(file);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             // Written whole under a temporary name, then renamed: an interrupted pack leaves no half file.
-            var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
             try
             {
-                await File.WriteAllBytesAsync(temporary, packed.Content, ct).ConfigureAwait(false);
-                File.Move(temporary, full, overwrite: true);
+                AtomicFile.Write(full, packed.Content);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                File.Delete(temporary);
                 throw new EnvironmentException($"{file}: cannot write the package ({e.Message.TrimEnd('.')})", e);
             }
 

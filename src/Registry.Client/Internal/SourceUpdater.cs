@@ -212,7 +212,7 @@ internal sealed class SourceUpdater(
                 cancellationToken).ConfigureAwait(false);
         }
 
-        RegistryHome.WriteAtomically(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
+        AtomicFile.Write(etagFile, System.Text.Encoding.UTF8.GetBytes(timestamp.VersionTag));
         await AttachAsync(reader, next.Root, timestamp.Content, cancellationToken, (local, ahead)).ConfigureAwait(
             false);
         return new UpdateResult(UpdateStatus.Updated, next.Timestamp.Signed.Version, reader.Location, _warnings);

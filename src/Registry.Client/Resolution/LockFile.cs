@@ -4,6 +4,7 @@ using NuGet.Versioning;
 using Registry.Core;
 using Registry.Core.Index;
 using Registry.Core.Packages;
+using Registry.Core.Storage;
 
 namespace Registry.Client.Resolution;
 
@@ -176,7 +177,7 @@ public sealed record LockFile
         : JsonSerializer.Serialize(value.Length > 200 ? value[..200] + "..." : value, LockJsonContext.Default.String);
 
     public void Write(string projectDirectory) =>
-        RegistryHome.WriteAtomically(
+        AtomicFile.Write(
             Path.Combine(projectDirectory, FileName),
             JsonSerializer.SerializeToUtf8Bytes(this, LockJsonContext.Default.LockFile));
 }

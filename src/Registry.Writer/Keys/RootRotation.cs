@@ -53,9 +53,7 @@ public static class RootRotation
             throw new EnvironmentException($"{path}: exists already; remove it or choose another -o");
         }
 
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllBytes(temporary, proposal.FileBytes);
-        File.Move(temporary, full, overwrite: true);
+        AtomicFile.Write(full, proposal.FileBytes);
     }
 
     /// <summary>Adds (or replaces) the signature of <paramref name="key"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Registry.Core.Storage;
 
 namespace Registry.Core.Tokens;
 
@@ -134,36 +135,19 @@ public sealed class TokenFile
     /// <summary>Writes the file whole (to a temporary file, then a rename), mode 0600.</summary>
     public void Save()
     {
-        var temp = _path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        {
-            JsonSerializer.Serialize(stream, Document, TokenJsonContext.Default.TokenFileDocument);
-        }
-
-        File.Move(temp, _path, overwrite: true);
+        AtomicFile.Write(
+            _path,
+            stream => JsonSerializer.Serialize(stream, Document, TokenJsonContext.Default.TokenFileDocument),
+            AtomicFile.OwnerOnly);
     }
 
     public static void WriteEdgeConfig(string path, EdgeConfig config)
     {
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        {
-            JsonSerializer.Serialize(stream, config, TokenJsonContext.Default.EdgeConfig);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        // 0640: the edge's process may run as another user of the operator's group.
+        AtomicFile.Write(
+            path,
+            stream => JsonSerializer.Serialize(stream, config, TokenJsonContext.Default.EdgeConfig),
+            AtomicFile.OwnerOnly | UnixFileMode.GroupRead);
     }
 
     private static TokenSecret NewSecret() => new(

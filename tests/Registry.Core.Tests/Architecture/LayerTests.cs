@@ -79,14 +79,21 @@ public sealed class LayerTests
         ["Registry.Core.Tokens", "Registry.Core.Keys"],
         ["Registry.Core.Publishing"]);
 
+    /// <summary>The client's: resolution (ranges, the resolver, the lock file) below the client that feeds it.</summary>
+    public static TheoryData<string, string[], string[]> ClientLayers() => Layered(
+        "Registry.Client",
+        ["Registry.Client.Resolution"],
+        ["Registry.Client"]);
+
     [Theory]
     [MemberData(nameof(ProtocolLayers))]
     [MemberData(nameof(WriterLayers))]
+    [MemberData(nameof(ClientLayers))]
     public void A_namespace_uses_only_the_layers_below_it(string assembly, string[] layer, string[] forbidden)
     {
         var types = Types.InAssembly(AssemblyNamed(assembly));
         var result = types.That().ResideInNamespaceMatching(NamespacePattern(layer))
-            .ShouldNot().HaveDependencyOnAny(forbidden)
+            .ShouldNot().HaveDependencyOnAny(Expanded(assembly, layer, forbidden))
             .GetResult();
 
         Assert.True(
@@ -98,9 +105,15 @@ public sealed class LayerTests
     [Theory]
     [InlineData("Registry.Core")]
     [InlineData("Registry.Writer")]
+    [InlineData("Registry.Client")]
     public void Every_namespace_has_a_layer(string assembly)
     {
-        var layered = (assembly == "Registry.Core" ? ProtocolLayers() : WriterLayers())
+        var layered = (assembly switch
+            {
+                "Registry.Core" => ProtocolLayers(),
+                "Registry.Writer" => WriterLayers(),
+                _ => ClientLayers(),
+            })
             .SelectMany(row => row.Data.Item2)
             .ToHashSet(StringComparer.Ordinal);
         var unplaced = AssemblyNamed(assembly).GetTypes()
@@ -114,8 +127,26 @@ public sealed class LayerTests
         Assert.True(unplaced.Count == 0, $"namespaces of {assembly} in no layer: " + string.Join(", ", unplaced));
     }
 
-    private static System.Reflection.Assembly AssemblyNamed(string name) =>
-        name == "Registry.Core" ? Protocol : typeof(RegistryWriter).Assembly;
+    private static System.Reflection.Assembly AssemblyNamed(string name) => name switch
+    {
+        "Registry.Core" => Protocol,
+        "Registry.Writer" => typeof(RegistryWriter).Assembly,
+        _ => typeof(Registry.Client.RegistryClient).Assembly,
+    };
+
+    /// <summary>
+    /// A forbidden namespace that is a prefix of the checked one (the client's root above its
+    /// Resolution) would match the checked types themselves: it is named by its types instead.
+    /// </summary>
+    private static string[] Expanded(string assembly, string[] layer, string[] forbidden) =>
+    [
+        .. forbidden.SelectMany(f => layer.Any(n => n.StartsWith(f + ".", StringComparison.Ordinal))
+            ? AssemblyNamed(assembly).GetTypes()
+                .Where(t => t.Namespace == f || t.Namespace == f + ".Internal")
+                .Select(t => t.FullName!.Split('+')[0])
+                .Distinct()
+            : [f]),
+    ];
 
     /// <summary>The namespaces themselves and their Internal folders.</summary>
     private static string NamespacePattern(string[] layer) =>

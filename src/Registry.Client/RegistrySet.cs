@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Registry.Core;
 using Registry.Core.Index;
+using Registry.Core.Storage;
 using Registry.Core.Tuf;
 
-namespace Registry.Client.Resolution;
+namespace Registry.Client;
 
 /// <summary>
 /// The registries one install reads: the project's source (<see cref="Home"/>) and every registry a
@@ -110,7 +111,7 @@ public sealed class RegistrySet(RegistryClient home, bool offline) : IDisposable
         }
 
         RootChain.ParseAnchor(root, $"{pin.Url}{RegistryLayout.RootKey(1)}");
-        RegistryHome.WriteAtomically(anchor, root);
+        AtomicFile.Write(anchor, root);
         return source;
     }
 
