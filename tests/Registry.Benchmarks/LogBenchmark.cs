@@ -93,8 +93,10 @@ internal static class LogBenchmark
         await updated.ConsistencyProofAsync(size, CancellationToken.None);
         return
         [
-            ("bytes a commit writes for the log, first 256 commits: median / max", $"{Median(small):N0} / {small.Max():N0} B"),
-            ($"bytes a commit writes for the log, last 256 of {size:N0}: median / max", $"{Median(large):N0} / {large.Max():N0} B"),
+            ("bytes a commit writes for the log, first 256 commits: median / max", $"{Median(small):N0} / "
+                + $"{small.Max():N0} B"),
+            ($"bytes a commit writes for the log, last 256 of {size:N0}: median / max", $"{Median(large):N0} / "
+                + $"{large.Max():N0} B"),
             ("log size, every file kept", $"{logBytes / 1e6:N1} MB in {files:N0} files"),
             ("log size after gc (superseded partials deleted)", $"{afterGc / 1e6:N1} MB in {afterGcFiles:N0} files"),
             ("cold install: extra requests, timestamp bytes", $"0, +{timestampField:N0} B ({proof.Count}-hash proof)"),

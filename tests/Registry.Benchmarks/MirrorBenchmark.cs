@@ -37,7 +37,8 @@ internal static class MirrorBenchmark
                 "root");
             await using var server = await RegistryServer.StartAsync(site, 0);
             var destination = new FolderStore(Path.Combine(root, "mirror"));
-            Console.WriteLine($"mirror of a {packages}-package registry ({bins} bins) over HTTP into a folder: requests / files / bytes / seconds");
+            Console.WriteLine($"mirror of a {packages}-package registry ({bins} bins) over HTTP into a folder: "
+                + "requests / files / bytes / seconds");
             await SyncAsync("initial sync", server.BaseUri, destination, anchor);
             await SyncAsync("unchanged source", server.BaseUri, destination, anchor);
             foreach (var k in new[] { 1, 10 })
@@ -70,7 +71,8 @@ internal static class MirrorBenchmark
         var result = await new RegistryMirror(reader, destination, anchor, TimeProvider.System).SyncAsync(
             null,
             default);
-        Console.WriteLine($"  {label,-22} {reader.RequestCount,6} requests {result.FilesFetched,6} files {result.BytesFetched,10} bytes {clock.Elapsed.TotalSeconds,7:0.00} s");
+        Console.WriteLine($"  {label,-22} {reader.RequestCount,6} requests {result.FilesFetched,6} files "
+            + $"{result.BytesFetched,10} bytes {clock.Elapsed.TotalSeconds,7:0.00} s");
     }
 
     private static PackageFile Package(string name)

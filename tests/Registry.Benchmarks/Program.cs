@@ -17,14 +17,16 @@ using Registry.Core.Tuf;
 //            publish, sizes, installs, mirror, verify, and reprepro side by side (docs/performance.md).
 //            --nupkg publishes .nupkg files instead (4 KiB payload), into a registry with a NuGet feed,
 //            and splits the bytes written into the signed commit and the NuGet view.
-//   dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins 256] [--s3 BUCKET] [--nupkg]
+// dotnet run --project tests/Registry.Benchmarks -c Release -- [publish|mirror] [--packages 1000] [--samples 9] [--bins
+// 256] [--s3 BUCKET] [--nupkg]
 //   hex --view site|search: a derived view at Hex scale: built from scratch, and what one publish
 //            writes with it on (commit and view apart), into the empty and the full registry; for search
-//            also cold queries over HTTP (requests, bytes); takes hex's options. 'site' is the same as 'hex --view site'.
+// also cold queries over HTTP (requests, bytes); takes hex's options. 'site' is the same as 'hex --view site'.
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- hex --help
 //   search:  the search index at Hex scale (docs/search.md): building it from scratch, a cold query's
 //            files and bytes, the bytes a publish adds; --corpus FILE reads real names and descriptions
-//   dotnet run --project tests/Registry.Benchmarks -c Release -- search [--packages 10000] [--versions 60000] [--corpus FILE]
+// dotnet run --project tests/Registry.Benchmarks -c Release -- search [--packages 10000] [--versions 60000] [--corpus
+// FILE]
 //   rebin:   one publish into a 100,000-package registry before and after 'registry rebin' to the best
 //            bin count, and the rebin's own cost (docs/protocol.md, "How many bins").
 //   dotnet run --project tests/Registry.Benchmarks -c Release -- rebin [--packages 100000] [--bins 256] [--to N]
@@ -101,10 +103,13 @@ try
 {
     var empty = await MeasureAsync(Path.Combine(root, "empty"), 0);
     var full = await MeasureAsync(Path.Combine(root, "full"), packages);
-    Console.WriteLine($"publish of one new {(nupkg ? ".nupkg" : "package")} on {(s3Bucket is null ? "a folder" : $"s3://{s3Bucket}")}, {bins} bins, median of {samples} publishes (files written / bytes written / store requests / bytes read / ms{(nupkg ? " / NuGet view files, bytes" : "")})");
+    Console.WriteLine($"publish of one new {(nupkg ? ".nupkg" : "package")} on "
+        + $"{(s3Bucket is null ? "a folder" : $"s3://{s3Bucket}")}, {bins} bins, median of {samples} publishes (files "
+        + $"written / bytes written / store requests / bytes read / ms{(nupkg ? " / NuGet view files, bytes" : "")})");
     Print("empty registry", empty);
     Print($"{packages}-package registry", full);
-    Console.WriteLine($"ratio bytes written {packages}/empty: {Median(full, s => s.BytesWritten) / Median(empty, s => s.BytesWritten):0.00}");
+    Console.WriteLine($"ratio bytes written {packages}/empty: "
+        + $"{Median(full, s => s.BytesWritten) / Median(empty, s => s.BytesWritten):0.00}");
     return 0;
 }
 finally
@@ -165,7 +170,9 @@ async Task<List<Sample>> MeasureAsync(string folder, int existing)
 static PackageFile Nupkg(string id) => Registry.Testing.NuGetPackages.Nupkg(id, "1.0.0", payloadBytes: 4096);
 
 void Print(string label, List<Sample> s) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written {Median(s, x => x.Reads),5:0} requests {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} ms{(nupkg ? $" {Median(s, x => x.ViewFiles),3:0} view files {Median(s, x => x.ViewBytes),7:0} B" : "")}"));
+    $"  {label,-24} {Median(s, x => x.Files),6:0} files {Median(s, x => x.BytesWritten),9:0} B written "
+    + $"{Median(s, x => x.Reads),5:0} requests {Median(s, x => x.BytesRead),9:0} B read {Median(s, x => x.Ms),7:0.0} "
+    + $"ms{(nupkg ? $" {Median(s, x => x.ViewFiles),3:0} view files {Median(s, x => x.ViewBytes),7:0} B" : "")}"));
 
 internal sealed record Sample(
     int Files,

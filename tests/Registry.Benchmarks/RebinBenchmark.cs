@@ -16,7 +16,8 @@ namespace Registry.Benchmarks;
 /// </summary>
 internal static class RebinBenchmark
 {
-    public const string Usage = "dotnet run --project tests/Registry.Benchmarks -c Release -- rebin [--packages 100000] [--bins 256] [--to N (default: the best for --packages)] [--samples 9]";
+    public const string Usage = "dotnet run --project tests/Registry.Benchmarks -c Release -- rebin [--packages "
+        + "100000] [--bins 256] [--to N (default: the best for --packages)] [--samples 9]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -54,7 +55,8 @@ internal static class RebinBenchmark
                 .TotalSeconds);
             var after = await MeasureAsync(store, writer, "after", samples);
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one publish into a {packages}-package registry (index documents and bins; 4 KiB artifact), median of {samples}:"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one publish into a {packages}-package "
+                + $"registry (index documents and bins; 4 KiB artifact), median of {samples}:"));
             Console.WriteLine(
                 "  bins                      files  bytes written  of which snapshot  model (bin + snapshot)");
             Print($"{bins} bins", before, HashBins.PublishBytes(packages, bins));
@@ -63,7 +65,9 @@ internal static class RebinBenchmark
                 after,
                 HashBins.PublishBytes(packages, to, rebin.Plan.RetiredSnapshotEntries));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rebin {bins} -> {to}: {rebinFigures.Writes} files, {rebinFigures.BytesWritten / 1024.0:0} KiB written, {rebinFigures.Reads} reads, {rebinFigures.BytesRead / 1024.0:0} KiB read, {rebinFigures.Item5:0.0} s; the snapshot keeps {rebin.Plan.RetiredSnapshotEntries} retired bins"));
+                $"rebin {bins} -> {to}: {rebinFigures.Writes} files, {rebinFigures.BytesWritten / 1024.0:0} KiB "
+                + $"written, {rebinFigures.Reads} reads, {rebinFigures.BytesRead / 1024.0:0} KiB read, "
+                + $"{rebinFigures.Item5:0.0} s; the snapshot keeps {rebin.Plan.RetiredSnapshotEntries} retired bins"));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"ratio bytes written after/before: {Median(after, s => s.Bytes) / Median(before, s => s.Bytes):0.00}"));
@@ -103,5 +107,6 @@ internal static class RebinBenchmark
         string label,
         List<Figure> figures,
         double model) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  {label,-24} {Median(figures, f => f.Files),6:0} {Median(figures, f => f.Bytes) / 1024,11:0.0} KiB {Median(figures, f => f.SnapshotBytes) / 1024,13:0.0} KiB {model / 1024,15:0.0} KiB"));
+        $"  {label,-24} {Median(figures, f => f.Files),6:0} {Median(figures, f => f.Bytes) / 1024,11:0.0} KiB "
+        + $"{Median(figures, f => f.SnapshotBytes) / 1024,13:0.0} KiB {model / 1024,15:0.0} KiB"));
 }

@@ -29,7 +29,9 @@ internal static class SearchBenchmark
         var all = corpus is null ? FromHex(packages + 100, versions, random) : FromCorpus(corpus, packages + 100);
         var held = all.Skip(packages).Take(100).ToList();
         var entries = all.Take(packages).ToList();
-        Console.WriteLine($"search index of {entries.Count} packages ({(corpus is null ? $"Hex generator, {versions} versions" : Path.GetFileName(corpus))}); shard bound {SearchShard.MaxBytes} bytes, {SearchShard.MaxPerWord} packages a word");
+        Console.WriteLine($"search index of {entries.Count} packages "
+            + $"({(corpus is null ? $"Hex generator, {versions} versions" : Path.GetFileName(corpus))}); shard bound "
+            + $"{SearchShard.MaxBytes} bytes, {SearchShard.MaxPerWord} packages a word");
 
         var clock = Stopwatch.StartNew();
         var shards = SearchIndexBuilder.Build(entries);
@@ -37,9 +39,13 @@ internal static class SearchBenchmark
         var records = entries.Sum(e => (long)PackageRecordSize(e));
         clock.Stop();
         var sizes = bytes.Values.Select(b => b.Length).Order().ToList();
-        Console.WriteLine($"build from scratch: {clock.Elapsed.TotalSeconds:0.0} s, {bytes.Count} shards, {sizes.Sum(s => (long)s) / 1024.0:0} KiB; shard size median {Median(sizes) / 1024.0:0.0} KiB, p99 {sizes[(int)(sizes.Count * 0.99)] / 1024.0:0.0} KiB, max {sizes[^1] / 1024.0:0.0} KiB; + {entries.Count} package records, {records / 1024.0:0} KiB");
+        Console.WriteLine($"build from scratch: {clock.Elapsed.TotalSeconds:0.0} s, {bytes.Count} shards, "
+            + $"{sizes.Sum(s => (long)s) / 1024.0:0} KiB; shard size median {Median(sizes) / 1024.0:0.0} KiB, p99 "
+            + $"{sizes[(int)(sizes.Count * 0.99)] / 1024.0:0.0} KiB, max {sizes[^1] / 1024.0:0.0} KiB; + "
+            + $"{entries.Count} package records, {records / 1024.0:0} KiB");
         var capped = shards.Values.Sum(s => s.Words.Count(w => w.Value.Count >= SearchShard.MaxPerWord));
-        Console.WriteLine($"words listing the cap ({SearchShard.MaxPerWord}) or trimmed by the shard bound: {capped} of {shards.Values.Sum(s => s.Words.Count)}");
+        Console.WriteLine($"words listing the cap ({SearchShard.MaxPerWord}) or trimmed by the shard bound: {capped} "
+            + $"of {shards.Values.Sum(s => s.Words.Count)}");
 
         var parsed = bytes.ToDictionary(b => b.Key, b => SearchShard.Parse(b.Value, b.Key), StringComparer.Ordinal);
         var gzipped = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -78,7 +84,11 @@ internal static class SearchBenchmark
             }
         }
 
-        Console.WriteLine($"cold query ({cold.Count}: name, name prefix, description word, name word + description word): files max {cold.Max(c => c.Files)}, bytes median {Median(cold.Select(c => c.Bytes)) / 1024.0:0.0} KiB, max {cold.Max(c => c.Bytes) / 1024.0:0.0} KiB; gzip median {Median(cold.Select(c => c.Gzip)) / 1024.0:0.0} KiB, max {cold.Max(c => c.Gzip) / 1024.0:0.0} KiB; exact name first {exactFirst} of {names}");
+        Console.WriteLine($"cold query ({cold.Count}: name, name prefix, description word, name word + description "
+            + $"word): files max {cold.Max(c => c.Files)}, bytes median "
+            + $"{Median(cold.Select(c => c.Bytes)) / 1024.0:0.0} KiB, max {cold.Max(c => c.Bytes) / 1024.0:0.0} KiB; "
+            + $"gzip median {Median(cold.Select(c => c.Gzip)) / 1024.0:0.0} KiB, max "
+            + $"{cold.Max(c => c.Gzip) / 1024.0:0.0} KiB; exact name first {exactFirst} of {names}");
 
         // What one publish writes: its record, and each shard of its keys whose bytes change (the view
         // skips a swap when they do not: a package below a full word's cap leaves that shard as it was).
@@ -106,8 +116,14 @@ internal static class SearchBenchmark
             publishes.Add((files, written, entry.Keys.Count + 1, touched));
         }
 
-        Console.WriteLine($"publish of a new package (100 samples), files and bytes written: files median {Median(publishes.Select(p => (long)p.Files)):0}, max {publishes.Max(p => p.Files)}; bytes median {Median(publishes.Select(p => p.Bytes)) / 1024.0:0.0} KiB, max {publishes.Max(p => p.Bytes) / 1024.0:0.0} KiB");
-        Console.WriteLine($"  shards of its keys, changed or not: files median {Median(publishes.Select(p => (long)p.Touched)):0}, max {publishes.Max(p => p.Touched)}; bytes median {Median(publishes.Select(p => p.TouchedBytes)) / 1024.0:0.0} KiB, max {publishes.Max(p => p.TouchedBytes) / 1024.0:0.0} KiB");
+        Console.WriteLine("publish of a new package (100 samples), files and bytes written: files median "
+            + $"{Median(publishes.Select(p => (long)p.Files)):0}, max {publishes.Max(p => p.Files)}; bytes median "
+            + $"{Median(publishes.Select(p => p.Bytes)) / 1024.0:0.0} KiB, max "
+            + $"{publishes.Max(p => p.Bytes) / 1024.0:0.0} KiB");
+        Console.WriteLine("  shards of its keys, changed or not: files median "
+            + $"{Median(publishes.Select(p => (long)p.Touched)):0}, max {publishes.Max(p => p.Touched)}; bytes median "
+            + $"{Median(publishes.Select(p => p.TouchedBytes)) / 1024.0:0.0} KiB, max "
+            + $"{publishes.Max(p => p.TouchedBytes) / 1024.0:0.0} KiB");
         return Task.FromResult(0);
     }
 

@@ -77,7 +77,8 @@ public sealed partial class ClientOutputTests : IDisposable
         var json = await client.RunAsync("install", "--project", client.Folder, "--json");
 
         Assert.Equal(1, text.ExitCode);
-        Assert.Equal($"registry: error: {manifest}: not valid JSON (line 1, column 36: a trailing comma before '}}', which JSON does not allow) [rule: manifest-json]\n", text.Error);
+        Assert.Equal($"registry: error: {manifest}: not valid JSON (line 1, column 36: a trailing comma before '}}', "
+            + "which JSON does not allow) [rule: manifest-json]\n", text.Error);
         Assert.Equal(1, json.ExitCode);
         using var error = System.Text.Json.JsonDocument.Parse(json.Out);
         var message = error.RootElement.GetProperty("error").GetProperty("message").GetString()!;
@@ -99,10 +100,13 @@ public sealed partial class ClientOutputTests : IDisposable
 
         Assert.Equal(1, install.ExitCode);
         Assert.Equal(
-            $"registry: error: {manifest}: dependency 'alpha': \"^2.0.0\" is not a NuGet version range; ranges use NuGet's syntax, where ^2.0.0 is written [2.0.0, 3.0.0) (a bare version such as 2.0.0 means at least 2.0.0) [rule: dependency-invalid]\n",
+            $"registry: error: {manifest}: dependency 'alpha': \"^2.0.0\" is not a NuGet version range; ranges use "
+            + "NuGet's syntax, where ^2.0.0 is written [2.0.0, 3.0.0) (a bare version such as 2.0.0 means at least "
+            + "2.0.0) [rule: dependency-invalid]\n",
             install.Error);
         Assert.Equal(2, fetch.ExitCode);
-        Assert.Equal("registry: error: '^2.0.0' is not a NuGet version range; ranges use NuGet's syntax, where ^2.0.0 is written [2.0.0, 3.0.0) (a bare version such as 2.0.0 means at least 2.0.0)\n", fetch.Error);
+        Assert.Equal("registry: error: '^2.0.0' is not a NuGet version range; ranges use NuGet's syntax, where ^2.0.0 "
+            + "is written [2.0.0, 3.0.0) (a bare version such as 2.0.0 means at least 2.0.0)\n", fetch.Error);
         Assert.Equal(["registry.json"], Directory.GetFileSystemEntries(client.Folder).Select(Path.GetFileName));
     }
 
@@ -110,7 +114,8 @@ public sealed partial class ClientOutputTests : IDisposable
     public async Task Info_shows_description_license_links_publish_dates_and_yank_reasons()
     {
         await _registry.InitAsync();
-        var manifest = "{\"name\":\"alpha\",\"version\":\"VERSION\",\"description\":\"Parses alphas\",\"license\":\"MIT\",\"authors\":[\"Ada\",\"Grace\"],"
+        var manifest = "{\"name\":\"alpha\",\"version\":\"VERSION\",\"description\":\"Parses "
+            + "alphas\",\"license\":\"MIT\",\"authors\":[\"Ada\",\"Grace\"],"
             + "\"homepage\":\"https://alpha.example/\",\"repository\":\"https://git.example/alpha\",\"dependencies\":{}}";
         var files = new[] { "1.0.0", "1.1.0" }.Select(version =>
         {
@@ -131,7 +136,8 @@ public sealed partial class ClientOutputTests : IDisposable
         Assert.True(info.ExitCode == 0, info.ToString());
         var text = DatePattern().Replace(info.Out, "DATE");
         Assert.Equal(
-            "alpha: Parses alphas\n  license: MIT\n  authors: Ada, Grace\n  homepage: https://alpha.example/\n  repository: https://git.example/alpha\n  versions:\n"
+            "alpha: Parses alphas\n  license: MIT\n  authors: Ada, Grace\n  homepage: https://alpha.example/\n  "
+            + "repository: https://git.example/alpha\n  versions:\n"
             + "    1.0.0  published DATE  yanked: CVE-2026-0001\n    1.1.0  published DATE\n",
             text);
         // The publish may straddle midnight: its date is the day it started or the day it ended.

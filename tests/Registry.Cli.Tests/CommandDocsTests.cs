@@ -35,7 +35,8 @@ public sealed partial class CommandDocsTests
 
         var undocumented = options.Where(o => !o.Aliases.Append(o.Name).Any(
             name => Regex.IsMatch(text, $@"(?<![a-z0-9-]){Regex.Escape(name)}(?![a-z0-9-])"))).Select(o => o.Name).ToList();
-        Assert.True(undocumented.Count == 0, $"docs/commands.md, section '{heading}', does not mention {string.Join(", ", undocumented)} of '{path} --help'");
+        Assert.True(undocumented.Count == 0, $"docs/commands.md, section '{heading}', does not mention "
+            + $"{string.Join(", ", undocumented)} of '{path} --help'");
 
         var arguments = command.Arguments.Select(a => a.Name.ToUpperInvariant()).Where(a => !heading.Contains(
             a,
@@ -48,7 +49,8 @@ public sealed partial class CommandDocsTests
             + string.Join("\n", text.Split('\n').Where(l => l.StartsWith("| `--", StringComparison.Ordinal))))
             .Select(m => m.Groups[1].Value).Distinct().ToList();
         var unknown = documented.Where(o => !options.Any(x => x.Name == o || x.Aliases.Contains(o))).ToList();
-        Assert.True(unknown.Count == 0, $"docs/commands.md, section '{heading}', documents {string.Join(", ", unknown)}, which '{path} --help' does not list");
+        Assert.True(unknown.Count == 0, $"docs/commands.md, section '{heading}', documents "
+            + $"{string.Join(", ", unknown)}, which '{path} --help' does not list");
     }
 
     /// <summary>Commands that do something (group commands such as <c>root</c> only hold others).</summary>

@@ -65,7 +65,8 @@ public sealed class LargePackageTests : IDisposable
             client.Folder);
 
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("more than the limit of 1000000; make the package smaller, or raise the limit with REGISTRY_MAX_PACKAGE_BYTES [rule: limit-compressed-size]", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("more than the limit of 1000000; make the package smaller, or raise the limit with "
+            + "REGISTRY_MAX_PACKAGE_BYTES [rule: limit-compressed-size]", refused.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(client.Folder, "packages", "large")));
         Assert.False(File.Exists(Path.Combine(client.Folder, "registry.lock")));
     }
@@ -81,7 +82,8 @@ public sealed class LargePackageTests : IDisposable
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("large-1.0.0.tgz: is ", refused.Error, StringComparison.Ordinal);
-        Assert.Contains("more than the limit of 1000000; make the package smaller, or raise the limit with --max-package-bytes [rule: limit-compressed-size]", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("more than the limit of 1000000; make the package smaller, or raise the limit with "
+            + "--max-package-bytes [rule: limit-compressed-size]", refused.Error, StringComparison.Ordinal);
         Assert.Equal(before, StoreDigest.Of(_registry.Store));
     }
 
@@ -96,8 +98,11 @@ public sealed class LargePackageTests : IDisposable
 
         Assert.True(published.ExitCode == 0, published.ToString());
         Assert.Contains(
-            "registry: warning: --max-package-bytes 100000000 is above the 67108864 that clients accept: a package past 67108864 publishes, but 'registry install' refuses it unless the client sets REGISTRY_MAX_PACKAGE_BYTES\n"
-            + "registry: warning: --max-entries 20000 is above the 10000 that clients accept: a package past 10000 publishes, but 'registry install' refuses it unless the client sets REGISTRY_MAX_ENTRIES\n",
+            "registry: warning: --max-package-bytes 100000000 is above the 67108864 that clients accept: a package "
+            + "past 67108864 publishes, but 'registry install' refuses it unless the client sets "
+            + "REGISTRY_MAX_PACKAGE_BYTES\n"
+            + "registry: warning: --max-entries 20000 is above the 10000 that clients accept: a package past 10000 "
+            + "publishes, but 'registry install' refuses it unless the client sets REGISTRY_MAX_ENTRIES\n",
             published.Error, StringComparison.Ordinal);
         Assert.Equal("published alpha 1.0.0", published.Out.Split(' ').Take(3).Aggregate((a, b) => $"{a} {b}"));
         Assert.True(within.ExitCode == 0, within.ToString());

@@ -384,11 +384,14 @@ public sealed class ClientTests : ClientTestBase
         (warmRequests, warmBytes) = (_server.Count() - warmRequests, Interlocked.Read(ref _server.BytesServed)
             - warmBytes);
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm (lock + cache): {warmRequests} request(s), {warmBytes} bytes");
-        Console.WriteLine($"MEASURE cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm (lock + cache): {warmRequests} request(s), {warmBytes} bytes");
+        TestContext.Current.TestOutputHelper?.WriteLine($"cold install of 30 packages: {coldRequests} requests, "
+            + $"{coldBytes} bytes; warm (lock + cache): {warmRequests} request(s), {warmBytes} bytes");
+        Console.WriteLine($"MEASURE cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm "
+            + $"(lock + cache): {warmRequests} request(s), {warmBytes} bytes");
         Assert.Equal(30, cold.Names.Count);
         Assert.Equal(30, warm.Names.Count);
-        Assert.True(warmRequests == 0, $"cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm (lock + cache): {warmRequests} request(s), {warmBytes} bytes");
+        Assert.True(warmRequests == 0, $"cold install of 30 packages: {coldRequests} requests, {coldBytes} bytes; warm "
+            + $"(lock + cache): {warmRequests} request(s), {warmBytes} bytes");
         Assert.Equal(0, warmBytes);
         // timestamp, root probe, snapshot, targets, <= 16 bins, 30 index documents, 30 artifacts.
         Assert.True(coldRequests is >= 62 and <= 80, $"cold install: {coldRequests} requests, {coldBytes} bytes");

@@ -37,7 +37,8 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
 
         var file = Path.Combine(_registry.Root, "big-1.0.0.tgz");
         File.WriteAllBytes(file, Tgz.Archive(
-            ("registry.json", "{\"name\":\"big\",\"version\":\"1.0.0\",\"description\":\"a large package\",\"dependencies\":{}}"),
+            ("registry.json", "{\"name\":\"big\",\"version\":\"1.0.0\",\"description\":\"a large "
+                + "package\",\"dependencies\":{}}"),
             ("lib/data.txt", text.ToString())));
         Assert.Equal(0, (await _registry.PublishAsync(file)).ExitCode);
         _artifact = File.ReadAllBytes(Directory.GetFiles(
@@ -62,7 +63,8 @@ public sealed class MirrorStreamingTests : IAsyncLifetime
         using var reader = new HttpObjectReader(
             _server.Url,
             policy: new HttpPolicy { BaseDelay = TimeSpan.FromMilliseconds(10) });
-        return await new RegistryMirror(reader, destination, anchor, TimeProvider.System).SyncAsync(null, Ct); // the registry was signed by the CLI on the process clock
+        // the registry was signed by the CLI on the process clock
+        return await new RegistryMirror(reader, destination, anchor, TimeProvider.System).SyncAsync(null, Ct);
     }
 
     private int ArtifactRequests => _server.Count(k => k.EndsWith(Artifact[1..], StringComparison.Ordinal));

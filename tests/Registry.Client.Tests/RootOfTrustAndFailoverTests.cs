@@ -3,7 +3,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Client.Tests;
 
-/// <summary>Where trust starts (a root file, a pinned hash, or both) and artifacts fetched from another URL when one copy is bad.</summary>
+/// <summary>Where trust starts (a root file, a pinned hash, or both) and artifacts fetched from another URL when one
+/// copy is bad.</summary>
 public sealed class RootOfTrustAndFailoverTests : ClientTestBase
 {
     private string RootFile => Path.Combine(_registry.Store, "metadata", "1.root.json");

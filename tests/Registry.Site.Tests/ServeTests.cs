@@ -6,7 +6,8 @@ using Registry.Testing;
 
 namespace Registry.Site.Tests;
 
-/// <summary><c>registry serve</c> serves the site at <c>/</c>: directory URLs, content types, CSP on HTML, nosniff everywhere.</summary>
+/// <summary><c>registry serve</c> serves the site at <c>/</c>: directory URLs, content types, CSP on HTML, nosniff
+/// everywhere.</summary>
 public sealed class ServeTests
 {
     [Fact]

@@ -7,7 +7,8 @@ using Registry.Testing;
 
 namespace Registry.Site.Tests;
 
-/// <summary>The site written after a publish: which files, what they say, that it follows yanks, writes nothing twice, converges under races, and that its audit tells "behind" from "wrong".</summary>
+/// <summary>The site written after a publish: which files, what they say, that it follows yanks, writes nothing twice,
+/// converges under races, and that its audit tells "behind" from "wrong".</summary>
 public sealed class SiteViewTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -110,7 +111,8 @@ public sealed class SiteViewTests
             .ToList();
         Assert.Equal([("1.1.0", "true"), ("1.0.0", "false")], rows);
         Assert.Equal("broke the <build>", page.QuerySelector(".reason")!.TextContent);
-        Assert.Contains("Latest version <strong>1.0.0</strong>", page.Body!.InnerHtml, StringComparison.Ordinal); // the yanked 1.1.0 is not offered
+        // the yanked 1.1.0 is not offered
+        Assert.Contains("Latest version <strong>1.0.0</strong>", page.Body!.InnerHtml, StringComparison.Ordinal);
         Assert.Contains("Version 1.0.0 of", page.QuerySelector(".readme")!.TextContent, StringComparison.Ordinal);
         Assert.Contains(
             "broke the &lt;build&gt;",

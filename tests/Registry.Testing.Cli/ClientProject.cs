@@ -15,7 +15,8 @@ public sealed class ClientProject(TestRegistry registry, Uri server) : IAsyncDis
     public IReadOnlyDictionary<string, string> Environment { get; }
         = new Dictionary<string, string> { ["REGISTRY_HOME"] = Path.Combine(registry.Root, "home") };
 
-    /// <summary>Serves the registry over HTTP, adds it as the source and writes registry.json (when dependencies are given).</summary>
+    /// <summary>Serves the registry over HTTP, adds it as the source and writes registry.json (when dependencies are
+    /// given).</summary>
     public static async Task<ClientProject> StartAsync(TestRegistry registry, string? dependenciesJson = null)
     {
         var server = await RegistryServer.StartAsync(

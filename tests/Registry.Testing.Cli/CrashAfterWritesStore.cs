@@ -99,6 +99,7 @@ internal sealed class CrashAfterWritesStore(IObjectStore inner, int writes) : IO
     }
 }
 
-/// <summary>The process "died": thrown by every call on a <see cref="CrashAfterWritesStore"/> after its last write.</summary>
+/// <summary>The process "died": thrown by every call on a <see cref="CrashAfterWritesStore"/> after its last
+/// write.</summary>
 public sealed class SimulatedCrashException() : Exception(
     "simulated crash: the store accepts nothing after the planned number of writes");

@@ -14,11 +14,13 @@ public static partial class DocScript
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The fenced blocks of <paramref name="language"/> (```sh) in <paramref name="markdown"/>, in order.</summary>
+    /// <summary>The fenced blocks of <paramref name="language"/> (```sh) in <paramref name="markdown"/>, in
+    /// order.</summary>
     public static IReadOnlyList<string> Blocks(string markdown, string language) =>
         Fence().Matches(markdown).Where(m => m.Groups[1].Value == language).Select(m => m.Groups[2].Value).ToList();
 
-    /// <summary>Runs <paramref name="script"/> in <paramref name="folder"/>; background jobs are killed when it ends.</summary>
+    /// <summary>Runs <paramref name="script"/> in <paramref name="folder"/>; background jobs are killed when it
+    /// ends.</summary>
     public static async Task<CliResult> RunAsync(
         string folder,
         string script,

@@ -51,7 +51,8 @@ public sealed class DotnetNuGet : IDisposable
     /// <summary>NUGET_PACKAGES: the global packages folder, empty after <see cref="ResetCaches"/>.</summary>
     public string PackagesFolder { get; private set; } = "";
 
-    /// <summary>NUGET_HTTP_CACHE_PATH: NuGet keeps versions lists here for 30 minutes, whatever Cache-Control says.</summary>
+    /// <summary>NUGET_HTTP_CACHE_PATH: NuGet keeps versions lists here for 30 minutes, whatever Cache-Control
+    /// says.</summary>
     public string HttpCacheFolder { get; private set; } = "";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -110,7 +111,8 @@ public sealed class DotnetNuGet : IDisposable
             var folder = Path.Combine(batch, $"{library.Id}-{library.Version}");
             Directory.CreateDirectory(folder);
             var references = string.Concat((library.Dependencies ?? new Dictionary<string, string>()).Select(d =>
-                $"    <PackageReference Include=\"{SecurityElement.Escape(d.Key)}\" Version=\"{SecurityElement.Escape(d.Value)}\" />\n"));
+                $"    <PackageReference Include=\"{SecurityElement.Escape(d.Key)}\" "
+                + $"Version=\"{SecurityElement.Escape(d.Value)}\" />\n"));
             // Project names must differ within a solution: the version is in the file name, the
             // assembly keeps the id.
             File.WriteAllText(Path.Combine(folder, $"{library.Id}-{library.Version}.csproj"), $"""
@@ -135,7 +137,8 @@ public sealed class DotnetNuGet : IDisposable
             var ns = "Lib_" + new string(library.Id.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
             File.WriteAllText(Path.Combine(
                 folder,
-                "Library.cs"), $"namespace {ns};\n\npublic static class Library\n{{\n    public const string Version = \"{library.Version}\";\n}}\n");
+                "Library.cs"), $"namespace {ns};\n\npublic static class Library\n{{\n    public const string Version = "
+                    + $"\"{library.Version}\";\n}}\n");
             solution.Append(CultureInvariant(
                 $"  <Project Path=\"{library.Id}-{library.Version}/{library.Id}-{library.Version}.csproj\" />\n"));
         }
@@ -182,7 +185,8 @@ public sealed class DotnetNuGet : IDisposable
         var folder = Path.Combine(Root, "projects", $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var items = string.Concat(references.Select(r =>
-            $"    <PackageReference Include=\"{SecurityElement.Escape(r.Key)}\" Version=\"{SecurityElement.Escape(r.Value)}\" />\n"));
+            $"    <PackageReference Include=\"{SecurityElement.Escape(r.Key)}\" "
+            + $"Version=\"{SecurityElement.Escape(r.Value)}\" />\n"));
         File.WriteAllText(Path.Combine(folder, $"{name}.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -204,7 +208,8 @@ public sealed class DotnetNuGet : IDisposable
     public Task<CliResult> RestoreAsync(string project, params string[] extra) =>
         RunAsync(project, DefaultTimeout, ["restore", "--disable-build-servers", .. extra]);
 
-    /// <summary><c>dotnet add package ID</c> (no version unless given in <paramref name="extra"/>, e.g. <c>--version 1.0.0</c> or <c>--prerelease</c>).</summary>
+    /// <summary><c>dotnet add package ID</c> (no version unless given in <paramref name="extra"/>, e.g. <c>--version
+    /// 1.0.0</c> or <c>--prerelease</c>).</summary>
     public Task<CliResult> AddPackageAsync(string project, string id, params string[] extra) =>
         RunAsync(project, DefaultTimeout, ["add", "package", id, .. extra]);
 
@@ -239,7 +244,8 @@ public sealed class DotnetNuGet : IDisposable
         return resolved;
     }
 
-    /// <summary>The PackageReference versions written in a project file (what <c>dotnet add package</c> chose): id to version.</summary>
+    /// <summary>The PackageReference versions written in a project file (what <c>dotnet add package</c> chose): id to
+    /// version.</summary>
     public static IReadOnlyDictionary<string, string> ProjectReferences(string project)
     {
         var file = Directory.EnumerateFiles(project, "*.csproj").Single();
@@ -251,7 +257,8 @@ public sealed class DotnetNuGet : IDisposable
                 StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/> in this environment; kills it past <paramref name="timeout"/>.</summary>
+    /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/> in this environment; kills it past
+    /// <paramref name="timeout"/>.</summary>
     public async Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -13,7 +13,8 @@ public static class Nupkg
     public static string WithoutNuspec(string source, string destination) =>
         Rewrite(source, destination, (name, content) => IsRootNuspec(name) ? null : content);
 
-    /// <summary>The same package whose .nuspec says <c>&lt;id&gt;newId&lt;/id&gt;</c> (the file keeps its name).</summary>
+    /// <summary>The same package whose .nuspec says <c>&lt;id&gt;newId&lt;/id&gt;</c> (the file keeps its
+    /// name).</summary>
     public static string WithNuspecId(string source, string destination, string newId) =>
         Rewrite(source, destination, (name, content) =>
         {
@@ -28,7 +29,8 @@ public static class Nupkg
             return Encoding.UTF8.GetBytes(text[..start] + newId + text[end..]);
         });
 
-    /// <summary>The same package with one more entry named <paramref name="entryName"/> (e.g. <c>../evil.txt</c>).</summary>
+    /// <summary>The same package with one more entry named <paramref name="entryName"/> (e.g.
+    /// <c>../evil.txt</c>).</summary>
     public static string WithExtraEntry(
         string source,
         string destination,

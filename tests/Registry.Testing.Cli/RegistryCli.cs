@@ -57,7 +57,8 @@ public static class RegistryCli
         string? workingDirectory = null) =>
         Start(args, environment, workingDirectory, stdin: null);
 
-    /// <summary>Runs the CLI out of process with <paramref name="stdin"/> as its standard input (e.g. <c>source login</c>).</summary>
+    /// <summary>Runs the CLI out of process with <paramref name="stdin"/> as its standard input (e.g. <c>source
+    /// login</c>).</summary>
     public static async Task<CliResult> RunProcessAsync(
         IReadOnlyList<string> args,
         IReadOnlyDictionary<string, string>? environment,

@@ -25,7 +25,8 @@ public sealed class TestRegistry : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    /// <summary>Writes a package file named NAME-VERSION.tgz (another content of it in a folder of its own) and returns its path.</summary>
+    /// <summary>Writes a package file named NAME-VERSION.tgz (another content of it in a folder of its own) and returns
+    /// its path.</summary>
     public string Package(string name, string version, string dependenciesJson = "{}", string? extraFile = null)
     {
         var folder = extraFile is null

@@ -11,7 +11,8 @@ public static class Tgz
         string dependenciesJson = "{}",
         string? extraFile = null) =>
         Archive(
-            ("registry.json", $"{{\"name\":\"{name}\",\"version\":\"{version}\",\"description\":\"{name} for tests\",\"dependencies\":{dependenciesJson}}}"),
+            ("registry.json", $"{{\"name\":\"{name}\",\"version\":\"{version}\",\"description\":\"{name} for "
+                + $"tests\",\"dependencies\":{dependenciesJson}}}"),
             ($"lib/{name}.txt", extraFile ?? $"{name} {version}\n"));
 
     /// <summary>These files, in this order, as a package archive.</summary>

@@ -19,7 +19,8 @@ public static class TufJs
         params string[] targets) =>
         RunCheckAsync(baseUri, rootFile, workDir, artifacts: false, targets);
 
-    /// <summary>Downloads index documents as TUF targets, then every artifact they list, checked against the verified entries.</summary>
+    /// <summary>Downloads index documents as TUF targets, then every artifact they list, checked against the verified
+    /// entries.</summary>
     public static Task<CliResult> DownloadIndexAndArtifactsAsync(
         Uri baseUri,
         string rootFile,

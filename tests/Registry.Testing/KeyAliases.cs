@@ -30,12 +30,14 @@ public static class KeyAliases
         return (SigningKey.KeyIdOf(alias), alias);
     }
 
-    /// <summary><paramref name="document"/> with its signature by <paramref name="key"/> listed again under <paramref name="aliasId"/>.</summary>
+    /// <summary><paramref name="document"/> with its signature by <paramref name="key"/> listed again under
+    /// <paramref name="aliasId"/>.</summary>
     public static SignedDocument<T> SignedAgainUnder<T>(SignedDocument<T> document, SigningKey key, string aliasId)
         where T : SignedBase =>
         document.WithSignatures([document.Signatures.Single(s => s.KeyId == key.KeyId) with { KeyId = aliasId }]);
 
-    /// <summary>Signs <paramref name="signed"/> once with <paramref name="key"/> and lists that signature under its id and under <paramref name="aliasId"/>.</summary>
+    /// <summary>Signs <paramref name="signed"/> once with <paramref name="key"/> and lists that signature under its id
+    /// and under <paramref name="aliasId"/>.</summary>
     public static SignedDocument<T> SignedOnceListedTwice<T>(
         T signed,
         SigningKey key,

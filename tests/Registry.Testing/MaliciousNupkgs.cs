@@ -4,7 +4,8 @@ using System.Text;
 
 namespace Registry.Testing;
 
-/// <summary>NuGet packages that break one rule each, for the tests that prove the rule holds. All are <c>Evil.1.0.0.nupkg</c>.</summary>
+/// <summary>NuGet packages that break one rule each, for the tests that prove the rule holds. All are
+/// <c>Evil.1.0.0.nupkg</c>.</summary>
 public static class MaliciousNupkgs
 {
     public const string FileName = "Evil.1.0.0.nupkg";
@@ -38,10 +39,12 @@ public static class MaliciousNupkgs
             dtd.Append($"<!ENTITY l{i} \"{string.Concat(Enumerable.Repeat($"&l{i - 1};", 10))}\">");
         }
 
-        return Valid().WithNuspec($"<?xml version=\"1.0\"?><!DOCTYPE package [{dtd}]><package><metadata><id>Evil</id><version>1.0.0</version><description>&l9;</description></metadata></package>").Build();
+        return Valid().WithNuspec("<?xml version=\"1.0\"?><!DOCTYPE package "
+            + $"[{dtd}]><package><metadata><id>Evil</id><version>1.0.0</version><description>&l9;</description></metadata></package>").Build();
     }
 
-    /// <summary>A package with one entry of <paramref name="unpackedBytes"/> zeros, its header telling the truth; streamed, never held unpacked.</summary>
+    /// <summary>A package with one entry of <paramref name="unpackedBytes"/> zeros, its header telling the truth;
+    /// streamed, never held unpacked.</summary>
     public static byte[] ZipBomb(long unpackedBytes)
         => Valid().WithEntry("lib/bomb.bin", () => new ZeroStream(unpackedBytes)).Build();
 

@@ -2,7 +2,8 @@ using Registry.Core.Packages;
 
 namespace Registry.Testing;
 
-/// <summary>Valid .nupkg files as <c>dotnet pack</c> lays them out, read by the real .nupkg adapter into a publishable <see cref="PackageFile"/>.</summary>
+/// <summary>Valid .nupkg files as <c>dotnet pack</c> lays them out, read by the real .nupkg adapter into a publishable
+/// <see cref="PackageFile"/>.</summary>
 public static class NuGetPackages
 {
     /// <summary>
@@ -17,7 +18,8 @@ public static class NuGetPackages
         int payloadBytes = 0)
     {
         var builder = NupkgBuilder.Create(id, version)
-            .WithMetadata($"<authors>Ada, Grace</authors><description>The {id} library</description><license type=\"expression\">MIT</license>")
+            .WithMetadata($"<authors>Ada, Grace</authors><description>The {id} library</description><license "
+                + "type=\"expression\">MIT</license>")
             .WithGroup("net8.0")
             .WithFile($"lib/net8.0/{id}.dll", payloadBytes > 0
                 ? Random.Shared.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), payloadBytes)

@@ -49,14 +49,16 @@ public sealed class NupkgBuilder
             .WithFile("[Content_Types].xml", """<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" /></Types>""")
             .WithFile("package/services/metadata/core-properties/0123456789abcdef0123456789abcdef.psmdcp", """<?xml version="1.0" encoding="utf-8"?><coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"><dc:creator>x</dc:creator></coreProperties>""");
 
-    /// <summary>An ungrouped dependency (<c>&lt;dependencies&gt;&lt;dependency .../&gt;</c>); a null range writes no version attribute.</summary>
+    /// <summary>An ungrouped dependency (<c>&lt;dependencies&gt;&lt;dependency .../&gt;</c>); a null range writes no
+    /// version attribute.</summary>
     public NupkgBuilder DependsOn(string id, string? range)
     {
         _dependencies.Add((null, id, range));
         return this;
     }
 
-    /// <summary>A dependency in the group for <paramref name="framework"/> (null: a group without targetFramework).</summary>
+    /// <summary>A dependency in the group for <paramref name="framework"/> (null: a group without
+    /// targetFramework).</summary>
     public NupkgBuilder DependsOn(string? framework, string id, string? range)
     {
         _grouped = true;
@@ -105,7 +107,8 @@ public sealed class NupkgBuilder
     public NupkgBuilder WithFile(string path, byte[] content, int unixMode = 0)
         => WithEntry(path, () => new MemoryStream(content, writable: false), unixMode);
 
-    /// <summary>An entry as is: any name, data from <paramref name="data"/> (e.g. a ZeroStream), the unix mode (type and permissions) in the external attributes.</summary>
+    /// <summary>An entry as is: any name, data from <paramref name="data"/> (e.g. a ZeroStream), the unix mode (type
+    /// and permissions) in the external attributes.</summary>
     public NupkgBuilder WithEntry(string path, Func<Stream> data, int unixMode = 0)
     {
         _entries.Add((path, data, unixMode));
@@ -169,7 +172,8 @@ public sealed class NupkgBuilder
         return output.ToArray();
     }
 
-    /// <summary>Writes <see cref="Build"/> to <paramref name="directory"/> under <see cref="FileName"/>; returns the path.</summary>
+    /// <summary>Writes <see cref="Build"/> to <paramref name="directory"/> under <see cref="FileName"/>; returns the
+    /// path.</summary>
     public string WriteTo(string directory)
     {
         var path = Path.Combine(directory, FileName);

@@ -150,7 +150,8 @@ public sealed class PackageBuilder
         return output.ToArray();
     }
 
-    /// <summary>Writes <see cref="Build"/> to <paramref name="directory"/> under <see cref="FileName"/>; returns the path.</summary>
+    /// <summary>Writes <see cref="Build"/> to <paramref name="directory"/> under <see cref="FileName"/>; returns the
+    /// path.</summary>
     public string WriteTo(string directory)
     {
         var path = Path.Combine(directory, FileName);

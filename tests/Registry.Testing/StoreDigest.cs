@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 
 namespace Registry.Testing;
 
-/// <summary>The proof that a command wrote nothing: every file and folder under a store's root with its sha256, hidden files included.</summary>
+/// <summary>The proof that a command wrote nothing: every file and folder under a store's root with its sha256, hidden
+/// files included.</summary>
 public static class StoreDigest
 {
     /// <summary>Relative path to sha256 (hex) or "folder"; compare two with <c>Assert.Equal</c>.</summary>

@@ -6,7 +6,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Benchmarks.Hex;
 
-/// <summary>One import transaction: files in it, versions in the registry after it, its wall and CPU time (publish only, not generation).</summary>
+/// <summary>One import transaction: files in it, versions in the registry after it, its wall and CPU time (publish
+/// only, not generation).</summary>
 internal sealed record BatchFigure(int Files, int FirstPackage, int VersionsAfter, double WallMs, double CpuMs);
 
 internal sealed record ImportFigures(
@@ -85,7 +86,8 @@ internal static class BulkImport
             if (batches.Count % 20 == 0 || end == order.Count)
             {
                 var rate = published / (total.Elapsed - generate).TotalSeconds;
-                Proc.Say($"imported {published}/{order.Count} versions, {rate:0.0} versions/s publishing; last batch {wall:0} ms wall, {batches[^1].CpuMs:0} ms CPU; {total.Elapsed.TotalMinutes:0.0} min so far");
+                Proc.Say($"imported {published}/{order.Count} versions, {rate:0.0} versions/s publishing; last batch "
+                    + $"{wall:0} ms wall, {batches[^1].CpuMs:0} ms CPU; {total.Elapsed.TotalMinutes:0.0} min so far");
             }
 
             start = end;

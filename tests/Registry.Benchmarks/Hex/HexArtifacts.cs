@@ -20,7 +20,8 @@ internal static class HexArtifacts
         "binary", "integer", "atom", "tuple", "function", "module", "process", "message", "event", "handler", "server", "client",
     ];
 
-    /// <summary>Compressed bytes of what is not source text: tar headers, manifest, README (measured, roughly).</summary>
+    /// <summary>Compressed bytes of what is not source text: tar headers, manifest, README (measured,
+    /// roughly).</summary>
     private const int Overhead = 1000;
 
     private static readonly Lazy<double> Ratio = new(Calibrate);

@@ -1,6 +1,7 @@
 namespace Registry.Benchmarks.Hex;
 
-/// <summary>Package names that look like Hex's: a made-up word, sometimes with a suffix (<c>tavorin-ecto</c>).</summary>
+/// <summary>Package names that look like Hex's: a made-up word, sometimes with a suffix
+/// (<c>tavorin-ecto</c>).</summary>
 internal static class HexNames
 {
     private static readonly string[] Syllables =
@@ -16,7 +17,8 @@ internal static class HexNames
         "sql", "test", "mock", "cli", "cache", "absinthe", "oban", "telemetry", "aws", "gcp", "html", "types", "parser", "sdk",
     ];
 
-    /// <summary>Distinct names, already in normal form (only a-z, 0-9 and single '-'), so spelling never collides.</summary>
+    /// <summary>Distinct names, already in normal form (only a-z, 0-9 and single '-'), so spelling never
+    /// collides.</summary>
     public static string[] Generate(Random random, int count)
     {
         var taken = new HashSet<string>(StringComparer.Ordinal);

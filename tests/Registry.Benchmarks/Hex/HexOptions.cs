@@ -26,7 +26,8 @@ internal sealed record HexOptions
 
     public string? Json { get; init; }
 
-    /// <summary>A prebuilt CLI (the <c>registry</c> executable or <c>registry.dll</c>); default: <c>dotnet publish src/Registry.Cli -c Release</c>.</summary>
+    /// <summary>A prebuilt CLI (the <c>registry</c> executable or <c>registry.dll</c>); default: <c>dotnet publish
+    /// src/Registry.Cli -c Release</c>.</summary>
     public string? Cli { get; init; }
 
     /// <summary>Skips the mirror's initial sync (the longest step after the import) and what depends on it.</summary>

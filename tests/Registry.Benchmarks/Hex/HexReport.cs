@@ -3,7 +3,8 @@ using System.Text;
 
 namespace Registry.Benchmarks.Hex;
 
-/// <summary>The markdown table of a run: medians, ratios next to them, and the issue's targets with met/missed.</summary>
+/// <summary>The markdown table of a run: medians, ratios next to them, and the issue's targets with
+/// met/missed.</summary>
 internal static class HexReport
 {
     public static string Markdown(HexResults r)
@@ -16,12 +17,16 @@ internal static class HexReport
 
         Line($"### {N(o.Packages)} packages, {N(r.Shape.Versions)} versions, {o.Bins} bins (seed {o.Seed})");
         Line("");
-        Line($"Commit {r.Commit}, {r.Started:yyyy-MM-dd HH:mm} UTC, run took {r.RunMinutes:0} min. Machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), " +
-             $"{r.Machine.MemoryGiB:0.#} GiB RAM, {r.Machine.Os}, {r.Machine.Runtime}. CLI: `{r.Cli}`. Medians of {o.Samples} samples unless a row says otherwise; " +
+        Line($"Commit {r.Commit}, {r.Started:yyyy-MM-dd HH:mm} UTC, run took {r.RunMinutes:0} min. Machine: "
+            + $"{r.Machine.Cores} cores ({r.Machine.Cpu}), " +
+             $"{r.Machine.MemoryGiB:0.#} GiB RAM, {r.Machine.Os}, {r.Machine.Runtime}. CLI: `{r.Cli}`. Medians of "
+             + $"{o.Samples} samples unless a row says otherwise; " +
              "KB and MB are 1,000 and 1,000,000 bytes; bytes over HTTP are response bodies.");
         Line("");
-        Line($"Shape: most versions of one package {r.Shape.MostVersions}; {r.Shape.ShareWithAtMostThreeVersions:P0} of packages have 1-3 versions; " +
-             $"dependency depth up to {r.Shape.MaxDepth}; {r.Shape.DependenciesPerLatestVersion:0.0} dependencies per latest version" +
+        Line($"Shape: most versions of one package {r.Shape.MostVersions}; {r.Shape.ShareWithAtMostThreeVersions:P0} "
+            + "of packages have 1-3 versions; " +
+             $"dependency depth up to {r.Shape.MaxDepth}; {r.Shape.DependenciesPerLatestVersion:0.0} dependencies per "
+             + "latest version" +
              (r.Sizes is { } sz ? $"; artifacts median {Kb(sz.ArtifactMedian)}." : "."));
         Line("");
         Row("step", "figure", "ratio", "target (issue 8)");
@@ -31,7 +36,8 @@ internal static class HexReport
             var reused = r.ImportReused
                 ? $" (from the run that generated the kept folder, commit {r.ImportCommit})"
                 : "";
-            Row($"bulk import, library, {o.Batch}-file batches{reused}", $"{N(import.Versions)} versions in {import.PublishSeconds:0} s of publishing: {import.VersionsPerSecond:0.0} versions/s " +
+            Row($"bulk import, library, {o.Batch}-file batches{reused}", $"{N(import.Versions)} versions in "
+                + $"{import.PublishSeconds:0} s of publishing: {import.VersionsPerSecond:0.0} versions/s " +
                 $"(generating the packages took {import.GenerateSeconds:0} s more)");
             Row($"import CPU per batch: first 10 past the hubs (at {N(import.StartVersions)} versions) → last 10",
                 $"{import.StartCpuMs / 1000:0.00} s → {import.EndCpuMs / 1000:0.00} s", X(import
@@ -46,7 +52,9 @@ internal static class HexReport
         var empty = r.Publish.FirstOrDefault(p => p.Registry == "empty");
         foreach (var p in r.Publish)
         {
-            var label = p.Registry switch { "empty" => "the empty registry (only this package)", "middle" => $"the {N(p.Packages)}-package registry ({N(r.Shape.MiddleVersions)} versions)", _ => $"the full registry ({N(p.Packages)})" };
+            var label = p.Registry switch { "empty" => "the empty registry (only this package)", "middle" => "the "
+                + $"{N(p.Packages)}-package registry ({N(r.Shape.MiddleVersions)} versions)", _ => "the full registry "
+                    + $"({N(p.Packages)})" };
             var ratio = empty is null || p == empty
                 ? ""
                 : $"time {X(p.Seconds / empty.Seconds)}, bytes {X(p.Bytes / empty.Bytes)} of empty";
@@ -66,7 +74,8 @@ internal static class HexReport
         {
             foreach (var p in r.Publish)
             {
-                // Consecutive commits: the figure follows the log's position in its 256-entry tile (`log` mode: over a whole tile).
+                // Consecutive commits: the figure follows the log's position in its 256-entry tile (`log` mode: over a
+                // whole tile).
                 Row(
                     $"log: bytes a publish adds into the {p.Registry} registry (of the above)",
                     $"median {Kb(p.LogBytes)}, max {Kb(p.LogBytesMax)}",
@@ -101,7 +110,8 @@ internal static class HexReport
             Row("store folder, every file (old metadata versions too)", $"{N(s.StoreFiles)} files, {Mb(s.StoreBytes)}");
             if (r.Options.Log)
             {
-                Row("log: its size after the import (no gc)", $"{N(s.LogFiles)} files, {Mb(s.LogBytes)}; the timestamp's x-registry-log field {Kb(s.TimestampLogBytes)}");
+                Row("log: its size after the import (no gc)", $"{N(s.LogFiles)} files, {Mb(s.LogBytes)}; the "
+                    + $"timestamp's x-registry-log field {Kb(s.TimestampLogBytes)}");
             }
         }
 
@@ -116,7 +126,8 @@ internal static class HexReport
             {
                 var (ratio, target) = c.Case switch
                 {
-                    "cold" => ($"bytes {X(c.Bytes / install.NeededBytes)} needed ({Kb(install.NeededIndexBytes)} index + {Kb(install.NeededArtifactBytes)} artifacts)",
+                    "cold" => ($"bytes {X(c.Bytes / install.NeededBytes)} needed ({Kb(install.NeededIndexBytes)} index "
+                        + $"+ {Kb(install.NeededArtifactBytes)} artifacts)",
                         Target(
                             $"≤ {(3 * install.Packages) + 5} requests, ≤ 2x needed",
                             c.Requests <= (3 * install.Packages) + 5 && c.Bytes <= 2 * install.NeededBytes)),
@@ -142,7 +153,8 @@ internal static class HexReport
                         "warm" => Target("none", log.Requests == 0 && log.Bytes == 0),
                         _ => "",
                     };
-                    Row($"log: install {c.Case}, extra for the log", $"{Requests(log.Requests)} to log/, {Kb(extraBytes)}{(c.Case == "cold" ? " (the timestamp's log field included)" : "")}", "", target);
+                    Row($"log: install {c.Case}, extra for the log", $"{Requests(log.Requests)} to log/, "
+                        + $"{Kb(extraBytes)}{(c.Case == "cold" ? " (the timestamp's log field included)" : "")}", "", target);
                 }
             }
         }
@@ -161,7 +173,8 @@ internal static class HexReport
 
         if (r.Verify is { } v)
         {
-            Row($"`registry verify` of the full registry{(v.Samples == 1 ? " (one run)" : "")}", $"{v.Seconds:0.0} s, peak RSS {v.PeakRssMegabytes:0} MB{(v.ExitCode == 0 ? "" : $", exit {v.ExitCode}")}",
+            Row($"`registry verify` of the full registry{(v.Samples == 1 ? " (one run)" : "")}", $"{v.Seconds:0.0} s, "
+                + $"peak RSS {v.PeakRssMegabytes:0} MB{(v.ExitCode == 0 ? "" : $", exit {v.ExitCode}")}",
                 "", Target("< 10 s, < 300 MB", v.Seconds < 10 && v.PeakRssMegabytes < 300));
         }
 

@@ -20,7 +20,8 @@ internal sealed record HexResults
 
     public ImportFigures? Import { get; init; }
 
-    /// <summary>The import ran in an earlier run (the one that generated the kept folder); its figures are that run's.</summary>
+    /// <summary>The import ran in an earlier run (the one that generated the kept folder); its figures are that
+    /// run's.</summary>
     public bool ImportReused { get; init; }
 
     public string? ImportCommit { get; init; }

@@ -5,7 +5,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Benchmarks.Hex;
 
-/// <summary>What every step of one run shares: the shape, the folders, the CLI, and the next free version of each package.</summary>
+/// <summary>What every step of one run shares: the shape, the folders, the CLI, and the next free version of each
+/// package.</summary>
 internal sealed class HexRun(HexShape shape, HexOptions options, Workspace workspace, RegistryCli cli)
 {
     private readonly Dictionary<int, NuGetVersion> _latest = [];
@@ -18,7 +19,8 @@ internal sealed class HexRun(HexShape shape, HexOptions options, Workspace works
 
     public RegistryCli Cli => cli;
 
-    /// <summary>A new patch release of <paramref name="package"/> with its latest version's dependencies (so resolutions still hold).</summary>
+    /// <summary>A new patch release of <paramref name="package"/> with its latest version's dependencies (so
+    /// resolutions still hold).</summary>
     public HexVersion NextVersion(HexPackage package)
     {
         var latest = _latest.GetValueOrDefault(package.Index, package.Latest.Version);
@@ -37,7 +39,8 @@ internal sealed class HexRun(HexShape shape, HexOptions options, Workspace works
         return path;
     }
 
-    /// <summary>Publishes a new version of each package, one transaction each, through the library (set-up, not measured).</summary>
+    /// <summary>Publishes a new version of each package, one transaction each, through the library (set-up, not
+    /// measured).</summary>
     public async Task PublishNewVersionsAsync(string site, IEnumerable<HexPackage> packages)
     {
         using var keys = KeyRing.Load(workspace.Keys);
@@ -51,7 +54,8 @@ internal sealed class HexRun(HexShape shape, HexOptions options, Workspace works
         }
     }
 
-    /// <summary>A typical long-tail package among the first <paramref name="within"/>: 1-3 versions, some dependencies.</summary>
+    /// <summary>A typical long-tail package among the first <paramref name="within"/>: 1-3 versions, some
+    /// dependencies.</summary>
     public HexPackage TypicalPackage(int within) =>
         shape.Packages.Skip(within / 2).Take(within - (within / 2))
             .FirstOrDefault(p => p.Versions.Count <= 3 && p.Latest.Dependencies.Count is >= 1 and <= 3)

@@ -31,7 +31,8 @@ internal sealed class HexShape
 {
     public const int MaxDepth = 8;
 
-    /// <summary>Changes whenever the generator would make other files from the same parameters (kept folders record it).</summary>
+    /// <summary>Changes whenever the generator would make other files from the same parameters (kept folders record
+    /// it).</summary>
     public const int GeneratorVersion = 2;
 
     /// <summary>The first packages, without dependencies: the hubs the rest attach to.</summary>
@@ -86,7 +87,8 @@ internal sealed class HexShape
         return new HexShape(result);
     }
 
-    /// <summary>The range a dependent would write for <paramref name="v"/>: same major (same minor for 0.x), at least v's minor.</summary>
+    /// <summary>The range a dependent would write for <paramref name="v"/>: same major (same minor for 0.x), at least
+    /// v's minor.</summary>
     public static string CompatibleRange(NuGetVersion v) => v.Major > 0
         ? $"[{v.Major}.{v.Minor}.0, {v.Major + 1}.0.0)"
         : $"[0.{v.Minor}.0, 0.{v.Minor + 1}.0)";

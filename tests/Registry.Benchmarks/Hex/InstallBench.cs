@@ -109,7 +109,8 @@ internal static class InstallBench
         var result = (await run.Cli.RunAsync(["install", "--project", project], env: Home(home))).Check(
             $"registry install ({label})");
         var traffic = proxy.Figures();
-        Proc.Say($"install {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, {traffic.Bytes} bytes");
+        Proc.Say($"install {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, "
+            + $"{traffic.Bytes} bytes");
         return (result, traffic);
     }
 

@@ -4,7 +4,8 @@ using Registry.Core.Tuf;
 
 namespace Registry.Benchmarks.Hex;
 
-/// <summary>One publish of a new version through the CLI into one registry: medians over the samples, and what the first sample wrote.</summary>
+/// <summary>One publish of a new version through the CLI into one registry: medians over the samples, and what the
+/// first sample wrote.</summary>
 internal sealed record PublishFigures(
     string Registry,
     int Packages,
@@ -14,7 +15,8 @@ internal sealed record PublishFigures(
     IReadOnlyList<double> SampleSeconds,
     IReadOnlyList<string> FirstWrote)
 {
-    /// <summary>Of <see cref="Bytes"/>, what went to the transparency log (<c>log/</c>): median and max over the samples.</summary>
+    /// <summary>Of <see cref="Bytes"/>, what went to the transparency log (<c>log/</c>): median and max over the
+    /// samples.</summary>
     public double LogBytes { get; init; }
 
     public double LogBytesMax { get; init; }
@@ -46,7 +48,8 @@ internal static class PublishBench
         var files = Enumerable.Range(0, run.Options.Samples)
             .Select(_ => run.WritePackage(package, run.NextVersion(package)))
             .ToList();
-        Proc.Say($"publish: {run.Options.Samples} new versions of {package.Name} (has {package.Versions.Count} versions, {package.Latest.Dependencies.Count} dependencies) into each registry");
+        Proc.Say($"publish: {run.Options.Samples} new versions of {package.Name} (has {package.Versions.Count} "
+            + $"versions, {package.Latest.Dependencies.Count} dependencies) into each registry");
 
         var empty = Path.Combine(run.Workspace.Run, "empty", "site");
         var store = new FolderStore(empty);
@@ -119,7 +122,8 @@ internal static class PublishBench
             LogBytes = Stats.Median(logBytes),
             LogBytesMax = logBytes.Max(),
         };
-        Proc.Say($"publish into the {label} registry ({packages} packages): {figures.Seconds:0.000} s, {figures.Files} files, {figures.Bytes} bytes");
+        Proc.Say($"publish into the {label} registry ({packages} packages): {figures.Seconds:0.000} s, {figures.Files} "
+            + $"files, {figures.Bytes} bytes");
         return figures;
     }
 }

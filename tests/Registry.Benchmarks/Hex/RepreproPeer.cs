@@ -64,7 +64,8 @@ internal static class RepreproPeer
         }
         finally
         {
-            await Proc.RunAsync("gpgconf", ["--kill", "gpg-agent"], env: env); // the agent gpg started for this GNUPGHOME
+            // the agent gpg started for this GNUPGHOME
+            await Proc.RunAsync("gpgconf", ["--kill", "gpg-agent"], env: env);
         }
     }
 
@@ -103,7 +104,8 @@ internal static class RepreproPeer
         var repo = Path.Combine(folder, "repo");
         Directory.CreateDirectory(Path.Combine(repo, "conf"));
         await File.WriteAllTextAsync(Path.Combine(repo, "conf", "distributions"),
-            $"Origin: Registry Benchmark\nLabel: Registry Benchmark\nCodename: {Codename}\nArchitectures: amd64\nComponents: main\nDescription: peer of the registry benchmark\nSignWith: {fingerprint}\n");
+            $"Origin: Registry Benchmark\nLabel: Registry Benchmark\nCodename: {Codename}\nArchitectures: "
+            + $"amd64\nComponents: main\nDescription: peer of the registry benchmark\nSignWith: {fingerprint}\n");
 
         var debs = Path.Combine(folder, "debs");
         Directory.CreateDirectory(debs);
@@ -156,7 +158,8 @@ internal static class RepreproPeer
             (await Proc.RunAsync("apt-get", ["update"])).Check("apt-get update");
             (await Proc.RunAsync(
                 "apt-get",
-                ["install", "-y", "--no-install-recommends", "reprepro", "gnupg", "dpkg-dev"])).Check("apt-get install reprepro gnupg dpkg-dev");
+                ["install", "-y", "--no-install-recommends", "reprepro", "gnupg", "dpkg-dev"])).Check("apt-get install "
+                    + "reprepro gnupg dpkg-dev");
         }
     }
 }

@@ -7,7 +7,8 @@ internal sealed record FileStamp(long Size, DateTime Modified);
 /// <summary>What a command wrote: files created or changed (hidden ones included) and their bytes.</summary>
 internal sealed record WriteFigures(int Files, long Bytes, IReadOnlyList<string> Paths);
 
-/// <summary>The sizes of the current state's files, found by walking the signed metadata (timestamp, snapshot, bins).</summary>
+/// <summary>The sizes of the current state's files, found by walking the signed metadata (timestamp, snapshot,
+/// bins).</summary>
 internal sealed record SizeFigures(
     long Timestamp,
     long Snapshot,
@@ -27,7 +28,8 @@ internal sealed record SizeFigures(
     int StoreFiles,
     long StoreBytes)
 {
-    /// <summary>The transparency log (<c>log/</c>): files, bytes, and the bytes of the timestamp's <c>x-registry-log</c> field.</summary>
+    /// <summary>The transparency log (<c>log/</c>): files, bytes, and the bytes of the timestamp's
+    /// <c>x-registry-log</c> field.</summary>
     public int LogFiles { get; init; }
 
     public long LogBytes { get; init; }
@@ -64,7 +66,8 @@ internal static class StoreFiles
             written.Select(p => $"{p.Key} {p.Value.Size}").ToList());
     }
 
-    /// <summary>The current length of every target, by target path (<c>index/NAME.json</c>, ...), from the signed bins and targets.json.</summary>
+    /// <summary>The current length of every target, by target path (<c>index/NAME.json</c>, ...), from the signed bins
+    /// and targets.json.</summary>
     public static Dictionary<string, long> CurrentTargets(string site)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -55,14 +55,16 @@ internal static class SyncBench
         {
             proxy.Reset();
             var result = (await run.Cli.RunTimedAsync(
-                ["mirror", proxy.BaseUri.AbsoluteUri, "--to", destination, "--root", root])).Check($"registry mirror ({label})");
+                ["mirror", proxy.BaseUri.AbsoluteUri, "--to", destination, "--root", root])).Check("registry mirror "
+                    + $"({label})");
             var traffic = proxy.Figures();
             first ??= traffic;
             seconds.Add(result.Elapsed.TotalSeconds);
             requests.Add(traffic.Requests);
             bytes.Add(traffic.Bytes);
             rss.Add(VerifyBench.PeakRssMegabytes(result.Err));
-            Proc.Say($"mirror {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, {traffic.Bytes} bytes, peak RSS {rss[^1]:0} MB; {result.Out.Trim()}");
+            Proc.Say($"mirror {label}: {result.Elapsed.TotalSeconds:0.000} s, {traffic.Requests} requests, "
+                + $"{traffic.Bytes} bytes, peak RSS {rss[^1]:0} MB; {result.Out.Trim()}");
         }
 
         return new SyncCase(

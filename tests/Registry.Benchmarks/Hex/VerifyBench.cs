@@ -10,7 +10,8 @@ internal sealed record VerifyFigures(
     int Samples,
     string Summary);
 
-/// <summary><c>registry verify --store DIR</c> on the full registry under <c>/usr/bin/time -v</c>: wall time and peak resident memory.</summary>
+/// <summary><c>registry verify --store DIR</c> on the full registry under <c>/usr/bin/time -v</c>: wall time and peak
+/// resident memory.</summary>
 internal static partial class VerifyBench
 {
     public static async Task<VerifyFigures> RunAsync(HexRun run, string site)

@@ -42,7 +42,8 @@ internal static class ViewBench
             Proc.Say($"imported {import.Versions} versions in {import.PublishSeconds:0} s");
             if (options.Keep is not null)
             {
-                File.WriteAllText(Path.Combine(workspace.Root, "bench.json"), "{}"); // marks the folder as this benchmark's (the view modes reuse full/site only)
+                // marks the folder as this benchmark's (the view modes reuse full/site only)
+                File.WriteAllText(Path.Combine(workspace.Root, "bench.json"), "{}");
             }
         }
 
@@ -50,7 +51,8 @@ internal static class ViewBench
         var package = run.TypicalPackage(options.MiddlePackages);
         var full = await workspace.CloneAsync(workspace.Full, "full");
         var (seconds, build) = await BuildAsync(view, full);
-        Console.WriteLine($"{view.Name} of {options.Packages} packages / {options.Versions} versions from scratch: {seconds:0.0} s, {build.Files} files, {build.Bytes} bytes ({build.Bytes / 1024.0 / 1024:0.0} MiB)");
+        Console.WriteLine($"{view.Name} of {options.Packages} packages / {options.Versions} versions from scratch: "
+            + $"{seconds:0.0} s, {build.Files} files, {build.Bytes} bytes ({build.Bytes / 1024.0 / 1024:0.0} MiB)");
         if (view is SearchView)
         {
             await ColdQueriesAsync(shape, full, options.Seed);
@@ -71,7 +73,8 @@ internal static class ViewBench
 
         await BuildAsync(view, empty);
         var versions = Enumerable.Range(0, options.Samples).Select(_ => run.NextVersion(package)).ToList();
-        Console.WriteLine($"one publish of a new version of {package.Name} with the {view.Name} view on, median of {options.Samples} (files / bytes):");
+        Console.WriteLine($"one publish of a new version of {package.Name} with the {view.Name} view on, median of "
+            + $"{options.Samples} (files / bytes):");
         foreach (var (label, site) in new[] { ("empty", empty), ("full", full) })
         {
             var commit = new List<WriteFigures>();
@@ -96,7 +99,10 @@ internal static class ViewBench
 
             Console.WriteLine(
                 $"  {label} registry, {view.Name} files of the first publish: " + string.Join(", ", written[0].Paths));
-            Console.WriteLine($"  {label,-6} commit {Stats.Median(commit.Select(c => (double)c.Files)),4} files {Stats.Median(commit.Select(c => (double)c.Bytes)),9} bytes; {view.Name} {Stats.Median(written.Select(c => (double)c.Files)),4} files {Stats.Median(written.Select(c => (double)c.Bytes)),9} bytes");
+            Console.WriteLine($"  {label,-6} commit {Stats.Median(commit.Select(c => (double)c.Files)),4} files "
+                + $"{Stats.Median(commit.Select(c => (double)c.Bytes)),9} bytes; {view.Name} "
+                + $"{Stats.Median(written.Select(c => (double)c.Files)),4} files "
+                + $"{Stats.Median(written.Select(c => (double)c.Bytes)),9} bytes");
         }
 
         return 0;
@@ -145,7 +151,11 @@ internal static class ViewBench
             }
         }
 
-        Console.WriteLine($"cold search over HTTP ({figures.Count} queries: name, name prefix, description word): requests median {Stats.Median(figures.Select(f => (double)f.Files))}, max {figures.Max(f => f.Files)}; bytes median {Stats.Median(figures.Select(f => (double)f.Bytes)) / 1024.0:0.0} KiB, max {figures.Max(f => f.Bytes) / 1024.0:0.0} KiB; time median {Stats.Median(clock):0} ms; exact name first {first} of 100");
+        Console.WriteLine($"cold search over HTTP ({figures.Count} queries: name, name prefix, description word): "
+            + $"requests median {Stats.Median(figures.Select(f => (double)f.Files))}, max {figures.Max(f => f.Files)}; "
+            + $"bytes median {Stats.Median(figures.Select(f => (double)f.Bytes)) / 1024.0:0.0} KiB, max "
+            + $"{figures.Max(f => f.Bytes) / 1024.0:0.0} KiB; time median {Stats.Median(clock):0} ms; exact name first "
+            + $"{first} of 100");
     }
 
     private static ViewContext Context(FolderStore store, IReadOnlyDictionary<string, byte[]>? known = null) => new()

@@ -80,7 +80,8 @@ internal sealed class Workspace : IDisposable
         if (Directory.Exists(keep) && Directory.EnumerateFileSystemEntries(keep).Any()
             && !File.Exists(Path.Combine(keep, "bench.json")))
         {
-            throw new InvalidOperationException($"{keep}: not empty and holds no bench.json, so it is not a folder this benchmark kept; choose another --keep folder");
+            throw new InvalidOperationException($"{keep}: not empty and holds no bench.json, so it is not a folder "
+                + "this benchmark kept; choose another --keep folder");
         }
 
         var workspace = new Workspace(keep, temporary: false);

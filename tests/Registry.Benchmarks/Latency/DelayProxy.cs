@@ -6,7 +6,8 @@ using Registry.Testing;
 
 namespace Registry.Benchmarks.Latency;
 
-/// <summary>One request as the proxy saw it: when it arrived and when its response was sent, on which connection.</summary>
+/// <summary>One request as the proxy saw it: when it arrived and when its response was sent, on which
+/// connection.</summary>
 internal sealed record LoggedRequest(
     string Path,
     int Status,

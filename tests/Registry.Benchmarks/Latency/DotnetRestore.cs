@@ -43,7 +43,8 @@ internal sealed class DotnetRestore
     {
         var folder = Path.Combine(_root, name);
         Directory.CreateDirectory(folder);
-        var items = string.Concat(references.Select(r => $"    <PackageReference Include=\"{SecurityElement.Escape(r.Key)}\" Version=\"{SecurityElement.Escape(r.Value)}\" />\n"));
+        var items = string.Concat(references.Select(r => "    <PackageReference "
+            + $"Include=\"{SecurityElement.Escape(r.Key)}\" Version=\"{SecurityElement.Escape(r.Value)}\" />\n"));
         File.WriteAllText(Path.Combine(folder, $"{name}.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

@@ -71,7 +71,8 @@ internal static class LatencyBenchmark
             await using var serve = await ServeProcess.StartAsync(cli, site);
             proxy.Upstream = serve.BaseUri.AbsoluteUri;
             var rows = new List<object>();
-            Console.WriteLine($"| RTT | case | client | seconds (median of {samples}) | requests | sequential round trips | connections |");
+            Console.WriteLine($"| RTT | case | client | seconds (median of {samples}) | requests | sequential round "
+                + "trips | connections |");
             Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
             foreach (var rtt in rtts)
             {
@@ -100,7 +101,9 @@ internal static class LatencyBenchmark
                     Print(rtt, "cold", "dotnet restore", restore.Value.Cold);
                     Print(rtt, "warm", "dotnet restore", restore.Value.Warm);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {rtt} ms | cold | restore / ours | **{Median(restore.Value.Cold, r => r.Seconds) / Median(ours.Cold, r => r.Seconds):0.00}x** | | | |"));
+                        $"| {rtt} ms | cold | restore / ours | "
+                        + $"**{Median(restore.Value.Cold, r => r.Seconds) / Median(ours.Cold, r => r.Seconds):0.00}x** "
+                        + $"| | | |"));
                 }
 
                 rows.Add(new { rtt, oursCold = ours.Cold, oursWarm = ours.Warm, restoreCold = restore?
@@ -108,7 +111,10 @@ internal static class LatencyBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"protocol minimum for our client: {4 + (2 * graph.Levels) + 1} round trips (timestamp, root, snapshot, targets, {graph.Levels} x (bin, index), artifacts); {graph.All.Count()} packages, {graph.Fillers} fillers; {cli.Description}{(baseline is null ? "" : $"; baseline {baseline.Description}")}");
+            Console.WriteLine($"protocol minimum for our client: {4 + (2 * graph.Levels) + 1} round trips (timestamp, "
+                + $"root, snapshot, targets, {graph.Levels} x (bin, index), artifacts); {graph.All.Count()} packages, "
+                + $"{graph.Fillers} fillers; "
+                + $"{cli.Description}{(baseline is null ? "" : $"; baseline {baseline.Description}")}");
             if (Text("--json", null!) is { } json)
             {
                 await File.WriteAllTextAsync(
@@ -159,7 +165,8 @@ internal static class LatencyBenchmark
             await writer.PublishAsync(batch, new PublishOptions { SkipDependencyCheck = true }, default);
         }
 
-        Proc.Say($"published {graph.All.Count()} graph packages x {NuGetGraph.Versions.Length} versions and {graph.Fillers} fillers into {site}");
+        Proc.Say($"published {graph.All.Count()} graph packages x {NuGetGraph.Versions.Length} versions and "
+            + $"{graph.Fillers} fillers into {site}");
     }
 
     private static async Task<(List<ClientRun> Cold, List<ClientRun> Warm)> OursAsync(
@@ -259,7 +266,9 @@ internal static class LatencyBenchmark
             log.Count,
             DelayProxy.RoundTrips(log),
             proxy.Connections);
-        Proc.Say(string.Create(CultureInfo.InvariantCulture, $"{what} at RTT {proxy.Rtt.TotalMilliseconds} ms: {figures.Seconds:0.000} s, {figures.Requests} requests, {figures.RoundTrips} round trips, {figures.Connections} connections"));
+        Proc.Say(string.Create(CultureInfo.InvariantCulture, $"{what} at RTT {proxy.Rtt.TotalMilliseconds} ms: "
+            + $"{figures.Seconds:0.000} s, {figures.Requests} requests, {figures.RoundTrips} round trips, "
+            + $"{figures.Connections} connections"));
         return figures;
     }
 
@@ -268,7 +277,8 @@ internal static class LatencyBenchmark
         string label,
         string client,
         List<ClientRun> runs) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {rtt} ms | {label} | {client} | {Median(runs, r => r.Seconds):0.00} | {Median(runs, r => r.Requests):0} | {Median(runs, r => r.RoundTrips):0} | {Median(runs, r => r.Connections):0} |"));
+        $"| {rtt} ms | {label} | {client} | {Median(runs, r => r.Seconds):0.00} | {Median(runs, r => r.Requests):0} | "
+        + $"{Median(runs, r => r.RoundTrips):0} | {Median(runs, r => r.Connections):0} |"));
 
     private static double Median(List<ClientRun> runs, Func<ClientRun, double> pick) => Stats.Median(runs.Select(pick));
 

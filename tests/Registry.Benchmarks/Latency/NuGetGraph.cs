@@ -80,7 +80,8 @@ internal sealed class NuGetGraph
     public static NuGetGraph Create(int packages, int depth, int fillers, int seed = 1)
         => new(packages, depth, fillers, seed);
 
-    /// <summary>The .nupkg files to publish, dependencies first (level by level from the bottom), then the fillers.</summary>
+    /// <summary>The .nupkg files to publish, dependencies first (level by level from the bottom), then the
+    /// fillers.</summary>
     public IEnumerable<PackageFile> Files(int payloadBytes)
     {
         foreach (var level in Enumerable.Range(0, Levels).Reverse())

@@ -85,7 +85,8 @@ internal static partial class SpikeBenchmark
             await File.WriteAllTextAsync(script, LuaScript(paths));
             Proc.Say($"a cold install reads {paths.Count} files; wrk replays them from each connection");
 
-            Console.WriteLine($"| connections | requests through the edge | edge req/s | edge p99 ms | origin requests | distinct files | origin requests - distinct files | max-age windows |");
+            Console.WriteLine("| connections | requests through the edge | edge req/s | edge p99 ms | origin requests "
+                + "| distinct files | origin requests - distinct files | max-age windows |");
             Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
             var publishes = 0;
             foreach (var connections in levels)
@@ -116,7 +117,9 @@ internal static partial class SpikeBenchmark
                 var log = origin.Log;
                 var distinct = log.Select(r => r.Path).Distinct(StringComparer.Ordinal).Count();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {connections} | {figures.Requests} | {figures.RequestsPerSecond:0} | {figures.P99Ms:0.0} | {log.Count} | {distinct} | {log.Count - distinct} | {Math.Ceiling((double)duration / maxAge):0} |"));
+                    $"| {connections} | {figures.Requests} | {figures.RequestsPerSecond:0} | {figures.P99Ms:0.0} | "
+                    + $"{log.Count} | {distinct} | {log.Count - distinct} | "
+                    + $"{Math.Ceiling((double)duration / maxAge):0} |"));
                 Proc.Say($"origin requests at {connections} connections: " + string.Join(", ", log.GroupBy(
                     r => CountingProxy.Classify(r.Path)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
                 await Proc.RunAsync(
@@ -157,7 +160,8 @@ internal static partial class SpikeBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"target: origin requests = distinct files + about two per max-age window ({maxAge} s: the timestamp and the root probe), whatever the connections; edge {varnishDir}; {cli.Description}");
+            Console.WriteLine($"target: origin requests = distinct files + about two per max-age window ({maxAge} s: "
+                + $"the timestamp and the root probe), whatever the connections; edge {varnishDir}; {cli.Description}");
             return 0;
         }
         finally
@@ -187,7 +191,8 @@ internal static partial class SpikeBenchmark
         }
     }
 
-    /// <summary>The files a cold install of the graph's level-0 packages reads, found by walking the signed metadata as a client does.</summary>
+    /// <summary>The files a cold install of the graph's level-0 packages reads, found by walking the signed metadata as
+    /// a client does.</summary>
     private static List<string> ColdInstallPaths(string site)
     {
         var paths = new List<string> { RegistryLayout.TimestampKey, "metadata/2.root.json" };
@@ -253,7 +258,8 @@ internal static partial class SpikeBenchmark
         var errors = NonSuccess().Match(result.Out) is { Success: true } e
             ? long.Parse(e.Groups[1].Value, CultureInfo.InvariantCulture)
             : 0;
-        Proc.Say(string.Create(CultureInfo.InvariantCulture, $"wrk -c {connections} {url}: {rps:0} req/s, p99 {p99Ms:0.0} ms, {requests} requests, {errors} non-2xx/3xx (the root probe's 404s)"));
+        Proc.Say(string.Create(CultureInfo.InvariantCulture, $"wrk -c {connections} {url}: {rps:0} req/s, p99 "
+            + $"{p99Ms:0.0} ms, {requests} requests, {errors} non-2xx/3xx (the root probe's 404s)"));
         return new WrkFigures(rps, p99Ms, requests, errors);
     }
 

@@ -79,7 +79,8 @@ public sealed class LayerTests
         ["Registry.Core.Tokens", "Registry.Core.Keys"],
         ["Registry.Core.Publishing"]);
 
-    /// <summary>The client's: resolution (ranges, the resolver, the lock file) below the client that feeds it.</summary>
+    /// <summary>The client's: resolution (ranges, the resolver, the lock file) below the client that feeds
+    /// it.</summary>
     public static TheoryData<string, string[], string[]> ClientLayers() => Layered(
         "Registry.Client",
         ["Registry.Client.Resolution"],

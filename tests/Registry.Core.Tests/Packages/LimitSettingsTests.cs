@@ -3,7 +3,8 @@ using Registry.Testing;
 
 namespace Registry.Core.Tests.Packages;
 
-/// <summary>Every refusal for a limit names what raises it where the limits apply; publish's limits compare with a client's.</summary>
+/// <summary>Every refusal for a limit names what raises it where the limits apply; publish's limits compare with a
+/// client's.</summary>
 public sealed class LimitSettingsTests
 {
     private static readonly LimitSettings Options = new(

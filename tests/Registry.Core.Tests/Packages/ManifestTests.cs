@@ -142,7 +142,8 @@ public class ManifestTests
             "dependency-invalid");
 
     private static byte[] WithDependencyJson(string json) =>
-        WithManifest($"{{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": {{\"alpha\": \"1.0.0\", \"left-pad\": {json}}}}}");
+        WithManifest($"{{\"name\": \"beta\", \"version\": \"1.0.0\", \"dependencies\": {{\"alpha\": \"1.0.0\", "
+            + $"\"left-pad\": {json}}}}}");
 
     [Fact]
     public void Read_takes_a_dependency_in_another_registry_as_range_and_registry()

@@ -89,8 +89,10 @@ public class NupkgFormatTests
     {
         var manifest = Read(NupkgBuilder.Create("My.Lib", "1.0.0").WithMetadata(
             "<authors> Ada Lovelace,Grace Hopper </authors><description>A library.</description>"
-            + "<license type=\"expression\">MIT OR Apache-2.0</license><licenseUrl>https://aka.ms/deprecateLicenseUrl</licenseUrl>"
-            + "<projectUrl>https://example.org/lib</projectUrl><repository type=\"git\" url=\"https://git.example.org/lib.git\" commit=\"abc\" />"));
+            + "<license type=\"expression\">MIT OR "
+            + "Apache-2.0</license><licenseUrl>https://aka.ms/deprecateLicenseUrl</licenseUrl>"
+            + "<projectUrl>https://example.org/lib</projectUrl><repository type=\"git\" "
+            + "url=\"https://git.example.org/lib.git\" commit=\"abc\" />"));
 
         Assert.Equal(["Ada Lovelace", "Grace Hopper"], manifest.Authors);
         Assert.Equal("A library.", manifest.Description);
@@ -115,7 +117,8 @@ public class NupkgFormatTests
     {
         var xmlns = space.Length == 0 ? "" : $" xmlns=\"{space}\"";
         var builder = NupkgBuilder.Create("My.Lib", "1.0.0").WithNuspec(
-            $"<?xml version=\"1.0\" encoding=\"utf-8\"?><package{xmlns}><metadata><id>My.Lib</id><version>1.0.0</version><dependencies><dependency id=\"Dep\" version=\"1.0.0\" /></dependencies></metadata></package>");
+            "<?xml version=\"1.0\" "
+            + $"encoding=\"utf-8\"?><package{xmlns}><metadata><id>My.Lib</id><version>1.0.0</version><dependencies><dependency id=\"Dep\" version=\"1.0.0\" /></dependencies></metadata></package>");
         Assert.Equal(["dep"], Read(builder).Dependencies.Keys);
     }
 

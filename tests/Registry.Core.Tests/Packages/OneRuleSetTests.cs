@@ -20,7 +20,8 @@ public sealed class OneRuleSetTests : IDisposable
 
     public void Dispose() => _root.Delete(recursive: true);
 
-    /// <summary>Validates as publish does (from a file, through PackageReader), extracts, and compares the trees.</summary>
+    /// <summary>Validates as publish does (from a file, through PackageReader), extracts, and compares the
+    /// trees.</summary>
     private SortedDictionary<string, string> PublishThenInstall(
         byte[] archive,
         string name,
@@ -46,7 +47,8 @@ public sealed class OneRuleSetTests : IDisposable
     {
         var archive = PackageBuilder.Create("beta", "1.0.0").WithFile("lib/a.txt", "the target")
             .WithEntry(PackageBuilder.Entry(TarEntryType.HardLink, "lib/b.txt", linkName: "lib/a.txt"))
-            .WithEntry(PackageBuilder.Entry(TarEntryType.HardLink, "c.txt", linkName: "./LIB/A.TXT")) // case-folded lookup, stored case used
+            // case-folded lookup, stored case used
+            .WithEntry(PackageBuilder.Entry(TarEntryType.HardLink, "c.txt", linkName: "./LIB/A.TXT"))
             .Build();
         var tree = PublishThenInstall(archive, "beta");
         Assert.Equal(tree["lib/a.txt"], tree["lib/b.txt"]);
@@ -145,7 +147,8 @@ public sealed class OneRuleSetTests : IDisposable
             new MemoryStream(archive),
             System.IO.Compression.CompressionMode.Decompress)))
         {
-            Assert.Equal(TarEntryType.GlobalExtendedAttributes, tar.GetNextEntry()!.EntryType); // the case that used to fail
+            // the case that used to fail
+            Assert.Equal(TarEntryType.GlobalExtendedAttributes, tar.GetNextEntry()!.EntryType);
         }
 
         var tree = PublishThenInstall(archive, "gamma");

@@ -40,7 +40,8 @@ public sealed class RangeSyntaxTests
     public void Anything_else_gets_the_NuGet_syntax_by_example(string text)
     {
         Assert.Null(RangeSyntax.NuGetEquivalentOrNull(text));
-        Assert.Equal("ranges use NuGet's syntax: 2.0.0 means at least 2.0.0, [2.0.0, 3.0.0) from 2.0.0 up to but not 3.0.0, [2.0.0] exactly 2.0.0", RangeSyntax.Hint(text));
+        Assert.Equal("ranges use NuGet's syntax: 2.0.0 means at least 2.0.0, [2.0.0, 3.0.0) from 2.0.0 up to but not "
+            + "3.0.0, [2.0.0] exactly 2.0.0", RangeSyntax.Hint(text));
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed class TgzFileNameTests
         var error = Assert.Throws<ValidationException>(
             () => new TgzPackageFormat().Read(Beta, fileName, PackageLimits.Default));
         Assert.Equal(Rules.TgzFileName, error.Rule);
-        Assert.Equal($"{fileName}: does not carry the name and version of its registry.json ('beta' '1.0.0'); name the file beta-1.0.0.tgz (or with no version, e.g. beta.tgz) [rule: tgz-file-name]", error.Message);
+        Assert.Equal($"{fileName}: does not carry the name and version of its registry.json ('beta' '1.0.0'); name the "
+            + "file beta-1.0.0.tgz (or with no version, e.g. beta.tgz) [rule: tgz-file-name]", error.Message);
     }
 
     [Theory]

@@ -25,7 +25,8 @@ public sealed class TgzPackageFormatTests
     [Fact]
     public void Read_returns_the_manifest_of_a_valid_package()
     {
-        var manifest = Read(Package("beta", "2.1.0-rc.1+build.7", ",\"dependencies\":{\"alpha\":\"[1.0.0, 2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],\"homepage\":\"https://example.org\"")
+        var manifest = Read(Package("beta", "2.1.0-rc.1+build.7", ",\"dependencies\":{\"alpha\":\"[1.0.0, "
+            + "2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],\"homepage\":\"https://example.org\"")
             .WithFile("lib/beta.txt", "x").WithEntry(TarEntryType.Directory, "lib/sub/").WithEntry(
                 TarEntryType.SymbolicLink,
                 "lib/link",

@@ -49,7 +49,8 @@ public static class Hostile
         """;
 
     public static string Description(string beacon) =>
-        $"\"><script>fetch('{beacon}/description')</script><img src=x onerror=\"fetch('{beacon}/desc-img')\"> --><svg onload=\"fetch('{beacon}/desc-svg')\">";
+        $"\"><script>fetch('{beacon}/description')</script><img src=x onerror=\"fetch('{beacon}/desc-img')\"> --><svg "
+        + $"onload=\"fetch('{beacon}/desc-svg')\">";
 
     public static PackageBuilder Package(string name, string version, string beacon) =>
         PackageBuilder.Create(name, version)

@@ -39,7 +39,8 @@ public sealed class SiteFixture : IAsyncLifetime
             .WithField("authors", new System.Text.Json.Nodes.JsonArray("Ada Lovelace"))
             .WithField("homepage", "https://example.com/alpha")
             .WithField("repository", "https://git.example.com/alpha")
-            .WithFile("README.md", "# Alpha\n\nAlpha reads **alpha** files.\n\n## Usage\n\n```\nregistry fetch alpha\n```\n\nSee [the docs](https://example.com/alpha/docs).\n")));
+            .WithFile("README.md", "# Alpha\n\nAlpha reads **alpha** files.\n\n## Usage\n\n```\nregistry fetch "
+                + "alpha\n```\n\nSee [the docs](https://example.com/alpha/docs).\n")));
         await r.PublishAsync(r.Package(PackageBuilder.Create("alpha", "1.1.0")
             .WithField("description", "Parses and prints the alpha format.")
             .WithField("license", "MIT")

@@ -46,7 +46,8 @@ public sealed class SiteRegistry : IDisposable
         Directory.CreateDirectory(root);
         var store = new FolderStore(Path.Combine(root, "store"));
         var keys = KeyRing.Load(Path.Combine(root, "keys"));
-        // The real clock's now (libfaketime shifts it with everything else): the pages are read by a browser and a verify on the same clock.
+        // The real clock's now (libfaketime shifts it with everything else): the pages are read by a browser and a
+        // verify on the same clock.
         var clock = TestClock.FromNow();
         await new RegistryInitializer(store, keys, clock).InitAsync(
             new InitOptions { Bins = 16, Settings = new RegistrySettings { Site = true, NuGetUrl = baseUrl } },
@@ -64,7 +65,8 @@ public sealed class SiteRegistry : IDisposable
         KnownArtifacts = known ?? new Dictionary<string, byte[]>(StringComparer.Ordinal),
     };
 
-    /// <summary>Publishes the packages (then moves the clock a minute) and syncs the site for their names with their bytes in hand.</summary>
+    /// <summary>Publishes the packages (then moves the clock a minute) and syncs the site for their names with their
+    /// bytes in hand.</summary>
     public async Task<ViewSyncStats> PublishAsync(params PackageFile[] packages)
     {
         var result = await new RegistryWriter(Store, _keys, Clock).PublishAsync(packages, new PublishOptions(), Ct);
