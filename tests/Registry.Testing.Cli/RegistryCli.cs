@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Reflection;
 using Registry.Cli;
-using Registry.Core.Storage;
 
 namespace Registry.Testing.Cli;
 
@@ -35,20 +33,8 @@ public static class RegistryCli
     /// </summary>
     public static async Task<CliResult> RunCrashingAfterWritesAsync(int writes, params string[] args)
     {
-        CrashSeam().Value = store => new CrashAfterWritesStore(store, writes);
+        Registry.Cli.Internal.StoreFactory.TestWrapper.Value = store => new CrashAfterWritesStore(store, writes);
         return await RunAsync(args);
-    }
-
-    /// <summary>
-    /// StoreFactory.TestWrapper, internal to the CLI and visible to Registry.Cli.Tests only, reached by
-    /// reflection from this library; renaming it fails here, loudly.
-    /// </summary>
-    private static AsyncLocal<Func<IObjectStore, IObjectStore>?> CrashSeam()
-    {
-        var field = typeof(CliApp).Assembly.GetType("Registry.Cli.Internal.StoreFactory")
-            ?.GetField("TestWrapper", BindingFlags.NonPublic | BindingFlags.Static);
-        return field?.GetValue(null) as AsyncLocal<Func<IObjectStore, IObjectStore>?>
-            ?? throw new InvalidOperationException("the CLI's test seam StoreFactory.TestWrapper is gone");
     }
 
     public static Process Start(
