@@ -122,6 +122,7 @@ internal static class LogBenchmark
             n + 1,
             hash,
             1,
-            [new LogPackage("package-" + (n % 10_000).ToString("00000", CultureInfo.InvariantCulture), hash)]).ToBytes();
+            [new LogPackage("package-" + (n % 10_000).ToString("00000", CultureInfo.InvariantCulture), hash)])
+            .ToBytes();
     }
 }

@@ -42,7 +42,8 @@ internal static class RebinBenchmark
                     .ToList();
                 await writer.PublishAsync(batch, new PublishOptions(), default);
                 Console.Error.Write(
-                    $"\rfilled {Math.Min(start + 5000, packages)}/{packages} packages ({fill.Elapsed.TotalSeconds:0} s)");
+                    $"\rfilled {Math.Min(start + 5000, packages)}/{packages} packages "
+                    + $"({fill.Elapsed.TotalSeconds:0} s)");
             }
 
             Console.Error.WriteLine();
@@ -68,9 +69,10 @@ internal static class RebinBenchmark
                 $"rebin {bins} -> {to}: {rebinFigures.Writes} files, {rebinFigures.BytesWritten / 1024.0:0} KiB "
                 + $"written, {rebinFigures.Reads} reads, {rebinFigures.BytesRead / 1024.0:0} KiB read, "
                 + $"{rebinFigures.Item5:0.0} s; the snapshot keeps {rebin.Plan.RetiredSnapshotEntries} retired bins"));
+            var ratio = Median(after, s => s.Bytes) / Median(before, s => s.Bytes);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"ratio bytes written after/before: {Median(after, s => s.Bytes) / Median(before, s => s.Bytes):0.00}"));
+                $"ratio bytes written after/before: {ratio:0.00}"));
             return 0;
         }
         finally

@@ -156,8 +156,12 @@ internal static class SearchBenchmark
         return shape.Packages.Select(p => SearchText.EntryOf(new PackageIndex
         {
             Name = p.Name,
-            Versions = p.Versions.Select(
-                v => Entry(p.Name, v.Version.ToNormalizedString(), $"{p.Name}: {HexArtifacts.Sentence(random, 8)}")).ToList(),
+            Versions = p.Versions
+                .Select(v => Entry(
+                    p.Name,
+                    v.Version.ToNormalizedString(),
+                    $"{p.Name}: {HexArtifacts.Sentence(random, 8)}"))
+                .ToList(),
         })!).ToList();
     }
 

@@ -116,7 +116,8 @@ public sealed partial class ClientOutputTests : IDisposable
         await _registry.InitAsync();
         var manifest = "{\"name\":\"alpha\",\"version\":\"VERSION\",\"description\":\"Parses "
             + "alphas\",\"license\":\"MIT\",\"authors\":[\"Ada\",\"Grace\"],"
-            + "\"homepage\":\"https://alpha.example/\",\"repository\":\"https://git.example/alpha\",\"dependencies\":{}}";
+            + "\"homepage\":\"https://alpha.example/\",\"repository\":\"https://git.example/alpha\","
+            + "\"dependencies\":{}}";
         var files = new[] { "1.0.0", "1.1.0" }.Select(version =>
         {
             var path = Path.Combine(_registry.Root, $"alpha-{version}.tgz");

@@ -33,8 +33,11 @@ public sealed partial class CommandDocsTests
         var (heading, text) = Section(path);
         var options = command.Options.Where(o => !Global.Contains(o.Name)).ToList();
 
-        var undocumented = options.Where(o => !o.Aliases.Append(o.Name).Any(
-            name => Regex.IsMatch(text, $@"(?<![a-z0-9-]){Regex.Escape(name)}(?![a-z0-9-])"))).Select(o => o.Name).ToList();
+        var undocumented = options
+            .Where(o => !o.Aliases.Append(o.Name).Any(
+                name => Regex.IsMatch(text, $@"(?<![a-z0-9-]){Regex.Escape(name)}(?![a-z0-9-])")))
+            .Select(o => o.Name)
+            .ToList();
         Assert.True(undocumented.Count == 0, $"docs/commands.md, section '{heading}', does not mention "
             + $"{string.Join(", ", undocumented)} of '{path} --help'");
 

@@ -76,7 +76,8 @@ public sealed class GcTests : IDisposable
             .ToList());
         Assert.True(File.Exists(Path.Combine(_registry.Store, "registry-config.json")));
         TestContext.Current.SendDiagnosticMessage(
-            $"gc after 12 publishes and 3 yanks: {deletedFiles} files, {deletedBytes} of {bytesBefore} bytes reclaimed");
+            $"gc after 12 publishes and 3 yanks: {deletedFiles} files, "
+            + $"{deletedBytes} of {bytesBefore} bytes reclaimed");
 
         var verify = await RegistryCli.RunAsync("verify", "--store", _registry.Store);
         Assert.True(verify.ExitCode == 0, verify.ToString());

@@ -41,9 +41,10 @@ public sealed class LargePackageTests : IDisposable
         var install = await client.RunAsync(cap, "install", "--project", client.Folder);
 
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
-        Assert.Equal(await File.ReadAllBytesAsync(
-            package,
-            TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(Path.Combine(_registry.Root, "fetched", "large-1.0.0.tgz"), TestContext.Current.CancellationToken));
+        var fetched = Path.Combine(_registry.Root, "fetched", "large-1.0.0.tgz");
+        Assert.Equal(
+            await File.ReadAllBytesAsync(package, TestContext.Current.CancellationToken),
+            await File.ReadAllBytesAsync(fetched, TestContext.Current.CancellationToken));
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.Equal("added large 1.0.0\n", install.Out);
         Assert.Equal(
@@ -92,7 +93,11 @@ public sealed class LargePackageTests : IDisposable
     {
         await _registry.InitAsync();
 
-        var published = await RegistryCli.RunAsync(["publish", .. _registry.StoreArgs, "--max-package-bytes", "100000000", "--max-entries", "20000", _registry.Package("alpha", "1.0.0")]);
+        var published = await RegistryCli.RunAsync(
+        [
+            "publish", .. _registry.StoreArgs, "--max-package-bytes", "100000000", "--max-entries", "20000",
+            _registry.Package("alpha", "1.0.0"),
+        ]);
         var within = await RegistryCli.RunAsync(
             ["publish", .. _registry.StoreArgs, "--max-package-bytes", "1000000", _registry.Package("beta", "1.0.0")]);
 

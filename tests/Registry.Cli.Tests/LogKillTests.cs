@@ -11,7 +11,7 @@ public sealed class LogKillTests : IDisposable
     public void Dispose() => _registry.Dispose();
 
     [Fact]
-    public async Task A_publisher_killed_after_any_write_leaves_a_registry_and_log_that_verify_and_the_next_publish_goes_on()
+    public async Task A_publisher_killed_after_any_write_leaves_a_registry_and_log_that_verify_and_publishing_goes_on()
     {
         // Each crash point k gets a fresh package: killed after k writes (the commit's log record, its
         // tiles and bundle, the checkpoint and the timestamp among them), then verify, then the same

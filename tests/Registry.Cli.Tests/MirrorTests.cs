@@ -14,8 +14,10 @@ public sealed partial class MirrorTests : IDisposable
 
     private string Root => Path.Combine(_source.Store, "metadata", "1.root.json");
 
-    private static int Requests(
-        CliResult result) => int.Parse(RequestsPattern().Match(result.Out).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    private static int Requests(CliResult result) =>
+        int.Parse(
+            RequestsPattern().Match(result.Out).Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<CliResult> SyncAsync(Uri source)
         => await RegistryCli.RunAsync("mirror", source.ToString(), "--to", Mirror, "--root", Root);

@@ -229,7 +229,12 @@ public sealed class PublishTests : IDisposable
     {
         Directory.CreateDirectory(_registry.Store);
         var before = _registry.StoreSnapshot();
-        var result = await RegistryCli.RunProcessAsync(["init", "--store", _registry.Store, "--keys", _registry.Keys, "--bins", "256", "--expected-packages", "1000"], new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
+        var result = await RegistryCli.RunProcessAsync(
+            [
+                "init", "--store", _registry.Store, "--keys", _registry.Keys,
+                "--bins", "256", "--expected-packages", "1000",
+            ],
+            new Dictionary<string, string> { ["REGISTRY_KEY_PASSPHRASE"] = "" });
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(
@@ -245,7 +250,11 @@ public sealed class PublishTests : IDisposable
     {
         var result = await RegistryCli.RunProcessAsync(
             ["init", "--bins", "4"],
-            new Dictionary<string, string> { ["REGISTRY_STORE"] = _registry.Store, ["REGISTRY_KEYS"] = _registry.Keys });
+            new Dictionary<string, string>
+            {
+                ["REGISTRY_STORE"] = _registry.Store,
+                ["REGISTRY_KEYS"] = _registry.Keys,
+            });
         Assert.Equal(0, result.ExitCode);
         Assert.True(File.Exists(Path.Combine(_registry.Store, "metadata", "timestamp.json")));
     }

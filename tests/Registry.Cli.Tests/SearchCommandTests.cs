@@ -85,7 +85,8 @@ public sealed class SearchCommandTests : IDisposable
         var page = Path.Combine(_registry.Store, "packages", "alpha", "index.html");
         File.WriteAllText(
             page,
-            File.ReadAllText(page).Replace("data-version=\"1.0.0\"", "data-version=\"6.6.6\"", StringComparison.Ordinal));
+            File.ReadAllText(page)
+                .Replace("data-version=\"1.0.0\"", "data-version=\"6.6.6\"", StringComparison.Ordinal));
 
         var bad = await RegistryCli.RunAsync("verify", "--store", server.BaseUri.ToString());
         Assert.Equal(1, bad.ExitCode);

@@ -10,7 +10,11 @@ namespace Registry.Cli.Tests;
 public sealed class UsageErrorTests : IDisposable
 {
     /// <summary>Texts of .NET exceptions and System.CommandLine conversions that must not reach a user.</summary>
-    private static readonly string[] Leaks = ["LineNumber", "BytePositionInLine", "System.Int32", "System.Int64", "System.Double", "System.String", "Exception", "Path: $"];
+    private static readonly string[] Leaks =
+    [
+        "LineNumber", "BytePositionInLine", "System.Int32", "System.Int64", "System.Double", "System.String",
+        "Exception", "Path: $",
+    ];
 
     private readonly TestRegistry _registry = new();
 

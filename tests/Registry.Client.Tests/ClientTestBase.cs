@@ -88,6 +88,9 @@ public abstract class ClientTestBase : IAsyncLifetime
             f => Path.GetFileName(f) != "1.root.json");
     }
 
-    protected string Key(
-        string pattern) => Path.GetRelativePath(_registry.Store, Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single()).Replace('\\', '/');
+    protected string Key(string pattern)
+    {
+        var file = Directory.GetFiles(_registry.Store, pattern, SearchOption.AllDirectories).Single();
+        return Path.GetRelativePath(_registry.Store, file).Replace('\\', '/');
+    }
 }

@@ -224,7 +224,15 @@ public sealed class ClientTests : ClientTestBase
         var rolesV2 = root.Signed.Roles.ToDictionary(r => r.Key, r => r.Value);
         rolesV2[RoleNames.Timestamp] = new RoleKeys([newTimestampKey.KeyId], 1);
         var rootKey = keys.Keys.Single(k => k.KeyId == root.Signed.Roles[RoleNames.Root].KeyIds[0]);
-        var v2 = SignedDocument<RootMetadata>.Create(root.Signed with { Version = 2, Keys = new SortedDictionary<string, TufKey>(keysV2, StringComparer.Ordinal), Roles = new SortedDictionary<string, RoleKeys>(rolesV2, StringComparer.Ordinal) }, [rootKey], TufJsonContext.Default.RootMetadata);
+        var v2 = SignedDocument<RootMetadata>.Create(
+            root.Signed with
+            {
+                Version = 2,
+                Keys = new SortedDictionary<string, TufKey>(keysV2, StringComparer.Ordinal),
+                Roles = new SortedDictionary<string, RoleKeys>(rolesV2, StringComparer.Ordinal),
+            },
+            [rootKey],
+            TufJsonContext.Default.RootMetadata);
         await store.PutIfAbsentAsync(
             "metadata/2.root.json",
             v2.FileBytes,

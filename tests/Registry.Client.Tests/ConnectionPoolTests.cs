@@ -46,9 +46,8 @@ public sealed class ConnectionPoolTests
     public void The_connection_limit_comes_from_the_environment_and_a_bad_value_is_refused()
     {
         Assert.Equal(16, HttpPolicy.FromEnvironment(_ => null).MaxConnectionsPerOrigin);
-        Assert.Equal(
-            6,
-            HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "6" : null).MaxConnectionsPerOrigin);
+        var policy = HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "6" : null);
+        Assert.Equal(6, policy.MaxConnectionsPerOrigin);
         var error = Assert.Throws<Core.EnvironmentException>(
             () => HttpPolicy.FromEnvironment(name => name == "REGISTRY_HTTP_CONNECTIONS" ? "0" : null));
         Assert.Contains(

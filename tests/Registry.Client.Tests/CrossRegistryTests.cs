@@ -72,7 +72,10 @@ public sealed class CrossRegistryTests : IAsyncLifetime
     private async Task PublishPrivateAsync(string? sha256 = null)
     {
         var settings = await RegistryCli.RunAsync(
-            ["settings", "--store", _private.Store, "--known-registry", $"public={_q.Url}#{sha256 ?? PublicRootSha256}"]);
+        [
+            "settings", "--store", _private.Store,
+            "--known-registry", $"public={_q.Url}#{sha256 ?? PublicRootSha256}",
+        ]);
         Assert.True(settings.ExitCode == 0, settings.ToString());
         await PublishAsync(_private, ("acme-core", "1.0.0", "{}"), ("acme-app", "1.0.0", AppDependencies));
     }
@@ -114,7 +117,7 @@ public sealed class CrossRegistryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_private_package_depending_on_a_public_one_installs_both_locks_both_registries_and_installs_offline()
+    public async Task A_private_package_depending_on_a_public_one_installs_both_locks_both_registries_and_runs_offline()
     {
         await PublishPrivateAsync();
         AddSource("p", _p.Url, _private); // no source for Q: its trust comes from the signed pin alone

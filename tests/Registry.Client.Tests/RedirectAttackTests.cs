@@ -47,8 +47,11 @@ public sealed class RedirectAttackTests : ClientTestBase
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => InstallAsync());
 
-        Assert.Contains($"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}{Timestamp} to "
-            + "file:///etc/passwd: only http and https redirects are followed [rule: redirect-scheme]", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}{Timestamp} to "
+            + "file:///etc/passwd: only http and https redirects are followed [rule: redirect-scheme]",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("UriFormatException", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, _server.Count(k => k == Timestamp));
         AssertNothingInstalled();
@@ -119,8 +122,11 @@ public sealed class RedirectAttackTests : ClientTestBase
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => InstallAsync());
 
-        Assert.Contains($"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}hop/10 to "
-            + $"{_server.Url}hop/11: more than 10 redirects [rule: redirect-limit]", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"GET {_server.Url}{Timestamp}: refused the redirect from {_server.Url}hop/10 to "
+            + $"{_server.Url}hop/11: more than 10 redirects [rule: redirect-limit]",
+            error.Message,
+            StringComparison.Ordinal);
         Assert.Equal([Timestamp, .. Enumerable.Range(1, 10).Select(hop => $"hop/{hop}")], _server.Requests);
         AssertNothingInstalled();
     }

@@ -61,7 +61,10 @@ public sealed class WitnessTests : IAsyncLifetime
 
     private async Task<CliResult> PublishAsync(string name, string version, string? store = null) =>
         await RegistryCli.RunAsync(
-            ["publish", "--store", store ?? _registry.Store, "--keys", _registry.Keys, _registry.Package(name, version)]);
+        [
+            "publish", "--store", store ?? _registry.Store, "--keys", _registry.Keys,
+            _registry.Package(name, version),
+        ]);
 
     private async Task<UpdateResult> UpdateAsync(string source, int quorum)
     {
@@ -144,8 +147,8 @@ public sealed class WitnessTests : IAsyncLifetime
 
         var stranger = NoteSigner.Generate("other.test/log", NoteKeyType.Ed25519);
         var text = new Checkpoint("other.test/log", 1, Merkle.LeafHash([1])).Text;
-        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(
-            Witness.FormatRequest(0, [], new SignedNote(text, [stranger.Sign(text, DateTimeOffset.UnixEpoch)])))).Status);
+        var note = new SignedNote(text, [stranger.Sign(text, DateTimeOffset.UnixEpoch)]);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(Witness.FormatRequest(0, [], note))).Status);
         var bad = forked with { Text = forked.Text.Replace("\n2\n", "\n3\n", StringComparison.Ordinal) };
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(Witness.FormatRequest(2, [], bad))).Status);
         Assert.Equal(

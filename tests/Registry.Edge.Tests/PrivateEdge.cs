@@ -99,7 +99,11 @@ public sealed class PrivateEdge : IAsyncDisposable
         string? scope = null,
         string? keys = null)
     {
-        var result = await RegistryCli.RunAsync(["token", "issue", "--keys", keys ?? Registry.Keys, "--name", name, "--expires", expires, "--json", .. scope is null ? Array.Empty<string>() : ["--scope", scope]]);
+        var result = await RegistryCli.RunAsync(
+        [
+            "token", "issue", "--keys", keys ?? Registry.Keys, "--name", name, "--expires", expires, "--json",
+            .. scope is null ? Array.Empty<string>() : ["--scope", scope],
+        ]);
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Out);
         return (json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("token").GetString()!);

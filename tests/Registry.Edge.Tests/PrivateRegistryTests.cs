@@ -39,7 +39,7 @@ public sealed class PrivateRegistryTests
     }
 
     [Fact]
-    public async Task The_edge_serves_a_valid_token_and_refuses_no_expired_revoked_tampered_foreign_and_out_of_scope_tokens()
+    public async Task The_edge_serves_a_valid_token_and_refuses_missing_expired_revoked_tampered_foreign_out_of_scope()
     {
         await using var edge = await PrivateEdge.StartAsync(("acme-core", "1.0.0", "{}"), ("other-lib", "1.0.0", "{}"));
         var (_, valid) = await edge.IssueAsync("ci", "90d");
@@ -52,7 +52,8 @@ public sealed class PrivateRegistryTests
         Assert.True(revoke.ExitCode == 0, revoke.ToString());
         await edge.WriteEdgeConfigAsync();
         var timestamp = new Uri(edge.EdgeBase, "metadata/timestamp.json");
-        var artifact = new Uri(edge.EdgeBase, $"targets/packages/other-lib/1.0.0/{Path.GetFileName(Directory.GetFiles(Path.Combine(edge.Registry.Store, "targets/packages/other-lib/1.0.0"))[0])}");
+        var artifactFile = Directory.GetFiles(Path.Combine(edge.Registry.Store, "targets/packages/other-lib/1.0.0"))[0];
+        var artifact = new Uri(edge.EdgeBase, $"targets/packages/other-lib/1.0.0/{Path.GetFileName(artifactFile)}");
 
         var none = await GetAsync(timestamp);
         Assert.Equal((HttpStatusCode.Unauthorized, "missing"), (none.Status, none.Error));
@@ -265,7 +266,10 @@ public sealed class PrivateRegistryTests
 
         // An expired token is named as expired; a token from --token-env wins over the stored one.
         outputs.Add(await RegistryCli.RunProcessAsync(
-            ["source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile, "--token-env", "ACME_TOKEN"],
+            [
+                "source", "add", "private", edge.EdgeBase.ToString(), "--root", edge.RootFile,
+                "--token-env", "ACME_TOKEN",
+            ],
             env));
         outputs.Add(await RegistryCli.RunProcessAsync(
             ["fetch", "acme-core", "--source", "private", "-o", fetchFolder],

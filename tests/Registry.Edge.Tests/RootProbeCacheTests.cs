@@ -26,7 +26,12 @@ public sealed class RootProbeCacheTests
         var state = Path.Combine(Path.GetTempPath(), $"registry-probe-{edge}-{Guid.NewGuid():N}");
         var port = (await InfraScript.RunAsync(
             $"infra/{edge}/start.sh",
-            new() { ["STATE_DIR"] = state, ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}", ["TIMESTAMP_MAX_AGE"] = "2" })).Trim();
+            new()
+            {
+                ["STATE_DIR"] = state,
+                ["ORIGIN"] = $"127.0.0.1:{origin.Url.Port}",
+                ["TIMESTAMP_MAX_AGE"] = "2",
+            })).Trim();
         try
         {
             var edgeUrl = new Uri($"http://127.0.0.1:{port}/");

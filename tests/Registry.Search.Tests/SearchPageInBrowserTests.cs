@@ -51,8 +51,11 @@ public sealed partial class SearchPageInBrowserTests
             Path.Combine(registry.SiteFolder, "assets", "search.js"),
             SearchAssets.Script,
             SearchRegistry.Ct);
-        await using var site = await Listener.StartAsync(path => File.Exists(
-            Path.Combine(registry.SiteFolder, path.TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, path.TrimStart('/'))) : null);
+        await using var site = await Listener.StartAsync(path =>
+        {
+            var file = Path.Combine(registry.SiteFolder, path.TrimStart('/'));
+            return File.Exists(file) ? File.ReadAllBytes(file) : null;
+        });
 
         var byPrefix = await DumpDomAsync($"{site.Url}search/index.html?q=plu");
         Assert.Equal(["plug", "plug_cowboy", "evil"], Links(byPrefix).Select(l => l.Text));
@@ -93,8 +96,11 @@ public sealed partial class SearchPageInBrowserTests
             SearchAssets.Script,
             SearchRegistry.Ct);
         // The shard of a non-ASCII key is fetched percent-encoded (search/v1/shards/%D0%BF%D1%80%D0%B8.json).
-        await using var site = await Listener.StartAsync(path => File.Exists(
-            Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) ? File.ReadAllBytes(Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'))) : null);
+        await using var site = await Listener.StartAsync(path =>
+        {
+            var file = Path.Combine(registry.SiteFolder, Uri.UnescapeDataString(path).TrimStart('/'));
+            return File.Exists(file) ? File.ReadAllBytes(file) : null;
+        });
 
         foreach (var (query, names) in SearchViewTests.UnicodeQueries)
         {
@@ -126,8 +132,9 @@ public sealed partial class SearchPageInBrowserTests
                 RedirectStandardError = true,
                 ArgumentList =
                 {
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", $"--user-data-dir={profile.FullName}", "--virtual-time-budget=5000", "--dump-dom", url,
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    $"--user-data-dir={profile.FullName}", "--virtual-time-budget=5000", "--dump-dom", url,
                 },
             };
             using var chromium = Process.Start(info)!;

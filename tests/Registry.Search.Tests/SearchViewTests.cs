@@ -56,7 +56,12 @@ public sealed class SearchViewTests
 
         var search = registry.Store.Written.Where(k => k.StartsWith("search/", StringComparison.Ordinal)).Order()
             .ToList();
-        Assert.Equal(["search/v1/packages/gamma.json", "search/v1/shards/gam.json", "search/v1/shards/qui.json", "search/v1/shards/zeb.json"], search);
+        Assert.Equal(
+            [
+                "search/v1/packages/gamma.json", "search/v1/shards/gam.json", "search/v1/shards/qui.json",
+                "search/v1/shards/zeb.json",
+            ],
+            search);
         Assert.Equal(search.Count, stats.FilesWritten);
         Assert.Equal(1, stats.Attempts);
 
@@ -90,7 +95,7 @@ public sealed class SearchViewTests
     }
 
     [Fact]
-    public async Task A_yanked_newest_version_shows_the_previous_one_and_a_package_with_every_version_yanked_is_not_found()
+    public async Task A_yanked_newest_version_shows_the_previous_one_and_one_with_every_version_yanked_is_not_found()
     {
         using var registry = await SearchRegistry.CreateAsync();
         await registry.PublishAsync(SearchRegistry.Package("lib", "1.0.0", "first words"));
@@ -268,12 +273,16 @@ public sealed class SearchViewTests
             && w.Contains("older version", StringComparison.Ordinal));
 
         // Tampered: a package and words the signed index never had.
-        var forged = Encoding.UTF8.GetBytes("""{"v":1,"key":"too","packages":[["tool","9.9.9","Download me"],["toolz","1.0.0","x"]],"words":[["tool",[0,1]],["toolkit",[0]]]}""");
+        var forged = Encoding.UTF8.GetBytes(
+            """{"v":1,"key":"too","packages":"""
+            + """[["tool","9.9.9","Download me"],["toolz","1.0.0","x"]],"words":"""
+            + """[["tool",[0,1]],["toolkit",[0]]]}""");
         await Overwrite(registry, "search/v1/shards/too.json", forged);
         (errors, warnings) = await AuditAsync(registry);
         Assert.Contains(
             errors,
-            e => e.Contains("toolz", StringComparison.Ordinal) && e.Contains("does not have", StringComparison.Ordinal));
+            e => e.Contains("toolz", StringComparison.Ordinal)
+                && e.Contains("does not have", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("9.9.9", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("'toolkit'", StringComparison.Ordinal));
 

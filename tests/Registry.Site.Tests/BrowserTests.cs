@@ -178,7 +178,9 @@ public sealed class BrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Throws<NoAlertPresentException>(() => site.Driver.SwitchTo().Alert());
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.True(site.Beacon.Requests.IsEmpty, "the beacon received: " + string.Join(", ", site.Beacon.Requests));
-        Assert.Contains("<script>fetch(", site.Driver.FindElement(By.CssSelector(".readme h3")).Text, StringComparison.Ordinal); // shown, as text
+        // shown, as text
+        var heading = site.Driver.FindElement(By.CssSelector(".readme h3")).Text;
+        Assert.Contains("<script>fetch(", heading, StringComparison.Ordinal);
     }
 
     [Fact]

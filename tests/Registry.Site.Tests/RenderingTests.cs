@@ -23,7 +23,10 @@ public sealed class RenderingTests
         Assert.Contains("https://example.com/docs", hrefs);
         Assert.Contains("docs/usage.md", hrefs);
         Assert.Contains("mailto:me@example.com", hrefs);
-        Assert.Contains(document.QuerySelectorAll("h3"), h => h.TextContent.StartsWith("Evil <script>", StringComparison.Ordinal)); // the README's h1 moved under the page's h2
+        // the README's h1 moved under the page's h2
+        Assert.Contains(
+            document.QuerySelectorAll("h3"),
+            h => h.TextContent.StartsWith("Evil <script>", StringComparison.Ordinal));
         Assert.Empty(document.QuerySelectorAll("h1, h2"));
     }
 

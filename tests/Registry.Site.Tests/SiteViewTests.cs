@@ -118,7 +118,11 @@ public sealed class SiteViewTests
             "broke the &lt;build&gt;",
             registry.Read("packages/alpha/1.1.0/index.html"),
             StringComparison.Ordinal);
-        Assert.Contains("href=\"../../../packages/alpha/\"", registry.Read("packages/beta/2.0.0/index.html"), StringComparison.Ordinal); // dependency as a link
+        // dependency as a link
+        Assert.Contains(
+            "href=\"../../../packages/alpha/\"",
+            registry.Read("packages/beta/2.0.0/index.html"),
+            StringComparison.Ordinal);
 
         var home = new HtmlParser().ParseDocument(registry.Read("index.html"));
         Assert.Equal("2", home.QuerySelector("[data-packages]")!.GetAttribute("data-packages"));

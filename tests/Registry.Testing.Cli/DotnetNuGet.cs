@@ -40,9 +40,10 @@ public sealed class DotnetNuGet : IDisposable
         // management files at this folder, whatever lies above it.
         File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(
-            Root,
-            "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n");
+        File.WriteAllText(
+            Path.Combine(Root, "Directory.Packages.props"),
+            "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>"
+            + "</PropertyGroup></Project>\n");
         ResetCaches();
     }
 

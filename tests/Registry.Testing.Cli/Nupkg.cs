@@ -59,8 +59,8 @@ public static class Nupkg
         return reader.ReadToEnd();
     }
 
-    private static bool IsRootNuspec(
-        string name) => !name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
+    private static bool IsRootNuspec(string name) =>
+        !name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
 
     private static string Rewrite(
         string source,

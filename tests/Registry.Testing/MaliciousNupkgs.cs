@@ -28,7 +28,9 @@ public static class MaliciousNupkgs
 
     /// <summary>A .nuspec that would read /etc/passwd into its description through an external entity.</summary>
     public static byte[] ExternalEntityNuspec() => Valid().WithNuspec(
-        """<?xml version="1.0"?><!DOCTYPE package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><package><metadata><id>Evil</id><version>1.0.0</version><description>&xxe;</description></metadata></package>""").Build();
+        """<?xml version="1.0"?><!DOCTYPE package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>"""
+        + """<package><metadata><id>Evil</id><version>1.0.0</version><description>&xxe;</description>"""
+        + """</metadata></package>""").Build();
 
     /// <summary>A .nuspec with nested entities that expand to gigabytes ("billion laughs").</summary>
     public static byte[] EntityExpansionNuspec()
@@ -40,7 +42,8 @@ public static class MaliciousNupkgs
         }
 
         return Valid().WithNuspec("<?xml version=\"1.0\"?><!DOCTYPE package "
-            + $"[{dtd}]><package><metadata><id>Evil</id><version>1.0.0</version><description>&l9;</description></metadata></package>").Build();
+            + $"[{dtd}]><package><metadata><id>Evil</id><version>1.0.0</version><description>&l9;</description>"
+            + "</metadata></package>").Build();
     }
 
     /// <summary>A package with one entry of <paramref name="unpackedBytes"/> zeros, its header telling the truth;

@@ -44,10 +44,32 @@ public sealed class NupkgBuilder
     public static NupkgBuilder DotnetPack(string id, string version) =>
         Create(id, version)
             .WithMetadata($"<authors>{id} authors</authors><description>Package Description</description>")
-            .WithFile("_rels/.rels", $"""<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/{id}.nuspec" Id="R1" /></Relationships>""")
+            .WithFile("_rels/.rels", Relationships(id))
             .WithFile($"lib/net8.0/{id}.dll", MaliciousPackages.Noise(3000))
-            .WithFile("[Content_Types].xml", """<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" /></Types>""")
-            .WithFile("package/services/metadata/core-properties/0123456789abcdef0123456789abcdef.psmdcp", """<?xml version="1.0" encoding="utf-8"?><coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"><dc:creator>x</dc:creator></coreProperties>""");
+            .WithFile("[Content_Types].xml", ContentTypes)
+            .WithFile(
+                "package/services/metadata/core-properties/0123456789abcdef0123456789abcdef.psmdcp",
+                CoreProperties);
+
+    private const string XmlDeclaration = """<?xml version="1.0" encoding="utf-8"?>""";
+
+    private const string ContentTypes = XmlDeclaration
+        + """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"""
+        + """<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />"""
+        + """<Default Extension="nuspec" ContentType="application/octet" />"""
+        + """<Default Extension="dll" ContentType="application/octet" />"""
+        + """<Default Extension="psmdcp" """
+        + """ContentType="application/vnd.openxmlformats-package.core-properties+xml" /></Types>""";
+
+    private const string CoreProperties = XmlDeclaration
+        + """<coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" """
+        + """xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">"""
+        + """<dc:creator>x</dc:creator></coreProperties>""";
+
+    private static string Relationships(string id) => XmlDeclaration
+        + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+        + """<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" """
+        + $"""Target="/{id}.nuspec" Id="R1" /></Relationships>""";
 
     /// <summary>An ungrouped dependency (<c>&lt;dependencies&gt;&lt;dependency .../&gt;</c>); a null range writes no
     /// version attribute.</summary>

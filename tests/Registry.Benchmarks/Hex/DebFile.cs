@@ -33,8 +33,11 @@ internal static class DebFile
         output.Write("!<arch>\n"u8);
         Member(output, "debian-binary", "2.0\n"u8.ToArray());
         Member(output, "control.tar.gz", TarGz([("./", null), ("./control", Encoding.UTF8.GetBytes(control))]));
-        Member(output, "data.tar.gz", TarGz([("./", null), ("./usr/", null), ("./usr/share/", null), ("./usr/share/doc/", null), ($"./{doc}", null),
-            ($"./{doc}copyright", Encoding.UTF8.GetBytes($"{name} {version}: MIT licence.\n"))]));
+        Member(output, "data.tar.gz", TarGz(
+        [
+            ("./", null), ("./usr/", null), ("./usr/share/", null), ("./usr/share/doc/", null), ($"./{doc}", null),
+            ($"./{doc}copyright", Encoding.UTF8.GetBytes($"{name} {version}: MIT licence.\n")),
+        ]));
         return output.ToArray();
     }
 

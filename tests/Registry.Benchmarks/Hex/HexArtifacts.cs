@@ -14,10 +14,11 @@ internal static class HexArtifacts
 {
     private static readonly string[] Words =
     [
-        "the", "a", "of", "to", "and", "is", "in", "for", "returns", "given", "list", "map", "struct", "value", "key", "error", "ok",
-        "request", "response", "conn", "socket", "query", "schema", "changeset", "params", "opts", "state", "pid", "timeout", "config",
-        "when", "with", "each", "every", "new", "default", "option", "field", "user", "data", "stream", "file", "path", "string",
-        "binary", "integer", "atom", "tuple", "function", "module", "process", "message", "event", "handler", "server", "client",
+        "the", "a", "of", "to", "and", "is", "in", "for", "returns", "given", "list", "map", "struct", "value", "key",
+        "error", "ok", "request", "response", "conn", "socket", "query", "schema", "changeset", "params", "opts",
+        "state", "pid", "timeout", "config", "when", "with", "each", "every", "new", "default", "option", "field",
+        "user", "data", "stream", "file", "path", "string", "binary", "integer", "atom", "tuple", "function", "module",
+        "process", "message", "event", "handler", "server", "client",
     ];
 
     /// <summary>Compressed bytes of what is not source text: tar headers, manifest, README (measured,

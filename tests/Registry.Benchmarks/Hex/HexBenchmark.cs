@@ -196,8 +196,11 @@ internal static class HexBenchmark
         var versions = shape.Packages.Select(p => p.Versions.Count).Order().ToList();
         Proc.Say($"versions per package: median {Stats.Median(versions.Select(v => (double)v))}, p90 "
             + $"{versions[versions.Count * 9 / 10]}, top 10 {string.Join(' ', versions.TakeLast(10))}");
-        Proc.Say("dependencies per latest version: "
-            + $"{string.Join(' ', shape.Packages.GroupBy(p => p.Latest.Dependencies.Count).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"))}");
+        var dependencies = shape.Packages
+            .GroupBy(p => p.Latest.Dependencies.Count)
+            .OrderBy(g => g.Key)
+            .Select(g => $"{g.Key}:{g.Count()}");
+        Proc.Say($"dependencies per latest version: {string.Join(' ', dependencies)}");
     }
 
     /// <summary>HEAD's short hash, with '+' when src/ has uncommitted changes.</summary>

@@ -6,15 +6,17 @@ internal static class HexNames
 {
     private static readonly string[] Syllables =
     [
-        "ab", "ex", "ph", "oe", "nix", "ec", "to", "plug", "ja", "son", "te", "le", "me", "try", "cow", "boy", "ran", "mint", "fin",
-        "ob", "an", "sin", "the", "way", "nim", "ble", "bam", "boo", "dia", "ly", "ney", "tes", "la", "mox", "by", "qua", "tum", "tim",
-        "dec", "cas", "tor", "gres", "sql", "doc", "ra", "zor", "vel", "ka", "li", "xir", "gen", "stage", "flow", "req", "mu", "ta",
+        "ab", "ex", "ph", "oe", "nix", "ec", "to", "plug", "ja", "son", "te", "le", "me", "try", "cow", "boy", "ran",
+        "mint", "fin", "ob", "an", "sin", "the", "way", "nim", "ble", "bam", "boo", "dia", "ly", "ney", "tes", "la",
+        "mox", "by", "qua", "tum", "tim", "dec", "cas", "tor", "gres", "sql", "doc", "ra", "zor", "vel", "ka", "li",
+        "xir", "gen", "stage", "flow", "req", "mu", "ta",
     ];
 
     private static readonly string[] Suffixes =
     [
-        "ex", "phoenix", "plug", "ecto", "live", "api", "client", "utils", "core", "web", "auth", "json", "http", "kafka", "redis",
-        "sql", "test", "mock", "cli", "cache", "absinthe", "oban", "telemetry", "aws", "gcp", "html", "types", "parser", "sdk",
+        "ex", "phoenix", "plug", "ecto", "live", "api", "client", "utils", "core", "web", "auth", "json", "http",
+        "kafka", "redis", "sql", "test", "mock", "cli", "cache", "absinthe", "oban", "telemetry", "aws", "gcp", "html",
+        "types", "parser", "sdk",
     ];
 
     /// <summary>Distinct names, already in normal form (only a-z, 0-9 and single '-'), so spelling never

@@ -153,8 +153,12 @@ internal static class HexReport
                         "warm" => Target("none", log.Requests == 0 && log.Bytes == 0),
                         _ => "",
                     };
-                    Row($"log: install {c.Case}, extra for the log", $"{Requests(log.Requests)} to log/, "
-                        + $"{Kb(extraBytes)}{(c.Case == "cold" ? " (the timestamp's log field included)" : "")}", "", target);
+                    var note = c.Case == "cold" ? " (the timestamp's log field included)" : "";
+                    Row(
+                        $"log: install {c.Case}, extra for the log",
+                        $"{Requests(log.Requests)} to log/, {Kb(extraBytes)}{note}",
+                        "",
+                        target);
                 }
             }
         }

@@ -108,8 +108,11 @@ internal static class PublishBench
             written.Add(StoreFiles.Diff(before, StoreFiles.List(site)));
         }
 
-        var logBytes = written.Select(w => (double)w.Paths.Where(
-            p => p.StartsWith("log/", StringComparison.Ordinal)).Sum(p => long.Parse(p[(p.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var logBytes = written
+            .Select(w => (double)w.Paths
+                .Where(p => p.StartsWith("log/", StringComparison.Ordinal))
+                .Sum(p => long.Parse(p[(p.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
         var figures = new PublishFigures(
             label,
             packages,

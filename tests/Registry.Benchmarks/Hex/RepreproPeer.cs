@@ -96,7 +96,12 @@ internal static class RepreproPeer
         {
             File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        (await Proc.RunAsync("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", "Registry Benchmark <bench@example.invalid>", "rsa4096", "sign", "never"], env: env)).Check("gpg --quick-gen-key");
+        string[] generate =
+        [
+            "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+            "--quick-gen-key", "Registry Benchmark <bench@example.invalid>", "rsa4096", "sign", "never",
+        ];
+        (await Proc.RunAsync("gpg", generate, env: env)).Check("gpg --quick-gen-key");
         var listing = (await Proc.RunAsync("gpg", ["--batch", "--with-colons", "--list-secret-keys"], env: env)).Check(
             "gpg --list-secret-keys").Out;
         var fingerprint = listing.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];

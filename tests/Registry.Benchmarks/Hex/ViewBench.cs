@@ -90,8 +90,8 @@ internal static class ViewBench
                     new PublishOptions { SkipDependencyCheck = label == "empty" },
                     default);
                 var committed = StoreFiles.List(site);
-                var known = new Dictionary<string, byte[]>(StringComparer.Ordinal) {
-                    [RegistryLayout.ArtifactKey(result.Packages[0].Artifact, result.Packages[0].Sha256)] = file.Content };
+                var artifactKey = RegistryLayout.ArtifactKey(result.Packages[0].Artifact, result.Packages[0].Sha256);
+                var known = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [artifactKey] = file.Content };
                 await view.SyncAsync(Context(store, known), [package.Name], default);
                 commit.Add(StoreFiles.Diff(before, committed));
                 written.Add(StoreFiles.Diff(committed, StoreFiles.List(site)));

@@ -25,9 +25,10 @@ internal sealed class DotnetRestore
         Directory.CreateDirectory(Path.Combine(root, "home"));
         File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(
-            root,
-            "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>\n");
+        File.WriteAllText(
+            Path.Combine(root, "Directory.Packages.props"),
+            "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>"
+            + "</PropertyGroup></Project>\n");
         ResetCaches();
     }
 
@@ -70,21 +71,24 @@ internal sealed class DotnetRestore
         return folder;
     }
 
-    public Task<ProcResult> RestoreAsync(
-        string project) => Proc.RunAsync("dotnet", ["restore", "--disable-build-servers"], project, new Dictionary<string, string>
-    {
-        ["HOME"] = Path.Combine(_root, "home"),
-        ["DOTNET_CLI_HOME"] = Path.Combine(_root, "home"),
-        ["NUGET_PACKAGES"] = _packages,
-        ["NUGET_HTTP_CACHE_PATH"] = _httpCache,
-        ["NUGET_PLUGINS_CACHE_PATH"] = Path.Combine(_root, "home", "plugins-cache"),
-        ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-        ["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false",
-        ["DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE"] = "1",
-        ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
-        ["MSBUILDDISABLENODEREUSE"] = "1",
-        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
-    });
+    public Task<ProcResult> RestoreAsync(string project) => Proc.RunAsync(
+        "dotnet",
+        ["restore", "--disable-build-servers"],
+        project,
+        new Dictionary<string, string>
+        {
+            ["HOME"] = Path.Combine(_root, "home"),
+            ["DOTNET_CLI_HOME"] = Path.Combine(_root, "home"),
+            ["NUGET_PACKAGES"] = _packages,
+            ["NUGET_HTTP_CACHE_PATH"] = _httpCache,
+            ["NUGET_PLUGINS_CACHE_PATH"] = Path.Combine(_root, "home", "plugins-cache"),
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+            ["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false",
+            ["DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+        });
 
     /// <summary>Packages in <c>obj/project.assets.json</c>'s libraries.</summary>
     public static int ResolvedCount(string project)

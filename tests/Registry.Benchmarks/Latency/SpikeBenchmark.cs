@@ -60,10 +60,13 @@ internal static partial class SpikeBenchmark
             var store = new FolderStore(site);
             using (var ring = KeyRing.Load(keys))
             {
-                await new RegistryInitializer(
-                    store,
-                    ring,
-                    TimeProvider.System).InitAsync(new InitOptions { Settings = new RegistrySettings { TimestampMaxAgeSeconds = maxAge, NuGetUrl = "https://cdn.example/registry/" } }, default);
+                var settings = new RegistrySettings
+                {
+                    TimestampMaxAgeSeconds = maxAge,
+                    NuGetUrl = "https://cdn.example/registry/",
+                };
+                await new RegistryInitializer(store, ring, TimeProvider.System)
+                    .InitAsync(new InitOptions { Settings = settings }, default);
                 foreach (var batch in graph.Files(8192).Chunk(100))
                 {
                     await new RegistryWriter(store, ring, TimeProvider.System).PublishAsync(
@@ -120,8 +123,11 @@ internal static partial class SpikeBenchmark
                     $"| {connections} | {figures.Requests} | {figures.RequestsPerSecond:0} | {figures.P99Ms:0.0} | "
                     + $"{log.Count} | {distinct} | {log.Count - distinct} | "
                     + $"{Math.Ceiling((double)duration / maxAge):0} |"));
-                Proc.Say($"origin requests at {connections} connections: " + string.Join(", ", log.GroupBy(
-                    r => CountingProxy.Classify(r.Path)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
+                var byKind = log
+                    .GroupBy(r => CountingProxy.Classify(r.Path))
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => $"{g.Key} {g.Count()}");
+                Proc.Say($"origin requests at {connections} connections: " + string.Join(", ", byKind));
                 await Proc.RunAsync(
                     "bash",
                     [Path.Combine(varnishDir, "stop.sh")],
@@ -212,10 +218,10 @@ internal static partial class SpikeBenchmark
             }
         }
 
-        foreach (var artifact in Directory.EnumerateFiles(
-            Path.Combine(site, "targets", "packages"),
-            "*",
-            SearchOption.AllDirectories).Where(f => f.Contains("graph.", StringComparison.Ordinal) && f.Contains("1.1.0", StringComparison.Ordinal)))
+        foreach (var artifact in Directory
+            .EnumerateFiles(Path.Combine(site, "targets", "packages"), "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains("graph.", StringComparison.Ordinal)
+                && f.Contains("1.1.0", StringComparison.Ordinal)))
         {
             paths.Add(Path.GetRelativePath(site, artifact).Replace('\\', '/'));
         }
@@ -248,8 +254,13 @@ internal static partial class SpikeBenchmark
     private static async Task<WrkFigures> WrkAsync(string url, int connections, int seconds, string script)
     {
         var threads = Math.Min(2, connections);
-        var result = (await Proc.RunAsync("wrk", ["-t", threads.ToString(
-            CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--latency", "-s", script, url])).Check($"wrk -c {connections} {url}");
+        string[] arguments =
+        [
+            "-t", threads.ToString(CultureInfo.InvariantCulture),
+            "-c", connections.ToString(CultureInfo.InvariantCulture),
+            "-d", $"{seconds}s", "--latency", "-s", script, url,
+        ];
+        var result = (await Proc.RunAsync("wrk", arguments)).Check($"wrk -c {connections} {url}");
         var rps = double.Parse(RequestsPerSecond().Match(result.Out).Groups[1].Value, CultureInfo.InvariantCulture);
         var p99 = P99().Match(result.Out);
         var p99Ms = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture)

@@ -70,8 +70,11 @@ public sealed class IndexRulesTests
 
     [Fact]
     public void An_index_without_dependency_registries_has_no_such_field_in_its_bytes() =>
-        Assert.DoesNotContain("dependency_registries", System.Text.Encoding.UTF8.GetString(
-            IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0")] })), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "dependency_registries",
+            System.Text.Encoding.UTF8.GetString(
+                IndexJson.Serialize(new PackageIndex { Name = "alpha", Versions = [Entry("1.0.0")] })),
+            StringComparison.Ordinal);
 
     [Theory]
     [InlineData("http://registry.example/", Sha, "not an https URL")]
@@ -145,7 +148,10 @@ public sealed class IndexRulesTests
     [Fact]
     public void A_null_field_is_a_malformed_document_not_a_crash()
     {
-        var json = """{"name":"alpha","versions":[{"version":"1.0.0","dependencies":null,"yanked":false,"artifact":"packages/alpha/1.0.0/alpha-1.0.0.tgz","length":1,"sha256":null,"published":"2026-01-01T00:00:00Z"}]}"""u8.ToArray();
+        var json = System.Text.Encoding.UTF8.GetBytes(
+            """{"name":"alpha","versions":[{"version":"1.0.0","dependencies":"""
+            + """null,"yanked":false,"artifact":"packages/alpha/1.0.0/alpha-1.0.0.tgz","length":"""
+            + """1,"sha256":null,"published":"2026-01-01T00:00:00Z"}]}""");
         Assert.Contains(
             "malformed document",
             Assert.Throws<VerificationException>(() => IndexJson.ParseIndex(json, "index/alpha.json")).Message,

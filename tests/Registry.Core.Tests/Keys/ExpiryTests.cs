@@ -55,9 +55,11 @@ public sealed class ExpiryTests
     [Fact]
     public void Expiries_are_whole_days_and_outlast_the_edge_cache()
     {
-        Assert.Contains("whole days", Assert.Throws<EnvironmentException>(() =>
-            new RegistrySettings().WithExpiry(
-                new Dictionary<string, TimeSpan> { ["timestamp"] = TimeSpan.FromHours(12) })).Message, StringComparison.Ordinal);
+        var halfDay = new Dictionary<string, TimeSpan> { ["timestamp"] = TimeSpan.FromHours(12) };
+        Assert.Contains(
+            "whole days",
+            Assert.Throws<EnvironmentException>(() => new RegistrySettings().WithExpiry(halfDay)).Message,
+            StringComparison.Ordinal);
         Assert.Throws<EnvironmentException>(
             () => (new RegistrySettings() with { TimestampExpiryDays = 1, TimestampMaxAgeSeconds = 86400 }).Validate());
         var settings = new RegistrySettings().WithExpiry(new Dictionary<string, TimeSpan> {

@@ -101,7 +101,7 @@ public sealed class RotationWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refresh_after_a_rotation_needs_the_new_keys_of_every_changed_role_and_writes_nothing_without_them()
+    public async Task A_refresh_after_a_rotation_needs_the_new_keys_of_every_changed_role_or_writes_nothing()
     {
         var (store, oldKeys) = await InitAsync();
         using var _ = oldKeys;

@@ -43,8 +43,12 @@ public sealed class MerkleTests
     [Fact]
     public void The_reference_inclusion_proof_verifies_and_a_changed_one_does_not()
     {
-        byte[][] proof = [H("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"), H(
-            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"), H("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")];
+        byte[][] proof =
+        [
+            H("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+            H("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+            H("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+        ];
         Assert.True(Merkle.VerifyInclusion(Merkle.LeafHash(Entries[0]), 0, 8, proof, H(Roots[8])));
         Assert.False(Merkle.VerifyInclusion(Merkle.LeafHash(Entries[1]), 0, 8, proof, H(Roots[8])));
         Assert.False(Merkle.VerifyInclusion(Merkle.LeafHash(Entries[0]), 1, 8, proof, H(Roots[8])));
@@ -54,12 +58,35 @@ public sealed class MerkleTests
     [Fact]
     public void The_reference_consistency_proofs_verify()
     {
-        Assert.True(Merkle.VerifyConsistency(1, 8, [H(
-            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"), H("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"), H("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")], H(Roots[1]), H(Roots[8])));
-        Assert.True(Merkle.VerifyConsistency(6, 8, [H(
-            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"), H("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"), H("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")], H(Roots[6]), H(Roots[8])));
-        Assert.True(Merkle.VerifyConsistency(2, 5, [H(
-            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"), H("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")], H(Roots[2]), H(Roots[5])));
+        Assert.True(Merkle.VerifyConsistency(
+            1,
+            8,
+            [
+                H("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+                H("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+                H("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+            ],
+            H(Roots[1]),
+            H(Roots[8])));
+        Assert.True(Merkle.VerifyConsistency(
+            6,
+            8,
+            [
+                H("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+                H("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
+                H("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+            ],
+            H(Roots[6]),
+            H(Roots[8])));
+        Assert.True(Merkle.VerifyConsistency(
+            2,
+            5,
+            [
+                H("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+                H("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+            ],
+            H(Roots[2]),
+            H(Roots[5])));
         Assert.False(Merkle.VerifyConsistency(
             2,
             5,

@@ -9,7 +9,9 @@ public sealed class NoteTests
     public void The_signed_note_specification_example_verifies()
     {
         var verifier = NoteVerifier.Parse("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
-        var note = SignedNote.Parse("This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"u8);
+        var note = SignedNote.Parse(System.Text.Encoding.UTF8.GetBytes(
+            "This is an example message.\n\n\u2014 example.com/foo "
+            + "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"));
         Assert.Equal([verifier], note.VerifiedBy([verifier]));
         var changed = note with { Text = "This is an example message!\n" };
         Assert.Throws<LogException>(() => changed.VerifiedBy([verifier]));

@@ -243,7 +243,7 @@ public sealed class NuGetFeedTests : IDisposable
     }
 
     [Fact]
-    public async Task Sync_under_another_spelling_of_the_name_repairs_the_published_one_and_a_repeated_file_in_a_batch_is_one_version()
+    public async Task Sync_in_another_spelling_repairs_the_published_name_and_a_file_twice_in_a_batch_is_one_version()
     {
         var (store, keys) = await InitAsync();
         var lib = Nupkg("My.Lib", "1.0.0");
@@ -275,7 +275,8 @@ public sealed class NuGetFeedTests : IDisposable
             && e.Contains("not the signed artifact", StringComparison.Ordinal));
         Assert.Contains(
             report.Errors,
-            e => e.Contains("6.6.6", StringComparison.Ordinal) && e.Contains("does not have", StringComparison.Ordinal));
+            e => e.Contains("6.6.6", StringComparison.Ordinal)
+                && e.Contains("does not have", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -90,7 +90,13 @@ public sealed class NupkgDotnetPackTests : IDisposable
         var tree = PackageTree.OfFolder(Path.Combine(_root.FullName, "contoso.real"));
         Assert.Equal(PackageTree.OfZip(Package), tree);
         Assert.Equal(
-            ["Contoso.Real.nuspec", "[Content_Types].xml", "_rels/.rels", "lib/net10.0/Contoso.Real.dll", "package/services/metadata/core-properties/nuget.psmdcp"],
+            [
+                "Contoso.Real.nuspec",
+                "[Content_Types].xml",
+                "_rels/.rels",
+                "lib/net10.0/Contoso.Real.dll",
+                "package/services/metadata/core-properties/nuget.psmdcp",
+            ],
             tree.Where(e => e.Value != "dir").Select(e => e.Key));
     }
 }

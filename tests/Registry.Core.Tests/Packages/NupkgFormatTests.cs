@@ -118,7 +118,8 @@ public class NupkgFormatTests
         var xmlns = space.Length == 0 ? "" : $" xmlns=\"{space}\"";
         var builder = NupkgBuilder.Create("My.Lib", "1.0.0").WithNuspec(
             "<?xml version=\"1.0\" "
-            + $"encoding=\"utf-8\"?><package{xmlns}><metadata><id>My.Lib</id><version>1.0.0</version><dependencies><dependency id=\"Dep\" version=\"1.0.0\" /></dependencies></metadata></package>");
+            + $"encoding=\"utf-8\"?><package{xmlns}><metadata><id>My.Lib</id><version>1.0.0</version>"
+            + "<dependencies><dependency id=\"Dep\" version=\"1.0.0\" /></dependencies></metadata></package>");
         Assert.Equal(["dep"], Read(builder).Dependencies.Keys);
     }
 

@@ -10,10 +10,9 @@ public class NupkgRefusalTests
         => Refusal.OfNupkg(builder.Build(), rule, fileName: builder.FileName);
 
     private static NupkgBuilder WithNuspec(string metadata) =>
-        NupkgBuilder.Create(
-            "My.Lib",
-            "1.0.0").WithNuspec("<package "
-                + $"xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata>{metadata}</metadata></package>");
+        NupkgBuilder.Create("My.Lib", "1.0.0").WithNuspec(
+            "<package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\">"
+            + $"<metadata>{metadata}</metadata></package>");
 
     [Theory]
     [InlineData("../evil")]
@@ -199,8 +198,11 @@ public class NupkgRefusalTests
 
     [Fact]
     public void Read_refuses_a_dependency_without_an_id() =>
-        Refused(WithNuspec(
-            "<id>My.Lib</id><version>1.0.0</version><dependencies><dependency version=\"1.0.0\" /></dependencies>"), Rules.DependencyInvalid);
+        Refused(
+            WithNuspec(
+                "<id>My.Lib</id><version>1.0.0</version>"
+                + "<dependencies><dependency version=\"1.0.0\" /></dependencies>"),
+            Rules.DependencyInvalid);
 
     [Fact]
     public void Read_refuses_groups_mixed_with_ungrouped_dependencies_which_NuGet_would_ignore() =>
@@ -220,8 +222,9 @@ public class NupkgRefusalTests
     [InlineData("licenseUrl", 256)]
     public void Read_applies_the_registry_json_length_limits(string element, int length)
     {
+        var tooLong = new string('x', length + 1);
         Refused(
-            NupkgBuilder.Create("My.Lib", "1.0.0").WithMetadata($"<{element}>{new string('x', length + 1)}</{element}>"),
+            NupkgBuilder.Create("My.Lib", "1.0.0").WithMetadata($"<{element}>{tooLong}</{element}>"),
             Rules.MetadataInvalid);
         Refusal.AcceptedNupkg(NupkgBuilder.Create("My.Lib", "1.0.0")
             .WithMetadata($"<{element}>{new string('x', length)}</{element}>")

@@ -26,7 +26,8 @@ public sealed class TgzPackageFormatTests
     public void Read_returns_the_manifest_of_a_valid_package()
     {
         var manifest = Read(Package("beta", "2.1.0-rc.1+build.7", ",\"dependencies\":{\"alpha\":\"[1.0.0, "
-            + "2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],\"homepage\":\"https://example.org\"")
+            + "2.0.0)\",\"gamma\":\"1.2.0\"},\"description\":\"d\",\"license\":\"MIT\",\"authors\":[\"Ann\"],"
+            + "\"homepage\":\"https://example.org\"")
             .WithFile("lib/beta.txt", "x").WithEntry(TarEntryType.Directory, "lib/sub/").WithEntry(
                 TarEntryType.SymbolicLink,
                 "lib/link",
@@ -122,8 +123,11 @@ public sealed class TgzPackageFormatTests
 
     [Fact]
     public void Read_refuses_an_oversized_manifest() =>
-        Refused(Manifest(
-            "{\"name\":\"alpha\",\"version\":\"1.0.0\",\"description\":\"" + new string('x', 3000) + "\"}").Build(), "limit-manifest-size", PackageLimits.Default with { MaxManifestBytes = 1000 });
+        Refused(
+            Manifest("{\"name\":\"alpha\",\"version\":\"1.0.0\",\"description\":\"" + new string('x', 3000) + "\"}")
+                .Build(),
+            "limit-manifest-size",
+            PackageLimits.Default with { MaxManifestBytes = 1000 });
 
     [Fact]
     public void Read_refuses_a_package_without_a_manifest() =>
@@ -189,7 +193,11 @@ public sealed class TgzPackageFormatTests
     [Theory]
     [InlineData(",\"homepage\":\"ftp://example.org\"")]
     [InlineData(",\"repository\":\"not a url\"")]
-    [InlineData(",\"license\":\"" + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" + "\"")]
+    [InlineData(",\"license\":\""
+        + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "\"")]
     public void Read_refuses_invalid_descriptive_metadata(string extra) =>
         Refused(Package(extraManifest: extra).Build(), "metadata-invalid");
 
@@ -204,8 +212,10 @@ public sealed class TgzPackageFormatTests
             Assert.Equal(
                 "format-unknown",
                 Assert.Throws<ValidationException>(() => PackageReader.Read(path, PackageLimits.Default)).Rule);
-            Assert.Equal(2, Assert.Throws<EnvironmentException>(
-                () => PackageReader.Read(Path.Combine(folder.FullName, "missing.tgz"), PackageLimits.Default)).ExitCode);
+            var missing = Path.Combine(folder.FullName, "missing.tgz");
+            Assert.Equal(
+                2,
+                Assert.Throws<EnvironmentException>(() => PackageReader.Read(missing, PackageLimits.Default)).ExitCode);
         }
         finally
         {

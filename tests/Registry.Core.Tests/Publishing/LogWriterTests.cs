@@ -112,7 +112,7 @@ public sealed class LogWriterTests : LogTests
     }
 
     [Fact]
-    public async Task A_timestamp_race_lost_after_the_log_moved_leaves_an_entry_that_never_became_current_and_a_valid_log()
+    public async Task A_timestamp_race_lost_after_the_log_moved_leaves_a_never_current_entry_and_a_valid_log()
     {
         var folder = new FolderStore(Site);
         var racing = new HookedStore(folder);

@@ -39,8 +39,11 @@ public sealed class FolderStoreTests : IDisposable
         {
             var key = $"k/v{round}.json";
             var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
-                Task.Run(
-                    () => store.PutIfAbsentAsync(key, System.Text.Encoding.UTF8.GetBytes($"writer {i}"), Headers, Ct))));
+                Task.Run(() =>
+                {
+                    var bytes = System.Text.Encoding.UTF8.GetBytes($"writer {i}");
+                    return store.PutIfAbsentAsync(key, bytes, Headers, Ct);
+                })));
             Assert.Equal(1, results.Count(r => r == PutResult.Created));
         }
     }

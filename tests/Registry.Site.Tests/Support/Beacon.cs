@@ -47,7 +47,9 @@ public sealed class Beacon : IAsyncDisposable
                     var read = await stream.ReadAsync(buffer);
                     var text = Encoding.ASCII.GetString(buffer, 0, read);
                     Requests.Enqueue(text.Split('\n')[0].Trim());
-                    await stream.WriteAsync("HTTP/1.1 204 No Content\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n\r\n"u8.ToArray());
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                        "HTTP/1.1 204 No Content\r\nConnection: close\r\n"
+                        + "Access-Control-Allow-Origin: *\r\n\r\n"));
                 }
             });
         }

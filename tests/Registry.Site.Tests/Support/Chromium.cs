@@ -31,8 +31,9 @@ public static class Chromium
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = browser };
         options.AddArguments(
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1400", "--lang=en-US");
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--window-size=1280,1400", "--lang=en-US");
         if (!javascript)
         {
             options.AddUserProfilePreference("profile.managed_default_content_settings.javascript", 2);
