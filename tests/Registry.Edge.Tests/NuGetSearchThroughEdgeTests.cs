@@ -107,11 +107,13 @@ public sealed class NuGetSearchThroughEdgeTests(ServersFixture servers, PackedNu
         }
 
         var edge = Path.Combine(InfraScript.RepositoryRoot, "infra", "edge");
+        var cloudflare = JsonSerializer.Serialize(Path.Combine(edge, "cloudflare-nuget-search.js"));
+        var cloudfront = JsonSerializer.Serialize(Path.Combine(edge, "cloudfront-nuget-search.js"));
         var script = $$"""
             import fs from "node:fs";
             import { pathToFileURL } from "node:url";
-            const { rewrite } = await import(pathToFileURL({{JsonSerializer.Serialize(Path.Combine(edge, "cloudflare-nuget-search.js"))}}).href);
-            const handler = new Function(fs.readFileSync({{JsonSerializer.Serialize(Path.Combine(edge, "cloudfront-nuget-search.js"))}}, "utf8") + "; return handler;")();
+            const { rewrite } = await import(pathToFileURL({{cloudflare}}).href);
+            const handler = new Function(fs.readFileSync({{cloudfront}}, "utf8") + "; return handler;")();
             const params = new URLSearchParams({{JsonSerializer.Serialize(query)}});
             const querystring = {};
             for (const [k, v] of params) { querystring[k] = { value: encodeURIComponent(v) }; }

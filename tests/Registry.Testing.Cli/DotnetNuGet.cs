@@ -116,6 +116,8 @@ public sealed class DotnetNuGet : IDisposable
                 + $"Version=\"{SecurityElement.Escape(d.Value)}\" />\n"));
             // Project names must differ within a solution: the version is in the file name, the
             // assembly keeps the id.
+            var description = $"{SecurityElement.Escape(library.Id)} {SecurityElement.Escape(library.Version)}, "
+                + "packed by a test";
             File.WriteAllText(Path.Combine(folder, $"{library.Id}-{library.Version}.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
@@ -124,7 +126,7 @@ public sealed class DotnetNuGet : IDisposable
                     <AssemblyName>{SecurityElement.Escape(library.Id)}</AssemblyName>
                     <Version>{SecurityElement.Escape(library.Version)}</Version>
                     <Authors>registry tests</Authors>
-                    <Description>{SecurityElement.Escape(library.Id)} {SecurityElement.Escape(library.Version)}, packed by a test</Description>
+                    <Description>{description}</Description>
                     <PackageLicenseExpression>MIT</PackageLicenseExpression>
                     <NoWarn>$(NoWarn);NU5104</NoWarn>
                     <NuGetAudit>false</NuGetAudit>

@@ -23,7 +23,8 @@ public sealed class LayerTests
             .Select(t => t.Namespace ?? "")
             .Where(n => !System.Text.RegularExpressions.Regex.IsMatch(
                 n,
-                @"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Settings|Views)(\..*)?)?$") && !n.StartsWith("System", StringComparison.Ordinal) && n.Length > 0)
+                @"^Registry\.Core(\.(Index|Packages|Tuf|Storage|Settings|Views)(\..*)?)?$")
+                && !n.StartsWith("System", StringComparison.Ordinal) && n.Length > 0)
             .Distinct()
             .ToList();
         Assert.True(

@@ -17,7 +17,7 @@ public static class Hostile
 
         <img src=x onerror="fetch('{{beacon}}/onerror')">
 
-        Some text <b onmouseover="fetch('{{beacon}}/inline-html')">bold</b> and a comment --><script>fetch('{{beacon}}/comment')</script> <!-- open
+        Some text <b onmouseover="fetch('{{beacon}}/inline-html')">bold</b> and a comment {{BrokenComment(beacon)}}
 
         [javascript link](javascript:fetch('{{beacon}}/js-link'))
         [upper case](JaVaScRiPt:fetch('{{beacon}}/js-upper'))
@@ -47,6 +47,10 @@ public static class Hostile
 
         [a fine link](https://example.com/docs) and [relative](docs/usage.md) and [mail](mailto:me@example.com)
         """;
+
+    /// <summary>A comment broken out of, a script, and a comment left open (one line of the README).</summary>
+    private static string BrokenComment(string beacon) =>
+        $"--><script>fetch('{beacon}/comment')</script> <!-- open";
 
     public static string Description(string beacon) =>
         $"\"><script>fetch('{beacon}/description')</script><img src=x onerror=\"fetch('{beacon}/desc-img')\"> --><svg "
