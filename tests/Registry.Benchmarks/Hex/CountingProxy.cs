@@ -27,22 +27,8 @@ internal sealed record TrafficFigures(
 /// </summary>
 internal sealed class CountingProxy : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) {
-        "Host",
-        "Connection",
-        "Keep-Alive",
-        "Transfer-Encoding",
-        "Upgrade",
-        "Proxy-Connection",
-        "TE",
-        "Trailer" };
     private readonly ConcurrentDictionary<string, long[]> _classes = new(StringComparer.Ordinal);
-    private readonly HttpClient _http = new(new SocketsHttpHandler {
-        AutomaticDecompression = DecompressionMethods.None,
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        MaxConnectionsPerServer = 64 });
+    private readonly ProxyHop _hop = new(maxConnections: 64);
     private readonly string _upstream;
     private LoopbackServer? _server;
     private int _requests;
@@ -93,43 +79,11 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext context)
     {
-        using var request = new HttpRequestMessage(
-            new HttpMethod(context.Request.Method),
-            $"{_upstream}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
-        foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
-        {
-            request.Headers.TryAddWithoutValidation(name, values.ToArray());
-        }
-
-        using var response = await _http.SendAsync(
-            request,
-            HttpCompletionOption.ResponseHeadersRead,
-            context.RequestAborted);
-        context.Response.StatusCode = (int)response.StatusCode;
-        long headerBytes = $"HTTP/1.1 {(int)response.StatusCode} {response.ReasonPhrase}\r\n\r\n".Length;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)
-            .Where(h => !HopByHop.Contains(h.Key)))
-        {
-            context.Response.Headers[name] = values.ToArray();
-            headerBytes += values.Sum(v => name.Length + 4 + v.Length);
-        }
-
-        long bytes = 0;
-        await using (var body = await response.Content.ReadAsStreamAsync(context.RequestAborted))
-        {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(buffer, context.RequestAborted)) > 0)
-            {
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
-                bytes += read;
-            }
-        }
-
+        var (status, headerBytes, bytes) = await _hop.ForwardAsync(context, _upstream);
         Interlocked.Increment(ref _requests);
         Interlocked.Add(ref _bytes, bytes);
         Interlocked.Add(ref _headerBytes, headerBytes);
-        if (response.StatusCode == HttpStatusCode.NotModified)
+        if (status == HttpStatusCode.NotModified)
         {
             Interlocked.Increment(ref _notModified);
         }
@@ -146,6 +100,6 @@ internal sealed class CountingProxy : IAsyncDisposable
             await _server.DisposeAsync();
         }
 
-        _http.Dispose();
+        _hop.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Registry.Testing;
 
@@ -25,21 +24,7 @@ internal sealed record LoggedRequest(
 /// </summary>
 internal sealed class DelayProxy : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) {
-        "Host",
-        "Connection",
-        "Keep-Alive",
-        "Transfer-Encoding",
-        "Upgrade",
-        "Proxy-Connection",
-        "TE",
-        "Trailer" };
-    private readonly HttpClient _http = new(new SocketsHttpHandler {
-        AutomaticDecompression = DecompressionMethods.None,
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        MaxConnectionsPerServer = 256 });
+    private readonly ProxyHop _hop = new(maxConnections: 256);
     private readonly ConcurrentQueue<LoggedRequest> _log = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private LoopbackServer? _server;
@@ -87,41 +72,11 @@ internal sealed class DelayProxy : IAsyncDisposable
             await Task.Delay(Rtt, context.RequestAborted);
         }
 
-        using var request = new HttpRequestMessage(
-            new HttpMethod(context.Request.Method),
-            $"{Upstream.TrimEnd('/')}{context.Request.Path.ToUriComponent()}{context.Request.QueryString}");
-        foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
-        {
-            request.Headers.TryAddWithoutValidation(name, values.ToArray());
-        }
-
-        using var response = await _http.SendAsync(
-            request,
-            HttpCompletionOption.ResponseHeadersRead,
-            context.RequestAborted);
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)
-            .Where(h => !HopByHop.Contains(h.Key)))
-        {
-            context.Response.Headers[name] = values.ToArray();
-        }
-
-        long bytes = 0;
-        await using (var body = await response.Content.ReadAsStreamAsync(context.RequestAborted))
-        {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(buffer, context.RequestAborted)) > 0)
-            {
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
-                bytes += read;
-            }
-        }
-
+        var (status, _, bytes) = await _hop.ForwardAsync(context, Upstream);
         await context.Response.CompleteAsync();
         _log.Enqueue(new LoggedRequest(
             context.Request.Path.Value ?? "",
-            (int)response.StatusCode,
+            (int)status,
             context.Connection.Id,
             start,
             _clock.Elapsed.TotalMilliseconds,
@@ -164,6 +119,6 @@ internal sealed class DelayProxy : IAsyncDisposable
             await _server.DisposeAsync();
         }
 
-        _http.Dispose();
+        _hop.Dispose();
     }
 }
